@@ -1,0 +1,66 @@
+# Crux: `make run` serves the app on http://127.0.0.1:8000, `make test` runs the whole suite.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYENV_ROOT := $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+# The first interpreter that actually runs: pyenv shims exist but fail unless activated.
+PYTHON_CANDIDATES := python3.13 $(wildcard $(PYENV_ROOT)/versions/3.13.*/bin/python3.13) \
+	python3.12 $(wildcard $(PYENV_ROOT)/versions/3.12.*/bin/python3.12)
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint format install install-dev browser seed migrate clean
+
+$(PY):
+	@base=""; for c in $(PYTHON_CANDIDATES); do \
+		if $$c -c 'import sys' >/dev/null 2>&1; then base=$$c; break; fi; \
+	done; \
+	if [ -z "$$base" ]; then \
+		echo "Crux needs Python 3.13 or 3.12, and neither runs here. Install one (e.g. apt-get install python3.13)." >&2; \
+		exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$base"; \
+	$$base -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_karabakh
+
+run: seed
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need $(CHROMIUM): run 'sudo apt-get install -y chromium'." >&2; exit 1; \
+		fi; \
+	fi
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint browser
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,70 @@
+"""Loads a debate from a seed file (debates/seed/*.json) through the service layer."""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from debates import services
+
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+KARABAKH_SEED = SEED_DIR / "karabakh.json"
+
+
+@dataclass
+class SeedResult:
+    sources: int = 0
+    motions: int = 0
+    arguments: int = 0
+
+
+def load_seed_file(path: Path = KARABAKH_SEED) -> SeedResult:
+    return load_seed(json.loads(path.read_text(encoding="utf-8")))
+
+
+@transaction.atomic
+def load_seed(data: dict) -> SeedResult:
+    result = SeedResult()
+    sources = {}
+    for entry in data["sources"]:
+        sources[entry["key"]] = services.upsert_seeded_source(
+            key=entry["key"],
+            title=entry["title"],
+            author=entry.get("author", ""),
+            publisher=entry.get("publisher", ""),
+            url=entry.get("url", ""),
+            published_on=date.fromisoformat(d) if (d := entry.get("published_on")) else None,
+        )
+        result.sources += 1
+    for entry in data["motions"]:
+        motion = services.upsert_seeded_motion(
+            slug=entry["slug"],
+            title=entry["title"],
+            claim=entry["claim"],
+            context=entry.get("context", ""),
+            attribution=entry["attribution"],
+            source=sources[entry["source"]],
+            quote=entry["quote"],
+            featured=entry.get("featured", False),
+        )
+        result.motions += 1
+        pending = [(None, child) for child in entry.get("arguments", [])]
+        while pending:
+            parent, node = pending.pop(0)
+            argument = services.upsert_seeded_argument(
+                key=node["key"],
+                motion=motion,
+                parent=parent,
+                stance=node["stance"],
+                claim=node["claim"],
+                details=node.get("details", ""),
+                attribution=node["attribution"],
+                source=sources[node["source"]],
+                quote=node["quote"],
+                figures=node.get("figures"),
+            )
+            result.arguments += 1
+            pending.extend((argument, child) for child in node.get("arguments", []))
+    return result

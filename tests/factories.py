@@ -1,0 +1,49 @@
+import factory
+
+from accounts.models import User
+from debates.models import Argument, Motion, Source, Stance
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Source {n}")
+    author = "An Author"
+
+
+class MotionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Motion
+
+    slug = factory.Sequence(lambda n: f"motion-{n}")
+    title = factory.Sequence(lambda n: f"Motion {n}")
+    claim = factory.Sequence(lambda n: f"Claim number {n} is true.")
+    author = factory.SubFactory(UserFactory)
+
+
+class ArgumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Argument
+
+    motion = factory.SubFactory(MotionFactory)
+    parent = None
+    stance = Stance.PRO
+    claim = factory.Sequence(lambda n: f"Argument {n} holds.")
+    author = factory.SubFactory(UserFactory)
+    depth = factory.LazyAttribute(lambda o: o.parent.depth + 1 if o.parent else 0)

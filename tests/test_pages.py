@@ -1,0 +1,186 @@
+import random
+
+import pytest
+from django.urls import reverse
+
+from debates.models import Argument, Stance
+from debates.views import VISIBLE_DEPTH
+from tests.factories import ArgumentFactory, MotionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow_debate(motion, size, seed=7, batch=50):
+    """A random tree of `size` arguments with at least one branch deeper than the page shows."""
+    rng = random.Random(seed)
+    created = []
+    while len(created) < size:
+        fresh = []
+        for _ in range(min(batch, size - len(created))):
+            in_chain = len(created) <= VISIBLE_DEPTH + 1
+            if in_chain:
+                parent = created[-1] if created else None
+            else:
+                parent = rng.choice(created) if rng.random() < 0.8 else None
+            fresh.append(
+                Argument(
+                    motion=motion,
+                    parent=parent,
+                    stance=rng.choice([Stance.PRO, Stance.CON]),
+                    claim=f"Claim {len(created) + len(fresh)}",
+                    depth=parent.depth + 1 if parent else 0,
+                )
+            )
+            if in_chain:
+                break
+        created.extend(Argument.objects.bulk_create(fresh))
+    return created
+
+
+def test_home_lists_motions_featured_first_with_counts(client):
+    plain = MotionFactory(title="Plain motion")
+    featured = MotionFactory(title="Featured motion", featured=True)
+    ArgumentFactory(motion=plain, stance=Stance.PRO)
+    ArgumentFactory(motion=plain, stance=Stance.CON)
+    con = ArgumentFactory(motion=plain, stance=Stance.CON)
+    ArgumentFactory(motion=plain, parent=con, stance=Stance.PRO)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    motions = list(response.context["motions"])
+    assert motions == [featured, plain]
+    assert (motions[1].pro_count, motions[1].con_count, motions[1].argument_count) == (1, 2, 4)
+    assert b"1 pro" in response.content and b"2 con" in response.content
+
+
+def test_home_without_motions_says_so(client):
+    response = client.get(reverse("home"))
+    assert b"No motions yet" in response.content
+
+
+def test_home_paginates(client):
+    MotionFactory.create_batch(25)
+    first = client.get(reverse("home"))
+    second = client.get(reverse("home"), {"page": 2})
+    assert len(first.context["motions"]) == 20
+    assert len(second.context["motions"]) == 5
+    assert client.get(reverse("home"), {"page": "nonsense"}).status_code == 200
+
+
+def test_motion_page_shows_tree_with_labelled_stances(client):
+    motion = MotionFactory()
+    pro = ArgumentFactory(motion=motion, stance=Stance.PRO, claim="Supporting point")
+    ArgumentFactory(motion=motion, parent=pro, stance=Stance.CON, claim="Rebuttal point")
+
+    response = client.get(motion.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Supporting point" in html and "Rebuttal point" in html
+    assert 'class="stance stance--pro">Pro<' in html
+    assert 'class="stance stance--con">Con<' in html
+    # The rebuttal is nested inside its parent's list item, not beside it.
+    parent_item = html[html.index(f'id="argument-{pro.pk}"') :]
+    assert parent_item.index("Rebuttal point") < parent_item.index("</li>")
+
+
+def test_motion_page_for_unknown_slug_is_404(client):
+    assert client.get(reverse("motion", args=["no-such-motion"])).status_code == 404
+
+
+def test_deep_branches_fold_into_a_link_that_works_without_javascript(client):
+    motion = MotionFactory()
+    chain = [ArgumentFactory(motion=motion)]
+    for _ in range(VISIBLE_DEPTH + 2):
+        chain.append(ArgumentFactory(motion=motion, parent=chain[-1]))
+    folded = chain[VISIBLE_DEPTH]
+
+    html = client.get(motion.get_absolute_url()).content.decode()
+
+    assert chain[VISIBLE_DEPTH].claim in html
+    assert chain[VISIBLE_DEPTH + 1].claim not in html
+    assert f'href="{folded.get_absolute_url()}"' in html
+    assert "Show 2 more replies" in html
+
+
+def test_permalink_shows_ancestors_and_subtree(client):
+    motion = MotionFactory()
+    root = ArgumentFactory(motion=motion, claim="Root claim")
+    middle = ArgumentFactory(motion=motion, parent=root, stance=Stance.CON, claim="Middle claim")
+    leaf = ArgumentFactory(motion=motion, parent=middle, claim="Leaf claim")
+    ArgumentFactory(motion=motion, claim="Unrelated sibling")
+
+    response = client.get(middle.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["ancestors"] == [root]
+    start = html.index('class="breadcrumb"')
+    breadcrumb = html[start : html.index("</nav>", start)]
+    assert motion.title in breadcrumb and "Root claim" in breadcrumb
+    assert "Middle claim" in html and leaf.claim in html
+    assert "Unrelated sibling" not in html
+
+
+def test_permalink_of_another_motions_argument_is_404(client):
+    argument = ArgumentFactory()
+    other = MotionFactory()
+    assert client.get(reverse("argument", args=[other.slug, argument.pk])).status_code == 404
+
+
+def test_show_more_over_htmx_returns_only_the_subtree_partial(client):
+    motion = MotionFactory()
+    root = ArgumentFactory(motion=motion, claim="Root claim")
+    ArgumentFactory(motion=motion, parent=root, claim="Child claim")
+
+    response = client.get(root.get_absolute_url(), headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li class="argument argument--pro" id="argument-{root.pk}"')
+    assert "Child claim" in html
+    assert "<html" not in html and "breadcrumb" not in html
+
+
+def test_hidden_and_retracted_arguments_keep_their_place_without_their_text(client):
+    motion = MotionFactory()
+    hidden = ArgumentFactory(motion=motion, claim="Abusive text", visibility="hidden")
+    ArgumentFactory(motion=motion, parent=hidden, claim="Reply to hidden")
+    ArgumentFactory(motion=motion, claim="Withdrawn text", visibility="retracted")
+
+    html = client.get(motion.get_absolute_url()).content.decode()
+
+    assert "Abusive text" not in html and "Withdrawn text" not in html
+    assert "[hidden by a moderator]" in html and "[retracted by its author]" in html
+    assert "Reply to hidden" in html
+
+
+@pytest.mark.parametrize("size", [5, 500])
+def test_motion_page_query_count_is_constant(client, django_assert_num_queries, size):
+    motion = MotionFactory()
+    arguments = grow_debate(motion, size)
+
+    with django_assert_num_queries(2):
+        response = client.get(motion.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response.context["tree"].size == size
+    assert max(a.depth for a in arguments) > VISIBLE_DEPTH
+
+
+@pytest.mark.parametrize("size", [5, 500])
+def test_permalink_query_count_is_constant(client, django_assert_num_queries, size):
+    motion = MotionFactory()
+    arguments = grow_debate(motion, size)
+
+    with django_assert_num_queries(2):
+        response = client.get(arguments[-1].get_absolute_url())
+
+    assert response.status_code == 200
+
+
+def test_home_query_count_is_constant(client, django_assert_num_queries):
+    for motion in MotionFactory.create_batch(5):
+        grow_debate(motion, 20)
+    with django_assert_num_queries(2):
+        client.get(reverse("home"))
