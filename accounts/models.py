@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class CruxUserManager(BaseUserManager):
@@ -30,6 +32,10 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=40)
     bio = models.TextField(max_length=500, blank=True)
+    suspended_until = models.DateTimeField(
+        null=True, blank=True, help_text="Suspended until this time; far future for indefinitely."
+    )
+    suspension_reason = models.CharField(max_length=500, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
@@ -49,3 +55,11 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("profile", args=[self.pk])
+
+    @property
+    def is_suspended(self):
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @cached_property
+    def has_verified_email(self):
+        return self.emailaddress_set.filter(verified=True).exists()
