@@ -1,0 +1,38 @@
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+
+def _return_to(request):
+    """Where to come back after signing in: the page the person was on, not the action URL."""
+    candidates = [request.htmx.current_url if request.htmx else None]
+    if request.method != "GET":
+        candidates.append(request.headers.get("Referer"))
+    else:
+        candidates.append(request.get_full_path())
+    for url in candidates:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return "/"
+
+
+def member_required(view):
+    """Like login_required, but an HTMX request is sent to sign in with a full-page redirect.
+
+    A plain 302 would be followed by fetch() and the sign-in page swapped into a fragment.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        response = redirect_to_login(_return_to(request))
+        if request.htmx:
+            return HttpResponseClientRedirect(response.url)
+        return response
+
+    return wrapper
