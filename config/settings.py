@@ -134,7 +134,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587; the console in development.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 _SMTP_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",

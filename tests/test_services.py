@@ -1,0 +1,64 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from debates import services
+from debates.models import Argument
+from tests.factories import ArgumentFactory, MotionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_parent_from_another_motion_is_refused():
+    parent = ArgumentFactory()
+    with pytest.raises(services.DebateRuleError, match="same debate"):
+        services.check_parent(MotionFactory(), parent)
+
+
+def test_a_cycle_is_refused():
+    root = ArgumentFactory()
+    child = ArgumentFactory(motion=root.motion, parent=root)
+    with pytest.raises(services.DebateRuleError, match="itself or its own replies"):
+        services.check_parent(root.motion, child, argument=root)
+
+
+def test_seeded_argument_cannot_be_moved_under_its_own_reply(seeded):
+    child = Argument.objects.filter(depth=1).select_related("parent", "motion").first()
+    parent = child.parent
+    with pytest.raises(services.DebateRuleError):
+        services.upsert_seeded_argument(
+            key=parent.seed_key,
+            motion=parent.motion,
+            parent=child,
+            stance=parent.stance,
+            claim=parent.claim,
+            details=parent.details,
+            attribution=parent.attribution,
+            source=parent.source,
+            quote=parent.quote,
+            figures=parent.figures,
+        )
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("claim", ""), ("stance", "neo"), ("visibility", "deleted")],
+)
+def test_database_constraints_hold_without_the_service_layer(field, value):
+    argument = ArgumentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Argument.objects.filter(pk=argument.pk).update(**{field: value})
+
+
+def test_an_argument_cannot_be_its_own_parent():
+    argument = ArgumentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Argument.objects.filter(pk=argument.pk).update(parent=argument.pk)
+
+
+def test_markdown_details_are_sanitised():
+    html = services.render_markdown(
+        "**bold** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.org)"
+    )
+    assert "<strong>bold</strong>" in html
+    assert "<script" not in html and "javascript:" not in html
+    assert 'rel="nofollow ugc noopener"' in html
