@@ -1,10 +1,25 @@
+import unicodedata
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+
+MODERATORS_GROUP = "Moderators"
+MODERATE_PERMISSION = "accounts.moderate"
+
+
+def fold_display_name(name):
+    """What two display names must not share: case, compatibility forms and spacing folded.
+
+    "Anna Lee", "anna  lee", "ANNA LEE" and the full-width "Anna Lee" all give "anna lee".
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name or "").casefold())
+    return " ".join(folded.split())
 
 
 class CruxUserManager(BaseUserManager):
@@ -31,6 +46,8 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=40)
+    # fold_display_name(display_name), set by save(): the unique look-alike check.
+    display_name_key = models.CharField(max_length=1000, unique=True, editable=False)
     bio = models.TextField(max_length=500, blank=True)
     suspended_until = models.DateTimeField(
         null=True, blank=True, help_text="Suspended until this time; far future for indefinitely."
@@ -43,6 +60,7 @@ class User(AbstractUser):
     objects = CruxUserManager()
 
     class Meta:
+        permissions = [("moderate", "Can moderate debates")]
         constraints = [
             models.UniqueConstraint(Lower("display_name"), name="user_display_name_ci_unique"),
             models.CheckConstraint(
@@ -56,6 +74,26 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("profile", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        from accounts.services import normalise_display_name
+
+        try:
+            self.display_name = normalise_display_name(self.display_name, user=self)
+        except ValidationError as error:
+            raise ValidationError({"display_name": error.messages}) from error
+
+    def save(self, *args, **kwargs):
+        key = fold_display_name(self.display_name)
+        # Migration 0003 gave look-alikes that predate this key a "<key> #<pk>" one; keep it
+        # until the name itself changes, so such accounts can still be saved.
+        if self.display_name_key != f"{key} #{self.pk}":
+            self.display_name_key = key
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_name_key"}
+        super().save(*args, **kwargs)
+
     @property
     def is_suspended(self):
         return self.suspended_until is not None and self.suspended_until > timezone.now()
@@ -63,3 +101,14 @@ class User(AbstractUser):
     @cached_property
     def has_verified_email(self):
         return self.emailaddress_set.filter(verified=True).exists()
+
+    @cached_property
+    def is_moderator(self):
+        """Staff, a member of the Moderators group, or anyone granted accounts.moderate."""
+        if not self.is_active:
+            return False
+        return (
+            self.is_staff
+            or self.has_perm(MODERATE_PERMISSION)
+            or self.groups.filter(name=MODERATORS_GROUP).exists()
+        )

@@ -1,0 +1,79 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal.templatekit import get_entrance_context_data
+from allauth.core.exceptions import ImmediateHttpResponse
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.response import TemplateResponse
+
+from accounts.services import (
+    BIO_MAX_LENGTH,
+    DISPLAY_NAME_MAX_LENGTH,
+    DISPLAY_NAME_MIN_LENGTH,
+    NAME_TAKEN,
+    display_name_taken,
+    normalise_display_name,
+)
+
+DISPLAY_NAME_HELP = (
+    f"How others see you in debates: {DISPLAY_NAME_MIN_LENGTH} to {DISPLAY_NAME_MAX_LENGTH} "
+    "characters, unique (ignoring case and spacing)."
+)
+
+
+def display_name_field():
+    return forms.CharField(
+        label="Display name",
+        help_text=DISPLAY_NAME_HELP,
+        # accounts.services checks the length after trimming, with a clear message; the
+        # browser's maxlength is only a hint.
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "nickname", "maxlength": DISPLAY_NAME_MAX_LENGTH}
+        ),
+    )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form plus the public display name (ACCOUNT_FORMS["signup"])."""
+
+    field_order = ["email", "display_name", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"] = display_name_field()
+        self.order_fields(self.field_order)
+
+    def clean_display_name(self):
+        return normalise_display_name(self.cleaned_data["display_name"])
+
+    def try_save(self, request):
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            # Two people raced for the same name: the database's unique key caught the second.
+            if not display_name_taken(self.cleaned_data["display_name"]):
+                raise
+            self.add_error("display_name", NAME_TAKEN)
+            context = get_entrance_context_data(request) | {"form": self}
+            raise ImmediateHttpResponse(
+                TemplateResponse(request, "account/signup.html", context, status=409).render()
+            ) from None
+
+
+class ProfileForm(forms.Form):
+    """Fields only: accounts.services.update_profile validates and saves (see add_errors)."""
+
+    display_name = display_name_field()
+    bio = forms.CharField(
+        label="Short bio",
+        required=False,
+        strip=False,
+        help_text=f"Plain text, up to {BIO_MAX_LENGTH} characters. Shown on your profile.",
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH}),
+    )
+
+    def add_errors(self, error: ValidationError):
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("<int:pk>/", views.profile, name="profile"),
+    path("me/", views.own_profile, name="own_profile"),
+    path("me/edit/", views.profile_edit, name="profile_edit"),
+]

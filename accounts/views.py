@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import member_required
+from accounts.forms import ProfileForm
+from accounts.models import User
+from accounts.rules import participation_refusal
+from accounts.services import profile_stats, update_profile
+
+PROFILE_PAGE_SIZE = 20
+
+
+def profile(request, pk):
+    """A person's public page: who they are and what they have argued, newest first.
+
+    A fixed number of queries whatever the page: the person, one aggregate, one page of arguments.
+    """
+    from debates.models import Argument
+
+    person = get_object_or_404(User, pk=pk)
+    stats = profile_stats(person)
+    arguments = (
+        Argument.objects.filter(author=person)
+        .select_related("motion")
+        .order_by("-created_at", "-id")
+    )
+    paginator = Paginator(arguments, PROFILE_PAGE_SIZE)
+    paginator.count = stats["arguments"]  # already counted by the aggregate: skip a COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "person": person,
+        "is_own": request.user.pk == person.pk,
+        "stats": stats,
+        "votes_received": stats["agree"] + stats["disagree"],
+        "page": page,
+        "arguments": page.object_list,
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@member_required
+def own_profile(request):
+    return redirect(request.user)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    user = request.user
+    if user.is_suspended:
+        messages.error(request, participation_refusal(user, "edit your profile"))
+        return redirect(user)
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                update_profile(user, form.cleaned_data["display_name"], form.cleaned_data["bio"])
+            except ValidationError as error:
+                form.add_errors(error)
+            else:
+                messages.success(request, "Profile saved.")
+                return redirect(user)
+        status = 400
+    else:
+        form = ProfileForm(initial={"display_name": user.display_name, "bio": user.bio})
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=status)

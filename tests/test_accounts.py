@@ -1,0 +1,732 @@
+"""Accounts: sign-up, verification, sign-in safety, profiles, display names, moderators."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from allauth.account import app_settings as allauth_settings
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.http import HttpResponse
+from django.urls import include, path, reverse
+
+from accounts import services
+from accounts.decorators import member_required
+from accounts.models import MODERATORS_GROUP, User, fold_display_name
+from accounts.rules import participation_refusal
+from debates.models import Argument
+from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery"
+NEW_PASSWORD = "a much longer passphrase 42"
+
+
+def sign_up(client, **overrides):
+    data = {
+        "email": "ada@example.org",
+        "display_name": "Ada Lovelace",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    } | overrides
+    return client.post(reverse("account_signup"), data)
+
+
+def link_in(message, pattern):
+    match = re.search(rf"https?://\S+{pattern}\S*", message.body)
+    assert match, message.body
+    return match.group(0)
+
+
+# --- Sign-up -------------------------------------------------------------------------------
+
+
+def test_sign_up_creates_member_signs_in_and_sends_verification_link(client, mailoutbox):
+    response = sign_up(client, display_name="  Ada   Lovelace ")
+
+    assert response.status_code == 302
+    user = User.objects.get(email="ada@example.org")
+    assert user.display_name == "Ada Lovelace"
+    assert user.check_password(NEW_PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
+    address = EmailAddress.objects.get(user=user)
+    assert (address.email, address.verified, address.primary) == ("ada@example.org", False, True)
+    assert not user.has_verified_email
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["ada@example.org"]
+    assert mailoutbox[0].subject.startswith("[Crux]")
+    assert "/accounts/confirm-email/" in mailoutbox[0].body
+
+
+def test_sign_up_returns_to_next(client):
+    motion = MotionFactory()
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "ada@example.org",
+            "display_name": "Ada",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "next": motion.get_absolute_url(),
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == motion.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    ("taken", "chosen"),
+    [
+        ("Ada Lovelace", "ada lovelace"),
+        ("Ada Lovelace", "ADA   LOVELACE"),
+        ("Ada Lovelace", "\uff21\uff44\uff41 Lovelace"),  # full-width "Ada"
+        ("Straße", "STRASSE"),
+    ],
+)
+def test_sign_up_refuses_a_look_alike_of_an_existing_name(client, taken, chosen):
+    UserFactory(display_name=taken)
+
+    response = sign_up(client, display_name=chosen)
+
+    assert response.status_code == 200
+    assert "That display name is taken" in response.content.decode()
+    assert not User.objects.filter(email="ada@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    ("chosen", "message"),
+    [
+        ("Al", "at least 3 characters"),
+        ("   A  \t ", "at least 3 characters"),
+        ("x" * 41, "at most 40 characters"),
+        ("Bob\u200bby", "control or invisible characters"),
+        ("Eve\u202e", "control or invisible characters"),
+        ("---", "at least one letter or digit"),
+        ("", "This field is required"),
+    ],
+)
+def test_sign_up_explains_a_bad_display_name(client, chosen, message):
+    response = sign_up(client, display_name=chosen)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_sign_up_applies_djangos_password_validators(client):
+    response = sign_up(client, password1="password", password2="password")
+
+    assert response.status_code == 200
+    assert "This password is too common" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_sign_up_with_a_taken_email_is_refused(client):
+    # With optional verification allauth lets uniqueness win over enumeration prevention at
+    # sign-up (sign-up is rate limited); failed sign-ins and resets reveal nothing (below).
+    UserFactory(email="ada@example.org", display_name="Someone")
+
+    response = sign_up(client, email="ADA@example.org", display_name="Another")
+
+    assert response.status_code == 200
+    assert "already registered with this email" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_two_people_racing_for_one_name_get_a_clear_error_not_a_500(client):
+    UserFactory(display_name="Ada Lovelace")
+    # Both checks passed before either saved: the database's unique key catches the second.
+    with mock.patch("accounts.services.display_name_taken", return_value=False):
+        response = sign_up(client)
+
+    assert response.status_code == 409
+    assert "That display name is taken" in response.content.decode()
+    assert not User.objects.filter(email="ada@example.org").exists()
+
+
+# --- Verification --------------------------------------------------------------------------
+
+
+def test_following_the_verification_link_verifies_the_address(client, mailoutbox):
+    sign_up(client)
+    url = link_in(mailoutbox[0], "/accounts/confirm-email/")
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'class="site-header"' in page.content
+    confirmed = client.post(url)
+
+    assert confirmed.status_code == 302
+    user = User.objects.get(email="ada@example.org")
+    assert user.has_verified_email
+
+
+def test_an_unverified_member_may_read_and_vote_but_not_post():
+    member = UserFactory()
+
+    assert participation_refusal(member, "vote") is None
+    assert "Verify your email address before posting" in participation_refusal(member, "post")
+    assert participation_refusal(verified_user(), "post") is None
+
+
+def test_own_profile_tells_an_unverified_member_how_to_verify(client):
+    member = UserFactory()
+    client.force_login(member)
+
+    response = client.get(member.get_absolute_url())
+
+    assert "not verified yet" in response.content.decode()
+    assert reverse("account_email") in response.content.decode()
+
+
+# --- Signing in and out, passwords, email ----------------------------------------------------
+
+
+def test_sign_in_by_email_returns_to_next_and_sign_out(client):
+    member = verified_user(email="ada@example.org")
+    motion = MotionFactory()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "ada@example.org", "password": PASSWORD, "next": motion.get_absolute_url()},
+    )
+
+    assert response.status_code == 302
+    assert response.url == motion.get_absolute_url()
+    assert client.session["_auth_user_id"] == str(member.pk)
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_failed_sign_in_does_not_reveal_whether_the_account_exists(client):
+    UserFactory(email="ada@example.org")
+
+    wrong_password = client.post(
+        reverse("account_login"), {"login": "ada@example.org", "password": "nope nope"}
+    )
+    no_account = client.post(
+        reverse("account_login"), {"login": "nobody@example.org", "password": "nope nope"}
+    )
+
+    assert wrong_password.status_code == no_account.status_code == 200
+    first, second = (r.context["form"].non_field_errors() for r in (wrong_password, no_account))
+    assert first == second
+    assert "not correct" in str(first)
+
+
+def test_repeated_failed_sign_ins_are_rate_limited(client):
+    UserFactory(email="ada@example.org")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "ada@example.org", "password": "wrong"})
+
+    response = client.post(
+        reverse("account_login"), {"login": "ada@example.org", "password": PASSWORD}
+    )
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_ups_from_one_address_are_rate_limited(client):
+    for n in range(20):
+        sign_up(client.__class__(), email=f"p{n}@example.org", display_name=f"Person number {n}")
+
+    response = sign_up(client, email="late@example.org", display_name="Latecomer")
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not User.objects.filter(email="late@example.org").exists()
+
+
+def test_rate_limits_are_on_for_sign_in_sign_up_and_password_reset():
+    limits = allauth_settings.RATE_LIMITS
+    for action in ("login", "login_failed", "signup", "reset_password", "reset_password_from_key"):
+        assert limits[action], action
+
+
+def test_sessions_are_stored_server_side(settings):
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def mailer_for(environment):
+    """The default mailer config.settings builds from this environment, in a fresh interpreter."""
+    code = (
+        "import json, django; django.setup(); from django.core import mail;"
+        " m = mail.mailers['default'];"
+        "print(json.dumps([type(m).__module__, getattr(m, 'host', None), getattr(m, 'port', None),"
+        " getattr(m, 'username', None), getattr(m, 'use_tls', None), getattr(m, 'use_ssl', None)]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "EMAIL_URL"}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings", **environment}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    return json.loads(done.stdout)
+
+
+def test_mail_goes_to_the_console_unless_email_url_is_set():
+    assert mailer_for({})[0] == "django.core.mail.backends.console"
+
+
+def test_email_url_configures_smtp():
+    mailer = mailer_for({"EMAIL_URL": "smtp+tls://crux:s3cret@mail.example.org:587"})
+    assert mailer == [
+        "django.core.mail.backends.smtp",
+        "mail.example.org",
+        587,
+        "crux",
+        True,
+        False,
+    ]
+
+
+def test_password_reset_by_emailed_link(client, mailoutbox):
+    UserFactory(email="ada@example.org")
+
+    response = client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
+    assert response.status_code == 302
+    url = link_in(mailoutbox[-1], "/accounts/password/reset/key/")
+    form_page = client.get(url, follow=True)
+    assert form_page.status_code == 200
+    done = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else url,
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert done.status_code == 302
+    assert User.objects.get(email="ada@example.org").check_password(NEW_PASSWORD)
+
+
+def test_password_reset_for_an_unknown_address_looks_the_same(client):
+    known = UserFactory(email="ada@example.org")
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    real = client.post(reverse("account_reset_password"), {"email": known.email})
+    assert unknown.status_code == real.status_code == 302
+    assert unknown.url == real.url
+
+
+def test_change_password(client):
+    member = UserFactory()
+    client.force_login(member)
+
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+
+
+def test_change_email_takes_effect_once_the_new_address_is_verified(client, mailoutbox):
+    member = verified_user(email="old@example.org")
+    client.force_login(member)
+
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.email == "old@example.org"
+    url = link_in(mailoutbox[-1], "/accounts/confirm-email/")
+    client.post(url)
+
+    member.refresh_from_db()
+    assert member.email == "new@example.org"
+    assert list(EmailAddress.objects.filter(user=member).values_list("email", "verified")) == [
+        ("new@example.org", True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "signed_in"),
+    [
+        ("account_login", False),
+        ("account_signup", False),
+        ("account_reset_password", False),
+        ("account_reset_password_done", False),
+        ("account_email_verification_sent", False),
+        ("account_email", True),
+        ("account_change_password", True),
+        ("account_logout", True),
+    ],
+)
+def test_allauth_pages_use_the_site_layout(client, name, signed_in):
+    if signed_in:
+        client.force_login(UserFactory())
+
+    response = client.get(reverse(name))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="site-header"' in html and "css/crux.css" in html
+    assert "Menu:" not in html  # allauth's own bare layout
+    assert "<h1>" in html
+    if name not in ("account_email_verification_sent", "account_reset_password_done"):
+        assert 'class="form' in html and 'class="button' in html
+
+
+def test_sign_up_form_asks_for_a_display_name_with_its_rules(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    assert 'name="display_name"' in html
+    assert "3 to 40 characters" in html
+    assert html.index('name="email"') < html.index('name="display_name"')
+
+
+# --- Display names (the one validating function) ---------------------------------------------
+
+
+def test_normalise_display_name_trims_and_collapses_spaces():
+    assert services.normalise_display_name("  Ada \t  Lovelace\n") == "Ada Lovelace"
+
+
+def test_normalise_display_name_lets_a_person_keep_or_recase_their_own_name():
+    ada = UserFactory(display_name="Ada Lovelace")
+    assert services.normalise_display_name("ADA LOVELACE", user=ada) == "ADA LOVELACE"
+    with pytest.raises(ValidationError, match="taken"):
+        services.normalise_display_name("ADA LOVELACE", user=UserFactory())
+
+
+def test_fold_display_name_ignores_case_width_and_spacing():
+    assert fold_display_name("\uff21\uff44\uff41  LOVELACE") == fold_display_name("ada lovelace")
+    assert fold_display_name("Ada") != fold_display_name("Adà")
+
+
+def test_the_database_refuses_look_alikes_however_they_arrive():
+    UserFactory(display_name="Ada Lovelace")
+    user = UserFactory.build(display_name="ada  LOVELACE", email="x@example.org")
+    with pytest.raises(ValidationError) as error:
+        user.full_clean()  # what the admin runs
+    assert "display_name" in error.value.message_dict
+
+
+def test_a_look_alike_that_predates_the_key_can_still_be_saved():
+    UserFactory(display_name="Ada Lovelace")
+    legacy = UserFactory(display_name="Legacy")
+    # What migration 0003 leaves for a pre-existing look-alike.
+    User.objects.filter(pk=legacy.pk).update(
+        display_name="ada  lovelace", display_name_key=f"ada lovelace #{legacy.pk}"
+    )
+    legacy.refresh_from_db()
+
+    legacy.bio = "Still here."
+    legacy.save()
+
+    legacy.refresh_from_db()
+    assert legacy.display_name_key == f"ada lovelace #{legacy.pk}"
+    with pytest.raises(ValidationError, match="taken"):
+        services.update_profile(legacy, "ada  lovelace", "")
+    services.update_profile(legacy, "Ada the Second", "")
+    assert legacy.display_name_key == "ada the second"
+
+
+def test_update_profile_saves_normalised_name_and_plain_bio():
+    member = UserFactory()
+
+    services.update_profile(member, "  New   Name ", "Line one\r\nLine two\x00  \n")
+
+    member.refresh_from_db()
+    assert member.display_name == "New Name"
+    assert member.display_name_key == "new name"
+    assert member.bio == "Line one\nLine two"
+
+
+def test_update_profile_reports_every_bad_field():
+    member = UserFactory(display_name="Original")
+    UserFactory(display_name="Taken Name")
+
+    with pytest.raises(ValidationError) as error:
+        services.update_profile(member, "taken name", "x" * 501)
+
+    assert set(error.value.message_dict) == {"display_name", "bio"}
+    member.refresh_from_db()
+    assert member.display_name == "Original"
+
+
+def test_update_profile_turns_a_lost_race_into_a_validation_error():
+    UserFactory(display_name="Taken Name")
+    member = UserFactory(display_name="Original")
+
+    with (
+        mock.patch("accounts.services.display_name_taken", return_value=False),
+        pytest.raises(ValidationError, match="taken"),
+    ):
+        services.update_profile(member, "Taken name", "")
+    assert member.display_name == "Original"
+
+
+# --- Profile page ----------------------------------------------------------------------------
+
+
+def test_profile_shows_name_joined_date_bio_and_counts(client):
+    ada = UserFactory(display_name="Ada Lovelace", bio="Mathematician.\n<b>Analyst</b>")
+    first = ArgumentFactory(author=ada, claim="Engines can compose music")
+    second = ArgumentFactory(author=ada, claim="Notes matter")
+    Argument.objects.filter(pk=first.pk).update(agree_count=3, disagree_count=1)
+    Argument.objects.filter(pk=second.pk).update(agree_count=2)
+    ArgumentFactory(claim="Someone else's")
+
+    response = client.get(ada.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1" in html and "Ada Lovelace" in html
+    assert f"{ada.date_joined:%Y-%m-%d}" in html
+    assert "Mathematician.<br>&lt;b&gt;Analyst&lt;/b&gt;" in html
+    assert response.context["stats"]["arguments"] == 2
+    assert response.context["votes_received"] == 6
+    assert 'data-stat="arguments">2<' in html
+    assert "(5 agree, 1 disagree)" in html
+    assert "Someone else" not in html
+
+
+def test_profile_lists_arguments_newest_first_linking_into_the_debate(client):
+    ada = UserFactory()
+    older = ArgumentFactory(author=ada, claim="Older claim")
+    newer = ArgumentFactory(author=ada, claim="Newer claim")
+
+    html = client.get(ada.get_absolute_url()).content.decode()
+
+    assert html.index("Newer claim") < html.index("Older claim")
+    assert f'href="{newer.get_absolute_url()}"' in html
+    assert f'href="{older.motion.get_absolute_url()}"' in html
+
+
+def test_profile_shows_withdrawn_arguments_as_placeholders_to_others(client):
+    ada = UserFactory()
+    ArgumentFactory(author=ada, claim="Retracted words", visibility=Argument.Visibility.RETRACTED)
+    ArgumentFactory(author=ada, claim="Hidden words", visibility=Argument.Visibility.HIDDEN)
+
+    to_others = client.get(ada.get_absolute_url()).content.decode()
+    client.force_login(ada)
+    to_herself = client.get(ada.get_absolute_url()).content.decode()
+
+    assert "Retracted words" not in to_others and "Hidden words" not in to_others
+    assert "[retracted by its author]" in to_others and "[hidden by a moderator]" in to_others
+    assert "Retracted words" in to_herself and "Hidden words" in to_herself
+
+
+def test_profile_paginates_arguments(client):
+    ada = UserFactory()
+    motion = MotionFactory()
+    for n in range(25):
+        ArgumentFactory(author=ada, motion=motion, claim=f"Claim {n}")
+
+    first = client.get(ada.get_absolute_url())
+    second = client.get(ada.get_absolute_url(), {"page": 2})
+
+    assert len(first.context["arguments"]) == 20
+    assert len(second.context["arguments"]) == 5
+    assert first.context["page"].paginator.num_pages == 2
+    assert client.get(ada.get_absolute_url(), {"page": "nonsense"}).status_code == 200
+    assert client.get(ada.get_absolute_url(), {"page": "99"}).status_code == 200
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_profile_costs_the_same_queries_however_many_arguments(
+    client, django_assert_num_queries, signed_in
+):
+    small, big = UserFactory(), UserFactory()
+    ArgumentFactory(author=small)
+    for _ in range(15):
+        ArgumentFactory(author=big, motion=MotionFactory())
+    viewer = UserFactory()
+    if signed_in:
+        client.force_login(viewer)
+    # person, aggregate, one page of arguments (+ session and user when signed in)
+    expected = 3 + (2 if signed_in else 0)
+
+    for person in (small, big):
+        with django_assert_num_queries(expected):
+            assert client.get(person.get_absolute_url()).status_code == 200
+
+
+def test_unknown_profile_is_404(client):
+    assert client.get(reverse("profile", args=[999999])).status_code == 404
+
+
+def test_people_me_goes_to_your_own_profile(client):
+    member = UserFactory()
+    client.force_login(member)
+    response = client.get(reverse("own_profile"))
+    assert response.status_code == 302
+    assert response.url == member.get_absolute_url()
+
+
+# --- Profile editing -------------------------------------------------------------------------
+
+
+def test_anonymous_profile_edit_goes_to_sign_in_and_back(client):
+    response = client.get(reverse("profile_edit"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('account_login')}?next={reverse('profile_edit')}"
+
+
+def test_member_edits_display_name_and_bio(client):
+    member = UserFactory(display_name="Old Name")
+    client.force_login(member)
+    page = client.get(reverse("profile_edit"))
+    assert page.status_code == 200
+    assert 'value="Old Name"' in page.content.decode()
+
+    response = client.post(
+        reverse("profile_edit"), {"display_name": " New  Name ", "bio": "I argue about engines."}
+    )
+
+    assert response.status_code == 302
+    assert response.url == member.get_absolute_url()
+    member.refresh_from_db()
+    assert (member.display_name, member.bio) == ("New Name", "I argue about engines.")
+    assert "I argue about engines." in client.get(member.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"display_name": "TAKEN NAME", "bio": ""}, "That display name is taken"),
+        ({"display_name": "ab", "bio": ""}, "at least 3 characters"),
+        ({"display_name": "Fine Name", "bio": "x" * 501}, "Keep your bio to 500 characters"),
+        ({"display_name": "", "bio": ""}, "This field is required"),
+    ],
+)
+def test_bad_profile_edits_get_a_clear_message_and_a_400(client, data, message):
+    UserFactory(display_name="Taken Name")
+    member = UserFactory(display_name="Original")
+    client.force_login(member)
+
+    response = client.post(reverse("profile_edit"), data)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    member.refresh_from_db()
+    assert member.display_name == "Original"
+
+
+def test_a_suspended_member_cannot_edit_their_profile(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    member = UserFactory(
+        display_name="Original", suspended_until=timezone.now() + timedelta(days=1)
+    )
+    client.force_login(member)
+
+    response = client.post(
+        reverse("profile_edit"), {"display_name": "Rude name", "bio": ""}, follow=True
+    )
+
+    member.refresh_from_db()
+    assert member.display_name == "Original"
+    assert "suspended" in response.content.decode()
+
+
+# --- member_required: HTMX-aware redirect to sign in ----------------------------------------
+
+
+@member_required
+def protected_action(request):
+    return HttpResponse("done")
+
+
+urlpatterns = [
+    path("protected/", protected_action),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("accounts.urls")),
+    path("", include("debates.urls")),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_member_required_sends_an_htmx_request_to_sign_in_with_a_full_page_redirect(client):
+    response = client.post(
+        "/protected/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/motions/m/?page=2"},
+    )
+
+    # Not a 302 (fetch would follow it and swap the sign-in page into the fragment).
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == (
+        "/accounts/login/?next=http%3A//testserver/motions/m/%3Fpage%3D2"
+    )
+
+
+@pytest.mark.urls(__name__)
+def test_member_required_ignores_a_foreign_current_url(client):
+    response = client.post(
+        "/protected/", headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/"}
+    )
+    assert response["HX-Redirect"] == "/accounts/login/?next=/"
+
+
+@pytest.mark.urls(__name__)
+def test_member_required_redirects_a_plain_request_and_lets_members_through(client):
+    response = client.get("/protected/?x=1")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/protected/%3Fx%3D1"
+
+    client.force_login(UserFactory())
+    assert client.post("/protected/", headers={"HX-Request": "true"}).content == b"done"
+
+
+# --- Moderators ------------------------------------------------------------------------------
+
+
+def test_grant_moderator_by_email_gives_the_moderation_permissions(capsys):
+    member = UserFactory(email="mod@example.org")
+    assert not member.is_moderator
+
+    call_command("grant_moderator", "MOD@example.org")
+
+    member = User.objects.get(pk=member.pk)
+    group = Group.objects.get(name=MODERATORS_GROUP)
+    perms = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+    assert perms == set(services.MODERATOR_PERMISSIONS)
+    assert member.groups.filter(name=MODERATORS_GROUP).exists()
+    assert member.has_perm("accounts.moderate")
+    assert member.has_perm("debates.change_argument")
+    assert member.is_moderator
+    assert "is now a moderator" in capsys.readouterr().out
+
+
+def test_grant_moderator_by_display_name_is_idempotent_and_revocable(capsys):
+    member = UserFactory(display_name="Grace Hopper")
+
+    call_command("grant_moderator", "grace  HOPPER")
+    call_command("grant_moderator", "Grace Hopper")
+    assert "already a moderator" in capsys.readouterr().out
+    assert Group.objects.get(name=MODERATORS_GROUP).user_set.count() == 1
+
+    call_command("grant_moderator", "Grace Hopper", "--revoke")
+    assert "no longer a moderator" in capsys.readouterr().out
+    call_command("grant_moderator", "Grace Hopper", "--revoke")
+    assert "was not in the Moderators group" in capsys.readouterr().out
+
+    member = User.objects.get(pk=member.pk)
+    assert not member.is_moderator
+    assert not member.has_perm("accounts.moderate")
+
+
+def test_grant_moderator_refuses_an_unknown_user():
+    with pytest.raises(CommandError, match="No user"):
+        call_command("grant_moderator", "nobody@example.org")
+    with pytest.raises(CommandError, match="No user"):
+        call_command("grant_moderator", "Nobody At All", "--revoke")
+
+
+def test_is_moderator_for_staff_but_not_for_the_deactivated():
+    assert UserFactory(is_staff=True).is_moderator
+    assert not UserFactory().is_moderator
+    assert not UserFactory(is_staff=True, is_active=False).is_moderator
