@@ -83,6 +83,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not memory, so tests with threads exercise the same locking as production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-crux.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -132,6 +134,24 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_ADAPTER = "accounts.adapter.CruxAccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}  # adds the display name
+# One address per account; a new one replaces the old once it is verified (keeps User.email true).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or email changes
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Crux] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# allauth's rate limits (cache-backed), spelled out rather than left to its defaults.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",  # key: the email typed
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587; the console in development.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

@@ -47,6 +47,10 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised tallies of Vote rows; only debates.services.cast_vote changes them (with F()),
+    # and `manage.py recount_votes` recomputes them from the votes.
+    agree_count = models.PositiveIntegerField(default=0, editable=False)
+    disagree_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         abstract = True
@@ -67,6 +71,7 @@ class Motion(Claim):
     context_html = models.TextField(blank=True, editable=False)
     state = models.CharField(max_length=10, choices=State, default=State.OPEN)
     featured = models.BooleanField(default=False)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-featured", "-created_at"]
@@ -75,6 +80,9 @@ class Motion(Claim):
             models.CheckConstraint(condition=_not_empty("title"), name="motion_title_not_empty"),
             models.CheckConstraint(
                 condition=models.Q(state__in=["open", "locked"]), name="motion_state_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="motion_submitted_once"
             ),
         ]
 
@@ -108,6 +116,9 @@ class Argument(Claim):
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.VISIBLE)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     seed_key = models.SlugField(max_length=80, unique=True, null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A key minted with each reply form: a double click or a retried request posts it twice.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -124,6 +135,9 @@ class Argument(Claim):
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="argument_not_own_parent"
             ),
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="argument_submitted_once"
+            ),
         ]
 
     def __str__(self):
@@ -135,3 +149,73 @@ class Argument(Claim):
     @property
     def is_visible(self):
         return self.visibility == self.Visibility.VISIBLE
+
+
+class ArgumentRevision(models.Model):
+    """An earlier wording of an argument, kept whenever its author edits it."""
+
+    argument = models.ForeignKey(Argument, on_delete=models.PROTECT, related_name="revisions")
+    claim = models.CharField(max_length=CLAIM_MAX_LENGTH)
+    details = models.TextField(blank=True)
+    details_html = models.TextField(blank=True)
+    written_at = models.DateTimeField(help_text="When this wording was first published.")
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self):
+        return self.claim[:80]
+
+
+# --- Votes -------------------------------------------------------------------------------------
+
+
+class Vote(models.Model):
+    """One person's agree/disagree on one claim: a motion or an argument, never both."""
+
+    class Choice(models.TextChoices):
+        AGREE = "agree", "Agree"
+        DISAGREE = "disagree", "Disagree"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    motion = models.ForeignKey(
+        Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="votes"
+    )
+    argument = models.ForeignKey(
+        Argument, null=True, blank=True, on_delete=models.CASCADE, related_name="votes"
+    )
+    choice = models.CharField(max_length=8, choices=Choice)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(motion__isnull=False, argument__isnull=True)
+                    | models.Q(motion__isnull=True, argument__isnull=False)
+                ),
+                name="vote_on_exactly_one_claim",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(choice__in=["agree", "disagree"]), name="vote_choice_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "motion"],
+                condition=models.Q(argument__isnull=True),
+                name="vote_one_per_user_per_motion",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "argument"],
+                condition=models.Q(motion__isnull=True),
+                name="vote_one_per_user_per_argument",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.choice} {self.motion_id or self.argument_id}"
+
+    @property
+    def claim(self):
+        return self.motion if self.motion_id else self.argument

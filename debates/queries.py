@@ -6,7 +6,8 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
-from debates.models import Argument, Motion, Stance
+from debates import ranking
+from debates.models import Argument, Motion, Stance, Vote
 
 
 def motions_for_home():
@@ -43,6 +44,11 @@ class DebateTree:
     @property
     def size(self):
         return len(self.by_id)
+
+    @property
+    def balance(self):
+        """The vote-weighted pro/con split of the top-level arguments (see argument_balance)."""
+        return argument_balance(self.roots)
 
     def ancestors(self, argument):
         chain = []
@@ -92,3 +98,126 @@ def fold_below(roots, levels):
         node.unfolded = level < levels
         if node.unfolded:
             stack.extend((child, level + 1) for child in node.children)
+
+
+# --- Votes -------------------------------------------------------------------------------------
+
+
+def attach_my_votes(tree: DebateTree, user) -> None:
+    """Set `my_vote` ("agree", "disagree" or None) on the motion and every argument of the tree.
+
+    One query for a signed-in viewer, whatever the size of the debate; none for anyone else.
+    """
+    motion = tree.motion
+    motion.my_vote = None
+    for argument in tree.by_id.values():
+        argument.my_vote = None
+    if not user.is_authenticated:
+        return
+    votes = Vote.objects.filter(Q(motion=motion) | Q(argument__motion=motion), user=user)
+    for motion_id, argument_id, choice in votes.values_list("motion_id", "argument_id", "choice"):
+        if motion_id is not None:
+            motion.my_vote = choice
+        elif argument_id in tree.by_id:
+            tree.by_id[argument_id].my_vote = choice
+
+
+@dataclass(frozen=True)
+class Balance:
+    """How the top-level arguments of a motion weigh, pro against con (see argument_balance)."""
+
+    pro: float
+    con: float
+    pro_arguments: int
+    con_arguments: int
+
+    @property
+    def total(self):
+        return self.pro + self.con
+
+    @property
+    def pro_percent(self):
+        return round(100 * self.pro / self.total) if self.total else 0
+
+    @property
+    def con_percent(self):
+        return 100 - self.pro_percent if self.total else 0
+
+
+def argument_weight(argument) -> int:
+    """1 for being argued, plus its net agreement (agree - disagree) when that is positive.
+
+    An argument nobody has voted on still counts once; each net agree adds to it; one that more
+    people reject than accept falls back to 1, never below: disagreeing with a pro argument says
+    it fails, not that the con side is right, so it must not count for the other side.
+    """
+    return 1 + max(0, argument.agree_count - argument.disagree_count)
+
+
+def argument_balance(roots) -> Balance:
+    """The pro/con split of a motion's visible top-level arguments, each weighted by votes."""
+    pro = con = pro_arguments = con_arguments = 0
+    for argument in roots:
+        if not argument.is_visible:
+            continue
+        if argument.stance == Stance.PRO:
+            pro += argument_weight(argument)
+            pro_arguments += 1
+        else:
+            con += argument_weight(argument)
+            con_arguments += 1
+    return Balance(pro=pro, con=con, pro_arguments=pro_arguments, con_arguments=con_arguments)
+
+
+# Sort keys for replies, highest first. Each takes an argument of the fetched tree.
+REPLY_ORDERS = {
+    "best": ranking.best_key,
+    "controversial": ranking.controversial_key,
+}
+
+
+def sort_replies(nodes, order):
+    """Return `nodes` sorted by `order` (a key of REPLY_ORDERS), their replies sorted the same way.
+
+    Pure Python over the already-fetched tree: no queries. Each node's `children` list is
+    sorted in place, all the way down; ties keep the order they came in (oldest first).
+    """
+    try:
+        key = REPLY_ORDERS[order]
+    except KeyError:
+        raise ValueError(
+            f"Unknown order {order!r}; expected one of {sorted(REPLY_ORDERS)}."
+        ) from None
+    top = sorted(nodes, key=key, reverse=True)
+    stack = list(top)
+    while stack:
+        node = stack.pop()
+        children = getattr(node, "children", None)
+        if children:
+            children.sort(key=key, reverse=True)
+            stack.extend(children)
+    return top
+
+
+def my_vote(user, claim):
+    """The choice `user` holds on one motion or argument, or None."""
+    if not user.is_authenticated:
+        return None
+    field = "motion" if isinstance(claim, Motion) else "argument"
+    votes = Vote.objects.filter(user=user, **{field: claim})
+    return votes.values_list("choice", flat=True).first()
+
+
+def revisions_shown_to(argument, viewer):
+    """Earlier wordings, newest first; none of a withdrawn argument except to its author."""
+    if not argument.is_visible and argument.author_id != getattr(viewer, "pk", None):
+        return []
+    return list(argument.revisions.all())
+
+
+def motion_balance(motion) -> Balance:
+    """argument_balance for a motion without fetching its whole tree: one query."""
+    roots = Argument.objects.filter(motion=motion, parent=None).only(
+        "stance", "visibility", "agree_count", "disagree_count"
+    )
+    return argument_balance(roots)

@@ -1,8 +1,13 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from debates import queries
+from accounts.decorators import member_required
+from debates import queries, services
+from debates.models import Argument, Motion
 
 HOME_PAGE_SIZE = 20
 # Levels of replies shown below a page's root before a branch folds into "show more".
@@ -17,6 +22,7 @@ def home(request):
 def motion_detail(request, slug):
     motion = queries.motion_by_slug(slug)
     tree = queries.debate_tree(motion)
+    queries.attach_my_votes(tree, request.user)
     queries.fold_below(tree.roots, VISIBLE_DEPTH)
     return render(request, "debates/motion_detail.html", {"motion": motion, "tree": tree})
 
@@ -27,9 +33,73 @@ def argument_detail(request, slug, pk):
     argument = tree.by_id.get(pk)
     if argument is None:
         raise Http404("No such argument in this debate.")
+    queries.attach_my_votes(tree, request.user)
     queries.fold_below([argument], VISIBLE_DEPTH)
     template = "debates/argument_detail.html"
     if request.htmx:
         template += "#subtree"
     context = {"motion": motion, "argument": argument, "ancestors": tree.ancestors(argument)}
     return render(request, template, context)
+
+
+# --- Votes -------------------------------------------------------------------------------------
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """After a POST, "go and GET this", whatever the browser."""
+
+    status_code = 303
+
+
+def _vote(request, claim, *, kind, motion, fallback_url):
+    """Cast the vote; answer HTMX with the widget (4xx on refusal), a plain form with a 303."""
+    choice = request.POST.get("choice", "")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = fallback_url
+    try:
+        result = services.cast_vote(voter=request.user, claim=claim, choice=choice)
+    except services.DebateRuleError as refusal:
+        error, status = refusal.message, refusal.status
+        claim.my_vote = queries.my_vote(request.user, claim)
+    else:
+        error, status = None, 200
+        claim.my_vote = result.choice
+    if request.htmx:
+        context = {
+            "claim": claim,
+            "kind": kind,
+            "motion": motion,
+            "vote_error": error,
+            "vote_next": next_url,
+        }
+        if error is None and kind == "argument" and claim.parent_id is None:
+            # A top-level tally moved the motion's balance: refresh it too, if it is on the page.
+            context["vote_balance"] = queries.motion_balance(motion)
+        return render(request, "debates/_vote.html", context, status=status)
+    if error and status == 400:
+        # Only a tampered form gets here (the buttons send a valid choice): say so plainly.
+        return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
+    if error:
+        messages.error(request, error)
+    return HttpResponseSeeOther(next_url)
+
+
+@require_POST
+@member_required
+def vote_motion(request, slug):
+    motion = get_object_or_404(Motion, slug=slug)
+    fallback = f"{motion.get_absolute_url()}#vote-motion-{motion.pk}"
+    return _vote(request, motion, kind="motion", motion=motion, fallback_url=fallback)
+
+
+@require_POST
+@member_required
+def vote_argument(request, slug, pk):
+    argument = get_object_or_404(
+        Argument.objects.select_related("motion"), pk=pk, motion__slug=slug
+    )
+    fallback = f"{argument.motion.get_absolute_url()}#argument-{argument.pk}"
+    return _vote(request, argument, kind="argument", motion=argument.motion, fallback_url=fallback)

@@ -47,3 +47,12 @@ class ArgumentFactory(factory.django.DjangoModelFactory):
     claim = factory.Sequence(lambda n: f"Argument {n} holds.")
     author = factory.SubFactory(UserFactory)
     depth = factory.LazyAttribute(lambda o: o.parent.depth + 1 if o.parent else 0)
+
+
+def verified_user(**fields):
+    """A member whose email address is confirmed, so they may post."""
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(**fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user

@@ -74,6 +74,25 @@ def page(new_page):
 
 
 @pytest.fixture
+def signed_in(new_page, live_server):
+    """A fresh context signed in as `user` (the sign-in pages have browser tests of their own)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def open_as(user):
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page = new_page()
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+        return page
+
+    return open_as
+
+
+@pytest.fixture
 def seeded_live(transactional_db):
     """The Karabakh debate, committed so the live server's threads can see it."""
     from debates.seeding import load_seed_file

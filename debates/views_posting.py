@@ -1,0 +1,141 @@
+"""Views that write arguments and motions: parse, call debates.services, render or redirect."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, render
+
+from accounts.decorators import member_required
+from accounts.rules import participation_refusal
+from debates import queries, services
+from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
+from debates.models import Argument
+from debates.views import VISIBLE_DEPTH, HttpResponseSeeOther
+
+
+def _argument_of(motion, pk):
+    return get_object_or_404(
+        Argument.objects.select_related("motion", "author"), pk=pk, motion=motion
+    )
+
+
+@member_required
+def reply(request, slug, pk=None):
+    """The reply form: in place under a claim over HTMX, a page of its own without JavaScript."""
+    motion = queries.motion_by_slug(slug)
+    parent = _argument_of(motion, pk) if pk else None
+    form = ArgumentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                argument, _ = services.post_argument(
+                    author=request.user, motion=motion, parent=parent, **form.cleaned_data
+                )
+            except services.DebateRuleError as error:
+                form.add_rule_error(error)
+                status = error.status
+            else:
+                if request.htmx:
+                    return _render_new_argument(request, motion, argument)
+                messages.success(request, "Your argument is posted.")
+                return HttpResponseSeeOther(argument.get_absolute_url())
+        else:
+            status = 422
+    context = {
+        "motion": motion,
+        "parent": parent,
+        "form": form,
+        "refusal": participation_refusal(request.user, "post")
+        or ("This motion is locked: it takes no new arguments." if motion.is_locked else None),
+    }
+    template = "debates/reply.html#reply-form" if request.htmx else "debates/reply.html"
+    return render(request, template, context, status=status)
+
+
+def _render_new_argument(request, motion, argument):
+    argument.motion = motion
+    argument.children, argument.descendant_count, argument.unfolded = [], 0, True
+    argument.is_new = True
+    context = {"motion": motion, "node": argument, "parent_id": argument.parent_id}
+    return render(request, "debates/reply.html#posted", context)
+
+
+@member_required
+def edit_argument(request, slug, pk):
+    motion = queries.motion_by_slug(slug)
+    argument = _argument_of(motion, pk)
+    initial = {"claim": argument.claim, "details": argument.details}
+    form = EditArgumentForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.edit_argument(editor=request.user, argument=argument, **form.cleaned_data)
+            except services.DebateRuleError as error:
+                form.add_rule_error(error)
+                status = error.status
+            else:
+                messages.success(request, "Your argument is updated; its earlier wording is kept.")
+                return HttpResponseSeeOther(argument.get_absolute_url())
+        else:
+            status = 422
+    elif argument.author_id != request.user.pk:
+        status = 403
+    context = {"motion": motion, "argument": argument, "form": form}
+    return render(request, "debates/edit_argument.html", context, status=status)
+
+
+@member_required
+def retract_argument(request, slug, pk):
+    """A confirmation page; the POST retracts (HTMX re-renders the argument in place)."""
+    motion = queries.motion_by_slug(slug)
+    argument = _argument_of(motion, pk)
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            services.retract_argument(author=request.user, argument=argument)
+        except services.DebateRuleError as refusal:
+            status, error = refusal.status, refusal.message
+        else:
+            if request.htmx:
+                tree = queries.debate_tree(motion)
+                node = tree.by_id[argument.pk]
+                queries.fold_below([node], VISIBLE_DEPTH)
+                context = {"motion": motion, "argument": node}
+                return render(request, "debates/argument_detail.html#subtree", context)
+            messages.success(request, "Your argument is retracted. Its replies stay in place.")
+            return HttpResponseSeeOther(argument.get_absolute_url())
+    elif argument.author_id != request.user.pk:
+        status, error = 403, "Only its author can retract an argument."
+    context = {"motion": motion, "argument": argument, "error": error}
+    return render(request, "debates/retract_argument.html", context, status=status)
+
+
+def argument_history(request, slug, pk):
+    motion = queries.motion_by_slug(slug)
+    argument = _argument_of(motion, pk)
+    context = {
+        "motion": motion,
+        "argument": argument,
+        "revisions": queries.revisions_shown_to(argument, request.user),
+    }
+    return render(request, "debates/argument_history.html", context)
+
+
+@member_required
+def propose_motion(request):
+    form = MotionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                motion, _ = services.propose_motion(author=request.user, **form.cleaned_data)
+            except services.DebateRuleError as error:
+                form.add_rule_error(error)
+                status = error.status
+            else:
+                messages.success(request, "Your motion is open for debate.")
+                return HttpResponseSeeOther(motion.get_absolute_url())
+        else:
+            status = 422
+    context = {"form": form, "refusal": participation_refusal(request.user, "post")}
+    return render(request, "debates/propose_motion.html", context, status=status)

@@ -1,0 +1,109 @@
+from playwright.sync_api import expect
+
+from debates.models import Argument
+from tests.factories import verified_user
+
+
+def actions(page, pk):
+    return page.locator(f"#argument-{pk} > .argument__body > .argument__footer")
+
+
+def mark_page(page):
+    """A flag on window that a reload would wipe: proves the work happened in place."""
+    page.evaluate("window.__noReload = true")
+
+
+def assert_not_reloaded(page):
+    assert page.evaluate("window.__noReload") is True
+
+
+def test_member_argues_in_place_and_edits_then_retracts(signed_in, seeded_live):
+    member = verified_user(display_name="Ada Lovelace")
+    target = Argument.objects.filter(attribution="Simon Saradzhyan", depth=0).first()
+    page = signed_in(member)
+    page.goto(target.motion.get_absolute_url())
+    mark_page(page)
+
+    actions(page, target.pk).get_by_role("link", name="Reply").click()
+    form = page.locator(f"#reply-slot-{target.pk} form")
+    expect(form).to_be_visible()
+
+    form.get_by_label("Con").check()
+    form.get_by_role("button", name="Post argument").click()
+    expect(form.locator(".field__error")).to_have_text("Write the claim you want to make.")
+
+    form.get_by_label("Claim").fill("Anchoring can fail quietly without intervention.")
+    form.get_by_role("button", name="Post argument").click()
+    con = page.locator(f"#replies-{target.pk} > li.argument--con").filter(
+        has_text="Anchoring can fail quietly"
+    )
+    expect(con).to_be_visible()
+    expect(page.locator(f"#reply-slot-{target.pk} form")).to_have_count(0)
+    con_argument = Argument.objects.get(claim__startswith="Anchoring can fail quietly")
+    assert con_argument.parent_id == target.pk
+
+    actions(page, con_argument.pk).get_by_role("link", name="Reply").click()
+    inner = page.locator(f"#reply-slot-{con_argument.pk} form")
+    inner.get_by_label("Pro").check()
+    inner.get_by_label("Claim").fill("Indeed: the CSTO allies noticed.")
+    inner.get_by_role("button", name="Post argument").click()
+    pro = page.locator(f"#replies-{con_argument.pk} > li.argument--pro")
+    expect(pro).to_contain_text("Indeed: the CSTO allies noticed.")
+    expect(pro.locator(".stance").first).to_have_text("Pro")
+    assert_not_reloaded(page)
+
+    # Editing is a page of its own; the earlier wording stays on the history page.
+    page.goto(con_argument.get_absolute_url())
+    actions(page, con_argument.pk).get_by_role("link", name="Edit").click()
+    page.get_by_label("Claim").fill("Anchoring fails quietly without timely intervention.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(f"#claim-{con_argument.pk}")).to_have_text(
+        "Anchoring fails quietly without timely intervention."
+    )
+    page.locator(f"#argument-{con_argument.pk} > .argument__body").get_by_role(
+        "link", name="edited"
+    ).click()
+    expect(page.get_by_role("heading", name="History of this argument")).to_be_visible()
+    expect(page.locator(".history__version--old")).to_contain_text(
+        "Anchoring can fail quietly without intervention."
+    )
+
+    # Retracting asks first, then leaves a placeholder with the replies in place.
+    page.goto(target.motion.get_absolute_url())
+    mark_page(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    actions(page, con_argument.pk).get_by_role("link", name="Retract").click()
+    expect(page.locator(f"#claim-{con_argument.pk}")).to_have_text("[retracted by its author]")
+    expect(page.locator(f"#replies-{con_argument.pk}")).to_contain_text("the CSTO allies noticed")
+    assert_not_reloaded(page)
+
+
+def test_posting_works_without_javascript(browser, live_server, seeded_live):
+    from django.conf import settings
+    from django.test import Client
+
+    member = verified_user()
+    client = Client()
+    client.force_login(member)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    target = Argument.objects.filter(depth=1).first()
+    page.goto(target.get_absolute_url())
+    actions(page, target.pk).get_by_role("link", name="Reply").click()
+    expect(page.get_by_role("heading", name="Reply to an argument")).to_be_visible()
+    page.get_by_label("Pro").check()
+    page.get_by_label("Claim").fill("Plain forms still work.")
+    page.get_by_role("button", name="Post argument").click()
+    created = Argument.objects.get(claim="Plain forms still work.")
+    assert page.url.endswith(created.get_absolute_url())
+    expect(page.locator(f"#claim-{created.pk}")).to_have_text("Plain forms still work.")
+    context.close()

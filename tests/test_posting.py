@@ -1,0 +1,353 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from debates import services
+from debates.models import Argument, ArgumentRevision, Motion, Stance
+from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member():
+    return verified_user(display_name="Ada")
+
+
+@pytest.fixture
+def motion():
+    return MotionFactory()
+
+
+def post(member, motion, **fields):
+    fields = {"parent": None, "stance": Stance.PRO, "claim": "A fair point."} | fields
+    return services.post_argument(author=member, motion=motion, **fields)
+
+
+# --- Service rules ---------------------------------------------------------------------------
+
+
+def test_post_argument_creates_a_trimmed_reply_at_the_right_depth(member, motion):
+    parent = ArgumentFactory(motion=motion)
+    argument, created = post(member, motion, parent=parent, claim="  Spaced \n  out  ")
+    assert created
+    assert (argument.claim, argument.depth, argument.parent) == ("Spaced out", 1, parent)
+    assert argument.author == member
+
+
+@pytest.mark.parametrize("claim", ["", "   ", "\n\t"])
+def test_an_empty_claim_is_refused(member, motion, claim):
+    with pytest.raises(services.DebateRuleError) as refusal:
+        post(member, motion, claim=claim)
+    assert (refusal.value.status, refusal.value.field) == (422, "claim")
+    assert not Argument.objects.exists()
+
+
+def test_claim_and_details_have_length_limits(member, motion):
+    with pytest.raises(services.DebateRuleError, match="500 characters"):
+        post(member, motion, claim="x" * 501)
+    with pytest.raises(services.DebateRuleError, match="5000 characters"):
+        post(member, motion, details="x" * 5001)
+    argument, _ = post(member, motion, claim="x" * 500, details="y" * 5000)
+    assert len(argument.claim) == 500
+
+
+def test_stance_must_be_pro_or_con(member, motion):
+    with pytest.raises(services.DebateRuleError, match="pro or con"):
+        post(member, motion, stance="maybe")
+
+
+def test_parent_must_be_in_the_same_motion(member, motion):
+    elsewhere = ArgumentFactory()
+    with pytest.raises(services.DebateRuleError, match="same debate"):
+        post(member, motion, parent=elsewhere)
+
+
+@pytest.mark.parametrize("visibility", ["hidden", "retracted"])
+def test_parent_must_be_visible(member, motion, visibility):
+    parent = ArgumentFactory(motion=motion, visibility=visibility)
+    with pytest.raises(services.DebateRuleError) as refusal:
+        post(member, motion, parent=parent)
+    assert refusal.value.status == 409
+
+
+def test_a_locked_motion_takes_no_arguments(member):
+    locked = MotionFactory(state=Motion.State.LOCKED)
+    with pytest.raises(services.DebateRuleError, match="locked") as refusal:
+        post(member, locked)
+    assert refusal.value.status == 403
+
+
+def test_an_unverified_member_cannot_post_yet(motion):
+    with pytest.raises(services.DebateRuleError, match="Verify your email") as refusal:
+        post(UserFactory(), motion)
+    assert refusal.value.status == 403
+
+
+def test_a_suspended_member_cannot_post(motion):
+    member = verified_user(suspended_until=timezone.now() + timedelta(days=1))
+    with pytest.raises(services.DebateRuleError, match="suspended"):
+        post(member, motion)
+
+
+def test_a_repeated_submission_creates_one_argument(member, motion):
+    key = uuid.uuid4()
+    first, created_first = post(member, motion, submission_key=key)
+    again, created_again = post(member, motion, submission_key=key)
+    assert (created_first, created_again) == (True, False)
+    assert first == again
+    assert Argument.objects.count() == 1
+
+
+def test_a_source_must_be_http_or_https(member, motion):
+    for url in ["javascript:alert(1)", "ftp://example.org/x", "not a url"]:
+        with pytest.raises(services.DebateRuleError, match="http") as refusal:
+            post(member, motion, source_url=url)
+        assert refusal.value.field == "source_url"
+    argument, _ = post(member, motion, source_url="https://example.org/a", quote="Said it.")
+    assert (argument.source.url, argument.quote) == ("https://example.org/a", "Said it.")
+
+
+def test_a_quote_needs_its_source(member, motion):
+    with pytest.raises(services.DebateRuleError, match="web address"):
+        post(member, motion, quote="Unsourced words.")
+
+
+def test_details_are_rendered_safely(member, motion):
+    argument, _ = post(
+        member, motion, details="See [this](https://example.org). <img src=x onerror=alert(1)>"
+    )
+    assert 'href="https://example.org"' in argument.details_html
+    assert 'rel="nofollow ugc noopener"' in argument.details_html
+    assert "onerror" not in argument.details_html and "<img" not in argument.details_html
+
+
+def test_editing_keeps_every_earlier_wording(member, motion):
+    argument, _ = post(member, motion, claim="First wording.")
+    services.edit_argument(editor=member, argument=argument, claim="Second wording.")
+    services.edit_argument(editor=member, argument=argument, claim="Third wording.")
+
+    argument.refresh_from_db()
+    assert argument.claim == "Third wording." and argument.edited_at is not None
+    earlier = list(argument.revisions.values_list("claim", flat=True))
+    assert earlier == ["Second wording.", "First wording."]
+
+
+def test_an_unchanged_edit_records_nothing(member, motion):
+    argument, _ = post(member, motion, claim="Same.")
+    services.edit_argument(editor=member, argument=argument, claim="Same.")
+    assert not ArgumentRevision.objects.exists()
+
+
+def test_only_the_author_can_edit_or_retract(member, motion):
+    argument, _ = post(member, motion)
+    stranger = verified_user()
+    with pytest.raises(services.DebateRuleError) as refusal:
+        services.edit_argument(editor=stranger, argument=argument, claim="Hijacked.")
+    assert refusal.value.status == 403
+    with pytest.raises(services.DebateRuleError):
+        services.retract_argument(author=stranger, argument=argument)
+
+
+def test_retracting_keeps_text_and_replies(member, motion):
+    argument, _ = post(member, motion, claim="I take it back.")
+    reply = ArgumentFactory(motion=motion, parent=argument)
+
+    services.retract_argument(author=member, argument=argument)
+
+    argument.refresh_from_db()
+    assert argument.visibility == Argument.Visibility.RETRACTED
+    assert argument.claim == "I take it back."
+    assert Argument.objects.get(pk=reply.pk).parent == argument
+
+
+def test_propose_motion_gives_a_unique_slug(member):
+    first, _ = services.propose_motion(author=member, title="Cats beat dogs", claim="They do.")
+    second, _ = services.propose_motion(author=member, title="Cats beat dogs", claim="Again.")
+    assert (first.slug, second.slug) == ("cats-beat-dogs", "cats-beat-dogs-2")
+    assert first.state == Motion.State.OPEN and not first.featured
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+def reply_data(**fields):
+    return {"stance": "con", "claim": "A rebuttal.", "submission_key": str(uuid.uuid4())} | fields
+
+
+def test_reply_form_opens_in_place_over_htmx(client, member, motion):
+    parent = ArgumentFactory(motion=motion)
+    client.force_login(member)
+
+    response = client.get(
+        reverse("reply", args=[motion.slug, parent.pk]), headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith("<form") and "<html" not in html
+    assert f'hx-target="#reply-slot-{parent.pk}"' in html
+
+
+def test_htmx_reply_returns_the_new_argument_for_its_place(client, member, motion):
+    parent = ArgumentFactory(motion=motion)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("reply", args=[motion.slug, parent.pk]),
+        reply_data(),
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    created = Argument.objects.get(parent=parent)
+    assert response.status_code == 200
+    assert f'<hx-partial hx-target="#replies-{parent.pk}" hx-swap="beforeend">' in html
+    assert f'id="argument-{created.pk}"' in html and "A rebuttal." in html
+
+
+def test_htmx_reply_with_errors_keeps_the_form_and_the_text(client, member, motion):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("reply_motion", args=[motion.slug]),
+        reply_data(claim="   ", details="My careful details"),
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Write the claim you want to make." in html
+    assert "My careful details" in html
+    assert not Argument.objects.exists()
+
+
+def test_plain_reply_redirects_to_the_new_permalink(client, member, motion):
+    client.force_login(member)
+    response = client.post(reverse("reply_motion", args=[motion.slug]), reply_data())
+    created = Argument.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == created.get_absolute_url()
+
+
+def test_plain_reply_without_stance_is_a_422_page(client, member, motion):
+    client.force_login(member)
+    response = client.post(reverse("reply_motion", args=[motion.slug]), reply_data(stance=""))
+    assert response.status_code == 422
+    assert b"Choose whether you argue pro or con." in response.content
+    assert b"<html" in response.content
+
+
+def test_double_submission_through_the_view_creates_one(client, member, motion):
+    client.force_login(member)
+    data = reply_data()
+    first = client.post(reverse("reply_motion", args=[motion.slug]), data)
+    second = client.post(reverse("reply_motion", args=[motion.slug]), data)
+    assert first["Location"] == second["Location"]
+    assert Argument.objects.count() == 1
+
+
+def test_unverified_member_is_told_why_they_cannot_post(client, motion):
+    client.force_login(UserFactory())
+    page = client.get(reverse("reply_motion", args=[motion.slug]))
+    refused = client.post(reverse("reply_motion", args=[motion.slug]), reply_data())
+    assert b"Verify your email" in page.content
+    assert refused.status_code == 403 and b"Verify your email" in refused.content
+
+
+def test_anonymous_reply_goes_to_sign_in(client, motion):
+    response = client.get(reverse("reply_motion", args=[motion.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    htmx = client.get(
+        reverse("reply_motion", args=[motion.slug]),
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": f"http://testserver{motion.get_absolute_url()}",
+        },
+    )
+    assert htmx.status_code == 200 and "HX-Redirect" in htmx.headers
+
+
+def test_reply_to_unknown_or_foreign_argument_is_404(client, member, motion):
+    client.force_login(member)
+    foreign = ArgumentFactory()
+    assert client.get(reverse("reply", args=[motion.slug, foreign.pk])).status_code == 404
+    assert (
+        client.post(reverse("reply", args=[motion.slug, 999999]), reply_data()).status_code == 404
+    )
+
+
+def test_edit_page_saves_and_history_shows_versions(client, member, motion):
+    argument, _ = post(member, motion, claim="Before.")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("edit_argument", args=[motion.slug, argument.pk]),
+        {"claim": "After.", "details": ""},
+    )
+    history = client.get(reverse("argument_history", args=[motion.slug, argument.pk]))
+
+    assert response.status_code == 303
+    assert b"After." in history.content and b"Before." in history.content
+    page = client.get(motion.get_absolute_url()).content.decode()
+    assert reverse("argument_history", args=[motion.slug, argument.pk]) in page
+
+
+def test_someone_elses_edit_page_is_403(client, member, motion):
+    argument = ArgumentFactory(motion=motion)
+    client.force_login(member)
+    url = reverse("edit_argument", args=[motion.slug, argument.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"claim": "Hijack"}).status_code == 403
+    assert Argument.objects.get(pk=argument.pk).claim != "Hijack"
+
+
+def test_retract_asks_for_confirmation_then_keeps_the_place(client, member, motion):
+    argument, _ = post(member, motion, claim="Regrettable.")
+    client.force_login(member)
+    url = reverse("retract_argument", args=[motion.slug, argument.pk])
+
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and b"Retract your argument?" in confirm.content
+    assert Argument.objects.get(pk=argument.pk).is_visible
+
+    assert client.post(url).status_code == 303
+    page = client.get(motion.get_absolute_url()).content.decode()
+    assert "[retracted by its author]" in page and "Regrettable." not in page
+
+
+def test_propose_motion_page(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("propose_motion"),
+        {
+            "title": "Tea beats coffee",
+            "claim": "Tea is better.",
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
+    motion = Motion.objects.get(title="Tea beats coffee")
+    assert response.status_code == 303 and response["Location"] == motion.get_absolute_url()
+    assert b"Tea beats coffee" in client.get(reverse("home")).content
+
+
+def test_propose_motion_with_missing_claim_is_422(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("propose_motion"), {"title": "T", "submission_key": str(uuid.uuid4())}
+    )
+    assert response.status_code == 422
+    assert not Motion.objects.exists()
+
+
+def test_locked_motion_page_offers_no_reply(client, member):
+    locked = MotionFactory(state=Motion.State.LOCKED)
+    ArgumentFactory(motion=locked)
+    client.force_login(member)
+    html = client.get(locked.get_absolute_url()).content.decode()
+    assert "This motion is locked" in html
+    assert reverse("reply_motion", args=[locked.slug]) not in html

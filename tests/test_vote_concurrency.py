@@ -1,0 +1,209 @@
+"""Concurrent votes: threads with their own database connections vote on one claim at once.
+
+Whatever the interleaving, the tallies must equal the Vote rows and nobody may hold two votes.
+On PostgreSQL the claim row lock serialises votes on a claim; on SQLite, IMMEDIATE transactions
+serialise all writers. The heavy runs are PostgreSQL-only; a lighter one runs on both.
+"""
+
+import random
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.db.models import Count
+
+from debates.models import Argument, Motion, Vote
+from debates.services import DebateRuleError, cast_vote
+from tests.factories import ArgumentFactory, MotionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Row locks and real parallel writers: PostgreSQL."
+)
+
+
+def run_at_once(jobs):
+    """Run each job in its own thread, released together; return (results, errors)."""
+    barrier = threading.Barrier(len(jobs))
+    results, errors = [], []
+    lock = threading.Lock()
+
+    def worker(job):
+        try:
+            barrier.wait(timeout=30)
+            outcome = job()
+            with lock:
+                results.append(outcome)
+        except Exception as error:  # collected, and the test fails on them
+            with lock:
+                errors.append(error)
+        finally:
+            connections.close_all()  # this thread's connection, not the test's
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a voter thread hung"
+    return results, errors
+
+
+def vote_job(user_pk, claim_model, claim_pk, choice):
+    def job():
+        # Each thread loads its own objects, as separate requests would.
+        voter = UserFactory._meta.model.objects.get(pk=user_pk)
+        claim = claim_model.objects.get(pk=claim_pk)
+        return cast_vote(voter=voter, claim=claim, choice=choice)
+
+    return job
+
+
+def assert_tallies_equal_the_votes(claim):
+    field = "motion" if isinstance(claim, Motion) else "argument"
+    votes = Vote.objects.filter(**{field: claim})
+    claim.refresh_from_db()
+    assert claim.agree_count == votes.filter(choice="agree").count()
+    assert claim.disagree_count == votes.filter(choice="disagree").count()
+    most = votes.values("user").annotate(n=Count("pk")).order_by("-n").values_list("n", flat=True)
+    assert max(most, default=0) <= 1
+    call_command("recount_votes", "--check", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def same_user_clicks(claim, clicks):
+    """One person clicking Agree `clicks` times at once: every click is a toggle, in turn."""
+    user = UserFactory()
+    jobs = [vote_job(user.pk, type(claim), claim.pk, "agree") for _ in range(clicks)]
+
+    results, errors = run_at_once(jobs)
+
+    assert errors == []
+    # Serialised toggles alternate: half the clicks saw "agree" come out, half saw it withdrawn.
+    assert sorted(str(r.choice) for r in results) == sorted(
+        ["agree"] * ((clicks + 1) // 2) + ["None"] * (clicks // 2)
+    )
+    expected = 1 if clicks % 2 else 0
+    assert Vote.objects.filter(user=user).count() == expected
+    assert_tallies_equal_the_votes(claim)
+    claim.refresh_from_db()
+    assert (claim.agree_count, claim.disagree_count) == (expected, 0)
+
+
+def many_users_at_once(claim, voters):
+    users = UserFactory.create_batch(voters)
+    choices = ["agree" if i % 3 else "disagree" for i in range(voters)]
+    jobs = [vote_job(u.pk, type(claim), claim.pk, c) for u, c in zip(users, choices, strict=True)]
+
+    results, errors = run_at_once(jobs)
+
+    assert errors == [] and len(results) == voters
+    assert_tallies_equal_the_votes(claim)
+    claim.refresh_from_db()
+    assert claim.agree_count == choices.count("agree")
+    assert claim.disagree_count == choices.count("disagree")
+
+
+def mixed_storm(claim, users, clicks_each, seed=11):
+    """Several people, each clicking agree/disagree several times at once, in random order."""
+    rng = random.Random(seed)
+    people = UserFactory.create_batch(users)
+    jobs = [
+        vote_job(p.pk, type(claim), claim.pk, rng.choice(["agree", "disagree"]))
+        for p in people
+        for _ in range(clicks_each)
+    ]
+    rng.shuffle(jobs)
+
+    results, errors = run_at_once(jobs)
+
+    assert errors == [] and len(results) == len(jobs)
+    assert_tallies_equal_the_votes(claim)
+
+
+# --- PostgreSQL: the real thing ----------------------------------------------------------------
+
+
+@postgres_only
+def test_pg_one_person_clicking_many_times_at_once_never_double_counts():
+    same_user_clicks(ArgumentFactory(), clicks=15)
+
+
+@postgres_only
+def test_pg_one_person_clicking_a_motion_many_times_at_once():
+    same_user_clicks(MotionFactory(), clicks=12)
+
+
+@postgres_only
+def test_pg_many_people_voting_at_once_are_all_counted():
+    many_users_at_once(ArgumentFactory(), voters=30)
+
+
+@postgres_only
+def test_pg_a_storm_of_mixed_votes_and_switches_leaves_honest_tallies():
+    mixed_storm(ArgumentFactory(), users=8, clicks_each=4)
+
+
+@postgres_only
+def test_pg_a_storm_on_a_motion_and_its_argument_together():
+    motion = MotionFactory()
+    argument = ArgumentFactory(motion=motion)
+    people = UserFactory.create_batch(6)
+    rng = random.Random(5)
+    jobs = [
+        vote_job(p.pk, model, pk, rng.choice(["agree", "disagree"]))
+        for p in people
+        for model, pk in [(Motion, motion.pk), (Argument, argument.pk)] * 2
+    ]
+
+    _results, errors = run_at_once(jobs)
+
+    assert errors == []
+    assert_tallies_equal_the_votes(motion)
+    assert_tallies_equal_the_votes(argument)
+
+
+@postgres_only
+def test_pg_votes_racing_a_lock_are_either_counted_or_refused():
+    motion = MotionFactory()
+    argument = ArgumentFactory(motion=motion)
+    users = UserFactory.create_batch(10)
+    jobs = [vote_job(u.pk, Argument, argument.pk, "agree") for u in users]
+
+    def lock():
+        Motion.objects.filter(pk=motion.pk).update(state=Motion.State.LOCKED)
+
+    results, errors = run_at_once([*jobs[:5], lock, *jobs[5:]])
+
+    assert all(isinstance(e, DebateRuleError) and e.status == 403 for e in errors)
+    assert_tallies_equal_the_votes(argument)
+    assert Vote.objects.count() == len(results) - 1  # every vote that returned was kept
+
+
+# --- Both databases: a lighter run -------------------------------------------------------------
+
+
+@pytest.fixture
+def real_concurrent_writers():
+    """Skip on pytest-django's default in-memory SQLite test database.
+
+    That database is shared between threads through SQLite's shared cache, whose table locks
+    fail at once ("database table is locked") instead of waiting on busy_timeout as a file
+    database does. File-backed SQLite (as in production, with IMMEDIATE transactions) passes:
+    give the test database a file name (DATABASES["default"]["TEST"]["NAME"]) to run these.
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("In-memory shared-cache SQLite cannot queue concurrent writers.")
+
+
+def test_a_few_clicks_at_once_by_one_person(real_concurrent_writers):
+    same_user_clicks(ArgumentFactory(), clicks=4)
+
+
+def test_a_few_people_at_once(real_concurrent_writers):
+    many_users_at_once(ArgumentFactory(), voters=5)
+
+
+def test_a_small_storm(real_concurrent_writers):
+    mixed_storm(MotionFactory(), users=3, clicks_each=2)
