@@ -172,8 +172,24 @@ def argument_balance(roots) -> Balance:
 # Sort keys for replies, highest first. Each takes an argument of the fetched tree.
 REPLY_ORDERS = {
     "best": ranking.best_key,
+    "newest": lambda argument: (argument.created_at, argument.pk),
+    "oldest": lambda argument: (-argument.created_at.timestamp(), -argument.pk),
+    "discussed": lambda argument: (argument.descendant_count, argument.created_at),
     "controversial": ranking.controversial_key,
 }
+REPLY_ORDER_LABELS = {
+    "best": "Best",
+    "newest": "Newest",
+    "oldest": "Oldest",
+    "discussed": "Most discussed",
+    "controversial": "Controversial",
+}
+DEFAULT_REPLY_ORDER = "best"
+
+
+def reply_order(requested):
+    """The order a page asked for in its URL, or the default for anything unknown."""
+    return requested if requested in REPLY_ORDERS else DEFAULT_REPLY_ORDER
 
 
 def sort_replies(nodes, order):

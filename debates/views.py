@@ -23,8 +23,14 @@ def motion_detail(request, slug):
     motion = queries.motion_by_slug(slug)
     tree = queries.debate_tree(motion)
     queries.attach_my_votes(tree, request.user)
+    order = queries.reply_order(request.GET.get("sort"))
+    tree.roots = queries.sort_replies(tree.roots, order)
     queries.fold_below(tree.roots, VISIBLE_DEPTH)
-    return render(request, "debates/motion_detail.html", {"motion": motion, "tree": tree})
+    template = "debates/motion_detail.html"
+    if request.htmx and request.GET.get("sort"):
+        template += "#tree"
+    context = {"motion": motion, "tree": tree, "order": order, "orders": queries.REPLY_ORDER_LABELS}
+    return render(request, template, context)
 
 
 def argument_detail(request, slug, pk):
@@ -34,11 +40,19 @@ def argument_detail(request, slug, pk):
     if argument is None:
         raise Http404("No such argument in this debate.")
     queries.attach_my_votes(tree, request.user)
+    order = queries.reply_order(request.GET.get("sort"))
+    queries.sort_replies([argument], order)
     queries.fold_below([argument], VISIBLE_DEPTH)
     template = "debates/argument_detail.html"
     if request.htmx:
         template += "#subtree"
-    context = {"motion": motion, "argument": argument, "ancestors": tree.ancestors(argument)}
+    context = {
+        "motion": motion,
+        "argument": argument,
+        "ancestors": tree.ancestors(argument),
+        "order": order,
+        "orders": queries.REPLY_ORDER_LABELS,
+    }
     return render(request, template, context)
 
 

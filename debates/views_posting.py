@@ -54,7 +54,7 @@ def reply(request, slug, pk=None):
 def _render_new_argument(request, motion, argument):
     argument.motion = motion
     argument.children, argument.descendant_count, argument.unfolded = [], 0, True
-    argument.is_new = True
+    argument.is_new, argument.my_vote = True, None
     context = {"motion": motion, "node": argument, "parent_id": argument.parent_id}
     return render(request, "debates/reply.html#posted", context)
 
@@ -98,6 +98,7 @@ def retract_argument(request, slug, pk):
         else:
             if request.htmx:
                 tree = queries.debate_tree(motion)
+                queries.attach_my_votes(tree, request.user)
                 node = tree.by_id[argument.pk]
                 queries.fold_below([node], VISIBLE_DEPTH)
                 context = {"motion": motion, "argument": node}

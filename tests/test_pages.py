@@ -184,3 +184,60 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
         grow_debate(motion, 20)
     with django_assert_num_queries(2):
         client.get(reverse("home"))
+
+
+def top_level_claims(response):
+    return [node.claim for node in response.context["tree"].roots]
+
+
+def test_replies_sort_by_the_order_in_the_url(client):
+    motion = MotionFactory()
+    old = ArgumentFactory(motion=motion, claim="Old", agree_count=1)
+    popular = ArgumentFactory(motion=motion, claim="Popular", agree_count=40, disagree_count=2)
+    discussed = ArgumentFactory(motion=motion, claim="Discussed")
+    for _ in range(3):
+        ArgumentFactory(motion=motion, parent=discussed)
+    url = motion.get_absolute_url()
+
+    assert top_level_claims(client.get(url))[0] == "Popular"
+    assert top_level_claims(client.get(url, {"sort": "newest"})) == ["Discussed", "Popular", "Old"]
+    assert top_level_claims(client.get(url, {"sort": "oldest"})) == ["Old", "Popular", "Discussed"]
+    assert top_level_claims(client.get(url, {"sort": "discussed"}))[0] == "Discussed"
+    assert top_level_claims(client.get(url, {"sort": "<script>"}))[0] == "Popular"
+    assert old.pk and popular.pk
+
+
+def test_sorting_over_htmx_returns_only_the_tree(client):
+    motion = MotionFactory()
+    ArgumentFactory(motion=motion, claim="Only")
+
+    response = client.get(
+        motion.get_absolute_url(), {"sort": "newest"}, headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="debate-tree">')
+    assert "<html" not in html and "Only" in html
+    assert 'aria-current="true">Newest<' in html
+
+
+def test_sort_order_carries_into_show_more_links(client):
+    motion = MotionFactory()
+    chain = [ArgumentFactory(motion=motion)]
+    for _ in range(VISIBLE_DEPTH + 1):
+        chain.append(ArgumentFactory(motion=motion, parent=chain[-1]))
+
+    html = client.get(motion.get_absolute_url(), {"sort": "oldest"}).content.decode()
+
+    assert f'{chain[VISIBLE_DEPTH].get_absolute_url()}?sort=oldest"' in html
+
+
+def test_permalink_sorts_its_replies_with_plain_links(client):
+    root = ArgumentFactory(claim="Root")
+    ArgumentFactory(motion=root.motion, parent=root, claim="First")
+    ArgumentFactory(motion=root.motion, parent=root, claim="Second")
+
+    response = client.get(root.get_absolute_url(), {"sort": "newest"})
+
+    assert [c.claim for c in response.context["argument"].children] == ["Second", "First"]
+    assert 'href="?sort=oldest"' in response.content.decode()
