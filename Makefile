@@ -38,8 +38,11 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_karabakh
 
+# An ASGI server, so live updates stream; --reload for development.
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 \
+		--reload --reload-dir config --reload-dir debates --reload-dir accounts \
+		--reload-dir templates --timeout-graceful-shutdown 3
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 browser:

@@ -16,3 +16,10 @@ class CruxUserAdmin(UserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"fields": ("email", "display_name", "password1", "password2")}),)
+
+    # Accounts are never deleted here: what people wrote points at them (PROTECT), and closing
+    # an account will be deactivate-and-anonymise, not delete. Suspensions go through the
+    # site's moderation tools, which log them.
+    # (Without the delete permission the "delete selected" action is not offered either.)
+    def has_delete_permission(self, request, obj=None):
+        return False

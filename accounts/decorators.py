@@ -36,3 +36,41 @@ def member_required(view):
         return response
 
     return wrapper
+
+
+MODERATORS_ONLY = "Only moderators can do that."
+
+
+def moderation_refusal(user):
+    """Why a signed-in `user` may not moderate, or None when they may.
+
+    Moderators are staff, members of the Moderators group or holders of accounts.moderate
+    (User.is_moderator); a suspended moderator may not moderate until the suspension ends.
+    """
+    if not getattr(user, "is_moderator", False):
+        return MODERATORS_ONLY
+    if user.is_suspended:
+        return "Your account is suspended, so you cannot moderate."
+    return None
+
+
+def moderator_required(view):
+    """member_required, then 403 for anyone who may not moderate, whatever the method or headers.
+
+    The 403 page is debates/moderation/forbidden.html; an HTMX request gets its fragment.
+    """
+
+    @wraps(view)
+    @member_required
+    def wrapper(request, *args, **kwargs):
+        refusal = moderation_refusal(request.user)
+        if refusal:
+            from django.shortcuts import render
+
+            template = "debates/moderation/forbidden.html"
+            if request.htmx:
+                template += "#refusal"
+            return render(request, template, {"refusal": refusal}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -19,6 +19,7 @@ def profile(request, pk):
     A fixed number of queries whatever the page: the person, one aggregate, one page of arguments.
     """
     from debates.models import Argument
+    from debates.moderation_queries import notices_for
 
     person = get_object_or_404(User, pk=pk)
     stats = profile_stats(person)
@@ -37,6 +38,8 @@ def profile(request, pk):
         "votes_received": stats["agree"] + stats["disagree"],
         "page": page,
         "arguments": page.object_list,
+        # The latest moderation acts on their own content, for the person themself only.
+        "notices": list(notices_for(person)[:3]) if request.user.pk == person.pk else [],
     }
     return render(request, "accounts/profile.html", context)
 

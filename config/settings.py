@@ -86,7 +86,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so tests with threads exercise the same locking as production.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-crux.sqlite3")}
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # Under ASGI each request runs its sync code on a thread of its own, so a persistent
+    # connection would be stranded with that thread: connect per request instead.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 AUTH_USER_MODEL = "accounts.User"

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 CLAIM_MAX_LENGTH = 500
 DETAILS_MAX_LENGTH = 5000
+MODERATION_REASON_MAX_LENGTH = 500
 
 
 def _not_empty(field):
@@ -65,6 +66,10 @@ class Motion(Claim):
         OPEN = "open", "Open"
         LOCKED = "locked", "Locked"
 
+    class Visibility(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        HIDDEN = "hidden", "Hidden by a moderator"
+
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=120)
     context = models.TextField(blank=True, max_length=DETAILS_MAX_LENGTH)
@@ -72,6 +77,10 @@ class Motion(Claim):
     state = models.CharField(max_length=10, choices=State, default=State.OPEN)
     featured = models.BooleanField(default=False)
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Moderation (debates.moderation): set only by its services, each act logged.
+    visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.VISIBLE)
+    hidden_reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
+    lock_reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["-featured", "-created_at"]
@@ -80,6 +89,10 @@ class Motion(Claim):
             models.CheckConstraint(condition=_not_empty("title"), name="motion_title_not_empty"),
             models.CheckConstraint(
                 condition=models.Q(state__in=["open", "locked"]), name="motion_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=["visible", "hidden"]),
+                name="motion_visibility_valid",
             ),
             models.UniqueConstraint(
                 fields=["author", "submission_key"], name="motion_submitted_once"
@@ -95,6 +108,15 @@ class Motion(Claim):
     @property
     def is_locked(self):
         return self.state == self.State.LOCKED
+
+    @property
+    def is_hidden(self):
+        return self.visibility == self.Visibility.HIDDEN
+
+    @property
+    def public_title(self):
+        """The title as anyone may see it, e.g. in breadcrumbs: a placeholder while hidden."""
+        return "[hidden by a moderator]" if self.is_hidden else self.title
 
 
 class Argument(Claim):
@@ -114,6 +136,8 @@ class Argument(Claim):
     details_html = models.TextField(blank=True, editable=False)
     figures = models.JSONField(null=True, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.VISIBLE)
+    # Why a moderator hid it (debates.moderation); cleared on restore.
+    hidden_reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     seed_key = models.SlugField(max_length=80, unique=True, null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -149,6 +173,10 @@ class Argument(Claim):
     @property
     def is_visible(self):
         return self.visibility == self.Visibility.VISIBLE
+
+    @property
+    def is_hidden(self):
+        return self.visibility == self.Visibility.HIDDEN
 
 
 class ArgumentRevision(models.Model):
@@ -219,3 +247,218 @@ class Vote(models.Model):
     @property
     def claim(self):
         return self.motion if self.motion_id else self.argument
+
+
+# --- Moderation --------------------------------------------------------------------------------
+# Flags people raise and the log of what moderators did; the acts live in debates.moderation.
+
+
+def _on_exactly_one(*fields):
+    """Q: exactly one of these nullable foreign keys is set."""
+    condition = models.Q()
+    for chosen in fields:
+        term = models.Q(**{f"{chosen}__isnull": False})
+        for other in fields:
+            if other != chosen:
+                term &= models.Q(**{f"{other}__isnull": True})
+        condition |= term
+    return condition
+
+
+class Flag(models.Model):
+    """One person's report that a motion or argument breaks the rules; a moderator resolves it."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse"
+        OFF_TOPIC = "off-topic", "Off-topic"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DISMISSED = "dismissed", "Dismissed"
+        ACTIONED = "actioned", "Actioned"
+
+    NOTE_MAX_LENGTH = 500
+
+    flagger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="flags_raised"
+    )
+    motion = models.ForeignKey(
+        Motion, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    argument = models.ForeignKey(
+        Argument, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    reason = models.CharField(max_length=10, choices=Reason)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=_on_exactly_one("motion", "argument"), name="flag_on_exactly_one_claim"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=["spam", "abuse", "off-topic", "other"]),
+                name="flag_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason="other") | _not_empty("note"),
+                name="flag_other_has_a_note",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="open", resolved_at__isnull=True)
+                    | models.Q(status__in=["dismissed", "actioned"], resolved_at__isnull=False)
+                ),
+                name="flag_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["flagger", "argument"],
+                condition=models.Q(status="open", argument__isnull=False),
+                name="flag_one_open_per_user_per_argument",
+            ),
+            models.UniqueConstraint(
+                fields=["flagger", "motion"],
+                condition=models.Q(status="open", motion__isnull=False),
+                name="flag_one_open_per_user_per_motion",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} flag on {self.claim}"
+
+    @property
+    def claim(self):
+        return self.motion if self.motion_id else self.argument
+
+
+class AppendOnlyError(Exception):
+    """The moderation log is append-only: entries are never changed or deleted."""
+
+
+class ModerationActionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Moderation log entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Moderation log entries cannot be deleted.")
+
+
+class ModerationAction(models.Model):
+    """One entry of the moderation log: who did what to which claim or person, why and when.
+
+    Append-only: save() only inserts, and update()/delete() refuse, on rows and querysets.
+    """
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hide"
+        RESTORE = "restore", "Restore"
+        LOCK = "lock", "Lock"
+        UNLOCK = "unlock", "Unlock"
+        FEATURE = "feature", "Feature"
+        UNFEATURE = "unfeature", "Unfeature"
+        SUSPEND = "suspend", "Suspend"
+        UNSUSPEND = "unsuspend", "Unsuspend"
+        DISMISS_FLAGS = "dismiss_flags", "Dismiss flags"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_acts"
+    )
+    action = models.CharField(max_length=16, choices=Action)
+    motion = models.ForeignKey(
+        Motion, null=True, blank=True, on_delete=models.PROTECT, related_name="moderation_log"
+    )
+    argument = models.ForeignKey(
+        Argument, null=True, blank=True, on_delete=models.PROTECT, related_name="moderation_log"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moderation_log",
+    )
+    reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Details of some acts: a suspension's end, how many flags a hide or dismissal resolved.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    flags_resolved = models.PositiveIntegerField(default=0)
+
+    objects = ModerationActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_on_exactly_one("motion", "argument", "user"),
+                name="moderation_action_on_exactly_one_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    action__in=[
+                        "hide",
+                        "restore",
+                        "lock",
+                        "unlock",
+                        "feature",
+                        "unfeature",
+                        "suspend",
+                        "unsuspend",
+                        "dismiss_flags",
+                    ]
+                ),
+                name="moderation_action_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.moderator} {self.get_action_display().lower()} {self.target_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Moderation log entries cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Moderation log entries cannot be deleted.")
+
+    @property
+    def target(self):
+        return self.argument or self.motion or self.user
+
+    @property
+    def target_type(self):
+        if self.argument_id:
+            return "argument"
+        return "motion" if self.motion_id else "user"
+
+    @property
+    def target_label(self):
+        return f"{self.target_type} #{self.argument_id or self.motion_id or self.user_id}"
+
+    PAST_TENSE = {
+        "hide": "hidden by a moderator",
+        "restore": "restored",
+        "lock": "locked",
+        "unlock": "unlocked",
+        "feature": "featured on the home page",
+        "unfeature": "no longer featured",
+        "suspend": "suspended",
+        "unsuspend": "no longer suspended",
+        "dismiss_flags": "cleared of flags",
+    }
+
+    @property
+    def done_label(self):
+        """The act as it reads in a notice: "Your argument was <done_label>"."""
+        return self.PAST_TENSE[self.action]

@@ -10,9 +10,13 @@ from debates import ranking
 from debates.models import Argument, Motion, Stance, Vote
 
 
-def motions_for_home():
+def motions_for_home(*, include_hidden=False):
+    """Motions with their tallies; those a moderator hid only for moderators (include_hidden)."""
+    motions = Motion.objects.all()
+    if not include_hidden:
+        motions = motions.exclude(visibility=Motion.Visibility.HIDDEN)
     return (
-        Motion.objects.select_related("source", "author")
+        motions.select_related("source", "author")
         .annotate(
             pro_count=Count(
                 "arguments", filter=Q(arguments__parent=None, arguments__stance=Stance.PRO)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.rules import participation_refusal
+from debates import events
+from debates.errors import DebateRuleError  # defined apart for debates.moderation
 from debates.models import (
     CLAIM_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
@@ -25,16 +27,6 @@ from debates.models import (
 from debates.rendering import render_markdown
 
 QUOTE_MAX_LENGTH = 1000
-
-
-class DebateRuleError(Exception):
-    """A write the rules refuse. `status` is the HTTP status a view should answer with."""
-
-    def __init__(self, message, *, status=400, field=None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.field = field
 
 
 def check_parent(motion: Motion, parent: Argument | None, argument: Argument | None = None):
@@ -112,6 +104,10 @@ def _require_participant(user, action="post"):
 def _require_open(motion: Motion):
     if motion.is_locked:
         raise DebateRuleError("This motion is locked: it takes no new arguments.", status=403)
+    if motion.is_hidden:
+        raise DebateRuleError(
+            "A moderator has hidden this motion: it takes no new arguments.", status=409
+        )
 
 
 @transaction.atomic
@@ -162,6 +158,7 @@ def post_argument(
         submission_key=submission_key,
     )
     Motion.objects.filter(pk=motion.pk).update(updated_at=argument.created_at)
+    events.announce(motion.pk, events.ARGUMENT_POSTED, argument_id=argument.pk)
     return argument, True
 
 
@@ -190,6 +187,7 @@ def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") 
     argument.details_html = render_markdown(details)
     argument.edited_at = timezone.now()
     argument.save(update_fields=["claim", "details", "details_html", "edited_at", "updated_at"])
+    events.announce(argument.motion_id, events.ARGUMENT_CHANGED, argument_id=argument.pk)
     return argument
 
 
@@ -205,6 +203,7 @@ def retract_argument(*, author, argument: Argument) -> Argument:
         raise DebateRuleError("A moderator has hidden this argument already.", status=409)
     argument.visibility = Argument.Visibility.RETRACTED
     argument.save(update_fields=["visibility", "updated_at"])
+    events.announce(argument.motion_id, events.ARGUMENT_CHANGED, argument_id=argument.pk)
     return argument
 
 
@@ -369,13 +368,17 @@ _COUNTER = {Vote.Choice.AGREE: "agree_count", Vote.Choice.DISAGREE: "disagree_co
 def _cast_vote(voter, claim, choice) -> VoteResult:
     model = type(claim)
     if model is Motion:
-        locked = Motion.objects.select_for_update().only("author", "state").get(pk=claim.pk)
+        locked = (
+            Motion.objects.select_for_update()
+            .only("author", "state", "visibility")
+            .get(pk=claim.pk)
+        )
         motion, on_claim = locked, {"motion_id": claim.pk, "argument": None}
     elif model is Argument:
         locked = (
             Argument.objects.select_for_update(of=("self",))
             .select_related("motion")
-            .only("author", "visibility", "motion", "motion__state")
+            .only("author", "visibility", "motion", "motion__state", "motion__visibility")
             .get(pk=claim.pk)
         )
         motion, on_claim = locked.motion, {"argument_id": claim.pk, "motion": None}
@@ -386,6 +389,10 @@ def _cast_vote(voter, claim, choice) -> VoteResult:
         raise DebateRuleError("You cannot vote on your own claim.", status=403)
     if motion.is_locked:
         raise DebateRuleError("This motion is locked, so voting on it is closed.", status=403)
+    if motion.is_hidden:
+        raise DebateRuleError(
+            "A moderator has hidden this motion, so voting on it is closed.", status=409
+        )
     if model is Argument and not locked.is_visible:
         raise DebateRuleError(
             f"This argument was {locked.get_visibility_display().lower()}; "
@@ -415,5 +422,12 @@ def _cast_vote(voter, claim, choice) -> VoteResult:
     changes = {name: F(name) + step for name, step in delta.items() if step}
     if changes:
         counters.update(**changes)
+        kind = "motion" if model is Motion else "argument"
+        events.announce(motion.pk, events.VOTE_CHANGED, claim=kind, claim_id=claim.pk)
     agree, disagree = counters.values_list("agree_count", "disagree_count").get()
     return VoteResult(agree_count=agree, disagree_count=disagree, choice=now)
+
+
+# --- Moderation --------------------------------------------------------------------------------
+# The acts live in debates.moderation (flag, hide/restore, lock, feature, suspend); re-exported.
+from debates.moderation import *  # noqa: E402, F403

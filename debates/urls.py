@@ -1,6 +1,6 @@
 from django.urls import path
 
-from debates import views, views_posting
+from debates import views, views_moderation, views_posting
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,4 +26,50 @@ urlpatterns = [
     path("motions/<slug:slug>/arguments/<int:pk>/", views.argument_detail, name="argument"),
     path("motions/<slug:slug>/vote/", views.vote_motion, name="vote_motion"),
     path("motions/<slug:slug>/arguments/<int:pk>/vote/", views.vote_argument, name="vote_argument"),
+]
+
+# --- Moderation (debates.views_moderation) -----------------------------------------------------
+_claim = "motions/<slug:slug>/arguments/<int:pk>/"
+urlpatterns += [
+    path("motions/<slug:slug>/flag/", views_moderation.flag_motion, name="flag_motion"),
+    path(f"{_claim}flag/", views_moderation.flag_argument, name="flag_argument"),
+    *(
+        path(
+            f"{_claim}{act}/",
+            views_moderation.moderate_argument,
+            {"act": act},
+            name=f"{act}_argument",
+        )
+        for act in views_moderation.ARGUMENT_ACTS
+    ),
+    *(
+        path(
+            f"motions/<slug:slug>/{act}/",
+            views_moderation.moderate_motion,
+            {"act": act},
+            name=f"{act}_motion",
+        )
+        for act in views_moderation.MOTION_ACTS
+    ),
+    *(
+        path(
+            f"moderation/people/<int:pk>/{act}/",
+            views_moderation.moderate_user,
+            {"act": act},
+            name=f"{act}_user",
+        )
+        for act in ("suspend", "unsuspend")
+    ),
+    path("moderation/", views_moderation.queue, name="moderation_queue"),
+    *(
+        path(
+            f"moderation/queue/<str:kind>/<int:pk>/{act}/",
+            views_moderation.queue_act,
+            {"act": act},
+            name=f"queue_{act}",
+        )
+        for act in ("dismiss", "hide")
+    ),
+    path("moderation/log/", views_moderation.log, name="moderation_log"),
+    path("moderation/notices/", views_moderation.notices, name="moderation_notices"),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from debates import queries, services
 from debates.models import Argument, Motion
+from debates.templatetags.moderation_tags import moderates
 
 HOME_PAGE_SIZE = 20
 # Levels of replies shown below a page's root before a branch folds into "show more".
@@ -15,7 +16,8 @@ VISIBLE_DEPTH = 3
 
 
 def home(request):
-    page = Paginator(queries.motions_for_home(), HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+    motions = queries.motions_for_home(include_hidden=moderates(request.user))
+    page = Paginator(motions, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "debates/home.html", {"page": page, "motions": page.object_list})
 
 

@@ -279,7 +279,10 @@ def test_htmx_vote_answers_with_just_the_widget(client, voter, argument):
     assert 'hx-target="this" hx-swap="outerHTML"' in html
     assert f'value="agree" id="vote-argument-{argument.pk}-agree"' in html
     assert html.count('aria-pressed="true"') == 1
-    assert 'Agree <span class="vote__count">1</span>' in html
+    assert (
+        f'Agree <span class="vote__count" id="vote-argument-{argument.pk}-agree-count">1</span>'
+        in html
+    )
     assert "100% agree of 1 vote" in html
     assert "<html" not in html and "site-header" not in html
     assert tallies(argument) == (1, 0)
@@ -309,7 +312,10 @@ def test_htmx_vote_on_a_motion(client, voter):
     html = response.content.decode()
     assert response.status_code == 200
     assert f'id="vote-motion-{motion.pk}"' in html
-    assert 'Disagree <span class="vote__count">1</span>' in html
+    assert (
+        f'Disagree <span class="vote__count" id="vote-motion-{motion.pk}-disagree-count">1</span>'
+        in html
+    )
     assert tallies(motion) == (0, 1)
 
 
@@ -504,7 +510,10 @@ def test_anonymous_readers_see_tallies_and_nothing_pressed(client):
 
     html = client.get(motion.get_absolute_url()).content.decode()
 
-    assert 'Agree <span class="vote__count">1</span>' in html
+    assert (
+        f'Agree <span class="vote__count" id="vote-argument-{argument.pk}-agree-count">1</span>'
+        in html
+    )
     assert 'aria-pressed="true"' not in html
 
 
@@ -537,8 +546,9 @@ def test_permalink_marks_the_viewers_votes(client, voter, argument):
     assert response.context["argument"].my_vote == "agree"
 
 
-# Session, user, motion, arguments and the viewer's votes: the same for any size of debate.
-SIGNED_IN_MOTION_PAGE_QUERIES = 5
+# Session, user, motion, arguments, the viewer's votes and whether they moderate (one query,
+# User.is_moderator): the same for any size of debate.
+SIGNED_IN_MOTION_PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [5, 500])

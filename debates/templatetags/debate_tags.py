@@ -1,5 +1,7 @@
 from django import template
 
+from debates import live
+
 register = template.Library()
 
 BAR_HEIGHT = 22
@@ -40,3 +42,9 @@ def figures_chart(figures):
         "bar_x": LABEL_WIDTH,
         "view_width": LABEL_WIDTH + BAR_AREA + 60,
     }
+
+
+@register.simple_tag
+def live_path(motion_id=None):
+    """Where a page listens for live updates: a motion's channel, or every motion's."""
+    return live.channel_path(motion_id)

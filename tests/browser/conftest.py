@@ -1,9 +1,14 @@
 """Browser tests: Playwright driving Debian's Chromium against one live server per session."""
 
 import os
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import uvicorn
+from django.test.utils import modify_settings
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CRUX_CHROMIUM", "/usr/bin/chromium")
@@ -24,6 +29,56 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+class AsgiLiveServer:
+    """The app as production serves it (uvicorn, ASGI, live streams) on a free local port.
+
+    Stands in for pytest-django's WSGI live server, which cannot hold a stream open; the name
+    `live_server` keeps pytest-django giving every test that uses it a transactional database.
+    """
+
+    def __init__(self):
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+        from config.asgi import application
+
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        host, port = listener.getsockname()
+        self.url = f"http://{host}:{port}"
+        self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": host})
+        config = uvicorn.Config(
+            ASGIStaticFilesHandler(application),
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=2,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [listener]}, daemon=True
+        )
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("The live server did not start.")
+            time.sleep(0.05)
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        server = AsgiLiveServer()
+        yield server
+        server.stop()
+        from debates.live import reset_broker
+
+        reset_broker()
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ def test_visitor_joins_verifies_signs_in_sees_profile_and_signs_out(
     # Signed in at once, with the name tidied; the verification email is on its way.
     nav = page.get_by_role("navigation", name="Site")
     expect(nav.get_by_role("link", name="Ada Lovelace")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("ada@example.org")
+    expect(page.locator(".messages")).to_contain_text("ada@example.org")
     nav.get_by_role("button", name="Sign out").click()
     expect(nav.get_by_role("link", name="Sign in")).to_be_visible()
 
@@ -106,4 +106,4 @@ def test_member_edits_their_profile(page, transactional_db):
 
     expect(page.get_by_role("heading", name="Ada Lovelace", level=1)).to_be_visible()
     expect(page.get_by_text("Wrote the first program.")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Profile saved.")
+    expect(page.locator(".messages")).to_contain_text("Profile saved.")

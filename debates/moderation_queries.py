@@ -1,0 +1,151 @@
+"""Reads for the moderation pages: the review queue, the log and people's notices.
+
+Each costs a fixed number of queries per page, however many flags or entries there are.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Min, Q
+
+from debates.models import Argument, Flag, ModerationAction, Motion
+
+REASON_COUNTS = {
+    "spam": Flag.Reason.SPAM,
+    "abuse": Flag.Reason.ABUSE,
+    "off_topic": Flag.Reason.OFF_TOPIC,
+    "other": Flag.Reason.OTHER,
+}
+
+
+def flag_groups():
+    """Open flags grouped by claim, one row per claim, the longest-waiting first."""
+    counts = {name: Count("id", filter=Q(reason=reason)) for name, reason in REASON_COUNTS.items()}
+    return (
+        Flag.objects.filter(status=Flag.Status.OPEN)
+        .values("argument_id", "motion_id")
+        .annotate(first_flagged=Min("created_at"), total=Count("id"), **counts)
+        .order_by("first_flagged", "argument_id", "motion_id")
+    )
+
+
+@dataclass
+class QueueItem:
+    """One flagged claim in the review queue, with its context and its open flags."""
+
+    kind: str  # "argument" or "motion"
+    claim: Argument | Motion
+    first_flagged: datetime
+    total: int
+    counts: list = field(default_factory=list)  # [(label, n)] for reasons with n > 0
+    flags: list = field(default_factory=list)
+
+    @property
+    def motion(self):
+        return self.claim.motion if self.kind == "argument" else self.claim
+
+    @property
+    def pk(self):
+        return self.claim.pk
+
+    @property
+    def dom_id(self):
+        return f"queue-{self.kind}-{self.claim.pk}"
+
+    @property
+    def default_reason(self):
+        """What a one-click hide logs unless the moderator writes their own reason."""
+        parts = ", ".join(f"{label.lower()} ({n})" for label, n in self.counts)
+        return f"Flagged: {parts}."
+
+
+def queue_items(groups):
+    """QueueItems for one page of flag_groups(): three queries whatever the page holds."""
+    groups = list(groups)
+    argument_ids = [g["argument_id"] for g in groups if g["argument_id"]]
+    motion_ids = [g["motion_id"] for g in groups if g["motion_id"]]
+    arguments = Argument.objects.select_related("motion", "author", "parent").in_bulk(argument_ids)
+    motions = Motion.objects.select_related("author").in_bulk(motion_ids)
+    flags = (
+        Flag.objects.filter(status=Flag.Status.OPEN)
+        .filter(Q(argument_id__in=argument_ids) | Q(motion_id__in=motion_ids))
+        .select_related("flagger")
+        .order_by("created_at", "id")
+    )
+    by_claim = {}
+    for flag in flags:
+        key = ("argument", flag.argument_id) if flag.argument_id else ("motion", flag.motion_id)
+        by_claim.setdefault(key, []).append(flag)
+    labels = dict(Flag.Reason.choices)
+    items = []
+    for group in groups:
+        if group["argument_id"]:
+            kind, claim = "argument", arguments.get(group["argument_id"])
+        else:
+            kind, claim = "motion", motions.get(group["motion_id"])
+        if claim is None:
+            continue
+        counts = [(labels[reason], group[name]) for name, reason in REASON_COUNTS.items()]
+        items.append(
+            QueueItem(
+                kind=kind,
+                claim=claim,
+                first_flagged=group["first_flagged"],
+                total=group["total"],
+                counts=[(label, n) for label, n in counts if n],
+                flags=by_claim.get((kind, claim.pk), []),
+            )
+        )
+    return items
+
+
+def queue_item(kind, claim):
+    """The queue entry for one claim (after an act on it), or None when it has no open flags."""
+    groups = flag_groups().filter(**{f"{kind}_id": claim.pk})
+    items = queue_items(groups)
+    return items[0] if items else None
+
+
+TARGET_TYPES = ("argument", "motion", "user")
+
+
+def moderation_log(*, moderator_id=None, action=None, target_type=None, target_id=None):
+    """The log, newest first, filtered; each entry with its target loaded (one query)."""
+    entries = ModerationAction.objects.select_related(
+        "moderator", "argument__motion", "motion", "user"
+    ).order_by("-created_at", "-id")
+    if moderator_id is not None:
+        entries = entries.filter(moderator_id=moderator_id)
+    if action:
+        entries = entries.filter(action=action)
+    if target_type:
+        entries = entries.filter(**{f"{target_type}__isnull": False})
+        if target_id is not None:
+            entries = entries.filter(**{f"{target_type}_id": target_id})
+    return entries
+
+
+def acting_moderators():
+    """Everyone who has an entry in the log, for the log's moderator filter."""
+    from accounts.models import User
+
+    return User.objects.filter(moderation_acts__isnull=False).distinct().order_by("display_name")
+
+
+# What people are told about acts on their content (dismissed flags were never theirs to know).
+NOTICE_ACTIONS = [a for a in ModerationAction.Action.values if a != "dismiss_flags"]
+
+
+def notices_for(user):
+    """Moderation acts on `user`'s arguments, motions or account, newest first (one query).
+
+    The moderator is not named to the person acted on; the log names them to moderators.
+    """
+    return (
+        ModerationAction.objects.filter(
+            Q(argument__author=user) | Q(motion__author=user) | Q(user=user),
+            action__in=NOTICE_ACTIONS,
+        )
+        .select_related("argument__motion", "motion")
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,398 @@
+"""Moderation views: flagging, in-place moderator acts, the review queue, the log and notices.
+
+Each view parses the request and calls a debates.moderation service (via debates.services),
+then answers HTMX with a fragment (4xx with the message in place on refusal) and a plain form
+with a redirect or a page of its own. Every moderator URL is behind moderator_required: 403
+for signed-in non-moderators whatever the method or headers, sign-in for anonymous visitors.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.decorators import member_required, moderator_required
+from accounts.models import User
+from debates import moderation_queries, queries, services
+from debates.models import Argument, Flag, ModerationAction, Motion
+from debates.views import VISIBLE_DEPTH, HttpResponseSeeOther
+
+QUEUE_PAGE_SIZE = 20
+LOG_PAGE_SIZE = 50
+NOTICES_PAGE_SIZE = 30
+
+CLAIM_KINDS = ("argument", "motion")
+
+
+def _argument(slug, pk):
+    return get_object_or_404(
+        Argument.objects.select_related("motion", "author"), pk=pk, motion__slug=slug
+    )
+
+
+def _claim(kind, pk):
+    if kind == "argument":
+        return get_object_or_404(Argument.objects.select_related("motion", "author"), pk=pk)
+    if kind == "motion":
+        return get_object_or_404(Motion.objects.select_related("author"), pk=pk)
+    raise Http404("No such kind of claim.")
+
+
+def _claim_url(claim):
+    return claim.get_absolute_url()
+
+
+def _done(request, outcome, url):
+    """After a plain-form act: the outcome as a message, then "go and GET" the page."""
+    (messages.success if outcome.changed else messages.info)(request, outcome.message)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseSeeOther(url)
+
+
+# --- Flags -------------------------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def flag_argument(request, slug, pk):
+    argument = _argument(slug, pk)
+    return _flag(request, argument, "argument", argument.motion)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def flag_motion(request, slug):
+    motion = get_object_or_404(Motion.objects.select_related("author"), slug=slug)
+    return _flag(request, motion, "motion", motion)
+
+
+def _flag(request, claim, kind, motion):
+    """The flag form: in place over HTMX, a page of its own without JavaScript."""
+    status, error, field_errors = 200, None, {}
+    flagged = services.open_flag(request.user, claim)
+    refusal = None if flagged else services.flag_refusal(request.user, claim)
+    if refusal is not None:
+        status, error = refusal.status, refusal.message
+    elif request.method == "POST" and not flagged:
+        try:
+            flagged, _ = services.flag_claim(
+                flagger=request.user,
+                claim=claim,
+                reason=request.POST.get("reason", ""),
+                note=request.POST.get("note", ""),
+            )
+        except services.DebateRuleError as rule:
+            status = rule.status
+            if rule.field in ("reason", "note"):
+                field_errors[rule.field] = rule.message
+            else:
+                error = rule.message
+        else:
+            if not request.htmx:
+                messages.success(request, "Thank you: a moderator will review your flag.")
+                return HttpResponseSeeOther(_claim_url(claim))
+    context = {
+        "claim": claim,
+        "kind": kind,
+        "motion": motion,
+        "flagged": flagged,
+        "error": error,
+        "field_errors": field_errors,
+        "reasons": Flag.Reason.choices,
+        "chosen": request.POST.get("reason", ""),
+        "note": request.POST.get("note", ""),
+        "flag_url": _flag_url(claim, kind),
+    }
+    template = "debates/moderation/flag.html"
+    if request.htmx:
+        template += "#flagged" if flagged else "#flag-form"
+    return render(request, template, context, status=status)
+
+
+def _flag_url(claim, kind):
+    if kind == "argument":
+        return reverse("flag_argument", args=[claim.motion.slug, claim.pk])
+    return reverse("flag_motion", args=[claim.slug])
+
+
+# --- Acts on an argument, in place -------------------------------------------------------------
+
+ARGUMENT_ACTS = {"hide": services.hide_argument, "restore": services.restore_argument}
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def moderate_argument(request, slug, pk, act):
+    """Hide or restore an argument with a reason: in place over HTMX, else a confirmation page."""
+    argument = _argument(slug, pk)
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            outcome = ARGUMENT_ACTS[act](
+                moderator=request.user, argument=argument, reason=request.POST.get("reason", "")
+            )
+        except services.DebateRuleError as rule:
+            status, error = rule.status, rule.message
+            outcome = None
+        if request.htmx:
+            return _argument_in_place(request, argument, outcome, error, status)
+        if outcome is not None:
+            return _done(request, outcome, argument.get_absolute_url())
+    context = {
+        "act": act,
+        "kind": "argument",
+        "claim": argument,
+        "motion": argument.motion,
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+        "action_url": reverse(f"{act}_argument", args=[slug, pk]),
+        "back_url": argument.get_absolute_url(),
+    }
+    return render(request, "debates/moderation/confirm.html", context, status=status)
+
+
+def _argument_in_place(request, argument, outcome, error, status):
+    """The argument re-rendered with its replies, the act's message or refusal beside its tools."""
+    motion = queries.motion_by_slug(argument.motion.slug)
+    tree = queries.debate_tree(motion)
+    node = tree.by_id[argument.pk]
+    queries.attach_my_votes(tree, request.user)
+    queries.fold_below([node], VISIBLE_DEPTH)
+    context = {
+        "motion": motion,
+        "argument": node,
+        "mod_result": {
+            "pk": node.pk,
+            "message": outcome.message if outcome else "",
+            "error": error or "",
+        },
+    }
+    return render(request, "debates/argument_detail.html#subtree", context, status=status)
+
+
+# --- Acts on a motion --------------------------------------------------------------------------
+
+MOTION_ACTS = {
+    "hide": services.hide_motion,
+    "restore": services.restore_motion,
+    "lock": services.lock_motion,
+    "unlock": services.unlock_motion,
+    "feature": services.feature_motion,
+    "unfeature": services.unfeature_motion,
+}
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def moderate_motion(request, slug, act):
+    """Hide, restore, lock, unlock, feature or unfeature a motion; back to its page after."""
+    motion = get_object_or_404(Motion.objects.select_related("author"), slug=slug)
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            outcome = MOTION_ACTS[act](
+                moderator=request.user, motion=motion, reason=request.POST.get("reason", "")
+            )
+        except services.DebateRuleError as rule:
+            status, error = rule.status, rule.message
+        else:
+            return _done(request, outcome, motion.get_absolute_url())
+    context = {
+        "act": act,
+        "kind": "motion",
+        "claim": motion,
+        "motion": motion,
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+        "action_url": reverse(f"{act}_motion", args=[slug]),
+        "back_url": motion.get_absolute_url(),
+    }
+    return render(request, "debates/moderation/confirm.html", context, status=status)
+
+
+# --- Suspensions -------------------------------------------------------------------------------
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def moderate_user(request, pk, act):
+    """Suspend (for a period or indefinitely) or lift a suspension, with a reason."""
+    person = get_object_or_404(User, pk=pk)
+    status, error = 200, None
+    refusal = services.suspension_refusal(request.user, person) if act == "suspend" else None
+    if refusal:
+        status, error = 403, refusal
+    elif request.method == "POST":
+        try:
+            if act == "suspend":
+                outcome = services.suspend_user(
+                    moderator=request.user,
+                    user=person,
+                    days=services.parse_days(request.POST.get("days", "")),
+                    reason=request.POST.get("reason", ""),
+                )
+            else:
+                outcome = services.unsuspend_user(
+                    moderator=request.user, user=person, reason=request.POST.get("reason", "")
+                )
+        except services.DebateRuleError as rule:
+            status, error = rule.status, rule.message
+        else:
+            return _done(request, outcome, person.get_absolute_url())
+    context = {
+        "act": act,
+        "kind": "user",
+        "person": person,
+        "refused": bool(refusal),
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+        "days": request.POST.get("days", "7"),
+        "periods": services.SUSPENSION_PERIODS,
+        "action_url": reverse(f"{act}_user", args=[pk]),
+        "back_url": person.get_absolute_url(),
+    }
+    return render(request, "debates/moderation/confirm.html", context, status=status)
+
+
+# --- The review queue --------------------------------------------------------------------------
+
+
+@moderator_required
+@require_GET
+def queue(request):
+    return _queue_page(request)
+
+
+def _queue_page(request, *, error=None, status=200):
+    page = Paginator(moderation_queries.flag_groups(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "items": moderation_queries.queue_items(page.object_list),
+        "periods": services.SUSPENSION_PERIODS,
+        "error": error,
+    }
+    return render(request, "debates/moderation/queue.html", context, status=status)
+
+
+@moderator_required
+@require_POST
+def queue_act(request, kind, pk, act):
+    """One click in the queue: dismiss the flags, hide the claim, or hide and suspend its author.
+
+    HTMX gets the queue entry back, resolved or with the refusal; a plain form goes back to the
+    queue with a message.
+    """
+    if kind not in CLAIM_KINDS:
+        raise Http404("No such kind of claim.")
+    claim = _claim(kind, pk)
+    status, error, outcomes = 200, None, []
+    item = moderation_queries.queue_item(kind, claim)
+    reason = request.POST.get("reason", "")
+    if act == "hide" and not reason.strip() and item is not None:
+        reason = item.default_reason
+    try:
+        if act == "dismiss":
+            outcomes = [services.dismiss_flags(moderator=request.user, claim=claim, reason=reason)]
+        elif request.POST.get("suspend"):
+            outcomes = services.hide_and_suspend_author(
+                moderator=request.user,
+                claim=claim,
+                reason=reason,
+                days=services.parse_days(request.POST.get("days", "")),
+            )
+        else:
+            outcomes = [services.hide_claim(moderator=request.user, claim=claim, reason=reason)]
+    except services.DebateRuleError as rule:
+        status, error = rule.status, rule.message
+    if not request.htmx:
+        if error:
+            return _queue_page(request, error=error, status=status)
+        for outcome in outcomes:
+            (messages.success if outcome.changed else messages.info)(request, outcome.message)
+        return HttpResponseSeeOther(reverse("moderation_queue"))
+    if error is None:
+        claim = _claim(kind, pk)  # as the acts left it
+    context = {
+        "item": moderation_queries.queue_item(kind, claim) if error else None,
+        "kind": kind,
+        "claim": claim,
+        "outcomes": outcomes,
+        "error": error,
+        "periods": services.SUSPENSION_PERIODS,
+    }
+    return render(request, "debates/moderation/queue.html#resolved", context, status=status)
+
+
+# --- The log -----------------------------------------------------------------------------------
+
+
+def _log_filters(params):
+    """The log's filters from the query string; ValueError names the first bad one."""
+    filters = {}
+    moderator = params.get("moderator", "").strip()
+    if moderator:
+        if not moderator.isdigit():
+            raise ValueError("moderator must be a user id")
+        filters["moderator_id"] = int(moderator)
+    action = params.get("action", "").strip()
+    if action:
+        if action not in ModerationAction.Action.values:
+            raise ValueError(f"unknown action {action!r}")
+        filters["action"] = action
+    target = params.get("target", "").strip()
+    if target:
+        if target not in moderation_queries.TARGET_TYPES:
+            raise ValueError(f"unknown target type {target!r}")
+        filters["target_type"] = target
+    target_id = params.get("target_id", "").strip()
+    if target_id:
+        if not target_id.isdigit():
+            raise ValueError("target_id must be a number")
+        if not target:
+            raise ValueError("target_id needs a target type")
+        filters["target_id"] = int(target_id)
+    return filters
+
+
+@moderator_required
+@require_GET
+def log(request):
+    try:
+        filters = _log_filters(request.GET)
+    except ValueError as error:
+        return HttpResponseBadRequest(
+            f"Bad filter: {error}.", content_type="text/plain; charset=utf-8"
+        )
+    entries = moderation_queries.moderation_log(**filters)
+    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "entries": page.object_list,
+        "filters": filters,
+        "moderators": moderation_queries.acting_moderators(),
+        "actions": ModerationAction.Action.choices,
+        "target_types": moderation_queries.TARGET_TYPES,
+        "query": query.urlencode(),
+    }
+    return render(request, "debates/moderation/log.html", context)
+
+
+# --- Notices to people about their own content ------------------------------------------------
+
+
+@member_required
+@require_GET
+def notices(request):
+    entries = moderation_queries.notices_for(request.user)
+    page = Paginator(entries, NOTICES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "debates/moderation/notices.html", {"page": page, "notices": page.object_list}
+    )

@@ -1,0 +1,31 @@
+// Crux's small behaviours beyond htmx. No inline scripts: this file is all there is.
+(() => {
+  "use strict";
+
+  // The live indicator: a word and a dot, driven by the SSE extension's connection events.
+  const STATES = {
+    live: "Live",
+    reconnecting: "Reconnecting…",
+    offline: "Offline: updates paused",
+  };
+  function setLiveState(element, state) {
+    element.dataset.state = state;
+    const text = element.querySelector(".live__text");
+    if (text && STATES[state]) text.textContent = STATES[state];
+  }
+  document.addEventListener("htmx:sse:after:connection", (event) => setLiveState(event.target, "live"));
+  document.addEventListener("htmx:sse:error", (event) => setLiveState(event.target, "reconnecting"));
+  document.addEventListener("htmx:sse:close", (event) => {
+    if (event.target.isConnected) setLiveState(event.target, "offline");
+  });
+
+  // An argument can arrive twice (the poster's own response and the live stream): keep the
+  // first copy, so nothing already on the page moves or is replaced under the reader.
+  function dropDuplicates(node) {
+    if (!(node instanceof Element) || !node.matches("li.argument[id]")) return;
+    if (document.querySelectorAll(`[id="${node.id}"]`).length > 1) node.remove();
+  }
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations) mutation.addedNodes.forEach(dropDuplicates);
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();

@@ -1,0 +1,65 @@
+from playwright.sync_api import expect
+
+from debates import services
+from debates.live import broker
+from debates.models import Argument
+from tests.factories import UserFactory, verified_user
+
+
+def actions(page, pk):
+    return page.locator(f"#argument-{pk} > .argument__body > .argument__footer")
+
+
+def test_a_reply_and_a_vote_arrive_in_an_open_page(signed_in, seeded_live):
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    motion = target.motion
+    reader = signed_in(UserFactory(display_name="Reader B"))
+    reader.goto(motion.get_absolute_url())
+    expect(reader.locator("#live-status")).to_have_attribute("data-state", "live")
+    reader.evaluate("window.__noReload = true")
+
+    writer = signed_in(verified_user(display_name="Writer A"))
+    writer.goto(motion.get_absolute_url())
+    actions(writer, target.pk).get_by_role("link", name="Reply").click()
+    form = writer.locator(f"#reply-slot-{target.pk} form")
+    form.get_by_label("Con").check()
+    form.get_by_label("Claim").fill("Live from another browser.")
+    form.get_by_role("button", name="Post argument").click()
+    expect(writer.locator(f"#replies-{target.pk}")).to_contain_text("Live from another browser.")
+    reply = Argument.objects.get(claim="Live from another browser.")
+
+    arrived = reader.locator(f"#replies-{target.pk} > #argument-{reply.pk}")
+    expect(arrived).to_contain_text("Live from another browser.")
+    expect(arrived).to_have_class("argument argument--con argument--new")
+    expect(writer.locator(f"#argument-{reply.pk}")).to_have_count(1)
+
+    writer.locator(f"#vote-argument-{target.pk}-agree").click()
+    expect(reader.locator(f"#vote-argument-{target.pk}-agree-count")).to_have_text("1")
+    expect(reader.locator(f"#vote-argument-{target.pk}-split")).to_contain_text("100% agree")
+    assert reader.evaluate("window.__noReload") is True
+
+
+def test_a_page_catches_up_after_its_connection_drops(signed_in, seeded_live):
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    reader = signed_in(UserFactory())
+    reader.goto(target.motion.get_absolute_url())
+    status = reader.locator("#live-status")
+    expect(status).to_have_attribute("data-state", "live")
+    reader.evaluate("window.__noReload = true")
+
+    # The network goes, and with it the open stream (as when a proxy or a phone drops it).
+    reader.context.set_offline(True)
+    hub = broker()
+    hub.loop.call_soon_threadsafe(hub.drop_connections)
+    expect(status).to_have_attribute("data-state", "reconnecting")
+    author = verified_user()
+    missed, _ = services.post_argument(
+        author=author, motion=target.motion, parent=target, stance="pro", claim="Said offline."
+    )
+    services.cast_vote(voter=UserFactory(), claim=target, choice="disagree")
+    reader.context.set_offline(False)
+
+    expect(status).to_have_attribute("data-state", "live", timeout=15_000)
+    expect(reader.locator(f"#replies-{target.pk} > #argument-{missed.pk}")).to_have_count(1)
+    expect(reader.locator(f"#vote-argument-{target.pk}-disagree-count")).to_have_text("1")
+    assert reader.evaluate("window.__noReload") is True

@@ -1,0 +1,104 @@
+"""A flag goes to the review queue; a moderator hides the argument, checks the log, restores it."""
+
+import re
+
+from playwright.sync_api import expect
+
+from accounts.services import grant_moderator
+from debates.models import Argument, Flag, ModerationAction
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+
+def mark_page(page):
+    page.evaluate("window.__noReload = true")
+
+
+def assert_not_reloaded(page):
+    assert page.evaluate("window.__noReload") is True
+
+
+def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
+    author = verified_user(display_name="Rude Rita")
+    motion = MotionFactory(author=verified_user(), title="Cities should ban cars")
+    argument = ArgumentFactory(
+        motion=motion, author=author, claim="Only idiots drive into town centres."
+    )
+    ArgumentFactory(motion=motion, parent=argument, claim="Please keep it civil.")
+    flagger = verified_user(display_name="Fair Fiona")
+    moderator = verified_user(display_name="Moderator Max")
+    grant_moderator(moderator)
+
+    # The flagger flags the argument in place.
+    reader = signed_in(flagger)
+    reader.goto(motion.get_absolute_url())
+    mark_page(reader)
+    card = reader.locator(f"#argument-{argument.pk} > .argument__body")
+    card.get_by_role("link", name="Flag").click()
+    form = card.locator(".flag-form form")
+    expect(form).to_be_visible()
+    form.get_by_label("Other", exact=True).check()
+    form.get_by_role("button", name="Send flag").click()
+    expect(card.locator(".field__error")).to_contain_text("a note is needed")
+    card.locator(".flag-form").get_by_label("Abuse", exact=True).check()
+    card.locator(".flag-form").get_by_label("Note").fill("Calls people idiots.")
+    card.locator(".flag-form").get_by_role("button", name="Send flag").click()
+    expect(card.locator(".flag-form--done")).to_contain_text("Flagged.")
+    expect(card.locator(f"#flag-link-argument-{argument.pk}")).to_have_text("Flagged")
+    assert_not_reloaded(reader)
+    assert Flag.objects.get().reason == "abuse"
+
+    # The moderator finds it in the queue and hides it with a reason, in place.
+    mod = signed_in(moderator)
+    mod.goto("/moderation/")
+    mark_page(mod)
+    entry = mod.locator(f"#queue-argument-{argument.pk}")
+    expect(entry).to_contain_text("Only idiots drive into town centres.")
+    expect(entry).to_contain_text("Abuse: 1")
+    expect(entry).to_contain_text("Calls people idiots.")
+    expect(entry).to_contain_text("Cities should ban cars")
+    entry.get_by_label("Reason").fill("Personal insult")
+    entry.get_by_role("button", name="Hide", exact=True).click()
+    expect(entry).to_contain_text("Argument hidden.")
+    assert_not_reloaded(mod)
+    assert Argument.objects.get(pk=argument.pk).is_hidden
+
+    # The flagger's page shows it hidden, its reply still in place.
+    reader.reload()
+    claim = reader.locator(f"#claim-{argument.pk}")
+    expect(claim).to_have_text("[hidden by a moderator]")
+    expect(reader.locator("body")).not_to_contain_text("Only idiots")
+    expect(reader.locator(f"#replies-{argument.pk}")).to_contain_text("Please keep it civil.")
+
+    # The log shows the act; its entry links to the argument.
+    mod.goto("/moderation/log/")
+    row = mod.locator(".log__entry--hide")
+    expect(row).to_contain_text("Moderator Max")
+    expect(row).to_contain_text("Personal insult")
+    row.locator("a.log__target").click()
+    expect(mod).to_have_url(re.compile(re.escape(argument.get_absolute_url()) + "$"))
+
+    # On the argument, the moderator still reads it with the notice, and restores it in place.
+    mark_page(mod)
+    body = mod.locator(f"#argument-{argument.pk} > .argument__body")
+    expect(body.locator(".notice--hidden")).to_contain_text(
+        "Hidden by a moderator: Personal insult"
+    )
+    expect(body.locator(f"#claim-{argument.pk}")).to_have_text(
+        "Only idiots drive into town centres."
+    )
+    body.locator(".mod-tools summary").click()
+    body.get_by_label("Reason to restore").fill("Rewritten on appeal")
+    body.get_by_role("button", name="Restore").click()
+    body = mod.locator(f"#argument-{argument.pk} > .argument__body")
+    expect(body.locator(".mod-tools__message")).to_have_text("Argument restored.")
+    expect(body.locator(".notice--hidden")).to_have_count(0)
+    assert_not_reloaded(mod)
+
+    reader.reload()
+    expect(reader.locator(f"#claim-{argument.pk}")).to_have_text(
+        "Only idiots drive into town centres."
+    )
+    assert list(ModerationAction.objects.order_by("id").values_list("action", flat=True)) == [
+        "hide",
+        "restore",
+    ]

@@ -1,0 +1,289 @@
+"""The live broker and stream: publish, subscribe, catch up, on-commit only, on both databases."""
+
+import asyncio
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from debates import events, live, services
+from debates.live_render import render_event
+from debates.models import Argument
+from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
+
+
+def event(motion_id=1, kind=events.VOTE_CHANGED, **ids):
+    return events.DebateEvent(motion_id, kind, ids or {"claim": "motion", "claim_id": motion_id})
+
+
+def run(coroutine):
+    """Run on a thread of its own: Playwright may already hold an event loop on this one."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(asyncio.wait_for(coroutine, 20))
+        except BaseException as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+async def next_item(subscription):
+    return await asyncio.wait_for(subscription.queue.get(), 5)
+
+
+# --- The in-process broker ---------------------------------------------------------------------
+
+
+def test_subscribers_get_their_motions_events_and_home_gets_all():
+    async def scenario():
+        hub = live.LocalBroker()
+        await hub.start()
+        first, second, home = hub.subscribe(1), hub.subscribe(2), hub.subscribe(live.HOME)
+        hub.publish(event(1))
+        hub.publish(event(2))
+        await asyncio.sleep(0)
+        assert [(await next_item(first)).motion_id] == [1]
+        assert (await next_item(second)).motion_id == 2
+        assert [(await next_item(home)).id, (await next_item(home)).id] == [1, 2]
+        assert first.queue.empty()
+
+    run(scenario())
+
+
+def test_publishing_from_another_thread_reaches_the_loop():
+    async def scenario():
+        hub = live.LocalBroker()
+        await hub.start()
+        subscription = hub.subscribe(7)
+        thread = threading.Thread(target=hub.publish, args=(event(7),))
+        thread.start()
+        thread.join()
+        assert (await next_item(subscription)).motion_id == 7
+
+    run(scenario())
+
+
+def test_catch_up_gives_exactly_what_was_missed():
+    hub = live.LocalBroker()
+    for _ in range(5):
+        hub.publish(event(3))
+    hub.publish(event(4))
+
+    backlog, complete = hub.missed(3, last_event_id=2)
+
+    assert complete
+    assert [e.id for e in backlog] == [3, 4, 5]
+
+
+def test_catch_up_admits_a_gap_once_the_backlog_has_moved_on():
+    hub = live.LocalBroker()
+    for _ in range(live.BACKLOG_SIZE + 10):
+        hub.publish(event(3))
+
+    _, complete_recent = hub.missed(3, last_event_id=live.BACKLOG_SIZE + 5)
+    _, complete_old = hub.missed(3, last_event_id=2)
+    _, complete_future = hub.missed(3, last_event_id=10**9)
+
+    assert complete_recent
+    assert not complete_old
+    assert not complete_future, "an id from before a restart cannot be caught up"
+
+
+def test_a_slow_page_is_cut_off_instead_of_buffered_without_bound():
+    async def scenario():
+        hub = live.LocalBroker()
+        await hub.start()
+        slow = hub.subscribe(1)
+        for _ in range(live.QUEUE_SIZE + 5):
+            hub.publish(event(1))
+        await asyncio.sleep(0)
+        assert slow.queue.qsize() == 1
+        assert await next_item(slow) is live.CLOSE
+
+    run(scenario())
+
+
+def test_closing_ends_every_stream():
+    async def scenario():
+        hub = live.LocalBroker()
+        await hub.start()
+        subscription = hub.subscribe(1)
+        await hub.close()
+        assert await next_item(subscription) is live.CLOSE
+
+    run(scenario())
+
+
+# --- Publishing only what commits --------------------------------------------------------------
+
+
+@pytest.fixture
+def recording_broker(monkeypatch):
+    hub = live.LocalBroker()
+    monkeypatch.setattr(live, "broker", lambda: hub)
+    return hub
+
+
+@pytest.mark.django_db
+def test_events_are_published_only_after_commit(
+    recording_broker, django_capture_on_commit_callbacks
+):
+    motion = MotionFactory()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        events.announce(motion.pk, events.MOTION_CHANGED)
+        raise RuntimeError("rolled back")
+    assert callbacks == [] and recording_broker.high_water == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_argument(
+            author=verified_user(), motion=motion, parent=None, stance="pro", claim="Committed."
+        )
+    [published] = list(recording_broker.backlogs[motion.pk])
+    assert published.kind == events.ARGUMENT_POSTED
+
+
+@pytest.mark.django_db
+def test_every_write_announces_itself(recording_broker, django_capture_on_commit_callbacks):
+    member = verified_user()
+    motion = MotionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        argument, _ = services.post_argument(
+            author=member, motion=motion, parent=None, stance="con", claim="One."
+        )
+        services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        services.edit_argument(editor=member, argument=argument, claim="Two.")
+        services.retract_argument(author=member, argument=argument)
+    kinds = [e.kind for e in recording_broker.backlogs[motion.pk]]
+    assert kinds == [
+        events.ARGUMENT_POSTED,
+        events.VOTE_CHANGED,
+        events.ARGUMENT_CHANGED,
+        events.ARGUMENT_CHANGED,
+    ]
+
+
+def test_an_unknown_event_kind_is_a_bug():
+    with pytest.raises(ValueError):
+        events.announce(1, "argument-deleted")
+
+
+# --- What a page is sent -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_hidden_claims_text_is_never_streamed():
+    argument = ArgumentFactory(claim="Secret abuse", visibility=Argument.Visibility.HIDDEN)
+    live_event = live.LiveEvent(
+        1, argument.motion_id, events.ARGUMENT_CHANGED, {"argument_id": argument.pk}
+    )
+
+    html = render_event(live_event, "motion")
+
+    assert f'<hx-partial hx-target="#content-{argument.pk}" hx-swap="outerHTML">' in html
+    assert "Secret abuse" not in html and "[hidden by a moderator]" in html
+
+
+@pytest.mark.django_db
+def test_event_messages_target_the_pages_elements():
+    argument = ArgumentFactory(agree_count=3, disagree_count=1)
+    motion = argument.motion
+    posted = live.LiveEvent(1, motion.pk, events.ARGUMENT_POSTED, {"argument_id": argument.pk})
+    vote = live.LiveEvent(
+        2, motion.pk, events.VOTE_CHANGED, {"claim": "argument", "claim_id": argument.pk}
+    )
+    locked = live.LiveEvent(3, motion.pk, events.MOTION_CHANGED, {})
+
+    assert '<hx-partial hx-target="#replies-motion" hx-swap="beforeend">' in render_event(
+        posted, "motion"
+    )
+    vote_html = render_event(vote, "motion")
+    assert (
+        f'hx-target="#vote-argument-{argument.pk}-agree-count" hx-swap="innerHTML">3<' in vote_html
+    )
+    assert f'hx-target="#balance-{motion.pk}"' in vote_html
+    assert 'hx-target="#motion-status"' in render_event(locked, "motion")
+    assert f'hx-target="#motion-meta-{motion.pk}"' in render_event(vote, "home")
+
+
+def test_messages_are_framed_as_server_sent_events():
+    assert live.encode(5, "<p>a</p>\n\n<p>b</p>") == b"id: 5\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
+    assert live.encode(None, "x") == b"data: x\n\n"
+
+
+def test_live_paths_name_their_channels():
+    assert live.channel_for(live.channel_path(12)) == 12
+    assert live.channel_for(live.channel_path()) == live.HOME
+    for path in ["/live/motions/x/", "/live/motions/1/extra/", "/live/", "/motions/1/"]:
+        assert live.channel_for(path) is None
+
+
+# --- The endpoint, end to end -----------------------------------------------------------------
+
+
+async def request(path, method="GET", headers=(), until=2):
+    """Call the SSE app; collect what it sends until `until` body chunks, then hang up."""
+    sent, hang_up = [], asyncio.Event()
+
+    async def receive():
+        await hang_up.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+        if len([m for m in sent if m["type"] == "http.response.body"]) >= until:
+            hang_up.set()
+
+    scope = {"type": "http", "path": path, "method": method, "headers": list(headers)}
+    await asyncio.wait_for(live.app(scope, receive, send), 10)
+    return sent
+
+
+def test_the_endpoint_refuses_what_it_does_not_serve():
+    live.reset_broker()
+    assert run(request("/live/motions/abc/"))[0]["status"] == 404
+    assert run(request("/live/motions/1/", method="POST"))[0]["status"] == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_endpoint_streams_and_catches_up_on_both_databases():
+    live.reset_broker()
+    motion = MotionFactory()
+    argument = ArgumentFactory(motion=motion)
+
+    async def scenario():
+        first = await request(live.channel_path(motion.pk), until=2)
+        start, hello = first[0], first[2]["body"].decode()
+        assert start["status"] == 200
+        assert (b"content-type", b"text/event-stream; charset=utf-8") in start["headers"]
+        assert first[1]["body"].startswith(b"retry: ")
+        seen = int(hello.removeprefix("id: ").strip())
+
+        await asyncio.to_thread(
+            lambda: services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        )
+        await asyncio.sleep(0.5)
+
+        again = await request(
+            live.channel_path(motion.pk), headers=[(b"last-event-id", str(seen).encode())], until=2
+        )
+        caught_up = again[2]["body"].decode()
+        assert caught_up.startswith(f"id: {seen + 1}\n")
+        assert f"vote-argument-{argument.pk}-agree-count" in caught_up
+
+    try:
+        run(scenario())
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+    assert connection.vendor in {"sqlite", "postgresql"}
