@@ -13,10 +13,14 @@ def actions(page, pk):
 def test_a_reply_and_a_vote_arrive_in_an_open_page(signed_in, seeded_live):
     target = Argument.objects.filter(depth=0).select_related("motion").first()
     motion = target.motion
-    reader = signed_in(UserFactory(display_name="Reader B"))
+    reader = signed_in(verified_user(display_name="Reader B"))
     reader.goto(motion.get_absolute_url())
     expect(reader.locator("#live-status")).to_have_attribute("data-state", "live")
     reader.evaluate("window.__noReload = true")
+    # The reader is half-way through a reply of their own when the other one arrives.
+    reader.get_by_role("link", name="Argue for or against this motion").click()
+    draft = reader.locator("#reply-slot-motion form").get_by_label("Claim")
+    draft.fill("My half-written thought")
 
     writer = signed_in(verified_user(display_name="Writer A"))
     writer.goto(motion.get_absolute_url())
@@ -32,6 +36,8 @@ def test_a_reply_and_a_vote_arrive_in_an_open_page(signed_in, seeded_live):
     expect(arrived).to_contain_text("Live from another browser.")
     expect(arrived).to_have_class("argument argument--con argument--new")
     expect(writer.locator(f"#argument-{reply.pk}")).to_have_count(1)
+    assert reader.evaluate("document.activeElement.name") == "claim"
+    expect(draft).to_have_value("My half-written thought")
 
     writer.locator(f"#vote-argument-{target.pk}-agree").click()
     expect(reader.locator(f"#vote-argument-{target.pk}-agree-count")).to_have_text("1")
@@ -63,3 +69,50 @@ def test_a_page_catches_up_after_its_connection_drops(signed_in, seeded_live):
     expect(reader.locator(f"#replies-{target.pk} > #argument-{missed.pk}")).to_have_count(1)
     expect(reader.locator(f"#vote-argument-{target.pk}-disagree-count")).to_have_text("1")
     assert reader.evaluate("window.__noReload") is True
+
+
+def test_moderation_reaches_an_open_page(signed_in, seeded_live):
+    from accounts.services import grant_moderator
+
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    motion = target.motion
+    reader = signed_in(UserFactory())
+    reader.goto(motion.get_absolute_url())
+    expect(reader.locator("#live-status")).to_have_attribute("data-state", "live")
+    reader.evaluate("window.__noReload = true")
+    moderator = verified_user()
+    grant_moderator(moderator)
+
+    services.hide_argument(moderator=moderator, argument=target, reason="Off topic.")
+    expect(reader.locator(f"#claim-{target.pk}")).to_have_text("[hidden by a moderator]")
+    expect(reader.locator(f"#content-{target.pk}")).not_to_contain_text(target.claim)
+
+    services.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
+    expect(reader.locator("#motion-status")).to_contain_text("This motion is locked")
+    expect(reader.locator("#motion-status")).to_contain_text("Cooling off.")
+    expect(reader.locator("#motion-text .badge--locked")).to_be_visible()
+
+    services.hide_motion(moderator=moderator, motion=motion, reason="Spam.")
+    expect(reader.locator("#motion-title")).not_to_have_text(motion.title)
+    expect(reader.locator("#motion-text")).not_to_contain_text(motion.claim)
+    assert reader.evaluate("window.__noReload") is True
+
+
+def test_home_page_counts_follow_the_debates(page, seeded_live):
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    motion = target.motion
+    page.goto("/")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    meta = page.locator(f"#motion-meta-{motion.pk}")
+    before = meta.inner_text()
+
+    services.post_argument(
+        author=verified_user(), motion=motion, parent=None, stance="pro", claim="One more pro."
+    )
+    services.cast_vote(voter=UserFactory(), claim=motion, choice="agree")
+
+    expect(meta).not_to_have_text(before)
+    expect(meta).to_contain_text("1 agree")
+    expect(meta).to_contain_text(
+        f"{motion.arguments.filter(parent=None, stance='pro').count()} pro"
+    )
