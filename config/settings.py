@@ -4,6 +4,7 @@ Development needs nothing set: SQLite under var/, DEBUG on, console email.
 Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -83,8 +84,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # A file, not memory, so tests with threads exercise the same locking as production.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-crux.sqlite3")}
+    # A file, not memory, so tests with threads exercise the same locking as production;
+    # one per test run, so runs side by side don't share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-crux-{os.getpid()}.sqlite3")}
 else:
     # Under ASGI each request runs its sync code on a thread of its own, so a persistent
     # connection would be stranded with that thread: connect per request instead.

@@ -41,8 +41,8 @@ def _argument_node(argument_id):
         Argument.objects.select_related("motion", "author", "source").filter(pk=argument_id).first()
     )
     if argument is not None:
-        argument.children, argument.descendant_count = [], 0
-        argument.unfolded, argument.my_vote = True, None
+        argument.children, argument.descendant_count, argument.my_vote = [], 0, None
+        queries.fold_below([argument], queries.SUBTREE_LIMITS)
     return argument
 
 

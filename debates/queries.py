@@ -94,14 +94,29 @@ def _count_descendants(roots):
             stack.extend((child, False) for child in node.children)
 
 
-def fold_below(roots, levels):
-    """Mark which nodes show their replies: those fewer than `levels` below the given roots."""
-    stack = [(node, 0) for node in roots]
+# How many arguments a page shows at each level, strongest first (replies are sorted before they
+# are cut): a big debate's page stays small, and "show more" fetches the rest on demand. Below
+# the last level a branch folds into a link to its own page.
+PAGE_LIMITS = (10, 3, 2, 1)
+SUBTREE_LIMITS = (1, 10, 3, 2)
+MORE_BATCH = 10
+
+
+def fold_below(roots, limits):
+    """Choose what a page shows of `roots` and their replies; return the roots shown.
+
+    Each shown node gets `shown_children`, `more_children` (replies held back for "show more")
+    and `unfolded` (False at the last level, where its replies fold away entirely).
+    """
+    shown_roots = roots[: limits[0]]
+    stack = [(node, 0) for node in shown_roots]
     while stack:
         node, level = stack.pop()
-        node.unfolded = level < levels
-        if node.unfolded:
-            stack.extend((child, level + 1) for child in node.children)
+        node.unfolded = level + 1 < len(limits)
+        node.shown_children = node.children[: limits[level + 1]] if node.unfolded else []
+        node.more_children = len(node.children) - len(node.shown_children)
+        stack.extend((child, level + 1) for child in node.shown_children)
+    return shown_roots
 
 
 # --- Votes -------------------------------------------------------------------------------------

@@ -7,6 +7,12 @@ urlpatterns = [
     path("motions/new/", views_posting.propose_motion, name="propose_motion"),
     path("motions/<slug:slug>/", views.motion_detail, name="motion"),
     path("motions/<slug:slug>/reply/", views_posting.reply, name="reply_motion"),
+    path("motions/<slug:slug>/replies/", views.more_replies, name="more_motion_replies"),
+    path(
+        "motions/<slug:slug>/arguments/<int:pk>/replies/",
+        views.more_replies,
+        name="more_replies",
+    ),
     path("motions/<slug:slug>/arguments/<int:pk>/reply/", views_posting.reply, name="reply"),
     path(
         "motions/<slug:slug>/arguments/<int:pk>/edit/",

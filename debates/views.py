@@ -11,8 +11,6 @@ from debates.models import Argument, Motion
 from debates.templatetags.moderation_tags import moderates
 
 HOME_PAGE_SIZE = 20
-# Levels of replies shown below a page's root before a branch folds into "show more".
-VISIBLE_DEPTH = 3
 
 
 def home(request):
@@ -27,7 +25,8 @@ def motion_detail(request, slug):
     queries.attach_my_votes(tree, request.user)
     order = queries.reply_order(request.GET.get("sort"))
     tree.roots = queries.sort_replies(tree.roots, order)
-    queries.fold_below(tree.roots, VISIBLE_DEPTH)
+    tree.shown_roots = queries.fold_below(tree.roots, queries.PAGE_LIMITS)
+    tree.more_roots = len(tree.roots) - len(tree.shown_roots)
     template = "debates/motion_detail.html"
     if request.htmx and request.GET.get("sort"):
         template += "#tree"
@@ -44,7 +43,7 @@ def argument_detail(request, slug, pk):
     queries.attach_my_votes(tree, request.user)
     order = queries.reply_order(request.GET.get("sort"))
     queries.sort_replies([argument], order)
-    queries.fold_below([argument], VISIBLE_DEPTH)
+    queries.fold_below([argument], queries.SUBTREE_LIMITS)
     template = "debates/argument_detail.html"
     if request.htmx:
         template += "#subtree"
@@ -55,6 +54,36 @@ def argument_detail(request, slug, pk):
         "order": order,
         "orders": queries.REPLY_ORDER_LABELS,
     }
+    return render(request, template, context)
+
+
+def more_replies(request, slug, pk=None):
+    """The next batch of replies a page held back: in place over HTMX, a page of its own without."""
+    motion = queries.motion_by_slug(slug)
+    tree = queries.debate_tree(motion)
+    parent = tree.by_id.get(pk) if pk is not None else None
+    if pk is not None and parent is None:
+        raise Http404("No such argument in this debate.")
+    try:
+        offset = max(int(request.GET.get("offset", 0)), 0)
+    except ValueError:
+        offset = 0
+    queries.attach_my_votes(tree, request.user)
+    order = queries.reply_order(request.GET.get("sort"))
+    siblings = queries.sort_replies(parent.children if parent else tree.roots, order)
+    batch = siblings[offset : offset + queries.MORE_BATCH]
+    queries.fold_below(batch, (len(batch), *queries.PAGE_LIMITS[1:]))
+    next_offset = offset + len(batch)
+    context = {
+        "motion": motion,
+        "parent": parent,
+        "batch": batch,
+        "offset": offset,
+        "next_offset": next_offset,
+        "more": max(len(siblings) - next_offset, 0),
+        "order": order,
+    }
+    template = "debates/more_replies.html" + ("#batch" if request.htmx else "")
     return render(request, template, context)
 
 

@@ -18,7 +18,7 @@ from accounts.decorators import member_required, moderator_required
 from accounts.models import User
 from debates import moderation_queries, queries, services
 from debates.models import Argument, Flag, ModerationAction, Motion
-from debates.views import VISIBLE_DEPTH, HttpResponseSeeOther
+from debates.views import HttpResponseSeeOther
 
 QUEUE_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
@@ -161,7 +161,7 @@ def _argument_in_place(request, argument, outcome, error, status):
     tree = queries.debate_tree(motion)
     node = tree.by_id[argument.pk]
     queries.attach_my_votes(tree, request.user)
-    queries.fold_below([node], VISIBLE_DEPTH)
+    queries.fold_below([node], queries.SUBTREE_LIMITS)
     context = {
         "motion": motion,
         "argument": node,

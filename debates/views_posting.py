@@ -8,7 +8,7 @@ from accounts.rules import participation_refusal
 from debates import queries, services
 from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
 from debates.models import Argument
-from debates.views import VISIBLE_DEPTH, HttpResponseSeeOther
+from debates.views import HttpResponseSeeOther
 
 
 def _argument_of(motion, pk):
@@ -52,8 +52,8 @@ def reply(request, slug, pk=None):
 
 
 def _render_new_argument(request, motion, argument):
-    argument.motion = motion
-    argument.children, argument.descendant_count, argument.unfolded = [], 0, True
+    argument.motion, argument.children, argument.descendant_count = motion, [], 0
+    queries.fold_below([argument], queries.SUBTREE_LIMITS)
     argument.is_new, argument.my_vote = True, None
     context = {"motion": motion, "node": argument, "parent_id": argument.parent_id}
     return render(request, "debates/reply.html#posted", context)
@@ -100,7 +100,7 @@ def retract_argument(request, slug, pk):
                 tree = queries.debate_tree(motion)
                 queries.attach_my_votes(tree, request.user)
                 node = tree.by_id[argument.pk]
-                queries.fold_below([node], VISIBLE_DEPTH)
+                queries.fold_below([node], queries.SUBTREE_LIMITS)
                 context = {"motion": motion, "argument": node}
                 return render(request, "debates/argument_detail.html#subtree", context)
             messages.success(request, "Your argument is retracted. Its replies stay in place.")

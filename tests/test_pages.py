@@ -4,10 +4,13 @@ import pytest
 from django.urls import reverse
 
 from debates.models import Argument, Stance
-from debates.views import VISIBLE_DEPTH
+from debates.queries import MORE_BATCH, PAGE_LIMITS
 from tests.factories import ArgumentFactory, MotionFactory
 
 pytestmark = pytest.mark.django_db
+
+# The deepest level the motion page shows; replies below it fold into a link.
+VISIBLE_DEPTH = len(PAGE_LIMITS) - 1
 
 
 def grow_debate(motion, size, seed=7, batch=50):
@@ -241,3 +244,75 @@ def test_permalink_sorts_its_replies_with_plain_links(client):
 
     assert [c.claim for c in response.context["argument"].children] == ["Second", "First"]
     assert 'href="?sort=oldest"' in response.content.decode()
+
+
+def test_a_big_debate_shows_its_strongest_arguments_and_holds_back_the_rest(client):
+    motion = MotionFactory()
+    weak = [ArgumentFactory(motion=motion, claim=f"Weak {i}") for i in range(15)]
+    strong = [
+        ArgumentFactory(motion=motion, claim=f"Strong {i}", agree_count=50 + i) for i in range(10)
+    ]
+
+    response = client.get(motion.get_absolute_url())
+
+    shown = [node.claim for node in response.context["tree"].shown_roots]
+    assert sorted(shown) == sorted(a.claim for a in strong)
+    html = response.content.decode()
+    more_url = reverse("more_motion_replies", args=[motion.slug])
+    assert f'href="{more_url}?offset=10&amp;sort=best"' in html
+    assert "Show 15 more replies" in html
+    assert weak[0].claim not in html
+
+
+def test_held_back_replies_arrive_in_batches_over_htmx_and_as_a_page(client):
+    motion = MotionFactory()
+    parent = ArgumentFactory(motion=motion)
+    for i in range(PAGE_LIMITS[1] + MORE_BATCH + 2):
+        ArgumentFactory(motion=motion, parent=parent, claim=f"Reply {i}")
+    url = reverse("more_replies", args=[motion.slug, parent.pk])
+
+    page = client.get(motion.get_absolute_url()).content.decode()
+    first = client.get(
+        url, {"offset": PAGE_LIMITS[1], "sort": "oldest"}, headers={"HX-Request": "true"}
+    )
+    last = client.get(url, {"offset": PAGE_LIMITS[1] + MORE_BATCH, "sort": "oldest"})
+
+    assert f"Show {MORE_BATCH + 2} more replies" in page
+    batch = first.content.decode()
+    assert "<html" not in batch and batch.count('class="argument argument--') == MORE_BATCH
+    assert f"Reply {PAGE_LIMITS[1]}" in batch
+    assert f'id="more-{parent.pk}-{PAGE_LIMITS[1] + MORE_BATCH}"' in batch
+    assert last.status_code == 200 and "<html" in last.content.decode()
+    assert 'class="more-replies"' not in last.content.decode()
+
+
+def test_more_replies_tolerates_bad_offsets_and_refuses_strangers(client):
+    motion = MotionFactory()
+    ArgumentFactory(motion=motion)
+    url = reverse("more_motion_replies", args=[motion.slug])
+    for offset in ["-5", "abc", "99999", ""]:
+        assert client.get(url, {"offset": offset}).status_code == 200
+    stranger = ArgumentFactory()
+    assert client.get(reverse("more_replies", args=[motion.slug, stranger.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("size", [5, 500])
+def test_more_replies_query_count_is_constant(client, django_assert_num_queries, size):
+    motion = MotionFactory()
+    grow_debate(motion, size)
+    with django_assert_num_queries(2):
+        client.get(reverse("more_motion_replies", args=[motion.slug]), {"offset": 3})
+
+
+def test_the_motion_page_stays_small_however_big_the_debate(client):
+    motion = MotionFactory()
+    grow_debate(motion, 1500, batch=500)
+
+    response = client.get(motion.get_absolute_url())
+
+    most, width = 0, 1
+    for limit in PAGE_LIMITS:
+        width *= limit
+        most += width
+    assert response.content.decode().count('class="argument argument--') <= most
+    assert len(response.content) < 300_000
