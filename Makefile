@@ -34,6 +34,7 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 seed: migrate
 	$(PY) manage.py seed_karabakh
@@ -67,3 +68,20 @@ test: lint browser
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts .pytest_cache .ruff_cache
+
+# Benchmarks (bench/README.md): on demand only, never part of `test`. PostgreSQL on 127.0.0.1;
+# each creates and migrates the bench database, serves the app with DEBUG off and stops it after.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crux_bench
+BENCH_ARGS ?=
+
+.PHONY: bench bench-live bench-profile
+bench: install
+	$(PY) -m bench.load --database-url $(BENCH_DATABASE_URL) --record $(BENCH_ARGS)
+
+bench-live: install
+	$(PY) -m bench.sse_latency --database-url $(BENCH_DATABASE_URL) --clients 100,500,1000 \
+		--record $(BENCH_ARGS)
+
+bench-profile: install
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) -m bench.profile_page --database-url $(BENCH_DATABASE_URL) --explain $(BENCH_ARGS)
