@@ -77,3 +77,23 @@ class ProfileForm(forms.Form):
     def add_errors(self, error: ValidationError):
         for field, messages in error.message_dict.items():
             self.add_error(field if field in self.fields else None, messages)
+
+
+class DeleteAccountForm(forms.Form):
+    """Closing an account: the person types DELETE (or their email address) to confirm."""
+
+    confirmation = forms.CharField(
+        label="Type DELETE or your email address to confirm",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirmation(self):
+        typed = self.cleaned_data["confirmation"].strip()
+        if typed == "DELETE" or typed.casefold() == self.user.email.casefold():
+            return typed
+        raise ValidationError("Type DELETE in capitals, or your email address, to close it.")

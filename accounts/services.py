@@ -5,6 +5,7 @@ through `normalise_display_name`, so the rules cannot drift apart.
 """
 
 import unicodedata
+import uuid
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -64,6 +65,10 @@ def normalise_display_name(raw, *, user=None):
         )
     if not any(char.isalnum() for char in name):
         raise ValidationError("Display names need at least one letter or digit.", code="invalid")
+    if is_former_member_name(name) and not (user is not None and user.display_name == name):
+        raise ValidationError(
+            f"Names starting “{FORMER_MEMBER}” are kept for closed accounts.", code="reserved"
+        )
     if display_name_taken(name, user=user):
         raise ValidationError(NAME_TAKEN, code="taken")
     return name
@@ -167,3 +172,64 @@ def revoke_moderator(user):
         return False
     user.groups.remove(group)
     return True
+
+
+# --- Closing an account ------------------------------------------------------------------------
+
+FORMER_MEMBER = "Former member"
+
+
+def is_former_member_name(name):
+    """Names kept for closed accounts ("Former member 12"): nobody may choose one."""
+    return fold_display_name(name).startswith(fold_display_name(FORMER_MEMBER))
+
+
+@transaction.atomic
+def delete_account(user):
+    """Close `user`'s account for good, keeping what they wrote in the debates.
+
+    Nothing is deleted that others read or replied to: their arguments, motions, votes and
+    flags stay, and show as by "Former member <id>". The account itself is emptied: deactivated,
+    email replaced by an undeliverable placeholder, name and bio anonymised, password unusable,
+    staff rights, groups and permissions taken away, email addresses (allauth) removed, and every
+    session signed out. Returns the user.
+    """
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.is_active = False
+    user.is_staff = user.is_superuser = False
+    user.email = f"deleted-{user.pk}@invalid"
+    user.display_name = f"{FORMER_MEMBER} {user.pk}"
+    if display_name_taken(user.display_name, user=user):  # chosen before such names were kept
+        user.display_name = f"{FORMER_MEMBER} {user.pk} {uuid.uuid4().hex[:8]}"
+    user.bio = ""
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    EmailAddress.objects.filter(user=user).delete()
+    end_sessions(user)
+    return user
+
+
+def end_sessions(user):
+    """Delete every database session signed in as `user`.
+
+    Reads each unexpired session, which is fine for something as rare as closing an account.
+    Other session engines need no sweep: a session carries a hash of the password, which no
+    longer matches, and inactive users are refused anyway.
+    """
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0
+    mine = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=mine).delete()
+    return len(mine)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("<int:pk>/", views.profile, name="profile"),
     path("me/", views.own_profile, name="own_profile"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
+    path("me/delete/", views.delete_account, name="delete_account"),
 ]

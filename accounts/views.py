@@ -1,18 +1,21 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import member_required
-from accounts.forms import ProfileForm
+from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.models import User
 from accounts.rules import participation_refusal
+from accounts.services import delete_account as close_account
 from accounts.services import profile_stats, update_profile
 
 PROFILE_PAGE_SIZE = 20
 
 
+@require_safe
 def profile(request, pk):
     """A person's public page: who they are and what they have argued, newest first.
 
@@ -45,6 +48,7 @@ def profile(request, pk):
 
 
 @member_required
+@require_safe
 def own_profile(request):
     return redirect(request.user)
 
@@ -71,3 +75,23 @@ def profile_edit(request):
     else:
         form = ProfileForm(initial={"display_name": user.display_name, "bio": user.bio})
     return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """Close one's own account after typing a confirmation; what they wrote stays in the debates."""
+    form = DeleteAccountForm(request.user, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            close_account(request.user)
+            logout(request)
+            messages.success(
+                request,
+                "Your account is closed. What you wrote stays in the debates, "
+                "shown as by a former member.",
+            )
+            return redirect("home")
+        status = 422
+    return render(request, "accounts/delete_account.html", {"form": form}, status=status)

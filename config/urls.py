@@ -7,3 +7,8 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("", include("debates.urls")),
 ]
+
+# 400, 403 and 404 are Django's own views over templates/<status>.html; 429 is called by allauth
+# (its rate limits) and by Crux's views; 500 shows the request id without touching the database.
+handler429 = "config.views.too_many_requests"
+handler500 = "config.views.server_error"

@@ -6,6 +6,7 @@ every act, so the admin shows those fields but does not change them.
 
 from django.contrib import admin
 
+from debates import events
 from debates.models import (
     Argument,
     ArgumentRevision,
@@ -53,6 +54,11 @@ class MotionAdmin(NoDeleteMixin, admin.ModelAdmin):
         "disagree_count",
     )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            events.announce(obj.pk, events.MOTION_CHANGED)
+
 
 @admin.register(Argument)
 class ArgumentAdmin(NoDeleteMixin, admin.ModelAdmin):
@@ -61,6 +67,16 @@ class ArgumentAdmin(NoDeleteMixin, admin.ModelAdmin):
     search_fields = ("claim", "details")
     raw_id_fields = ("motion", "parent", "author", "source")
     readonly_fields = (*MODERATED_FIELDS, "agree_count", "disagree_count")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an argument would break its depth and could make a cycle; it stays put.
+        fixed = ("motion", "parent") if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            events.announce(obj.motion_id, events.ARGUMENT_CHANGED, argument_id=obj.pk)
 
 
 @admin.register(Source)

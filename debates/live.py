@@ -36,7 +36,7 @@ BACKLOG_SIZE = 256
 QUEUE_SIZE = 128
 KEEPALIVE_SECONDS = 15
 RETRY_MILLISECONDS = 1000
-LISTEN_TIMEOUT_SECONDS = 10
+LISTEN_TIMEOUT_SECONDS = 5
 CLOSE = object()
 
 
@@ -172,23 +172,23 @@ class PostgresBroker(Broker):
         self._listening = None
         self._listen_from = 0
 
-    def _ensure_sequence(self, cursor):
-        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {self.SEQUENCE}")
-
     def publish(self, event: DebateEvent) -> None:
         # Lock, number and notify in one transaction: notifications arrive in commit order, and
         # the lock makes that the order of the ids too, so "after id N" means the same to all.
+        # One statement, so the lock that serialises every publisher is held for one round trip.
+        payload = json.dumps({"motion_id": event.motion_id, "kind": event.kind, "ids": event.ids})
         with transaction.atomic(using=self.alias), connections[self.alias].cursor() as cursor:
-            self._ensure_sequence(cursor)
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [self.LOCK_KEY])
-            cursor.execute(f"SELECT nextval('{self.SEQUENCE}')")
-            (event_id,) = cursor.fetchone()
-            live = LiveEvent(event_id, event.motion_id, event.kind, event.ids)
-            cursor.execute("SELECT pg_notify(%s, %s)", [self.CHANNEL, live.to_payload()])
+            cursor.execute(
+                f"SELECT pg_notify(%s, jsonb_set(%s::jsonb, '{{id}}', to_jsonb("
+                f"nextval('{self.SEQUENCE}')))::text) "
+                "FROM (SELECT pg_advisory_xact_lock(%s)) AS serialised",
+                [self.CHANNEL, payload, self.LOCK_KEY],
+            )
 
     async def start(self) -> None:
         await super().start()
-        if self._listener is None or self._listener.done():
+        stale = self._listener is None or self._listener.done()
+        if stale or self._listener.get_loop() is not self.loop:
             self._listening = asyncio.get_running_loop().create_future()
             self._listener = asyncio.create_task(self._listen())
         try:
@@ -217,7 +217,6 @@ class PostgresBroker(Broker):
                 async with await psycopg.AsyncConnection.connect(
                     **self._conninfo(), autocommit=True
                 ) as conn:
-                    await conn.execute(f"CREATE SEQUENCE IF NOT EXISTS {self.SEQUENCE}")
                     await conn.execute(f"LISTEN {self.CHANNEL}")
                     # Events numbered before LISTEN took effect were never heard here.
                     cursor = await conn.execute(
@@ -281,40 +280,46 @@ def encode(event_id, data: str = "") -> bytes:
     return ("\n".join(lines) + "\n\n").encode()
 
 
-async def rendered(live: LiveEvent, audience: str) -> str:
-    """The event as HTML for one audience, rendered once per process however many pages read it."""
-    from debates.live_render import render_event_apart
-
+async def message(live: LiveEvent, audience: str) -> bytes:
+    """The event as an SSE message for one audience, made once per process however many pages
+    read it."""
     task = live.rendered.get(audience)
     if task is None:
-        task = asyncio.ensure_future(
-            sync_to_async(render_event_apart, thread_sensitive=False)(live, audience)
-        )
+        task = asyncio.ensure_future(_render_message(live, audience))
         live.rendered[audience] = task
+    return await asyncio.shield(task)
+
+
+async def _render_message(live: LiveEvent, audience: str) -> bytes:
+    from debates.live_render import render_event_apart
+
     try:
-        return await asyncio.shield(task)
+        html = await sync_to_async(render_event_apart, thread_sensitive=False)(live, audience)
     except Exception:
         logger.exception("Could not render live event %s for %s", live, audience)
-        return ""
+        html = ""
+    return encode(live.id, html)
 
 
 async def stream(channel, last_event_id: int | None, audience: str):
     """Yield a page's SSE bytes: what it missed, then each event as it comes, until closed."""
     from debates.live_render import render_stale_notice
 
+    # The page learns at once that it is connected, even while this process's listener is still
+    # connecting to the database.
+    yield f"retry: {RETRY_MILLISECONDS}\n\n".encode()
     hub = broker()
     if hub.loop is not asyncio.get_running_loop() or hub.closed:
         await hub.start()
     subscription = hub.subscribe(channel)
     try:
-        yield f"retry: {RETRY_MILLISECONDS}\n\n".encode()
         sent = hub.high_water
         if last_event_id is not None:
             backlog, complete = hub.missed(channel, last_event_id)
             if not complete:
                 yield encode(None, await sync_to_async(render_stale_notice)())
             for live in backlog:
-                yield encode(live.id, await rendered(live, audience))
+                yield await message(live, audience)
             sent = max([sent, *(live.id for live in backlog)])
         else:
             yield encode(sent)
@@ -329,7 +334,7 @@ async def stream(channel, last_event_id: int | None, audience: str):
             if item.id <= sent:
                 continue
             sent = item.id
-            yield encode(item.id, await rendered(item, audience))
+            yield await message(item, audience)
     finally:
         hub.unsubscribe(subscription)
 
@@ -343,12 +348,17 @@ def channel_path(motion_id=None) -> str:
     return f"{PATH_PREFIX}motions/{motion_id}/" if motion_id else f"{PATH_PREFIX}home/"
 
 
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def channel_for(path: str):
     """The channel a live path names, or None for anything else."""
     if path == channel_path():
         return HOME
     head, _, tail = path.removeprefix(f"{PATH_PREFIX}motions/").partition("/")
-    if path.startswith(f"{PATH_PREFIX}motions/") and head.isdigit() and tail == "":
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if path.startswith(f"{PATH_PREFIX}motions/") and _is_id(head) and tail == "":
         return int(head)
     return None
 
@@ -368,7 +378,7 @@ async def app(scope, receive, send):
         return
     headers = dict(scope.get("headers") or [])
     raw_last_id = headers.get(b"last-event-id", b"").decode("latin-1").strip()
-    last_event_id = int(raw_last_id) if raw_last_id.isdigit() else None
+    last_event_id = int(raw_last_id) if _is_id(raw_last_id) else None
     await send(
         {
             "type": "http.response.start",

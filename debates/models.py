@@ -77,6 +77,9 @@ class Motion(Claim):
     state = models.CharField(max_length=10, choices=State, default=State.OPEN)
     featured = models.BooleanField(default=False)
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Bumped after every committed change to the debate (debates.events): caches of its pages
+    # key on it, so no process can serve a change stale.
+    activity = models.PositiveBigIntegerField(default=0, editable=False)
     # Moderation (debates.moderation): set only by its services, each act logged.
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.VISIBLE)
     hidden_reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
@@ -208,10 +211,10 @@ class Vote(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     motion = models.ForeignKey(
-        Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="votes"
+        Motion, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
     )
     argument = models.ForeignKey(
-        Argument, null=True, blank=True, on_delete=models.CASCADE, related_name="votes"
+        Argument, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
     )
     choice = models.CharField(max_length=8, choices=Choice)
     created_at = models.DateTimeField(auto_now_add=True)

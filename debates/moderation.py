@@ -83,9 +83,21 @@ def require_moderator(user):
         raise DebateRuleError(refusal, status=403)
 
 
+# Control characters (NUL among them, which PostgreSQL cannot store) and the bidirectional
+# embeddings, overrides and isolates that can make a logged reason read backwards.
+_UNPRINTABLE = dict.fromkeys(
+    [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " "
+)
+
+
+def one_line(text):
+    """`text` as one line of plain, printable text: controls dropped, whitespace collapsed."""
+    return " ".join(str(text or "").translate(_UNPRINTABLE).split())
+
+
 def clean_reason(reason, *, required):
     """A reason trimmed to one line; 422 when required and missing, or too long."""
-    reason = " ".join(str(reason or "").split())
+    reason = one_line(reason)
     if required and not reason:
         raise DebateRuleError(
             "Give a reason: it is logged and shown with the notice.", status=422, field="reason"
@@ -214,7 +226,7 @@ def flag_claim(*, flagger, claim, reason, note=""):
         raise refusal
     if reason not in Flag.Reason.values:
         raise DebateRuleError("Choose why you are flagging this.", status=400, field="reason")
-    note = str(note or "").strip()
+    note = one_line(note)
     if reason == Flag.Reason.OTHER and not note:
         raise DebateRuleError(
             "Say what is wrong: a note is needed when the reason is “other”.",

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
@@ -15,35 +15,71 @@ def motions_for_home(*, include_hidden=False):
     motions = Motion.objects.all()
     if not include_hidden:
         motions = motions.exclude(visibility=Motion.Visibility.HIDDEN)
+    # Correlated subqueries rather than one join over every argument: the database works them
+    # out only for the page of motions shown, each from the (motion, parent) index.
     return (
         motions.select_related("source", "author")
         .annotate(
-            pro_count=Count(
-                "arguments", filter=Q(arguments__parent=None, arguments__stance=Stance.PRO)
-            ),
-            con_count=Count(
-                "arguments", filter=Q(arguments__parent=None, arguments__stance=Stance.CON)
-            ),
-            argument_count=Count("arguments"),
+            pro_count=Coalesce(_per_motion(Count("id"), parent=None, stance=Stance.PRO), 0),
+            con_count=Coalesce(_per_motion(Count("id"), parent=None, stance=Stance.CON), 0),
+            argument_count=Coalesce(_per_motion(Count("id")), 0),
             last_activity=Greatest(
-                "updated_at", Coalesce(Max("arguments__updated_at"), "updated_at")
+                "updated_at", Coalesce(_per_motion(Max("updated_at")), "updated_at")
             ),
         )
         .order_by("-featured", "-created_at", "-id")
     )
 
 
+def _per_motion(aggregate, **filters):
+    arguments = Argument.objects.filter(motion=OuterRef("pk"), **filters).order_by()
+    return Subquery(arguments.values("motion").annotate(value=aggregate).values("value"))
+
+
 def motion_by_slug(slug):
     return get_object_or_404(Motion.objects.select_related("source", "author"), slug=slug)
 
 
+class Branch:
+    """An argument's place in its debate: only what ordering, folding and tallies need.
+
+    A big debate has thousands of these per page view, so they are light; only the arguments a
+    page actually shows are loaded in full (`materialise`).
+    """
+
+    # What the tree works out about a branch, carried over to the full argument.
+    DERIVED = (
+        "children",
+        "descendant_count",
+        "my_vote",
+        "unfolded",
+        "shown_children",
+        "more_children",
+    )
+    __slots__ = ("agree_count", "disagree_count", "parent_id", "pk", "stance", "visibility")
+    __slots__ += DERIVED
+
+    def __init__(self, pk, parent_id, stance, agree_count, disagree_count, visibility):
+        self.pk, self.parent_id, self.stance = pk, parent_id, stance
+        self.agree_count, self.disagree_count, self.visibility = (
+            agree_count,
+            disagree_count,
+            visibility,
+        )
+        self.children, self.descendant_count, self.my_vote = [], 0, None
+
+    @property
+    def is_visible(self):
+        return self.visibility == Argument.Visibility.VISIBLE
+
+
 @dataclass
 class DebateTree:
-    """A motion's arguments fetched in one query and linked into a tree in Python."""
+    """A motion's arguments fetched in one light query and linked into a tree in Python."""
 
     motion: Motion
-    roots: list[Argument] = field(default_factory=list)
-    by_id: dict[int, Argument] = field(default_factory=dict)
+    roots: list = field(default_factory=list)
+    by_id: dict = field(default_factory=dict)
 
     @property
     def size(self):
@@ -64,22 +100,48 @@ class DebateTree:
 
 
 def debate_tree(motion) -> DebateTree:
-    arguments = list(
+    rows = (
         Argument.objects.filter(motion=motion)
-        .select_related("source", "author")
-        .order_by("created_at", "id")
+        .order_by("id")
+        .values_list("id", "parent_id", "stance", "agree_count", "disagree_count", "visibility")
     )
-    tree = DebateTree(motion=motion, by_id={a.id: a for a in arguments})
-    for argument in arguments:
-        argument.motion = motion
-        argument.children = []
-    for argument in arguments:
-        if argument.parent_id is None:
-            tree.roots.append(argument)
+    tree = DebateTree(motion=motion)
+    by_id = tree.by_id
+    for row in rows:
+        by_id[row[0]] = Branch(*row)
+    for branch in by_id.values():
+        if branch.parent_id is None:
+            tree.roots.append(branch)
         else:
-            tree.by_id[argument.parent_id].children.append(argument)
+            by_id[branch.parent_id].children.append(branch)
     _count_descendants(tree.roots)
     return tree
+
+
+def materialise(tree: DebateTree, shown, extra=()):
+    """Load in full (one query) the arguments a page shows, in place of their branches.
+
+    `shown` are the top nodes of what the page shows (after fold_below); `extra` names more
+    arguments the page needs, such as a permalink's ancestors. Returns `shown`, loaded.
+    """
+    wanted = {node.pk for node in extra}
+    stack = list(shown)
+    while stack:
+        node = stack.pop()
+        wanted.add(node.pk)
+        stack.extend(getattr(node, "shown_children", ()))
+    loaded = Argument.objects.select_related("source", "author").in_bulk(wanted)
+    for pk, argument in loaded.items():
+        branch = tree.by_id[pk]
+        for name in Branch.DERIVED:
+            if hasattr(branch, name):
+                setattr(argument, name, getattr(branch, name))
+        argument.motion = tree.motion
+        tree.by_id[pk] = argument
+    for argument in loaded.values():
+        if hasattr(argument, "shown_children"):
+            argument.shown_children = [tree.by_id[child.pk] for child in argument.shown_children]
+    return [tree.by_id[node.pk] for node in shown]
 
 
 def _count_descendants(roots):
@@ -191,9 +253,10 @@ def argument_balance(roots) -> Balance:
 # Sort keys for replies, highest first. Each takes an argument of the fetched tree.
 REPLY_ORDERS = {
     "best": ranking.best_key,
-    "newest": lambda argument: (argument.created_at, argument.pk),
-    "oldest": lambda argument: (-argument.created_at.timestamp(), -argument.pk),
-    "discussed": lambda argument: (argument.descendant_count, argument.created_at),
+    # Ids grow with time on both databases, so they order by age without a timestamp.
+    "newest": lambda argument: argument.pk,
+    "oldest": lambda argument: -argument.pk,
+    "discussed": lambda argument: (argument.descendant_count, argument.pk),
     "controversial": ranking.controversial_key,
 }
 REPLY_ORDER_LABELS = {
@@ -251,8 +314,16 @@ def revisions_shown_to(argument, viewer):
 
 
 def motion_balance(motion) -> Balance:
-    """argument_balance for a motion without fetching its whole tree: one query."""
-    roots = Argument.objects.filter(motion=motion, parent=None).only(
-        "stance", "visibility", "agree_count", "disagree_count"
+    """argument_balance for a motion without fetching its whole tree: one aggregate query."""
+    net = F("agree_count") - F("disagree_count")
+    totals = dict.fromkeys(Stance.values, (0, 0))
+    rows = (
+        Argument.objects.filter(motion=motion, parent=None, visibility=Argument.Visibility.VISIBLE)
+        .values("stance")
+        .annotate(weight=Sum(1 + Greatest(net, 0)), arguments=Count("id"))
+        .values_list("stance", "weight", "arguments")
     )
-    return argument_balance(roots)
+    for stance, weight, arguments in rows:
+        totals[stance] = (weight, arguments)
+    (pro, pro_arguments), (con, con_arguments) = totals[Stance.PRO], totals[Stance.CON]
+    return Balance(pro=pro, con=con, pro_arguments=pro_arguments, con_arguments=con_arguments)

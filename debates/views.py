@@ -1,39 +1,57 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import member_required
-from debates import queries, services
+from config import ratelimit
+from config.views import too_many_requests
+from debates import fragments, queries, services
 from debates.models import Argument, Motion
 from debates.templatetags.moderation_tags import moderates
 
 HOME_PAGE_SIZE = 20
 
 
+@require_safe
 def home(request):
     motions = queries.motions_for_home(include_hidden=moderates(request.user))
     page = Paginator(motions, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "debates/home.html", {"page": page, "motions": page.object_list})
 
 
+@require_safe
 def motion_detail(request, slug):
     motion = queries.motion_by_slug(slug)
-    tree = queries.debate_tree(motion)
-    queries.attach_my_votes(tree, request.user)
     order = queries.reply_order(request.GET.get("sort"))
-    tree.roots = queries.sort_replies(tree.roots, order)
-    tree.shown_roots = queries.fold_below(tree.roots, queries.PAGE_LIMITS)
-    tree.more_roots = len(tree.roots) - len(tree.shown_roots)
-    template = "debates/motion_detail.html"
+    context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
+
+    def page_tree():
+        tree = queries.debate_tree(motion)
+        queries.attach_my_votes(tree, request.user)
+        tree.roots = queries.sort_replies(tree.roots, order)
+        shown = queries.fold_below(tree.roots, queries.PAGE_LIMITS)
+        tree.shown_roots = queries.materialise(tree, shown)
+        tree.more_roots = len(tree.roots) - len(tree.shown_roots)
+        return tree
+
+    if request.user.is_authenticated:
+        tree = page_tree()
+        context.update(tree=tree, debate_size=tree.size, balance=tree.balance)
+    else:
+        public = fragments.public_tree(motion, order, page_tree, context)
+        tree_html = fragments.for_request(request, public["html"])
+        context.update(tree_html=tree_html, debate_size=public["size"], balance=public["balance"])
     if request.htmx and request.GET.get("sort"):
-        template += "#tree"
-    context = {"motion": motion, "tree": tree, "order": order, "orders": queries.REPLY_ORDER_LABELS}
-    return render(request, template, context)
+        if "tree_html" in context:
+            return HttpResponse(context["tree_html"])
+        return render(request, "debates/motion_detail.html#tree", context)
+    return render(request, "debates/motion_detail.html", context)
 
 
+@require_safe
 def argument_detail(request, slug, pk):
     motion = queries.motion_by_slug(slug)
     tree = queries.debate_tree(motion)
@@ -44,6 +62,8 @@ def argument_detail(request, slug, pk):
     order = queries.reply_order(request.GET.get("sort"))
     queries.sort_replies([argument], order)
     queries.fold_below([argument], queries.SUBTREE_LIMITS)
+    ancestors = tree.ancestors(argument)
+    [argument] = queries.materialise(tree, [argument], extra=ancestors)
     template = "debates/argument_detail.html"
     if request.htmx:
         template += "#subtree"
@@ -57,6 +77,7 @@ def argument_detail(request, slug, pk):
     return render(request, template, context)
 
 
+@require_safe
 def more_replies(request, slug, pk=None):
     """The next batch of replies a page held back: in place over HTMX, a page of its own without."""
     motion = queries.motion_by_slug(slug)
@@ -73,6 +94,8 @@ def more_replies(request, slug, pk=None):
     siblings = queries.sort_replies(parent.children if parent else tree.roots, order)
     batch = siblings[offset : offset + queries.MORE_BATCH]
     queries.fold_below(batch, (len(batch), *queries.PAGE_LIMITS[1:]))
+    batch = queries.materialise(tree, batch, extra=[parent] if parent else ())
+    parent = tree.by_id[pk] if parent else None
     next_offset = offset + len(batch)
     context = {
         "motion": motion,
@@ -105,12 +128,14 @@ def _vote(request, claim, *, kind, motion, fallback_url):
     ):
         next_url = fallback_url
     try:
+        ratelimit.hit(request, "vote")
         result = services.cast_vote(voter=request.user, claim=claim, choice=choice)
-    except services.DebateRuleError as refusal:
+    except (services.DebateRuleError, ratelimit.RateLimited) as refusal:
         error, status = refusal.message, refusal.status
+        limited = refusal if status == 429 else None
         claim.my_vote = queries.my_vote(request.user, claim)
     else:
-        error, status = None, 200
+        error, status, limited = None, 200, None
         claim.my_vote = result.choice
     if request.htmx:
         context = {
@@ -124,6 +149,8 @@ def _vote(request, claim, *, kind, motion, fallback_url):
             # A top-level tally moved the motion's balance: refresh it too, if it is on the page.
             context["vote_balance"] = queries.motion_balance(motion)
         return render(request, "debates/_vote.html", context, status=status)
+    if limited:
+        return too_many_requests(request, limited)
     if error and status == 400:
         # Only a tampered form gets here (the buttons send a valid choice): say so plainly.
         return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")

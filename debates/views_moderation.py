@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import member_required, moderator_required
 from accounts.models import User
+from config import ratelimit
 from debates import moderation_queries, queries, services
 from debates.models import Argument, Flag, ModerationAction, Motion
 from debates.views import HttpResponseSeeOther
@@ -79,13 +80,14 @@ def _flag(request, claim, kind, motion):
         status, error = refusal.status, refusal.message
     elif request.method == "POST" and not flagged:
         try:
+            ratelimit.hit(request, "flag")
             flagged, _ = services.flag_claim(
                 flagger=request.user,
                 claim=claim,
                 reason=request.POST.get("reason", ""),
                 note=request.POST.get("note", ""),
             )
-        except services.DebateRuleError as rule:
+        except (services.DebateRuleError, ratelimit.RateLimited) as rule:
             status = rule.status
             if rule.field in ("reason", "note"):
                 field_errors[rule.field] = rule.message
@@ -162,6 +164,7 @@ def _argument_in_place(request, argument, outcome, error, status):
     node = tree.by_id[argument.pk]
     queries.attach_my_votes(tree, request.user)
     queries.fold_below([node], queries.SUBTREE_LIMITS)
+    [node] = queries.materialise(tree, [node])
     context = {
         "motion": motion,
         "argument": node,
@@ -332,12 +335,17 @@ def queue_act(request, kind, pk, act):
 # --- The log -----------------------------------------------------------------------------------
 
 
+def _is_number(text):
+    """ASCII digits only: str.isdigit() also accepts "²", which int() then refuses."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _log_filters(params):
     """The log's filters from the query string; ValueError names the first bad one."""
     filters = {}
     moderator = params.get("moderator", "").strip()
     if moderator:
-        if not moderator.isdigit():
+        if not _is_number(moderator):
             raise ValueError("moderator must be a user id")
         filters["moderator_id"] = int(moderator)
     action = params.get("action", "").strip()
@@ -352,7 +360,7 @@ def _log_filters(params):
         filters["target_type"] = target
     target_id = params.get("target_id", "").strip()
     if target_id:
-        if not target_id.isdigit():
+        if not _is_number(target_id):
             raise ValueError("target_id must be a number")
         if not target:
             raise ValueError("target_id needs a target type")

@@ -1,10 +1,16 @@
-"""Views that write arguments and motions: parse, call debates.services, render or redirect."""
+"""Views that write arguments and motions: parse, call debates.services, render or redirect.
+
+Posting, editing and proposing are rate limited (config.ratelimit): past the limit the form comes
+back with status 429 and the message in place, keeping what the person wrote, over HTMX or not.
+"""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import member_required
 from accounts.rules import participation_refusal
+from config import ratelimit
 from debates import queries, services
 from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
 from debates.models import Argument
@@ -18,6 +24,7 @@ def _argument_of(motion, pk):
 
 
 @member_required
+@require_http_methods(["GET", "POST"])
 def reply(request, slug, pk=None):
     """The reply form: in place under a claim over HTMX, a page of its own without JavaScript."""
     motion = queries.motion_by_slug(slug)
@@ -27,10 +34,11 @@ def reply(request, slug, pk=None):
     if request.method == "POST":
         if form.is_valid():
             try:
+                ratelimit.hit(request, "post")
                 argument, _ = services.post_argument(
                     author=request.user, motion=motion, parent=parent, **form.cleaned_data
                 )
-            except services.DebateRuleError as error:
+            except (services.DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
             else:
@@ -60,6 +68,7 @@ def _render_new_argument(request, motion, argument):
 
 
 @member_required
+@require_http_methods(["GET", "POST"])
 def edit_argument(request, slug, pk):
     motion = queries.motion_by_slug(slug)
     argument = _argument_of(motion, pk)
@@ -69,8 +78,9 @@ def edit_argument(request, slug, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
+                ratelimit.hit(request, "edit")
                 services.edit_argument(editor=request.user, argument=argument, **form.cleaned_data)
-            except services.DebateRuleError as error:
+            except (services.DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
             else:
@@ -85,6 +95,7 @@ def edit_argument(request, slug, pk):
 
 
 @member_required
+@require_http_methods(["GET", "POST"])
 def retract_argument(request, slug, pk):
     """A confirmation page; the POST retracts (HTMX re-renders the argument in place)."""
     motion = queries.motion_by_slug(slug)
@@ -101,6 +112,7 @@ def retract_argument(request, slug, pk):
                 queries.attach_my_votes(tree, request.user)
                 node = tree.by_id[argument.pk]
                 queries.fold_below([node], queries.SUBTREE_LIMITS)
+                [node] = queries.materialise(tree, [node])
                 context = {"motion": motion, "argument": node}
                 return render(request, "debates/argument_detail.html#subtree", context)
             messages.success(request, "Your argument is retracted. Its replies stay in place.")
@@ -111,6 +123,7 @@ def retract_argument(request, slug, pk):
     return render(request, "debates/retract_argument.html", context, status=status)
 
 
+@require_safe
 def argument_history(request, slug, pk):
     motion = queries.motion_by_slug(slug)
     argument = _argument_of(motion, pk)
@@ -123,14 +136,16 @@ def argument_history(request, slug, pk):
 
 
 @member_required
+@require_http_methods(["GET", "POST"])
 def propose_motion(request):
     form = MotionForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
+                ratelimit.hit(request, "motion")
                 motion, _ = services.propose_motion(author=request.user, **form.cleaned_data)
-            except services.DebateRuleError as error:
+            except (services.DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
             else:

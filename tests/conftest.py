@@ -11,12 +11,15 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    # Rate limits count in the cache; one test's attempts must not throttle the next.
-    from django.core.cache import cache
+    # Rate limits count in the cache, and pages are cached by motion id and activity stamp,
+    # which a rolled-back test can hand to the next one: every test starts with none.
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

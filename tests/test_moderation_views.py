@@ -378,8 +378,9 @@ def test_motion_page_costs_the_same_for_a_moderator(
             visibility="hidden" if n % 4 else "visible",
         )
     client.force_login(moderator)
-    # Session, user, motion, arguments, the viewer's votes, is_moderator: as for any member.
-    with django_assert_num_queries(6):
+    # Session, user, motion, tree, arguments shown, the viewer's votes, is_moderator: as for
+    # any member.
+    with django_assert_num_queries(7):
         response = client.get(motion.get_absolute_url())
     assert response.status_code == 200
 

@@ -199,3 +199,28 @@ def test_balance_percentages_always_add_up_to_a_hundred():
             roots = [node("p", pro - 1, 0), node("c", con, 0, stance="con")]
             balance = argument_balance(roots)
             assert balance.pro_percent + balance.con_percent == 100
+
+
+@pytest.mark.django_db
+def test_motion_balance_in_sql_agrees_with_the_tree():
+    from debates.queries import debate_tree, motion_balance
+    from tests.factories import ArgumentFactory, MotionFactory
+
+    motion = MotionFactory()
+    for agree, disagree, stance, visibility in [
+        (5, 1, "pro", "visible"),
+        (0, 3, "pro", "visible"),
+        (2, 2, "con", "visible"),
+        (9, 0, "con", "hidden"),
+        (7, 1, "con", "visible"),
+    ]:
+        ArgumentFactory(
+            motion=motion,
+            stance=stance,
+            visibility=visibility,
+            agree_count=agree,
+            disagree_count=disagree,
+        )
+
+    assert motion_balance(motion) == argument_balance(debate_tree(motion).roots)
+    assert motion_balance(MotionFactory()) == argument_balance([])

@@ -25,6 +25,13 @@
     if (!(node instanceof Element) || !node.matches("li.argument[id]")) return;
     if (document.querySelectorAll(`[id="${node.id}"]`).length > 1) node.remove();
   }
+  // A button with data-dismiss="<selector>" removes its closest match (the in-place flag form's
+  // Cancel). Delegated here rather than hx-on, which would need the CSP to allow eval.
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element && event.target.closest("[data-dismiss]");
+    if (button) button.closest(button.dataset.dismiss)?.remove();
+  });
+
   new MutationObserver((mutations) => {
     for (const mutation of mutations) mutation.addedNodes.forEach(dropDuplicates);
   }).observe(document.documentElement, { childList: true, subtree: true });

@@ -15,7 +15,7 @@ def test_a_reply_and_a_vote_arrive_in_an_open_page(signed_in, seeded_live):
     motion = target.motion
     reader = signed_in(verified_user(display_name="Reader B"))
     reader.goto(motion.get_absolute_url())
-    expect(reader.locator("#live-status")).to_have_attribute("data-state", "live")
+    expect(reader.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
     reader.evaluate("window.__noReload = true")
     # The reader is half-way through a reply of their own when the other one arrives.
     reader.get_by_role("link", name="Argue for or against this motion").click()
@@ -50,7 +50,7 @@ def test_a_page_catches_up_after_its_connection_drops(signed_in, seeded_live):
     reader = signed_in(UserFactory())
     reader.goto(target.motion.get_absolute_url())
     status = reader.locator("#live-status")
-    expect(status).to_have_attribute("data-state", "live")
+    expect(status).to_have_attribute("data-state", "live", timeout=15_000)
     reader.evaluate("window.__noReload = true")
 
     # The network goes, and with it the open stream (as when a proxy or a phone drops it).
@@ -78,7 +78,7 @@ def test_moderation_reaches_an_open_page(signed_in, seeded_live):
     motion = target.motion
     reader = signed_in(UserFactory())
     reader.goto(motion.get_absolute_url())
-    expect(reader.locator("#live-status")).to_have_attribute("data-state", "live")
+    expect(reader.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
     reader.evaluate("window.__noReload = true")
     moderator = verified_user()
     grant_moderator(moderator)
@@ -102,7 +102,7 @@ def test_home_page_counts_follow_the_debates(page, seeded_live):
     target = Argument.objects.filter(depth=0).select_related("motion").first()
     motion = target.motion
     page.goto("/")
-    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
     meta = page.locator(f"#motion-meta-{motion.pk}")
     before = meta.inner_text()
 

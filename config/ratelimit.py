@@ -1,0 +1,141 @@
+"""Rate limits on Crux's own writes (posting, editing, voting, flagging, proposing motions).
+
+Each action has rates per signed-in user AND per client IP, spelt as allauth spells its own
+(settings.CRUX_RATE_LIMITS, e.g. "post": "20/m/user,200/h/user,60/m/ip"); sign-in, sign-up and
+password reset are limited by allauth itself (settings.ACCOUNT_RATE_LIMITS), in the same cache.
+
+Why a small helper on the Django cache rather than django-ratelimit:
+- allauth already counts its attempts in the Django cache; counting ours there too keeps one
+  mechanism, one rate syntax and one notion of "the client's IP" (allauth's adapter, which honours
+  ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER behind a proxy).
+- What is needed is small: a counter per (action, user or IP, time window), bumped with
+  cache.add + cache.incr. A library (django-ratelimit's last release is from 2023) would add a
+  dependency, a decorator whose refusal is an exception page rather than the in-place message each
+  view wants, and a second way of working out the client's IP.
+
+Fixed windows: a burst at a window's edge can reach twice a rate, which is fine for spam control.
+The counters are only as shared as the cache: development uses the per-process local-memory
+cache; production sets CACHE_URL to a shared one (the default `dbcache://crux_cache_table`, made
+by `manage.py createcachetable`, or `redis://…`), so every server process counts together.
+`incr` is atomic on Redis and Memcached; on the database cache two processes may rarely both
+read the same count, letting one extra request through.
+"""
+
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+logger = logging.getLogger(__name__)
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*/\s*(user|ip)\s*$")
+
+
+@dataclass(frozen=True)
+class Rate:
+    amount: int
+    seconds: int
+    per: str  # "user" or "ip"
+
+
+def parse_rates(spec: str | None) -> list[Rate]:
+    """'20/m/user,5/10m/ip' -> [Rate(20, 60, "user"), Rate(5, 600, "ip")]; "" or None: none."""
+    rates = []
+    for part in (spec or "").split(","):
+        if not part.strip():
+            continue
+        match = _RATE.match(part)
+        if not match:
+            raise ImproperlyConfigured(
+                f"Bad rate {part!r}: expected e.g. '20/m/user' or '5/10m/ip'."
+            )
+        amount, count, unit, per = match.groups()
+        rates.append(Rate(int(amount), int(count or 1) * UNITS[unit], per))
+    return rates
+
+
+class RateLimited(Exception):
+    """Too many attempts: carries the message to show, the status (429) and when to retry.
+
+    Shaped like debates.errors.DebateRuleError (message, status, field), so views can show it
+    wherever they show a refused write.
+    """
+
+    status = 429
+    field = None
+
+    def __init__(self, action: str, retry_after: int):
+        self.action = action
+        self.retry_after = max(1, int(retry_after))
+        self.message = too_many_message(self.retry_after)
+        super().__init__(self.message)
+
+
+def too_many_message(retry_after: int | None = None) -> str:
+    if not retry_after:
+        wait = "a little while"
+    elif retry_after < 90:
+        wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    else:
+        minutes = round(retry_after / 60)
+        wait = f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"You are doing that too often. Please wait {wait}, then try again."
+
+
+def client_ip(request) -> str:
+    """The client's address as allauth works it out (same proxy settings for both limiters)."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return "unknown"
+
+
+def _identity(request, per):
+    if per == "user":
+        user = getattr(request, "user", None)
+        return f"u{user.pk}" if user is not None and user.is_authenticated else None
+    return "ip" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+
+
+def _bump(key: str, timeout: int) -> int:
+    """The attempt's number in its window; 0 (allowed) if the cache cannot be reached."""
+    try:
+        cache.add(key, 0, timeout)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout)
+            return 1
+    except Exception:
+        # Fail open: a cache outage must not stop people taking part; it is logged loudly.
+        logger.exception("Rate limit cache unavailable; allowing %s", key.split(":")[2])
+        return 0
+
+
+def hit(request, action: str) -> None:
+    """Count one attempt at `action`; raise RateLimited if any of its rates is now exceeded.
+
+    Every rate is counted on every attempt, so a refused attempt still counts: hammering does
+    not shorten the wait.
+    """
+    rates = parse_rates(getattr(settings, "CRUX_RATE_LIMITS", {}).get(action))
+    now = time.time()
+    retry_after = 0
+    for rate in rates:
+        identity = _identity(request, rate.per)
+        if identity is None:
+            continue
+        window = int(now // rate.seconds)
+        key = f"crux:rl:{action}:{rate.amount}/{rate.seconds}:{identity}:{window}"
+        if _bump(key, rate.seconds + 1) > rate.amount:
+            retry_after = max(retry_after, (window + 1) * rate.seconds - now)
+    if retry_after:
+        raise RateLimited(action, round(retry_after + 0.5))

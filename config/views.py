@@ -1,0 +1,47 @@
+"""Site-wide error views. 400, 403 and 404 are Django's own, rendering templates/<status>.html."""
+
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+from config.request_id import current_request_id
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: a static page with the request id, so a report can be matched to the log.
+
+    Rendered without context processors (no database, no session: whatever broke may be one of
+    them) from a template that extends nothing.
+    """
+    request_id = getattr(request, "request_id", None) or current_request_id() or ""
+    try:
+        body = loader.get_template(template_name).render({"request_id": request_id})
+    except Exception:  # the page itself must never be the next error
+        body = f"<h1>Server error (500)</h1><p>Request id: {request_id}</p>"
+    response = HttpResponseServerError(body)
+    if request_id:
+        response["X-Request-ID"] = request_id
+    return response
+
+
+def too_many_requests(request, exception=None, *, message=None, retry_after=None):
+    """handler429 (allauth calls it too): the site-styled 429 page."""
+    context = {"message": message or getattr(exception, "message", None)}
+    response: HttpResponse = render(request, "429.html", context, status=429)
+    retry_after = retry_after or getattr(exception, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the site's 403 page, or for HTMX a message put before the target.
+
+    A whole page swapped into a vote button or a reply slot would be useless; placed before it,
+    the message leaves the form and whatever was typed in it where they were.
+    """
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "403_csrf.html#message", status=403)
+        response["HX-Reswap"] = "beforebegin"
+        return response
+    return render(request, "403_csrf.html", status=403)

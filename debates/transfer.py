@@ -1,0 +1,331 @@
+"""One debate out to JSON and back: `manage.py export_debate` and `manage.py import_debate`.
+
+For moving or restoring a single debate; the whole database is backed up with pg_dump (README,
+"Backup and restore"). An export holds the motion, its sources, every argument (hidden and
+retracted ones too, with their text) in tree order, each argument's earlier wordings, and the
+votes. Flags and the moderation log stay behind: they belong to the site, not the debate.
+
+People are written as {"id", "display_name"}. An import finds each one by id when that account
+still has that name, else by display name (look-alikes match); an author who cannot be found is
+kept as the claim's attribution ("held by"), so no words lose their name, and a vote whose voter
+cannot be found is dropped. Tallies are recounted from the votes imported, so they always equal
+the Vote table. HTML is re-rendered from the Markdown, never trusted from the file.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from accounts.models import User, fold_display_name
+from debates.models import Argument, ArgumentRevision, Motion, Source, Vote
+from debates.rendering import render_markdown
+
+FORMAT = "crux-debate"
+VERSION = 1
+
+
+class ImportRefused(ValueError):
+    """The file is not a Crux debate export this version can read, or it clashes with the site."""
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def _person(user):
+    return {"id": user.pk, "display_name": user.display_name} if user else None
+
+
+def _votes(votes):
+    return sorted(
+        ({"voter": _person(v.user), "choice": v.choice} for v in votes),
+        key=lambda v: (v["voter"]["id"], v["choice"]),
+    )
+
+
+def _oldest_first(revision):
+    return revision.replaced_at, revision.pk
+
+
+def export_debate(motion: Motion) -> dict:
+    """The debate of `motion` as a JSON-ready dict (deterministic: same debate, same output)."""
+    arguments = list(
+        Argument.objects.filter(motion=motion)
+        .select_related("author", "source")
+        .prefetch_related("revisions", "votes__user")
+        .order_by("depth", "created_at", "id")
+    )
+    motion_votes = Vote.objects.filter(motion=motion).select_related("user")
+    sources, source_refs = {}, {}
+
+    def source_ref(source):
+        if source is None:
+            return None
+        if source.pk not in source_refs:
+            ref = f"s{len(source_refs) + 1}"
+            source_refs[source.pk] = ref
+            sources[ref] = {
+                "seed_key": source.seed_key,
+                "title": source.title,
+                "author": source.author,
+                "publisher": source.publisher,
+                "url": source.url,
+                "published_on": _when(source.published_on),
+            }
+        return source_refs[source.pk]
+
+    refs = {argument.pk: f"a{n}" for n, argument in enumerate(arguments, start=1)}
+    exported_motion = {
+        "slug": motion.slug,
+        "title": motion.title,
+        "claim": motion.claim,
+        "context": motion.context,
+        "attribution": motion.attribution,
+        "source": source_ref(motion.source),
+        "quote": motion.quote,
+        "author": _person(motion.author),
+        "state": motion.state,
+        "lock_reason": motion.lock_reason,
+        "featured": motion.featured,
+        "visibility": motion.visibility,
+        "hidden_reason": motion.hidden_reason,
+        "created_at": _when(motion.created_at),
+        "updated_at": _when(motion.updated_at),
+        "votes": _votes(motion_votes),
+    }
+    exported_arguments = [
+        {
+            "ref": refs[argument.pk],
+            "parent": refs.get(argument.parent_id),
+            "seed_key": argument.seed_key,
+            "stance": argument.stance,
+            "claim": argument.claim,
+            "details": argument.details,
+            "attribution": argument.attribution,
+            "source": source_ref(argument.source),
+            "quote": argument.quote,
+            "author": _person(argument.author),
+            "figures": argument.figures,
+            "visibility": argument.visibility,
+            "hidden_reason": argument.hidden_reason,
+            "created_at": _when(argument.created_at),
+            "updated_at": _when(argument.updated_at),
+            "edited_at": _when(argument.edited_at),
+            "revisions": [
+                {
+                    "claim": revision.claim,
+                    "details": revision.details,
+                    "written_at": _when(revision.written_at),
+                    "replaced_at": _when(revision.replaced_at),
+                }
+                for revision in sorted(argument.revisions.all(), key=_oldest_first)
+            ],
+            "votes": _votes(argument.votes.all()),
+        }
+        for argument in arguments
+    ]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _when(timezone.now()),
+        "motion": exported_motion,
+        "sources": sources,
+        "arguments": exported_arguments,
+    }
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+def _datetime(value, default=None):
+    if not value:
+        return default
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ImportRefused(f"Not a date and time: {value!r}")
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+
+
+class _People:
+    """Finds the accounts an export names, once each."""
+
+    def __init__(self):
+        self.found = {}
+
+    def __call__(self, person):
+        if not person:
+            return None
+        key = (person.get("id"), person.get("display_name"))
+        if key not in self.found:
+            name = str(person.get("display_name") or "")
+            folded = fold_display_name(name)
+            user = None
+            if isinstance(person.get("id"), int):
+                user = User.objects.filter(pk=person["id"], display_name=name).first()
+            if user is None and folded:
+                user = User.objects.filter(display_name_key=folded).first()
+            self.found[key] = user
+        return self.found[key]
+
+
+def _claim_fields(data, people, sources):
+    author = people(data.get("author"))
+    attribution = data.get("attribution") or ""
+    if author is None and data.get("author"):
+        attribution = attribution or str(data["author"].get("display_name") or "")
+    return {
+        "claim": data["claim"],
+        "attribution": attribution[:200],
+        "source": sources.get(data.get("source")),
+        "quote": data.get("quote") or "",
+        "author": author,
+    }
+
+
+def _import_votes(votes, people, **claim):
+    voters, dropped = set(), 0
+    rows = []
+    for vote in votes or []:
+        voter = people(vote.get("voter"))
+        if voter is None or voter.pk in voters or vote.get("choice") not in Vote.Choice.values:
+            dropped += 1
+            continue
+        voters.add(voter.pk)
+        rows.append(Vote(user=voter, choice=vote["choice"], **claim))
+    Vote.objects.bulk_create(rows)
+    agree = sum(1 for row in rows if row.choice == Vote.Choice.AGREE)
+    return agree, len(rows) - agree, dropped
+
+
+@transaction.atomic
+def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]:
+    """Create the debate `data` (from export_debate) describes; returns it and a summary.
+
+    Refuses (ImportRefused) a file of another format or version, or a slug already in use.
+    All or nothing: one transaction.
+    """
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportRefused("This is not a Crux debate export.")
+    if data.get("version") != VERSION:
+        raise ImportRefused(f"Export version {data.get('version')!r}; this Crux reads {VERSION}.")
+    people = _People()
+    fields = data["motion"]
+    slug = slug or fields["slug"]
+    if Motion.objects.filter(slug=slug).exists():
+        raise ImportRefused(f"A motion with the slug {slug!r} exists already; choose another.")
+
+    sources = {}
+    for ref, source in (data.get("sources") or {}).items():
+        if source.get("url"):
+            try:
+                URLValidator(schemes=["http", "https"])(source["url"])
+            except ValidationError:
+                raise ImportRefused(f"Source {ref!r} has no http(s) web address.") from None
+        seed_key = source.get("seed_key")
+        if seed_key and Source.objects.filter(seed_key=seed_key).exists():
+            seed_key = None
+        sources[ref] = Source.objects.create(
+            seed_key=seed_key,
+            title=source["title"],
+            author=source.get("author") or "",
+            publisher=source.get("publisher") or "",
+            url=source.get("url") or "",
+            published_on=parse_date(source["published_on"]) if source.get("published_on") else None,
+        )
+
+    motion = Motion(
+        slug=slug,
+        title=fields["title"],
+        context=fields.get("context") or "",
+        context_html=render_markdown(fields.get("context") or ""),
+        state=fields.get("state", Motion.State.OPEN),
+        lock_reason=fields.get("lock_reason") or "",
+        featured=bool(fields.get("featured")),
+        visibility=fields.get("visibility", Motion.Visibility.VISIBLE),
+        hidden_reason=fields.get("hidden_reason") or "",
+        **_claim_fields(fields, people, sources),
+    )
+    _full_clean(motion, "motion")
+    motion.save()
+    agree, disagree, dropped = _import_votes(fields.get("votes"), people, motion=motion)
+    _stamp(Motion, motion.pk, fields, agree_count=agree, disagree_count=disagree)
+
+    created = {}
+    for item in data.get("arguments") or []:
+        parent = created.get(item.get("parent"))
+        if item.get("parent") and parent is None:
+            raise ImportRefused(f"Argument {item.get('ref')!r} replies to one not before it.")
+        seed_key = item.get("seed_key")
+        if seed_key and Argument.objects.filter(seed_key=seed_key).exists():
+            seed_key = None
+        argument = Argument(
+            motion=motion,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+            stance=item["stance"],
+            details=item.get("details") or "",
+            details_html=render_markdown(item.get("details") or ""),
+            figures=item.get("figures"),
+            visibility=item.get("visibility", Argument.Visibility.VISIBLE),
+            hidden_reason=item.get("hidden_reason") or "",
+            seed_key=seed_key,
+            **_claim_fields(item, people, sources),
+        )
+        _full_clean(argument, f"argument {item.get('ref')!r}")
+        argument.save()
+        created[item["ref"]] = argument
+        for revision in item.get("revisions") or []:
+            kept = ArgumentRevision.objects.create(
+                argument=argument,
+                claim=revision["claim"],
+                details=revision.get("details") or "",
+                details_html=render_markdown(revision.get("details") or ""),
+                written_at=_datetime(revision["written_at"]),
+            )
+            ArgumentRevision.objects.filter(pk=kept.pk).update(
+                replaced_at=_datetime(revision.get("replaced_at"), kept.replaced_at)
+            )
+        a, d, lost = _import_votes(item.get("votes"), people, argument=argument)
+        dropped += lost
+        _stamp(
+            Argument,
+            argument.pk,
+            item,
+            agree_count=a,
+            disagree_count=d,
+            edited_at=_datetime(item.get("edited_at")),
+        )
+    motion.refresh_from_db()
+    summary = {
+        "arguments": len(created),
+        "sources": len(sources),
+        "votes_dropped": dropped,
+        "people_not_found": sorted(
+            {name for (_, name), user in people.found.items() if user is None and name}
+        ),
+    }
+    return motion, summary
+
+
+def _full_clean(instance, what):
+    try:
+        instance.full_clean(exclude=["author", "parent", "source", "motion"])
+    except ValidationError as error:
+        raise ImportRefused(f"The {what} is not valid: {error.message_dict}") from None
+
+
+def _stamp(model, pk, data, **fields):
+    """Put back the times the rows were written (update(), so auto_now does not overwrite them)."""
+    now = timezone.now()
+    model.objects.filter(pk=pk).update(
+        created_at=_datetime(data.get("created_at"), now),
+        updated_at=_datetime(data.get("updated_at"), now),
+        **fields,
+    )

@@ -1,0 +1,76 @@
+"""The cached tree of a motion page: used for anonymous readers, never stale after a change."""
+
+import pytest
+
+from accounts.services import grant_moderator
+from debates import services
+from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def debate():
+    motion = MotionFactory()
+    author = verified_user()
+    argument = ArgumentFactory(motion=motion, author=author, claim="Cached claim.")
+    return motion, argument, author
+
+
+def page(client, motion):
+    return client.get(motion.get_absolute_url()).content.decode()
+
+
+def test_a_second_anonymous_reader_is_served_from_the_cache(
+    client, debate, django_assert_num_queries
+):
+    motion, _, _ = debate
+    page(client, motion)
+    with django_assert_num_queries(1):
+        html = page(client, motion)
+    assert "Cached claim." in html
+
+
+def test_cached_forms_carry_each_readers_own_csrf_token(client, debate):
+    from django.test import Client
+
+    motion, _, _ = debate
+    first, second = page(client, motion), page(Client(), motion)
+    assert "__crux_csrf_token__" not in first + second
+    assert 'name="csrfmiddlewaretoken"' in second
+
+
+def test_an_edit_is_never_served_stale(client, debate, django_capture_on_commit_callbacks):
+    motion, argument, author = debate
+    assert "Cached claim." in page(client, motion)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_argument(editor=author, argument=argument, claim="Edited claim.")
+    html = page(client, motion)
+    assert "Edited claim." in html and "Cached claim." not in html
+
+
+def test_a_vote_is_never_served_stale(client, debate, django_capture_on_commit_callbacks):
+    motion, argument, _ = debate
+    page(client, motion)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+    assert f'id="vote-argument-{argument.pk}-agree-count">1<' in page(client, motion)
+
+
+def test_moderation_is_never_served_stale(client, debate, django_capture_on_commit_callbacks):
+    motion, argument, _ = debate
+    moderator = verified_user()
+    grant_moderator(moderator)
+    page(client, motion)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hide_argument(moderator=moderator, argument=argument, reason="Abuse.")
+    html = page(client, motion)
+    assert "Cached claim." not in html and "[hidden by a moderator]" in html
+
+
+def test_signed_in_readers_get_their_own_render(client, debate):
+    motion, argument, author = debate
+    page(client, motion)
+    client.force_login(author)
+    html = page(client, motion)
+    assert f"/arguments/{argument.pk}/edit/" in html, "the author's own tools are not cached"
