@@ -13,7 +13,6 @@ database, so CI runs exactly the same requests every time.
 
 import asyncio
 import operator
-import threading
 import uuid
 from urllib.parse import quote
 
@@ -38,6 +37,7 @@ from debates.models import (
     Motion,
     Source,
 )
+from tests.event_loops import run
 from tests.world import ROLES, build_world, post_data, site_urls
 
 pytestmark = pytest.mark.django_db
@@ -411,24 +411,6 @@ def test_hostile_sign_ups_and_sign_ins_never_break_the_site():
 
 
 # --- The live stream (a bare ASGI app, not a Django view) ---------------------------------------
-
-
-def run(coroutine):
-    """Run on a thread of its own: Playwright may already hold an event loop on this one."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = asyncio.run(asyncio.wait_for(coroutine, 10))
-        except BaseException as error:
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 async def call_live(path, method, last_event_id):

@@ -9,29 +9,12 @@ from django.db import connection, transaction
 from debates import events, live, services
 from debates.live_render import render_event
 from debates.models import Argument
+from tests.event_loops import run
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 
 def event(motion_id=1, kind=events.VOTE_CHANGED, **ids):
     return events.DebateEvent(motion_id, kind, ids or {"claim": "motion", "claim_id": motion_id})
-
-
-def run(coroutine):
-    """Run on a thread of its own: Playwright may already hold an event loop on this one."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = asyncio.run(asyncio.wait_for(coroutine, 20))
-        except BaseException as error:
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 async def next_item(subscription):
