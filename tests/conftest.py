@@ -1,6 +1,8 @@
 import pytest
 
+from accounts.services import grant_moderator
 from debates.seeding import load_seed_file
+from tests.factories import verified_user
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +28,20 @@ def fresh_cache():
 def seeded(db):
     """The Karabakh debate, loaded through the seed loader as `make run` does."""
     return load_seed_file()
+
+
+@pytest.fixture
+def moderator(db):
+    user = verified_user(display_name="Moderator Mo")
+    grant_moderator(user)
+    return user
+
+
+@pytest.fixture
+def author(db):
+    return verified_user(display_name="Author Al")
+
+
+@pytest.fixture
+def member(db):
+    return verified_user(display_name="Member Meg")

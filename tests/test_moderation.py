@@ -22,23 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def moderator():
-    user = verified_user(display_name="Moderator Mo")
-    grant_moderator(user)
-    return user
-
-
-@pytest.fixture
-def author():
-    return verified_user(display_name="Author Al")
-
-
-@pytest.fixture
-def member():
-    return verified_user(display_name="Member Meg")
-
-
-@pytest.fixture
 def argument(author):
     return ArgumentFactory(author=author, claim="A rude claim.")
 

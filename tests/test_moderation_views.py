@@ -17,23 +17,6 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def moderator():
-    user = verified_user(display_name="Moderator Mo")
-    grant_moderator(user)
-    return user
-
-
-@pytest.fixture
-def author():
-    return verified_user(display_name="Author Al")
-
-
-@pytest.fixture
-def member():
-    return verified_user(display_name="Member Meg")
-
-
-@pytest.fixture
 def motion(author):
     return MotionFactory(author=author, title="Tea beats coffee", claim="Tea is better.")
 
