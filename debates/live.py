@@ -53,11 +53,6 @@ class LiveEvent:
         data = json.loads(payload)
         return cls(id=data["id"], motion_id=data["motion_id"], kind=data["kind"], ids=data["ids"])
 
-    def to_payload(self) -> str:
-        return json.dumps(
-            {"id": self.id, "motion_id": self.motion_id, "kind": self.kind, "ids": self.ids}
-        )
-
 
 class Subscription:
     def __init__(self, channel):
@@ -138,10 +133,6 @@ class Broker:
         """Server shutdown: end the streams cleanly so the server need not wait on them."""
         self.closed = True
         self.drop_connections()
-
-    @property
-    def listeners(self) -> int:
-        return sum(len(s) for s in self.subscribers.values())
 
 
 class LocalBroker(Broker):

@@ -62,8 +62,7 @@ def argument_detail(request, slug, pk):
     order = queries.reply_order(request.GET.get("sort"))
     queries.sort_replies([argument], order)
     queries.fold_below([argument], queries.SUBTREE_LIMITS)
-    ancestors = tree.ancestors(argument)
-    [argument] = queries.materialise(tree, [argument], extra=ancestors)
+    [argument] = queries.materialise(tree, [argument], extra=tree.ancestors(argument))
     template = "debates/argument_detail.html"
     if request.htmx:
         template += "#subtree"
