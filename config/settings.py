@@ -45,7 +45,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.request_id.RequestIdMiddleware",  # first: every log line of a request carries its id
+    "config.server_timing.ServerTimingMiddleware",
+    "config.request_id.RequestIdMiddleware",  # before all that logs: each line carries the id
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -79,6 +80,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+# Threads per server process that run requests (config.wsgi_bridge). More overlap database waits;
+# Python runs one at a time per process anyway, so a few per core is plenty.
+REQUEST_THREADS = env.int("REQUEST_THREADS", default=8)
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'crux.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -93,9 +97,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one per test run, so runs side by side don't share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-crux-{os.getpid()}.sqlite3")}
 else:
-    # Under ASGI each request runs its sync code on a thread of its own, so a persistent
-    # connection would be stranded with that thread. A pool per process instead: a request
-    # borrows a connection and gives it back, rather than paying ~10 ms to open one.
+    # A pool per process: a request borrows a connection and gives it back, rather than paying
+    # ~10 ms to open one; the pool holds at least one connection per request thread.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=2),
