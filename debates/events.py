@@ -31,12 +31,6 @@ def announce(motion_id: int, kind: str, **ids) -> None:
 
 
 def _publish(event: DebateEvent) -> None:
-    from django.db.models import F
-
     from debates.live import broker
-    from debates.models import Motion
 
-    # Strictly after the commit: a page rendered from older data can only be cached under the
-    # stamp it read before this bump, which no reader asks for again.
-    Motion.objects.filter(pk=event.motion_id).update(activity=F("activity") + 1)
-    broker().publish(event)
+    broker().record_and_publish(event)

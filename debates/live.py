@@ -25,7 +25,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
-from django.db import connections, transaction
+from django.db import connections
 
 from debates.events import DebateEvent
 
@@ -84,7 +84,21 @@ class Broker:
     # --- publishing side (any thread) ---------------------------------------------------------
 
     def publish(self, event: DebateEvent) -> None:
+        """Tell every page watching the event's motion (and the home page); any thread."""
         raise NotImplementedError
+
+    def record_and_publish(self, event: DebateEvent) -> None:
+        """After a commit: stamp the motion as changed (Motion.activity), then publish.
+
+        Strictly after the commit: a page rendered from older data can only be cached under the
+        stamp it read before this bump, which no reader asks for again.
+        """
+        from django.db.models import F
+
+        from debates.models import Motion
+
+        Motion.objects.filter(pk=event.motion_id).update(activity=F("activity") + 1)
+        self.publish(event)
 
     def _hand_over(self, live: LiveEvent) -> None:
         loop = self.loop
@@ -164,16 +178,19 @@ class PostgresBroker(Broker):
         self._listen_from = 0
 
     def publish(self, event: DebateEvent) -> None:
-        # Lock, number and notify in one transaction: notifications arrive in commit order, and
-        # the lock makes that the order of the ids too, so "after id N" means the same to all.
-        # One statement, so the lock that serialises every publisher is held for one round trip.
+        self._notify(event, stamp_motion=False)
+
+    def record_and_publish(self, event: DebateEvent) -> None:
+        self._notify(event, stamp_motion=True)
+
+    def _notify(self, event: DebateEvent, *, stamp_motion: bool) -> None:
+        # One statement, its own transaction after the caller's commit: the function (migration
+        # 0008) stamps the motion, then numbers and notifies under a lock held until it commits.
         payload = json.dumps({"motion_id": event.motion_id, "kind": event.kind, "ids": event.ids})
-        with transaction.atomic(using=self.alias), connections[self.alias].cursor() as cursor:
+        with connections[self.alias].cursor() as cursor:
             cursor.execute(
-                f"SELECT pg_notify(%s, jsonb_set(%s::jsonb, '{{id}}', to_jsonb("
-                f"nextval('{self.SEQUENCE}')))::text) "
-                "FROM (SELECT pg_advisory_xact_lock(%s)) AS serialised",
-                [self.CHANNEL, payload, self.LOCK_KEY],
+                "SELECT crux_publish_event(%s, %s::jsonb, %s, %s)",
+                [event.motion_id if stamp_motion else None, payload, self.CHANNEL, self.LOCK_KEY],
             )
 
     async def start(self) -> None:

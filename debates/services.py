@@ -326,11 +326,16 @@ def upsert_seeded_argument(
 
 @dataclass(frozen=True)
 class VoteResult:
-    """The claim's tallies after a vote, and what the voter now holds (None when withdrawn)."""
+    """The claim's tallies after a vote, and what the voter now holds (None when withdrawn).
+
+    `claim` is the claim as locked for the vote (with its motion, for an argument): enough to
+    show the vote widget without loading it again.
+    """
 
     agree_count: int
     disagree_count: int
     choice: str | None
+    claim: Motion | Argument
 
 
 def cast_vote(*, voter, claim, choice) -> VoteResult:
@@ -342,50 +347,66 @@ def cast_vote(*, voter, claim, choice) -> VoteResult:
     applied one after another, and the counters change by F() expressions beside the Vote row.
     `claim.agree_count`/`disagree_count` are refreshed on the instance passed in.
     """
+    result = _vote(voter, type(claim), {"pk": claim.pk}, choice)
+    claim.agree_count, claim.disagree_count = result.agree_count, result.disagree_count
+    return result
+
+
+def cast_vote_at(*, voter, slug, argument_id=None, choice) -> VoteResult:
+    """cast_vote on the motion `slug`, or on its argument `argument_id`, found by the same query
+    that locks it (one query fewer for the vote views). Raises Motion.DoesNotExist or
+    Argument.DoesNotExist when there is no such claim."""
+    if argument_id is None:
+        return _vote(voter, Motion, {"slug": slug}, choice)
+    return _vote(voter, Argument, {"pk": argument_id, "motion__slug": slug}, choice)
+
+
+def _vote(voter, model, lookup, choice) -> VoteResult:
     if choice not in Vote.Choice.values:
         raise DebateRuleError("Choose agree or disagree.", status=400, field="choice")
     refusal = participation_refusal(voter, "vote")
     if refusal:
         raise DebateRuleError(refusal, status=403)
     try:
-        result = _cast_vote(voter, claim, choice)
+        return _cast_vote(voter, model, lookup, choice)
     except IntegrityError:
         # Only reachable if a concurrent vote slipped past the claim lock; the retry sees it.
         try:
-            result = _cast_vote(voter, claim, choice)
+            return _cast_vote(voter, model, lookup, choice)
         except IntegrityError:
             raise DebateRuleError(
                 "Your vote clashed with another one; please try again.", status=409
             ) from None
-    claim.agree_count, claim.disagree_count = result.agree_count, result.disagree_count
-    return result
 
 
 _COUNTER = {Vote.Choice.AGREE: "agree_count", Vote.Choice.DISAGREE: "disagree_count"}
+_LOCKED_FIELDS = ("author", "agree_count", "disagree_count")
 
 
 @transaction.atomic
-def _cast_vote(voter, claim, choice) -> VoteResult:
-    model = type(claim)
+def _cast_vote(voter, model, lookup, choice) -> VoteResult:
+    # One query finds and locks the claim with its tallies and its motion's state; every vote on
+    # the claim takes this lock before touching its Vote rows, so what is read here and after
+    # it stays true until commit. (The voter's current choice needs a query of its own: a
+    # subquery here would read from before the wait for the lock.)
     if model is Motion:
-        locked = (
-            Motion.objects.select_for_update()
-            .only("author", "state", "visibility")
-            .get(pk=claim.pk)
-        )
-        motion, on_claim = locked, {"motion_id": claim.pk, "argument": None}
+        claim_field = "motion"
+        locked = Motion.objects.only("slug", "state", "visibility", *_LOCKED_FIELDS)
     elif model is Argument:
-        locked = (
-            Argument.objects.select_for_update(of=("self",))
-            .select_related("motion")
-            .only("author", "visibility", "motion", "motion__state", "motion__visibility")
-            .get(pk=claim.pk)
+        claim_field = "argument"
+        locked = Argument.objects.select_related("motion").only(
+            "parent",
+            "visibility",
+            "motion__slug",
+            "motion__state",
+            "motion__visibility",
+            *_LOCKED_FIELDS,
         )
-        motion, on_claim = locked.motion, {"argument_id": claim.pk, "motion": None}
     else:
         raise TypeError(f"Cannot vote on {model.__name__}.")
-    # Checked on the freshly locked row, not on whatever the caller loaded earlier.
-    if locked.author_id is not None and locked.author_id == voter.pk:
+    claim = locked.select_for_update(of=("self",)).get(**lookup)
+    motion = claim if model is Motion else claim.motion
+    if claim.author_id is not None and claim.author_id == voter.pk:
         raise DebateRuleError("You cannot vote on your own claim.", status=403)
     if motion.is_locked:
         raise DebateRuleError("This motion is locked, so voting on it is closed.", status=403)
@@ -393,39 +414,38 @@ def _cast_vote(voter, claim, choice) -> VoteResult:
         raise DebateRuleError(
             "A moderator has hidden this motion, so voting on it is closed.", status=409
         )
-    if model is Argument and not locked.is_visible:
+    if model is Argument and not claim.is_visible:
         raise DebateRuleError(
-            f"This argument was {locked.get_visibility_display().lower()}; "
+            f"This argument was {claim.get_visibility_display().lower()}; "
             "it can no longer be voted on.",
             status=409,
         )
 
+    on_claim = {claim_field: claim, "motion" if model is Argument else "argument": None}
+    votes = Vote.objects.filter(user=voter, **on_claim)
+    held = votes.values_list("choice", flat=True).first()
     delta = {"agree_count": 0, "disagree_count": 0}
-    existing = Vote.objects.filter(user=voter, **on_claim).first()
-    if existing is None:
+    if held is None:
         Vote.objects.create(user=voter, choice=choice, **on_claim)
         delta[_COUNTER[choice]] += 1
         now = choice
-    elif existing.choice == choice:
-        deleted, _ = Vote.objects.filter(pk=existing.pk, choice=choice).delete()
-        delta[_COUNTER[choice]] -= deleted
+    elif held == choice:
+        votes.delete()
+        delta[_COUNTER[choice]] -= 1
         now = None
     else:
-        switched = Vote.objects.filter(pk=existing.pk, choice=existing.choice).update(
-            choice=choice, updated_at=timezone.now()
-        )
-        delta[_COUNTER[choice]] += switched
-        delta[_COUNTER[existing.choice]] -= switched
+        votes.update(choice=choice, updated_at=timezone.now())
+        delta[_COUNTER[choice]] += 1
+        delta[_COUNTER[held]] -= 1
         now = choice
 
-    counters = model.objects.filter(pk=claim.pk)
-    changes = {name: F(name) + step for name, step in delta.items() if step}
-    if changes:
-        counters.update(**changes)
-        kind = "motion" if model is Motion else "argument"
-        events.announce(motion.pk, events.VOTE_CHANGED, claim=kind, claim_id=claim.pk)
-    agree, disagree = counters.values_list("agree_count", "disagree_count").get()
-    return VoteResult(agree_count=agree, disagree_count=disagree, choice=now)
+    model.objects.filter(pk=claim.pk).update(
+        **{name: F(name) + step for name, step in delta.items() if step}
+    )
+    events.announce(motion.pk, events.VOTE_CHANGED, claim=claim_field, claim_id=claim.pk)
+    claim.agree_count += delta["agree_count"]
+    claim.disagree_count += delta["disagree_count"]
+    return VoteResult(claim.agree_count, claim.disagree_count, now, claim)
 
 
 # --- Moderation --------------------------------------------------------------------------------

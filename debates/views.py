@@ -54,7 +54,7 @@ def motion_detail(request, slug):
 @require_safe
 def argument_detail(request, slug, pk):
     motion = queries.motion_by_slug(slug)
-    tree = queries.debate_tree(motion)
+    tree = queries.argument_tree(motion, pk)
     argument = tree.by_id.get(pk)
     if argument is None:
         raise Http404("No such argument in this debate.")
@@ -80,7 +80,7 @@ def argument_detail(request, slug, pk):
 def more_replies(request, slug, pk=None):
     """The next batch of replies a page held back: in place over HTMX, a page of its own without."""
     motion = queries.motion_by_slug(slug)
-    tree = queries.debate_tree(motion)
+    tree = queries.debate_tree(motion) if pk is None else queries.argument_tree(motion, pk)
     parent = tree.by_id.get(pk) if pk is not None else None
     if pk is not None and parent is None:
         raise Http404("No such argument in this debate.")
@@ -118,24 +118,33 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _vote(request, claim, *, kind, motion, fallback_url):
+def _vote(request, slug, argument_id=None):
     """Cast the vote; answer HTMX with the widget (4xx on refusal), a plain form with a 303."""
+    kind = "motion" if argument_id is None else "argument"
     choice = request.POST.get("choice", "")
+    try:
+        ratelimit.hit(request, "vote")
+        result = services.cast_vote_at(
+            voter=request.user, slug=slug, argument_id=argument_id, choice=choice
+        )
+    except (Motion.DoesNotExist, Argument.DoesNotExist):
+        raise Http404(f"No such {kind}.") from None
+    except (services.DebateRuleError, ratelimit.RateLimited) as refusal:
+        error, status = refusal.message, refusal.status
+        limited = refusal if status == 429 else None
+        claim = _claim(slug, argument_id)
+        claim.my_vote = queries.my_vote(request.user, claim)
+    else:
+        error, status, limited = None, 200, None
+        claim = result.claim
+        claim.my_vote = result.choice
+    motion = claim if kind == "motion" else claim.motion
+    anchor = "vote-motion" if kind == "motion" else "argument"
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = fallback_url
-    try:
-        ratelimit.hit(request, "vote")
-        result = services.cast_vote(voter=request.user, claim=claim, choice=choice)
-    except (services.DebateRuleError, ratelimit.RateLimited) as refusal:
-        error, status = refusal.message, refusal.status
-        limited = refusal if status == 429 else None
-        claim.my_vote = queries.my_vote(request.user, claim)
-    else:
-        error, status, limited = None, 200, None
-        claim.my_vote = result.choice
+        next_url = f"{motion.get_absolute_url()}#{anchor}-{claim.pk}"
     if request.htmx:
         context = {
             "claim": claim,
@@ -158,19 +167,21 @@ def _vote(request, claim, *, kind, motion, fallback_url):
     return HttpResponseSeeOther(next_url)
 
 
+def _claim(slug, argument_id):
+    if argument_id is None:
+        return get_object_or_404(Motion, slug=slug)
+    return get_object_or_404(
+        Argument.objects.select_related("motion"), pk=argument_id, motion__slug=slug
+    )
+
+
 @require_POST
 @member_required
 def vote_motion(request, slug):
-    motion = get_object_or_404(Motion, slug=slug)
-    fallback = f"{motion.get_absolute_url()}#vote-motion-{motion.pk}"
-    return _vote(request, motion, kind="motion", motion=motion, fallback_url=fallback)
+    return _vote(request, slug)
 
 
 @require_POST
 @member_required
 def vote_argument(request, slug, pk):
-    argument = get_object_or_404(
-        Argument.objects.select_related("motion"), pk=pk, motion__slug=slug
-    )
-    fallback = f"{argument.motion.get_absolute_url()}#argument-{argument.pk}"
-    return _vote(request, argument, kind="argument", motion=argument.motion, fallback_url=fallback)
+    return _vote(request, slug, pk)
