@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
@@ -99,21 +100,52 @@ class DebateTree:
         return chain[::-1]
 
 
+_BRANCH_FIELDS = ("id", "parent_id", "stance", "agree_count", "disagree_count", "visibility")
+
+
 def debate_tree(motion) -> DebateTree:
-    rows = (
-        Argument.objects.filter(motion=motion)
-        .order_by("id")
-        .values_list("id", "parent_id", "stance", "agree_count", "disagree_count", "visibility")
+    rows = Argument.objects.filter(motion=motion).order_by("id").values_list(*_BRANCH_FIELDS)
+    return _linked(motion, rows)
+
+
+def argument_tree(motion, argument_id) -> DebateTree:
+    """What one argument's page needs of its debate, in one query however big the debate: the
+    argument, every reply below it and its chain of ancestors (linked only along that chain).
+    The argument is missing from `by_id` when it is not in this motion."""
+    table = Argument._meta.db_table
+    # Recursive queries: the ORM has none, and SQLite and PostgreSQL read this alike.
+    branch_ids = RawSQL(
+        f"""
+        WITH RECURSIVE below(id) AS (
+            SELECT id FROM {table} WHERE id = %s AND motion_id = %s
+            UNION ALL
+            SELECT reply.id FROM {table} reply JOIN below ON reply.parent_id = below.id
+        ), above(id, parent_id) AS (
+            SELECT id, parent_id FROM {table} WHERE id = %s AND motion_id = %s
+            UNION ALL
+            SELECT parent.id, parent.parent_id FROM {table} parent
+            JOIN above ON parent.id = above.parent_id
+        )
+        SELECT id FROM below UNION SELECT id FROM above
+        """,
+        [argument_id, motion.pk] * 2,
     )
+    rows = Argument.objects.filter(pk__in=branch_ids).order_by("id").values_list(*_BRANCH_FIELDS)
+    return _linked(motion, rows)
+
+
+def _linked(motion, rows) -> DebateTree:
+    """Branches linked into a tree; rows in id order, so replies are listed oldest first."""
     tree = DebateTree(motion=motion)
     by_id = tree.by_id
     for row in rows:
         by_id[row[0]] = Branch(*row)
     for branch in by_id.values():
-        if branch.parent_id is None:
+        parent = by_id.get(branch.parent_id)
+        if parent is None:
             tree.roots.append(branch)
         else:
-            by_id[branch.parent_id].children.append(branch)
+            parent.children.append(branch)
     _count_descendants(tree.roots)
     return tree
 

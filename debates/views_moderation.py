@@ -160,7 +160,7 @@ def moderate_argument(request, slug, pk, act):
 def _argument_in_place(request, argument, outcome, error, status):
     """The argument re-rendered with its replies, the act's message or refusal beside its tools."""
     motion = queries.motion_by_slug(argument.motion.slug)
-    tree = queries.debate_tree(motion)
+    tree = queries.argument_tree(motion, argument.pk)
     node = tree.by_id[argument.pk]
     queries.attach_my_votes(tree, request.user)
     queries.fold_below([node], queries.SUBTREE_LIMITS)

@@ -108,7 +108,7 @@ def retract_argument(request, slug, pk):
             status, error = refusal.status, refusal.message
         else:
             if request.htmx:
-                tree = queries.debate_tree(motion)
+                tree = queries.argument_tree(motion, argument.pk)
                 queries.attach_my_votes(tree, request.user)
                 node = tree.by_id[argument.pk]
                 queries.fold_below([node], queries.SUBTREE_LIMITS)

@@ -4,6 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from debates import queries
 from debates.models import Argument, Stance
 from debates.queries import MORE_BATCH, PAGE_LIMITS
 from tests.factories import ArgumentFactory, MotionFactory
@@ -125,6 +126,27 @@ def test_permalink_shows_ancestors_and_subtree(client):
     assert motion.title in breadcrumb and "Root claim" in breadcrumb
     assert "Middle claim" in html and leaf.claim in html
     assert "Unrelated sibling" not in html
+
+
+def test_an_argument_page_reads_its_subtree_and_ancestors_not_the_whole_debate():
+    motion = MotionFactory()
+    root = ArgumentFactory(motion=motion)
+    middle = ArgumentFactory(motion=motion, parent=root)
+    aside = ArgumentFactory(motion=motion, parent=root)
+    below = [ArgumentFactory(motion=motion, parent=middle) for _ in range(2)]
+    deep = ArgumentFactory(motion=motion, parent=below[0])
+    ArgumentFactory(motion=motion, parent=aside)
+    ArgumentFactory(motion=motion)
+    ArgumentFactory(parent=ArgumentFactory())  # another motion's
+
+    tree = queries.argument_tree(motion, middle.pk)
+
+    assert set(tree.by_id) == {root.pk, middle.pk, below[0].pk, below[1].pk, deep.pk}
+    node = tree.by_id[middle.pk]
+    assert [child.pk for child in node.children] == [below[0].pk, below[1].pk]
+    assert node.descendant_count == 3
+    assert tree.ancestors(node) == [tree.by_id[root.pk]]
+    assert queries.argument_tree(MotionFactory(), middle.pk).by_id == {}
 
 
 def test_permalink_of_another_motions_argument_is_404(client):
