@@ -26,6 +26,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import sys
 import time
 import uuid
@@ -63,6 +64,7 @@ from bench.common import (
     wait_for_quiet,
 )
 
+SERVER_TIMING = re.compile(r"\bapp;dur=([0-9.]+)")
 SCENARIOS = ("home", "motion", "permalink", "vote", "reply")
 SEED = {"arguments": 10_000, "users": 1_000, "votes": 200_000, "seed": 1}
 SLUG = "synthetic"
@@ -246,6 +248,7 @@ def mismatched_counters():
 class Recorder:
     def __init__(self):
         self.latencies = []  # ms, successful requests
+        self.server_ms = []  # the server's own time (Server-Timing app;dur), successful requests
         self.errors = 0
         self.statuses = defaultdict(int)
         self.started = self.finished = None
@@ -261,6 +264,7 @@ class Recorder:
             "rps": done / elapsed if elapsed else 0,
             "p50": percentile(self.latencies, 50),
             "p99": percentile(self.latencies, 99),
+            "server_p50": percentile(self.server_ms, 50),
             "max": max(self.latencies, default=None),
             "statuses": dict(self.statuses),
         }
@@ -295,6 +299,9 @@ async def closed_loop(clients, duration, timeout, make_request, port):
                 ok = check(response) if check is not None else response.status == 200
                 if ok:
                     recorder.latencies.append(elapsed)
+                    timing = SERVER_TIMING.search(response.headers.get("server-timing", ""))
+                    if timing:
+                        recorder.server_ms.append(float(timing[1]))
                 else:
                     recorder.errors += 1
         finally:
@@ -556,6 +563,7 @@ def format_progress(name, r):
     return (
         f"{name}: {r['ok']} ok, {r['errors']} errors in {r['seconds']:.1f} s, "
         f"{r['rps']:.1f}/s, p50 {fmt(r['p50'])} ms, p99 {fmt(r['p99'])} ms, "
+        f"server time p50 {fmt(r['server_p50'])} ms, "
         f"worker RSS {r['rss_start_mb']:.0f}->{r['peak_mb']:.0f} MB, cores busy "
         f"{r['machine_cores']:.2f} (server {r['server_cores']:.2f}, PostgreSQL "
         f"{r['postgres_cores']:.2f}, load client {r['client_cores']:.2f}), "
@@ -596,6 +604,7 @@ def report(args, t, results, queries, overall_peak, hwm, roles, background):
         "p99 ms",
         "max ms",
         "errors",
+        "server ms p50",
         "SQL queries",
         "worker RSS MB start→peak",
         "cores: server / PostgreSQL / load / other",
@@ -617,6 +626,7 @@ def report(args, t, results, queries, overall_peak, hwm, roles, background):
                 r["p99"],
                 r["max"],
                 r["errors"],
+                r["server_p50"],
                 q["queries"] if q else "-",
                 f"{r['rss_start_mb']:.0f} → {r['peak_mb']:.0f}",
                 f"{r['server_cores']:.2f} / {r['postgres_cores']:.2f} / "
