@@ -149,7 +149,11 @@ class Argument(Claim):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["motion", "parent"])]
+        indexes = [
+            models.Index(fields=["motion", "parent"]),
+            # The home page's "latest activity" per motion: a lookup, not a scan of the debate.
+            models.Index(fields=["motion", "updated_at"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=_not_empty("claim"), name="argument_claim_not_empty"),
             models.CheckConstraint(

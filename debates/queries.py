@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
@@ -17,16 +17,17 @@ def motions_for_home(*, include_hidden=False):
     if not include_hidden:
         motions = motions.exclude(visibility=Motion.Visibility.HIDDEN)
     # Correlated subqueries rather than one join over every argument: the database works them
-    # out only for the page of motions shown, each from the (motion, parent) index.
+    # out only for the page of motions shown, from the (motion, parent) and (motion, updated_at)
+    # indexes.
+    latest = Argument.objects.filter(motion=OuterRef("pk")).order_by("-updated_at")
+    latest = latest.values("updated_at")
     return (
         motions.select_related("source", "author")
         .annotate(
             pro_count=Coalesce(_per_motion(Count("id"), parent=None, stance=Stance.PRO), 0),
             con_count=Coalesce(_per_motion(Count("id"), parent=None, stance=Stance.CON), 0),
             argument_count=Coalesce(_per_motion(Count("id")), 0),
-            last_activity=Greatest(
-                "updated_at", Coalesce(_per_motion(Max("updated_at")), "updated_at")
-            ),
+            last_activity=Greatest("updated_at", Coalesce(Subquery(latest[:1]), "updated_at")),
         )
         .order_by("-featured", "-created_at", "-id")
     )

@@ -1,11 +1,13 @@
 import random
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from debates import queries
-from debates.models import Argument, Stance
+from debates.models import Argument, Motion, Stance
 from debates.queries import MORE_BATCH, PAGE_LIMITS
 from tests.factories import ArgumentFactory, MotionFactory
 
@@ -204,6 +206,22 @@ def test_permalink_query_count_is_constant(client, django_assert_num_queries, si
         response = client.get(arguments[-1].get_absolute_url())
 
     assert response.status_code == 200
+
+
+def test_home_gives_each_motion_the_time_of_its_latest_change():
+    quiet, busy = MotionFactory(), MotionFactory()
+    long_ago = timezone.now() - timedelta(days=30)
+    Motion.objects.update(updated_at=long_ago)
+    ArgumentFactory(motion=busy)
+    edited = ArgumentFactory(motion=busy)
+    recently = timezone.now() - timedelta(hours=1)
+    Argument.objects.filter(motion=busy).update(updated_at=recently - timedelta(days=1))
+    Argument.objects.filter(pk=edited.pk).update(updated_at=recently)
+
+    latest = {m.pk: m.last_activity for m in queries.motions_for_home()}
+
+    assert latest[quiet.pk] == long_ago
+    assert latest[busy.pk] == recently
 
 
 def test_home_query_count_is_constant(client, django_assert_num_queries):
