@@ -82,7 +82,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 # Threads per server process that run requests (config.wsgi_bridge). More overlap database waits;
 # Python runs one at a time per process anyway, so a few per core is plenty.
-REQUEST_THREADS = env.int("REQUEST_THREADS", default=8)
+REQUEST_THREADS = env.int("REQUEST_THREADS", default=4)
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'crux.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
