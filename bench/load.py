@@ -15,6 +15,7 @@ Scenarios (closed loop: each client sends its next request when the last one is 
   permalink  GET the deepest argument's page            --clients anonymous clients
   vote       HTMX POSTs of agree/disagree               --vote-clients signed-in users at once
   reply      HTMX POSTs of replies                      --clients verified users
+  reply-alone  the same from one poster, on an otherwise idle server
 
 After the votes the counters are checked against the Vote table (recount_votes' query), and the
 Vote rows against what each response told its voter: lost or double-counted votes are reported.
@@ -65,7 +66,7 @@ from bench.common import (
 )
 
 SERVER_TIMING = re.compile(r"\bapp;dur=([0-9.]+)")
-SCENARIOS = ("home", "motion", "permalink", "vote", "reply")
+SCENARIOS = ("home", "motion", "permalink", "vote", "reply", "reply-alone")
 SEED = {"arguments": 10_000, "users": 1_000, "votes": 200_000, "seed": 1}
 SLUG = "synthetic"
 MAX_DURATION = 120
@@ -552,11 +553,16 @@ def scenario(name, args, t, cookies, port):
         result.update(plan.verify(before, counters(argument_ids)))
         result.update(pairs=len(plan.touched), mismatched=mismatched_counters())
         return result
-    if name == "reply":
+    if name in {"reply", "reply-alone"}:
         plan = ReplyPlan(t, cookies, port)
-        recorder = asyncio.run(closed_loop(args.clients, duration, timeout, plan.request, port))
+        clients = scenario_clients(name, args)
+        recorder = asyncio.run(closed_loop(clients, duration, timeout, plan.request, port))
         return recorder.summary()
     raise ValueError(name)
+
+
+def scenario_clients(name, args):
+    return {"vote": args.vote_clients, "reply-alone": 1}.get(name, args.clients)
 
 
 def format_progress(name, r):
@@ -591,6 +597,7 @@ LABELS = {
     "permalink": "(c) permalink, deepest argument",
     "vote": "(d) votes",
     "reply": "(e) replies",
+    "reply-alone": "(e) replies, one poster alone",
 }
 
 
@@ -610,12 +617,12 @@ def report(args, t, results, queries, overall_peak, hwm, roles, background):
         "cores: server / PostgreSQL / load / other",
     ]
     query_key = {"home": "home", "motion": "motion", "permalink": "permalink"}
-    query_key |= {"vote": "vote", "reply": "reply"}
+    query_key |= {"vote": "vote", "reply": "reply", "reply-alone": "reply"}
     rows = []
     for name in args.scenarios:
         r = results[name]
         q = queries.get(query_key[name])
-        clients = args.vote_clients if name == "vote" else args.clients
+        clients = scenario_clients(name, args)
         rows.append(
             [
                 LABELS[name],
