@@ -1,13 +1,11 @@
 """Every write to a debate goes through these functions; each enforces the rules atomically."""
 
 import uuid
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,7 +20,6 @@ from debates.models import (
     Motion,
     Source,
     Stance,
-    Vote,
 )
 from debates.rendering import render_markdown
 
@@ -322,132 +319,8 @@ def upsert_seeded_argument(
 
 
 # --- Votes -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VoteResult:
-    """The claim's tallies after a vote, and what the voter now holds (None when withdrawn).
-
-    `claim` is the claim as locked for the vote (with its motion, for an argument): enough to
-    show the vote widget without loading it again.
-    """
-
-    agree_count: int
-    disagree_count: int
-    choice: str | None
-    claim: Motion | Argument
-
-
-def cast_vote(*, voter, claim, choice) -> VoteResult:
-    """Agree or disagree with a motion or argument; the same choice again withdraws the vote.
-
-    Rules: a valid choice (400); the voter may take part (accounts.rules, 403); not their own
-    claim (403); the motion is not locked (403); the argument is neither hidden nor retracted
-    (409). The claim row is locked for the transaction, so one person's concurrent clicks are
-    applied one after another, and the counters change by F() expressions beside the Vote row.
-    `claim.agree_count`/`disagree_count` are refreshed on the instance passed in.
-    """
-    result = _vote(voter, type(claim), {"pk": claim.pk}, choice)
-    claim.agree_count, claim.disagree_count = result.agree_count, result.disagree_count
-    return result
-
-
-def cast_vote_at(*, voter, slug, argument_id=None, choice) -> VoteResult:
-    """cast_vote on the motion `slug`, or on its argument `argument_id`, found by the same query
-    that locks it (one query fewer for the vote views). Raises Motion.DoesNotExist or
-    Argument.DoesNotExist when there is no such claim."""
-    if argument_id is None:
-        return _vote(voter, Motion, {"slug": slug}, choice)
-    return _vote(voter, Argument, {"pk": argument_id, "motion__slug": slug}, choice)
-
-
-def _vote(voter, model, lookup, choice) -> VoteResult:
-    if choice not in Vote.Choice.values:
-        raise DebateRuleError("Choose agree or disagree.", status=400, field="choice")
-    refusal = participation_refusal(voter, "vote")
-    if refusal:
-        raise DebateRuleError(refusal, status=403)
-    try:
-        return _cast_vote(voter, model, lookup, choice)
-    except IntegrityError:
-        # Only reachable if a concurrent vote slipped past the claim lock; the retry sees it.
-        try:
-            return _cast_vote(voter, model, lookup, choice)
-        except IntegrityError:
-            raise DebateRuleError(
-                "Your vote clashed with another one; please try again.", status=409
-            ) from None
-
-
-_COUNTER = {Vote.Choice.AGREE: "agree_count", Vote.Choice.DISAGREE: "disagree_count"}
-_LOCKED_FIELDS = ("author", "agree_count", "disagree_count")
-
-
-@transaction.atomic
-def _cast_vote(voter, model, lookup, choice) -> VoteResult:
-    # One query finds and locks the claim with its tallies and its motion's state; every vote on
-    # the claim takes this lock before touching its Vote rows, so what is read here and after
-    # it stays true until commit. (The voter's current choice needs a query of its own: a
-    # subquery here would read from before the wait for the lock.)
-    if model is Motion:
-        claim_field = "motion"
-        locked = Motion.objects.only("slug", "state", "visibility", *_LOCKED_FIELDS)
-    elif model is Argument:
-        claim_field = "argument"
-        locked = Argument.objects.select_related("motion").only(
-            "parent",
-            "visibility",
-            "motion__slug",
-            "motion__state",
-            "motion__visibility",
-            *_LOCKED_FIELDS,
-        )
-    else:
-        raise TypeError(f"Cannot vote on {model.__name__}.")
-    claim = locked.select_for_update(of=("self",)).get(**lookup)
-    motion = claim if model is Motion else claim.motion
-    if claim.author_id is not None and claim.author_id == voter.pk:
-        raise DebateRuleError("You cannot vote on your own claim.", status=403)
-    if motion.is_locked:
-        raise DebateRuleError("This motion is locked, so voting on it is closed.", status=403)
-    if motion.is_hidden:
-        raise DebateRuleError(
-            "A moderator has hidden this motion, so voting on it is closed.", status=409
-        )
-    if model is Argument and not claim.is_visible:
-        raise DebateRuleError(
-            f"This argument was {claim.get_visibility_display().lower()}; "
-            "it can no longer be voted on.",
-            status=409,
-        )
-
-    on_claim = {claim_field: claim, "motion" if model is Argument else "argument": None}
-    votes = Vote.objects.filter(user=voter, **on_claim)
-    held = votes.values_list("choice", flat=True).first()
-    delta = {"agree_count": 0, "disagree_count": 0}
-    if held is None:
-        Vote.objects.create(user=voter, choice=choice, **on_claim)
-        delta[_COUNTER[choice]] += 1
-        now = choice
-    elif held == choice:
-        votes.delete()
-        delta[_COUNTER[choice]] -= 1
-        now = None
-    else:
-        votes.update(choice=choice, updated_at=timezone.now())
-        delta[_COUNTER[choice]] += 1
-        delta[_COUNTER[held]] -= 1
-        now = choice
-
-    model.objects.filter(pk=claim.pk).update(
-        **{name: F(name) + step for name, step in delta.items() if step}
-    )
-    events.announce(motion.pk, events.VOTE_CHANGED, claim=claim_field, claim_id=claim.pk)
-    claim.agree_count += delta["agree_count"]
-    claim.disagree_count += delta["disagree_count"]
-    return VoteResult(claim.agree_count, claim.disagree_count, now, claim)
-
-
+# cast_vote and cast_vote_at live in debates.voting; re-exported.
 # --- Moderation --------------------------------------------------------------------------------
 # The acts live in debates.moderation (flag, hide/restore, lock, feature, suspend); re-exported.
 from debates.moderation import *  # noqa: E402, F403
+from debates.voting import VoteResult, cast_vote, cast_vote_at  # noqa: E402, F401

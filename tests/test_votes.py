@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from debates import queries, services
+from debates import queries, voting
 from debates.models import Argument, Motion, Stance, Vote
 from debates.services import DebateRuleError, cast_vote
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
@@ -202,7 +202,7 @@ def test_hidden_and_retracted_arguments_take_no_votes(voter, visibility):
 
 
 def test_a_unique_clash_is_retried_once(monkeypatch, voter, argument):
-    real = services._cast_vote
+    real = voting._cast_vote
     calls = []
 
     def clash_first(*args):
@@ -211,7 +211,7 @@ def test_a_unique_clash_is_retried_once(monkeypatch, voter, argument):
             raise IntegrityError("duplicate key value violates unique constraint")
         return real(*args)
 
-    monkeypatch.setattr(services, "_cast_vote", clash_first)
+    monkeypatch.setattr(voting, "_cast_vote", clash_first)
 
     assert cast_vote(voter=voter, claim=argument, choice="agree").choice == "agree"
     assert len(calls) == 2
@@ -221,7 +221,7 @@ def test_a_clash_that_persists_is_a_409_not_a_500(monkeypatch, voter, argument):
     def always_clash(*args):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(services, "_cast_vote", always_clash)
+    monkeypatch.setattr(voting, "_cast_vote", always_clash)
 
     with pytest.raises(DebateRuleError) as refusal:
         cast_vote(voter=voter, claim=argument, choice="agree")
