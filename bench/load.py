@@ -711,7 +711,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--settings",
         default="",
-        help="what-if settings module for the server (a module under bench/ that changes config.settings)",
+        help="what-if settings module for the server, a module under bench/",
     )
     parser.add_argument(
         "--profile",

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
@@ -114,24 +114,29 @@ def argument_tree(motion, argument_id) -> DebateTree:
     argument, every reply below it and its chain of ancestors (linked only along that chain).
     The argument is missing from `by_id` when it is not in this motion."""
     table = Argument._meta.db_table
-    # Recursive queries: the ORM has none, and SQLite and PostgreSQL read this alike.
-    branch_ids = RawSQL(
-        f"""
-        WITH RECURSIVE below(id) AS (
-            SELECT id FROM {table} WHERE id = %s AND motion_id = %s
+
+    def columns(alias):
+        return ", ".join(f"{alias}.{name}" for name in _BRANCH_FIELDS)
+
+    # Recursive queries: the ORM has none, and SQLite and PostgreSQL read this alike. The rows
+    # come straight from the walk, so the debate's other arguments are never read.
+    sql = f"""
+        WITH RECURSIVE below AS (
+            SELECT {columns(table)} FROM {table} WHERE id = %s AND motion_id = %s
             UNION ALL
-            SELECT reply.id FROM {table} reply JOIN below ON reply.parent_id = below.id
-        ), above(id, parent_id) AS (
-            SELECT id, parent_id FROM {table} WHERE id = %s AND motion_id = %s
+            SELECT {columns("reply")} FROM {table} reply
+            JOIN below ON reply.parent_id = below.id
+        ), above AS (
+            SELECT {columns(table)} FROM {table} WHERE id = %s AND motion_id = %s
             UNION ALL
-            SELECT parent.id, parent.parent_id FROM {table} parent
+            SELECT {columns("parent")} FROM {table} parent
             JOIN above ON parent.id = above.parent_id
         )
-        SELECT id FROM below UNION SELECT id FROM above
-        """,
-        [argument_id, motion.pk] * 2,
-    )
-    rows = Argument.objects.filter(pk__in=branch_ids).order_by("id").values_list(*_BRANCH_FIELDS)
+        SELECT * FROM below UNION SELECT * FROM above ORDER BY id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [argument_id, motion.pk] * 2)
+        rows = cursor.fetchall()
     return _linked(motion, rows)
 
 
