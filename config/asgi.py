@@ -16,7 +16,11 @@ django_application = get_wsgi_application()
 from config.wsgi_bridge import ThreadedWSGI  # noqa: E402  (these need the app registry loaded)
 from debates import live  # noqa: E402
 
-pages = ThreadedWSGI(django_application, threads=settings.REQUEST_THREADS)
+pages = ThreadedWSGI(
+    django_application,
+    threads=settings.REQUEST_THREADS,
+    max_body=settings.REQUEST_BODY_MAX_BYTES,
+)
 
 
 async def application(scope, receive, send):

@@ -18,9 +18,11 @@ BODY_IN_MEMORY = 64 * 1024
 
 
 class ThreadedWSGI:
-    def __init__(self, wsgi_application, threads: int):
+    def __init__(self, wsgi_application, threads: int, max_body: int):
         self.wsgi_application = wsgi_application
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="django")
+        # The body is read whole before Django sees it: a bound, so no request can fill the disk.
+        self.max_body = max_body
 
     async def __call__(self, scope, receive, send):
         with SpooledTemporaryFile(max_size=BODY_IN_MEMORY) as body:
@@ -29,6 +31,9 @@ class ThreadedWSGI:
                 if message["type"] == "http.disconnect":
                     return
                 body.write(message.get("body", b""))
+                if body.tell() > self.max_body:
+                    await _refuse_too_large(send)
+                    return
                 if not message.get("more_body"):
                     break
             body.seek(0)
@@ -40,6 +45,17 @@ class ThreadedWSGI:
 
     def shutdown(self):
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def _refuse_too_large(send):
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"Request body too large."})
 
 
 class _Request(WsgiToAsgiInstance):

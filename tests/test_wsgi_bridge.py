@@ -59,8 +59,8 @@ class Body(list):
 def bridge():
     apps = []
 
-    def make(wsgi_app, threads=2):
-        app = ThreadedWSGI(wsgi_app, threads)
+    def make(wsgi_app, threads=2, max_body=1024):
+        app = ThreadedWSGI(wsgi_app, threads, max_body)
         apps.append(app)
         return app
 
@@ -111,6 +111,23 @@ def test_the_request_body_arrives_whole_however_it_was_split(bridge):
     serve(bridge(wsgi_app), scope(method="POST"), chunks=(b"claim=a", b"&stance=", b"pro"))
 
     assert received["body"] == b"claim=a&stance=pro"
+
+
+def test_a_body_over_the_limit_is_refused_before_the_app_runs(bridge):
+    calls = []
+
+    def wsgi_app(environ, start_response):
+        calls.append(environ)
+        start_response("200 OK", [])
+        return [b""]
+
+    app = bridge(wsgi_app, max_body=10)
+
+    refused = serve(app, scope(method="POST"), chunks=(b"12345", b"67890", b"x"))
+    assert refused[0]["status"] == 413 and calls == []
+
+    fits = serve(app, scope(method="POST"), chunks=(b"12345", b"67890"))
+    assert fits[0]["status"] == 200 and len(calls) == 1
 
 
 def test_a_streaming_response_is_sent_chunk_by_chunk(bridge):
