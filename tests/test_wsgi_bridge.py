@@ -46,6 +46,17 @@ def serve(app, scope, chunks=(b"",)):
     return sent
 
 
+def recording_app(calls):
+    """A WSGI app that answers 200 and notes the environ of each request it gets."""
+
+    def wsgi_app(environ, start_response):
+        calls.append(environ)
+        start_response("200 OK", [])
+        return [b""]
+
+    return wsgi_app
+
+
 class Body(list):
     """A WSGI response that records where it was closed."""
 
@@ -115,11 +126,7 @@ def test_the_request_body_arrives_whole_however_it_was_split(bridge):
 
 def test_a_body_over_the_limit_is_refused_before_the_app_runs(bridge):
     calls = []
-
-    def wsgi_app(environ, start_response):
-        calls.append(environ)
-        start_response("200 OK", [])
-        return [b""]
+    wsgi_app = recording_app(calls)
 
     app = bridge(wsgi_app, max_body=10)
 
@@ -158,11 +165,7 @@ def test_a_streaming_response_is_sent_chunk_by_chunk(bridge):
 
 def test_a_client_gone_before_its_body_arrived_runs_nothing(bridge):
     calls = []
-
-    def wsgi_app(environ, start_response):
-        calls.append(environ)
-        start_response("200 OK", [])
-        return [b""]
+    wsgi_app = recording_app(calls)
 
     sent = []
 

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from debates.migrations._postgresql import postgresql_only
+
 # Publishing a committed change (debates.live.PostgresBroker.record_and_publish), in one round
 # trip: stamp the motion as changed (Motion.activity, which keys cached fragments), then number
 # and NOTIFY the event under one lock, so ids are taken in commit order and "after id N" means
@@ -24,17 +26,7 @@ $$
 DROP = "DROP FUNCTION IF EXISTS crux_publish_event(bigint, jsonb, text, bigint)"
 
 
-def create_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("debates", "0007_live_event_sequence")]
 
-    operations = [migrations.RunPython(create_function, drop_function)]
+    operations = [postgresql_only(CREATE, DROP)]

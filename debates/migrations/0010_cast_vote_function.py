@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from debates.migrations._postgresql import postgresql_only
+
 # A vote in one statement (debates.voting): lock the claim, check the rules, add, switch or
 # withdraw the voter's Vote row and move the tallies, all under the claim's row lock, which every
 # vote on the claim takes first. Returns what it came to ("agree", "disagree", "withdrawn", or
@@ -95,17 +97,7 @@ $$;
 DROP = "DROP FUNCTION IF EXISTS crux_cast_vote(bigint, boolean, bigint, text, text)"
 
 
-def create_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("debates", "0009_argument_activity_index")]
 
-    operations = [migrations.RunPython(create_function, drop_function)]
+    operations = [postgresql_only(CREATE, DROP)]
