@@ -37,3 +37,11 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_redis_cache_url_gives_djangos_redis_cache():
+    env = PRODUCTION | {"CACHE_URL": "redis://127.0.0.1:6379/9"}
+    script = "from django.core.cache import cache; print(type(cache._cache).__name__)"
+    result = manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "RedisCacheClient"
