@@ -94,7 +94,7 @@ MISSING = "missing"
 OWN_CLAIM = "own-claim"
 MOTION_LOCKED = "motion-locked"
 MOTION_HIDDEN = "motion-hidden"
-ARGUMENT_WITHDRAWN = "argument-"  # + the argument's visibility
+ARGUMENT_NOT_VISIBLE = "argument-"  # + the argument's visibility
 
 
 def _refuse(model, outcome):
@@ -108,8 +108,8 @@ def _refuse(model, outcome):
         raise DebateRuleError(
             "A moderator has hidden this motion, so voting on it is closed.", status=409
         )
-    if outcome.startswith(ARGUMENT_WITHDRAWN):
-        visibility = Argument.Visibility(outcome.removeprefix(ARGUMENT_WITHDRAWN))
+    if outcome.startswith(ARGUMENT_NOT_VISIBLE):
+        visibility = Argument.Visibility(outcome.removeprefix(ARGUMENT_NOT_VISIBLE))
         raise DebateRuleError(
             f"This argument was {visibility.label.lower()}; it can no longer be voted on.",
             status=409,
@@ -182,7 +182,7 @@ def _through_the_orm(voter, model, claim_id, slug, choice):
     if motion.is_hidden:
         return claim, MOTION_HIDDEN
     if model is Argument and not claim.is_visible:
-        return claim, ARGUMENT_WITHDRAWN + claim.visibility
+        return claim, ARGUMENT_NOT_VISIBLE + claim.visibility
 
     on_claim = {_kind(model): claim, "argument" if model is Motion else "motion": None}
     votes = Vote.objects.filter(user=voter, **on_claim)
