@@ -1,11 +1,12 @@
 """Every write to a debate goes through these functions; each enforces the rules atomically."""
 
 import uuid
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -107,6 +108,22 @@ def _require_open(motion: Motion):
         )
 
 
+def _retried_once_on_clash(write):
+    """For a write that a simultaneous one can beat to a unique key (the same submission sent
+    twice at once, or two motions taking the same slug): the loser's transaction rolls back and
+    runs once more, now seeing the winner (an earlier submission is returned, a slug is taken)."""
+
+    @wraps(write)
+    def once_more_if_beaten(**kwargs):
+        try:
+            return write(**kwargs)
+        except IntegrityError:
+            return write(**kwargs)
+
+    return once_more_if_beaten
+
+
+@_retried_once_on_clash
 @transaction.atomic
 def post_argument(
     *,
@@ -130,7 +147,9 @@ def post_argument(
         earlier = Argument.objects.filter(author=author, submission_key=submission_key).first()
         if earlier is not None:
             return earlier, False
-    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    # Read afresh, not locked: replies to one motion go in side by side. A moderator locking the
+    # motion meanwhile orders after this reply, which read it open.
+    motion = Motion.objects.get(pk=motion.pk)
     _require_open(motion)
     if parent is not None:
         check_parent(motion, parent)
@@ -154,7 +173,6 @@ def post_argument(
         author=author,
         submission_key=submission_key,
     )
-    Motion.objects.filter(pk=motion.pk).update(updated_at=argument.created_at)
     events.announce(motion.pk, events.ARGUMENT_POSTED, argument_id=argument.pk)
     return argument, True
 
@@ -204,6 +222,7 @@ def retract_argument(*, author, argument: Argument) -> Argument:
     return argument
 
 
+@_retried_once_on_clash
 @transaction.atomic
 def propose_motion(
     *,

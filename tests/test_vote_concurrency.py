@@ -6,15 +6,15 @@ serialise all writers. The heavy runs are PostgreSQL-only; a lighter one runs on
 """
 
 import random
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count
 
 from debates.models import Argument, Motion, Vote
 from debates.services import DebateRuleError, cast_vote
+from tests.concurrency import run_at_once
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,33 +22,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="Row locks and real parallel writers: PostgreSQL."
 )
-
-
-def run_at_once(jobs):
-    """Run each job in its own thread, released together; return (results, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=30)
-            outcome = job()
-            with lock:
-                results.append(outcome)
-        except Exception as error:  # collected, and the test fails on them
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()  # this thread's connection, not the test's
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a voter thread hung"
-    return results, errors
 
 
 def vote_job(user_pk, claim_model, claim_pk, choice):
