@@ -6,6 +6,7 @@ through `normalise_display_name`, so the rules cannot drift apart.
 
 import unicodedata
 import uuid
+from importlib import import_module
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -221,10 +222,11 @@ def end_sessions(user):
     longer matches, and inactive users are refused anyway.
     """
     from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseSessions
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    if not issubclass(import_module(settings.SESSION_ENGINE).SessionStore, DatabaseSessions):
         return 0
     mine = [
         session.pk

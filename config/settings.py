@@ -110,9 +110,10 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 
+# Django's and allauth's backends, loading the signed-in user by raw query (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,7 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Server-side sessions: a stolen cookie can be revoked, and nothing readable sits client-side.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read with a plain query (accounts/sessions.py says why).
+SESSION_ENGINE = "accounts.sessions"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -5,17 +5,24 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
+from importlib import import_module
 from unittest import mock
 
 import pytest
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import load_backend
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessions
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.http import HttpResponse
 from django.urls import include, path, reverse
+from django.utils import timezone
 
 from accounts import services
 from accounts.decorators import member_required
@@ -253,7 +260,51 @@ def test_rate_limits_are_on_for_sign_in_sign_up_and_password_reset():
 
 
 def test_sessions_are_stored_server_side(settings):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert issubclass(store, DatabaseSessions)
+    session = store()
+    session["_auth_user_id"] = "7"
+    session.create()
+    assert Session.objects.filter(pk=session.session_key).exists()
+
+
+def test_sessions_load_as_djangos_database_sessions_do(settings):
+    """accounts.sessions reads with SQL instead of the ORM: every case must come out the same."""
+    ours = import_module(settings.SESSION_ENGINE).SessionStore
+    saved = ours()
+    saved.update({"_auth_user_id": "7", "note": "é ✓"})
+    saved.create()
+    key = saved.session_key
+
+    def both(session_key):
+        loaded = [store(session_key) for store in (ours, DatabaseSessions)]
+        results = [(store.load(), store.session_key) for store in loaded]
+        assert results[0] == results[1]
+        return results[0]
+
+    assert both(key) == ({"_auth_user_id": "7", "note": "é ✓"}, key)
+    assert both("nosuchsessionkey12345") == ({}, None)
+    assert both(None) == ({}, None)
+    Session.objects.filter(pk=key).update(session_data="not signed by us")
+    assert both(key) == ({}, key)
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert both(key) == ({}, None)
+
+
+@pytest.mark.parametrize("path", settings.AUTHENTICATION_BACKENDS)
+def test_backends_load_the_signed_in_user_as_djangos_backend_does(path):
+    """accounts.backends load the user by raw query: the same user, fields and types, or None."""
+    ours, djangos = load_backend(path), DjangoModelBackend()
+    member = UserFactory(display_name="Ada", last_login=timezone.now())
+    closed = UserFactory(is_active=False)
+
+    loaded = ours.get_user(member.pk)
+    assert loaded == djangos.get_user(member.pk) and loaded.is_active is True
+    for field in User._meta.concrete_fields:
+        value, expected = field.value_from_object(loaded), field.value_from_object(member)
+        assert value == expected and type(value) is type(expected), field.name
+    assert ours.get_user(closed.pk) is None is djangos.get_user(closed.pk)
+    assert ours.get_user(closed.pk + 1000) is None
 
 
 def mailer_for(environment):
