@@ -214,13 +214,17 @@ def test_motion_balance_in_sql_agrees_with_the_tree():
         (9, 0, "con", "hidden"),
         (7, 1, "con", "visible"),
     ]:
-        ArgumentFactory(
+        top = ArgumentFactory(
             motion=motion,
             stance=stance,
             visibility=visibility,
             agree_count=agree,
             disagree_count=disagree,
         )
+    ArgumentFactory(motion=motion, parent=top, stance="pro", agree_count=40)  # not top-level
 
-    assert motion_balance(motion) == argument_balance(debate_tree(motion).roots)
+    expected = argument_balance(debate_tree(motion).roots)
+    assert (expected.pro, expected.con) == (6, 8)
+    assert motion_balance(motion) == expected
+    assert motion_balance(motion.pk) == expected
     assert motion_balance(MotionFactory()) == argument_balance([])
