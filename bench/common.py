@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -361,22 +362,42 @@ def background_cores(seconds=2.0) -> float:
     return (machine_busy_seconds() - before) / seconds
 
 
-def wait_for_quiet(max_seconds: float, threshold=0.15) -> float:
-    """Wait (at most max_seconds) until other processes leave the cores idle; the last reading."""
+class Background(NamedTuple):
+    cores: float  # busy with other processes
+    loop_ms: float  # reference_loop_ms
+
+
+def wait_for_quiet(max_seconds: float, threshold=0.15) -> Background:
+    """Wait (at most max_seconds) until other processes leave the cores idle; the last reading,
+    and how fast the machine runs Python then."""
     deadline = time.monotonic() + max_seconds
     cores = background_cores()
     while cores > threshold and time.monotonic() < deadline:
         print(f"Waiting for the machine to be quiet ({cores:.2f} cores busy elsewhere)...")
         time.sleep(5)
         cores = background_cores()
-    return cores
+    return Background(cores, reference_loop_ms())
 
 
-def background_note(cores: float) -> str:
-    note = f"Background load before the run: {cores:.2f} cores busy"
-    if cores > 0.25:
+def reference_loop_ms(repeats=5) -> float:
+    """The best of a few timings of one fixed pure-Python loop, in ms.
+
+    These machines share their hosts: the same loop has taken 0.77 s and 1.3 s within minutes on
+    one of them, so figures from different runs compare only beside this reading.
+    """
+    best = math.inf
+    for _ in range(repeats):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
+def background_note(background: Background) -> str:
+    note = f"Background load before the run: {background.cores:.2f} cores busy"
+    if background.cores > 0.25:
         note += " (WARNING: something else was running; these figures are pessimistic)"
-    return note + "."
+    return f"{note}. Reference Python loop: {background.loop_ms:.0f} ms (lower is faster)."
 
 
 class WaitSampler:
