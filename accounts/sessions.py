@@ -1,8 +1,8 @@
 """The session engine (SESSION_ENGINE): Django's database sessions, read with one plain query.
 
 Every signed-in request starts by loading its session. Through the ORM that load costs about
-0.57 ms of CPU on the benchmark machine (building and compiling the query, then a model
-instance); the same SELECT sent as SQL costs 0.24 ms, and a vote costs ~3.5 ms in all
+0.6 ms of CPU on the benchmark machine (building and compiling the query, then a model
+instance); the same SELECT sent as SQL costs about 0.24 ms, and a whole vote about 2.7 ms
 (bench/README.md). Creating, saving, expiring and deleting sessions stay Django's own.
 """
 
