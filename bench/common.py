@@ -393,6 +393,17 @@ def reference_loop_ms(repeats=5) -> float:
     return best * 1000
 
 
+def add_run_arguments(parser) -> None:
+    """The options every benchmark takes: how long to wait for quiet, and whether to record."""
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=120,
+        help="seconds to wait at most for other processes to leave the CPU idle (default 120)",
+    )
+    parser.add_argument("--record", action="store_true", help="append the table to bench/README.md")
+
+
 def background_note(background: Background) -> str:
     note = f"Background load before the run: {background.cores:.2f} cores busy"
     if background.cores > 0.25:
@@ -400,14 +411,11 @@ def background_note(background: Background) -> str:
     return f"{note}. Reference Python loop: {background.loop_ms:.0f} ms (lower is faster)."
 
 
-class WaitSampler:
-    """Samples what the bench database's sessions wait on (pg_stat_activity), in a thread."""
+class Sampler:
+    """Runs `_run` in a daemon thread for the length of a `with` block; `_stop` ends it."""
 
-    def __init__(self, database_url, interval=0.25):
-        self.database_url = database_url
+    def __init__(self, interval):
         self.interval = interval
-        self.samples = 0
-        self.counts = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -418,6 +426,19 @@ class WaitSampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join(5)
+
+    def _run(self):
+        raise NotImplementedError
+
+
+class WaitSampler(Sampler):
+    """Samples what the bench database's sessions wait on (pg_stat_activity), in a thread."""
+
+    def __init__(self, database_url, interval=0.25):
+        super().__init__(interval)
+        self.database_url = database_url
+        self.samples = 0
+        self.counts = {}
 
     def _run(self):
         import psycopg
@@ -445,24 +466,14 @@ class WaitSampler:
         return ", ".join(f"{what} {count / self.samples:.1f}" for what, count in ranked) or "none"
 
 
-class MemoryPoller:
+class MemoryPoller(Sampler):
     """Samples VmRSS of the given processes in a thread; keeps each one's peak."""
 
     def __init__(self, pids_fn, interval=0.1):
+        super().__init__(interval)
         self.pids_fn = pids_fn
-        self.interval = interval
         self.peak = {}  # pid -> KiB
         self.last = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(5)
 
     def sample(self):
         for pid in self.pids_fn():

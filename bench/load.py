@@ -44,6 +44,7 @@ from bench.common import (
     MemoryPoller,
     Server,
     WaitSampler,
+    add_run_arguments,
     background_note,
     cmdline,
     command_cpu_seconds,
@@ -720,13 +721,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--no-seed", action="store_true", help="use the database as it is")
     parser.add_argument("--skip-query-count", action="store_true")
-    parser.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=120,
-        help="seconds to wait at most for other processes to leave the CPU idle (default 120)",
-    )
-    parser.add_argument("--record", action="store_true", help="append the table to bench/README.md")
+    add_run_arguments(parser)
     args = parser.parse_args(argv)
     args.scenarios = [s for s in args.scenarios.split(",") if s]
     if unknown := set(args.scenarios) - set(SCENARIOS):

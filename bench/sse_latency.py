@@ -36,6 +36,7 @@ from bench.common import (
     RESULTS,
     MemoryPoller,
     Server,
+    add_run_arguments,
     background_note,
     command_line,
     cpu_seconds,
@@ -463,13 +464,7 @@ def parse_args(argv=None):
         help="comma-separated numbers of open streams, one run each (default 100,500,1000)",
     )
     parser.add_argument("--votes", type=int, default=20, help="measured votes per run (max 200)")
-    parser.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=120,
-        help="seconds to wait at most for other processes to leave the CPU idle (default 120)",
-    )
-    parser.add_argument("--record", action="store_true", help="append the table to bench/README.md")
+    add_run_arguments(parser)
     parser.add_argument(
         "--verbose", action="store_true", help="print each vote's first/last arrival"
     )
