@@ -100,6 +100,11 @@ class Broker:
         Motion.objects.filter(pk=event.motion_id).update(activity=F("activity") + 1)
         self.publish(event)
 
+    def announcing_statement(self) -> tuple[str, int] | None:
+        """The channel and lock key with which a statement can publish as it commits
+        (crux_cast_vote), or None where events only go through record_and_publish."""
+        return None
+
     def _hand_over(self, live: LiveEvent) -> None:
         loop = self.loop
         if loop is not None and not loop.is_closed():
@@ -183,14 +188,21 @@ class PostgresBroker(Broker):
     def record_and_publish(self, event: DebateEvent) -> None:
         self._notify(event, stamp_motion=True)
 
+    def announcing_statement(self) -> tuple[str, int]:
+        return self.CHANNEL, self.LOCK_KEY
+
     def _notify(self, event: DebateEvent, *, stamp_motion: bool) -> None:
         # One statement, its own transaction after the caller's commit: the function (migration
         # 0008) stamps the motion, then numbers and notifies under a lock held until it commits.
-        payload = json.dumps({"motion_id": event.motion_id, "kind": event.kind, "ids": event.ids})
         with connections[self.alias].cursor() as cursor:
             cursor.execute(
                 "SELECT crux_publish_event(%s, %s::jsonb, %s, %s)",
-                [event.motion_id if stamp_motion else None, payload, self.CHANNEL, self.LOCK_KEY],
+                [
+                    event.motion_id if stamp_motion else None,
+                    payload(event),
+                    self.CHANNEL,
+                    self.LOCK_KEY,
+                ],
             )
 
     async def start(self) -> None:
@@ -257,6 +269,11 @@ class PostgresBroker(Broker):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
             self._listener = None
+
+
+def payload(event: DebateEvent) -> str:
+    """The NOTIFY payload of an event, before the database adds its id."""
+    return json.dumps({"motion_id": event.motion_id, "kind": event.kind, "ids": event.ids})
 
 
 _broker = None

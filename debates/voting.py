@@ -1,10 +1,11 @@
 """Votes: agree or disagree with a motion or argument (re-exported by debates.services).
 
-On PostgreSQL a vote is one statement, the function crux_cast_vote (migration 0010): voting is
-the busiest write, and the statement costs a twentieth of the Python time of the same work done
-through the ORM in five queries and a transaction. SQLite, one development process, takes the
-ORM path. Both apply the same rules in the same order and are tested alike; the messages live
-only here.
+On PostgreSQL a vote is one statement, the function crux_cast_vote (migrations 0010-0012): voting
+is the busiest write, and the statement costs a twentieth of the Python time of the same work
+done through the ORM in five queries and a transaction. When the vote is its own transaction the
+same statement announces it to open pages (debates.live), instead of a second one after commit.
+SQLite, one development process, takes the ORM path. Both apply the same rules in the same order
+and are tested alike; the messages live only here.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.rules import participation_refusal
-from debates import events
+from debates import events, live
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Vote
 
@@ -77,13 +78,15 @@ def _vote(voter, model, claim_id, slug, choice) -> VoteResult:
 def _cast_vote(voter, model, claim_id, slug, choice) -> VoteResult:
     if model not in (Motion, Argument):
         raise TypeError(f"Cannot vote on {model.__name__}.")
+    announced = False
     if connection.vendor == "postgresql":
-        claim, outcome = _in_one_statement(voter, model, claim_id, slug, choice)
+        claim, outcome, announced = _in_one_statement(voter, model, claim_id, slug, choice)
     else:
         claim, outcome = _through_the_orm(voter, model, claim_id, slug, choice)
     _refuse(model, outcome)
     motion = claim if model is Motion else claim.motion
-    events.announce(motion.pk, events.VOTE_CHANGED, claim=_kind(model), claim_id=claim.pk)
+    if not announced:
+        events.announce(motion.pk, events.VOTE_CHANGED, claim=_kind(model), claim_id=claim.pk)
     now = None if outcome == WITHDRAWN else outcome
     return VoteResult(claim.agree_count, claim.disagree_count, now, claim)
 
@@ -127,22 +130,40 @@ _CLAIM_FIELDS = ("id", "parent_id", "author_id", "visibility", "agree_count", "d
 
 
 def _in_one_statement(voter, model, claim_id, slug, choice):
+    """The vote, and whether the statement announced it (migration 0012)."""
+    announcement = _announcement(model)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT * FROM crux_cast_vote(%s, %s, %s, %s, %s)",
-            [voter.pk, model is Argument, claim_id, slug, choice],
+            "SELECT * FROM crux_cast_vote(%s, %s, %s, %s, %s, %s::jsonb, %s, %s)",
+            [voter.pk, model is Argument, claim_id, slug, choice, *announcement],
         )
         outcome, *claim_row, motion_id, motion_slug, state, motion_visibility = cursor.fetchone()
+    announced = announcement[0] is not None
     if outcome == MISSING:
-        return None, outcome
+        return None, outcome, announced
     motion_row = (motion_id, motion_slug, state, motion_visibility)
     motion = _loaded(Motion, dict(zip(_MOTION_FIELDS, motion_row, strict=True)))
     if model is Motion:
         _, _, motion.author_id, _, motion.agree_count, motion.disagree_count = claim_row
-        return motion, outcome
+        return motion, outcome, announced
     claim = _loaded(Argument, dict(zip(_CLAIM_FIELDS, claim_row, strict=True), motion_id=motion_id))
     claim.motion = motion
-    return claim, outcome
+    return claim, outcome, announced
+
+
+def _announcement(model):
+    """The event, channel and lock key with which crux_cast_vote announces the vote as it
+    commits, or Nones: then the vote is announced after the commit, as every other write is.
+
+    Only a vote that is its own transaction announces itself: the announcement holds the lock
+    that orders all events until commit, which must not wait on a caller's further work.
+    """
+    statement = None if connection.in_atomic_block else live.broker().announcing_statement()
+    if statement is None:
+        return None, None, None
+    # The statement fills in the motion's id and the claim's: a vote by slug has neither here.
+    event = events.DebateEvent(None, events.VOTE_CHANGED, {"claim": _kind(model), "claim_id": None})
+    return live.payload(event), *statement
 
 
 def _loaded(model, values):

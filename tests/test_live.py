@@ -1,6 +1,7 @@
 """The live broker and stream: publish, subscribe, catch up, on-commit only, on both databases."""
 
 import asyncio
+import json
 import threading
 
 import pytest
@@ -270,3 +271,93 @@ def test_the_endpoint_streams_and_catches_up_on_both_databases():
         run(live.broker().close())
         live.reset_broker()
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+# --- A vote announces itself in its own statement (PostgreSQL) ---------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="LISTEN/NOTIFY and crux_cast_vote: PostgreSQL."
+)
+
+
+@pytest.fixture
+def heard():
+    """What a LISTEN connection hears on the broker's channel, like each server process's."""
+    import psycopg
+
+    settings = connection.settings_dict
+    listener = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        autocommit=True,
+    )
+    listener.execute(f"LISTEN {live.PostgresBroker.CHANNEL}")
+
+    def drain():
+        return [json.loads(n.payload) for n in listener.notifies(timeout=0.5, stop_after=None)]
+
+    live.reset_broker()
+    yield drain
+    listener.close()
+    live.reset_broker()
+
+
+def activity(motion):
+    return type(motion).objects.values_list("activity", flat=True).get(pk=motion.pk)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_on_its_own_is_announced_by_its_statement_once(heard, monkeypatch):
+    motion = MotionFactory()
+    argument = ArgumentFactory(motion=motion)
+    monkeypatch.setattr(
+        events, "announce", lambda *args, **ids: pytest.fail("announced again after the commit")
+    )
+    stamped = activity(motion)
+
+    services.cast_vote_at(
+        voter=UserFactory(), slug=motion.slug, argument_id=argument.pk, choice="agree"
+    )
+    services.cast_vote_at(voter=UserFactory(), slug=motion.slug, choice="disagree")
+
+    first, second = heard()
+    assert first.pop("id") < second.pop("id")
+    assert first == {
+        "motion_id": motion.pk,
+        "kind": events.VOTE_CHANGED,
+        "ids": {"claim": "argument", "claim_id": argument.pk},
+    }
+    assert second["ids"] == {"claim": "motion", "claim_id": motion.pk}
+    assert activity(motion) == stamped + 2, "cached fragments must not outlive a vote"
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_vote_announces_nothing(heard):
+    argument = ArgumentFactory()
+    stamped = activity(argument.motion)
+
+    with pytest.raises(services.DebateRuleError):
+        services.cast_vote(voter=argument.author, claim=argument, choice="agree")
+
+    assert heard() == [] and activity(argument.motion) == stamped
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_inside_a_transaction_is_announced_once_that_commits(heard):
+    argument = ArgumentFactory()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        raise RuntimeError("rolled back")
+    assert heard() == []
+
+    with transaction.atomic():
+        services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        assert heard() == [], "nothing is announced before the commit"
+    [announced] = heard()
+    assert announced["ids"] == {"claim": "argument", "claim_id": argument.pk}
