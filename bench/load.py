@@ -32,6 +32,7 @@ import sys
 import time
 import uuid
 from collections import defaultdict
+from importlib import import_module
 from itertools import accumulate
 from urllib.parse import urlencode
 
@@ -145,12 +146,12 @@ def sessions_for(users):
     """A signed-in session per user, created in the database as django.contrib.auth would."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
 
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
     cookies = {}
     for user in users:
-        store = SessionStore()
+        store = store_class()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, taking the session's user row
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,7 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Server-side sessions: a stolen cookie can be revoked, and nothing readable sits client-side.
-# Django's database sessions, read with a plain query (accounts/sessions.py says why).
+# Django's database sessions, in a table that names each session's user, read with the user in
+# one plain query (accounts/sessions.py says why).
 SESSION_ENGINE = "accounts.sessions"
 
 LANGUAGE_CODE = "en-gb"

@@ -13,20 +13,22 @@ import pytest
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import load_backend
+from django.contrib.auth import BACKEND_SESSION_KEY, load_backend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangosMiddleware
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessions
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import include, path, reverse
 from django.utils import timezone
 
 from accounts import services
 from accounts.decorators import member_required
-from accounts.models import MODERATORS_GROUP, User, fold_display_name
+from accounts.middleware import AuthenticationMiddleware
+from accounts.models import MODERATORS_GROUP, Session, User, fold_display_name
 from accounts.rules import participation_refusal
 from debates.models import Argument
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
@@ -259,36 +261,127 @@ def test_rate_limits_are_on_for_sign_in_sign_up_and_password_reset():
         assert limits[action], action
 
 
-def test_sessions_are_stored_server_side(settings):
+def test_sessions_are_stored_server_side_and_name_their_user(settings):
     store = import_module(settings.SESSION_ENGINE).SessionStore
     assert issubclass(store, DatabaseSessions)
+    member = UserFactory()
     session = store()
-    session["_auth_user_id"] = "7"
+    session["_auth_user_id"] = str(member.pk)
     session.create()
-    assert Session.objects.filter(pk=session.session_key).exists()
+    assert Session.objects.get(pk=session.session_key).user == member
+
+    session.flush()  # signing out
+    session["note"] = "kept for the visitor"
+    session.save()
+    assert Session.objects.get(pk=session.session_key).user is None
+
+
+# Django's own database store, reading Crux's session table. Named SessionStore as every store
+# is: the name salts the session data's signature.
+DjangosLoad = type(
+    "SessionStore", (DatabaseSessions,), {"get_model_class": classmethod(lambda cls: Session)}
+)
 
 
 def test_sessions_load_as_djangos_database_sessions_do(settings):
     """accounts.sessions reads with SQL instead of the ORM: every case must come out the same."""
     ours = import_module(settings.SESSION_ENGINE).SessionStore
+    member = UserFactory()
     saved = ours()
-    saved.update({"_auth_user_id": "7", "note": "é ✓"})
+    saved.update({"_auth_user_id": str(member.pk), "note": "é ✓"})
     saved.create()
     key = saved.session_key
 
     def both(session_key):
-        loaded = [store(session_key) for store in (ours, DatabaseSessions)]
+        loaded = [store(session_key) for store in (ours, DjangosLoad)]
         results = [(store.load(), store.session_key) for store in loaded]
         assert results[0] == results[1]
         return results[0]
 
-    assert both(key) == ({"_auth_user_id": "7", "note": "é ✓"}, key)
+    assert both(key) == ({"_auth_user_id": str(member.pk), "note": "é ✓"}, key)
     assert both("nosuchsessionkey12345") == ({}, None)
     assert both(None) == ({}, None)
     Session.objects.filter(pk=key).update(session_data="not signed by us")
     assert both(key) == ({}, key)
     Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
     assert both(key) == ({}, None)
+
+
+def test_the_session_brings_its_user_with_every_field_as_the_orm_loads_it(settings):
+    member = UserFactory(display_name="Ada", last_login=timezone.now(), suspension_reason="")
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session["_auth_user_id"] = str(member.pk)
+    session.create()
+
+    loaded = type(session)(session.session_key)
+    loaded.load()
+
+    expected = User.objects.get(pk=member.pk)
+    for field in User._meta.concrete_fields:
+        value, wanted = (
+            field.value_from_object(loaded.named_user),
+            field.value_from_object(expected),
+        )
+        assert value == wanted and type(value) is type(wanted), field.name
+
+
+def signed_in_session(client, user):
+    """`user`'s session, as signing in left it."""
+    client.force_login(user)
+    return client.session
+
+
+def user_of(session, middleware=AuthenticationMiddleware):
+    """The user that `middleware` finds for a request carrying `session`."""
+    request = RequestFactory().get("/")
+    request.session = session
+    middleware(lambda request: None).process_request(request)
+    return request.user
+
+
+def test_the_signed_in_user_comes_from_the_sessions_query(client, django_assert_num_queries):
+    member = UserFactory()
+    key = signed_in_session(client, member).session_key
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    with django_assert_num_queries(1):
+        user = user_of(store(key))
+        assert user.is_authenticated and user.pk == member.pk
+
+
+@pytest.mark.parametrize(
+    "case", ["signed in", "password changed", "closed", "unknown backend", "secret rotated"]
+)
+def test_who_is_signed_in_is_decided_as_django_decides(client, settings, case):
+    """Crux's middleware, store and backends against Django's own middleware and store on the
+    same session: the same user or nobody, and the session left the same."""
+    member = UserFactory()
+    session = signed_in_session(client, member)
+    if case == "password changed":
+        member.set_password("something else entirely")
+        member.save()
+    elif case == "closed":
+        User.objects.filter(pk=member.pk).update(is_active=False)
+    elif case == "unknown backend":
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.RemoteUserBackend"
+        session.save()
+    elif case == "secret rotated":
+        settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+        settings.SECRET_KEY = "a-new-secret-key-for-this-test-" + "x" * 40
+    row = Session.objects.values().get(pk=session.session_key)
+
+    outcomes = []
+    for store, middleware in (
+        (type(session), AuthenticationMiddleware),
+        (DjangosLoad, DjangosMiddleware),
+    ):
+        Session.objects.all().delete()
+        Session.objects.create(**row)  # each reads the session as it was
+        read = store(row["session_key"])
+        user = user_of(read, middleware)
+        outcomes.append((user.pk, user.is_authenticated, dict(read.items())))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1] is (case in {"signed in", "secret rotated"})
 
 
 @pytest.mark.parametrize("path", settings.AUTHENTICATION_BACKENDS)
@@ -596,9 +689,9 @@ def test_profile_costs_the_same_queries_however_many_arguments(
     viewer = UserFactory()
     if signed_in:
         client.force_login(viewer)
-    # person, aggregate, one page of arguments (+ session, user and whether the viewer
-    # moderates, for the moderation links, when signed in)
-    expected = 3 + (3 if signed_in else 0)
+    # person, aggregate, one page of arguments (+ the session with its user and whether the
+    # viewer moderates, for the moderation links, when signed in)
+    expected = 3 + (2 if signed_in else 0)
 
     for person in (small, big):
         with django_assert_num_queries(expected):

@@ -6,14 +6,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Session, User
 from accounts.services import delete_account, normalise_display_name
 from debates import services
 from debates.models import Argument, ArgumentRevision, Flag, ModerationAction, Motion, Source, Vote

@@ -546,9 +546,9 @@ def test_permalink_marks_the_viewers_votes(client, voter, argument):
     assert response.context["argument"].my_vote == "agree"
 
 
-# Session, user, motion, the light tree, the arguments shown in full, the viewer's votes and
-# whether they moderate (one query, User.is_moderator): the same for any size of debate.
-SIGNED_IN_MOTION_PAGE_QUERIES = 7
+# Session with its user, motion, the light tree, the arguments shown in full, the viewer's votes
+# and whether they moderate (one query, User.is_moderator): the same for any size of debate.
+SIGNED_IN_MOTION_PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [5, 500])
