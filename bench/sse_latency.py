@@ -1,4 +1,4 @@
-"""Live updates under load: N open SSE pages on ONE server process, the delay from a vote's commit
+"""Live updates under load: N open SSE pages on ONE server process, the delay from a vote
 to its arrival at every page, and the server's memory.
 
     .venv/bin/python -m bench.sse_latency --clients 100,500,1000 --votes 20
@@ -6,8 +6,10 @@ to its arrival at every page, and the server's memory.
 For each N it starts a fresh uvicorn process (DEBUG off, PostgreSQL), opens N streams of one
 motion's live channel from this process (raw non-blocking sockets on one asyncio loop), waits
 until every stream has its first `id:` line, then casts K votes one after another with
-debates.services.cast_vote in this process. cast_vote publishes through NOTIFY once the vote is
-committed, so the moment it returns is the commit time (t0). For every stream we take the arrival
+debates.services.cast_vote in this process, each its own transaction as the vote view casts it:
+on PostgreSQL the vote's statement NOTIFYs as it commits (migration 0012). t0 is the moment the
+vote was sent, so each delay also holds the vote statement itself (under a millisecond): an upper
+bound on commit-to-arrival. For every stream we take the arrival
 of the message that updates that claim's `vote-argument-<pk>-agree-count` element twice:
 
 - kernel: the socket's receive timestamp (SO_TIMESTAMPNS), i.e. when the bytes reached this
@@ -15,7 +17,7 @@ of the message that updates that claim's `vote-argument-<pk>-agree-count` elemen
 - client: when this loop parsed the message (adds the client's own queueing).
 
 The headline figures use the kernel timestamps; the difference between the two is reported as the
-client's own lag. A stream that has not received a vote's message 10 s after the commit counts as
+client's own lag. A stream that has not received a vote's message 10 s after the vote counts as
 lost. Memory is the server's VmRSS (idle with N streams open, and the peak sampled during the votes)
 next to a zero-client baseline.
 """
@@ -109,21 +111,14 @@ def make_fixture(voters_needed):
 
 
 def cast(voter, argument_id):
-    """One vote, in the vote thread: (count after it, commit time, time cast_vote returned)."""
-    from django.db import transaction
-
+    """One vote, in the vote thread: (count after it, time it was sent, time cast_vote returned)."""
     from debates.models import Argument
     from debates.services import cast_vote
 
     claim = Argument.objects.get(pk=argument_id)
-    stamps = []
-    with transaction.atomic():
-        # Registered before cast_vote's own callback (its NOTIFY), so it runs first: the moment
-        # the vote's transaction has committed.
-        transaction.on_commit(lambda: stamps.append(time.time()))
-        result = cast_vote(voter=voter, claim=claim, choice="agree")
-    returned = time.time()
-    return result.agree_count, stamps[0], returned
+    sent = time.time()
+    result = cast_vote(voter=voter, claim=claim, choice="agree")
+    return result.agree_count, sent, time.time()
 
 
 # --- The SSE clients ----------------------------------------------------------------------------
@@ -308,11 +303,9 @@ async def run_clients(n, votes, database_url, fixture, executor, verbose=False, 
             for k in range(votes + 1):
                 argument = arguments[k % len(arguments)]
                 watch = state["watch"] = Watch(f"vote-argument-{argument.pk}-agree-count", n)
-                count, committed, _ = await loop.run_in_executor(
-                    executor, cast, voters[k], argument.pk
-                )
+                count, sent, _ = await loop.run_in_executor(executor, cast, voters[k], argument.pk)
                 with contextlib.suppress(TimeoutError):
-                    remaining = DELIVERY_TIMEOUT - (time.time() - committed)
+                    remaining = DELIVERY_TIMEOUT - (time.time() - sent)
                     await asyncio.wait_for(watch.done.wait(), max(0.1, remaining))
                 state["watch"] = None
                 if k == 0:
@@ -321,18 +314,18 @@ async def run_clients(n, votes, database_url, fixture, executor, verbose=False, 
                 arrivals = list(watch.arrivals.values())
                 lost += n - len(arrivals)
                 wrong += sum(1 for _, _, value in arrivals if value != str(count))
-                kernel_delays += [(kt - committed) * 1000 for kt, _, _ in arrivals]
-                client_delays += [(st - committed) * 1000 for _, st, _ in arrivals]
+                kernel_delays += [(kt - sent) * 1000 for kt, _, _ in arrivals]
+                client_delays += [(st - sent) * 1000 for _, st, _ in arrivals]
                 lags += [(st - kt) * 1000 for kt, st, _ in arrivals]
                 if arrivals:
                     times = sorted(kt for kt, _, _ in arrivals)
                     spreads.append((times[-1] - times[0]) * 1000)
-                    firsts.append((times[0] - committed) * 1000)
+                    firsts.append((times[0] - sent) * 1000)
                     if verbose:
                         print(
                             f"  vote {k}: {len(arrivals)}/{n} streams, first "
-                            f"{(times[0] - committed) * 1000:.1f} ms, last "
-                            f"{(times[-1] - committed) * 1000:.1f} ms"
+                            f"{(times[0] - sent) * 1000:.1f} ms, last "
+                            f"{(times[-1] - sent) * 1000:.1f} ms"
                         )
                 await asyncio.sleep(0.05)
             cpu_used = cpu_seconds(pid) - cpu_before
@@ -437,7 +430,7 @@ def report(base_rss, results, args):
             ]
         )
     lines = [
-        f"SSE delivery, vote commit -> arrival at every stream (one uvicorn process): "
+        f"SSE delivery, vote sent -> arrival at every stream (one uvicorn process): "
         f"{machine_line(args.database_url)}",
         "",
         table(headers, rows),
@@ -445,7 +438,7 @@ def report(base_rss, results, args):
         "Delays use the kernel receive timestamp of each stream's socket (SO_TIMESTAMPNS); "
         "'client-seen' adds this client loop's own queueing (p99 client lag: "
         + ", ".join(f"{r['clients']}: {fmt(r['lag_p99'])} ms" for r in results)
-        + "). 'lost' counts messages missing 10 s after the commit, or with a wrong count.",
+        + "). 'lost' counts messages missing 10 s after the vote, or with a wrong count.",
     ]
     if any(r["disconnected"] for r in results):
         lines.append(
