@@ -57,6 +57,18 @@ def test_a_vote_is_never_served_stale(client, debate, django_capture_on_commit_c
     assert f'id="vote-argument-{argument.pk}-agree-count">1<' in page(client, motion)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_on_its_own_is_never_served_stale(client, debate):
+    """As the vote view casts it: its own transaction, which on PostgreSQL stamps the motion in
+    the vote's own statement (migration 0012) rather than after the commit."""
+    motion, argument, _ = debate
+    page(client, motion)
+    services.cast_vote_at(
+        voter=UserFactory(), slug=motion.slug, argument_id=argument.pk, choice="agree"
+    )
+    assert f'id="vote-argument-{argument.pk}-agree-count">1<' in page(client, motion)
+
+
 def test_moderation_is_never_served_stale(client, debate, django_capture_on_commit_callbacks):
     motion, argument, _ = debate
     moderator = verified_user()
