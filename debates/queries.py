@@ -339,8 +339,9 @@ def my_vote(user, claim):
     """The choice `user` holds on one motion or argument, or None."""
     if not user.is_authenticated:
         return None
-    field = "motion" if isinstance(claim, Motion) else "argument"
-    votes = Vote.objects.filter(user=user, **{field: claim})
+    field, other = ("motion", "argument") if isinstance(claim, Motion) else ("argument", "motion")
+    # The other claim's None lets the database use the partial unique index on (user, claim).
+    votes = Vote.objects.filter(user=user, **{field: claim, other: None})
     return votes.values_list("choice", flat=True).first()
 
 
