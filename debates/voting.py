@@ -1,6 +1,6 @@
 """Votes: agree or disagree with a motion or argument (re-exported by debates.services).
 
-On PostgreSQL a vote is one statement, the function crux_cast_vote (migrations 0010-0012): voting
+On PostgreSQL a vote is one statement, the function crux_cast_vote (migrations 0010-0013): voting
 is the busiest write, and the statement costs a twentieth of the Python time of the same work
 done through the ORM in five queries and a transaction. When the vote is its own transaction the
 same statement announces it to open pages (debates.live), instead of a second one after commit.
