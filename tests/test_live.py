@@ -285,14 +285,7 @@ def heard():
     """What a LISTEN connection hears on the broker's channel, like each server process's."""
     import psycopg
 
-    settings = connection.settings_dict
-    listener = psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        autocommit=True,
-    )
+    listener = psycopg.connect(**live.PostgresBroker()._conninfo(), autocommit=True)
     listener.execute(f"LISTEN {live.PostgresBroker.CHANNEL}")
 
     def drain():
