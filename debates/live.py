@@ -199,7 +199,7 @@ class PostgresBroker(Broker):
                 "SELECT crux_publish_event(%s, %s::jsonb, %s, %s)",
                 [
                     event.motion_id if stamp_motion else None,
-                    payload(event),
+                    event.payload(),
                     self.CHANNEL,
                     self.LOCK_KEY,
                 ],
@@ -269,11 +269,6 @@ class PostgresBroker(Broker):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
             self._listener = None
-
-
-def payload(event: DebateEvent) -> str:
-    """The NOTIFY payload of an event, before the database adds its id."""
-    return json.dumps({"motion_id": event.motion_id, "kind": event.kind, "ids": event.ids})
 
 
 _broker = None

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.rules import participation_refusal
-from debates import events, live
+from debates import events
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Vote
 
@@ -153,17 +153,10 @@ def _in_one_statement(voter, model, claim_id, slug, choice):
 
 def _announcement(model):
     """The event, channel and lock key with which crux_cast_vote announces the vote as it
-    commits, or Nones: then the vote is announced after the commit, as every other write is.
-
-    Only a vote that is its own transaction announces itself: the announcement holds the lock
-    that orders all events until commit, which must not wait on a caller's further work.
-    """
-    statement = None if connection.in_atomic_block else live.broker().announcing_statement()
-    if statement is None:
-        return None, None, None
+    commits, or Nones: then the vote is announced after the commit (debates.events)."""
     # The statement fills in the motion's id and the claim's: a vote by slug has neither here.
     event = events.DebateEvent(None, events.VOTE_CHANGED, {"claim": _kind(model), "claim_id": None})
-    return live.payload(event), *statement
+    return events.statement_announcement(event) or (None, None, None)
 
 
 def _loaded(model, values):
