@@ -8,9 +8,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.decorators import member_required
 from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.models import User
-from accounts.rules import participation_refusal
 from accounts.services import delete_account as close_account
 from accounts.services import profile_stats, update_profile
+from accounts.suspension import suspended_refusal
 
 PROFILE_PAGE_SIZE = 20
 
@@ -58,7 +58,7 @@ def own_profile(request):
 def profile_edit(request):
     user = request.user
     if user.is_suspended:
-        messages.error(request, participation_refusal(user, "edit your profile"))
+        messages.error(request, suspended_refusal(user, "edit your profile"))
         return redirect(user)
     status = 200
     if request.method == "POST":

@@ -1,8 +1,9 @@
 """Moderation acts: flags, hide/restore, lock/unlock, feature/unfeature, suspend/unsuspend.
 
-Every act is one function here (re-exported by debates.services) that, in one transaction,
-checks that the actor may moderate, changes the state and appends a ModerationAction to the log;
-once committed it announces the change to open pages (debates.events).
+Every act is one function here that, in one transaction, checks with debates.policy that the
+actor may, changes the state and appends a ModerationAction to the log; once committed it
+announces the change to open pages (debates.events). A suspension's own state is the account's
+(accounts.suspension); the act of suspending, its rules and its log entry are moderation's.
 
 Conventions:
 - Refusals raise DebateRuleError: 403 for who may not, 409 for a state that forbids the act,
@@ -11,31 +12,26 @@ Conventions:
   it changes nothing, writes no log entry, and returns Outcome(changed=False, message=...).
 - Nothing is deleted: hiding keeps the text (the author and moderators still read it) and
   restoring brings the claim back as it was; a hide reason lives in `hidden_reason` until then.
-- A moderator cannot hide an argument its author retracted: its text is already withdrawn from
-  everyone, and a later restore would undo the author's own choice (409).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.decorators import moderation_refusal
+from accounts import suspension
 from accounts.models import User
-from accounts.rules import participation_refusal
+from debates import policy
 from debates.errors import DebateRuleError
 from debates.events import ARGUMENT_CHANGED, MOTION_CHANGED, announce
 from debates.models import MODERATION_REASON_MAX_LENGTH, Argument, Flag, ModerationAction, Motion
 
 __all__ = [
-    "INDEFINITELY",
-    "SUSPENSION_PERIODS",
     "Outcome",
     "dismiss_flags",
     "feature_motion",
     "flag_claim",
-    "flag_refusal",
     "hide_and_suspend_author",
     "hide_argument",
     "hide_claim",
@@ -47,19 +43,12 @@ __all__ = [
     "restore_claim",
     "restore_motion",
     "suspend_user",
-    "suspension_refusal",
     "unfeature_motion",
     "unlock_motion",
     "unsuspend_user",
 ]
 
 Action = ModerationAction.Action
-
-# Suspended "indefinitely" is stored as the far future (accounts.rules shows year 9999 so).
-INDEFINITELY = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
-SUSPENSION_MAX_DAYS = 3650
-# The periods the forms offer, in days; None is indefinitely. The services take any 1..3650.
-SUSPENSION_PERIODS = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (None, "Indefinitely")]
 
 
 @dataclass(frozen=True)
@@ -75,12 +64,8 @@ class Outcome:
 
 
 def require_moderator(user):
-    """Raise 403 unless `user` may moderate (accounts.decorators.moderation_refusal)."""
-    if not getattr(user, "is_authenticated", False):
-        raise DebateRuleError("Sign in as a moderator to do that.", status=403)
-    refusal = moderation_refusal(user)
-    if refusal:
-        raise DebateRuleError(refusal, status=403)
+    """Raise 403 unless `user` may moderate (debates.policy.moderation_refusal)."""
+    policy.enforce(policy.moderation_refusal(user))
 
 
 # Control characters (NUL among them, which PostgreSQL cannot store) and the bidirectional
@@ -111,30 +96,16 @@ def clean_reason(reason, *, required):
     return reason
 
 
-def parse_days(raw):
-    """A suspension period from a form: "" or "indefinitely" is None, else 1..3650 days (422)."""
-    raw = str(raw if raw is not None else "").strip().lower()
-    if raw in ("", "indefinitely", "none"):
-        return None
+def _days(check, value):
     try:
-        days = int(raw)
-    except ValueError:
-        raise DebateRuleError(
-            "Choose how many days the suspension lasts, or indefinitely.", status=422, field="days"
-        ) from None
-    return _check_days(days)
+        return check(value)
+    except ValidationError as error:
+        raise DebateRuleError(error.messages[0], status=422, field="days") from None
 
 
-def _check_days(days):
-    if days is None:
-        return None
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= SUSPENSION_MAX_DAYS:
-        raise DebateRuleError(
-            f"A suspension lasts 1 to {SUSPENSION_MAX_DAYS} days, or indefinitely.",
-            status=422,
-            field="days",
-        )
-    return days
+def parse_days(raw):
+    """A suspension period from a form (accounts.suspension.parse_days), 422 when bad."""
+    return _days(suspension.parse_days, raw)
 
 
 def claim_kind(claim):
@@ -185,26 +156,6 @@ def _refresh(instance, fresh, fields):
 # --- Flags -------------------------------------------------------------------------------------
 
 
-def flag_refusal(flagger, claim):
-    """Why `flagger` may not flag `claim` (a DebateRuleError to raise or show), or None."""
-    refusal = participation_refusal(flagger, "flag")
-    if refusal:
-        return DebateRuleError(refusal, status=403)
-    if not flagger.has_verified_email:
-        return DebateRuleError(
-            "Verify your email address before flagging: check your inbox for the link.",
-            status=403,
-        )
-    kind = claim_kind(claim)
-    if claim.author_id is not None and claim.author_id == flagger.pk:
-        return DebateRuleError(f"You cannot flag your own {kind}.", status=403)
-    shown = claim.is_visible if kind == "argument" else not claim.is_hidden
-    if not shown:
-        state = claim.get_visibility_display().lower()
-        return DebateRuleError(f"This {kind} is already {state}.", status=409)
-    return None
-
-
 def open_flag(flagger, claim):
     """`flagger`'s open flag on `claim`, or None."""
     if not getattr(flagger, "is_authenticated", False):
@@ -220,10 +171,7 @@ def flag_claim(*, flagger, claim, reason, note=""):
     Flag.Reason (400); a note for "other" (422), at most 500 characters (422); the claim is
     still shown (409: a hidden or retracted claim needs no flag).
     """
-    fresh = _locked_copy(claim)
-    refusal = flag_refusal(flagger, fresh)
-    if refusal:
-        raise refusal
+    policy.enforce(policy.flag_refusal(flagger, _locked_copy(claim)))
     if reason not in Flag.Reason.values:
         raise DebateRuleError("Choose why you are flagging this.", status=400, field="reason")
     note = one_line(note)
@@ -275,12 +223,7 @@ def hide_argument(*, moderator, argument, reason):
     fresh = _locked_copy(argument)
     if fresh.is_hidden:
         return Outcome(False, "This argument is already hidden; nothing changed.")
-    if fresh.visibility == Argument.Visibility.RETRACTED:
-        raise DebateRuleError(
-            "Its author retracted this argument, so its text is already withdrawn; "
-            "there is nothing to hide.",
-            status=409,
-        )
+    policy.enforce(policy.hide_refusal(fresh))
     # update(), not save(): moderation is not activity, so updated_at stays as it was.
     Argument.objects.filter(pk=fresh.pk).update(
         visibility=Argument.Visibility.HIDDEN, hidden_reason=reason
@@ -298,11 +241,7 @@ def restore_argument(*, moderator, argument, reason):
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
     fresh = _locked_copy(argument)
-    if fresh.visibility == Argument.Visibility.RETRACTED:
-        raise DebateRuleError(
-            "Its author retracted this argument; only hidden arguments can be restored.",
-            status=409,
-        )
+    policy.enforce(policy.restore_refusal(fresh))
     if not fresh.is_hidden:
         return Outcome(False, "This argument is not hidden; nothing changed.")
     Argument.objects.filter(pk=fresh.pk).update(
@@ -438,59 +377,43 @@ def unfeature_motion(*, moderator, motion, reason=""):
     )
 
 
-# --- Suspensions -------------------------------------------------------------------------------
+# --- Suspensions ------------------------------------------------------------------------------
 
 
-def suspension_refusal(moderator, person):
-    """Why `moderator` may not suspend `person` (themselves, staff, superusers), or None."""
-    if person.pk == moderator.pk:
-        return "You cannot suspend yourself."
-    if person.is_staff or person.is_superuser:
-        return "Staff accounts cannot be suspended."
-    return None
+def _suspension_message(person, days):
+    when = "indefinitely" if days is None else f"for {days} day{'s' if days != 1 else ''}"
+    return f"{person.display_name} is suspended {when}."
 
 
 @transaction.atomic
 def suspend_user(*, moderator, user, days=None, reason):
-    """Stop `user` posting, voting and flagging for `days` (None: indefinitely); they can read.
-
-    They see the reason and the end (accounts.rules). Suspending someone already suspended is
-    a no-op: unsuspend first to change the period.
-    """
+    """Stop `user` posting, voting and flagging for `days` (None: indefinitely); they can read,
+    and see the reason and the end. Suspending someone already suspended is a no-op: lift the
+    suspension first to change the period."""
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
-    days = _check_days(days)
-    person = User.objects.select_for_update().get(pk=user.pk)
-    refusal = suspension_refusal(moderator, person)
-    if refusal:
-        raise DebateRuleError(refusal, status=403)
-    if person.is_suspended:
+    days = _days(suspension.check_days, days)
+    policy.enforce(policy.suspension_refusal(moderator, user))
+    person = suspension.suspend(user=user, days=days, reason=reason)
+    if person is None:
         return Outcome(
             False,
-            f"{person.display_name} is already suspended; nothing changed. "
+            f"{user.display_name} is already suspended; nothing changed. "
             "Lift the suspension first to change it.",
         )
-    until = INDEFINITELY if days is None else timezone.now() + timedelta(days=days)
-    person.suspended_until, person.suspension_reason = until, reason
-    person.save(update_fields=["suspended_until", "suspension_reason"])
-    user.suspended_until, user.suspension_reason = until, reason
+    until = person.suspended_until
     entry = _log(moderator, Action.SUSPEND, person, reason, suspended_until=until)
-    when = "indefinitely" if days is None else f"for {days} day{'s' if days != 1 else ''}"
-    return Outcome(True, f"{person.display_name} is suspended {when}.", entry)
+    return Outcome(True, _suspension_message(person, days), entry)
 
 
 @transaction.atomic
 def unsuspend_user(*, moderator, user, reason=""):
     require_moderator(moderator)
     reason = clean_reason(reason, required=False)
-    person = User.objects.select_for_update().get(pk=user.pk)
-    if person.pk == moderator.pk:
-        raise DebateRuleError("You cannot lift your own suspension.", status=403)
-    if not person.is_suspended:
-        return Outcome(False, f"{person.display_name} is not suspended; nothing changed.")
-    person.suspended_until, person.suspension_reason = None, ""
-    person.save(update_fields=["suspended_until", "suspension_reason"])
-    user.suspended_until, user.suspension_reason = None, ""
+    policy.enforce(policy.lift_refusal(moderator, user))
+    person = suspension.lift(user=user)
+    if person is None:
+        return Outcome(False, f"{user.display_name} is not suspended; nothing changed.")
     entry = _log(moderator, Action.UNSUSPEND, person, reason)
     return Outcome(True, f"{person.display_name}'s suspension is lifted.", entry)
 
@@ -503,15 +426,13 @@ def hide_and_suspend_author(*, moderator, claim, reason, days=None):
     """
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
-    days = _check_days(days)
+    days = _days(suspension.check_days, days)
     author = User.objects.filter(pk=claim.author_id).first() if claim.author_id else None
     if author is None:
         raise DebateRuleError(
             f"This {claim_kind(claim)} has no member as its author to suspend.", status=409
         )
-    refusal = suspension_refusal(moderator, author)
-    if refusal:
-        raise DebateRuleError(refusal, status=403)
+    policy.enforce(policy.suspension_refusal(moderator, author))
     hidden = hide_claim(moderator=moderator, claim=claim, reason=reason)
     suspended = suspend_user(moderator=moderator, user=author, days=days, reason=reason)
     return [hidden, suspended]

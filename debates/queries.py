@@ -345,13 +345,6 @@ def my_vote(user, claim):
     return votes.values_list("choice", flat=True).first()
 
 
-def revisions_shown_to(argument, viewer):
-    """Earlier wordings, newest first; none of a withdrawn argument except to its author."""
-    if not argument.is_visible and argument.author_id != getattr(viewer, "pk", None):
-        return []
-    return list(argument.revisions.all())
-
-
 def motion_balance(motion) -> Balance:
     """argument_balance for a motion (or its id) without fetching its whole tree: one aggregate
     query. Every vote on a top-level argument and every live event asks for it, so it is plain

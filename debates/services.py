@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.rules import participation_refusal
-from debates import events
+from debates import events, policy
 from debates.errors import DebateRuleError  # defined apart for debates.moderation
 from debates.models import (
     CLAIM_MAX_LENGTH,
@@ -93,21 +92,6 @@ def _citation(source_url: str, quote: str) -> tuple[Source | None, str]:
     return source, quote
 
 
-def _require_participant(user, action="post"):
-    refusal = participation_refusal(user, action)
-    if refusal:
-        raise DebateRuleError(refusal, status=403)
-
-
-def _require_open(motion: Motion):
-    if motion.is_locked:
-        raise DebateRuleError("This motion is locked: it takes no new arguments.", status=403)
-    if motion.is_hidden:
-        raise DebateRuleError(
-            "A moderator has hidden this motion: it takes no new arguments.", status=409
-        )
-
-
 def _retried_once_on_clash(write):
     """For a write that a simultaneous one can beat to a unique key (the same submission sent
     twice at once, or two motions taking the same slug): the loser's transaction rolls back and
@@ -142,7 +126,7 @@ def post_argument(
     Returns the argument and whether it was created now; a repeated submission (same author and
     submission key) returns the argument the first one created.
     """
-    _require_participant(author)
+    policy.enforce(policy.participation_refusal(author))
     if submission_key is not None:
         earlier = Argument.objects.filter(author=author, submission_key=submission_key).first()
         if earlier is not None:
@@ -150,12 +134,9 @@ def post_argument(
     # Read afresh, not locked: replies to one motion go in side by side. A moderator locking the
     # motion meanwhile orders after this reply, which read it open.
     motion = Motion.objects.get(pk=motion.pk)
-    _require_open(motion)
-    if parent is not None:
-        check_parent(motion, parent)
-        if not parent.is_visible:
-            state = parent.get_visibility_display().lower()
-            raise DebateRuleError(f"You can't reply to an argument {state}.", status=409)
+    policy.enforce(policy.closed_refusal(motion))
+    check_parent(motion, parent)
+    policy.enforce(policy.reply_to_refusal(parent))
     if stance not in Stance.values:
         raise DebateRuleError("Choose whether you argue pro or con.", status=422, field="stance")
     claim, details = _clean_claim(claim), _clean_details(details)
@@ -181,13 +162,7 @@ def post_argument(
 def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") -> Argument:
     """Reword one's own argument; the wording it replaces is kept as a revision."""
     argument = Argument.objects.select_for_update().select_related("motion").get(pk=argument.pk)
-    _require_participant(editor)
-    if argument.author_id != editor.pk:
-        raise DebateRuleError("Only its author can edit an argument.", status=403)
-    if not argument.is_visible:
-        state = argument.get_visibility_display().lower()
-        raise DebateRuleError(f"This argument was {state}: it can't be edited.", status=409)
-    _require_open(argument.motion)
+    policy.enforce(policy.edit_refusal(editor, argument))
     claim, details = _clean_claim(claim), _clean_details(details)
     if (claim, details) == (argument.claim, argument.details):
         return argument
@@ -210,12 +185,9 @@ def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") 
 def retract_argument(*, author, argument: Argument) -> Argument:
     """Withdraw one's own argument: it keeps its place and replies; its text stays stored."""
     argument = Argument.objects.select_for_update().get(pk=argument.pk)
-    if argument.author_id != author.pk:
-        raise DebateRuleError("Only its author can retract an argument.", status=403)
+    policy.enforce(policy.retract_refusal(author, argument))
     if argument.visibility == Argument.Visibility.RETRACTED:
         return argument
-    if argument.visibility == Argument.Visibility.HIDDEN:
-        raise DebateRuleError("A moderator has hidden this argument already.", status=409)
     argument.visibility = Argument.Visibility.RETRACTED
     argument.save(update_fields=["visibility", "updated_at"])
     events.announce(argument.motion_id, events.ARGUMENT_CHANGED, argument_id=argument.pk)
@@ -234,7 +206,7 @@ def propose_motion(
     quote: str = "",
     submission_key: uuid.UUID | None = None,
 ) -> tuple[Motion, bool]:
-    _require_participant(author)
+    policy.enforce(policy.participation_refusal(author))
     if submission_key is not None:
         earlier = Motion.objects.filter(author=author, submission_key=submission_key).first()
         if earlier is not None:

@@ -8,16 +8,15 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.decorators import member_required
 from config import ratelimit
 from config.views import too_many_requests
-from debates import fragments, queries, services
+from debates import fragments, policy, queries, services
 from debates.models import Argument, Motion
-from debates.templatetags.moderation_tags import moderates
 
 HOME_PAGE_SIZE = 20
 
 
 @require_safe
 def home(request):
-    motions = queries.motions_for_home(include_hidden=moderates(request.user))
+    motions = queries.motions_for_home(include_hidden=policy.moderates(request.user))
     page = Paginator(motions, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "debates/home.html", {"page": page, "motions": page.object_list})
 

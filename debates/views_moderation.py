@@ -1,10 +1,12 @@
 """Moderation views: flagging, in-place moderator acts, the review queue, the log and notices.
 
-Each view parses the request and calls a debates.moderation service (via debates.services),
-then answers HTMX with a fragment (4xx with the message in place on refusal) and a plain form
-with a redirect or a page of its own. Every moderator URL is behind moderator_required: 403
-for signed-in non-moderators whatever the method or headers, sign-in for anonymous visitors.
+Each view parses the request and calls a debates.moderation act, then answers HTMX with a
+fragment (4xx with the message in place on refusal) and a plain form with a redirect or a page
+of its own. Every moderator URL is behind moderator_required: 403 for signed-in
+non-moderators whatever the method or headers, sign-in for anonymous visitors.
 """
+
+from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,10 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.decorators import member_required, moderator_required
+from accounts import suspension
+from accounts.decorators import member_required
 from accounts.models import User
 from config import ratelimit
-from debates import moderation_queries, queries, services
+from debates import moderation, moderation_queries, policy, queries
+from debates.errors import DebateRuleError
 from debates.models import Argument, Flag, ModerationAction, Motion
 from debates.views import HttpResponseSeeOther
 
@@ -26,6 +30,26 @@ LOG_PAGE_SIZE = 50
 NOTICES_PAGE_SIZE = 30
 
 CLAIM_KINDS = ("argument", "motion")
+
+
+def moderator_required(view):
+    """member_required, then 403 for anyone who may not moderate, whatever the method or headers.
+
+    The 403 page is debates/moderation/forbidden.html; an HTMX request gets its fragment.
+    """
+
+    @wraps(view)
+    @member_required
+    def wrapper(request, *args, **kwargs):
+        refusal = policy.moderation_refusal(request.user)
+        if refusal:
+            template = "debates/moderation/forbidden.html"
+            if request.htmx:
+                template += "#refusal"
+            return render(request, template, {"refusal": refusal}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _argument(slug, pk):
@@ -74,20 +98,20 @@ def flag_motion(request, slug):
 def _flag(request, claim, kind, motion):
     """The flag form: in place over HTMX, a page of its own without JavaScript."""
     status, error, field_errors = 200, None, {}
-    flagged = services.open_flag(request.user, claim)
-    refusal = None if flagged else services.flag_refusal(request.user, claim)
+    flagged = moderation.open_flag(request.user, claim)
+    refusal = None if flagged else policy.flag_refusal(request.user, claim)
     if refusal is not None:
         status, error = refusal.status, refusal.message
     elif request.method == "POST" and not flagged:
         try:
             ratelimit.hit(request, "flag")
-            flagged, _ = services.flag_claim(
+            flagged, _ = moderation.flag_claim(
                 flagger=request.user,
                 claim=claim,
                 reason=request.POST.get("reason", ""),
                 note=request.POST.get("note", ""),
             )
-        except (services.DebateRuleError, ratelimit.RateLimited) as rule:
+        except (DebateRuleError, ratelimit.RateLimited) as rule:
             status = rule.status
             if rule.field in ("reason", "note"):
                 field_errors[rule.field] = rule.message
@@ -123,7 +147,7 @@ def _flag_url(claim, kind):
 
 # --- Acts on an argument, in place -------------------------------------------------------------
 
-ARGUMENT_ACTS = {"hide": services.hide_argument, "restore": services.restore_argument}
+ARGUMENT_ACTS = {"hide": moderation.hide_argument, "restore": moderation.restore_argument}
 
 
 @moderator_required
@@ -137,7 +161,7 @@ def moderate_argument(request, slug, pk, act):
             outcome = ARGUMENT_ACTS[act](
                 moderator=request.user, argument=argument, reason=request.POST.get("reason", "")
             )
-        except services.DebateRuleError as rule:
+        except DebateRuleError as rule:
             status, error = rule.status, rule.message
             outcome = None
         if request.htmx:
@@ -180,12 +204,12 @@ def _argument_in_place(request, argument, outcome, error, status):
 # --- Acts on a motion --------------------------------------------------------------------------
 
 MOTION_ACTS = {
-    "hide": services.hide_motion,
-    "restore": services.restore_motion,
-    "lock": services.lock_motion,
-    "unlock": services.unlock_motion,
-    "feature": services.feature_motion,
-    "unfeature": services.unfeature_motion,
+    "hide": moderation.hide_motion,
+    "restore": moderation.restore_motion,
+    "lock": moderation.lock_motion,
+    "unlock": moderation.unlock_motion,
+    "feature": moderation.feature_motion,
+    "unfeature": moderation.unfeature_motion,
 }
 
 
@@ -200,7 +224,7 @@ def moderate_motion(request, slug, act):
             outcome = MOTION_ACTS[act](
                 moderator=request.user, motion=motion, reason=request.POST.get("reason", "")
             )
-        except services.DebateRuleError as rule:
+        except DebateRuleError as rule:
             status, error = rule.status, rule.message
         else:
             return _done(request, outcome, motion.get_absolute_url())
@@ -226,23 +250,23 @@ def moderate_user(request, pk, act):
     """Suspend (for a period or indefinitely) or lift a suspension, with a reason."""
     person = get_object_or_404(User, pk=pk)
     status, error = 200, None
-    refusal = services.suspension_refusal(request.user, person) if act == "suspend" else None
+    refusal = policy.suspension_refusal(request.user, person) if act == "suspend" else None
     if refusal:
         status, error = 403, refusal
     elif request.method == "POST":
         try:
             if act == "suspend":
-                outcome = services.suspend_user(
+                outcome = moderation.suspend_user(
                     moderator=request.user,
                     user=person,
-                    days=services.parse_days(request.POST.get("days", "")),
+                    days=moderation.parse_days(request.POST.get("days", "")),
                     reason=request.POST.get("reason", ""),
                 )
             else:
-                outcome = services.unsuspend_user(
+                outcome = moderation.unsuspend_user(
                     moderator=request.user, user=person, reason=request.POST.get("reason", "")
                 )
-        except services.DebateRuleError as rule:
+        except DebateRuleError as rule:
             status, error = rule.status, rule.message
         else:
             return _done(request, outcome, person.get_absolute_url())
@@ -254,7 +278,7 @@ def moderate_user(request, pk, act):
         "error": error,
         "reason": request.POST.get("reason", ""),
         "days": request.POST.get("days", "7"),
-        "periods": services.SUSPENSION_PERIODS,
+        "periods": suspension.PERIODS,
         "action_url": reverse(f"{act}_user", args=[pk]),
         "back_url": person.get_absolute_url(),
     }
@@ -277,7 +301,7 @@ def _queue_page(request, *, error=None, status=200):
     context = {
         "page": page,
         "items": moderation_queries.queue_items(page.object_list),
-        "periods": services.SUSPENSION_PERIODS,
+        "periods": suspension.PERIODS,
         "error": error,
     }
     return render(request, "debates/moderation/queue.html", context, status=status)
@@ -301,17 +325,19 @@ def queue_act(request, kind, pk, act):
         reason = item.default_reason
     try:
         if act == "dismiss":
-            outcomes = [services.dismiss_flags(moderator=request.user, claim=claim, reason=reason)]
+            outcomes = [
+                moderation.dismiss_flags(moderator=request.user, claim=claim, reason=reason)
+            ]
         elif request.POST.get("suspend"):
-            outcomes = services.hide_and_suspend_author(
+            outcomes = moderation.hide_and_suspend_author(
                 moderator=request.user,
                 claim=claim,
                 reason=reason,
-                days=services.parse_days(request.POST.get("days", "")),
+                days=moderation.parse_days(request.POST.get("days", "")),
             )
         else:
-            outcomes = [services.hide_claim(moderator=request.user, claim=claim, reason=reason)]
-    except services.DebateRuleError as rule:
+            outcomes = [moderation.hide_claim(moderator=request.user, claim=claim, reason=reason)]
+    except DebateRuleError as rule:
         status, error = rule.status, rule.message
     if not request.htmx:
         if error:
@@ -327,7 +353,7 @@ def queue_act(request, kind, pk, act):
         "claim": claim,
         "outcomes": outcomes,
         "error": error,
-        "periods": services.SUSPENSION_PERIODS,
+        "periods": suspension.PERIODS,
     }
     return render(request, "debates/moderation/queue.html#resolved", context, status=status)
 

@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import member_required
-from accounts.rules import participation_refusal
 from config import ratelimit
-from debates import queries, services
+from debates import policy, queries, services
 from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
 from debates.models import Argument
 from debates.views import HttpResponseSeeOther
@@ -52,8 +51,7 @@ def reply(request, slug, pk=None):
         "motion": motion,
         "parent": parent,
         "form": form,
-        "refusal": participation_refusal(request.user, "post")
-        or ("This motion is locked: it takes no new arguments." if motion.is_locked else None),
+        "refusal": policy.reply_refusal(request.user, motion),
     }
     template = "debates/reply.html#reply-form" if request.htmx else "debates/reply.html"
     return render(request, template, context, status=status)
@@ -88,7 +86,7 @@ def edit_argument(request, slug, pk):
                 return HttpResponseSeeOther(argument.get_absolute_url())
         else:
             status = 422
-    elif argument.author_id != request.user.pk:
+    elif policy.authorship_refusal(request.user, argument, "edit"):
         status = 403
     context = {"motion": motion, "argument": argument, "form": form}
     return render(request, "debates/edit_argument.html", context, status=status)
@@ -117,8 +115,8 @@ def retract_argument(request, slug, pk):
                 return render(request, "debates/argument_detail.html#subtree", context)
             messages.success(request, "Your argument is retracted. Its replies stay in place.")
             return HttpResponseSeeOther(argument.get_absolute_url())
-    elif argument.author_id != request.user.pk:
-        status, error = 403, "Only its author can retract an argument."
+    elif refusal := policy.authorship_refusal(request.user, argument, "retract"):
+        status, error = refusal.status, refusal.message
     context = {"motion": motion, "argument": argument, "error": error}
     return render(request, "debates/retract_argument.html", context, status=status)
 
@@ -130,7 +128,9 @@ def argument_history(request, slug, pk):
     context = {
         "motion": motion,
         "argument": argument,
-        "revisions": queries.revisions_shown_to(argument, request.user),
+        "revisions": list(argument.revisions.all())
+        if policy.wording_shown_to(argument, request.user)
+        else [],
     }
     return render(request, "debates/argument_history.html", context)
 
@@ -153,5 +153,5 @@ def propose_motion(request):
                 return HttpResponseSeeOther(motion.get_absolute_url())
         else:
             status = 422
-    context = {"form": form, "refusal": participation_refusal(request.user, "post")}
+    context = {"form": form, "refusal": policy.participation_refusal(request.user, "post")}
     return render(request, "debates/propose_motion.html", context, status=status)

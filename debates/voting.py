@@ -14,10 +14,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.rules import participation_refusal
 from debates import events
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Vote
+from debates.policy import participation_refusal
 
 __all__ = ["VoteResult", "cast_vote", "cast_vote_at"]
 

@@ -29,8 +29,8 @@ from accounts import services
 from accounts.decorators import member_required
 from accounts.middleware import AuthenticationMiddleware
 from accounts.models import MODERATORS_GROUP, Session, User, fold_display_name
-from accounts.rules import participation_refusal
 from debates.models import Argument
+from debates.policy import participation_refusal
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import grant_moderator
-from debates import services
+from debates import moderation, services, voting
+from debates.errors import DebateRuleError
 from debates.models import (
     AppendOnlyError,
     Argument,
@@ -36,7 +37,7 @@ def suspended(**fields):
 
 
 def refusal(call, **kwargs):
-    with pytest.raises(services.DebateRuleError) as caught:
+    with pytest.raises(DebateRuleError) as caught:
         call(**kwargs)
     return caught.value
 
@@ -65,22 +66,28 @@ def _moderator(user):
 
 
 ACTS = {
-    "hide_argument": lambda who, a: services.hide_argument(moderator=who, argument=a, reason="r"),
-    "restore_argument": lambda who, a: services.restore_argument(
+    "hide_argument": lambda who, a: moderation.hide_argument(moderator=who, argument=a, reason="r"),
+    "restore_argument": lambda who, a: moderation.restore_argument(
         moderator=who, argument=a, reason="r"
     ),
-    "hide_motion": lambda who, a: services.hide_motion(moderator=who, motion=a.motion, reason="r"),
-    "restore_motion": lambda who, a: services.restore_motion(
+    "hide_motion": lambda who, a: moderation.hide_motion(
         moderator=who, motion=a.motion, reason="r"
     ),
-    "lock_motion": lambda who, a: services.lock_motion(moderator=who, motion=a.motion, reason="r"),
-    "unlock_motion": lambda who, a: services.unlock_motion(moderator=who, motion=a.motion),
-    "feature_motion": lambda who, a: services.feature_motion(moderator=who, motion=a.motion),
-    "unfeature_motion": lambda who, a: services.unfeature_motion(moderator=who, motion=a.motion),
-    "suspend_user": lambda who, a: services.suspend_user(moderator=who, user=a.author, reason="r"),
-    "unsuspend_user": lambda who, a: services.unsuspend_user(moderator=who, user=a.author),
-    "dismiss_flags": lambda who, a: services.dismiss_flags(moderator=who, claim=a),
-    "hide_and_suspend_author": lambda who, a: services.hide_and_suspend_author(
+    "restore_motion": lambda who, a: moderation.restore_motion(
+        moderator=who, motion=a.motion, reason="r"
+    ),
+    "lock_motion": lambda who, a: moderation.lock_motion(
+        moderator=who, motion=a.motion, reason="r"
+    ),
+    "unlock_motion": lambda who, a: moderation.unlock_motion(moderator=who, motion=a.motion),
+    "feature_motion": lambda who, a: moderation.feature_motion(moderator=who, motion=a.motion),
+    "unfeature_motion": lambda who, a: moderation.unfeature_motion(moderator=who, motion=a.motion),
+    "suspend_user": lambda who, a: moderation.suspend_user(
+        moderator=who, user=a.author, reason="r"
+    ),
+    "unsuspend_user": lambda who, a: moderation.unsuspend_user(moderator=who, user=a.author),
+    "dismiss_flags": lambda who, a: moderation.dismiss_flags(moderator=who, claim=a),
+    "hide_and_suspend_author": lambda who, a: moderation.hide_and_suspend_author(
         moderator=who, claim=a, reason="r"
     ),
 }
@@ -113,10 +120,10 @@ def test_anonymous_visitors_may_not_act(act, argument):
 
 def test_staff_and_holders_of_the_permission_are_moderators(argument):
     staff = UserFactory(is_staff=True)
-    assert services.lock_motion(moderator=staff, motion=argument.motion, reason="r").changed
+    assert moderation.lock_motion(moderator=staff, motion=argument.motion, reason="r").changed
     holder = UserFactory()
     holder.user_permissions.add(Permission.objects.get(codename="moderate"))
-    assert services.unlock_motion(moderator=holder, motion=argument.motion).changed
+    assert moderation.unlock_motion(moderator=holder, motion=argument.motion).changed
 
 
 def test_is_moderator_costs_one_query(django_assert_num_queries, moderator):
@@ -134,7 +141,7 @@ def test_hide_argument_keeps_the_text_logs_and_actions_its_flags(moderator, argu
     Flag.objects.create(flagger=member, argument=argument, reason="abuse")
     updated_at = argument.updated_at
 
-    outcome = services.hide_argument(moderator=moderator, argument=argument, reason="  Abusive  ")
+    outcome = moderation.hide_argument(moderator=moderator, argument=argument, reason="  Abusive  ")
 
     assert outcome.changed and outcome.message == "Argument hidden."
     argument.refresh_from_db()
@@ -156,8 +163,8 @@ def test_hide_argument_keeps_the_text_logs_and_actions_its_flags(moderator, argu
 
 def test_restore_brings_the_argument_back_exactly(moderator, argument):
     before = Argument.objects.filter(pk=argument.pk).values().get()
-    services.hide_argument(moderator=moderator, argument=argument, reason="Spam")
-    outcome = services.restore_argument(moderator=moderator, argument=argument, reason="Mistake")
+    moderation.hide_argument(moderator=moderator, argument=argument, reason="Spam")
+    outcome = moderation.restore_argument(moderator=moderator, argument=argument, reason="Mistake")
     assert outcome.changed
     assert Argument.objects.filter(pk=argument.pk).values().get() == before
     assert list(ModerationAction.objects.order_by("id").values_list("action", "reason")) == [
@@ -167,9 +174,11 @@ def test_restore_brings_the_argument_back_exactly(moderator, argument):
 
 
 def test_hiding_the_hidden_and_restoring_the_visible_are_logged_no_ops(moderator, argument):
-    assert not services.restore_argument(moderator=moderator, argument=argument, reason="r").changed
-    services.hide_argument(moderator=moderator, argument=argument, reason="first")
-    again = services.hide_argument(moderator=moderator, argument=argument, reason="second")
+    assert not moderation.restore_argument(
+        moderator=moderator, argument=argument, reason="r"
+    ).changed
+    moderation.hide_argument(moderator=moderator, argument=argument, reason="first")
+    again = moderation.hide_argument(moderator=moderator, argument=argument, reason="second")
     assert not again.changed and "already hidden" in again.message
     assert again.entry is None
     assert log_count() == 1
@@ -179,10 +188,10 @@ def test_hiding_the_hidden_and_restoring_the_visible_are_logged_no_ops(moderator
 def test_a_retracted_argument_cannot_be_hidden_or_restored(moderator, argument):
     Argument.objects.filter(pk=argument.pk).update(visibility="retracted")
     assert refusal(
-        services.hide_argument, moderator=moderator, argument=argument, reason="r"
+        moderation.hide_argument, moderator=moderator, argument=argument, reason="r"
     ).status == (409)
     assert refusal(
-        services.restore_argument, moderator=moderator, argument=argument, reason="r"
+        moderation.restore_argument, moderator=moderator, argument=argument, reason="r"
     ).status == (409)
     assert Argument.objects.get(pk=argument.pk).visibility == "retracted"
     assert log_count() == 0
@@ -190,25 +199,27 @@ def test_a_retracted_argument_cannot_be_hidden_or_restored(moderator, argument):
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_hide_and_restore_need_a_reason(moderator, argument, reason):
-    error = refusal(services.hide_argument, moderator=moderator, argument=argument, reason=reason)
+    error = refusal(moderation.hide_argument, moderator=moderator, argument=argument, reason=reason)
     assert (error.status, error.field) == (422, "reason")
-    services.hide_argument(moderator=moderator, argument=argument, reason="ok")
+    moderation.hide_argument(moderator=moderator, argument=argument, reason="ok")
     error = refusal(
-        services.restore_argument, moderator=moderator, argument=argument, reason=reason
+        moderation.restore_argument, moderator=moderator, argument=argument, reason=reason
     )
     assert (error.status, error.field) == (422, "reason")
 
 
 def test_a_reason_has_a_length_limit(moderator, argument):
     error = refusal(
-        services.hide_argument, moderator=moderator, argument=argument, reason="x" * 501
+        moderation.hide_argument, moderator=moderator, argument=argument, reason="x" * 501
     )
     assert error.status == 422 and "500" in error.message
-    assert services.hide_argument(moderator=moderator, argument=argument, reason="x" * 500).changed
+    assert moderation.hide_argument(
+        moderator=moderator, argument=argument, reason="x" * 500
+    ).changed
 
 
 def test_a_hidden_argument_takes_no_replies_votes_or_edits(moderator, argument, member, author):
-    services.hide_argument(moderator=moderator, argument=argument, reason="r")
+    moderation.hide_argument(moderator=moderator, argument=argument, reason="r")
     argument.refresh_from_db()
     assert (
         refusal(
@@ -221,7 +232,7 @@ def test_a_hidden_argument_takes_no_replies_votes_or_edits(moderator, argument, 
         ).status
         == 409
     )
-    assert refusal(services.cast_vote, voter=member, claim=argument, choice="agree").status == 409
+    assert refusal(voting.cast_vote, voter=member, claim=argument, choice="agree").status == 409
     assert (
         refusal(services.edit_argument, editor=author, argument=argument, claim="New").status == 409
     )
@@ -235,7 +246,7 @@ def test_hiding_announces_the_change(moderator, argument, django_capture_on_comm
         mock.patch("debates.events._publish") as publish,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.hide_argument(moderator=moderator, argument=argument, reason="r")
+        moderation.hide_argument(moderator=moderator, argument=argument, reason="r")
     (event,), _ = publish.call_args
     assert (event.motion_id, event.kind, event.ids) == (
         argument.motion_id,
@@ -255,58 +266,58 @@ def test_a_refused_act_announces_nothing(argument, django_capture_on_commit_call
 
 def test_hide_and_restore_a_motion(moderator, motion, member):
     Flag.objects.create(flagger=member, motion=motion, reason="spam")
-    outcome = services.hide_motion(moderator=moderator, motion=motion, reason="Spam motion")
+    outcome = moderation.hide_motion(moderator=moderator, motion=motion, reason="Spam motion")
     assert outcome.changed and motion.is_hidden
     motion.refresh_from_db()
     assert (motion.visibility, motion.hidden_reason) == ("hidden", "Spam motion")
     assert Flag.objects.get().status == "actioned"
-    assert not services.hide_motion(moderator=moderator, motion=motion, reason="again").changed
-    assert services.restore_motion(moderator=moderator, motion=motion, reason="ok").changed
+    assert not moderation.hide_motion(moderator=moderator, motion=motion, reason="again").changed
+    assert moderation.restore_motion(moderator=moderator, motion=motion, reason="ok").changed
     motion.refresh_from_db()
     assert (motion.visibility, motion.hidden_reason) == ("visible", "")
-    assert not services.restore_motion(moderator=moderator, motion=motion, reason="ok").changed
+    assert not moderation.restore_motion(moderator=moderator, motion=motion, reason="ok").changed
     assert list(ModerationAction.objects.values_list("action", flat=True)) == ["restore", "hide"]
 
 
 def test_a_hidden_motion_takes_no_arguments_or_votes(moderator, motion, member):
     argument = ArgumentFactory(motion=motion)
-    services.hide_motion(moderator=moderator, motion=motion, reason="r")
+    moderation.hide_motion(moderator=moderator, motion=motion, reason="r")
     motion.refresh_from_db()
     error = refusal(
         services.post_argument, author=member, motion=motion, parent=None, stance="pro", claim="x"
     )
     assert error.status == 409
-    assert refusal(services.cast_vote, voter=member, claim=motion, choice="agree").status == 409
-    assert refusal(services.cast_vote, voter=member, claim=argument, choice="agree").status == 409
+    assert refusal(voting.cast_vote, voter=member, claim=motion, choice="agree").status == 409
+    assert refusal(voting.cast_vote, voter=member, claim=argument, choice="agree").status == 409
 
 
 def test_lock_and_unlock_a_motion(moderator, motion, member):
-    error = refusal(services.lock_motion, moderator=moderator, motion=motion, reason="")
+    error = refusal(moderation.lock_motion, moderator=moderator, motion=motion, reason="")
     assert error.status == 422
-    outcome = services.lock_motion(moderator=moderator, motion=motion, reason="Heated")
+    outcome = moderation.lock_motion(moderator=moderator, motion=motion, reason="Heated")
     assert outcome.changed
     motion.refresh_from_db()
     assert (motion.state, motion.lock_reason) == ("locked", "Heated")
-    assert refusal(services.cast_vote, voter=member, claim=motion, choice="agree").status == 403
-    again = services.lock_motion(moderator=moderator, motion=motion, reason="Other")
+    assert refusal(voting.cast_vote, voter=member, claim=motion, choice="agree").status == 403
+    again = moderation.lock_motion(moderator=moderator, motion=motion, reason="Other")
     assert not again.changed and "already locked" in again.message
     assert Motion.objects.get(pk=motion.pk).lock_reason == "Heated"
 
-    assert services.unlock_motion(moderator=moderator, motion=motion).changed
+    assert moderation.unlock_motion(moderator=moderator, motion=motion).changed
     motion.refresh_from_db()
     assert (motion.state, motion.lock_reason) == ("open", "")
-    assert not services.unlock_motion(moderator=moderator, motion=motion, reason="x").changed
+    assert not moderation.unlock_motion(moderator=moderator, motion=motion, reason="x").changed
     entries = list(ModerationAction.objects.order_by("id").values_list("action", "reason"))
     assert entries == [("lock", "Heated"), ("unlock", "")]
 
 
 def test_feature_and_unfeature_a_motion(moderator, motion):
-    assert services.feature_motion(moderator=moderator, motion=motion, reason="Timely").changed
+    assert moderation.feature_motion(moderator=moderator, motion=motion, reason="Timely").changed
     assert Motion.objects.get(pk=motion.pk).featured
-    assert not services.feature_motion(moderator=moderator, motion=motion).changed
-    assert services.unfeature_motion(moderator=moderator, motion=motion).changed
+    assert not moderation.feature_motion(moderator=moderator, motion=motion).changed
+    assert moderation.unfeature_motion(moderator=moderator, motion=motion).changed
     assert not Motion.objects.get(pk=motion.pk).featured
-    assert not services.unfeature_motion(moderator=moderator, motion=motion).changed
+    assert not moderation.unfeature_motion(moderator=moderator, motion=motion).changed
     assert list(ModerationAction.objects.order_by("id").values_list("action", flat=True)) == [
         "feature",
         "unfeature",
@@ -320,9 +331,9 @@ def test_motion_acts_announce_motion_changed(moderator, motion, django_capture_o
         mock.patch("debates.events._publish") as publish,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.lock_motion(moderator=moderator, motion=motion, reason="r")
-        services.feature_motion(moderator=moderator, motion=motion)
-        services.hide_motion(moderator=moderator, motion=motion, reason="r")
+        moderation.lock_motion(moderator=moderator, motion=motion, reason="r")
+        moderation.feature_motion(moderator=moderator, motion=motion)
+        moderation.hide_motion(moderator=moderator, motion=motion, reason="r")
     kinds = [(call.args[0].motion_id, call.args[0].kind) for call in publish.call_args_list]
     assert kinds == [(motion.pk, "motion-changed")] * 3
 
@@ -331,7 +342,7 @@ def test_motion_acts_announce_motion_changed(moderator, motion, django_capture_o
 
 
 def test_suspend_for_a_period_then_lift(moderator, author, motion):
-    outcome = services.suspend_user(moderator=moderator, user=author, days=7, reason="Abuse")
+    outcome = moderation.suspend_user(moderator=moderator, user=author, days=7, reason="Abuse")
     assert outcome.changed and "for 7 days" in outcome.message
     author.refresh_from_db()
     assert author.is_suspended and author.suspension_reason == "Abuse"
@@ -353,32 +364,32 @@ def test_suspend_for_a_period_then_lift(moderator, author, motion):
             stance="pro",
             claim="x",
         ),
-        refusal(services.cast_vote, voter=author, claim=other, choice="agree"),
-        refusal(services.flag_claim, flagger=author, claim=other, reason="spam"),
+        refusal(voting.cast_vote, voter=author, claim=other, choice="agree"),
+        refusal(moderation.flag_claim, flagger=author, claim=other, reason="spam"),
     ]
     for error in refusals:
         assert error.status == 403
         assert "suspended until" in error.message and "Reason: Abuse" in error.message
 
-    assert services.unsuspend_user(moderator=moderator, user=author, reason="Served").changed
+    assert moderation.unsuspend_user(moderator=moderator, user=author, reason="Served").changed
     author.refresh_from_db()
     assert not author.is_suspended and author.suspension_reason == ""
-    assert not services.unsuspend_user(moderator=moderator, user=author).changed
+    assert not moderation.unsuspend_user(moderator=moderator, user=author).changed
     assert log_count() == 2
 
 
 def test_suspend_indefinitely(moderator, author):
-    services.suspend_user(moderator=moderator, user=author, days=None, reason="Spammer")
+    moderation.suspend_user(moderator=moderator, user=author, days=None, reason="Spammer")
     author.refresh_from_db()
     assert author.suspended_until.year == 9999
-    from accounts.rules import participation_refusal
+    from debates.policy import participation_refusal
 
     assert "suspended indefinitely" in participation_refusal(author, "post")
 
 
 def test_suspending_the_suspended_is_a_no_op(moderator, author):
-    services.suspend_user(moderator=moderator, user=author, days=1, reason="First")
-    again = services.suspend_user(moderator=moderator, user=author, days=30, reason="Second")
+    moderation.suspend_user(moderator=moderator, user=author, days=1, reason="First")
+    again = moderation.suspend_user(moderator=moderator, user=author, days=30, reason="Second")
     assert not again.changed and "already suspended" in again.message
     author.refresh_from_db()
     assert author.suspension_reason == "First"
@@ -388,7 +399,7 @@ def test_suspending_the_suspended_is_a_no_op(moderator, author):
 def test_an_expired_suspension_can_be_renewed(moderator, author):
     author.suspended_until = timezone.now() - timedelta(minutes=1)
     author.save()
-    assert services.suspend_user(moderator=moderator, user=author, days=1, reason="Again").changed
+    assert moderation.suspend_user(moderator=moderator, user=author, days=1, reason="Again").changed
 
 
 @pytest.mark.parametrize(
@@ -400,7 +411,7 @@ def test_moderators_cannot_suspend_themselves_or_staff(moderator, target):
         "staff": lambda: UserFactory(is_staff=True),
         "superuser": lambda: UserFactory(is_superuser=True),
     }[target]()
-    error = refusal(services.suspend_user, moderator=moderator, user=person, reason="r")
+    error = refusal(moderation.suspend_user, moderator=moderator, user=person, reason="r")
     assert error.status == 403
     person.refresh_from_db()
     assert not person.is_suspended
@@ -409,15 +420,17 @@ def test_moderators_cannot_suspend_themselves_or_staff(moderator, target):
 
 def test_a_moderator_cannot_lift_their_own_suspension(moderator):
     other = UserFactory(is_staff=True)
-    services.suspend_user(moderator=other, user=moderator, reason="r")
+    moderation.suspend_user(moderator=other, user=moderator, reason="r")
     moderator.refresh_from_db()
     # Suspended, they may not moderate at all, their own suspension included.
-    assert refusal(services.unsuspend_user, moderator=moderator, user=moderator).status == 403
+    assert refusal(moderation.unsuspend_user, moderator=moderator, user=moderator).status == 403
 
 
 @pytest.mark.parametrize("days", [0, -1, 3651, "7", 1.5, True])
 def test_a_suspension_period_must_be_1_to_3650_days(moderator, author, days):
-    error = refusal(services.suspend_user, moderator=moderator, user=author, days=days, reason="r")
+    error = refusal(
+        moderation.suspend_user, moderator=moderator, user=author, days=days, reason="r"
+    )
     assert (error.status, error.field) == (422, "days")
 
 
@@ -425,18 +438,18 @@ def test_a_suspension_period_must_be_1_to_3650_days(moderator, author, days):
     ("raw", "days"), [("", None), ("indefinitely", None), ("7", 7), (" 30 ", 30)]
 )
 def test_parse_days(raw, days):
-    assert services.parse_days(raw) == days
+    assert moderation.parse_days(raw) == days
 
 
 @pytest.mark.parametrize("raw", ["soon", "-3", "0", "99999", "1e3"])
 def test_parse_days_refuses_nonsense(raw):
-    assert refusal(services.parse_days, raw=raw).status == 422
+    assert refusal(moderation.parse_days, raw=raw).status == 422
 
 
 def test_suspension_needs_a_reason(moderator, author):
-    assert refusal(services.suspend_user, moderator=moderator, user=author, reason=" ").status == (
-        422
-    )
+    assert refusal(
+        moderation.suspend_user, moderator=moderator, user=author, reason=" "
+    ).status == (422)
 
 
 # --- Hide and suspend, from the queue ---------------------------------------------------------
@@ -444,7 +457,7 @@ def test_suspension_needs_a_reason(moderator, author):
 
 def test_hide_and_suspend_author_does_both_in_one_go(moderator, argument, author, member):
     Flag.objects.create(flagger=member, argument=argument, reason="abuse")
-    hidden, suspended_ = services.hide_and_suspend_author(
+    hidden, suspended_ = moderation.hide_and_suspend_author(
         moderator=moderator, claim=argument, reason="Abuse", days=30
     )
     assert hidden.changed and suspended_.changed
@@ -460,7 +473,7 @@ def test_hide_and_suspend_author_does_both_in_one_go(moderator, argument, author
 def test_hide_and_suspend_is_refused_whole_when_the_author_is_staff(moderator):
     argument = ArgumentFactory(author=UserFactory(is_staff=True))
     error = refusal(
-        services.hide_and_suspend_author, moderator=moderator, claim=argument, reason="r"
+        moderation.hide_and_suspend_author, moderator=moderator, claim=argument, reason="r"
     )
     assert error.status == 403
     assert Argument.objects.get(pk=argument.pk).is_visible
@@ -470,7 +483,7 @@ def test_hide_and_suspend_is_refused_whole_when_the_author_is_staff(moderator):
 def test_hide_and_suspend_needs_a_member_author(moderator):
     argument = ArgumentFactory(author=None, attribution="A pundit")
     error = refusal(
-        services.hide_and_suspend_author, moderator=moderator, claim=argument, reason="r"
+        moderation.hide_and_suspend_author, moderator=moderator, claim=argument, reason="r"
     )
     assert error.status == 409
 
@@ -479,24 +492,24 @@ def test_hide_and_suspend_needs_a_member_author(moderator):
 
 
 def test_flag_an_argument_once(member, argument):
-    flag, created = services.flag_claim(flagger=member, claim=argument, reason="spam")
+    flag, created = moderation.flag_claim(flagger=member, claim=argument, reason="spam")
     assert created and (flag.flagger, flag.argument, flag.status) == (member, argument, "open")
-    again, created_again = services.flag_claim(flagger=member, claim=argument, reason="abuse")
+    again, created_again = moderation.flag_claim(flagger=member, claim=argument, reason="abuse")
     assert (again, created_again) == (flag, False)
     assert Flag.objects.count() == 1
 
 
 def test_flag_a_motion(member, motion):
-    flag, created = services.flag_claim(
+    flag, created = moderation.flag_claim(
         flagger=member, claim=motion, reason="other", note="  Duplicate of another motion.  "
     )
     assert created and flag.motion == motion and flag.note == "Duplicate of another motion."
 
 
 def test_a_new_flag_may_follow_a_resolved_one(member, moderator, argument):
-    services.flag_claim(flagger=member, claim=argument, reason="spam")
-    services.dismiss_flags(moderator=moderator, claim=argument)
-    _, created = services.flag_claim(flagger=member, claim=argument, reason="abuse")
+    moderation.flag_claim(flagger=member, claim=argument, reason="spam")
+    moderation.dismiss_flags(moderator=moderator, claim=argument)
+    _, created = moderation.flag_claim(flagger=member, claim=argument, reason="abuse")
     assert created
     assert list(Flag.objects.order_by("id").values_list("status", flat=True)) == [
         "dismissed",
@@ -523,21 +536,21 @@ def test_the_database_wants_exactly_one_claim_per_flag(member, argument):
 
 
 def test_flag_rules(member, author, argument):
-    assert refusal(services.flag_claim, flagger=author, claim=argument, reason="spam").status == (
+    assert refusal(moderation.flag_claim, flagger=author, claim=argument, reason="spam").status == (
         403
     )
     assert refusal(
-        services.flag_claim, flagger=UserFactory(), claim=argument, reason="spam"
+        moderation.flag_claim, flagger=UserFactory(), claim=argument, reason="spam"
     ).status == (403)
     assert refusal(
-        services.flag_claim, flagger=suspended(), claim=argument, reason="spam"
+        moderation.flag_claim, flagger=suspended(), claim=argument, reason="spam"
     ).status == (403)
-    error = refusal(services.flag_claim, flagger=member, claim=argument, reason="boring")
+    error = refusal(moderation.flag_claim, flagger=member, claim=argument, reason="boring")
     assert (error.status, error.field) == (400, "reason")
-    error = refusal(services.flag_claim, flagger=member, claim=argument, reason="other")
+    error = refusal(moderation.flag_claim, flagger=member, claim=argument, reason="other")
     assert (error.status, error.field) == (422, "note")
     error = refusal(
-        services.flag_claim, flagger=member, claim=argument, reason="spam", note="x" * 501
+        moderation.flag_claim, flagger=member, claim=argument, reason="spam", note="x" * 501
     )
     assert (error.status, error.field) == (422, "note")
     assert not Flag.objects.exists()
@@ -546,17 +559,17 @@ def test_flag_rules(member, author, argument):
 @pytest.mark.parametrize("visibility", ["hidden", "retracted"])
 def test_a_claim_no_longer_shown_cannot_be_flagged(member, visibility):
     argument = ArgumentFactory(visibility=visibility)
-    assert refusal(services.flag_claim, flagger=member, claim=argument, reason="spam").status == (
+    assert refusal(moderation.flag_claim, flagger=member, claim=argument, reason="spam").status == (
         409
     )
     motion = MotionFactory(visibility="hidden")
-    assert refusal(services.flag_claim, flagger=member, claim=motion, reason="spam").status == 409
+    assert refusal(moderation.flag_claim, flagger=member, claim=motion, reason="spam").status == 409
 
 
 def test_dismiss_flags(moderator, argument, member):
     for flagger in (member, verified_user()):
-        services.flag_claim(flagger=flagger, claim=argument, reason="spam")
-    outcome = services.dismiss_flags(moderator=moderator, claim=argument, reason="Fair comment")
+        moderation.flag_claim(flagger=flagger, claim=argument, reason="spam")
+    outcome = moderation.dismiss_flags(moderator=moderator, claim=argument, reason="Fair comment")
     assert outcome.changed and outcome.message == "2 flags dismissed."
     assert set(Flag.objects.values_list("status", "resolved_by")) == {("dismissed", moderator.pk)}
     entry = ModerationAction.objects.get()
@@ -567,7 +580,7 @@ def test_dismiss_flags(moderator, argument, member):
         "Fair comment",
     )
     assert Argument.objects.get(pk=argument.pk).is_visible
-    again = services.dismiss_flags(moderator=moderator, claim=argument)
+    again = moderation.dismiss_flags(moderator=moderator, claim=argument)
     assert not again.changed and log_count() == 1
 
 
@@ -575,7 +588,7 @@ def test_dismiss_flags(moderator, argument, member):
 
 
 def test_the_log_cannot_be_changed_or_deleted(moderator, argument):
-    entry = services.hide_argument(moderator=moderator, argument=argument, reason="r").entry
+    entry = moderation.hide_argument(moderator=moderator, argument=argument, reason="r").entry
     entry.reason = "rewritten"
     with pytest.raises(AppendOnlyError):
         entry.save()
@@ -600,28 +613,8 @@ def test_the_log_wants_exactly_one_target(moderator, argument):
 def test_moderated_content_and_its_log_protect_each_other_from_deletion(moderator, argument):
     from django.db.models import ProtectedError
 
-    services.hide_argument(moderator=moderator, argument=argument, reason="r")
+    moderation.hide_argument(moderator=moderator, argument=argument, reason="r")
     with pytest.raises(ProtectedError):
         argument.delete()
     with pytest.raises(ProtectedError):
         moderator.delete()
-
-
-def test_services_exports_every_act():
-    for name in [
-        "flag_claim",
-        "dismiss_flags",
-        "hide_argument",
-        "restore_argument",
-        "hide_motion",
-        "restore_motion",
-        "lock_motion",
-        "unlock_motion",
-        "feature_motion",
-        "unfeature_motion",
-        "suspend_user",
-        "unsuspend_user",
-        "hide_and_suspend_author",
-    ]:
-        assert callable(getattr(services, name))
-    assert services.DebateRuleError is __import__("debates.errors").errors.DebateRuleError

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import grant_moderator
-from debates import services
+from debates import moderation, services
 from debates.models import Argument, ArgumentRevision, Flag, ModerationAction, Motion, Source, Vote
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
@@ -31,7 +31,7 @@ def html(response):
 
 
 def hide(moderator, argument, reason="Insulting"):
-    return services.hide_argument(moderator=moderator, argument=argument, reason=reason)
+    return moderation.hide_argument(moderator=moderator, argument=argument, reason=reason)
 
 
 # --- The permission matrix ---------------------------------------------------------------------
@@ -305,7 +305,7 @@ def test_no_page_leaks_a_hidden_arguments_text(client, moderator, member, argume
 
 def test_a_hidden_motion_is_a_placeholder_for_others(client, moderator, author, member, motion):
     argument = ArgumentFactory(motion=motion, claim="Still here.")
-    services.hide_motion(moderator=moderator, motion=motion, reason="Spam motion")
+    moderation.hide_motion(moderator=moderator, motion=motion, reason="Spam motion")
     client.force_login(member)
     pages = [
         motion.get_absolute_url(),
@@ -331,7 +331,7 @@ def test_a_hidden_motion_is_a_placeholder_for_others(client, moderator, author, 
 
 def test_restore_brings_the_text_back_for_everyone(client, moderator, argument):
     hide(moderator, argument)
-    services.restore_argument(moderator=moderator, argument=argument, reason="Fine after all")
+    moderation.restore_argument(moderator=moderator, argument=argument, reason="Fine after all")
     page = html(client.get(argument.motion.get_absolute_url()))
     assert "Coffee drinkers are fools." in page and "[hidden by a moderator]" not in page
 
@@ -446,6 +446,19 @@ def test_flagging_without_javascript(client, member, motion):
     assert response.redirect_chain[-1] == (motion.get_absolute_url(), 303)
     assert "a moderator will review your flag" in html(response)
     assert Flag.objects.get().motion == motion
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_the_flag_page_never_shows_text_retracted_after_the_flag(
+    client, member, author, argument, htmx
+):
+    moderation.flag_claim(flagger=member, claim=argument, reason="spam")
+    services.retract_argument(author=author, argument=argument)
+    client.force_login(member)
+    url = reverse("flag_argument", args=[argument.motion.slug, argument.pk])
+    response = client.get(url, headers=HTMX if htmx else {})
+    assert response.status_code == 200 and "Flagged." in html(response)
+    assert "Coffee drinkers are fools." not in html(response)
 
 
 def test_no_flag_link_on_ones_own_claims_or_for_anonymous_readers(client, author, argument):
@@ -623,7 +636,7 @@ def test_a_moderator_cannot_suspend_themselves_or_staff_over_http(client, modera
 
 
 def test_a_suspended_member_sees_why_and_until_when(client, moderator, author, motion):
-    services.suspend_user(moderator=moderator, user=author, days=3, reason="Spamming links")
+    moderation.suspend_user(moderator=moderator, user=author, days=3, reason="Spamming links")
     author.refresh_from_db()
     client.force_login(author)
     page = html(client.get(reverse("home")))
@@ -656,8 +669,8 @@ def logged(moderator, argument, motion, author):
     other = verified_user(display_name="Other Mod")
     grant_moderator(other)
     hide(moderator, argument, reason="Insult")
-    services.lock_motion(moderator=other, motion=motion, reason="Heated")
-    services.suspend_user(moderator=moderator, user=author, days=1, reason="Abuse")
+    moderation.lock_motion(moderator=other, motion=motion, reason="Heated")
+    moderation.suspend_user(moderator=moderator, user=author, days=1, reason="Abuse")
     return other
 
 
@@ -707,7 +720,7 @@ def test_log_refuses_bad_filters_with_400(client, moderator, params):
 
 def test_log_pages_keep_their_filters(client, moderator, motion):
     for n in range(55):
-        act = services.feature_motion if n % 2 == 0 else services.unfeature_motion
+        act = moderation.feature_motion if n % 2 == 0 else moderation.unfeature_motion
         act(moderator=moderator, motion=motion)
     client.force_login(moderator)
     first = client.get(reverse("moderation_log"), {"target": "motion"})
@@ -724,9 +737,9 @@ def test_people_see_notices_of_acts_on_their_own_content(
     client, moderator, author, member, argument
 ):
     hide(moderator, argument, reason="Insult")
-    services.lock_motion(moderator=moderator, motion=argument.motion, reason="Heated")
+    moderation.lock_motion(moderator=moderator, motion=argument.motion, reason="Heated")
     Flag.objects.create(flagger=member, argument=ArgumentFactory(author=author), reason="spam")
-    services.dismiss_flags(moderator=moderator, claim=Flag.objects.get().argument)
+    moderation.dismiss_flags(moderator=moderator, claim=Flag.objects.get().argument)
 
     client.force_login(author)
     body = html(client.get(reverse("moderation_notices")))
@@ -743,7 +756,7 @@ def test_people_see_notices_of_acts_on_their_own_content(
 
 
 def test_a_suspension_notice(client, moderator, author):
-    services.suspend_user(moderator=moderator, user=author, days=None, reason="Spam")
+    moderation.suspend_user(moderator=moderator, user=author, days=None, reason="Spam")
     client.force_login(author)
     assert "Your account was suspended indefinitely: Spam." in html(
         client.get(reverse("moderation_notices"))

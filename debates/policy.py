@@ -1,0 +1,243 @@
+"""Who may see or do what: every access rule of Crux, in one place.
+
+Views, services, templates (through debates.templatetags.moderation_tags, which only calls
+these) and live rendering all ask here rather than restate a rule. Facts about a person
+(is_moderator, is_suspended, has_verified_email) are the user model's; what they allow is
+decided here.
+
+Conventions: a `*_refusal` function answers why someone may not, or None when they may. The
+rules about a person alone answer a message (always a 403); those about a claim answer a
+DebateRuleError, whose status says who may not (403) from a state that forbids it (409).
+`enforce` raises either. The `*_shown_to` functions answer whether a viewer may read a text.
+"""
+
+from accounts import suspension
+from debates.errors import DebateRuleError
+from debates.models import Argument, Motion
+
+# --- People ------------------------------------------------------------------------------------
+
+
+def moderates(user) -> bool:
+    """A signed-in moderator (suspended or not); never a query for anonymous viewers."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_moderator", False))
+
+
+def moderation_refusal(user):
+    """Why `user` may not moderate, or None: moderators are staff, members of the Moderators
+    group or holders of accounts.moderate (User.is_moderator), and not while suspended."""
+    if not getattr(user, "is_authenticated", False):
+        return "Sign in as a moderator to do that."
+    if not moderates(user):
+        return "Only moderators can do that."
+    if user.is_suspended:
+        return "Your account is suspended, so you cannot moderate."
+    return None
+
+
+def participation_refusal(user, action="post"):
+    """Why `user` may not `action` ("post", "vote", "flag"), or None when they may.
+
+    Anyone signed in, active and not suspended votes and flags; posting needs a verified email.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return f"Sign in to {action}."
+    if not user.is_active:
+        return "This account is deactivated."
+    refusal = suspension.suspended_refusal(user, action)
+    if refusal:
+        return refusal
+    if action == "post" and not user.has_verified_email:
+        return "Verify your email address before posting: check your inbox for the link."
+    return None
+
+
+def suspension_refusal(moderator, person):
+    """Why `moderator` may not suspend `person` (themselves, staff, superusers), or None."""
+    if person.pk == moderator.pk:
+        return "You cannot suspend yourself."
+    if person.is_staff or person.is_superuser:
+        return "Staff accounts cannot be suspended."
+    return None
+
+
+def lift_refusal(moderator, person):
+    """Why `moderator` may not lift `person`'s suspension (their own), or None."""
+    if person.pk == moderator.pk:
+        return "You cannot lift your own suspension."
+    return None
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def _authored_by(claim, user):
+    return (
+        getattr(user, "is_authenticated", False)
+        and claim.author_id is not None
+        and claim.author_id == user.pk
+    )
+
+
+def is_shown(claim) -> bool:
+    """Whether everyone reads the claim: an argument neither hidden nor retracted, a motion not
+    hidden."""
+    if isinstance(claim, Motion):
+        return not claim.is_hidden
+    return claim.is_visible
+
+
+def text_shown_to(claim, viewer) -> bool:
+    """Whether `viewer` may read the claim's text where it stands in the debate: everyone while
+    it is shown; when a moderator hid it, its author and moderators; once its author retracted an
+    argument, nobody (its place shows "[retracted]"). Whatever the page, and whatever the viewer
+    did before (flagged it, voted on it)."""
+    if is_shown(claim):
+        return True
+    if not claim.is_hidden:
+        return False
+    return _authored_by(claim, viewer) or moderates(viewer)
+
+
+def wording_shown_to(argument, viewer) -> bool:
+    """Whether `viewer` may read an argument's wording and earlier wordings outside the debate
+    (its history, its author's profile): everyone while it stands, its author always."""
+    return argument.is_visible or _authored_by(argument, viewer)
+
+
+# --- Acting on claims --------------------------------------------------------------------------
+
+
+def enforce(refusal):
+    """Raise `refusal` when there is one (a message is a 403)."""
+    if refusal is None:
+        return
+    if isinstance(refusal, str):
+        refusal = DebateRuleError(refusal, status=403)
+    raise refusal
+
+
+def closed_refusal(motion):
+    """Why a motion takes no new arguments, and its arguments no edits, now; or None."""
+    if motion.is_locked:
+        return DebateRuleError("This motion is locked: it takes no new arguments.", status=403)
+    if motion.is_hidden:
+        return DebateRuleError(
+            "A moderator has hidden this motion: it takes no new arguments.", status=409
+        )
+    return None
+
+
+def reply_to_refusal(parent):
+    """Why nobody may reply to `parent` (an argument, or None for the motion itself) now."""
+    if parent is None or parent.is_visible:
+        return None
+    state = parent.get_visibility_display().lower()
+    return DebateRuleError(f"You can't reply to an argument {state}.", status=409)
+
+
+def reply_refusal(user, motion, parent=None):
+    """Why `user` may not argue on `motion` (under `parent`) now, or None."""
+    refusal = participation_refusal(user, "post")
+    if refusal:
+        return DebateRuleError(refusal, status=403)
+    return closed_refusal(motion) or reply_to_refusal(parent)
+
+
+def replies_open(motion, argument) -> bool:
+    """Whether the page offers to reply to `argument`: it stands in an open motion."""
+    return reply_to_refusal(argument) is None and closed_refusal(motion) is None
+
+
+def authorship_refusal(user, argument, verb):
+    """Why `user` may not `verb` ("edit", "retract") `argument`: only its author may."""
+    if _authored_by(argument, user):
+        return None
+    return DebateRuleError(f"Only its author can {verb} an argument.", status=403)
+
+
+def edit_refusal(editor, argument):
+    """Why `editor` may not reword `argument` now, or None (its motion is argument.motion)."""
+    refusal = participation_refusal(editor, "post")
+    if refusal:
+        return DebateRuleError(refusal, status=403)
+    refusal = authorship_refusal(editor, argument, "edit")
+    if refusal:
+        return refusal
+    if not argument.is_visible:
+        state = argument.get_visibility_display().lower()
+        return DebateRuleError(f"This argument was {state}: it can't be edited.", status=409)
+    return closed_refusal(argument.motion)
+
+
+def retract_refusal(author, argument):
+    """Why `author` may not retract `argument`, or None (retracting it again changes nothing)."""
+    refusal = authorship_refusal(author, argument, "retract")
+    if refusal:
+        return refusal
+    if argument.is_hidden:
+        return DebateRuleError("A moderator has hidden this argument already.", status=409)
+    return None
+
+
+def amendable_by(argument, user) -> bool:
+    """Whether the page offers `user` to edit or retract `argument`: their own, still standing."""
+    return argument.is_visible and _authored_by(argument, user)
+
+
+# --- Flags -------------------------------------------------------------------------------------
+
+
+def flag_offered_to(claim, user) -> bool:
+    """Whether the page shows `user` a "Flag" link on `claim`: signed in, not its author, and
+    the claim is shown to everyone (a withdrawn claim needs no flag)."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and not _authored_by(claim, user)
+        and is_shown(claim)
+    )
+
+
+def flag_refusal(flagger, claim):
+    """Why `flagger` may not flag `claim`, or None: verified members who may take part, not on
+    their own claim, and only while it is shown (409: a hidden or retracted claim needs none)."""
+    refusal = participation_refusal(flagger, "flag")
+    if refusal:
+        return DebateRuleError(refusal, status=403)
+    if not flagger.has_verified_email:
+        return DebateRuleError(
+            "Verify your email address before flagging: check your inbox for the link.",
+            status=403,
+        )
+    kind = "motion" if isinstance(claim, Motion) else "argument"
+    if _authored_by(claim, flagger):
+        return DebateRuleError(f"You cannot flag your own {kind}.", status=403)
+    if not is_shown(claim):
+        state = claim.get_visibility_display().lower()
+        return DebateRuleError(f"This {kind} is already {state}.", status=409)
+    return None
+
+
+# --- Moderating claims -------------------------------------------------------------------------
+
+
+def hide_refusal(argument):
+    """Why no moderator may hide `argument` (409), beyond who they are: one its author retracted
+    has its text withdrawn already, and a later restore would undo the author's own choice."""
+    if argument.visibility == Argument.Visibility.RETRACTED:
+        return DebateRuleError(
+            "Its author retracted this argument, so its text is already withdrawn; "
+            "there is nothing to hide.",
+            status=409,
+        )
+    return None
+
+
+def restore_refusal(argument):
+    """Why no moderator may restore `argument` (409): only what a moderator hid comes back."""
+    if argument.visibility == Argument.Visibility.RETRACTED:
+        return DebateRuleError(
+            "Its author retracted this argument; only hidden arguments can be restored.",
+            status=409,
+        )
+    return None
