@@ -5,12 +5,16 @@ On PostgreSQL the claim row lock serialises votes on a claim; on SQLite, IMMEDIA
 serialise all writers. The heavy runs are PostgreSQL-only; a lighter one runs on both.
 """
 
+import queue
 import random
+import threading
+import time
+from contextlib import nullcontext
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.models import Count
+from django.db import connection, connections, transaction
+from django.db.models import Count, F
 
 from debates.models import Argument, Motion, Vote
 from debates.services import DebateRuleError, cast_vote
@@ -180,3 +184,65 @@ def test_a_few_people_at_once(real_concurrent_writers):
 
 def test_a_small_storm(real_concurrent_writers):
     mixed_storm(MotionFactory(), users=3, clicks_each=2)
+
+
+# --- A vote that loses a unique-key race -------------------------------------------------------
+
+
+def backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def wait_until_blocked(pid):
+    """Until backend `pid` waits on a lock (pg_locks is live, even inside a transaction)."""
+    for _ in range(500):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT FROM pg_locks WHERE pid = %s AND NOT granted)", [pid]
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.01)
+    pytest.fail("the vote never waited on the other writer")
+
+
+@postgres_only
+@pytest.mark.parametrize("in_a_transaction", [True, False], ids=["in-a-transaction", "alone"])
+def test_pg_a_vote_that_loses_a_unique_key_race_is_retried(in_a_transaction):
+    """A writer that skips the claim lock (no Crux write does) inserts the voter's Vote row while
+    the vote runs: the vote's own insert waits on it, then fails on the unique key. The retry
+    must see that row and switch it; inside a caller's transaction that needs a savepoint, or
+    the caller's transaction is left aborted."""
+    argument = ArgumentFactory()
+    voter = UserFactory()
+    # The other writer counts its vote first, in its own transaction, so the tallies end honest.
+    Argument.objects.filter(pk=argument.pk).update(disagree_count=F("disagree_count") + 1)
+    pids, outcome = queue.Queue(), {}
+
+    def vote():
+        try:
+            pids.put(backend_pid())
+            with transaction.atomic() if in_a_transaction else nullcontext():
+                outcome["result"] = cast_vote(voter=voter, claim=argument, choice="agree")
+                # The caller's transaction goes on after the vote.
+                outcome["votes"] = Vote.objects.filter(user=voter).count()
+        except Exception as error:
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Vote.objects.create(user=voter, argument=argument, choice="disagree")
+        voting = threading.Thread(target=vote)
+        voting.start()
+        wait_until_blocked(pids.get(timeout=10))
+    voting.join(timeout=30)
+
+    assert "error" not in outcome, outcome.get("error")
+    result = outcome["result"]
+    assert (result.agree_count, result.disagree_count, result.choice) == (1, 0, "agree")
+    assert outcome["votes"] == 1
+    assert Vote.objects.get(user=voter).choice == "agree"
+    assert_tallies_equal_the_votes(argument)
