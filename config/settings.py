@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "accounts",
     "debates",
+    "debates.live",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,20 @@
 """What changed in a debate, announced to open pages once the change is committed.
 
-This is the domain's only door to the live transport (debates.live): writes call `announce`, and
-the one write that announces inside its own statement (a vote on PostgreSQL) asks
-`statement_announcement` for what its statement needs.
+This is the domain's only door to the live transport: writes call `announce`, and the one write
+that announces inside its own statement (a vote on PostgreSQL) asks `statement_announcement` for
+what its statement needs. The transport (debates.live) registers itself here when Django starts;
+the domain never imports it. Without one, announcing still stamps the motion as changed.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db import connection, transaction
+from django.db.models import F
+
+from debates.models import Motion
 
 # Kinds of event, named for what an open page must do about them.
 ARGUMENT_POSTED = "argument-posted"
@@ -29,6 +35,25 @@ class DebateEvent:
         return json.dumps({"motion_id": self.motion_id, "kind": self.kind, "ids": self.ids})
 
 
+class Transport(Protocol):
+    def publish(self, event: DebateEvent) -> None:
+        """Tell open pages, in this process and any other; called after the commit."""
+
+    def announcing_statement(self) -> tuple[str, int] | None:
+        """The channel and lock key with which one SQL statement can publish as it commits, or
+        None where events only go through `publish`."""
+
+
+_transport: Callable[[], Transport] | None = None
+
+
+def use_transport(current: Callable[[], Transport] | None) -> None:
+    """Register where events go: a callable giving the process's transport at the time (tests
+    swap it for one of their own), or None for nowhere."""
+    global _transport
+    _transport = current
+
+
 def announce(motion_id: int, kind: str, **ids) -> None:
     """Publish after the surrounding transaction commits; rolled-back work announces nothing.
 
@@ -40,22 +65,30 @@ def announce(motion_id: int, kind: str, **ids) -> None:
     transaction.on_commit(lambda: _publish(event), robust=True)
 
 
+def stamp_activity(motion_id: int) -> None:
+    """Mark the motion as changed (Motion.activity), which retires its cached fragments.
+
+    Strictly after the commit: a page rendered from older data can only be cached under the
+    stamp it read before this bump, which no reader asks for again.
+    """
+    Motion.objects.filter(pk=motion_id).update(activity=F("activity") + 1)
+
+
 def statement_announcement(event: DebateEvent) -> tuple[str, str, int] | None:
     """(payload, channel, lock key) with which one SQL statement can announce `event` as it
-    commits, or None: then the caller announces after its commit, as every other write does.
+    commits (stamping the motion itself), or None: then the caller announces after its commit,
+    as every other write does.
 
     Only a statement that is its own transaction may: the announcement holds the lock that orders
     all events until commit, which must not wait on a caller's further work.
     """
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or _transport is None:
         return None
-    from debates.live import broker
-
-    statement = broker().announcing_statement()
+    statement = _transport().announcing_statement()
     return None if statement is None else (event.payload(), *statement)
 
 
 def _publish(event: DebateEvent) -> None:
-    from debates.live import broker
-
-    broker().record_and_publish(event)
+    stamp_activity(event.motion_id)
+    if _transport is not None:
+        _transport().publish(event)

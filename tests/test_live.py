@@ -8,7 +8,8 @@ import pytest
 from django.db import connection, transaction
 
 from debates import events, live, services
-from debates.live_render import render_event
+from debates.live import fanout, postgres, stream
+from debates.live.render import render_event
 from debates.models import Argument
 from tests.event_loops import run
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
@@ -27,7 +28,7 @@ async def next_item(subscription):
 
 def test_subscribers_get_their_motions_events_and_home_gets_all():
     async def scenario():
-        hub = live.LocalBroker()
+        hub = fanout.LocalBroker()
         await hub.start()
         first, second, home = hub.subscribe(1), hub.subscribe(2), hub.subscribe(live.HOME)
         hub.publish(event(1))
@@ -43,7 +44,7 @@ def test_subscribers_get_their_motions_events_and_home_gets_all():
 
 def test_publishing_from_another_thread_reaches_the_loop():
     async def scenario():
-        hub = live.LocalBroker()
+        hub = fanout.LocalBroker()
         await hub.start()
         subscription = hub.subscribe(7)
         thread = threading.Thread(target=hub.publish, args=(event(7),))
@@ -55,7 +56,7 @@ def test_publishing_from_another_thread_reaches_the_loop():
 
 
 def test_catch_up_gives_exactly_what_was_missed():
-    hub = live.LocalBroker()
+    hub = fanout.LocalBroker()
     for _ in range(5):
         hub.publish(event(3))
     hub.publish(event(4))
@@ -67,11 +68,11 @@ def test_catch_up_gives_exactly_what_was_missed():
 
 
 def test_catch_up_admits_a_gap_once_the_backlog_has_moved_on():
-    hub = live.LocalBroker()
-    for _ in range(live.BACKLOG_SIZE + 10):
+    hub = fanout.LocalBroker()
+    for _ in range(fanout.BACKLOG_SIZE + 10):
         hub.publish(event(3))
 
-    _, complete_recent = hub.missed(3, last_event_id=live.BACKLOG_SIZE + 5)
+    _, complete_recent = hub.missed(3, last_event_id=fanout.BACKLOG_SIZE + 5)
     _, complete_old = hub.missed(3, last_event_id=2)
     _, complete_future = hub.missed(3, last_event_id=10**9)
 
@@ -82,25 +83,25 @@ def test_catch_up_admits_a_gap_once_the_backlog_has_moved_on():
 
 def test_a_slow_page_is_cut_off_instead_of_buffered_without_bound():
     async def scenario():
-        hub = live.LocalBroker()
+        hub = fanout.LocalBroker()
         await hub.start()
         slow = hub.subscribe(1)
-        for _ in range(live.QUEUE_SIZE + 5):
+        for _ in range(fanout.QUEUE_SIZE + 5):
             hub.publish(event(1))
         await asyncio.sleep(0)
         assert slow.queue.qsize() == 1
-        assert await next_item(slow) is live.CLOSE
+        assert await next_item(slow) is fanout.CLOSE
 
     run(scenario())
 
 
 def test_closing_ends_every_stream():
     async def scenario():
-        hub = live.LocalBroker()
+        hub = fanout.LocalBroker()
         await hub.start()
         subscription = hub.subscribe(1)
         await hub.close()
-        assert await next_item(subscription) is live.CLOSE
+        assert await next_item(subscription) is fanout.CLOSE
 
     run(scenario())
 
@@ -110,8 +111,8 @@ def test_closing_ends_every_stream():
 
 @pytest.fixture
 def recording_broker(monkeypatch):
-    hub = live.LocalBroker()
-    monkeypatch.setattr(live, "broker", lambda: hub)
+    hub = fanout.LocalBroker()
+    monkeypatch.setattr(events, "_transport", lambda: hub)
     return hub
 
 
@@ -168,7 +169,7 @@ def test_an_unknown_event_kind_is_a_bug():
 @pytest.mark.django_db
 def test_a_hidden_claims_text_is_never_streamed():
     argument = ArgumentFactory(claim="Secret abuse", visibility=Argument.Visibility.HIDDEN)
-    live_event = live.LiveEvent(
+    live_event = fanout.LiveEvent(
         1, argument.motion_id, events.ARGUMENT_CHANGED, {"argument_id": argument.pk}
     )
 
@@ -182,11 +183,11 @@ def test_a_hidden_claims_text_is_never_streamed():
 def test_event_messages_target_the_pages_elements():
     argument = ArgumentFactory(agree_count=3, disagree_count=1)
     motion = argument.motion
-    posted = live.LiveEvent(1, motion.pk, events.ARGUMENT_POSTED, {"argument_id": argument.pk})
-    vote = live.LiveEvent(
+    posted = fanout.LiveEvent(1, motion.pk, events.ARGUMENT_POSTED, {"argument_id": argument.pk})
+    vote = fanout.LiveEvent(
         2, motion.pk, events.VOTE_CHANGED, {"claim": "argument", "claim_id": argument.pk}
     )
-    locked = live.LiveEvent(3, motion.pk, events.MOTION_CHANGED, {})
+    locked = fanout.LiveEvent(3, motion.pk, events.MOTION_CHANGED, {})
 
     assert '<hx-partial hx-target="#replies-motion" hx-swap="beforeend">' in render_event(
         posted, "motion"
@@ -201,8 +202,8 @@ def test_event_messages_target_the_pages_elements():
 
 
 def test_messages_are_framed_as_server_sent_events():
-    assert live.encode(5, "<p>a</p>\n\n<p>b</p>") == b"id: 5\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
-    assert live.encode(None, "x") == b"data: x\n\n"
+    assert stream.encode(5, "<p>a</p>\n\n<p>b</p>") == b"id: 5\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
+    assert stream.encode(None, "x") == b"data: x\n\n"
 
 
 def test_live_paths_name_their_channels():
@@ -264,13 +265,16 @@ def test_the_endpoint_streams_and_catches_up_on_both_databases():
         caught_up = again[2]["body"].decode()
         assert caught_up.startswith(f"id: {seen + 1}\n")
         assert f"vote-argument-{argument.pk}-agree-count" in caught_up
+        return type(live.broker())
 
     try:
-        run(scenario())
+        transport = run(scenario())
     finally:
         run(live.broker().close())
         live.reset_broker()
-    assert connection.vendor in {"sqlite", "postgresql"}
+    # Across processes on PostgreSQL; SQLite serves one process, so events stay in it.
+    postgresql = connection.vendor == "postgresql"
+    assert transport is (postgres.PostgresBroker if postgresql else fanout.LocalBroker)
 
 
 # --- A vote announces itself in its own statement (PostgreSQL) ---------------------------------
@@ -285,8 +289,8 @@ def heard():
     """What a LISTEN connection hears on the broker's channel, like each server process's."""
     import psycopg
 
-    listener = psycopg.connect(**live.PostgresBroker()._conninfo(), autocommit=True)
-    listener.execute(f"LISTEN {live.PostgresBroker.CHANNEL}")
+    listener = psycopg.connect(**postgres.PostgresBroker().connection_params(), autocommit=True)
+    listener.execute(f"LISTEN {postgres.PostgresBroker.CHANNEL}")
 
     def drain():
         return [json.loads(n.payload) for n in listener.notifies(timeout=0.5, stop_after=None)]
@@ -354,3 +358,129 @@ def test_a_vote_inside_a_transaction_is_announced_once_that_commits(heard):
         assert heard() == [], "nothing is announced before the commit"
     [announced] = heard()
     assert announced["ids"] == {"claim": "argument", "claim_id": argument.pk}
+
+
+# --- Catch-up shows the debate as it is now (issue 15.1) ---------------------------------------
+
+
+async def read(path, last_event_id=None, *, until):
+    """The bodies a page reads from `path` until `until(bodies)` holds; then it hangs up."""
+    headers = [] if last_event_id is None else [(b"last-event-id", str(last_event_id).encode())]
+    sent, hang_up = [], asyncio.Event()
+
+    async def receive():
+        await hang_up.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+        bodies = [m["body"].decode() for m in sent if m["type"] == "http.response.body"]
+        if until(bodies):
+            hang_up.set()
+
+    scope = {"type": "http", "path": path, "method": "GET", "headers": headers}
+    await asyncio.wait_for(live.app(scope, receive, send), 10)
+    return "".join(m["body"].decode() for m in sent if m["type"] == "http.response.body")
+
+
+async def wait_for(condition, timeout=5):
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("timed out")
+
+
+def heard_events(motion_id):
+    return list(live.broker().backlogs.get(motion_id, ()))
+
+
+def replay_after(motion, first_change, second_change, *, events_expected=2):
+    """A page is open while `first_change` streams (so its message is rendered and kept), then
+    `second_change` runs; what a fresh page asking for everything since id 0 is sent."""
+    live.reset_broker()
+    path = live.channel_path(motion.pk)
+
+    async def scenario():
+        await read(live.channel_path(), until=lambda bodies: len(bodies) >= 2)  # listener up
+        reader = asyncio.create_task(
+            read(
+                path,
+                until=lambda bodies: any(b.startswith("id: ") and "data:" in b for b in bodies),
+            )
+        )
+        await wait_for(lambda: live.broker().subscribers.get(motion.pk))
+        await asyncio.to_thread(first_change)
+        shown = await reader
+        await asyncio.to_thread(second_change)
+        await wait_for(lambda: len(heard_events(motion.pk)) == events_expected)
+        last = heard_events(motion.pk)[-1].id
+        replayed = await read(
+            path, 0, until=lambda bodies: any(b.startswith(f"id: {last}\n") for b in bodies)
+        )
+        return shown, replayed
+
+    try:
+        return run(scenario())
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catch_up_never_replays_an_argument_hidden_since(moderator):
+    motion = MotionFactory()
+    posted = {}
+
+    def post():
+        posted["argument"], _ = services.post_argument(
+            author=verified_user(), motion=motion, parent=None, stance="pro", claim="Leaked claim"
+        )
+
+    def hide():
+        services.hide_argument(moderator=moderator, argument=posted["argument"], reason="Abuse.")
+
+    shown, replayed = replay_after(motion, post, hide)
+
+    assert "Leaked claim" in shown
+    assert "Leaked claim" not in replayed
+    assert f'id="argument-{posted["argument"].pk}"' in replayed, "the page still learns of it"
+    assert "[hidden by a moderator]" in replayed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catch_up_never_replays_a_retracted_argument():
+    motion = MotionFactory()
+    author = verified_user()
+    posted = {}
+
+    def post():
+        posted["argument"], _ = services.post_argument(
+            author=author, motion=motion, parent=None, stance="con", claim="Withdrawn claim"
+        )
+
+    def retract():
+        services.retract_argument(author=author, argument=posted["argument"])
+
+    shown, replayed = replay_after(motion, post, retract)
+
+    assert "Withdrawn claim" in shown
+    assert "Withdrawn claim" not in replayed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catch_up_never_replays_a_motion_hidden_since(moderator):
+    motion = MotionFactory(
+        title="Leaked title", context="Leaked context", context_html="<p>Leaked context</p>"
+    )
+
+    def lock():
+        services.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
+
+    def hide():
+        services.hide_motion(moderator=moderator, motion=motion, reason="Spam.")
+
+    shown, replayed = replay_after(motion, lock, hide)
+
+    assert "Leaked title" in shown and "Leaked context" in shown
+    assert "Leaked title" not in replayed and "Leaked context" not in replayed

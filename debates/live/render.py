@@ -1,7 +1,7 @@
 """Live events as HTML: `<hx-partial>` fragments built from the pages' own template partials.
 
-Rendered as an anonymous reader sees the debate, once per event per process: what a moderator
-hid never leaves the server, and no page's session is needed.
+Rendered as an anonymous reader sees the debate at the time of rendering: what a moderator hid
+never leaves the server, and no page's session is needed.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,7 +21,7 @@ def render_event(live, audience: str) -> str:
 
 
 def render_event_apart(live, audience: str) -> str:
-    """render_event on a worker thread of the broker's, releasing its connection after."""
+    """render_event on a worker thread, releasing its database connection after."""
     try:
         return render_event(live, audience)
     finally:

@@ -1,0 +1,100 @@
+"""The Server-Sent Events a page reads: what it missed, then each event as it comes.
+
+An idle page is an asyncio task awaiting its queue: no thread, no database connection. A message
+is rendered once per event per process for the pages that follow along, however many they are.
+A page catching up is sent the debate as it is now: nothing rendered before a later event about
+the same motion, which may have hidden or withdrawn what it showed.
+"""
+
+import asyncio
+import logging
+
+from asgiref.sync import sync_to_async
+
+from debates.live.fanout import CLOSE, STALE, Broker, LiveEvent
+from debates.live.hub import broker
+from debates.live.render import render_event_apart, render_stale_notice
+
+logger = logging.getLogger(__name__)
+
+KEEPALIVE_SECONDS = 15
+RETRY_MILLISECONDS = 1000
+
+
+def encode(event_id, data: str = "") -> bytes:
+    lines = [f"id: {event_id}"] if event_id is not None else []
+    lines += [f"data: {line}" for line in data.splitlines() if line.strip()]
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+async def message(hub: Broker, live: LiveEvent, audience: str, *, as_of_now=False) -> bytes:
+    """The event as an SSE message for one audience. `as_of_now`: not rendered before the
+    motion's newest event, so it shows nothing that has been hidden since."""
+    newest = hub.newest(live.motion_id)
+    rendered = live.rendered.get(audience)
+    if rendered is None or (as_of_now and rendered[0] < newest):
+        rendered = (newest, asyncio.ensure_future(_render_message(live, audience)))
+        live.rendered[audience] = rendered
+    return await asyncio.shield(rendered[1])
+
+
+async def _render_message(live: LiveEvent, audience: str) -> bytes:
+    try:
+        html = await sync_to_async(render_event_apart, thread_sensitive=False)(live, audience)
+    except Exception:
+        logger.exception("Could not render live event %s for %s", live, audience)
+        html = ""
+    return encode(live.id, html)
+
+
+def _latest_of_each(backlog: list[LiveEvent], audience: str) -> list[LiveEvent]:
+    """Rendered as of now, events with one subject say the same: the last one is enough."""
+    latest = {}
+    for live in backlog:
+        subject = live.motion_id if audience == "home" else live.subject
+        latest.pop(subject, None)
+        latest[subject] = live
+    return list(latest.values())
+
+
+async def stream(channel, last_event_id: int | None, audience: str):
+    """Yield a page's SSE bytes: what it missed, then each event as it comes, until closed."""
+    # The page learns at once that it is connected, even while this process's listener is still
+    # connecting to the database.
+    yield f"retry: {RETRY_MILLISECONDS}\n\n".encode()
+    hub = broker()
+    if hub.loop is not asyncio.get_running_loop() or hub.closed:
+        await hub.start()
+    subscription = hub.subscribe(channel)
+    stale_notice = sync_to_async(render_stale_notice, thread_sensitive=False)
+    try:
+        sent = hub.high_water
+        if last_event_id is not None:
+            backlog, complete = hub.missed(channel, last_event_id)
+            if not complete:
+                yield encode(None, await stale_notice())
+            for live in _latest_of_each(backlog, audience):
+                yield await message(hub, live, audience, as_of_now=True)
+            sent = max([sent, *(live.id for live in backlog)])
+        else:
+            yield encode(sent)
+        while True:
+            try:
+                item = await asyncio.wait_for(subscription.queue.get(), KEEPALIVE_SECONDS)
+            except TimeoutError:
+                # Nothing is waiting, so the page has had everything of its channel up to here:
+                # its id moves on, and a page back after a short drop still catches up.
+                sent = max(sent, hub.high_water)
+                yield encode(sent)
+                continue
+            if item is CLOSE:
+                return
+            if item is STALE:
+                yield encode(None, await stale_notice())
+                continue
+            if item.id <= sent:
+                continue
+            sent = item.id
+            yield await message(hub, item, audience)
+    finally:
+        hub.unsubscribe(subscription)
