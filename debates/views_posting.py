@@ -72,6 +72,7 @@ def edit_argument(request, slug, pk):
     argument = _argument_of(motion, pk)
     initial = {"claim": argument.claim, "details": argument.details}
     form = EditArgumentForm(request.POST or None, initial=initial)
+    refusal = policy.authorship_refusal(request.user, argument, "edit")
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -86,9 +87,9 @@ def edit_argument(request, slug, pk):
                 return HttpResponseSeeOther(argument.get_absolute_url())
         else:
             status = 422
-    elif policy.authorship_refusal(request.user, argument, "edit"):
-        status = 403
-    context = {"motion": motion, "argument": argument, "form": form}
+    elif refusal:
+        status = refusal.status
+    context = {"motion": motion, "argument": argument, "form": form, "refusal": refusal}
     return render(request, "debates/edit_argument.html", context, status=status)
 
 

@@ -40,3 +40,8 @@ def replies_open(argument, motion):
 @register.filter
 def suspendable_by(person, user):
     return policy.suspension_refusal(user, person) is None
+
+
+@register.filter
+def shown(claim):
+    return policy.is_shown(claim)
