@@ -1,5 +1,6 @@
 from django.urls import path
 
+import config.converters  # noqa: F401  (registers <id:…>, the database id in range)
 from debates import views, views_moderation, views_posting
 
 urlpatterns = [
@@ -9,33 +10,33 @@ urlpatterns = [
     path("motions/<slug:slug>/reply/", views_posting.reply, name="reply_motion"),
     path("motions/<slug:slug>/replies/", views.more_replies, name="more_motion_replies"),
     path(
-        "motions/<slug:slug>/arguments/<int:pk>/replies/",
+        "motions/<slug:slug>/arguments/<id:pk>/replies/",
         views.more_replies,
         name="more_replies",
     ),
-    path("motions/<slug:slug>/arguments/<int:pk>/reply/", views_posting.reply, name="reply"),
+    path("motions/<slug:slug>/arguments/<id:pk>/reply/", views_posting.reply, name="reply"),
     path(
-        "motions/<slug:slug>/arguments/<int:pk>/edit/",
+        "motions/<slug:slug>/arguments/<id:pk>/edit/",
         views_posting.edit_argument,
         name="edit_argument",
     ),
     path(
-        "motions/<slug:slug>/arguments/<int:pk>/retract/",
+        "motions/<slug:slug>/arguments/<id:pk>/retract/",
         views_posting.retract_argument,
         name="retract_argument",
     ),
     path(
-        "motions/<slug:slug>/arguments/<int:pk>/history/",
+        "motions/<slug:slug>/arguments/<id:pk>/history/",
         views_posting.argument_history,
         name="argument_history",
     ),
-    path("motions/<slug:slug>/arguments/<int:pk>/", views.argument_detail, name="argument"),
+    path("motions/<slug:slug>/arguments/<id:pk>/", views.argument_detail, name="argument"),
     path("motions/<slug:slug>/vote/", views.vote_motion, name="vote_motion"),
-    path("motions/<slug:slug>/arguments/<int:pk>/vote/", views.vote_argument, name="vote_argument"),
+    path("motions/<slug:slug>/arguments/<id:pk>/vote/", views.vote_argument, name="vote_argument"),
 ]
 
 # --- Moderation (debates.views_moderation) -----------------------------------------------------
-_claim = "motions/<slug:slug>/arguments/<int:pk>/"
+_claim = "motions/<slug:slug>/arguments/<id:pk>/"
 urlpatterns += [
     path("motions/<slug:slug>/flag/", views_moderation.flag_motion, name="flag_motion"),
     path(f"{_claim}flag/", views_moderation.flag_argument, name="flag_argument"),
@@ -59,7 +60,7 @@ urlpatterns += [
     ),
     *(
         path(
-            f"moderation/people/<int:pk>/{act}/",
+            f"moderation/people/<id:pk>/{act}/",
             views_moderation.moderate_user,
             {"act": act},
             name=f"{act}_user",
@@ -69,7 +70,7 @@ urlpatterns += [
     path("moderation/", views_moderation.queue, name="moderation_queue"),
     *(
         path(
-            f"moderation/queue/<str:kind>/<int:pk>/{act}/",
+            f"moderation/queue/<str:kind>/<id:pk>/{act}/",
             views_moderation.queue_act,
             {"act": act},
             name=f"queue_{act}",

@@ -98,6 +98,8 @@ NASTY = [
     "//evil.example/",
     str(uuid.UUID(int=0)),
 ]
+# Ids at and past the integer limits: 32-bit, the largest bigint (every id column), one past it.
+ID_LIMITS = [0, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**18, 10**30]
 NUMBERS = ["-1", "0", "00", " 7", "²", "١٢٣", "9" * 30, "1e309", "NaN", "0x1f", "", "1,2"]
 text = st.one_of(
     st.sampled_from(NASTY),
@@ -228,8 +230,7 @@ def path_values(world):
                     0,
                     -1,
                     999_999,
-                    10**18,
-                    10**30,
+                    *ID_LIMITS,
                 ]
             ),
             text,
@@ -240,7 +241,7 @@ def path_values(world):
 
 def build_path(route, parts):
     path = route
-    for converter, name in (("slug", "slug"), ("int", "pk"), ("str", "kind")):
+    for converter, name in (("slug", "slug"), ("id", "pk"), ("str", "kind")):
         path = path.replace(f"<{converter}:{name}>", quote(str(parts[name]), safe=""))
     return "/" + path
 
@@ -309,6 +310,27 @@ def test_hostile_requests_never_break_the_site(group, settings_override):
     for case in known_cases(world, group):
         attack = example(request=case)(attack)
     attack()
+
+
+@pytest.mark.parametrize("pk", ID_LIMITS)
+def test_ids_at_and_past_the_integer_limits_are_not_found_on_every_route(pk, settings_override):
+    world = build_world()
+    routes = [(route, name) for route, name in site_urls() if "<id:pk>" in route]
+    assert len(routes) >= 15  # every route naming an argument, a person or a queued claim
+    client = Client()
+    before = snapshot()
+    for role in ("moderator", "user", "anonymous"):
+        client.cookies.clear()
+        if world.people[role] is not None:
+            client.force_login(User.objects.get(pk=world.people[role].pk))
+        for route, name in routes:
+            path = build_path(route, {"slug": world.motion.slug, "pk": pk, "kind": "argument"})
+            for method in ("GET", "POST"):
+                response = send(client, method, path, post_data(name, role), {}, {})
+                assert response.status_code < 500, (role, method, path)
+                if pk > 2**63 - 1:
+                    assert response.status_code == 404, (role, method, path)
+    check_invariants(before)
 
 
 def known_cases(world, group):

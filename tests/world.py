@@ -105,7 +105,7 @@ def url_for(name, world, route):
         kwargs["slug"] = world.motion.slug
     if "<str:kind>" in route:
         kwargs["kind"] = "argument"
-    if "<int:pk>" in route:
+    if "<id:pk>" in route:
         person = route.startswith(("people/", "moderation/people/"))
         kwargs["pk"] = world.people["author"].pk if person else world.argument.pk
     return reverse(name, kwargs=kwargs)

@@ -1,0 +1,26 @@
+"""The path converter for database ids, registered once for every URL pattern that takes one."""
+
+from django.urls import register_converter
+
+# The largest bigint (Django's BigAutoField primary keys, on PostgreSQL and on SQLite alike).
+ID_MAX = 2**63 - 1
+
+
+class IdConverter:
+    """Digits naming a row that could exist. A larger number matches no pattern, so it is a 404:
+    passed on, it reached the database, which refuses it (OverflowError on SQLite,
+    NumericValueOutOfRange on PostgreSQL) and made a 500."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > ID_MAX:
+            raise ValueError("past the database's integer range")
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
