@@ -8,7 +8,9 @@ urlpatterns = [
     path("", include("debates.urls")),
 ]
 
-# 400, 403 and 404 are Django's own views over templates/<status>.html; 429 is called by allauth
-# (its rate limits) and by Crux's views; 500 shows the request id without touching the database.
+# 403 and 404 are Django's own views over templates/<status>.html, and 400 too but for the
+# query string; 429 is called by allauth (its rate limits) and by Crux's views; 500 shows the
+# request id without touching the database.
+handler400 = "config.views.bad_request"
 handler429 = "config.views.too_many_requests"
 handler500 = "config.views.server_error"

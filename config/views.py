@@ -1,8 +1,9 @@
-"""Site-wide error views. 400, 403 and 404 are Django's own, rendering templates/<status>.html."""
+"""Site-wide error views. 403 and 404 are Django's own, rendering templates/<status>.html."""
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import render
 from django.template import loader
+from django.views import defaults
 
 from config.request_id import current_request_id
 
@@ -22,6 +23,16 @@ def server_error(request, template_name="500.html"):
     if request_id:
         response["X-Request-ID"] = request_id
     return response
+
+
+def bad_request(request, exception):
+    """handler400: Django's own 400 page, drawn without the request's query string.
+
+    The query string may be what was bad (more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS):
+    the layout's sign-in link reads request.GET, which would raise again and make the 400 a 500.
+    """
+    request.GET = QueryDict()
+    return defaults.bad_request(request, exception)
 
 
 def too_many_requests(request, exception=None, *, message=None, retry_after=None):

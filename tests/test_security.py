@@ -287,6 +287,22 @@ def test_a_bad_host_gets_the_400_page():
     assert "did not make sense" in site_page(response)
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_more_parameters_than_django_takes_get_the_400_page(client, method):
+    """Past DATA_UPLOAD_MAX_NUMBER_FIELDS Django refuses the request; the page must not then
+    read the same parameters again and fail a second time."""
+    too_many = "&".join(f"p{i}=x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    url = reverse("account_signup")
+    if method == "get":
+        response = client.get(f"{url}?{too_many}")
+    else:
+        response = client.post(url, too_many, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert "did not make sense" in site_page(response)
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
 def test_the_429_page_is_the_sites_for_allauth_and_for_crux(client, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "1/m/ip"}
     url = reverse("account_login")
