@@ -3,6 +3,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
     "DEBUG": "false",
@@ -45,3 +50,44 @@ def test_a_redis_cache_url_gives_djangos_redis_cache():
     result = manage("shell", "-c", script, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "RedisCacheClient"
+
+
+def test_sqlite_gets_no_pool_and_postgresql_a_checked_one():
+    script = (
+        "from django.conf import settings; from psycopg_pool import ConnectionPool; "
+        "pool = settings.DATABASES['default']['OPTIONS'].get('pool'); "
+        "print(pool and pool['check'] is ConnectionPool.check_connection)"
+    )
+    sqlite = manage("shell", "-c", script, env=PRODUCTION)
+    postgresql = PRODUCTION | {"DATABASE_URL": "postgres://crux@db.example.org:5432/crux"}
+    postgresql = manage("shell", "-c", script, env=postgresql)
+    assert sqlite.returncode == 0 and postgresql.returncode == 0, sqlite.stderr + postgresql.stderr
+    assert sqlite.stdout.split()[-1] == "None"
+    assert postgresql.stdout.split()[-1] == "True"
+
+
+def terminate_pooled_connections():
+    """What a PostgreSQL restart does to the pool's idle connections: their backends end.
+
+    Every client backend of the test database but this one and a live-update listener's."""
+    params = connection.get_connection_params() | {"autocommit": True}
+    with psycopg.connect(**params) as admin:
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend' AND query NOT ILIKE 'LISTEN%'"
+        ).fetchone()[0]
+    assert ended >= 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="A connection pool: PostgreSQL.")
+@pytest.mark.django_db(transaction=True)
+def test_requests_after_the_database_dropped_its_connections_are_answered(client):
+    assert client.get("/").status_code == 200
+    connection.close()  # back to the pool, as at the end of every request served
+
+    terminate_pooled_connections()
+
+    for _ in range(settings.DATABASES["default"]["OPTIONS"]["pool"]["min_size"] + 1):
+        assert client.get("/").status_code == 200
+        connection.close()
