@@ -6,7 +6,7 @@ to its arrival at every page, and the server's memory.
 For each N it starts a fresh uvicorn process (DEBUG off, PostgreSQL), opens N streams of one
 motion's live channel from this process (raw non-blocking sockets on one asyncio loop), waits
 until every stream has its first `id:` line, then casts K votes one after another with
-debates.services.cast_vote in this process, each its own transaction as the vote view casts it:
+debates.voting.cast_vote in this process, each its own transaction as the vote view casts it:
 on PostgreSQL the vote's statement NOTIFYs as it commits (migration 0012). t0 is the moment the
 vote was sent, so each delay also holds the vote statement itself (under a millisecond): an upper
 bound on commit-to-arrival. For every stream we take the arrival
@@ -113,7 +113,7 @@ def make_fixture(voters_needed):
 def cast(voter, argument_id):
     """One vote, in the vote thread: (count after it, time it was sent, time cast_vote returned)."""
     from debates.models import Argument
-    from debates.services import cast_vote
+    from debates.voting import cast_vote
 
     claim = Argument.objects.get(pk=argument_id)
     sent = time.time()

@@ -1,4 +1,6 @@
-"""Every write to a debate goes through these functions; each enforces the rules atomically."""
+"""Writes of what people argue: posting, editing and retracting arguments, proposing motions,
+and the seed. Each enforces the rules atomically. Votes are cast in debates.voting and
+moderators act through debates.moderation."""
 
 import uuid
 from functools import wraps
@@ -41,8 +43,12 @@ def check_parent(motion: Motion, parent: Argument | None, argument: Argument | N
             node = node.parent
 
 
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
 def _clean_claim(claim: str) -> str:
-    claim = " ".join((claim or "").split())
+    claim = _one_line(claim)
     if not claim:
         raise DebateRuleError("Write the claim you want to make.", status=422, field="claim")
     if len(claim) > CLAIM_MAX_LENGTH:
@@ -92,6 +98,33 @@ def _citation(source_url: str, quote: str) -> tuple[Source | None, str]:
     return source, quote
 
 
+def _require_same_submission(stored: tuple, sent: tuple):
+    """A submission key names one form as it was filled in: sent again with other content (a
+    form reused after going back, another motion, a tampered key) it is refused, not taken for
+    a retry and answered "posted"."""
+    if stored != sent:
+        raise DebateRuleError(
+            "This form was already posted, with different content. Copy your text, reload the "
+            "page and post it from a fresh form.",
+            status=409,
+        )
+
+
+def _citation_sent(source_url: str, quote: str) -> tuple[str, str]:
+    return (source_url or "").strip(), (quote or "").strip()
+
+
+def _citation_stored(claim: Argument | Motion) -> tuple[str, str]:
+    return (claim.source.url if claim.source_id else ""), claim.quote
+
+
+def _as_first_posted(argument: Argument) -> tuple:
+    """An argument as its form sent it: its first wording, if its author has edited it since."""
+    first = argument.revisions.order_by("written_at", "pk").first() or argument
+    place = (argument.motion_id, argument.parent_id, argument.stance)
+    return (*place, first.claim, first.details, *_citation_stored(argument))
+
+
 def _retried_once_on_clash(write):
     """For a write that a simultaneous one can beat to a unique key (the same submission sent
     twice at once, or two motions taking the same slug): the loser's transaction rolls back and
@@ -128,8 +161,14 @@ def post_argument(
     """
     policy.enforce(policy.participation_refusal(author))
     if submission_key is not None:
-        earlier = Argument.objects.filter(author=author, submission_key=submission_key).first()
+        earlier = Argument.objects.select_related("source").filter(
+            author=author, submission_key=submission_key
+        )
+        earlier = earlier.first()
         if earlier is not None:
+            sent = (motion.pk, getattr(parent, "pk", None), stance, _one_line(claim))
+            sent += ((details or "").strip(), *_citation_sent(source_url, quote))
+            _require_same_submission(_as_first_posted(earlier), sent)
             return earlier, False
     # Read afresh, not locked: replies to one motion go in side by side. A moderator locking the
     # motion meanwhile orders after this reply, which read it open.
@@ -208,10 +247,16 @@ def propose_motion(
 ) -> tuple[Motion, bool]:
     policy.enforce(policy.participation_refusal(author))
     if submission_key is not None:
-        earlier = Motion.objects.filter(author=author, submission_key=submission_key).first()
+        earlier = Motion.objects.select_related("source").filter(
+            author=author, submission_key=submission_key
+        )
+        earlier = earlier.first()
         if earlier is not None:
+            stored = (earlier.title, earlier.claim, earlier.context, *_citation_stored(earlier))
+            sent = (_one_line(title), _one_line(claim), (context or "").strip())
+            _require_same_submission(stored, (*sent, *_citation_sent(source_url, quote)))
             return earlier, False
-    title = " ".join((title or "").split())
+    title = _one_line(title)
     if not title:
         raise DebateRuleError("Give the motion a short title.", status=422, field="title")
     title_limit = Motion._meta.get_field("title").max_length
@@ -307,11 +352,3 @@ def upsert_seeded_argument(
     }
     _save_changed(argument, fields)
     return argument
-
-
-# --- Votes -------------------------------------------------------------------------------------
-# cast_vote and cast_vote_at live in debates.voting; re-exported.
-# --- Moderation --------------------------------------------------------------------------------
-# The acts live in debates.moderation (flag, hide/restore, lock, feature, suspend); re-exported.
-from debates.moderation import *  # noqa: E402, F403
-from debates.voting import VoteResult, cast_vote, cast_vote_at  # noqa: E402, F401

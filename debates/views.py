@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.decorators import member_required
 from config import ratelimit
 from config.views import too_many_requests
-from debates import fragments, policy, queries, services
+from debates import fragments, policy, queries, voting
+from debates.errors import DebateRuleError
 from debates.models import Argument, Motion
 
 HOME_PAGE_SIZE = 20
@@ -123,12 +124,12 @@ def _vote(request, slug, argument_id=None):
     choice = request.POST.get("choice", "")
     try:
         ratelimit.hit(request, "vote")
-        result = services.cast_vote_at(
+        result = voting.cast_vote_at(
             voter=request.user, slug=slug, argument_id=argument_id, choice=choice
         )
     except (Motion.DoesNotExist, Argument.DoesNotExist):
         raise Http404(f"No such {kind}.") from None
-    except (services.DebateRuleError, ratelimit.RateLimited) as refusal:
+    except (DebateRuleError, ratelimit.RateLimited) as refusal:
         error, status = refusal.message, refusal.status
         limited = refusal if status == 429 else None
         claim = _claim(slug, argument_id)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import Session, User
 from accounts.services import delete_account, normalise_display_name
-from debates import services
+from debates import services, voting
 from debates.models import Argument, ArgumentRevision, Flag, ModerationAction, Motion, Source, Vote
 from debates.transfer import ImportRefused, export_debate, import_debate
 from tests.factories import (
@@ -45,7 +45,7 @@ def test_every_link_to_content_or_people_is_protected():
 def test_deleting_a_member_with_content_is_refused_by_the_database_layer():
     writer, voter, flagger = UserFactory(), UserFactory(), verified_user()
     argument = ArgumentFactory(author=writer)
-    services.cast_vote(voter=voter, claim=argument, choice="agree")
+    voting.cast_vote(voter=voter, claim=argument, choice="agree")
     Flag.objects.create(flagger=flagger, argument=argument, reason="spam")
 
     for person in (writer, voter, flagger):
@@ -61,7 +61,7 @@ def test_deleting_a_member_with_content_is_refused_by_the_database_layer():
 
 def test_a_motion_with_only_votes_keeps_them():
     motion = MotionFactory()
-    services.cast_vote(voter=UserFactory(), claim=motion, choice="disagree")
+    voting.cast_vote(voter=UserFactory(), claim=motion, choice="disagree")
     with pytest.raises(ProtectedError), transaction.atomic():
         motion.delete()
 
@@ -96,7 +96,7 @@ def leaver():
     user = verified_user(display_name="Leaving Lee", bio="I argue things.")
     grant_moderator(user)
     argument = ArgumentFactory(author=user, claim="What Lee argued stays.")
-    services.cast_vote(voter=user, claim=ArgumentFactory(), choice="agree")
+    voting.cast_vote(voter=user, claim=ArgumentFactory(), choice="agree")
     Flag.objects.create(flagger=user, argument=ArgumentFactory(), reason="spam")
     browsers = [Client(), Client()]
     for browser in browsers:
@@ -191,7 +191,7 @@ def build_debate():
         (cy, motion, "agree"),
         (bo, reply, "disagree"),
     ]:
-        services.cast_vote(voter=voter, claim=claim, choice=choice)
+        voting.cast_vote(voter=voter, claim=claim, choice=choice)
     return motion, [root, reply, deep, hidden]
 
 

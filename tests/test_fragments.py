@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.services import grant_moderator
-from debates import services
+from debates import moderation, services, voting
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_a_vote_is_never_served_stale(client, debate, django_capture_on_commit_c
     motion, argument, _ = debate
     page(client, motion)
     with django_capture_on_commit_callbacks(execute=True):
-        services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        voting.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
     assert f'id="vote-argument-{argument.pk}-agree-count">1<' in page(client, motion)
 
 
@@ -63,7 +63,7 @@ def test_a_vote_on_its_own_is_never_served_stale(client, debate):
     the vote's own statement (migration 0012) rather than after the commit."""
     motion, argument, _ = debate
     page(client, motion)
-    services.cast_vote_at(
+    voting.cast_vote_at(
         voter=UserFactory(), slug=motion.slug, argument_id=argument.pk, choice="agree"
     )
     assert f'id="vote-argument-{argument.pk}-agree-count">1<' in page(client, motion)
@@ -75,7 +75,7 @@ def test_moderation_is_never_served_stale(client, debate, django_capture_on_comm
     grant_moderator(moderator)
     page(client, motion)
     with django_capture_on_commit_callbacks(execute=True):
-        services.hide_argument(moderator=moderator, argument=argument, reason="Abuse.")
+        moderation.hide_argument(moderator=moderator, argument=argument, reason="Abuse.")
     html = page(client, motion)
     assert "Cached claim." not in html and "[hidden by a moderator]" in html
 

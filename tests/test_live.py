@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from debates import events, live, services
+from debates import events, live, moderation, services, voting
 from debates.live import fanout, postgres, stream
 from debates.live.render import render_event
 from debates.models import Argument
@@ -146,7 +146,7 @@ def test_every_write_announces_itself(recording_broker, django_capture_on_commit
         argument, _ = services.post_argument(
             author=member, motion=motion, parent=None, stance="con", claim="One."
         )
-        services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        voting.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
         services.edit_argument(editor=member, argument=argument, claim="Two.")
         services.retract_argument(author=member, argument=argument)
     kinds = [e.kind for e in recording_broker.backlogs[motion.pk]]
@@ -255,7 +255,7 @@ def test_the_endpoint_streams_and_catches_up_on_both_databases():
         seen = int(hello.removeprefix("id: ").strip())
 
         await asyncio.to_thread(
-            lambda: services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+            lambda: voting.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
         )
         await asyncio.sleep(0.5)
 
@@ -315,10 +315,10 @@ def test_a_vote_on_its_own_is_announced_by_its_statement_once(heard, monkeypatch
     )
     stamped = activity(motion)
 
-    services.cast_vote_at(
+    voting.cast_vote_at(
         voter=UserFactory(), slug=motion.slug, argument_id=argument.pk, choice="agree"
     )
-    services.cast_vote_at(voter=UserFactory(), slug=motion.slug, choice="disagree")
+    voting.cast_vote_at(voter=UserFactory(), slug=motion.slug, choice="disagree")
 
     first, second = heard()
     assert first.pop("id") < second.pop("id")
@@ -338,7 +338,7 @@ def test_a_refused_vote_announces_nothing(heard):
     stamped = activity(argument.motion)
 
     with pytest.raises(services.DebateRuleError):
-        services.cast_vote(voter=argument.author, claim=argument, choice="agree")
+        voting.cast_vote(voter=argument.author, claim=argument, choice="agree")
 
     assert heard() == [] and activity(argument.motion) == stamped
 
@@ -349,12 +349,12 @@ def test_a_vote_inside_a_transaction_is_announced_once_that_commits(heard):
     argument = ArgumentFactory()
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        voting.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
         raise RuntimeError("rolled back")
     assert heard() == []
 
     with transaction.atomic():
-        services.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        voting.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
         assert heard() == [], "nothing is announced before the commit"
     [announced] = heard()
     assert announced["ids"] == {"claim": "argument", "claim_id": argument.pk}
@@ -438,7 +438,7 @@ def test_catch_up_never_replays_an_argument_hidden_since(moderator):
         )
 
     def hide():
-        services.hide_argument(moderator=moderator, argument=posted["argument"], reason="Abuse.")
+        moderation.hide_argument(moderator=moderator, argument=posted["argument"], reason="Abuse.")
 
     shown, replayed = replay_after(motion, post, hide)
 
@@ -475,10 +475,10 @@ def test_catch_up_never_replays_a_motion_hidden_since(moderator):
     )
 
     def lock():
-        services.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
+        moderation.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
 
     def hide():
-        services.hide_motion(moderator=moderator, motion=motion, reason="Spam.")
+        moderation.hide_motion(moderator=moderator, motion=motion, reason="Spam.")
 
     shown, replayed = replay_after(motion, lock, hide)
 

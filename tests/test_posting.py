@@ -102,6 +102,48 @@ def test_a_repeated_submission_creates_one_argument(member, motion):
     assert Argument.objects.count() == 1
 
 
+def test_a_repeated_submission_is_the_same_after_an_edit(member, motion):
+    """Sent again after the author reworded it (a retried request, a page restored from the
+    browser's history), the form still names the argument it posted first."""
+    key = uuid.uuid4()
+    first, _ = post(member, motion, claim="As first posted.", submission_key=key)
+    services.edit_argument(editor=member, argument=first, claim="Reworded.")
+    again, created = post(member, motion, claim="  As first   posted. ", submission_key=key)
+    assert (again, created) == (first, False)
+
+
+OTHER_CONTENT = {
+    "claim": lambda motion: {"claim": "Something else entirely."},
+    "details": lambda motion: {"details": "New details."},
+    "stance": lambda motion: {"stance": Stance.CON},
+    "source": lambda motion: {"source_url": "https://example.org/other"},
+    "motion": lambda motion: {"motion": MotionFactory()},
+    "parent": lambda motion: {"parent": ArgumentFactory(motion=motion)},
+}
+
+
+@pytest.mark.parametrize("change", OTHER_CONTENT.values(), ids=OTHER_CONTENT.keys())
+def test_a_submission_key_sent_with_other_content_is_refused(member, motion, change):
+    fields = {"motion": motion, "claim": "The first post.", "submission_key": uuid.uuid4()}
+    first, _ = post(member, **fields)
+    with pytest.raises(services.DebateRuleError, match="already posted") as refusal:
+        post(member, **(fields | change(motion)))
+    assert refusal.value.status == 409
+    assert list(Argument.objects.filter(author=member)) == [first]
+
+
+def test_a_motion_submission_key_sent_with_other_content_is_refused(member):
+    key = uuid.uuid4()
+    fields = {"title": "Tea beats coffee", "claim": "Tea is better.", "submission_key": key}
+    first, _ = services.propose_motion(author=member, **fields)
+    again, created = services.propose_motion(author=member, **fields)
+    assert (again, created) == (first, False)
+    with pytest.raises(services.DebateRuleError, match="already posted") as refusal:
+        services.propose_motion(author=member, **(fields | {"claim": "Coffee is better."}))
+    assert refusal.value.status == 409
+    assert Motion.objects.count() == 1
+
+
 def test_a_source_must_be_http_or_https(member, motion):
     for url in ["javascript:alert(1)", "ftp://example.org/x", "not a url"]:
         with pytest.raises(services.DebateRuleError, match="http") as refusal:
@@ -248,6 +290,24 @@ def test_double_submission_through_the_view_creates_one(client, member, motion):
     second = client.post(reverse("reply_motion", args=[motion.slug]), data)
     assert first["Location"] == second["Location"]
     assert Argument.objects.count() == 1
+
+
+def test_a_reused_submission_key_with_other_text_is_a_409_keeping_the_text(
+    client, member, motion
+):
+    client.force_login(member)
+    data = reply_data(claim="The first post.")
+    client.post(reverse("reply_motion", args=[motion.slug]), data)
+    for headers in ({}, {"HX-Request": "true"}):
+        again = client.post(
+            reverse("reply_motion", args=[motion.slug]),
+            data | {"claim": "A different post."},
+            headers=headers,
+        )
+        html = again.content.decode()
+        assert again.status_code == 409
+        assert "already posted" in html and "A different post." in html
+    assert Argument.objects.get().claim == "The first post."
 
 
 def test_unverified_member_is_told_why_they_cannot_post(client, motion):

@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 
 from debates import services
 from debates.models import Argument
+from debates.rendering import render_markdown
 from tests.factories import ArgumentFactory, MotionFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_an_argument_cannot_be_its_own_parent():
 
 
 def test_markdown_details_are_sanitised():
-    html = services.render_markdown(
+    html = render_markdown(
         "**bold** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.org)"
     )
     assert "<strong>bold</strong>" in html

@@ -16,8 +16,9 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.db.models import Count, F
 
+from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Vote
-from debates.services import DebateRuleError, cast_vote
+from debates.voting import cast_vote
 from tests.concurrency import run_at_once
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debates import queries, voting
+from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Stance, Vote
-from debates.services import DebateRuleError, cast_vote
+from debates.voting import cast_vote
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
 from tests.test_pages import grow_debate
 

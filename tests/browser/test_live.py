@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from debates import services
+from debates import moderation, services, voting
 from debates.live import broker
 from debates.models import Argument
 from tests.factories import UserFactory, verified_user
@@ -62,7 +62,7 @@ def test_a_page_catches_up_after_its_connection_drops(signed_in, seeded_live):
     missed, _ = services.post_argument(
         author=author, motion=target.motion, parent=target, stance="pro", claim="Said offline."
     )
-    services.cast_vote(voter=UserFactory(), claim=target, choice="disagree")
+    voting.cast_vote(voter=UserFactory(), claim=target, choice="disagree")
     reader.context.set_offline(False)
 
     expect(status).to_have_attribute("data-state", "live", timeout=15_000)
@@ -83,16 +83,16 @@ def test_moderation_reaches_an_open_page(signed_in, seeded_live):
     moderator = verified_user()
     grant_moderator(moderator)
 
-    services.hide_argument(moderator=moderator, argument=target, reason="Off topic.")
+    moderation.hide_argument(moderator=moderator, argument=target, reason="Off topic.")
     expect(reader.locator(f"#claim-{target.pk}")).to_have_text("[hidden by a moderator]")
     expect(reader.locator(f"#content-{target.pk}")).not_to_contain_text(target.claim)
 
-    services.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
+    moderation.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
     expect(reader.locator("#motion-status")).to_contain_text("This motion is locked")
     expect(reader.locator("#motion-status")).to_contain_text("Cooling off.")
     expect(reader.locator("#motion-text .badge--locked")).to_be_visible()
 
-    services.hide_motion(moderator=moderator, motion=motion, reason="Spam.")
+    moderation.hide_motion(moderator=moderator, motion=motion, reason="Spam.")
     expect(reader.locator("#motion-title")).not_to_have_text(motion.title)
     expect(reader.locator("#motion-text")).not_to_contain_text(motion.claim)
     assert reader.evaluate("window.__noReload") is True
@@ -109,7 +109,7 @@ def test_home_page_counts_follow_the_debates(page, seeded_live):
     services.post_argument(
         author=verified_user(), motion=motion, parent=None, stance="pro", claim="One more pro."
     )
-    services.cast_vote(voter=UserFactory(), claim=motion, choice="agree")
+    voting.cast_vote(voter=UserFactory(), claim=motion, choice="agree")
 
     expect(meta).not_to_have_text(before)
     expect(meta).to_contain_text("1 agree")

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from debates.models import Argument
@@ -107,3 +108,20 @@ def test_posting_works_without_javascript(browser, live_server, seeded_live):
     assert page.url.endswith(created.get_absolute_url())
     expect(page.locator(f"#claim-{created.pk}")).to_have_text("Plain forms still work.")
     context.close()
+
+
+def test_the_reply_page_with_javascript_shows_what_was_posted(signed_in, seeded_live):
+    """The stand-alone reply page (a link opened in a new tab, say) has no tree to put the new
+    argument in: posting from it with JavaScript on must still show the result."""
+    member = verified_user()
+    target = Argument.objects.filter(depth=1).first()
+    page = signed_in(member)
+    page.goto(reverse("reply", args=[target.motion.slug, target.pk]))
+    expect(page.get_by_role("heading", name="Reply to an argument")).to_be_visible()
+    page.get_by_label("Con").check()
+    page.get_by_label("Claim").fill("Posted from the page of its own.")
+    page.get_by_role("button", name="Post argument").click()
+    expect(page.get_by_role("status")).to_contain_text("Your argument is posted.")
+    created = Argument.objects.get(claim="Posted from the page of its own.")
+    expect(page.locator(f"#claim-{created.pk}")).to_have_text("Posted from the page of its own.")
+    assert page.url.endswith(created.get_absolute_url())

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator, update_profile
-from debates import services
+from debates import moderation, services
 from debates.models import Argument
 from tests.factories import MotionFactory, verified_user
 
@@ -75,8 +75,8 @@ def debate(transactional_db):
         author=member, motion=motion, parent=argument, stance="con", claim="Deliveries suffer."
     )
     services.edit_argument(editor=author, argument=argument, claim="Much cleaner air.")
-    services.flag_claim(flagger=moderator, claim=argument, reason="other", note="Not sure.")
-    services.lock_motion(moderator=moderator, motion=MotionFactory(), reason="Done.")
+    moderation.flag_claim(flagger=moderator, claim=argument, reason="other", note="Not sure.")
+    moderation.lock_motion(moderator=moderator, motion=MotionFactory(), reason="Done.")
     return {"motion": motion, "argument": argument, "reply": reply, "author": author,
             "member": member, "moderator": moderator}  # fmt: skip
 
@@ -226,14 +226,14 @@ def hostile(transactional_db):
     second, _ = services.post_argument(
         author=villain, motion=motion, parent=argument, stance="con", claim=f"Reply {IMG}"
     )
-    services.flag_claim(flagger=bystander, claim=second, reason="other", note=f"Note {SCRIPT}")
-    services.flag_claim(flagger=bystander, claim=motion, reason="other", note=f"Note {IMG}")
+    moderation.flag_claim(flagger=bystander, claim=second, reason="other", note=f"Note {SCRIPT}")
+    moderation.flag_claim(flagger=bystander, claim=motion, reason="other", note=f"Note {IMG}")
     third, _ = services.post_argument(
         author=villain, motion=motion, parent=None, stance="con", claim="To be hidden."
     )
-    services.hide_argument(moderator=moderator, argument=third, reason=f"Hidden {SVG}")
-    services.suspend_user(moderator=moderator, user=villain, days=1, reason=f"Suspended {IMG}")
-    services.lock_motion(moderator=moderator, motion=motion, reason=f"Locked {SCRIPT}")
+    moderation.hide_argument(moderator=moderator, argument=third, reason=f"Hidden {SVG}")
+    moderation.suspend_user(moderator=moderator, user=villain, days=1, reason=f"Suspended {IMG}")
+    moderation.lock_motion(moderator=moderator, motion=motion, reason=f"Locked {SCRIPT}")
     return {"villain": villain, "moderator": moderator, "bystander": bystander,
             "motion": motion, "argument": argument}  # fmt: skip
 
@@ -274,7 +274,7 @@ def test_no_user_text_executes_anywhere_it_is_shown(page, signed_in, hostile):
     assert_inert(mod, f"/moderation/people/{villain.pk}/unsuspend/", shows=f"Suspended {IMG}")
 
     # A payload arriving over the live stream is swapped in as text too.
-    services.unlock_motion(moderator=hostile["moderator"], motion=motion)
+    moderation.unlock_motion(moderator=hostile["moderator"], motion=motion)
     watcher = Watcher(signed_in(hostile["bystander"]))
     assert_inert(watcher, motion.get_absolute_url())
     tab = watcher.page
