@@ -185,6 +185,19 @@ def amendable_by(argument, user) -> bool:
     return argument.is_visible and _authored_by(argument, user)
 
 
+def vote_closure(claim, motion, user):
+    """Why the vote buttons on `claim` (in `motion`) are off for `user`, or None. The vote itself
+    is refused by debates.voting, whose one-statement path checks the same in SQL."""
+    if motion.is_locked:
+        return "Voting is closed: the motion is locked"
+    if motion.is_hidden:
+        return "Voting is closed: a moderator hid the motion"
+    if _authored_by(claim, user):
+        kind = "motion" if isinstance(claim, Motion) else "argument"
+        return f"You cannot vote on your own {kind}"
+    return None
+
+
 # --- Flags -------------------------------------------------------------------------------------
 
 

@@ -303,6 +303,25 @@ def test_no_page_leaks_a_hidden_arguments_text(client, moderator, member, argume
             assert "Earlier insult" not in body, url
 
 
+@pytest.mark.parametrize("withdraw", ["hide", "retract"])
+def test_a_withdrawn_arguments_history_is_its_authors_alone(
+    client, moderator, author, member, argument, withdraw
+):
+    ArgumentRevision.objects.create(
+        argument=argument, claim="Earlier insult.", written_at=timezone.now()
+    )
+    if withdraw == "hide":
+        hide(moderator, argument)
+    else:
+        services.retract_argument(author=author, argument=argument)
+    url = reverse("argument_history", args=[argument.motion.slug, argument.pk])
+    client.force_login(author)
+    assert "Earlier insult." in html(client.get(url))
+    for reader in (member, moderator):
+        client.force_login(reader)
+        assert "Earlier insult." not in html(client.get(url))
+
+
 def test_a_hidden_motion_is_a_placeholder_for_others(client, moderator, author, member, motion):
     argument = ArgumentFactory(motion=motion, claim="Still here.")
     moderation.hide_motion(moderator=moderator, motion=motion, reason="Spam motion")

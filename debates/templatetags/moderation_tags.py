@@ -17,6 +17,11 @@ def wording_shown_to(argument, user):
     return policy.wording_shown_to(argument, user)
 
 
+@register.simple_tag
+def vote_closure(claim, motion, user):
+    return policy.vote_closure(claim, motion, user)
+
+
 @register.filter
 def moderates(user):
     return policy.moderates(user)
