@@ -1,7 +1,8 @@
 """ASGI entry point: Django for pages, debates.live for the pages' live-update streams.
 
-Django runs as a WSGI application on a pool of threads (config.wsgi_bridge); the streams run on
-the event loop beside it.
+Django runs as a WSGI application on a pool of REQUEST_THREADS threads (a2wsgi), each request
+on one thread from its first middleware to its last, while the streams run on the event loop
+beside it.
 """
 
 import os
@@ -13,14 +14,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 django_application = get_wsgi_application()
 
-from config.wsgi_bridge import ThreadedWSGI  # noqa: E402  (these need the app registry loaded)
+from a2wsgi import WSGIMiddleware  # noqa: E402  (these need the app registry loaded)
+
+from config.body_limit import BodyLimit  # noqa: E402
 from debates import live  # noqa: E402
 
-pages = ThreadedWSGI(
-    django_application,
-    threads=settings.REQUEST_THREADS,
-    max_body=settings.REQUEST_BODY_MAX_BYTES,
-)
+django_pages = WSGIMiddleware(django_application, workers=settings.REQUEST_THREADS)
+pages = BodyLimit(django_pages, max_bytes=settings.REQUEST_BODY_MAX_BYTES)
 
 
 async def application(scope, receive, send):
@@ -40,6 +40,6 @@ async def lifespan(receive, send):
         elif message["type"] == "lifespan.shutdown":
             # End every open stream so the server can stop without waiting on them.
             await live.broker().close()
-            pages.shutdown()
+            django_pages.executor.shutdown(wait=False, cancel_futures=True)
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -81,8 +81,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
-# Threads per server process that run requests (config.wsgi_bridge). More overlap database waits;
-# Python runs one at a time per process anyway, so a few per core is plenty.
+# Threads per server process that run requests (a2wsgi, config/asgi.py). More overlap database
+# waits; Python runs one at a time per process anyway, so a few per core is plenty.
 REQUEST_THREADS = env.int("REQUEST_THREADS", default=4)
 # Crux takes forms, never uploads: a bigger request body is refused with 413 before Django runs.
 REQUEST_BODY_MAX_BYTES = 1024 * 1024

@@ -15,6 +15,7 @@ from django.test import AsyncClient, Client
 from django.urls import reverse
 
 from tests.test_authorisation_matrix import MATRIX
+from tests.test_serving import response_of, scope, serve
 from tests.test_settings import PRODUCTION
 from tests.world import build_world, fingerprint, post_data, site_urls, url_for
 
@@ -188,6 +189,38 @@ def test_a_token_from_another_origin_is_refused_and_the_real_one_accepted():
     assert same_site.status_code == 200
     world.motion.refresh_from_db()
     assert world.motion.agree_count == 1
+
+
+SITE_HEADERS = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "X-Frame-Options",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_a_body_over_the_limit_gets_413_with_the_headers_of_every_page(client, declared):
+    from config.asgi import application
+
+    page = client.get(reverse("home"))
+    too_big = b"x" * (settings.REQUEST_BODY_MAX_BYTES + 1)
+    headers = [("host", "testserver"), ("x-request-id", "lb-2f9c1a7e-0042")]
+    if declared:
+        headers.append(("content-length", str(len(too_big))))
+
+    status, refused, body = response_of(
+        serve(application, scope("/", method="POST", headers=headers), (too_big[:1000], too_big))
+    )
+
+    assert status == 413
+    assert {name: refused[name.lower()] for name in SITE_HEADERS} == {
+        name: page[name] for name in SITE_HEADERS
+    }
+    assert refused["x-request-id"] == "lb-2f9c1a7e-0042"
+    assert re.fullmatch(r"app;dur=\d+\.\d", refused["server-timing"])
+    assert b"Error 413" in body and b"crux.css" in body
 
 
 # --- Error pages and request ids -----------------------------------------------------------------

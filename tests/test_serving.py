@@ -1,12 +1,11 @@
-"""config.wsgi_bridge: Django's WSGI handler served from the ASGI server on a pool of threads."""
+"""How Crux is served (config.asgi): Django on a pool of threads beside the live streams, request
+bodies bounded before Django runs, and database connections that survive a database restart."""
 
-import asyncio
 import re
-import threading
 
 import pytest
 
-from config.wsgi_bridge import ThreadedWSGI
+from config.body_limit import BodyLimit
 from tests.event_loops import run
 
 
@@ -39,134 +38,75 @@ def serve(app, scope, chunks=(b"",)):
     async def send(message):
         sent.append(message)
 
-    async def scenario():
-        await app(scope, receive, send)
-
-    run(scenario())
+    run(app(scope, receive, send))
     return sent
 
 
-def recording_app(calls):
-    """A WSGI app that answers 200 and notes the environ of each request it gets."""
-
-    def wsgi_app(environ, start_response):
-        calls.append(environ)
-        start_response("200 OK", [])
-        return [b""]
-
-    return wsgi_app
+def response_of(sent):
+    """(status, headers as a str dict, body) of the messages an app sent."""
+    start = sent[0]
+    headers = {name.decode(): value.decode() for name, value in start["headers"]}
+    return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
 
 
-class Body(list):
-    """A WSGI response that records where it was closed."""
+class Recorder:
+    """An ASGI app that answers 200 and notes the body it was given."""
 
-    streaming = False
+    def __init__(self):
+        self.bodies = []
 
-    def close(self):
-        self.closed_on = threading.current_thread().name
-
-
-@pytest.fixture
-def bridge():
-    apps = []
-
-    def make(wsgi_app, threads=2, max_body=1024):
-        app = ThreadedWSGI(wsgi_app, threads, max_body)
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.shutdown()
+    async def __call__(self, scope, receive, send):
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        self.bodies.append(body)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
 
 
-def test_a_plain_response_is_sent_whole_and_closed_on_the_thread_that_made_it(bridge):
-    seen = {}
+def test_the_body_arrives_whole_however_it_was_split():
+    app = Recorder()
 
-    def wsgi_app(environ, start_response):
-        seen["thread"] = threading.current_thread().name
-        seen["environ"] = environ
-        start_response("201 Created", [("Content-Type", "text/plain"), ("X-Thing", "1")])
-        seen["body"] = Body([b"hello ", b"world"])
-        return seen["body"]
+    serve(BodyLimit(app, max_bytes=100), scope(method="POST"), (b"claim=a", b"&stance=", b"pro"))
 
-    sent = serve(
-        bridge(wsgi_app),
-        scope("/motions/x/", query=b"sort=new", headers=[("x-forwarded-for", "10.0.0.1")]),
-    )
-
-    assert sent == [
-        {
-            "type": "http.response.start",
-            "status": 201,
-            "headers": [(b"content-type", b"text/plain"), (b"x-thing", b"1")],
-        },
-        {"type": "http.response.body", "body": b"hello world"},
-    ]
-    assert seen["thread"].startswith("django")
-    assert seen["body"].closed_on == seen["thread"]
-    environ = seen["environ"]
-    assert (environ["PATH_INFO"], environ["QUERY_STRING"]) == ("/motions/x/", "sort=new")
-    assert environ["wsgi.url_scheme"] == "https"
-    assert environ["HTTP_X_FORWARDED_FOR"] == "10.0.0.1"
+    assert app.bodies == [b"claim=a&stance=pro"]
 
 
-def test_the_request_body_arrives_whole_however_it_was_split(bridge):
-    received = {}
+@pytest.mark.django_db
+def test_a_body_over_the_limit_is_refused_before_the_app_runs():
+    app = Recorder()
+    limited = BodyLimit(app, max_bytes=10)
 
-    def wsgi_app(environ, start_response):
-        received["body"] = environ["wsgi.input"].read()
-        start_response("200 OK", [])
-        return [b""]
+    refused = serve(limited, scope(method="POST"), chunks=(b"12345", b"67890", b"x"))
+    fits = serve(limited, scope(method="POST"), chunks=(b"12345", b"67890"))
 
-    serve(bridge(wsgi_app), scope(method="POST"), chunks=(b"claim=a", b"&stance=", b"pro"))
-
-    assert received["body"] == b"claim=a&stance=pro"
-
-
-def test_a_body_over_the_limit_is_refused_before_the_app_runs(bridge):
-    calls = []
-    wsgi_app = recording_app(calls)
-
-    app = bridge(wsgi_app, max_body=10)
-
-    refused = serve(app, scope(method="POST"), chunks=(b"12345", b"67890", b"x"))
-    assert refused[0]["status"] == 413 and calls == []
-
-    fits = serve(app, scope(method="POST"), chunks=(b"12345", b"67890"))
-    assert fits[0]["status"] == 200 and len(calls) == 1
+    assert response_of(refused)[0] == 413
+    assert response_of(fits)[0] == 200 and app.bodies == [b"1234567890"]
 
 
-def test_a_streaming_response_is_sent_chunk_by_chunk(bridge):
-    class Stream:
-        streaming = True
+@pytest.mark.django_db
+def test_a_declared_length_over_the_limit_is_refused_without_reading_the_body():
+    app = Recorder()
+    sent, reads = [], []
 
-        def __iter__(self):
-            yield b"one"
-            yield b""
-            yield b"two"
+    async def receive():
+        reads.append(1)
+        return {"type": "http.request", "body": b"x" * 11}
 
-        def close(self):
-            pass
+    async def send(message):
+        sent.append(message)
 
-    def wsgi_app(environ, start_response):
-        start_response("200 OK", [("Content-Type", "text/event-stream")])
-        return Stream()
+    request = scope(method="POST", headers=[("content-length", "11")])
+    run(BodyLimit(app, max_bytes=10)(request, receive, send))
 
-    sent = serve(bridge(wsgi_app), scope())
-
-    assert [m["type"] for m in sent] == ["http.response.start"] + ["http.response.body"] * 3
-    assert [(m.get("body"), m.get("more_body", False)) for m in sent[1:]] == [
-        (b"one", True),
-        (b"two", True),
-        (None, False),
-    ]
+    assert response_of(sent)[0] == 413 and reads == [] and app.bodies == []
 
 
-def test_a_client_gone_before_its_body_arrived_runs_nothing(bridge):
-    calls = []
-    wsgi_app = recording_app(calls)
-
+def test_a_client_gone_before_its_body_arrived_runs_nothing():
+    app = Recorder()
     sent = []
 
     async def receive():
@@ -175,52 +115,56 @@ def test_a_client_gone_before_its_body_arrived_runs_nothing(bridge):
     async def send(message):
         sent.append(message)
 
-    run(bridge(wsgi_app)(scope(method="POST"), receive, send))
+    run(BodyLimit(app, max_bytes=10)(scope(method="POST"), receive, send))
 
-    assert calls == [] and sent == []
-
-
-def test_requests_run_side_by_side(bridge):
-    """One request waiting (as on the database) does not hold up the next."""
-    both_in = threading.Barrier(2, timeout=5)
-
-    def wsgi_app(environ, start_response):
-        both_in.wait()
-        start_response("200 OK", [])
-        return [b"ok"]
-
-    app = bridge(wsgi_app, threads=2)
-
-    async def scenario():
-        async def one():
-            sent = []
-
-            async def receive():
-                return {"type": "http.request", "body": b""}
-
-            async def send(message):
-                sent.append(message)
-
-            await app(scope(), receive, send)
-            return sent[-1]["body"]
-
-        return await asyncio.gather(one(), one())
-
-    assert run(scenario()) == [b"ok", b"ok"]
+    assert app.bodies == [] and sent == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_site_is_served_through_it():
     from config.asgi import application
 
-    sent = serve(
-        application,
-        scope("/", headers=[("host", "testserver"), ("accept", "text/html")]),
+    status, headers, body = response_of(
+        serve(application, scope("/", headers=[("host", "testserver"), ("accept", "text/html")]))
     )
 
-    start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
-    headers = dict(start["headers"])
-    assert start["status"] == 200
-    assert b"x-request-id" in headers
-    assert re.fullmatch(rb"app;dur=\d+\.\d", headers[b"server-timing"])
+    assert status == 200
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"])
+    assert re.fullmatch(r"app;dur=\d+\.\d", headers["server-timing"])
     assert b"Crux" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_form_reaches_django_through_it():
+    """A sign-up with passwords that differ comes back with what was typed still in the form."""
+    from config.asgi import application
+
+    host = [("host", "testserver")]
+    _, headers, page = response_of(serve(application, scope("/accounts/signup/", headers=host)))
+    cookie = headers["set-cookie"].split(";")[0]
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1].decode()
+    form = (
+        f"csrfmiddlewaretoken={token}&email=typed%40example.org&display_name=Typed+Name"
+        "&password1=one-Long-passphrase-1&password2=another-Long-passphrase-2"
+    ).encode()
+
+    status, _, body = response_of(
+        serve(
+            application,
+            scope(
+                "/accounts/signup/",
+                method="POST",
+                headers=[
+                    *host,
+                    ("cookie", cookie),
+                    ("referer", "https://testserver/accounts/signup/"),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                    ("content-length", str(len(form))),
+                ],
+            ),
+            chunks=(form[:40], form[40:]),
+        )
+    )
+
+    assert status == 200
+    assert b'value="typed@example.org"' in body and b'value="Typed Name"' in body
