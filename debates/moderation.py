@@ -380,11 +380,6 @@ def unfeature_motion(*, moderator, motion, reason=""):
 # --- Suspensions ------------------------------------------------------------------------------
 
 
-def _suspension_message(person, days):
-    when = "indefinitely" if days is None else f"for {days} day{'s' if days != 1 else ''}"
-    return f"{person.display_name} is suspended {when}."
-
-
 @transaction.atomic
 def suspend_user(*, moderator, user, days=None, reason):
     """Stop `user` posting, voting and flagging for `days` (None: indefinitely); they can read,
@@ -401,9 +396,9 @@ def suspend_user(*, moderator, user, days=None, reason):
             f"{user.display_name} is already suspended; nothing changed. "
             "Lift the suspension first to change it.",
         )
-    until = person.suspended_until
-    entry = _log(moderator, Action.SUSPEND, person, reason, suspended_until=until)
-    return Outcome(True, _suspension_message(person, days), entry)
+    entry = _log(moderator, Action.SUSPEND, person, reason, suspended_until=person.suspended_until)
+    when = "indefinitely" if days is None else f"for {days} day{'s' if days != 1 else ''}"
+    return Outcome(True, f"{person.display_name} is suspended {when}.", entry)
 
 
 @transaction.atomic
