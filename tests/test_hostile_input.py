@@ -169,6 +169,7 @@ def test_every_url_is_in_a_group():
 
 # --- The database must still hold together -----------------------------------------------------
 
+BIDI_CONTROLS = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 GROWING = (Motion, Argument, ArgumentRevision, Flag, ModerationAction, Source, User)
 
 
@@ -195,6 +196,11 @@ def check_invariants(before):
         assert "\x00" not in claim + details + hidden
     for texts in Motion.objects.values_list("title", "claim", "context", "lock_reason"):
         assert "\x00" not in "".join(texts)
+    for claim in [
+        *Argument.objects.values_list("claim", flat=True),
+        *Motion.objects.values_list("title", flat=True),
+    ]:
+        assert not set(claim) & BIDI_CONTROLS, claim  # nothing reads backwards
     for note in Flag.objects.values_list("note", flat=True):
         assert "\x00" not in note
     for reason in ModerationAction.objects.values_list("reason", flat=True):
@@ -331,6 +337,42 @@ def test_ids_at_and_past_the_integer_limits_are_not_found_on_every_route(pk, set
                 if pk > 2**63 - 1:
                     assert response.status_code == 404, (role, method, path)
     check_invariants(before)
+
+
+def test_bidirectional_controls_are_dropped_from_what_people_post(settings_override):
+    world = build_world()
+    client = Client()
+    client.force_login(User.objects.get(pk=world.people["author"].pk))
+    rlo, pdf, lri, pdi = "\u202e", "\u202c", "\u2066", "\u2069"
+    hebrew = "\u05e9\u05dc\u05d5\u05dd"  # right-to-left text itself is kept
+    texts = {
+        "claim": f"{rlo}Reversed{pdf} claim {lri}{hebrew}{pdi}",
+        "details": f"Details {rlo}reversed",
+        "quote": f"A quote {lri}isolated",
+        "source_url": f"https://example.org/{rlo}a",
+    }
+    motion_url = reverse("reply_motion", args=[world.motion.slug])
+    posted = client.post(motion_url, post_data("reply_motion") | texts)
+    proposed = client.post(
+        reverse("propose_motion"),
+        post_data("propose_motion")
+        | {"title": f"{rlo}Title", "claim": f"It is {pdi}so.", "context": f"{lri}Context"},
+    )
+    edit_url = reverse("edit_argument", args=[world.motion.slug, world.argument.pk])
+    edited = client.post(edit_url, {"claim": f"Edited {rlo}claim", "details": f"{pdf}More"})
+
+    assert posted.status_code < 400 and proposed.status_code < 400 and edited.status_code < 400
+    argument = Argument.objects.select_related("source").get(claim__startswith="Reversed")
+    assert argument.claim == f"Reversed claim {hebrew}"
+    assert (argument.details, argument.quote) == ("Details reversed", "A quote isolated")
+    assert argument.source.url == "https://example.org/a"
+    motion = Motion.objects.get(title="Title")
+    assert (motion.claim, motion.context) == ("It is so.", "Context")
+    world.argument.refresh_from_db()
+    assert (world.argument.claim, world.argument.details) == ("Edited claim", "More")
+    # A claim made of nothing else is empty, so refused.
+    empty = client.post(motion_url, post_data("reply_motion") | {"claim": rlo + pdf})
+    assert empty.status_code == 422 and "Write the claim" in empty.content.decode()
 
 
 def known_cases(world, group):
