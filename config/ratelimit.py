@@ -2,23 +2,20 @@
 
 Each action has rates per signed-in user AND per client IP, spelt as allauth spells its own
 (settings.CRUX_RATE_LIMITS, e.g. "post": "20/m/user,200/h/user,60/m/ip"); sign-in, sign-up and
-password reset are limited by allauth itself (settings.ACCOUNT_RATE_LIMITS), in the same cache.
+password reset are limited by allauth itself (settings.ACCOUNT_RATE_LIMITS), in the Django cache.
 
-Why a small helper on the Django cache rather than django-ratelimit:
-- allauth already counts its attempts in the Django cache; counting ours there too keeps one
-  mechanism, one rate syntax and one notion of "the client's IP" (allauth's adapter, which honours
-  ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER behind a proxy).
-- What is needed is small: a counter per (action, user or IP, time window), bumped with
-  cache.add + cache.incr. A library (django-ratelimit's last release is from 2023) would add a
-  dependency, a decorator whose refusal is an exception page rather than the in-place message each
-  view wants, and a second way of working out the client's IP.
+Why a small helper rather than django-ratelimit: what is needed is small (a counter per action,
+user or IP and time window); its refusal must be the in-place message each view shows, not an
+exception page; and it uses allauth's notion of "the client's IP" (its adapter honours
+ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER behind a proxy), so both limiters
+agree on who is asking. django-ratelimit's last release is from 2023.
+
+The counters live in the database (ratelimits.counting), not the cache: Django's database cache,
+the production default, increments by reading and then writing, so 40 simultaneous posts got 14
+through a limit of 10. One upsert per attempt counts every rate at once, atomically, on SQLite
+and PostgreSQL, and every server process counts together whatever CACHE_URL says.
 
 Fixed windows: a burst at a window's edge can reach twice a rate, which is fine for spam control.
-The counters are only as shared as the cache: development uses the per-process local-memory
-cache; production sets CACHE_URL to a shared one (the default `dbcache://crux_cache_table`, made
-by `manage.py createcachetable`, or `redis://…`), so every server process counts together.
-`incr` is atomic on Redis and Memcached; on the database cache two processes may rarely both
-read the same count, letting one extra request through.
 """
 
 import hashlib
@@ -28,8 +25,9 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from ratelimits.counting import count_attempt
 
 logger = logging.getLogger(__name__)
 
@@ -105,19 +103,14 @@ def _identity(request, per):
     return "ip" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
 
 
-def _bump(key: str, timeout: int) -> int:
-    """The attempt's number in its window; 0 (allowed) if the cache cannot be reached."""
+def _count(windows: dict[str, int], action: str, now: int) -> dict[str, int]:
+    """Each window's count including this attempt; none (allowed) if the database fails."""
     try:
-        cache.add(key, 0, timeout)
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout)
-            return 1
+        return count_attempt(windows, now=now)
     except Exception:
-        # Fail open: a cache outage must not stop people taking part; it is logged loudly.
-        logger.exception("Rate limit cache unavailable; allowing %s", key.split(":")[2])
-        return 0
+        # Fail open: a counting failure must not stop people taking part; it is logged loudly.
+        logger.exception("Rate limit counters unavailable; allowing %s", action)
+        return {}
 
 
 def hit(request, action: str) -> None:
@@ -128,14 +121,18 @@ def hit(request, action: str) -> None:
     """
     rates = parse_rates(getattr(settings, "CRUX_RATE_LIMITS", {}).get(action))
     now = time.time()
-    retry_after = 0
+    windows = {}
     for rate in rates:
         identity = _identity(request, rate.per)
         if identity is None:
             continue
         window = int(now // rate.seconds)
-        key = f"crux:rl:{action}:{rate.amount}/{rate.seconds}:{identity}:{window}"
-        if _bump(key, rate.seconds + 1) > rate.amount:
-            retry_after = max(retry_after, (window + 1) * rate.seconds - now)
+        key = f"{action}:{rate.amount}/{rate.seconds}:{identity}:{window}"
+        windows[key] = (rate, (window + 1) * rate.seconds)
+    counts = _count({key: end for key, (_, end) in windows.items()}, action, int(now))
+    retry_after = max(
+        (end - now for key, (rate, end) in windows.items() if counts.get(key, 0) > rate.amount),
+        default=0,
+    )
     if retry_after:
         raise RateLimited(action, round(retry_after + 0.5))

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "debates",
     "debates.live",
+    "ratelimits",
 ]
 
 MIDDLEWARE = [
