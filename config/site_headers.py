@@ -1,55 +1,46 @@
 """The headers every Crux response carries, for responses made outside Django's handler.
 
 The ASGI layer answers some requests itself (a body over the limit; the live streams). Their
-responses go through the same header middleware as Django's own, so they carry the same
-X-Request-ID, Server-Timing, Content-Security-Policy, nosniff, referrer, opener and framing
-policies (and HSTS in production), computed by the same code from the same settings.
+responses pass through the header-setting middleware of settings.MIDDLEWARE, so they carry the
+same Server-Timing, X-Request-ID, Content-Security-Policy, nosniff, referrer, opener and framing
+policies (and HSTS in production) as every page, made by the same code from the same settings.
 """
 
 import io
-from functools import reduce
 
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpResponse
-from django.middleware.clickjacking import XFrameOptionsMiddleware
-from django.middleware.csp import ContentSecurityPolicyMiddleware
-from django.middleware.security import SecurityMiddleware
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils.module_loading import import_string
 
-from config.request_id import RequestIdMiddleware
-from config.server_timing import ServerTimingMiddleware
-
-# The header-setting part of settings.MIDDLEWARE, in its order (outermost first).
-HEADER_MIDDLEWARE = (
-    ServerTimingMiddleware,
-    RequestIdMiddleware,
-    SecurityMiddleware,
-    ContentSecurityPolicyMiddleware,
-    XFrameOptionsMiddleware,
-)
+HEADER_MIDDLEWARE = {
+    "config.server_timing.ServerTimingMiddleware",
+    "config.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+}
 
 
 def with_site_headers(scope, response: HttpResponse) -> HttpResponse:
-    """`response` to the request of ASGI `scope`, given the headers every page gets.
+    """`response` to the request of ASGI `scope`, with the headers every page gets.
 
-    With production settings a plain-HTTP request gets the redirect to HTTPS instead, as it
-    would from Django.
+    Or the middleware's own answer where Django would give one instead: the redirect to HTTPS
+    (production settings, plain HTTP), or 400 for a host not in ALLOWED_HOSTS.
     """
-    request = ASGIRequest(scope, io.BytesIO())
-    handler = reduce(
-        lambda inner, middleware: middleware(inner),
-        reversed(HEADER_MIDDLEWARE),
-        lambda request: response,
-    )
-    return handler(request)
 
+    def handler(request):
+        return response
 
-def site_headers(scope) -> list[tuple[bytes, bytes]]:
-    """The site's headers for a response to `scope` (without Content-Type), as ASGI pairs."""
-    return [
-        (name, value)
-        for name, value in asgi_headers(with_site_headers(scope, HttpResponse()))
-        if name != b"content-type"
-    ]
+    for path in reversed([name for name in settings.MIDDLEWARE if name in HEADER_MIDDLEWARE]):
+        handler = import_string(path)(handler)
+    # The query string is no business of these responses' (and may be what was wrong).
+    request = ASGIRequest({**scope, "query_string": b""}, io.BytesIO())
+    try:
+        return handler(request)
+    except DisallowedHost:
+        return HttpResponseBadRequest()
 
 
 def asgi_headers(response: HttpResponse) -> list[tuple[bytes, bytes]]:
