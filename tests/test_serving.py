@@ -1,5 +1,5 @@
-"""How Crux is served (config.asgi): Django on a pool of threads beside the live streams, request
-bodies bounded before Django runs, and database connections that survive a database restart."""
+"""How Crux is served (config.asgi): Django on a pool of threads beside the live streams, and
+request bodies bounded before Django runs (the 413's headers: tests/test_security.py)."""
 
 import re
 
