@@ -74,7 +74,7 @@ clean:
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crux_bench
 BENCH_ARGS ?=
 
-.PHONY: bench bench-live bench-profile
+.PHONY: bench bench-live bench-profile soak
 bench: install
 	$(PY) -m bench.load --database-url $(BENCH_DATABASE_URL) --record $(BENCH_ARGS)
 
@@ -85,3 +85,8 @@ bench-live: install
 bench-profile: install
 	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) -m bench.profile_page --database-url $(BENCH_DATABASE_URL) --explain $(BENCH_ARGS)
+
+# The standing guard of issue 15: 30 minutes of mixed load with a database restart and a worker
+# kill. It starts (and removes) a throwaway PostgreSQL cluster of its own, never the one above.
+soak: install
+	$(PY) -m bench.soak $(BENCH_ARGS)
