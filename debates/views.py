@@ -29,13 +29,7 @@ def motion_detail(request, slug):
     context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
 
     def page_tree():
-        tree = queries.debate_tree(motion)
-        queries.attach_my_votes(tree, request.user)
-        tree.roots = queries.sort_replies(tree.roots, order)
-        shown = queries.fold_below(tree.roots, queries.PAGE_LIMITS)
-        tree.shown_roots = queries.materialise(tree, shown)
-        tree.more_roots = len(tree.roots) - len(tree.shown_roots)
-        return tree
+        return queries.motion_page_tree(motion, viewer=request.user, order=order)
 
     if request.user.is_authenticated:
         tree = page_tree()
@@ -54,22 +48,18 @@ def motion_detail(request, slug):
 @require_safe
 def argument_detail(request, slug, pk):
     motion = queries.motion_by_slug(slug)
-    tree = queries.argument_tree(motion, pk)
-    argument = tree.by_id.get(pk)
-    if argument is None:
-        raise Http404("No such argument in this debate.")
-    queries.attach_my_votes(tree, request.user)
     order = queries.reply_order(request.GET.get("sort"))
-    queries.sort_replies([argument], order)
-    queries.fold_below([argument], queries.SUBTREE_LIMITS)
-    [argument] = queries.materialise(tree, [argument], extra=tree.ancestors(argument))
+    try:
+        argument, ancestors = queries.subtree(motion, pk, viewer=request.user, order=order)
+    except Argument.DoesNotExist:
+        raise Http404("No such argument in this debate.") from None
     template = "debates/argument_detail.html"
     if request.htmx:
         template += "#subtree"
     context = {
         "motion": motion,
         "argument": argument,
-        "ancestors": tree.ancestors(argument),
+        "ancestors": ancestors,
         "order": order,
         "orders": queries.REPLY_ORDER_LABELS,
     }
@@ -88,12 +78,17 @@ def more_replies(request, slug, pk=None):
         offset = max(int(request.GET.get("offset", 0)), 0)
     except ValueError:
         offset = 0
-    queries.attach_my_votes(tree, request.user)
     order = queries.reply_order(request.GET.get("sort"))
-    siblings = queries.sort_replies(parent.children if parent else tree.roots, order)
-    batch = siblings[offset : offset + queries.MORE_BATCH]
-    queries.fold_below(batch, (len(batch), *queries.PAGE_LIMITS[1:]))
-    batch = queries.materialise(tree, batch, extra=[parent] if parent else ())
+    siblings = parent.children if parent else tree.roots
+    batch = queries.shown_arguments(
+        tree,
+        siblings,
+        viewer=request.user,
+        order=order,
+        limits=(queries.MORE_BATCH, *queries.PAGE_LIMITS[1:]),
+        offset=offset,
+        extra=[parent] if parent else (),
+    )
     parent = tree.by_id[pk] if parent else None
     next_offset = offset + len(batch)
     context = {

@@ -184,11 +184,7 @@ def moderate_argument(request, slug, pk, act):
 def _argument_in_place(request, argument, outcome, error, status):
     """The argument re-rendered with its replies, the act's message or refusal beside its tools."""
     motion = queries.motion_by_slug(argument.motion.slug)
-    tree = queries.argument_tree(motion, argument.pk)
-    node = tree.by_id[argument.pk]
-    queries.attach_my_votes(tree, request.user)
-    queries.fold_below([node], queries.SUBTREE_LIMITS)
-    [node] = queries.materialise(tree, [node])
+    node = queries.subtree(motion, argument.pk, viewer=request.user).argument
     context = {
         "motion": motion,
         "argument": node,

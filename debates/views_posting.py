@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.decorators import member_required
 from config import ratelimit
 from debates import policy, queries, services
+from debates.errors import DebateRuleError
 from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
 from debates.models import Argument
 from debates.views import HttpResponseSeeOther
@@ -37,7 +38,7 @@ def reply(request, slug, pk=None):
                 argument, _ = services.post_argument(
                     author=request.user, motion=motion, parent=parent, **form.cleaned_data
                 )
-            except (services.DebateRuleError, ratelimit.RateLimited) as error:
+            except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
             else:
@@ -58,10 +59,9 @@ def reply(request, slug, pk=None):
 
 
 def _render_new_argument(request, motion, argument):
-    argument.motion, argument.children, argument.descendant_count = motion, [], 0
-    queries.fold_below([argument], queries.SUBTREE_LIMITS)
-    argument.is_new, argument.my_vote = True, None
-    context = {"motion": motion, "node": argument, "parent_id": argument.parent_id}
+    node = queries.subtree(motion, argument.pk, viewer=request.user).argument
+    node.is_new = True
+    context = {"motion": motion, "node": node, "parent_id": node.parent_id}
     return render(request, "debates/reply.html#posted", context)
 
 
@@ -79,7 +79,7 @@ def edit_argument(request, slug, pk):
             try:
                 ratelimit.hit(request, "edit")
                 services.edit_argument(editor=request.user, argument=argument, **form.cleaned_data)
-            except (services.DebateRuleError, ratelimit.RateLimited) as error:
+            except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
             else:
@@ -103,15 +103,11 @@ def retract_argument(request, slug, pk):
     if request.method == "POST":
         try:
             services.retract_argument(author=request.user, argument=argument)
-        except services.DebateRuleError as refusal:
+        except DebateRuleError as refusal:
             status, error = refusal.status, refusal.message
         else:
             if request.htmx:
-                tree = queries.argument_tree(motion, argument.pk)
-                queries.attach_my_votes(tree, request.user)
-                node = tree.by_id[argument.pk]
-                queries.fold_below([node], queries.SUBTREE_LIMITS)
-                [node] = queries.materialise(tree, [node])
+                node = queries.subtree(motion, argument.pk, viewer=request.user).argument
                 context = {"motion": motion, "argument": node}
                 return render(request, "debates/argument_detail.html#subtree", context)
             messages.success(request, "Your argument is retracted. Its replies stay in place.")
@@ -146,7 +142,7 @@ def propose_motion(request):
             try:
                 ratelimit.hit(request, "motion")
                 motion, _ = services.propose_motion(author=request.user, **form.cleaned_data)
-            except (services.DebateRuleError, ratelimit.RateLimited) as error:
+            except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
             else:

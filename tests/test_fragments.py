@@ -1,6 +1,10 @@
 """The cached tree of a motion page: used for anonymous readers, never stale after a change."""
 
+import re
+
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from accounts.services import grant_moderator
 from debates import moderation, services, voting
@@ -31,13 +35,33 @@ def test_a_second_anonymous_reader_is_served_from_the_cache(
     assert "Cached claim." in html
 
 
-def test_cached_forms_carry_each_readers_own_csrf_token(client, debate):
-    from django.test import Client
+def csrf_token_of_vote_form(html, argument):
+    form = re.search(rf'<form[^>]* id="vote-argument-{argument.pk}".*?</form>', html, re.S)
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group()).group(1)
 
-    motion, _, _ = debate
-    first, second = page(client, motion), page(Client(), motion)
-    assert "__crux_csrf_token__" not in first + second
-    assert 'name="csrfmiddlewaretoken"' in second
+
+def test_cached_forms_carry_each_readers_own_csrf_token(debate, django_assert_num_queries):
+    motion, argument, _ = debate
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_html = page(first, motion)
+    with django_assert_num_queries(1):  # the second reader's tree comes from the cache
+        second_html = page(second, motion)
+    assert "__crux_csrf_token__" not in first_html + second_html
+    first_token, second_token = (
+        csrf_token_of_vote_form(html, argument) for html in (first_html, second_html)
+    )
+
+    vote = reverse("vote_argument", args=[motion.slug, argument.pk])
+    # A reader's own token passes the CSRF check (the vote view then sends them to sign in);
+    # the other reader's is refused.
+    for reader, own, other in [
+        (first, first_token, second_token),
+        (second, second_token, first_token),
+    ]:
+        assert reader.post(vote, {"choice": "agree", "csrfmiddlewaretoken": own}).status_code == 302
+        assert (
+            reader.post(vote, {"choice": "agree", "csrfmiddlewaretoken": other}).status_code == 403
+        )
 
 
 def test_an_edit_is_never_served_stale(client, debate, django_capture_on_commit_callbacks):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debates import queries
-from debates.models import Argument, Motion, Stance
+from debates.models import Argument, Motion, Stance, Vote
 from debates.queries import MORE_BATCH, PAGE_LIMITS
 from tests.factories import ArgumentFactory, MotionFactory
 
@@ -149,6 +149,40 @@ def test_an_argument_page_reads_its_subtree_and_ancestors_not_the_whole_debate()
     assert node.descendant_count == 3
     assert tree.ancestors(node) == [tree.by_id[root.pk]]
     assert queries.argument_tree(MotionFactory(), middle.pk).by_id == {}
+
+
+def test_one_argument_is_selected_as_its_page_shows_it(django_assert_num_queries):
+    """queries.subtree, which the argument page and every in-place re-render of one argument
+    (posted, retracted, moderated) use: replies in the order asked, folded below the page's
+    levels, the viewer's votes, ancestors root first; a fixed number of queries."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.factories import verified_user
+
+    motion = MotionFactory()
+    root = ArgumentFactory(motion=motion)
+    argument = ArgumentFactory(motion=motion, parent=root)
+    older, newer = (ArgumentFactory(motion=motion, parent=argument) for _ in range(2))
+    chain = [newer]
+    for _ in range(4):
+        chain.append(ArgumentFactory(motion=motion, parent=chain[-1]))
+    viewer = verified_user()
+    Vote.objects.create(user=viewer, argument=newer, choice="disagree")
+
+    with django_assert_num_queries(3):
+        selected, ancestors = queries.subtree(motion, argument.pk, viewer=viewer, order="newest")
+    assert [a.pk for a in ancestors] == [root.pk] and isinstance(ancestors[0], Argument)
+    assert [c.pk for c in selected.shown_children] == [newer.pk, older.pk]
+    assert selected.shown_children[0].my_vote == "disagree"
+    folded = selected.shown_children[0].shown_children[0].shown_children[0]
+    assert folded.pk == chain[2].pk and not folded.unfolded and folded.descendant_count == 2
+
+    with django_assert_num_queries(2):
+        selected, _ = queries.subtree(motion, argument.pk, viewer=AnonymousUser(), order="oldest")
+    assert [c.pk for c in selected.shown_children] == [older.pk, newer.pk]
+    assert selected.shown_children[1].my_vote is None
+    with pytest.raises(Argument.DoesNotExist):
+        queries.subtree(MotionFactory(), argument.pk, viewer=viewer)
 
 
 def test_permalink_of_another_motions_argument_is_404(client):
