@@ -59,8 +59,7 @@ def reply(request, slug, pk=None):
 
 
 def _render_new_argument(request, motion, argument):
-    node = queries.subtree(motion, argument.pk, viewer=request.user).argument
-    node.is_new = True
+    node = queries.just_posted(argument, motion)
     context = {"motion": motion, "node": node, "parent_id": node.parent_id}
     return render(request, "debates/reply.html#posted", context)
 
