@@ -4,13 +4,14 @@ import asyncio
 import json
 import threading
 
+import psycopg
 import pytest
 from django.db import connection, transaction
 
 from debates import events, live, moderation, services, voting
 from debates.live import fanout, postgres, stream
 from debates.live.render import render_event
-from debates.models import Argument
+from debates.models import Argument, Motion
 from tests.event_loops import run
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
@@ -287,8 +288,6 @@ postgres_only = pytest.mark.skipif(
 @pytest.fixture
 def heard():
     """What a LISTEN connection hears on the broker's channel, like each server process's."""
-    import psycopg
-
     listener = psycopg.connect(**postgres.PostgresBroker().connection_params(), autocommit=True)
     listener.execute(f"LISTEN {postgres.PostgresBroker.CHANNEL}")
 
@@ -484,3 +483,271 @@ def test_catch_up_never_replays_a_motion_hidden_since(moderator):
 
     assert "Leaked title" in shown and "Leaked context" in shown
     assert "Leaked title" not in replayed and "Leaked context" not in replayed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catch_up_sends_one_message_per_thing_changed(monkeypatch):
+    live.reset_broker()
+    argument = ArgumentFactory()
+    rendered = []
+    real_render = stream.render_event_apart
+    monkeypatch.setattr(
+        stream,
+        "render_event_apart",
+        lambda live, audience: rendered.append(live.id) or real_render(live, audience),
+    )
+
+    async def scenario():
+        hub = live.broker()
+        await hub.start()
+        start = hub.high_water
+        for choice in ("agree", "disagree", "agree"):
+            await asyncio.to_thread(
+                lambda c=choice: voting.cast_vote(voter=UserFactory(), claim=argument, choice=c)
+            )
+        await wait_for(lambda: hub.high_water == start + 3)
+        return await read(
+            live.channel_path(argument.motion_id),
+            start,
+            until=lambda bodies: any(b.startswith(f"id: {start + 3}\n") for b in bodies),
+        )
+
+    try:
+        replayed = run(scenario())
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+    assert replayed.count("-agree-count") == 1 and ">2</hx-partial>" in replayed
+    assert len(rendered) == 1
+
+
+# --- A channel costs nothing once its pages have gone (issue 15.10) ----------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unknown_motions_are_refused_and_leave_nothing_behind():
+    live.reset_broker()
+    hidden = MotionFactory(visibility=Motion.Visibility.HIDDEN)
+    missing = hidden.pk + 1000
+
+    async def scenario():
+        statuses = set()
+        for offset in range(1000):
+            sent = await request(live.channel_path(missing + offset), until=1)
+            statuses.add(sent[0]["status"])
+        # A hidden motion's open pages still hear of it (their author and moderators read it).
+        opened = await request(live.channel_path(hidden.pk), until=2)
+        return statuses, opened[0]["status"]
+
+    try:
+        statuses, hidden_status = run(scenario())
+        hub = live.broker()
+        assert statuses == {404} and hidden_status == 200
+        assert (hub.subscribers, hub.backlogs, hub.forgotten) == ({}, {}, {})
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+
+
+def test_a_channel_is_forgotten_when_its_last_page_leaves_and_its_events_age(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(fanout.Broker, "clock", staticmethod(lambda: now[0]))
+
+    async def scenario():
+        hub = fanout.LocalBroker()
+        await hub.start()
+        first, second = hub.subscribe(5), hub.subscribe(5)
+        hub.publish(event(5))
+        await asyncio.sleep(0)
+        hub.unsubscribe(first)
+        assert set(hub.subscribers) == {5}
+        hub.unsubscribe(second)
+        assert hub.subscribers == {}
+
+        backlog, complete = hub.missed(5, 0)
+        assert [e.motion_id for e in backlog] == [5] and complete, "a page back soon catches up"
+        now[0] += fanout.BACKLOG_SECONDS + fanout.SWEEP_SECONDS + 1
+        hub.publish(event(6))
+        await asyncio.sleep(0)
+        assert set(hub.backlogs) == {6, live.HOME} and 5 not in hub.forgotten
+        backlog, complete = hub.missed(5, 0)
+        assert backlog == [] and not complete, "a page gone that long is told to reload"
+
+    run(scenario())
+
+
+def test_an_idle_page_keeps_up_with_the_ids_of_other_motions(monkeypatch):
+    monkeypatch.setattr(stream, "KEEPALIVE_SECONDS", 0.05)
+    hub = fanout.LocalBroker()
+    live.reset_broker(hub)
+
+    async def scenario():
+        await hub.start()
+        pages = stream.stream(5, None, "motion")
+        assert (await anext(pages)).startswith(b"retry: ")
+        assert await anext(pages) == b"id: 0\n\n"
+        hub.publish(event(6))
+        hub.publish(event(6))
+        await asyncio.sleep(0)
+        # The page reconnecting after a drop asks from here, not from before its channel's quiet.
+        assert await anext(pages) == b"id: 2\n\n"
+        await pages.aclose()
+
+    try:
+        run(scenario())
+    finally:
+        live.reset_broker()
+
+
+# --- Without a transport, and with one ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_with_no_transport_a_change_still_retires_the_cached_page(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(events, "_transport", None)
+    motion = MotionFactory()
+    stamped = activity(motion)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        events.announce(motion.pk, events.MOTION_CHANGED)
+
+    assert activity(motion) == stamped + 1
+    assert events.statement_announcement(event(motion.pk)) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_published_change_stamps_its_motion_once_on_both_databases():
+    live.reset_broker()
+    motion = MotionFactory()
+    stamped = activity(motion)
+
+    events._publish(events.DebateEvent(motion.pk, events.MOTION_CHANGED, {}))
+
+    assert activity(motion) == stamped + 1
+    live.reset_broker()
+
+
+# --- The response is dressed like every other (issue 15.11) ------------------------------------
+
+SECURITY_HEADERS = [
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "cross-origin-opener-policy",
+    "x-frame-options",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_live_responses_carry_the_request_id_and_the_security_headers(client):
+    live.reset_broker()
+    motion = MotionFactory()
+    page = client.get("/")
+    incoming = (b"x-request-id", b"proxy-given-id-123")
+
+    async def scenario():
+        streamed = await request(live.channel_path(motion.pk), headers=[incoming], until=2)
+        refused = await request(live.channel_path(motion.pk + 1000), until=1)
+        return streamed[0], refused[0]
+
+    try:
+        streamed, refused = run(scenario())
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+    for start in (streamed, refused):
+        headers = {name.decode(): value.decode() for name, value in start["headers"]}
+        assert {name: headers.get(name) for name in SECURITY_HEADERS} == {
+            name: page[name] for name in SECURITY_HEADERS
+        }
+        assert len(headers["x-request-id"]) >= 8
+    assert dict(streamed["headers"])[b"x-request-id"] == b"proxy-given-id-123"
+    assert dict(streamed["headers"])[b"content-type"] == b"text/event-stream; charset=utf-8"
+    assert refused["status"] == 404
+
+
+# --- The listener (PostgreSQL) -----------------------------------------------------------------
+
+listener_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="The LISTEN connection exists only on PostgreSQL; with SQLite events stay in-process.",
+)
+
+
+@listener_only
+@pytest.mark.django_db(transaction=True)
+def test_the_listener_connects_with_every_option_the_app_uses(monkeypatch):
+    options = connection.settings_dict["OPTIONS"]
+    monkeypatch.setitem(options, "application_name", "crux-live-listener")
+    monkeypatch.setitem(options, "sslrootcert", "/etc/ssl/certs/ca-certificates.crt")
+    monkeypatch.setitem(options, "sslmode", "prefer")
+    live.reset_broker()
+
+    params = postgres.PostgresBroker().connection_params()
+    assert params["sslmode"] == "prefer"
+    assert params["sslrootcert"] == "/etc/ssl/certs/ca-certificates.crt"
+    assert "cursor_factory" not in params and "pool" not in params
+
+    def name_of(pid):
+        with psycopg.connect(**params, autocommit=True) as conn:
+            query = "SELECT application_name FROM pg_stat_activity WHERE pid = %s"
+            return conn.execute(query, [pid]).fetchone()[0]
+
+    async def scenario():
+        hub = live.broker()
+        await hub.start()
+        return await asyncio.to_thread(name_of, hub.listener_pid)
+
+    try:
+        assert run(scenario()) == "crux-live-listener"
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+
+
+@listener_only
+@pytest.mark.django_db(transaction=True)
+def test_pages_are_told_of_events_the_listener_missed_while_cut_off(monkeypatch):
+    """The database drops the listening connection (as in a restart); a reply posted before the
+    listener is back is never heard, so every open page gets the reload notice."""
+    monkeypatch.setattr(postgres.PostgresBroker, "FIRST_RETRY_SECONDS", 2)
+    live.reset_broker()
+    motion = MotionFactory()
+    path = live.channel_path(motion.pk)
+
+    def terminate(pid):
+        with psycopg.connect(**postgres.PostgresBroker().connection_params()) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    def post():
+        try:
+            services.post_argument(
+                author=verified_user(), motion=motion, parent=None, stance="pro", claim="Unheard."
+            )
+        finally:
+            connection.close()  # this thread's, as a request's thread does at the end
+
+    def told(bodies):
+        return any("reload the page" in body for body in bodies)
+
+    async def scenario():
+        hub = live.broker()
+        await hub.start()
+        seen = hub.high_water
+        page = asyncio.create_task(read(path, until=told))
+        await wait_for(lambda: hub.subscribers.get(motion.pk))
+        await asyncio.to_thread(terminate, hub.listener_pid)
+        await wait_for(lambda: hub.listener_pid is None)
+        await asyncio.to_thread(post)
+        open_page = await page
+        back_later = await read(path, seen, until=told)
+        return open_page, back_later
+
+    try:
+        open_page, back_later = run(scenario())
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+    assert "reload the page" in open_page and "reload the page" in back_later

@@ -8,52 +8,16 @@ that give every response of Crux's its request id and security headers.
 
 import asyncio
 import contextlib
-import functools
-import io
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
-from django.core.exceptions import DisallowedHost
-from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError, close_old_connections
 from django.http import HttpResponse
-from django.utils.module_loading import import_string
 
+from config.site_headers import asgi_headers, send_response, with_site_headers
 from debates.live.fanout import HOME
 from debates.live.paths import channel_for, is_id
 from debates.live.stream import stream
 from debates.models import Motion
-
-# Of settings.MIDDLEWARE, those that put the request id and the security headers on a response.
-HEADER_MIDDLEWARE = {
-    "config.request_id.RequestIdMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-}
-
-
-def _blank(request) -> HttpResponse:
-    return HttpResponse()
-
-
-@functools.cache
-def _through_middleware():
-    handler = _blank
-    for path in reversed([m for m in settings.MIDDLEWARE if m in HEADER_MIDDLEWARE]):
-        handler = import_string(path)(handler)
-    return handler
-
-
-def _headers(scope) -> HttpResponse:
-    """The response the header middleware make of this request: a blank 200 carrying the
-    headers, or their own answer (the redirect to https)."""
-    # The query string is no business of a stream's, and may not even decode.
-    request = ASGIRequest({**scope, "query_string": b""}, io.BytesIO())
-    try:
-        return _through_middleware()(request)
-    except DisallowedHost:
-        return HttpResponse(status=400)
 
 
 def _motion_exists(motion_id: int) -> bool:
@@ -80,33 +44,23 @@ async def _status(scope, channel) -> int:
 
 
 async def app(scope, receive, send):
-    dressed = _headers(scope)
     channel = channel_for(scope["path"])
-    status = dressed.status_code if dressed.status_code != 200 else await _status(scope, channel)
-    headers = [
-        (name.lower().encode("latin-1"), value.encode("latin-1"))
-        for name, value in dressed.items()
-        if name.lower() != "content-type"
-    ]
-    if status != 200:
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b""})
+    status = await _status(scope, channel)
+    if status == 200:
+        response = HttpResponse(
+            content_type="text/event-stream; charset=utf-8",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    else:
+        response = HttpResponse(status=status)
+    dressed = with_site_headers(scope, response)
+    if dressed is not response or status != 200:
+        await send_response(send, dressed)
         return
-    headers_raw = dict(scope.get("headers") or [])
-    raw_last_id = headers_raw.get(b"last-event-id", b"").decode("latin-1").strip()
+    request_headers = dict(scope.get("headers") or [])
+    raw_last_id = request_headers.get(b"last-event-id", b"").decode("latin-1").strip()
     last_event_id = int(raw_last_id) if is_id(raw_last_id) else None
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [
-                (b"content-type", b"text/event-stream; charset=utf-8"),
-                (b"cache-control", b"no-cache"),
-                (b"x-accel-buffering", b"no"),
-                *headers,
-            ],
-        }
-    )
+    await send({"type": "http.response.start", "status": 200, "headers": asgi_headers(dressed)})
     audience = "home" if channel == HOME else "motion"
 
     async def pump():
