@@ -6,18 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.response import TemplateResponse
 
-from accounts.services import (
-    BIO_MAX_LENGTH,
-    DISPLAY_NAME_MAX_LENGTH,
-    DISPLAY_NAME_MIN_LENGTH,
-    NAME_TAKEN,
-    display_name_taken,
-    normalise_display_name,
-)
+from accounts.names import DISPLAY_NAME_MAX_LENGTH, DISPLAY_NAME_MIN_LENGTH, NAME_TAKEN
+from accounts.services import BIO_MAX_LENGTH, display_name_taken, normalise_display_name
 
 DISPLAY_NAME_HELP = (
     f"How others see you in debates: {DISPLAY_NAME_MIN_LENGTH} to {DISPLAY_NAME_MAX_LENGTH} "
-    "characters, unique (ignoring case and spacing)."
+    "characters, unique (names that look alike count as the same)."
 )
 
 

@@ -1,8 +1,5 @@
-import unicodedata
-
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -10,17 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from accounts.names import NAME_TAKEN, clean_display_name, fold_display_name
+
 MODERATORS_GROUP = "Moderators"
 MODERATE_PERMISSION = "accounts.moderate"
-
-
-def fold_display_name(name):
-    """What two display names must not share: case, compatibility forms and spacing folded.
-
-    "Anna Lee", "anna  lee", "ANNA LEE" and the full-width "Anna Lee" all give "anna lee".
-    """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name or "").casefold())
-    return " ".join(folded.split())
 
 
 class CruxUserManager(BaseUserManager):
@@ -39,6 +29,10 @@ class CruxUserManager(BaseUserManager):
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **extra_fields)
+
+    def with_display_name(self, name):
+        """Whoever has `name` or a look-alike of it (accounts.names.fold_display_name)."""
+        return self.filter(display_name_key=fold_display_name(name))
 
 
 class User(AbstractUser):
@@ -76,18 +70,26 @@ class User(AbstractUser):
         return reverse("profile", args=[self.pk])
 
     def clean(self):
+        # The admin's check; sign-up and profile edits go through accounts.services.
         super().clean()
-        from accounts.services import normalise_display_name
-
+        users = type(self)._default_manager
+        stored = None
+        if self.pk is not None:
+            stored = users.filter(pk=self.pk).values_list("display_name", flat=True).first()
         try:
-            self.display_name = normalise_display_name(self.display_name, user=self)
+            self.display_name = clean_display_name(self.display_name, current=stored)
         except ValidationError as error:
             raise ValidationError({"display_name": error.messages}) from error
+        if (
+            self.display_name != stored
+            and users.with_display_name(self.display_name).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"display_name": NAME_TAKEN})
 
     def save(self, *args, **kwargs):
         key = fold_display_name(self.display_name)
-        # Migration 0003 gave look-alikes that predate this key a "<key> #<pk>" one; keep it
-        # until the name itself changes, so such accounts can still be saved.
+        # Migrations 0003 and 0005 gave look-alikes that predate the key in force a "<key> #<pk>"
+        # one; keep it until the name itself changes, so such accounts can still be saved.
         if self.display_name_key != f"{key} #{self.pk}":
             self.display_name_key = key
         update_fields = kwargs.get("update_fields")
@@ -124,22 +126,3 @@ class User(AbstractUser):
             )
             .exists()
         )
-
-
-class Session(AbstractBaseSession):
-    """A database session that names its signed-in user (accounts.sessions, SESSION_ENGINE).
-
-    The name lets the session's one query bring the user row too, so a signed-in request asks
-    the database once before its view, and lets closing an account find its sessions by index.
-    """
-
-    # Nothing cascades (tests/test_data_loss.py): a member's sessions end before they could go.
-    user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    @classmethod
-    def get_session_store_class(cls):
-        from accounts.sessions import SessionStore
-
-        return SessionStore

@@ -1,28 +1,22 @@
 """Accounts' rules in one place: display names, profiles, moderators, profile statistics.
 
 Sign-up (accounts.forms.SignupForm), the profile form and the admin all validate display names
-through `normalise_display_name`, so the rules cannot drift apart.
+with accounts.names, so the rules cannot drift apart; this module adds whether a name is taken.
 """
 
-import unicodedata
 import uuid
-from importlib import import_module
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from accounts.models import MODERATORS_GROUP, User, fold_display_name
+from accounts.models import MODERATORS_GROUP, User
+from accounts.names import FORMER_MEMBER, NAME_TAKEN, clean_display_name, invisible_or_control
 
-DISPLAY_NAME_MIN_LENGTH = 3
-DISPLAY_NAME_MAX_LENGTH = 40
 BIO_MAX_LENGTH = 500
-
-NAME_TAKEN = (
-    "That display name is taken (names that differ only in case or spacing count as the same)."
-)
 
 # What moderation needs: edit and hide arguments and motions, suspend people, and the marker
 # permission the moderation views check (`user.has_perm("accounts.moderate")`).
@@ -34,49 +28,21 @@ MODERATOR_PERMISSIONS = [
 ]
 
 
-def _invisible_or_control(char):
-    # Cc control, Cf format (zero-width joiners, bidi overrides), Co private use, Cs, Cn unassigned:
-    # none belongs in a name, and several let two names look identical.
-    return unicodedata.category(char).startswith("C")
-
-
 def normalise_display_name(raw, *, user=None):
     """The display name to store for `raw`, or ValidationError saying what is wrong with it.
 
-    Trims, collapses inner whitespace, checks 3-40 characters, refuses control and invisible
-    characters, and refuses a look-alike (by case, width or spacing) of anyone else's name.
-    `user` is the person choosing it, whose own current name does not count as taken.
+    accounts.names.clean_display_name's rules, then no look-alike of anyone else's name.
+    `user` is the person choosing it, who may keep their own current name.
     """
-    name = unicodedata.normalize("NFC", " ".join(str(raw or "").split()))
-    if not name:
-        raise ValidationError("Choose a display name.", code="required")
-    if any(_invisible_or_control(char) for char in name):
-        raise ValidationError(
-            "Display names cannot contain control or invisible characters.", code="invalid"
-        )
-    if len(name) < DISPLAY_NAME_MIN_LENGTH:
-        raise ValidationError(
-            f"Display names need at least {DISPLAY_NAME_MIN_LENGTH} characters.", code="min_length"
-        )
-    if len(name) > DISPLAY_NAME_MAX_LENGTH:
-        raise ValidationError(
-            f"Display names can have at most {DISPLAY_NAME_MAX_LENGTH} characters "
-            f"(this one has {len(name)}).",
-            code="max_length",
-        )
-    if not any(char.isalnum() for char in name):
-        raise ValidationError("Display names need at least one letter or digit.", code="invalid")
-    if is_former_member_name(name) and not (user is not None and user.display_name == name):
-        raise ValidationError(
-            f"Names starting “{FORMER_MEMBER}” are kept for closed accounts.", code="reserved"
-        )
-    if display_name_taken(name, user=user):
+    current = user.display_name if user is not None else None
+    name = clean_display_name(raw, current=current)
+    if name != current and display_name_taken(name, user=user):
         raise ValidationError(NAME_TAKEN, code="taken")
     return name
 
 
 def display_name_taken(name, *, user=None):
-    others = User.objects.filter(display_name_key=fold_display_name(name))
+    others = User.objects.with_display_name(name)
     if user is not None and user.pk is not None:
         others = others.exclude(pk=user.pk)
     return others.exists()
@@ -85,7 +51,7 @@ def display_name_taken(name, *, user=None):
 def clean_bio(raw):
     """Plain text, at most BIO_MAX_LENGTH characters; line breaks kept, other controls dropped."""
     text = str(raw or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(char for char in text if char in "\n\t" or not _invisible_or_control(char))
+    text = "".join(char for char in text if char in "\n\t" or not invisible_or_control(char))
     text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
     if len(text) > BIO_MAX_LENGTH:
         raise ValidationError(
@@ -138,7 +104,7 @@ def find_user(identifier):
         user = User.objects.filter(email__iexact=identifier).first()
         if user:
             return user
-    return User.objects.filter(display_name_key=fold_display_name(identifier)).first()
+    return User.objects.with_display_name(identifier).first()
 
 
 def moderators_group():
@@ -177,13 +143,6 @@ def revoke_moderator(user):
 
 # --- Closing an account ------------------------------------------------------------------------
 
-FORMER_MEMBER = "Former member"
-
-
-def is_former_member_name(name):
-    """Names kept for closed accounts ("Former member 12"): nobody may choose one."""
-    return fold_display_name(name).startswith(fold_display_name(FORMER_MEMBER))
-
 
 @transaction.atomic
 def delete_account(user):
@@ -192,11 +151,13 @@ def delete_account(user):
     Nothing is deleted that others read or replied to: their arguments, motions, votes and
     flags stay, and show as by "Former member <id>". The account itself is emptied: deactivated,
     email replaced by an undeliverable placeholder, name and bio anonymised, password unusable,
-    staff rights, groups and permissions taken away, email addresses (allauth) removed, and every
-    session signed out. Returns the user.
-    """
-    from allauth.account.models import EmailAddress
+    staff rights, groups and permissions taken away, email addresses (allauth) removed. Returns
+    the user.
 
+    That also ends every session signed in as them, wherever it is stored: Django signs a
+    session in only for an active user whose password hash still matches the one the session
+    was signed in with, and both have changed.
+    """
     user = User.objects.select_for_update().get(pk=user.pk)
     user.is_active = False
     user.is_staff = user.is_superuser = False
@@ -210,21 +171,4 @@ def delete_account(user):
     user.groups.clear()
     user.user_permissions.clear()
     EmailAddress.objects.filter(user=user).delete()
-    end_sessions(user)
     return user
-
-
-def end_sessions(user):
-    """Delete every database session signed in as `user`; Crux's sessions name their user.
-
-    Other session engines need no sweep: a session carries a hash of the password, which no
-    longer matches, and inactive users are refused anyway.
-    """
-    from django.conf import settings
-
-    from accounts.models import Session
-    from accounts.sessions import SessionStore
-
-    if not issubclass(import_module(settings.SESSION_ENGINE).SessionStore, SessionStore):
-        return 0
-    return Session.objects.filter(user=user).delete()[0]

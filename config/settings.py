@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "accounts.middleware.AuthenticationMiddleware",  # Django's, taking the session's user row
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -117,10 +117,10 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 
-# Django's and allauth's backends, loading the signed-in user by raw query (accounts/backends.py).
+# Django's (the admin signs in with it) and allauth's (members sign in by email).
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -129,11 +129,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-
-# Server-side sessions: a stolen cookie can be revoked, and nothing readable sits client-side.
-# Django's database sessions, in a table that names each session's user, read with the user in
-# one plain query (accounts/sessions.py says why).
-SESSION_ENGINE = "accounts.sessions"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -159,7 +154,10 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Mandatory: a new member signs in by following the emailed link. That lets sign-up answer the
+# same whether or not the address is registered (its owner is mailed instead).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True  # in the browser that signed up only (allauth)
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -245,6 +243,13 @@ CACHES = {
         "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://crux_cache_table"
     )
 }
+# Server-side sessions (a stolen cookie can be revoked; nothing readable sits client-side):
+# Django's database sessions, read through the cache unless the cache is that same database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    else "django.contrib.sessions.backends.cached_db"
+)
 # Rendered fragments of debate pages, per process: their keys carry the motion's activity stamp,
 # read from the database with the motion, so no process can serve a change stale.
 CACHES["fragments"] = {

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from datetime import timedelta
 from importlib import import_module
 from unittest import mock
@@ -13,22 +14,21 @@ import pytest
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, load_backend
-from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.contrib.auth.middleware import AuthenticationMiddleware as DjangosMiddleware
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore as DatabaseSessions
+from django.contrib.sessions.models import Session as DjangoSession
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import include, path, reverse
 from django.utils import timezone
 
 from accounts import services
 from accounts.decorators import member_required
-from accounts.middleware import AuthenticationMiddleware
-from accounts.models import MODERATORS_GROUP, Session, User, fold_display_name
+from accounts.models import MODERATORS_GROUP, User, fold_display_name
 from debates.models import Argument
 from debates.policy import participation_refusal
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
@@ -58,14 +58,15 @@ def link_in(message, pattern):
 # --- Sign-up -------------------------------------------------------------------------------
 
 
-def test_sign_up_creates_member_signs_in_and_sends_verification_link(client, mailoutbox):
+def test_sign_up_creates_member_and_mails_a_verification_link_before_signing_in(client, mailoutbox):
     response = sign_up(client, display_name="  Ada   Lovelace ")
 
     assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
     user = User.objects.get(email="ada@example.org")
     assert user.display_name == "Ada Lovelace"
     assert user.check_password(NEW_PASSWORD)
-    assert client.session["_auth_user_id"] == str(user.pk)
+    assert "_auth_user_id" not in client.session
     address = EmailAddress.objects.get(user=user)
     assert (address.email, address.verified, address.primary) == ("ada@example.org", False, True)
     assert not user.has_verified_email
@@ -75,20 +76,31 @@ def test_sign_up_creates_member_signs_in_and_sends_verification_link(client, mai
     assert "/accounts/confirm-email/" in mailoutbox[0].body
 
 
-def test_sign_up_returns_to_next(client):
+def test_following_the_link_signs_the_new_member_in_and_returns_to_next(client, mailoutbox):
     motion = MotionFactory()
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "ada@example.org",
-            "display_name": "Ada",
-            "password1": NEW_PASSWORD,
-            "password2": NEW_PASSWORD,
-            "next": motion.get_absolute_url(),
-        },
-    )
+    sign_up(client, next=motion.get_absolute_url())
+
+    response = client.post(link_in(mailoutbox[0], "/accounts/confirm-email/"))
+
     assert response.status_code == 302
     assert response.url == motion.get_absolute_url()
+    user = User.objects.get(email="ada@example.org")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.has_verified_email
+
+
+def test_an_unverified_member_signs_in_only_after_verifying(client, mailoutbox):
+    member = UserFactory(email="ada@example.org")
+    EmailAddress.objects.create(user=member, email=member.email, verified=False, primary=True)
+
+    response = client.post(
+        reverse("account_login"), {"login": "ada@example.org", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    assert "/accounts/confirm-email/" in mailoutbox[-1].body
 
 
 @pytest.mark.parametrize(
@@ -98,6 +110,12 @@ def test_sign_up_returns_to_next(client):
         ("Ada Lovelace", "ADA   LOVELACE"),
         ("Ada Lovelace", "\uff21\uff44\uff41 Lovelace"),  # full-width "Ada"
         ("Straße", "STRASSE"),
+        # Look-alikes from other scripts (TR39 confusables): Cyrillic o, Greek omicron, Cyrillic Er.
+        ("Root Admin", "R\u043e\u043et Admin"),
+        ("Root Admin", "Ro\u03bft Admin"),
+        ("Paypal", "\u0420aypal"),
+        ("Tim Berners", "Tirn Berners"),  # rn reads as m
+        ("Alan", "A\u217c\u0430n"),  # Roman numeral fifty, Cyrillic a
     ],
 )
 def test_sign_up_refuses_a_look_alike_of_an_existing_name(client, taken, chosen):
@@ -120,6 +138,12 @@ def test_sign_up_refuses_a_look_alike_of_an_existing_name(client, taken, chosen)
         ("Eve\u202e", "control or invisible characters"),
         ("---", "at least one letter or digit"),
         ("", "This field is required"),
+        ("\u0301\u0308\u0303\u0304", "at least one letter or digit"),
+        ("Ada\u0301\u0308\u0303", "at most 2 accents or marks"),
+        ("Z\u0336\u0335\u0334\u0337algo", "at most 2 accents or marks"),
+        ("Ada -\u0301\u0308", "accents and marks go on letters or digits"),
+        ("\u0301Ada", "accents and marks go on letters or digits"),
+        ("Al\u0353", "at least 3 characters"),
     ],
 )
 def test_sign_up_explains_a_bad_display_name(client, chosen, message):
@@ -138,16 +162,33 @@ def test_sign_up_applies_djangos_password_validators(client):
     assert not User.objects.exists()
 
 
-def test_sign_up_with_a_taken_email_is_refused(client):
-    # With optional verification allauth lets uniqueness win over enumeration prevention at
-    # sign-up (sign-up is rate limited); failed sign-ins and resets reveal nothing (below).
-    UserFactory(email="ada@example.org", display_name="Someone")
+def page_shown(client, response):
+    """The page a response leads to, without what differs on every request (tokens, addresses)."""
+    html = client.get(response.url).content.decode()
+    html = re.sub(r"[A-Za-z0-9]{32,}", "TOKEN", html)
+    return re.sub(r"[\w.+-]+@example\.org", "ADDRESS", html)
 
-    response = sign_up(client, email="ADA@example.org", display_name="Another")
 
-    assert response.status_code == 200
-    assert "already registered with this email" in response.content.decode()
-    assert User.objects.count() == 1
+def test_sign_up_answers_the_same_whether_or_not_the_email_is_registered(mailoutbox):
+    owner = verified_user(email="ada@example.org", display_name="Someone")
+    registered, new = Client(), Client()
+
+    answers = [
+        sign_up(registered, email="ADA@example.org", display_name="Another"),
+        sign_up(new, email="bob@example.org", display_name="Bob Builder"),
+    ]
+
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0].url == answers[1].url == reverse("account_email_verification_sent")
+    assert sorted(answers[0].cookies) == sorted(answers[1].cookies)
+    assert page_shown(registered, answers[0]) == page_shown(new, answers[1])
+    # Nobody was signed in or created for the registered address; its owner is told by mail.
+    assert "_auth_user_id" not in registered.session
+    assert list(User.objects.filter(email__iexact="ada@example.org")) == [owner]
+    (told,) = [m for m in mailoutbox if m.to == ["ada@example.org"]]
+    assert "already" in told.subject.lower() and "/accounts/password/reset/" in told.body
+    (verify,) = [m for m in mailoutbox if m.to == ["bob@example.org"]]
+    assert "/accounts/confirm-email/" in verify.body
 
 
 def test_two_people_racing_for_one_name_get_a_clear_error_not_a_500(client):
@@ -261,143 +302,81 @@ def test_rate_limits_are_on_for_sign_in_sign_up_and_password_reset():
         assert limits[action], action
 
 
-def test_sessions_are_stored_server_side_and_name_their_user(settings):
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    assert issubclass(store, DatabaseSessions)
-    member = UserFactory()
-    session = store()
-    session["_auth_user_id"] = str(member.pk)
-    session.create()
-    assert Session.objects.get(pk=session.session_key).user == member
-
-    session.flush()  # signing out
-    session["note"] = "kept for the visitor"
-    session.save()
-    assert Session.objects.get(pk=session.session_key).user is None
+# --- Sessions: Django's own, and closing an account ends them ------------------------------
 
 
-# Django's own database store, reading Crux's session table. Named SessionStore as every store
-# is: the name salts the session data's signature.
-DjangosLoad = type(
-    "SessionStore", (DatabaseSessions,), {"get_model_class": classmethod(lambda cls: Session)}
-)
-
-
-def test_sessions_load_as_djangos_database_sessions_do(settings):
-    """accounts.sessions reads with SQL instead of the ORM: every case must come out the same."""
-    ours = import_module(settings.SESSION_ENGINE).SessionStore
-    member = UserFactory()
-    saved = ours()
-    saved.update({"_auth_user_id": str(member.pk), "note": "é ✓"})
-    saved.create()
-    key = saved.session_key
-
-    def both(session_key):
-        loaded = [store(session_key) for store in (ours, DjangosLoad)]
-        results = [(store.load(), store.session_key) for store in loaded]
-        assert results[0] == results[1]
-        return results[0]
-
-    assert both(key) == ({"_auth_user_id": str(member.pk), "note": "é ✓"}, key)
-    assert both("nosuchsessionkey12345") == ({}, None)
-    assert both(None) == ({}, None)
-    Session.objects.filter(pk=key).update(session_data="not signed by us")
-    assert both(key) == ({}, key)
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
-    assert both(key) == ({}, None)
-
-
-def test_the_session_brings_its_user_with_every_field_as_the_orm_loads_it(settings):
-    member = UserFactory(display_name="Ada", last_login=timezone.now(), suspension_reason="")
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session["_auth_user_id"] = str(member.pk)
-    session.create()
-
-    loaded = type(session)(session.session_key)
-    loaded.load()
-
-    expected = User.objects.get(pk=member.pk)
-    for field in User._meta.concrete_fields:
-        value, wanted = (
-            field.value_from_object(loaded.named_user),
-            field.value_from_object(expected),
-        )
-        assert value == wanted and type(value) is type(wanted), field.name
-
-
-def signed_in_session(client, user):
-    """`user`'s session, as signing in left it."""
-    client.force_login(user)
-    return client.session
-
-
-def user_of(session, middleware=AuthenticationMiddleware):
-    """The user that `middleware` finds for a request carrying `session`."""
-    request = RequestFactory().get("/")
-    request.session = session
-    middleware(lambda request: None).process_request(request)
-    return request.user
-
-
-def test_the_signed_in_user_comes_from_the_sessions_query(client, django_assert_num_queries):
-    member = UserFactory()
-    key = signed_in_session(client, member).session_key
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-
-    with django_assert_num_queries(1):
-        user = user_of(store(key))
-        assert user.is_authenticated and user.pk == member.pk
+def setting_in(environment, name):
+    """A setting as config.settings builds it from this environment, in a fresh interpreter."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings;"
+        f" print(json.dumps(settings.{name}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DEBUG"}}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 50, **environment}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    return json.loads(done.stdout)
 
 
 @pytest.mark.parametrize(
-    "case", ["signed in", "password changed", "closed", "unknown backend", "secret rotated"]
+    ("environment", "engine"),
+    [
+        ({}, "cached_db"),  # development: the in-process cache
+        ({"CACHE_URL": "redis://127.0.0.1:6379/0"}, "cached_db"),
+        ({"DEBUG": "false"}, "db"),  # production's default, the database cache
+        ({"CACHE_URL": "dbcache://crux_cache_table"}, "db"),
+    ],
 )
-def test_who_is_signed_in_is_decided_as_django_decides(client, settings, case):
-    """Crux's middleware, store and backends against Django's own middleware and store on the
-    same session: the same user or nobody, and the session left the same."""
+def test_sessions_are_djangos_own_read_through_a_cache_that_is_not_the_database(
+    environment, engine
+):
+    assert setting_in(environment, "SESSION_ENGINE") == f"django.contrib.sessions.backends.{engine}"
+
+
+def test_a_signed_in_request_reads_its_session_from_the_cache(client, django_assert_num_queries):
     member = UserFactory()
-    session = signed_in_session(client, member)
-    if case == "password changed":
-        member.set_password("something else entirely")
-        member.save()
-    elif case == "closed":
-        User.objects.filter(pk=member.pk).update(is_active=False)
-    elif case == "unknown backend":
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.RemoteUserBackend"
-        session.save()
-    elif case == "secret rotated":
-        settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
-        settings.SECRET_KEY = "a-new-secret-key-for-this-test-" + "x" * 40
-    row = Session.objects.values().get(pk=session.session_key)
+    client.force_login(member)
+    request = RequestFactory().get("/")
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(
+        client.session.session_key
+    )
+    AuthenticationMiddleware(lambda request: None).process_request(request)
 
-    outcomes = []
-    for store, middleware in (
-        (type(session), AuthenticationMiddleware),
-        (DjangosLoad, DjangosMiddleware),
-    ):
-        Session.objects.all().delete()
-        Session.objects.create(**row)  # each reads the session as it was
-        read = store(row["session_key"])
-        user = user_of(read, middleware)
-        outcomes.append((user.pk, user.is_authenticated, dict(read.items())))
-    assert outcomes[0] == outcomes[1]
-    assert outcomes[0][1] is (case in {"signed in", "secret rotated"})
+    with django_assert_num_queries(1):  # the user; the session comes from the cache
+        assert request.user.is_authenticated and request.user.pk == member.pk
 
 
-@pytest.mark.parametrize("path", settings.AUTHENTICATION_BACKENDS)
-def test_backends_load_the_signed_in_user_as_djangos_backend_does(path):
-    """accounts.backends load the user by raw query: the same user, fields and types, or None."""
-    ours, djangos = load_backend(path), DjangoModelBackend()
-    member = UserFactory(display_name="Ada", last_login=timezone.now())
-    closed = UserFactory(is_active=False)
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.cached_db", "django.contrib.sessions.backends.db"],
+)
+def test_closing_an_account_signs_out_every_one_of_its_sessions(settings, engine):
+    settings.SESSION_ENGINE = engine
+    member = verified_user(email="ada@example.org")
+    here, elsewhere, bystander = Client(), Client(), Client()
+    for browser in (here, elsewhere):
+        assert browser.login(email="ada@example.org", password=PASSWORD)
+    bystander.force_login(UserFactory())
+    home = reverse("home")
+    assert elsewhere.get(home).wsgi_request.user == member
 
-    loaded = ours.get_user(member.pk)
-    assert loaded == djangos.get_user(member.pk) and loaded.is_active is True
-    for field in User._meta.concrete_fields:
-        value, expected = field.value_from_object(loaded), field.value_from_object(member)
-        assert value == expected and type(value) is type(expected), field.name
-    assert ours.get_user(closed.pk) is None is djangos.get_user(closed.pk)
-    assert ours.get_user(closed.pk + 1000) is None
+    closed = here.post(reverse("delete_account"), {"confirmation": "DELETE"})
+
+    assert closed.status_code == 302
+    assert not here.get(home).wsgi_request.user.is_authenticated
+    assert not elsewhere.get(home).wsgi_request.user.is_authenticated
+    # Switched back on by mistake, the account still has no session: the password its sessions
+    # were signed in with is gone (Django's session hash), and that ends them for good.
+    User.objects.filter(pk=member.pk).update(is_active=True)
+    assert not elsewhere.get(home).wsgi_request.user.is_authenticated
+    assert "_auth_user_id" not in elsewhere.session
+    assert bystander.get(home).wsgi_request.user.is_authenticated
 
 
 def mailer_for(environment):
@@ -548,6 +527,39 @@ def test_fold_display_name_ignores_case_width_and_spacing():
     assert fold_display_name("Ada") != fold_display_name("Adà")
 
 
+def test_fold_display_name_folds_look_alikes_from_other_scripts():
+    root = fold_display_name("Root Admin")
+    assert fold_display_name("R\u043e\u043et Admin") == root  # Cyrillic o
+    assert fold_display_name("ROOT  ADMIN") == root
+    assert fold_display_name("R00t Admin") == root  # zeros read as O
+    assert fold_display_name("Root Admln") != root
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        "Zoë Ó Briain",
+        "Nguye\u0302\u0303n Va\u0306n An",  # typed decomposed; stored composed
+        "\u0915\u0941\u092e\u093e\u0930",  # Devanagari: vowel signs are marks
+        "\u674e\u5c0f\u9f8d",
+        "\u0410\u0434\u0430 \u041b\u0430\u0432\u043b\u0435\u0439\u0441",  # Cyrillic alone
+        "Ada Lovelace 2",
+    ],
+)
+def test_names_in_any_script_are_still_welcome(chosen):
+    UserFactory(display_name="Ada Lovelace")
+
+    name = services.normalise_display_name(chosen)
+
+    assert name == unicodedata.normalize("NFC", chosen)
+
+
+@pytest.mark.parametrize("chosen", ["F\u043ermer member 3", "FORMER  MEMBER 3", "Forrner member 3"])
+def test_nobody_may_choose_a_look_alike_of_a_former_members_name(chosen):
+    with pytest.raises(ValidationError, match="kept for closed accounts"):
+        services.normalise_display_name(chosen)
+
+
 def test_the_database_refuses_look_alikes_however_they_arrive():
     UserFactory(display_name="Ada Lovelace")
     user = UserFactory.build(display_name="ada  LOVELACE", email="x@example.org")
@@ -576,6 +588,47 @@ def test_a_look_alike_that_predates_the_key_can_still_be_saved():
     assert legacy.display_name_key == "ada the second"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_migration_0005_keeps_look_alikes_that_predate_it_and_ends_old_sessions():
+    """Recomputing every key with confusables folded must not fail on names that now clash: the
+    older account keeps the plain key, later look-alikes a "<key> #<id>" one (as 0003 did)."""
+    before = [("accounts", "0004_session_names_its_user"), ("sessions", "0001_initial")]
+    after = [("accounts", "0005_stock_sessions_confusable_name_keys")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        users = old.get_model("accounts", "User")._default_manager
+        # Keys as 0003 computed them; the second is a look-alike it let through (Cyrillic o).
+        first, second, other = (
+            users.create(
+                email=f"{key.split()[0]}@example.org", display_name=name, display_name_key=key
+            )
+            for name, key in [
+                ("Root Admin", "root admin"),
+                ("R\u043e\u043et Admin", "r\u043e\u043et admin"),
+                ("Ada", "ada"),
+            ]
+        )
+        old.get_model("sessions", "Session")._default_manager.create(
+            session_key="s" * 32, session_data="{}", expire_date=timezone.now() + timedelta(days=1)
+        )
+        executor.loader.build_graph()
+        executor.migrate(after)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    keys = dict(User.objects.values_list("pk", "display_name_key"))
+    root = fold_display_name("Root Admin")
+    assert keys == {first.pk: root, second.pk: f"{root} #{second.pk}", other.pk: "ada"}
+    look_alike = User.objects.get(pk=second.pk)
+    look_alike.bio = "Still here."
+    look_alike.save()
+    assert User.objects.get(pk=second.pk).display_name_key == f"{root} #{second.pk}"
+    assert not DjangoSession.objects.exists()
+
+
 def test_update_profile_saves_normalised_name_and_plain_bio():
     member = UserFactory()
 
@@ -583,7 +636,7 @@ def test_update_profile_saves_normalised_name_and_plain_bio():
 
     member.refresh_from_db()
     assert member.display_name == "New Name"
-    assert member.display_name_key == "new name"
+    assert member.display_name_key == fold_display_name("new name")
     assert member.bio == "Line one\nLine two"
 
 
