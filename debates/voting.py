@@ -1,4 +1,4 @@
-"""Votes: agree or disagree with a motion or argument (re-exported by debates.services).
+"""Votes: agree or disagree with a motion or argument.
 
 On PostgreSQL a vote is one statement: the PL/pgSQL function in cast_vote.sql, beside this
 module, which each connection installs as a temporary function before its first vote. Voting is
