@@ -46,7 +46,7 @@ def render_markdown(text: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow ugc noopener",
-    )
+    ).strip()
 
 
 def _nests_deeper_than(rendered: str, limit: int) -> bool:
