@@ -1,12 +1,13 @@
-"""The admin for debates: nothing people wrote can be deleted here, and the log is read-only.
+"""The admin for debates: it shows what people wrote and the log, and changes neither.
 
-Moderation (hide, lock, feature, suspend) goes through the site's moderation tools, which log
-every act, so the admin shows those fields but does not change them.
+An edit here would keep no earlier wording, set no "edited" mark and leave the rendered HTML
+stale, so motions, arguments and the sources they cite are read-only: authors edit on the site
+(a revision kept), and moderators hide, restore, lock and feature with the site's tools, which
+log every act. Nothing can be deleted here.
 """
 
 from django.contrib import admin
 
-from debates import events
 from debates.models import (
     Argument,
     ArgumentRevision,
@@ -36,51 +37,22 @@ class ReadOnlyMixin(NoDeleteMixin):
         return False
 
 
-MODERATED_FIELDS = ("visibility", "hidden_reason")
-
-
 @admin.register(Motion)
-class MotionAdmin(NoDeleteMixin, admin.ModelAdmin):
+class MotionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("title", "author", "state", "visibility", "featured", "created_at")
     list_filter = ("state", "visibility", "featured")
     search_fields = ("title", "claim", "slug")
-    raw_id_fields = ("author", "source")
-    readonly_fields = (
-        "state",
-        "lock_reason",
-        "featured",
-        *MODERATED_FIELDS,
-        "agree_count",
-        "disagree_count",
-    )
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            events.announce(obj.pk, events.MOTION_CHANGED)
 
 
 @admin.register(Argument)
-class ArgumentAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ArgumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("__str__", "motion", "stance", "author", "visibility", "created_at")
     list_filter = ("visibility", "stance")
     search_fields = ("claim", "details")
-    raw_id_fields = ("motion", "parent", "author", "source")
-    readonly_fields = (*MODERATED_FIELDS, "agree_count", "disagree_count")
-
-    def get_readonly_fields(self, request, obj=None):
-        # Moving an argument would break its depth and could make a cycle; it stays put.
-        fixed = ("motion", "parent") if obj is not None else ()
-        return (*super().get_readonly_fields(request, obj), *fixed)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            events.announce(obj.motion_id, events.ARGUMENT_CHANGED, argument_id=obj.pk)
 
 
 @admin.register(Source)
-class SourceAdmin(NoDeleteMixin, admin.ModelAdmin):
+class SourceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("title", "author", "publisher", "url")
     search_fields = ("title", "author", "url")
 
