@@ -1,7 +1,10 @@
+import time
+
 from playwright.sync_api import expect
 
 from debates import moderation, services, voting
 from debates.live import broker
+from debates.live.fanout import STALE
 from debates.models import Argument
 from tests.factories import UserFactory, verified_user
 
@@ -116,3 +119,23 @@ def test_home_page_counts_follow_the_debates(page, seeded_live):
     expect(meta).to_contain_text(
         f"{motion.arguments.filter(parent=None, stance='pro').count()} pro"
     )
+
+
+def test_a_page_told_it_missed_updates_keeps_saying_so_after_reconnecting(page, seeded_live):
+    motion = Argument.objects.filter(depth=0).select_related("motion").first().motion
+    page.goto(motion.get_absolute_url())
+    status = page.locator("#live-status")
+    expect(status).to_have_attribute("data-state", "live", timeout=15_000)
+    hub = broker()
+    first = set(hub.subscribers[motion.pk])
+
+    # As when this process's listener comes back from a lost database connection to find a gap.
+    hub.loop.call_soon_threadsafe(hub.tell_everyone, STALE)
+    expect(status).to_contain_text("Some updates were missed")
+    hub.loop.call_soon_threadsafe(hub.drop_connections)
+
+    deadline = time.monotonic() + 15
+    while not (set(hub.subscribers.get(motion.pk, ())) - first) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    expect(status).to_have_attribute("data-state", "live")
+    expect(status).to_contain_text("Some updates were missed")
