@@ -239,6 +239,7 @@ class Soak:
         self.faults = []
         self.memory = []  # (time, {pid: KiB})
         self.memory_start = self.memory_end = {}
+        self.killed = {}  # pid -> when
         self.stop_load = asyncio.Event()
         self.stop_streams = asyncio.Event()
         self.vote_plan = VotePlan(
@@ -426,6 +427,7 @@ class Soak:
         victim = workers[0]
         start = self.clock()
         os.kill(victim, signal.SIGKILL)
+        self.killed[victim] = start
         self.windows.append(Window("worker kill", start, start + self.args.grace))
         print(f"[{start:6.1f} s] killed worker {victim} (SIGKILL)", flush=True)
         replaced = None
@@ -716,17 +718,17 @@ def live_lines(soak, live):
 
 
 def memory_table(soak):
-    """Each worker's RSS when the load began, once warm (WARM_SHARE into the load, or its first
-    sample after that for a replacement), and at the end: growth after warming up is the leak."""
-    warm_at = soak.load_start + WARM_SHARE * soak.duration
+    """Each worker's RSS when the load began, once warm (WARM_SHARE of the load after it began
+    serving), and at the end: growth after warming up is what a leak would show."""
     rows = []
     for pid in sorted({pid for _, sample in soak.memory for pid in sample}):
         samples = [(t, sample[pid]) for t, sample in soak.memory if pid in sample]
         start = soak.memory_start.get(pid)
+        warm_at = max(soak.load_start, samples[0][0]) + WARM_SHARE * soak.duration
         warm = next((kib for t, kib in samples if t >= warm_at), None)
         end = soak.memory_end.get(pid)
-        if end is None:
-            role = f"killed at {samples[-1][0]:.0f} s or after"
+        if pid in soak.killed:
+            role = f"killed at {soak.killed[pid]:.0f} s"
         elif start is None:
             role = f"replacement, started by {samples[0][0]:.0f} s"
         else:
