@@ -396,3 +396,38 @@ def test_the_motion_page_stays_small_however_big_the_debate(client):
         most += width
     assert response.content.decode().count('class="argument argument--') <= most
     assert len(response.content) < 300_000
+
+
+def test_form_limits_and_labels_come_from_the_models(client, monkeypatch):
+    """Every moderation reason (one shared field) and the flag note offer what the model
+    stores, not a number typed into a template; each field keeps its label."""
+    from accounts.services import grant_moderator
+    from debates.models import Flag, ModerationAction
+    from tests.factories import verified_user
+
+    moderator = verified_user()
+    grant_moderator(moderator)
+    motion = MotionFactory()
+    argument = ArgumentFactory(motion=motion)
+    Flag.objects.create(flagger=verified_user(), argument=argument, reason="spam")
+    monkeypatch.setattr(ModerationAction._meta.get_field("reason"), "max_length", 321)
+    monkeypatch.setattr(Flag._meta.get_field("note"), "max_length", 123)
+    client.force_login(moderator)
+
+    pages = [
+        motion.get_absolute_url(),
+        reverse("hide_argument", args=[motion.slug, argument.pk]),
+        reverse("moderation_queue"),
+    ]
+    reasons = 0
+    for url in pages:
+        html = client.get(url).content.decode()
+        for field in re.findall(r'<input type="text" id="([^"]+)" name="reason"[^>]*>', html):
+            reasons += 1
+            assert re.search(
+                rf'<input type="text" id="{field}" name="reason"[^>]*maxlength="321"', html
+            )
+            assert f'<label for="{field}">' in html
+    assert reasons == 6  # hide, lock, feature the motion; hide the argument; confirm; queue
+    flag_page = client.get(reverse("flag_argument", args=[motion.slug, argument.pk]))
+    assert 'maxlength="123"' in flag_page.content.decode()
