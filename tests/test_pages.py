@@ -431,3 +431,10 @@ def test_form_limits_and_labels_come_from_the_models(client, monkeypatch):
     assert reasons == 6  # hide, lock, feature the motion; hide the argument; confirm; queue
     flag_page = client.get(reverse("flag_argument", args=[motion.slug, argument.pk]))
     assert 'maxlength="123"' in flag_page.content.decode()
+
+
+def test_a_reply_list_without_replies_has_nothing_inside(client):
+    """The stylesheet hides `.replies:empty`; a stray space would show an empty list's margin."""
+    leaf = ArgumentFactory()
+    html = client.get(leaf.motion.get_absolute_url()).content.decode()
+    assert f'<ol class="replies" id="replies-{leaf.pk}"></ol>' in html
