@@ -48,7 +48,7 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Denormalised tallies of Vote rows; only debates.services.cast_vote changes them (with F()),
+    # Denormalised tallies of Vote rows; only debates.voting.cast_vote changes them (with F()),
     # and `manage.py recount_votes` recomputes them from the votes.
     agree_count = models.PositiveIntegerField(default=0, editable=False)
     disagree_count = models.PositiveIntegerField(default=0, editable=False)
