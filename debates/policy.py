@@ -1,6 +1,6 @@
 """Who may see or do what: every access rule of Crux, in one place.
 
-Views, services, templates (through debates.templatetags.moderation_tags, which only calls
+Views, services, templates (through debates.templatetags.policy_tags, which only calls
 these) and live rendering all ask here rather than restate a rule. Facts about a person
 (is_moderator, is_suspended, has_verified_email) are the user model's; what they allow is
 decided here.
