@@ -1,9 +1,10 @@
-"""Who may see or do what: every access rule of Crux, in one place.
+"""Who may see or do what: the access rules of Crux, in one place.
 
 Views, services, templates (through debates.templatetags.policy_tags, which only calls
 these) and live rendering all ask here rather than restate a rule. Facts about a person
 (is_moderator, is_suspended, has_verified_email) are the user model's; what they allow is
-decided here.
+decided here. One exception: a vote's refusals are checked by debates.voting under the claim's
+row lock, in its SQL statement and its ORM twin alike; vote_closure mirrors them for the page.
 
 Conventions: a `*_refusal` function answers why someone may not, or None when they may. The
 rules about a person alone answer a message (always a 403); those about a claim answer a
