@@ -43,7 +43,7 @@ class VoteResult:
 def cast_vote(*, voter, claim, choice) -> VoteResult:
     """Agree or disagree with a motion or argument; the same choice again withdraws the vote.
 
-    Rules: a valid choice (400); the voter may take part (accounts.rules, 403); not their own
+    Rules: a valid choice (400); the voter may take part (debates.policy, 403); not their own
     claim (403); the motion is not locked (403) or hidden (409); the argument is neither hidden
     nor retracted (409). The claim row is locked until commit, so one person's concurrent clicks
     are applied one after another, and the tallies change beside the Vote row.
@@ -70,7 +70,8 @@ def _vote(voter, model, claim_id, slug, choice) -> VoteResult:
     try:
         return _cast_vote(voter, model, claim_id, slug, choice)
     except IntegrityError:
-        # Only reachable if a concurrent vote slipped past the claim lock; the retry sees it.
+        # Only reachable if a writer that skips the claim lock added the voter's vote meanwhile.
+        # The attempt was its own transaction or ran in a savepoint, so the retry can see it.
         try:
             return _cast_vote(voter, model, claim_id, slug, choice)
         except IntegrityError:

@@ -150,21 +150,18 @@ DONE = "done"
 
 
 class Recorder:
-    """A transport that records: the vote statement NOTIFYs on a channel it listens to, and
-    what is announced after a commit (events.announce) is noted on commit, as it would be sent."""
+    """A transport that records (events.Transport): the vote statement NOTIFYs on a channel it
+    listens to, and what is published after a commit is noted as it is sent."""
 
     def __init__(self, listener):
         self.listener = listener
-        self.after_commit = []
+        self.published = []
 
-    def statement_announcement(self, event):
-        if connection.in_atomic_block:
-            return None
-        return event.payload(), CHANNEL, LOCK_KEY
+    def announcing_statement(self):
+        return CHANNEL, LOCK_KEY
 
-    def announce(self, motion_id, kind, **ids):
-        event = {"motion_id": motion_id, "kind": kind, "ids": ids}
-        transaction.on_commit(lambda: self.after_commit.append(event))
+    def publish(self, event):
+        self.published.append({"motion_id": event.motion_id, "kind": event.kind, "ids": event.ids})
 
     def heard(self):
         """Everything announced since the last call (the marker is committed after it)."""
@@ -174,7 +171,7 @@ class Recorder:
             if note.payload == DONE:
                 break
             heard.append({k: v for k, v in json.loads(note.payload).items() if k != "id"})
-        heard, self.after_commit = heard + self.after_commit, []
+        heard, self.published = heard + self.published, []
         return heard
 
 
@@ -292,8 +289,7 @@ def recorder(monkeypatch):
     listener = psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
     listener.execute(f"LISTEN {CHANNEL}")
     recording = Recorder(listener)
-    monkeypatch.setattr(events, "statement_announcement", recording.statement_announcement)
-    monkeypatch.setattr(events, "announce", recording.announce)
+    monkeypatch.setattr(events, "_transport", lambda: recording)
     monkeypatch.setattr(voting, "IN_ONE_STATEMENT", True)
     yield recording
     listener.close()
@@ -303,7 +299,7 @@ def test_the_vote_statement_and_the_orm_path_agree(recorder):
     seen = {"statement announcements": 0, "refusals": set(), "outcomes": set()}
 
     @settings(
-        max_examples=60,
+        max_examples=40,
         deadline=None,
         derandomize=True,
         database=None,
