@@ -101,18 +101,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one per test run, so runs side by side don't share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-crux-{os.getpid()}.sqlite3")}
 else:
-    from psycopg_pool import ConnectionPool
+    from config.database import check_connection
 
     # A pool per process: a request borrows a connection and gives it back, rather than paying
     # ~10 ms to open one; the pool holds at least one connection per request thread. Each is
-    # checked as it is lent (one round trip), so after a database restart a request gets a fresh
-    # connection instead of a dead one and a 500.
+    # checked as it is lent, so after a database restart requests get fresh connections, not 500s.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=2),
         "max_size": env.int("DATABASE_POOL_MAX", default=16),
         "timeout": 10,
-        "check": ConnectionPool.check_connection,
+        "check": check_connection,
     }
 
 AUTH_USER_MODEL = "accounts.User"
