@@ -7,7 +7,8 @@ never imports it.
 - fanout: channels, subscriptions, and the backlog a returning page catches up from.
 - postgres: across processes through LISTEN/NOTIFY, one listening connection per process.
 - render: an event as the `<hx-partial>` fragments a page applies, as the public sees it.
-- stream, endpoint: the SSE messages a page reads, and the bare ASGI app that serves them.
+- stream, endpoint, paths: the SSE messages a page reads, the bare ASGI app that serves them,
+  and the paths it serves.
 """
 
 from debates.live.fanout import HOME, LocalBroker

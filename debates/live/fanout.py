@@ -41,7 +41,8 @@ class LiveEvent:
 
     @property
     def subject(self) -> tuple:
-        """What the event re-reads: two events with one subject render the same, given time."""
+        """What the event re-reads: rendered at one moment, two events of one subject say the
+        same thing."""
         return self.kind, json.dumps(self.ids, sort_keys=True)
 
 
