@@ -292,9 +292,7 @@ def test_double_submission_through_the_view_creates_one(client, member, motion):
     assert Argument.objects.count() == 1
 
 
-def test_a_reused_submission_key_with_other_text_is_a_409_keeping_the_text(
-    client, member, motion
-):
+def test_a_reused_submission_key_with_other_text_is_a_409_keeping_the_text(client, member, motion):
     client.force_login(member)
     data = reply_data(claim="The first post.")
     client.post(reverse("reply_motion", args=[motion.slug]), data)
