@@ -168,18 +168,14 @@ def _in_one_statement(voter, model, claim_id, slug, choice):
 
 
 def _install_function(cursor):
-    """Create the vote function in this connection's temporary schema, once per connection.
-
-    Made inside a transaction, it lasts only if that commits; until then it is made again.
-    """
+    """Create the vote function in this connection's temporary schema, unless it holds one for
+    good: only one made outside a transaction counts, since one made inside lasts only if that
+    transaction commits."""
     database = connection.connection
-    if database in _installed:
-        return
-    cursor.execute(_FUNCTION)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: _installed.add(database))
-    else:
-        _installed.add(database)
+    if database not in _installed:
+        cursor.execute(_FUNCTION)
+        if not connection.in_atomic_block:
+            _installed.add(database)
 
 
 def _announcement(model):

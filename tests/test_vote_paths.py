@@ -122,12 +122,15 @@ def a_change(claim, field, value):
     return {"step": "moderate", "claim": claim, "field": field, "value": value}
 
 
-# One sequence that meets every refusal, whatever hypothesis draws besides.
-EVERY_REFUSAL = [
+# One sequence that meets every answer and every refusal, whatever hypothesis draws besides.
+EVERY_ANSWER = [
     a_vote(1, "A0"),  # own claim
     a_vote(0, "no-such-argument"),
     a_vote(0, "argument-elsewhere", by_slug=False),
     a_vote(0, "no-such-motion", in_a_transaction=True),
+    a_vote(2, "A0", "disagree"),
+    a_vote(2, "A0", "agree", by_slug=False),  # a switch
+    a_vote(2, "A0", "agree", in_a_transaction=True),  # withdrawn
     a_vote(2, "A0", "disagree"),
     a_change("A0", "visibility", "hidden"),
     a_vote(2, "A0", by_slug=False),
@@ -306,7 +309,7 @@ def test_the_vote_statement_and_the_orm_path_agree(recorder):
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(steps=sequences)
-    @example(steps=EVERY_REFUSAL)
+    @example(steps=EVERY_ANSWER)
     def both_paths_agree(steps):
         statement = play(steps, in_one_statement=True, recorder=recorder)
         orm = play(steps, in_one_statement=False, recorder=recorder)

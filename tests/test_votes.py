@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -640,3 +640,32 @@ def test_recount_zeroes_counters_of_claims_without_votes():
     Argument.objects.filter(pk=argument.pk).update(agree_count=5, disagree_count=2)
     run_recount()
     assert tallies(argument) == (0, 0)
+
+
+# --- The vote statement's function (PostgreSQL) ------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="The vote statement: PostgreSQL.")
+@pytest.mark.django_db(transaction=True)
+def test_the_vote_function_survives_a_first_vote_that_was_rolled_back(
+    monkeypatch, voter, argument, django_capture_on_commit_callbacks
+):
+    """A connection's first vote makes its temporary function; if that vote's transaction rolls
+    back, so does the function, and the next vote must make it again. (A rolled-back transaction
+    whose on-commit callbacks ran anyway, as this test helper runs them, once made the connection
+    believe it still had one.)"""
+    with connection.cursor() as cursor:  # a connection that has not voted yet
+        cursor.execute(voting._FUNCTION)
+        cursor.execute(
+            "DROP FUNCTION pg_temp.crux_cast_vote"
+            "(bigint, boolean, bigint, text, text, jsonb, text, bigint)"
+        )
+    monkeypatch.setattr(voting, "_installed", type(voting._installed)())
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with django_capture_on_commit_callbacks(execute=True):
+            cast_vote(voter=voter, claim=argument, choice="agree")
+        raise RuntimeError("rolled back")
+
+    assert cast_vote(voter=voter, claim=argument, choice="agree").choice == "agree"
+    assert tallies(argument) == (1, 0)
