@@ -568,24 +568,27 @@ def test_the_database_refuses_look_alikes_however_they_arrive():
     assert "display_name" in error.value.message_dict
 
 
-def test_a_look_alike_that_predates_the_key_can_still_be_saved():
+def test_a_look_alike_that_predates_the_key_can_still_be_saved_and_keep_its_name():
     UserFactory(display_name="Ada Lovelace")
     legacy = UserFactory(display_name="Legacy")
-    # What migration 0003 leaves for a pre-existing look-alike.
+    # What migrations 0003 and 0005 leave for a look-alike that predates them (Cyrillic e).
+    key = fold_display_name("Ada Lovelace")
     User.objects.filter(pk=legacy.pk).update(
-        display_name="ada  lovelace", display_name_key=f"ada lovelace #{legacy.pk}"
+        display_name="Ada Lovelac\u0435", display_name_key=f"{key} #{legacy.pk}"
     )
     legacy.refresh_from_db()
 
     legacy.bio = "Still here."
     legacy.save()
+    services.update_profile(legacy, "Ada Lovelac\u0435", "Still here, same name.")
 
     legacy.refresh_from_db()
-    assert legacy.display_name_key == f"ada lovelace #{legacy.pk}"
+    assert legacy.display_name_key == f"{key} #{legacy.pk}"
+    assert legacy.bio == "Still here, same name."
     with pytest.raises(ValidationError, match="taken"):
-        services.update_profile(legacy, "ada  lovelace", "")
+        services.update_profile(legacy, "ADA LOVELACE", "")
     services.update_profile(legacy, "Ada the Second", "")
-    assert legacy.display_name_key == "ada the second"
+    assert legacy.display_name_key == fold_display_name("Ada the Second")
 
 
 @pytest.mark.django_db(transaction=True)
