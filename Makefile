@@ -8,7 +8,7 @@ PYTHON_CANDIDATES := python3.13 $(wildcard $(PYENV_ROOT)/versions/3.13.*/bin/pyt
 	python3.12 $(wildcard $(PYENV_ROOT)/versions/3.12.*/bin/python3.12)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format install install-dev browser seed migrate clean
+.PHONY: run test lint format install install-dev browser seed migrate clean system-deps
 
 $(PY):
 	@base=""; for c in $(PYTHON_CANDIDATES); do \
@@ -21,7 +21,20 @@ $(PY):
 	echo "Creating $(VENV) with $$base"; \
 	$$base -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade pip
 
+# PyICU (look-alike display names) builds against the system's ICU: Debian's libicu-dev.
+system-deps:
+	@if ! pkg-config --exists icu-i18n 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; \
+		else \
+			echo "Crux needs ICU's headers to build PyICU: run 'sudo apt-get install -y libicu-dev pkg-config g++'." >&2; \
+			exit 1; \
+		fi; \
+	fi
+
 $(VENV)/.installed: $(PY) requirements.txt
+	@$(MAKE) --no-print-directory system-deps
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
