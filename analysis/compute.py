@@ -1,0 +1,264 @@
+"""Where people disagree (issue 19): opinion groups, common ground, bridging claims and cruxes,
+computed from one motion's agree/disagree votes.
+
+Pure: numpy, scipy and scikit-learn on the ballots given; no ORM, no database. The formulas and
+their sources are in the docstrings of compute_groups (Pol.is), compute_bridging (Community
+Notes) and compute_cruxes (log odds ratios).
+
+Votes stay private: `Group.members` and `Point.voter` name users, so whoever publishes an
+Analysis decides who may see them (moderators only, for audits).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis import compute_bridging, compute_cruxes, compute_groups
+from analysis.compute_types import (
+    Ballot,
+    Bridging,
+    Claim,
+    Consensus,
+    Crux,
+    Divisive,
+    PersonalCrux,
+    Point,
+    Representative,
+)
+from analysis.compute_votes import MOTION_COL, VoteMatrix, vote_matrix
+
+__all__ = [
+    "Analysis",
+    "Ballot",
+    "Bridging",
+    "Claim",
+    "Consensus",
+    "Crux",
+    "Divisive",
+    "Group",
+    "PersonalCrux",
+    "Point",
+    "Representative",
+    "analyse",
+    "personal_cruxes",
+]
+
+FORMAT = 1  # bump when as_dict's shape changes, so stored results are recomputed
+MIN_GROUP_VOTERS = compute_groups.MIN_GROUP_VOTERS
+MIN_VOTES = compute_groups.MIN_VOTES
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    size: int
+    members: tuple[int, ...]  # user ids: for moderators only
+    representative: tuple[Representative, ...]
+    stance_on_motion: float | None  # agree share of the members who voted on the motion
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "size": self.size,
+            "members": list(self.members),
+            "representative": [
+                {
+                    **row.claim.as_ref(),
+                    "agree_rate": row.agree_rate,
+                    "agree_rate_rest": row.agree_rate_rest,
+                    "z": row.z,
+                }
+                for row in self.representative
+            ],
+            "stance_on_motion": self.stance_on_motion,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Group":
+        return cls(
+            id=d["id"],
+            size=d["size"],
+            members=tuple(d["members"]),
+            representative=tuple(
+                Representative(Claim.from_ref(r), r["agree_rate"], r["agree_rate_rest"], r["z"])
+                for r in d["representative"]
+            ),
+            stance_on_motion=d["stance_on_motion"],
+        )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    voters: int
+    qualifying_voters: int
+    groups: tuple[Group, ...]
+    points: tuple[Point, ...]  # qualifying voters on the opinion map; empty without groups
+    consensus: tuple[Consensus, ...]
+    divisive: tuple[Divisive, ...]
+    bridging: tuple[Bridging, ...]
+    cruxes: tuple[Crux, ...]
+    reason: str | None  # why there are no groups, or None
+
+    def as_dict(self) -> dict:
+        """Plain JSON types; a claim ref is {"kind", "id"} merged with the row's numbers."""
+        return {
+            "format": FORMAT,
+            "voters": self.voters,
+            "qualifying_voters": self.qualifying_voters,
+            "reason": self.reason,
+            "groups": [group.as_dict() for group in self.groups],
+            "points": [list(point) for point in self.points],
+            "consensus": [{**row.claim.as_ref(), "score": row.score} for row in self.consensus],
+            "divisive": [{**row.claim.as_ref(), "spread": row.spread} for row in self.divisive],
+            "bridging": [
+                {
+                    **row.claim.as_ref(),
+                    "intercept": row.intercept,
+                    "factor": row.factor,
+                    "status": row.status,
+                }
+                for row in self.bridging
+            ],
+            "cruxes": [
+                {
+                    **row.claim.as_ref(),
+                    "log_odds": row.log_odds,
+                    "lower": row.lower,
+                    "voters": row.voters,
+                }
+                for row in self.cruxes
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Analysis":
+        if d.get("format") != FORMAT:
+            raise ValueError(f"An analysis in format {d.get('format')!r}, not {FORMAT}.")
+        return cls(
+            voters=d["voters"],
+            qualifying_voters=d["qualifying_voters"],
+            groups=tuple(Group.from_dict(g) for g in d["groups"]),
+            points=tuple(Point(*p) for p in d["points"]),
+            consensus=tuple(Consensus(Claim.from_ref(r), r["score"]) for r in d["consensus"]),
+            divisive=tuple(Divisive(Claim.from_ref(r), r["spread"]) for r in d["divisive"]),
+            bridging=tuple(
+                Bridging(Claim.from_ref(r), r["intercept"], r["factor"], r["status"])
+                for r in d["bridging"]
+            ),
+            cruxes=tuple(
+                Crux(Claim.from_ref(r), r["log_odds"], r["lower"], r["voters"]) for r in d["cruxes"]
+            ),
+            reason=d["reason"],
+        )
+
+    def group(self, group_id: int) -> Group:
+        for group in self.groups:
+            if group.id == group_id:
+                return group
+        raise ValueError(f"There is no opinion group {group_id}.")
+
+
+def analyse(ballots: Sequence[Ballot], *, motion: Claim, seed: int = 0) -> Analysis:
+    matrix = vote_matrix(ballots, motion)
+    qualifying = compute_groups.qualifying_voters(matrix)
+    groups = compute_groups.opinion_groups(matrix, qualifying, seed)
+    if groups is None:
+        everyone = np.ones(matrix.n_voters, dtype=bool)
+        agree, votes = _counts(matrix, everyone)
+        consensus = compute_groups.consensus(matrix, agree, votes)
+        group_rows, points, divisive = (), (), ()
+    else:
+        consensus = compute_groups.consensus(matrix, groups.agree, groups.votes)
+        group_rows = _groups(matrix, groups)
+        points = _points(matrix, groups)
+        divisive = compute_groups.divisive(matrix, groups)
+    return Analysis(
+        voters=matrix.n_voters,
+        qualifying_voters=int(qualifying.sum()),
+        groups=group_rows,
+        points=points,
+        consensus=tuple(consensus),
+        divisive=tuple(divisive),
+        bridging=tuple(compute_bridging.bridging(matrix, seed)),
+        cruxes=tuple(compute_cruxes.cruxes(matrix)),
+        reason=None if groups is not None else _reason(matrix, int(qualifying.sum())),
+    )
+
+
+def _counts(matrix: VoteMatrix, voters: np.ndarray):
+    mine = voters[matrix.rows]
+    votes = np.bincount(matrix.cols[mine], minlength=matrix.n_claims)
+    agree = np.bincount(matrix.cols[mine], matrix.agree[mine], matrix.n_claims)
+    return agree[None, :], votes[None, :]
+
+
+def _groups(matrix: VoteMatrix, groups: compute_groups.Groups) -> tuple[Group, ...]:
+    qualifying_ids = matrix.voter_ids[groups.qualifying]
+    representative = compute_groups.representative(matrix, groups)
+    rows = []
+    for g in range(groups.k):
+        members = qualifying_ids[groups.labels == g]
+        on_motion = groups.votes[g, MOTION_COL]
+        stance = round(groups.agree[g, MOTION_COL] / on_motion, 4) if on_motion else None
+        rows.append(
+            Group(
+                id=g,
+                size=len(members),
+                members=tuple(int(m) for m in members),
+                representative=tuple(representative[g]),
+                stance_on_motion=None if stance is None else float(stance),
+            )
+        )
+    return tuple(rows)
+
+
+def _points(matrix: VoteMatrix, groups: compute_groups.Groups) -> tuple[Point, ...]:
+    ids = matrix.voter_ids[groups.qualifying]
+    coords = groups.coords.round(4)
+    return tuple(
+        Point(int(v), float(x), float(y), int(g))
+        for v, (x, y), g in zip(ids, coords, groups.labels, strict=True)
+    )
+
+
+def _reason(matrix: VoteMatrix, qualifying: int) -> str:
+    if qualifying >= MIN_GROUP_VOTERS:
+        return "The voters with enough votes all voted alike, so there are no opinion groups."
+    need = compute_groups.votes_to_qualify(matrix)
+    votes = "a vote" if need == 1 else f"{need} or more votes"
+    return (
+        f"Opinion groups need at least {MIN_GROUP_VOTERS} voters with {votes} each; "
+        f"this motion has {qualifying}."
+    )
+
+
+def personal_cruxes(
+    ballots: Sequence[Ballot],
+    *,
+    motion: Claim,
+    voter: int,
+    analysis: Analysis | None = None,
+    against_group: int | None = None,
+    limit: int = 5,
+) -> list[PersonalCrux]:
+    """The arguments where `voter`'s votes differ most from others', strongest first.
+
+    The others are the members of opinion group `against_group` of `analysis` (the voter left
+    out), or, without a group, everyone who voted the other way on the motion (nobody, so no
+    cruxes, when the voter did not vote on it). Raises ValueError for a group `analysis` lacks.
+    """
+    if against_group is not None and analysis is None:
+        raise ValueError("Comparing with an opinion group needs the analysis that formed it.")
+    matrix = vote_matrix(ballots, motion)
+    row = int(np.searchsorted(matrix.voter_ids, voter))
+    if row == matrix.n_voters or matrix.voter_ids[row] != voter:
+        return []
+    if against_group is None:
+        stance = matrix.motion_votes()
+        others = (stance >= 0) & (stance != stance[row]) if stance[row] >= 0 else stance < -1
+    else:
+        members = np.array(analysis.group(against_group).members, dtype=np.int64)
+        others = np.isin(matrix.voter_ids, members)
+        others[row] = False
+    return compute_cruxes.personal_cruxes(matrix, row=row, others=others, limit=limit)
