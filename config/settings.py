@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "debates",
     "debates.live",
     "ratelimits",
+    "django_tasks_db",
+    "analysis",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Background work (issue 19's analysis): Django's tasks framework, queued in the database and run
+# by `manage.py db_worker` (django-tasks-db), which `make run` starts beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from django.db import connection, transaction
 from django.db.models import F
+from django.dispatch import Signal
 
 from debates.models import Motion
 
@@ -45,6 +46,10 @@ class Transport(Protocol):
 
 
 _transport: Callable[[], Transport] | None = None
+
+# Sent in this process after each committed change (keyword `event`), for what keeps results
+# derived from a debate (the analysis app queues a recomputation). The domain imports none of them.
+debate_changed = Signal()
 
 
 def use_transport(current: Callable[[], Transport] | None) -> None:
@@ -88,7 +93,15 @@ def statement_announcement(event: DebateEvent) -> tuple[str, str, int] | None:
     return None if statement is None else (event.payload(), *statement)
 
 
+def announced_by_statement(motion_id: int, kind: str, **ids) -> None:
+    """Tell this process's listeners of a change whose own statement announced it to pages and
+    stamped the motion (a vote on PostgreSQL): they hear of every change alike."""
+    event = DebateEvent(motion_id=motion_id, kind=kind, ids=ids)
+    transaction.on_commit(lambda: debate_changed.send(DebateEvent, event=event), robust=True)
+
+
 def _publish(event: DebateEvent) -> None:
     stamp_activity(event.motion_id)
     if _transport is not None:
         _transport().publish(event)
+    debate_changed.send(DebateEvent, event=event)

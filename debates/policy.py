@@ -100,6 +100,13 @@ def text_shown_to(claim, viewer) -> bool:
     return _authored_by(claim, viewer) or moderates(viewer)
 
 
+def group_members_shown_to(viewer) -> bool:
+    """Whether `viewer` may learn which members form an opinion group of a motion's analysis
+    (issue 19): moderators only, for audits. Everyone else sees counts and anonymous points, so
+    nobody learns how a named member voted."""
+    return moderates(viewer)
+
+
 def wording_shown_to(argument, viewer) -> bool:
     """Whether `viewer` may read an argument's wording and earlier wordings outside the debate
     (its history, its author's profile): everyone while it stands, its author always."""

@@ -90,8 +90,8 @@ def _cast_vote(voter, model, claim_id, slug, choice) -> VoteResult:
         claim, outcome = _through_the_orm(voter, model, claim_id, slug, choice)
     _refuse(model, outcome)
     motion = claim if model is Motion else claim.motion
-    if not announced:
-        events.announce(motion.pk, events.VOTE_CHANGED, claim=_kind(model), claim_id=claim.pk)
+    announce = events.announced_by_statement if announced else events.announce
+    announce(motion.pk, events.VOTE_CHANGED, claim=_kind(model), claim_id=claim.pk)
     now = None if outcome == WITHDRAWN else outcome
     return VoteResult(claim.agree_count, claim.disagree_count, now, claim)
 

@@ -1,0 +1,56 @@
+"""The one write of the analysis: compute a motion's analysis and store it as its last result."""
+
+from collections import defaultdict
+
+from django.utils import timezone
+
+from analysis.ballots import ballots
+from analysis.compute import Analysis, Claim, analyse
+from analysis.models import MotionAnalysis
+from debates.models import Motion
+
+
+def refresh(*, motion_id: int) -> MotionAnalysis:
+    """Analyse the motion's votes now and keep the result, unless a newer one is already stored.
+
+    The pending mark is cleared first, so a change committed while this runs queues another run.
+    """
+    MotionAnalysis.objects.filter(motion_id=motion_id).update(queued_at=None)
+    # The stamp before the votes: a change in between leaves it behind, never ahead of them.
+    activity = Motion.objects.values_list("activity", flat=True).get(pk=motion_id)
+    votes = ballots(motion_id)
+    analysis = analyse(votes, motion=Claim("motion", motion_id))
+    fields = {
+        "result": analysis.as_dict(),
+        "activity": activity,
+        "computed_at": timezone.now(),
+        "group_votes": _group_votes(analysis, votes),
+    }
+    stored, created = MotionAnalysis.objects.get_or_create(motion_id=motion_id, defaults=fields)
+    if not created:
+        # Two runs may overlap (two workers): the one that read the later votes wins.
+        MotionAnalysis.objects.filter(pk=stored.pk, activity__lte=activity).update(**fields)
+        stored.refresh_from_db()
+    return stored
+
+
+def _group_votes(analysis: Analysis, votes) -> dict:
+    """Agree and total votes on each argument among each opinion group's members (keys "0",
+    "1", ...) and among those who agreed ("motion:agree") or disagreed ("motion:disagree") with
+    the motion: what "view as group" and personal cruxes compare with, without the votes."""
+    group_of = {voter: str(group.id) for group in analysis.groups for voter in group.members}
+    side = {
+        ballot.voter: "motion:agree" if ballot.agree else "motion:disagree"
+        for ballot in votes
+        if ballot.claim.kind == "motion"
+    }
+    tallies = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for ballot in votes:
+        if ballot.claim.kind != "argument":
+            continue
+        for key in (group_of.get(ballot.voter), side.get(ballot.voter)):
+            if key is not None:
+                tally = tallies[key][str(ballot.claim.id)]
+                tally[0] += ballot.agree
+                tally[1] += 1
+    return {key: dict(claims) for key, claims in tallies.items()}

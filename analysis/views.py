@@ -1,0 +1,54 @@
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from analysis import queries
+from debates import policy
+from debates import queries as debate_queries
+
+
+def _motion(request, slug):
+    motion = debate_queries.motion_by_slug(slug)
+    if not policy.text_shown_to(motion, request.user):
+        raise Http404("No such motion.")
+    return motion
+
+
+@require_safe
+def analysis_page(request, slug):
+    motion = _motion(request, slug)
+    row = queries.stored(motion)
+    analysis = queries.analysis_of(row)
+    report = personal = against = None
+    if analysis is not None:
+        report = queries.report(
+            motion, row, analysis, show_members=policy.group_members_shown_to(request.user)
+        )
+        against = _group(request, analysis)
+        if request.user.is_authenticated:
+            personal = queries.personal_cruxes(motion, row, analysis, request.user, against=against)
+    context = {
+        "motion": motion,
+        "report": report,
+        "personal": personal,
+        "personal_group": against,
+        "min_group_voters": queries.MIN_GROUP_VOTERS,
+        "map_size": queries.MAP_SIZE,
+    }
+    return render(request, "analysis/analysis.html", context)
+
+
+def _group(request, analysis):
+    """The opinion group asked for in `?against=`, or None (the other side of the motion)."""
+    try:
+        group = int(request.GET.get("against", ""))
+    except ValueError:
+        return None
+    return group if any(g.id == group for g in analysis.groups) else None
+
+
+@require_safe
+def analysis_json(request, slug):
+    motion = _motion(request, slug)
+    show_members = policy.group_members_shown_to(request.user)
+    return JsonResponse(queries.as_json(motion, queries.stored(motion), show_members=show_members))

@@ -1,0 +1,237 @@
+"""Issue 19's Analysis page and JSON: what they show, to whom, and at what cost."""
+
+import random
+
+import pytest
+from django.urls import reverse
+
+from analysis import services
+from analysis.models import MotionAnalysis
+from debates.models import Argument, Stance, Vote
+from tests.factories import ArgumentFactory, MotionFactory, UserFactory
+
+CAMP_SIZE = 12
+
+
+def plant_debate(*, camp_size=CAMP_SIZE, slug="planted"):
+    """Two camps that vote opposite ways on the motion and on ten arguments (a little noise),
+    one argument everybody agrees with, and a hidden and a retracted argument everyone voted on.
+    Returns (motion, arguments by name, camps)."""
+    motion = MotionFactory(slug=slug, title="Planted motion")
+    args = {
+        f"{stance}{i}": ArgumentFactory(motion=motion, stance=stance, claim=f"{stance} claim {i}")
+        for stance in (Stance.PRO, Stance.CON)
+        for i in range(5)
+    }
+    args["common"] = ArgumentFactory(motion=motion, claim="Common ground everyone shares")
+    args["hidden"] = ArgumentFactory(
+        motion=motion, claim="Hidden claim text", visibility=Argument.Visibility.HIDDEN
+    )
+    args["retracted"] = ArgumentFactory(
+        motion=motion, claim="Retracted claim text", visibility=Argument.Visibility.RETRACTED
+    )
+    camps = (
+        [UserFactory() for _ in range(camp_size)],
+        [UserFactory() for _ in range(camp_size)],
+    )
+    votes, noise = [], random.Random(19)
+    for side, camp in enumerate(camps):
+        for voter in camp:
+            yes = side == 0
+            votes.append(Vote(user=voter, motion=motion, choice=_choice(yes)))
+            for name, argument in args.items():
+                if name == "common":
+                    agree = True
+                elif name in ("hidden", "retracted"):
+                    agree = yes
+                else:
+                    agree = yes == (argument.stance == Stance.PRO)
+                    if noise.random() < 0.05:
+                        agree = not agree
+                votes.append(Vote(user=voter, argument=argument, choice=_choice(agree)))
+    Vote.objects.bulk_create(votes)
+    return motion, args, camps
+
+
+def _choice(agree):
+    return Vote.Choice.AGREE if agree else Vote.Choice.DISAGREE
+
+
+def analysed(**kwargs):
+    motion, args, camps = plant_debate(**kwargs)
+    services.refresh(motion_id=motion.pk)
+    return motion, args, camps
+
+
+@pytest.fixture
+def planted(db):
+    return analysed()
+
+
+def claim_refs(data):
+    refs = [r for g in data["groups"] for r in g["representative"]]
+    for key in ("consensus", "divisive", "bridging", "cruxes"):
+        refs += data[key]
+    return refs
+
+
+# --- The JSON ------------------------------------------------------------------------------------
+
+
+def test_json_has_issue_19s_shape(client, planted):
+    motion, args, _camps = planted
+    data = client.get(reverse("analysis_json", args=[motion.slug])).json()
+    assert data["voters"] == 2 * CAMP_SIZE
+    assert data["computed_at"]
+    assert [g["size"] for g in data["groups"]] and sum(g["size"] for g in data["groups"]) == 24
+    for group in data["groups"]:
+        assert set(group) >= {"id", "size", "representative"}
+        for ref in group["representative"]:
+            assert set(ref) == {"kind", "id"}
+    for ref in claim_refs(data):
+        assert ref["kind"] in ("motion", "argument") and isinstance(ref["id"], int)
+    assert all(set(b) == {"kind", "id", "intercept", "factor", "status"} for b in data["bridging"])
+    assert data["cruxes"], "the planted camps make every camp argument a crux"
+    assert all(set(c) == {"kind", "id", "log_odds", "lower", "voters"} for c in data["cruxes"])
+    assert all(set(c) == {"kind", "id", "score"} for c in data["consensus"])
+    bridging = {b["id"]: b["status"] for b in data["bridging"] if b["kind"] == "argument"}
+    assert bridging[args["pro0"].pk] == "not-bridging"
+
+
+def test_members_are_shown_to_moderators_only(client, planted, member, moderator):
+    motion, _, camps = planted
+    url = reverse("analysis_json", args=[motion.slug])
+    assert all("members" not in g for g in client.get(url).json()["groups"])
+    client.force_login(member)
+    assert all("members" not in g for g in client.get(url).json()["groups"])
+    client.force_login(moderator)
+    groups = client.get(url).json()["groups"]
+    assert sorted(m for g in groups for m in g["members"]) == sorted(u.pk for c in camps for u in c)
+    # Whatever k the silhouette picks, no group mixes the camps.
+    for group in groups:
+        assert any(set(group["members"]) <= {u.pk for u in camp} for camp in camps)
+
+
+def test_members_appear_on_the_page_for_moderators_only(client, planted, member, moderator):
+    motion, _, camps = planted
+    url = reverse("analysis", args=[motion.slug])
+    someone = reverse("profile", args=[camps[0][0].pk])
+    client.force_login(member)
+    assert someone not in client.get(url).content.decode()
+    client.force_login(moderator)
+    assert someone in client.get(url).content.decode()
+
+
+def test_hidden_and_retracted_arguments_never_appear(client, planted, moderator):
+    motion, args, _ = planted
+    hidden = {args["hidden"].pk, args["retracted"].pk}
+    client.force_login(moderator)
+    data = client.get(reverse("analysis_json", args=[motion.slug])).json()
+    assert not {r["id"] for r in claim_refs(data) if r["kind"] == "argument"} & hidden
+    page = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert "Hidden claim text" not in page and "Retracted claim text" not in page
+    stored = MotionAnalysis.objects.get(motion=motion).result
+    assert not {r["id"] for r in claim_refs(stored) if r["kind"] == "argument"} & hidden
+
+
+def test_an_argument_hidden_after_the_run_drops_out_at_once(client, planted):
+    motion, _args, _ = planted
+    data = client.get(reverse("analysis_json", args=[motion.slug])).json()
+    crux = next(c for c in data["cruxes"] if c["kind"] == "argument")
+    Argument.objects.filter(pk=crux["id"]).update(visibility=Argument.Visibility.HIDDEN)
+    data = client.get(reverse("analysis_json", args=[motion.slug])).json()
+    assert crux["id"] not in {r["id"] for r in claim_refs(data) if r["kind"] == "argument"}
+
+
+def test_three_voters_give_the_empty_state_and_the_json_says_why(client, db):
+    motion, _, _ = analysed(camp_size=1)
+    UserFactory()
+    Vote.objects.create(user=UserFactory(), motion=motion, choice=Vote.Choice.AGREE)
+    services.refresh(motion_id=motion.pk)
+    data = client.get(reverse("analysis_json", args=[motion.slug])).json()
+    assert data["voters"] == 3
+    assert data["groups"] == []
+    assert "10 voters" in data["reason"]
+    page = client.get(reverse("analysis", args=[motion.slug]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="analysis-empty"' in html and "<svg" not in html.split('id="groups-heading"')[1]
+    assert "<strong>8</strong> more voters are needed" in html
+
+
+def test_before_any_run_the_page_and_json_say_so(client, db):
+    motion = MotionFactory()
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert "has not been analysed yet" in html
+    data = client.get(reverse("analysis_json", args=[motion.slug])).json()
+    assert data["computed_at"] is None and data["groups"] == [] and data["reason"]
+
+
+# --- The page ------------------------------------------------------------------------------------
+
+
+def test_page_shows_map_groups_and_cruxes_with_permalinks(client, planted):
+    motion, args, _ = planted
+    response = client.get(reverse("analysis", args=[motion.slug]))
+    html = response.content.decode()
+    assert html.count("<circle") == 2 * CAMP_SIZE
+    assert "Group 1: " in html and "Group 2: " in html
+    assert 'id="cruxes-for"' in html and 'id="cruxes-against"' in html
+    assert args["pro0"].get_absolute_url() in html
+    assert "Common ground everyone shares" in html
+    assert 'role="img"' in html and "<desc" in html
+    assert " style=" not in html and "<script>" not in html
+
+
+def test_the_motion_page_links_to_its_analysis(client, planted):
+    motion, _, _ = planted
+    html = client.get(motion.get_absolute_url()).content.decode()
+    assert reverse("analysis", args=[motion.slug]) in html
+
+
+def test_a_hidden_motion_has_no_public_analysis(client, planted):
+    motion, _, _ = planted
+    motion.visibility = motion.Visibility.HIDDEN
+    motion.save()
+    assert client.get(reverse("analysis", args=[motion.slug])).status_code == 404
+    assert client.get(reverse("analysis_json", args=[motion.slug])).status_code == 404
+
+
+ANONYMOUS_PAGE_QUERIES = 3  # the motion, the stored analysis, the arguments it names
+# + the session, the user, the member's votes and the arguments of their personal cruxes
+SIGNED_IN_PAGE_QUERIES = 7
+
+
+def test_page_costs_constant_queries(client, db, django_assert_num_queries):
+    small, _, _ = analysed(camp_size=6, slug="small")
+    big, _, _ = analysed(camp_size=20, slug="big")
+    for motion in (small, big):
+        with django_assert_num_queries(ANONYMOUS_PAGE_QUERIES):
+            client.get(reverse("analysis", args=[motion.slug]))
+        with django_assert_num_queries(ANONYMOUS_PAGE_QUERIES):
+            client.get(reverse("analysis_json", args=[motion.slug]))
+
+
+def test_signed_in_page_costs_constant_queries(client, db, django_assert_num_queries):
+    for camp_size, slug in ((6, "small"), (20, "big")):
+        motion, _, camps = analysed(camp_size=camp_size, slug=slug)
+        client.force_login(camps[0][0])
+        with django_assert_num_queries(SIGNED_IN_PAGE_QUERIES):
+            client.get(reverse("analysis", args=[motion.slug]))
+
+
+def test_a_voter_sees_their_personal_cruxes(client, planted):
+    motion, args, camps = planted
+    client.force_login(camps[0][1])
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert 'id="personal-cruxes"' in html and 'id="personal-list"' in html
+    personal = html.split('id="personal-list"')[1].split("</ul>")[0]
+    assert personal.count("<li>") == 5  # the strongest five of the ten the camps split on
+    assert args["common"].get_absolute_url() not in personal
+
+
+def test_a_member_who_did_not_vote_sees_no_personal_cruxes(client, planted, member):
+    motion, _, _ = planted
+    client.force_login(member)
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert 'id="personal-cruxes"' not in html
