@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from analysis import compute_bridging, compute_cruxes, compute_groups
 from analysis.compute_types import (
@@ -160,7 +161,16 @@ class Analysis:
 
 
 def analyse(ballots: Sequence[Ballot], *, motion: Claim, seed: int = 0) -> Analysis:
-    matrix = vote_matrix(ballots, motion)
+    """The motion's analysis; the same ballots and seed give the same result.
+
+    Native code runs on one thread: on small debates thread start-up costs more than it saves,
+    and the worker shares the machine with the web server.
+    """
+    with threadpool_limits(limits=1):
+        return _analyse(vote_matrix(ballots, motion), seed)
+
+
+def _analyse(matrix: VoteMatrix, seed: int) -> Analysis:
     qualifying = compute_groups.qualifying_voters(matrix)
     groups = compute_groups.opinion_groups(matrix, qualifying, seed)
     if groups is None:

@@ -51,18 +51,21 @@ class Factorisation:
 
 
 def factorise(matrix: VoteMatrix, seed: int) -> Factorisation:
-    rows, cols = matrix.rows, matrix.cols
+    rows = matrix.rows
+    # Claims nobody voted on (the motion, perhaps) are no parameters of the model.
+    rated, cols = np.unique(matrix.cols, return_inverse=True)
+    n_claims = len(rated)
     rating = matrix.agree.astype(float)
     rng = np.random.default_rng(seed)
     voter_factor = rng.normal(0.0, 0.1, matrix.n_voters)
     voter_intercept = np.zeros(matrix.n_voters)
-    claim_factor = np.zeros(matrix.n_claims)
-    claim_intercept = np.zeros(matrix.n_claims)
+    claim_factor = np.zeros(n_claims)
+    claim_intercept = np.zeros(n_claims)
     mu = float(rating.mean()) if len(rating) else 0.0
     loss, iterations = np.inf, 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 - reported after the loop
         claim_intercept, claim_factor = _ridge_step(
-            cols, matrix.n_claims, rating - mu - voter_intercept[rows], voter_factor[rows]
+            cols, n_claims, rating - mu - voter_intercept[rows], voter_factor[rows]
         )
         voter_intercept, voter_factor = _ridge_step(
             rows, matrix.n_voters, rating - mu - claim_intercept[cols], claim_factor[cols]
@@ -71,6 +74,15 @@ def factorise(matrix: VoteMatrix, seed: int) -> Factorisation:
             voter_intercept[rows] + claim_intercept[cols] + voter_factor[rows] * claim_factor[cols]
         )
         mu = float((rating - rest).sum() / (len(rating) + LAMBDA_INTERCEPT))
+        mu, voter_intercept, claim_intercept = _rebalance_intercepts(
+            mu, voter_intercept, claim_intercept
+        )
+        voter_factor, claim_intercept = _shift_factor(voter_factor, claim_factor, claim_intercept)
+        claim_factor, voter_intercept = _shift_factor(claim_factor, voter_factor, voter_intercept)
+        voter_factor, claim_factor = _rebalance_factors(voter_factor, claim_factor)
+        rest = (
+            voter_intercept[rows] + claim_intercept[cols] + voter_factor[rows] * claim_factor[cols]
+        )
         previous, loss = (
             loss,
             _loss(
@@ -83,11 +95,54 @@ def factorise(matrix: VoteMatrix, seed: int) -> Factorisation:
         mu=mu,
         voter_intercept=voter_intercept,
         voter_factor=voter_factor,
-        claim_intercept=claim_intercept,
-        claim_factor=claim_factor,
+        claim_intercept=_spread(claim_intercept, rated, matrix.n_claims),
+        claim_factor=_spread(claim_factor, rated, matrix.n_claims),
         loss=float(loss),
         iterations=iterations,
     )
+
+
+def _spread(values, index, size):
+    out = np.zeros(size)
+    out[index] = values
+    return out
+
+
+def _rebalance_intercepts(mu, voter_intercept, claim_intercept):
+    """Moves a constant between μ, the voters' and the claims' intercepts at the least penalty.
+
+    μ + a + b, i_u - a, i_c - b predict every vote alike; only the penalty changes, so ALS
+    alone creeps along these directions. Setting its gradient to 0 gives, with U voters and
+    C claims: (1 + U) a + b = Σ i_u - μ and a + (1 + C) b = Σ i_c - μ.
+    """
+    n_u, n_c = len(voter_intercept), len(claim_intercept)
+    r_u, r_c = voter_intercept.sum() - mu, claim_intercept.sum() - mu
+    det = (1 + n_u) * (1 + n_c) - 1
+    a = (r_u * (1 + n_c) - r_c) / det
+    b = ((1 + n_u) * r_c - r_u) / det
+    return mu + a + b, voter_intercept - a, claim_intercept - b
+
+
+def _shift_factor(factor, other_factor, other_intercept):
+    """Moves one side's factors by t, the other side's intercepts by -t·f, at the least penalty.
+
+    (f_u + t)·f_c + (i_c - t·f_c) = f_u·f_c + i_c: every prediction stays; the penalty
+    λ_f Σ (f_u + t)² + λ_i Σ (i_c - t·f_c)² is least at
+    t = (λ_i Σ f_c·i_c - λ_f Σ f_u) / (λ_f U + λ_i Σ f_c²).
+    """
+    t = (LAMBDA_INTERCEPT * (other_factor @ other_intercept) - LAMBDA_FACTOR * factor.sum()) / (
+        LAMBDA_FACTOR * len(factor) + LAMBDA_INTERCEPT * (other_factor @ other_factor)
+    )
+    return factor + t, other_intercept - t * other_factor
+
+
+def _rebalance_factors(voter_factor, claim_factor):
+    """f_u·s and f_c/s predict alike; the penalty is least when both sides weigh the same."""
+    u, c = voter_factor @ voter_factor, claim_factor @ claim_factor
+    if u == 0 or c == 0:
+        return voter_factor, claim_factor
+    scale = (c / u) ** 0.25
+    return voter_factor * scale, claim_factor / scale
 
 
 def _ridge_step(index, size, target, other_factor):

@@ -67,7 +67,7 @@ def opinion_groups(matrix: VoteMatrix, qualifying: np.ndarray, seed: int) -> Gro
     if qualifying.sum() < MIN_GROUP_VOTERS:
         return None
     coords = _project(matrix, qualifying, seed)
-    labels = _cluster(coords, seed)
+    labels = None if coords is None else _cluster(coords, seed)
     if labels is None:
         return None
     row_group = np.full(matrix.n_voters, -1)
@@ -76,16 +76,20 @@ def opinion_groups(matrix: VoteMatrix, qualifying: np.ndarray, seed: int) -> Gro
     return Groups(qualifying=qualifying, coords=coords, labels=labels, agree=agree, votes=votes)
 
 
-def _project(matrix: VoteMatrix, qualifying: np.ndarray, seed: int) -> np.ndarray:
+def _project(matrix: VoteMatrix, qualifying: np.ndarray, seed: int) -> np.ndarray | None:
+    """The qualifying voters' 2-D points; None when every column is constant (no spread)."""
     mine = qualifying[matrix.rows]
     rows = np.cumsum(qualifying)[matrix.rows[mine]] - 1
     cols = matrix.cols[mine]
     value = np.where(matrix.agree[mine], 1.0, -1.0)
     n_claims = matrix.n_claims
     mean = np.bincount(cols, value, n_claims) / np.maximum(np.bincount(cols, None, n_claims), 1)
+    spread = value - mean[cols]
+    if not np.abs(spread).max(initial=0) > 1e-12:
+        return None
     # Two columns at least: the SVD wants as many features as components; zeros change nothing.
     centred = sparse.csr_matrix(
-        (value - mean[cols], (rows, cols)), shape=(int(qualifying.sum()), max(n_claims, 2))
+        (spread, (rows, cols)), shape=(int(qualifying.sum()), max(n_claims, 2))
     )
     svd = TruncatedSVD(n_components=2, algorithm="randomized", n_iter=7, random_state=seed)
     return svd.fit_transform(centred)
