@@ -2,7 +2,8 @@
 
 Django runs as a WSGI application on a pool of REQUEST_THREADS threads (a2wsgi), each request
 on one thread from its first middleware to its last, while the streams run on the event loop
-beside it.
+beside it. Django's own ASGI handler, which hops between loop and thread at every synchronous
+middleware, cost 1.5-2x the server CPU per motion page and vote when measured side by side.
 """
 
 import os
