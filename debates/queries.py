@@ -58,6 +58,7 @@ class Branch:
         "unfolded",
         "shown_children",
         "more_children",
+        "score",
     )
     __slots__ = ("agree_count", "disagree_count", "parent_id", "pk", "stance", "visibility")
     __slots__ += DERIVED
@@ -300,6 +301,7 @@ REPLY_ORDERS = {
     "oldest": lambda argument: -argument.pk,
     "discussed": lambda argument: (argument.descendant_count, argument.pk),
     "controversial": ranking.controversial_key,
+    "bridging": ranking.scored_key,
 }
 REPLY_ORDER_LABELS = {
     "best": "Best",
@@ -307,13 +309,40 @@ REPLY_ORDER_LABELS = {
     "oldest": "Oldest",
     "discussed": "Most discussed",
     "controversial": "Controversial",
+    "bridging": "Bridging",
 }
 DEFAULT_REPLY_ORDER = "best"
+# "View as group" (?group=<n>): replies ranked by how one opinion group of the analysis voted.
+GROUP_ORDER = "group:"
+# Orders whose scores come from outside the debate: the analysis app registers its source when
+# Django starts (the debate never imports it), a callable (motion, order) -> {argument id: score}.
+_order_scores = None
 
 
-def reply_order(requested):
-    """The order a page asked for in its URL, or the default for anything unknown."""
+def use_order_scores(source) -> None:
+    global _order_scores
+    _order_scores = source
+
+
+def reply_order(requested, group=None):
+    """The order a page asked for in its URL, or the default for anything unknown; `group` (the
+    ?group= parameter, digits) asks for one opinion group's view."""
+    if group is None and requested and requested.startswith(GROUP_ORDER):
+        group = requested.removeprefix(GROUP_ORDER)  # a later batch of the same view
+    if group is not None and group.isdigit() and len(group) < 3:
+        return f"{GROUP_ORDER}{int(group)}"
     return requested if requested in REPLY_ORDERS else DEFAULT_REPLY_ORDER
+
+
+def scored_order(order) -> bool:
+    """Whether `order` ranks by scores from outside the debate (not cached with the tree)."""
+    return order == "bridging" or order.startswith(GROUP_ORDER)
+
+
+def _attach_scores(tree, order) -> None:
+    scores = _order_scores(tree.motion, order) if _order_scores else {}
+    for node in tree.by_id.values():
+        node.score = scores.get(node.pk)
 
 
 def sort_replies(nodes, order):
@@ -323,7 +352,7 @@ def sort_replies(nodes, order):
     sorted in place, all the way down; ties keep the order they came in (oldest first).
     """
     try:
-        key = REPLY_ORDERS[order]
+        key = ranking.scored_key if order.startswith(GROUP_ORDER) else REPLY_ORDERS[order]
     except KeyError:
         raise ValueError(
             f"Unknown order {order!r}; expected one of {sorted(REPLY_ORDERS)}."
@@ -349,6 +378,8 @@ def shown_arguments(tree: DebateTree, top, *, viewer, order, limits, offset=0, e
     that shows arguments takes this one path: two queries for a signed-in viewer, one otherwise.
     """
     attach_my_votes(tree, viewer)
+    if scored_order(order):
+        _attach_scores(tree, order)
     top = sort_replies(top, order)
     return materialise(tree, fold_below(top[offset:], limits), extra=extra)
 

@@ -52,3 +52,11 @@ def controversial_key(claim) -> tuple:
     """Sort key, highest first: controversy, then more votes."""
     agree, disagree = claim.agree_count, claim.disagree_count
     return (controversy(agree, disagree), agree + disagree)
+
+
+def scored_key(claim) -> tuple:
+    """Sort key, highest first, for orders scored outside the debate (issue 19's "Bridging" and
+    "view as group", from the motion's analysis): the claim's `score` (a tuple, set on the tree
+    before sorting), those without one after, each by best_key within."""
+    score = getattr(claim, "score", None)
+    return (score is not None, score or (), *best_key(claim))

@@ -25,13 +25,14 @@ def home(request):
 @require_safe
 def motion_detail(request, slug):
     motion = queries.motion_by_slug(slug)
-    order = queries.reply_order(request.GET.get("sort"))
+    order = queries.reply_order(request.GET.get("sort"), group=request.GET.get("group"))
     context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
 
     def page_tree():
         return queries.motion_page_tree(motion, viewer=request.user, order=order)
 
-    if request.user.is_authenticated:
+    # Scores from the analysis change without the motion's activity stamp: never cached.
+    if request.user.is_authenticated or queries.scored_order(order):
         tree = page_tree()
         context.update(tree=tree, debate_size=tree.size, balance=tree.balance)
     else:
