@@ -1,7 +1,6 @@
 """Issue 19 on the motion page: "view as group" (?group=<n>) and the "Bridging" order."""
 
 import pytest
-from django.urls import reverse
 
 from analysis.models import MotionAnalysis
 from debates import queries
