@@ -39,7 +39,7 @@ def test_view_as_group_ranks_replies_by_that_groups_agreement(client, planted):
 
 
 def test_view_as_group_is_never_cached_with_the_public_tree(client, planted):
-    motion, args, camps = planted
+    motion, args, _ = planted
     first = client.get(motion.get_absolute_url(), {"group": 0}).content.decode()
     second = client.get(motion.get_absolute_url(), {"group": 1}).content.decode()
     assert shown_order(first, args) != shown_order(second, args)
