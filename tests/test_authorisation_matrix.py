@@ -45,6 +45,9 @@ MATRIX = {
     "more_motion_replies": PUBLIC,
     "more_replies": PUBLIC,
     "profile": PUBLIC,
+    "analysis": PUBLIC,
+    "analysis_json": PUBLIC,
+    "motion_map": PUBLIC,
     "own_profile": {"GET": signed_in(302), "POST": signed_in(405)},
     # --- posting (unverified and suspended members read, but may not post) ---
     "propose_motion": {
