@@ -65,6 +65,7 @@ class Broker:
     """Fan-out within one process; subclasses say how events arrive from publishers."""
 
     clock = staticmethod(time.monotonic)
+    stamps_motion = False
 
     def __init__(self):
         self.loop = None

@@ -33,13 +33,15 @@ class PostgresBroker(Broker):
         self._listener = None
         self._listening = None
 
+    stamps_motion = True
+
     def publish(self, event) -> None:
-        # Its own transaction after the caller's commit: the function (migration 0008) numbers
-        # and notifies under a lock held until it commits. The motion is already stamped.
+        # One statement, its own transaction after the caller's commit: the function (migration
+        # 0008) stamps the motion, then numbers and notifies under a lock held until it commits.
         with connections[self.alias].cursor() as cursor:
             cursor.execute(
-                "SELECT crux_publish_event(NULL, %s::jsonb, %s, %s)",
-                [event.payload(), self.CHANNEL, self.LOCK_KEY],
+                "SELECT crux_publish_event(%s, %s::jsonb, %s, %s)",
+                [event.motion_id, event.payload(), self.CHANNEL, self.LOCK_KEY],
             )
 
     def announcing_statement(self) -> tuple[str, int]:
