@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
 from analysis import compute_bridging, compute_cruxes
@@ -72,6 +73,22 @@ def test_planted_groups_are_recovered_with_their_representative_claims():
         on_motion = [b.agree for b in ballots if b.claim == MOTION and b.voter in group.members]
         assert group.stance_on_motion == round(sum(on_motion) / len(on_motion), 4)
         assert (group.stance_on_motion > 0.5) == (planted_group == 0)
+
+
+def test_the_map_is_the_pca_of_the_mean_filled_vote_matrix():
+    ballots, _ = planted_groups()
+    result = analyse(ballots, motion=MOTION)
+    matrix = vote_matrix(ballots, MOTION)
+    dense = np.full((matrix.n_voters, matrix.n_claims), np.nan)
+    dense[matrix.rows, matrix.cols] = np.where(matrix.agree, 1.0, -1.0)
+    filled = np.where(np.isnan(dense), np.nanmean(dense, axis=0), dense)
+    expected = PCA(n_components=2, svd_solver="full").fit_transform(filled)
+
+    by_voter = {point.voter: (point.x, point.y) for point in result.points}
+    got = np.array([by_voter[int(v)] for v in matrix.voter_ids])
+    for axis in range(2):
+        sign = np.sign(got[:, axis] @ expected[:, axis])
+        np.testing.assert_allclose(got[:, axis], sign * expected[:, axis], atol=2e-3)
 
 
 def test_groups_are_numbered_largest_first_and_the_analysis_is_deterministic():
