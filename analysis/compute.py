@@ -266,7 +266,9 @@ def personal_cruxes(
         return []
     if against_group is None:
         stance = matrix.motion_votes()
-        others = (stance >= 0) & (stance != stance[row]) if stance[row] >= 0 else stance < -1
+        if stance[row] < 0:
+            return []
+        others = (stance >= 0) & (stance != stance[row])
     else:
         members = np.array(analysis.group(against_group).members, dtype=np.int64)
         others = np.isin(matrix.voter_ids, members)

@@ -101,11 +101,14 @@ def _cluster(coords: np.ndarray, seed: int) -> np.ndarray | None:
     for k in K_RANGE:
         if k > distinct:
             break
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(coords)
+        found = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(coords)
+        _, labels = np.unique(found, return_inverse=True)  # numbered 0.. without gaps
+        if labels.max() < 1:
+            continue
         score = silhouette_score(
             coords,
             labels,
-            sample_size=min(len(coords), SILHOUETTE_SAMPLE),
+            sample_size=None if len(coords) <= SILHOUETTE_SAMPLE else SILHOUETTE_SAMPLE,
             random_state=seed,
         )
         if score > best_score:
