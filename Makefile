@@ -52,11 +52,14 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_karabakh
 
-# An ASGI server, so live updates stream; --reload for development.
+# An ASGI server, so live updates stream; --reload for development. Beside it, the worker that
+# runs background tasks (issue 19's analysis; django-tasks-db): Ctrl-C stops both.
 run: seed
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 \
 		--reload --reload-dir config --reload-dir debates --reload-dir accounts \
-		--reload-dir templates --timeout-graceful-shutdown 3
+		--reload-dir analysis --reload-dir templates --timeout-graceful-shutdown 3
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 browser:
