@@ -20,7 +20,7 @@ import pytest
 from django.core.cache import cache
 from django.db.models import F
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -316,6 +316,22 @@ def test_hostile_requests_never_break_the_site(group, settings_override):
     for case in known_cases(world, group):
         attack = example(request=case)(attack)
     attack()
+
+
+def test_every_route_taking_a_number_takes_it_in_the_databases_range():
+    """Django's <int:…> takes any number of digits, and a query with one past 2^63 is a 500."""
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, route)
+            else:
+                yield route
+
+    every = list(routes(get_resolver().url_patterns))
+    assert len(every) > 30
+    assert not [route for route in every if "<int:" in route], "use <id:…> (config.converters)"
 
 
 @pytest.mark.parametrize("pk", ID_LIMITS)
