@@ -1,0 +1,52 @@
+"""Issue 19 in a real browser: a planted debate's Analysis page and "view as group"."""
+
+import re
+
+from playwright.sync_api import expect
+
+from analysis import services
+from analysis.models import MotionAnalysis
+from tests.test_analysis_pages import CAMP_SIZE, plant_debate
+
+
+def reply_ids(page):
+    ids = page.locator("#replies-motion > li.argument").evaluate_all("els => els.map(e => e.id)")
+    return [int(i.removeprefix("argument-")) for i in ids]
+
+
+def test_analysis_page_shows_the_map_groups_and_a_crux_and_groups_reorder_replies(
+    page, transactional_db
+):
+    motion, args, camps = plant_debate()
+    services.refresh(motion_id=motion.pk)
+    groups = MotionAnalysis.objects.get(motion=motion).result["groups"]
+    camp0 = {u.pk for u in camps[0]}
+    csp_errors = []
+    page.on(
+        "console",
+        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+
+    page.goto(motion.get_absolute_url())
+    page.get_by_role("link", name=re.compile("Where people disagree")).click()
+    expect(page.get_by_role("heading", name="Where people disagree")).to_be_visible()
+    expect(page.get_by_role("img", name="Opinion map")).to_be_visible()
+    expect(page.locator(".opinion-map circle")).to_have_count(2 * CAMP_SIZE)
+    expect(page.get_by_role("heading", name=re.compile(r"^Group 1: \d+ voters"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Group 2: \d+ voters"))).to_be_visible()
+    crux = page.locator("#cruxes-for li, #cruxes-against li").first
+    expect(crux).to_contain_text(re.compile(r"(pro|con) claim \d"))
+
+    orders = {}
+    for group in groups[:2]:
+        page.goto(motion.get_absolute_url().rstrip("/") + "/analysis/")
+        number = group["id"] + 1
+        page.get_by_role("link", name=f"View the debate as group {number} ranks it").click()
+        expect(page.locator("#group-view")).to_contain_text(f"opinion group {number}")
+        orders[group["id"]] = reply_ids(page)
+        side = "pro" if set(group["members"]) <= camp0 else "con"
+        expected = {args[f"{side}{i}"].pk for i in range(5)} | {args["common"].pk}
+        assert set(orders[group["id"]][:6]) == expected
+    first, second = (orders[g["id"]] for g in groups[:2])
+    assert first != second
+    assert csp_errors == []
