@@ -5,7 +5,9 @@ import random
 import pytest
 from django.urls import reverse
 
-from analysis import services
+from analysis import queries, services
+from analysis.ballots import ballots
+from analysis.compute import Claim, personal_cruxes
 from analysis.models import MotionAnalysis
 from debates.models import Argument, Stance, Vote
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
@@ -235,3 +237,24 @@ def test_a_member_who_did_not_vote_sees_no_personal_cruxes(client, planted, memb
     client.force_login(member)
     html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
     assert 'id="personal-cruxes"' not in html
+
+
+@pytest.mark.parametrize("against", [None, 0, 1])
+def test_personal_cruxes_from_stored_tallies_match_the_computation(planted, against):
+    """Two paths for one rule: the page's, from MotionAnalysis.group_votes, and analysis.compute's
+    from the votes themselves."""
+    motion, _, camps = planted
+    row = MotionAnalysis.objects.get(motion=motion)
+    analysis = queries.analysis_of(row)
+    votes = ballots(motion.pk)
+    for voter in (camps[0][0], camps[1][3]):
+        page = queries.personal_cruxes(motion, row, analysis, voter, against=against)
+        computed = personal_cruxes(
+            votes,
+            motion=Claim("motion", motion.pk),
+            voter=voter.pk,
+            analysis=analysis,
+            against_group=against,
+        )
+        assert [r.claim.pk for r in page] == [c.claim.id for c in computed]
+        assert [round(r.figures[3], 3) for r in page] == [round(c.strength, 3) for c in computed]
