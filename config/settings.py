@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ratelimits",
     "django_tasks_db",
     "analysis",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
+    path("", include("api.urls")),
     path("", include("analysis.urls")),
     path("", include("debates.urls")),
 ]

@@ -110,6 +110,9 @@ MATRIX = {
         "POST": signed_in("302+", suspended=302),
     },
     "delete_account": {"GET": signed_in(200), "POST": signed_in("302+")},
+    # --- one's API tokens (the form here names none: 422) ---
+    "api_tokens": {"GET": signed_in(200), "POST": signed_in(422)},
+    "api_token_revoke": {"GET": signed_in(405), "POST": signed_in(303)},
 }
 
 

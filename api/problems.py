@@ -1,0 +1,118 @@
+"""Errors as RFC 9457 problem details: every refusal of the API answers `application/problem+json`
+with `type`, `title`, `status`, `detail` and, for bad fields, `errors` ({field, message} each).
+
+The messages are the ones the pages show: the API raises the same DebateRuleError and
+RateLimited from the same services."""
+
+import logging
+from http import HTTPStatus
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, JsonResponse
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from config import ratelimit
+from debates.errors import DebateRuleError
+
+logger = logging.getLogger(__name__)
+
+MEDIA_TYPE = "application/problem+json"
+# Where each kind of problem is described (the API's docs page has an anchor for each).
+TYPE_BASE = "/api/v1/docs/#problem-"
+KINDS = {
+    "rule": "The debate's rules refuse this.",
+    "invalid": "The request's fields are not valid.",
+    "unauthenticated": "Sign in or send a personal API token.",
+    "forbidden": "Not allowed for this account or token.",
+    "not-found": "No such resource.",
+    "rate-limited": "Too many attempts: wait, then try again.",
+    "server-error": "Something went wrong on our side.",
+    "http": "The request cannot be answered as sent.",
+}
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] = []
+
+
+def problem(kind, status, detail, errors=(), headers=None) -> JsonResponse:
+    body = {
+        "type": TYPE_BASE + kind,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "errors": [{"field": field, "message": message} for field, message in errors],
+    }
+    response = JsonResponse(body, status=status, content_type=MEDIA_TYPE)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _rule(request, error: DebateRuleError):
+    kind = {403: "forbidden", 404: "not-found"}.get(error.status, "rule")
+    errors = [(error.field, error.message)] if error.field else []
+    return problem(kind, error.status, error.message, errors)
+
+
+def _rate_limited(request, error: ratelimit.RateLimited):
+    return problem("rate-limited", 429, error.message, headers={"Retry-After": error.retry_after})
+
+
+def _invalid(request, error: ValidationError):
+    errors = []
+    for item in error.errors:
+        # ninja names where a field came from first ("body", "query", "path"): keep the field.
+        location = [str(part) for part in item.get("loc", ())[1:]] or ["request"]
+        errors.append((".".join(location), item.get("msg", "Not valid.")))
+    return problem("invalid", 422, "Some fields are not valid; see errors.", errors)
+
+
+def _unauthenticated(request, error):
+    return problem(
+        "unauthenticated",
+        401,
+        "Sign in, or send a personal API token as 'Authorization: Bearer <token>'.",
+        headers={"WWW-Authenticate": 'Bearer realm="crux"'},
+    )
+
+
+def _http(request, error: HttpError):
+    kind = {403: "forbidden", 404: "not-found"}.get(error.status_code, "http")
+    return problem(kind, error.status_code, str(error))
+
+
+def _not_found(request, error):
+    return problem("not-found", 404, str(error) or "No such resource.")
+
+
+def _forbidden(request, error):
+    return problem("forbidden", 403, str(error) or "You may not do that.")
+
+
+def _server_error(request, error):
+    logger.exception("API error on %s %s", request.method, request.path, exc_info=error)
+    return problem("server-error", 500, "Something went wrong on our side; it has been logged.")
+
+
+HANDLERS = {
+    DebateRuleError: _rule,
+    ratelimit.RateLimited: _rate_limited,
+    ValidationError: _invalid,
+    AuthenticationError: _unauthenticated,
+    HttpError: _http,
+    Http404: _not_found,
+    ObjectDoesNotExist: _not_found,
+    PermissionDenied: _forbidden,
+    Exception: _server_error,
+}

@@ -1,0 +1,176 @@
+"""What the API reads and writes, as pydantic schemas (they make the OpenAPI document)."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from config.converters import ID_MAX
+
+
+def _storable(value: str) -> str:
+    # Neither database stores a NUL, and PostgreSQL refuses text that is not UTF-8 (a lone
+    # surrogate): refuse both as a bad field rather than fail at the database.
+    if "\x00" in value:
+        raise ValueError("Text may not contain NUL characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("Text must be valid Unicode.") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,80}$")]
+Limit = Annotated[int, Field(ge=1, le=50)]
+Offset = Annotated[int, Field(ge=0, le=1_000_000)]
+Choice = Literal["agree", "disagree"]
+
+
+class Person(Schema):
+    id: int
+    display_name: str
+    url: str
+
+
+class SourceOut(Schema):
+    id: int
+    title: str
+    author: str
+    publisher: str
+    url: str
+    published_on: date | None
+
+
+class MotionOut(Schema):
+    slug: str
+    title: str
+    claim: str | None = Field(description="null while a moderator hides it from this viewer")
+    context: str | None
+    held_by: str | None
+    author: Person | None
+    source: SourceOut | None
+    quote: str | None
+    state: Literal["open", "locked"]
+    visibility: Literal["visible", "hidden"]
+    featured: bool
+    agree: int
+    disagree: int
+    my_vote: Choice | None = None
+    pro_count: int | None = None
+    con_count: int | None = None
+    argument_count: int | None = None
+    created_at: datetime
+    url: str
+
+
+class MotionPage(Schema):
+    items: list[MotionOut]
+    count: int
+    offset: int
+    next_offset: int | None
+
+
+class ArgumentOut(Schema):
+    id: int
+    motion: str = Field(description="the motion's slug")
+    parent_id: int | None
+    stance: Literal["pro", "con"]
+    visibility: Literal["visible", "hidden", "retracted"]
+    claim: str | None = Field(description="null where the public page withholds the text")
+    details: str | None
+    held_by: str | None
+    author: Person | None
+    source: SourceOut | None
+    quote: str | None
+    agree: int
+    disagree: int
+    my_vote: Choice | None = None
+    created_at: datetime
+    edited_at: datetime | None
+    url: str
+
+
+class ArgumentNode(ArgumentOut):
+    reply_count: int = Field(description="every reply below it, at any depth")
+    replies: list["ArgumentNode"]
+    more_replies: int = Field(description="direct replies held back: fetch them by parent")
+    folded: bool = Field(description="its replies are not shown here: fetch them by parent")
+
+
+ArgumentNode.model_rebuild()
+
+
+class TreePage(Schema):
+    motion: str
+    parent_id: int | None
+    order: str
+    offset: int
+    count: int = Field(description="how many arguments stand at this level")
+    next_offset: int | None
+    items: list[ArgumentNode]
+
+
+class ArgumentWithContext(Schema):
+    argument: ArgumentNode
+    ancestors: list[ArgumentOut]
+
+
+class ProfileOut(Schema):
+    id: int
+    display_name: str
+    bio: str
+    joined: datetime
+    arguments: int
+    agree_received: int
+    disagree_received: int
+    url: str
+
+
+class ArgumentList(Schema):
+    items: list[ArgumentOut]
+    count: int
+    offset: int
+    next_offset: int | None
+
+
+class PostIn(Schema):
+    parent_id: Id | None = None
+    stance: Literal["pro", "con"]
+    claim: Text
+    details: Text = ""
+    source_url: Text = ""
+    quote: Text = ""
+    submission_key: uuid.UUID | None = Field(
+        None, description="the same key sent again returns the argument it first made"
+    )
+
+
+class EditIn(Schema):
+    claim: Text
+    details: Text = ""
+
+
+class VoteIn(Schema):
+    choice: Choice
+
+
+class VoteOut(Schema):
+    agree: int
+    disagree: int
+    my_vote: Choice | None
+
+
+class FlagIn(Schema):
+    reason: Literal["spam", "abuse", "off-topic", "other"]
+    note: Text = ""
+
+
+class FlagOut(Schema):
+    reason: str
+    note: str
+    status: str
+    created: bool

@@ -1,0 +1,12 @@
+from django.urls import path
+
+import config.converters  # noqa: F401  (registers <id:…>, the database id in range)
+from api import views
+from api.v1 import api
+
+urlpatterns = [
+    path("api/v1/docs/", views.docs, name="api_docs"),
+    path("api/v1/", api.urls),
+    path("people/me/tokens/", views.tokens_page, name="api_tokens"),
+    path("people/me/tokens/<id:pk>/revoke/", views.revoke, name="api_token_revoke"),
+]

@@ -1,0 +1,49 @@
+"""Crux's JSON API, version 1 (django-ninja): reads in api.reads, writes in api.writes, errors as
+problem details (api.problems), OpenAPI 3 at /api/v1/openapi.json.
+
+Ninja's own docs page loads Swagger UI from a CDN, which the site's Content Security Policy
+(self only) forbids: api.views serves a plain page of its own from the same OpenAPI document.
+CORS stays closed: no Access-Control-* header is ever sent, so only the site's own pages and
+clients outside a browser (with a token) use the API.
+"""
+
+from ninja import NinjaAPI
+
+from api import problems, reads, writes
+from api.router import router
+
+DESCRIPTION = (
+    "Read motions, argument trees, members and sources anonymously; post, edit, retract, vote "
+    "and flag as a member, with the session (and its CSRF token) or a personal token "
+    "(`Authorization: Bearer crux_…`, made on your settings page). Errors are RFC 9457 problem "
+    "details. Reads carry an ETag: send it back as If-None-Match for a 304."
+)
+
+
+class CruxAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document, with refusals declared as what they are: application/problem+json."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        problem_ref = "#/components/schemas/Problem"
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    body = content.get("application/json")
+                    if body and body.get("schema", {}).get("$ref") == problem_ref:
+                        response["content"] = {problems.MEDIA_TYPE: body}
+        return schema
+
+
+api = CruxAPI(
+    title="Crux API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs_url=None,
+)
+for error_class, handler in problems.HANDLERS.items():
+    api.add_exception_handler(error_class, handler)
+# Each adds its operations to the one router.
+assert reads and writes
+api.add_router("", router)

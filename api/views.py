@@ -1,0 +1,62 @@
+"""Pages of the API: its documentation, and a member's tokens (made, shown once, revoked)."""
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.decorators import member_required
+from api import problems, tokens
+from api.models import ApiToken
+from api.v1 import api
+from debates.errors import DebateRuleError
+from debates.views import HttpResponseSeeOther
+
+
+@require_safe
+def docs(request):
+    """Every operation of the OpenAPI document, with its parameters and answers; no scripts."""
+    schema = api.get_openapi_schema()
+    operations = [
+        {"method": method.upper(), "path": path, **operation}
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    context = {"schema": schema, "operations": operations, "problem_kinds": problems.KINDS}
+    return render(request, "api/docs.html", context)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def tokens_page(request):
+    status, error, new_key = 200, None, None
+    if request.method == "POST":
+        try:
+            _, new_key = tokens.create_token(
+                user=request.user,
+                name=request.POST.get("name", ""),
+                scope=request.POST.get("scope", ""),
+            )
+        except DebateRuleError as refusal:
+            status, error = refusal.status, refusal.message
+            if status == 400:
+                status = 422
+    context = {
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "scopes": ApiToken.Scope.choices,
+        "new_key": new_key,
+        "error": error,
+        "name": request.POST.get("name", "") if error else "",
+    }
+    return render(request, "api/tokens.html", context, status=status)
+
+
+@member_required
+@require_POST
+def revoke(request, pk):
+    try:
+        token = tokens.revoke_token(user=request.user, token_id=pk)
+    except DebateRuleError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, f"The token “{token.name}” is revoked.")
+    return HttpResponseSeeOther("/people/me/tokens/")

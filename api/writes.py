@@ -1,0 +1,192 @@
+"""The API's writes: the pages' own service functions, rate limits and messages, answered as
+JSON (refusals as problem details, api.problems)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Status
+
+from api import present
+from api.auth import WRITERS
+from api.problems import Problem
+from api.router import router
+from api.schemas import (
+    ArgumentOut,
+    EditIn,
+    FlagIn,
+    FlagOut,
+    Id,
+    PostIn,
+    Slug,
+    VoteIn,
+    VoteOut,
+)
+from config import ratelimit
+from debates import moderation, queries, services, voting
+from debates.models import Argument, Motion
+
+ERRORS = {frozenset({400, 401, 403, 404, 409, 422, 429}): Problem}
+
+
+def _argument_of(motion, pk):
+    return get_object_or_404(
+        Argument.objects.select_related("motion", "author", "source"), pk=pk, motion=motion
+    )
+
+
+@router.post(
+    "/motions/{slug}/arguments",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: ArgumentOut, 201: ArgumentOut, **ERRORS},
+    summary="Post an argument",
+)
+def post_argument(request, slug: Slug, data: PostIn):
+    """201 with the new argument; 200 with the earlier one when `submission_key` repeats."""
+    motion = queries.motion_by_slug(slug)
+    parent = _argument_of(motion, data.parent_id) if data.parent_id else None
+    ratelimit.hit(request, "post")
+    argument, created = services.post_argument(
+        author=request.user, motion=motion, parent=parent, **data.dict(exclude={"parent_id"})
+    )
+    return Status(
+        201 if created else 200, present.argument(argument, request.user, slug=motion.slug)
+    )
+
+
+@router.patch(
+    "/motions/{slug}/arguments/{argument_id}",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: ArgumentOut, **ERRORS},
+    summary="Reword one's own argument",
+)
+def edit_argument(request, slug: Slug, argument_id: Id, data: EditIn):
+    motion = queries.motion_by_slug(slug)
+    argument = _argument_of(motion, argument_id)
+    ratelimit.hit(request, "edit")
+    services.edit_argument(editor=request.user, argument=argument, **data.dict())
+    return present.argument(_argument_of(motion, argument_id), request.user, slug=motion.slug)
+
+
+@router.post(
+    "/motions/{slug}/arguments/{argument_id}/retract",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: ArgumentOut, **ERRORS},
+    summary="Retract one's own argument",
+)
+def retract_argument(request, slug: Slug, argument_id: Id):
+    motion = queries.motion_by_slug(slug)
+    argument = services.retract_argument(
+        author=request.user, argument=_argument_of(motion, argument_id)
+    )
+    return present.argument(_argument_of(motion, argument.pk), request.user, slug=motion.slug)
+
+
+def _vote(request, slug, argument_id, choice):
+    ratelimit.hit(request, "vote")
+    try:
+        result = voting.cast_vote_at(
+            voter=request.user, slug=slug, argument_id=argument_id, choice=choice
+        )
+    except (Motion.DoesNotExist, Argument.DoesNotExist):
+        raise Http404("No such motion or argument.") from None
+    return {
+        "agree": result.agree_count,
+        "disagree": result.disagree_count,
+        "my_vote": result.choice,
+    }
+
+
+def _withdraw(request, slug, argument_id):
+    claim = (
+        get_object_or_404(Motion, slug=slug)
+        if argument_id is None
+        else get_object_or_404(Argument, pk=argument_id, motion__slug=slug)
+    )
+    held = queries.my_vote(request.user, claim)
+    if held is None:
+        return {"agree": claim.agree_count, "disagree": claim.disagree_count, "my_vote": None}
+    # The same choice again withdraws it (debates.voting's rule).
+    return _vote(request, slug, argument_id, held)
+
+
+VOTE_DOC = "Agree or disagree; sending the choice one holds already withdraws it, as on the page."
+
+
+@router.post(
+    "/motions/{slug}/vote",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: VoteOut, **ERRORS},
+    summary="Vote on a motion",
+    description=VOTE_DOC,
+)
+def vote_motion(request, slug: Slug, data: VoteIn):
+    return _vote(request, slug, None, data.choice)
+
+
+@router.delete(
+    "/motions/{slug}/vote",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: VoteOut, **ERRORS},
+    summary="Withdraw one's vote",
+)
+def withdraw_motion_vote(request, slug: Slug):
+    return _withdraw(request, slug, None)
+
+
+@router.post(
+    "/motions/{slug}/arguments/{argument_id}/vote",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: VoteOut, **ERRORS},
+    summary="Vote on an argument",
+    description=VOTE_DOC,
+)
+def vote_argument(request, slug: Slug, argument_id: Id, data: VoteIn):
+    return _vote(request, slug, argument_id, data.choice)
+
+
+@router.delete(
+    "/motions/{slug}/arguments/{argument_id}/vote",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: VoteOut, **ERRORS},
+    summary="Withdraw one's vote on an argument",
+)
+def withdraw_argument_vote(request, slug: Slug, argument_id: Id):
+    return _withdraw(request, slug, argument_id)
+
+
+def _flag(request, claim, data):
+    ratelimit.hit(request, "flag")
+    flag, created = moderation.flag_claim(
+        flagger=request.user, claim=claim, reason=data.reason, note=data.note
+    )
+    body = {"reason": flag.reason, "note": flag.note, "status": flag.status, "created": created}
+    return Status(201 if created else 200, body)
+
+
+@router.post(
+    "/motions/{slug}/flag",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: FlagOut, 201: FlagOut, **ERRORS},
+    summary="Flag a motion for moderators",
+)
+def flag_motion(request, slug: Slug, data: FlagIn):
+    return _flag(request, get_object_or_404(Motion, slug=slug), data)
+
+
+@router.post(
+    "/motions/{slug}/arguments/{argument_id}/flag",
+    tags=["write"],
+    auth=WRITERS,
+    response={200: FlagOut, 201: FlagOut, **ERRORS},
+    summary="Flag an argument for moderators",
+)
+def flag_argument(request, slug: Slug, argument_id: Id, data: FlagIn):
+    motion = queries.motion_by_slug(slug)
+    return _flag(request, _argument_of(motion, argument_id), data)
