@@ -71,6 +71,12 @@ browser:
 		fi; \
 	fi
 
+# axe-core, which the browser tests inject to check accessibility (package-lock.json pins it).
+node_modules/axe-core/axe.min.js: package-lock.json
+	@command -v npm >/dev/null || { echo "The accessibility tests need npm: run 'sudo apt-get install -y npm'." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -79,7 +85,7 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint browser
+test: lint browser node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 clean:

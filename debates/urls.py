@@ -1,13 +1,14 @@
 from django.urls import path
 
 import config.converters  # noqa: F401  (registers <id:…>, the database id in range)
-from debates import views, views_moderation, views_posting
+from debates import views, views_map, views_moderation, views_posting
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("motions/new/", views_posting.propose_motion, name="propose_motion"),
     path("motions/<slug:slug>/", views.motion_detail, name="motion"),
     path("motions/<slug:slug>/reply/", views_posting.reply, name="reply_motion"),
+    path("motions/<slug:slug>/map/", views_map.motion_map, name="motion_map"),
     path("motions/<slug:slug>/replies/", views.more_replies, name="more_motion_replies"),
     path(
         "motions/<slug:slug>/arguments/<id:pk>/replies/",

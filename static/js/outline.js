@@ -1,0 +1,174 @@
+// The debate map's behaviours: the outline as an ARIA tree (WAI-ARIA APG's navigation
+// treeview: links as tree items), and the map's caption that names the arc under the pointer
+// or the focus. Without this file the outline is a nested list of links and the arcs' titles
+// show on hover.
+(() => {
+  "use strict";
+
+  const TYPE_AHEAD_MS = 700;
+
+  function upgrade(root) {
+    root.setAttribute("role", "tree");
+    let counter = 0;
+    function group(list, level) {
+      const items = Array.from(list.children).filter((li) => li.tagName === "LI");
+      items.forEach((li, index) => {
+        li.setAttribute("role", "none");
+        const link = li.querySelector(":scope > a");
+        link.setAttribute("role", "treeitem");
+        link.setAttribute("aria-level", String(level));
+        link.setAttribute("aria-setsize", String(items.length));
+        link.setAttribute("aria-posinset", String(index + 1));
+        link.tabIndex = -1;
+        const sub = li.querySelector(":scope > ul");
+        if (sub) {
+          sub.id ||= `${root.id || "outline"}-group-${++counter}`;
+          sub.setAttribute("role", "group");
+          link.setAttribute("aria-owns", sub.id);
+          link.setAttribute("aria-expanded", "false");
+          group(sub, level + 1);
+        }
+      });
+    }
+    group(root, 1);
+    const current = root.querySelector('[role="treeitem"][aria-current]');
+    if (current) revealed(current);
+    const first = current || root.querySelector('[role="treeitem"]');
+    if (first) first.tabIndex = 0;
+  }
+
+  // Open every branch above `item`, so it can be seen and focused.
+  function revealed(item) {
+    let list = item.closest("li").parentElement;
+    while (list && list.getAttribute("role") === "group") {
+      const owner = list.parentElement.querySelector(':scope > [role="treeitem"]');
+      owner.setAttribute("aria-expanded", "true");
+      list = list.parentElement.parentElement;
+    }
+    return item;
+  }
+
+  function visibleItems(root) {
+    return Array.from(root.querySelectorAll('[role="treeitem"]')).filter((item) => {
+      for (let list = item.closest("li").parentElement; list !== root; ) {
+        const owner = list.parentElement.querySelector(':scope > [role="treeitem"]');
+        if (owner.getAttribute("aria-expanded") !== "true") return false;
+        list = list.parentElement.parentElement;
+      }
+      return true;
+    });
+  }
+
+  function focusItem(root, item) {
+    if (!item) return;
+    root.querySelectorAll('[role="treeitem"][tabindex="0"]').forEach((other) => {
+      other.tabIndex = -1;
+    });
+    item.tabIndex = 0;
+    item.focus();
+  }
+
+  function parentItem(item) {
+    const list = item.closest("li").parentElement;
+    if (list.getAttribute("role") !== "group") return null;
+    return list.parentElement.querySelector(':scope > [role="treeitem"]');
+  }
+
+  function firstChild(item) {
+    return item.closest("li").querySelector(':scope > ul > li > [role="treeitem"]');
+  }
+
+  function claimOf(item) {
+    const claim = item.querySelector(".outline__claim");
+    return (claim || item).textContent.trim().toLowerCase();
+  }
+
+  const typed = new WeakMap();
+
+  function typeAhead(root, item, key) {
+    const state = typed.get(root) || { text: "", at: 0 };
+    const now = Date.now();
+    state.text = now - state.at > TYPE_AHEAD_MS ? key : state.text + key;
+    state.at = now;
+    typed.set(root, state);
+    const items = visibleItems(root);
+    const start = items.indexOf(item);
+    // A repeated first letter moves on to the next match, as in a file manager.
+    const from = state.text.length === 1 ? start + 1 : start;
+    const ordered = items.slice(from).concat(items.slice(0, from));
+    const found = ordered.find((candidate) => claimOf(candidate).startsWith(state.text));
+    focusItem(root, found);
+  }
+
+  function onKeydown(event) {
+    const item = event.target.closest('[role="treeitem"]');
+    const root = event.currentTarget;
+    if (!item || event.altKey || event.ctrlKey || event.metaKey) return;
+    const items = visibleItems(root);
+    const index = items.indexOf(item);
+    const expanded = item.getAttribute("aria-expanded");
+    switch (event.key) {
+      case "ArrowDown":
+        focusItem(root, items[index + 1]);
+        break;
+      case "ArrowUp":
+        focusItem(root, items[index - 1]);
+        break;
+      case "ArrowRight":
+        if (expanded === "false") item.setAttribute("aria-expanded", "true");
+        else if (expanded === "true") focusItem(root, firstChild(item));
+        break;
+      case "ArrowLeft":
+        if (expanded === "true") item.setAttribute("aria-expanded", "false");
+        else focusItem(root, parentItem(item));
+        break;
+      case "Home":
+        focusItem(root, items[0]);
+        break;
+      case "End":
+        focusItem(root, items[items.length - 1]);
+        break;
+      case "Enter":
+        return; // the link opens the argument
+      default:
+        if (event.key.length === 1 && event.key !== " ") {
+          typeAhead(root, item, event.key.toLowerCase());
+          break;
+        }
+        return;
+    }
+    event.preventDefault();
+  }
+
+  function onClick(event) {
+    // A click on a branch's marker toggles it; a click on the words follows the link.
+    // (Enter on a focused item is a click too, with no pointer: that one opens the argument.)
+    const item = event.target.closest('[role="treeitem"][aria-expanded]');
+    if (!item || event.detail === 0 || event.target.closest(".outline__claim, .stance")) return;
+    event.preventDefault();
+    const open = item.getAttribute("aria-expanded") === "true";
+    item.setAttribute("aria-expanded", open ? "false" : "true");
+    focusItem(event.currentTarget, item);
+  }
+
+  // The caption under a map names the arc under the pointer or the keyboard focus.
+  function showClaim(event) {
+    const arc = event.target instanceof Element && event.target.closest(".map__svg a");
+    if (!arc) return;
+    const caption = arc.closest(".map").querySelector(".map__caption");
+    const title = arc.querySelector("title");
+    if (caption && title) caption.textContent = title.textContent;
+  }
+  document.addEventListener("mouseover", showClaim);
+  document.addEventListener("focusin", showClaim);
+
+  function start() {
+    document.querySelectorAll("[data-outline]").forEach((root) => {
+      upgrade(root);
+      root.addEventListener("keydown", onKeydown);
+      root.addEventListener("click", onClick);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,295 @@
+"""The debate's map (a sunburst) and outline: geometry, colouring, merging, size and queries."""
+
+import random
+import re
+from math import tau
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from debates import debate_map, moderation, services
+from debates.models import Argument, Stance
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+# --- Geometry (no database) ----------------------------------------------------------------------
+
+
+def node(pk, stance, children=(), agree=0, disagree=0, visible=True):
+    children = list(children)
+    return SimpleNamespace(
+        pk=pk,
+        stance=stance,
+        children=children,
+        descendant_count=sum(1 + child.descendant_count for child in children),
+        agree_count=agree,
+        disagree_count=disagree,
+        is_visible=visible,
+    )
+
+
+def generated_tree(seed, size, fanout=4):
+    """A random debate of `size` arguments, with each argument's chain of stances from the
+    motion down, to work out independently whether it supports the motion."""
+    rng = random.Random(seed)
+    chains = {}
+    specs = []  # (pk, parent pk, stance)
+    for pk in range(1, size + 1):
+        parent = rng.choice([None, *range(max(1, pk - fanout * 3), pk)]) if pk > 1 else None
+        stance = rng.choice(["pro", "con"])
+        specs.append((pk, parent, stance))
+        chains[pk] = (chains[parent] if parent else ()) + (stance,)
+    replies = {}
+    for pk, parent, _ in specs:
+        replies.setdefault(parent, []).append(pk)
+    built = {}
+    for pk, _, stance in reversed(specs):  # replies have higher ids: built before their parent
+        kids = [built[child] for child in replies.get(pk, ())]
+        built[pk] = node(pk, stance, kids, agree=rng.randint(0, 5), disagree=rng.randint(0, 5))
+    roots = [built[pk] for pk in replies[None]]
+    return roots, chains
+
+
+def test_side_follows_the_chain_of_stances_up_to_the_motion():
+    roots, chains = generated_tree(seed=7, size=300)
+    arcs = [arc for arc in debate_map.layout(roots).arcs if not arc.is_more]
+    assert len(arcs) > 100
+    for arc in arcs:
+        cons = chains[arc.pk].count("con")
+        expected = debate_map.SUPPORTS if cons % 2 == 0 else debate_map.OPPOSES
+        assert arc.side == expected, chains[arc.pk]
+
+
+def test_pro_of_con_opposes_and_con_of_con_supports():
+    tree = [
+        node(1, "con", [node(2, "pro"), node(3, "con", [node(4, "con")])]),
+        node(5, "pro", [node(6, "con"), node(7, "pro")]),
+    ]
+    sides = {arc.pk: arc.side for arc in debate_map.layout(tree).arcs}
+    yes, no = debate_map.SUPPORTS, debate_map.OPPOSES
+    assert sides == {1: no, 2: no, 3: yes, 4: no, 5: yes, 6: no, 7: yes}
+
+
+def test_votes_decide_weak_and_visibility_shown():
+    tree = [node(1, "pro", agree=3, disagree=1), node(2, "pro", agree=2, disagree=2)]
+    tree.append(node(3, "con", visible=False))
+    arcs = {arc.pk: arc for arc in debate_map.layout(tree).arcs}
+    assert [arcs[pk].weak for pk in (1, 2, 3)] == [False, True, True]
+    assert [arcs[pk].shown for pk in (1, 2, 3)] == [True, True, False]
+
+
+def test_arcs_share_their_parents_span_by_subtree_size():
+    big = node(1, "pro", [node(2, "pro"), node(3, "con", [node(4, "pro")])])
+    layout = debate_map.layout([big, node(5, "con")])
+    arcs = {arc.pk: arc for arc in layout.arcs}
+    assert layout.total == 5
+    assert arcs[1].end - arcs[1].start == pytest.approx(tau * 4 / 5)
+    assert arcs[5].start == pytest.approx(arcs[1].end) and arcs[5].end == pytest.approx(tau)
+    assert arcs[3].end - arcs[3].start == pytest.approx(tau * 2 / 5)
+    assert arcs[4].depth == 2 and arcs[4].start == pytest.approx(arcs[3].start)
+    # Preorder with nesting marks, so a nested list of the same arcs can be written in one pass.
+    assert [arc.pk for arc in layout.arcs] == [1, 2, 3, 4, 5]
+    assert [arc.has_children for arc in layout.arcs] == [True, False, True, False, False]
+    assert [arc.closes for arc in layout.arcs] == [0, 0, 0, 2, 0]
+
+
+def test_thin_arcs_merge_into_one_more_per_parent():
+    leaves = [node(100 + n, "con") for n in range(3000)]
+    thick = node(2, "pro", [node(10 + n, "pro") for n in range(50)])
+    layout = debate_map.layout([node(1, "pro", [thick, *leaves])])
+    more = {arc.parent_pk: arc for arc in layout.arcs if arc.is_more}
+    assert {parent: arc.count for parent, arc in more.items()} == {1: 3000, 2: 50}
+    assert {arc.pk for arc in layout.arcs} == {1, 2, None}
+    # A merged arc takes exactly the room its replies would have, after the ones drawn.
+    arcs = {arc.pk: arc for arc in layout.arcs if arc.pk}
+    assert more[1].start == pytest.approx(arcs[2].end)
+    assert more[1].end == pytest.approx(tau * 3051 / 3052)  # the rest is argument 1 itself
+    assert more[2].start == pytest.approx(arcs[2].start)
+    assert more[2].end - more[2].start == pytest.approx(tau * 50 / 3052)
+
+
+def test_every_drawn_arc_is_at_least_a_pixel_wide():
+    roots, _ = generated_tree(seed=3, size=4000, fanout=40)
+    layout = debate_map.layout(roots)
+    for arc in layout.arcs:
+        if arc.is_more:
+            continue
+        outer = debate_map.CENTRE_RADIUS + layout.ring * (arc.depth + 1)
+        assert (arc.end - arc.start) * outer >= debate_map.MIN_WIDTH
+    drawn = sum(arc.count for arc in layout.arcs if arc.depth == 0)
+    assert drawn == layout.total == 4000
+
+
+def test_a_single_argument_is_a_whole_ring_and_an_empty_debate_draws_nothing():
+    [arc] = debate_map.layout([node(1, "pro")]).arcs
+    assert arc.path.count("A") == 4, "a whole ring is drawn as two half rings, outer and inner"
+    assert debate_map.layout([]).arcs == []
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def map_url(motion, **query):
+    url = reverse("motion_map", args=[motion.slug])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+@pytest.fixture
+def small_debate(db):
+    motion = MotionFactory(claim="The motion's claim.")
+    con = ArgumentFactory(motion=motion, stance=Stance.CON, claim="A con of the motion.")
+    con_of_con = ArgumentFactory(
+        motion=motion, parent=con, stance=Stance.CON, claim="A con of the con."
+    )
+    pro = ArgumentFactory(motion=motion, stance=Stance.PRO, claim="A pro of the motion.")
+    return SimpleNamespace(motion=motion, con=con, con_of_con=con_of_con, pro=pro)
+
+
+def arc_class(html, pk):
+    return re.search(rf'<a href="[^"]*" id="map-arc-{pk}" class="([^"]*)"', html).group(1)
+
+
+@pytest.mark.django_db
+def test_the_map_page_links_each_arc_to_its_permalink_coloured_by_side(client, small_debate):
+    d = small_debate
+    html = client.get(map_url(d.motion)).content.decode()
+    assert "map__arc--opposes" in arc_class(html, d.con.pk)
+    assert "map__arc--supports" in arc_class(html, d.con_of_con.pk)
+    assert "map__arc--supports" in arc_class(html, d.pro.pk)
+    assert f'href="{d.con_of_con.get_absolute_url()}" id="map-arc-{d.con_of_con.pk}"' in html
+    assert "<title>Con: A con of the con.</title>" in html
+    # The outline: the same arguments as a nested list of links, the con of the con inside.
+    outline = html[html.index('class="outline"') :]
+    assert re.search(
+        rf'id="outline-{d.con.pk}">.*?<ul>\s*<li><a href="{d.con_of_con.get_absolute_url()}"',
+        outline,
+        re.S,
+    )
+    assert "<svg" in html and "<script" not in html.replace('<script src="/static/', ""), (
+        "no inline script"
+    )
+
+
+@pytest.mark.django_db
+def test_the_current_argument_is_marked(client, small_debate):
+    d = small_debate
+    html = client.get(map_url(d.motion, current=d.con_of_con.pk)).content.decode()
+    assert f'id="map-arc-{d.con_of_con.pk}" aria-current="page"' in html
+    assert f'id="outline-{d.con_of_con.pk}" aria-current="page"' in html
+    assert html.count("aria-current") == 3  # the breadcrumb's, the arc's and the outline's
+    unmarked = client.get(map_url(d.motion, current="nonsense"))
+    assert unmarked.status_code == 200 and unmarked.content.decode().count("aria-current") == 1
+
+
+@pytest.mark.django_db
+def test_the_panel_answers_htmx_with_the_svg_alone(client, small_debate):
+    response = client.get(map_url(small_debate.motion, panel=""), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<figure class="map"') and "<html" not in html
+
+
+@pytest.mark.django_db
+def test_an_unknown_motion_is_404(client):
+    assert client.get("/motions/no-such-motion/map/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_hidden_and_retracted_arguments_are_grey_and_wordless(
+    client, small_debate, django_capture_on_commit_callbacks
+):
+    d = small_debate
+    moderator = verified_user()
+    from accounts.services import grant_moderator
+
+    grant_moderator(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.hide_argument(moderator=moderator, argument=d.con, reason="Abuse.")
+        services.retract_argument(author=d.pro.author, argument=d.pro)
+    client.force_login(moderator)  # even a moderator's map is the public's
+    html = client.get(map_url(d.motion)).content.decode()
+    for argument in (d.con, d.pro):
+        assert "map__arc--withdrawn" in arc_class(html, argument.pk)
+        assert argument.claim not in html
+    assert "[hidden by a moderator]" in html and "[retracted by its author]" in html
+    assert "A con of the con." in html
+
+
+@pytest.mark.django_db
+def test_a_change_is_never_served_stale(client, small_debate, django_capture_on_commit_callbacks):
+    d = small_debate
+    client.get(map_url(d.motion))
+    author = verified_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        posted, _ = services.post_argument(
+            author=author, motion=d.motion, parent=d.pro, stance=Stance.CON, claim="Fresh reply."
+        )
+    html = client.get(map_url(d.motion)).content.decode()
+    assert f'id="map-arc-{posted.pk}"' in html and "Fresh reply." in html
+
+
+def bulk_debate(size, seed=1):
+    """A debate of `size` arguments with long claims, inserted in bulk: busy top level, a few
+    big branches, a deep chain."""
+    rng = random.Random(seed)
+    motion = MotionFactory()
+    author = verified_user()
+    claim = "A claim long enough to weigh what real ones weigh on the map, number {} of many."
+    rows = []
+    for n in range(size):
+        rows.append(
+            Argument(
+                motion=motion,
+                author=author,
+                stance=rng.choice(["pro", "con"]),
+                claim=claim.format(n),
+                agree_count=rng.randint(0, 9),
+                disagree_count=rng.randint(0, 9),
+            )
+        )
+    Argument.objects.bulk_create(rows[: size // 10])
+    tops = list(Argument.objects.filter(motion=motion).order_by("id"))
+    placed = list(tops)
+    for start in range(size // 10, size, 1000):
+        batch = rows[start : start + 1000]
+        for index, argument in enumerate(batch):
+            if start == size // 10 and index < 40:
+                parent = placed[-1] if index else tops[0]  # a chain 40 deep
+            else:
+                parent = rng.choice(tops[:20] if rng.random() < 0.5 else placed)
+            argument.parent, argument.depth = parent, parent.depth + 1
+            if start == size // 10 and index < 40:
+                argument.save()
+                placed.append(argument)
+        Argument.objects.bulk_create([a for a in batch if a.pk is None])
+        placed = list(Argument.objects.filter(motion=motion).order_by("id"))
+    return motion
+
+
+@pytest.mark.django_db
+def test_a_big_debate_stays_small_at_a_fixed_number_of_queries(client, django_assert_num_queries):
+    motion = bulk_debate(10_000)
+    assert Argument.objects.filter(motion=motion).count() == 10_000
+    # Motion, the tree's shape, the drawn arcs' claims: however big the debate.
+    with django_assert_num_queries(3):
+        response = client.get(map_url(motion, panel=""), headers={"HX-Request": "true"})
+    panel = response.content.decode()
+    assert len(panel.encode()) < 150_000
+    assert "more</title>" in panel
+    with django_assert_num_queries(1):  # the second reader: from the cache
+        assert client.get(map_url(motion, panel=""), headers={"HX-Request": "true"}).content
+    caches["fragments"].clear()
+    with django_assert_num_queries(3):
+        page = client.get(map_url(motion)).content.decode()
+    assert len(re.findall(r'id="outline-\d', page)) == panel.count('id="map-arc-')
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_the_debate(client, small_debate, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        client.get(map_url(small_debate.motion))
+    member = verified_user()
+    client.force_login(member)
+    caches["fragments"].clear()
+    with django_assert_num_queries(4):  # the session with its user, then the same three
+        client.get(map_url(small_debate.motion))
