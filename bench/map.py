@@ -65,7 +65,7 @@ def main(argv=None):
     svg = panel[panel.index("<svg") : panel.index("</svg>") + len("</svg>")]
     caches["fragments"].clear()
     page, _ = get(page_url)
-    outline = page.content.decode().count('id="outline-') - 2  # its heading and help
+    outline = page.content.decode().count('id="outline-arc-')
 
     print(f"Map of /motions/{args.slug}/ ({arguments} arguments), {repeat} requests each:")
     print(

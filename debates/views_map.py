@@ -28,13 +28,14 @@ def motion_map(request, slug):
     motion = queries.motion_by_slug(slug)
     current = _current(request.GET.get("current"))
     rendered = _rendered(motion)
-    panel = _marked(rendered["panel"], current, "map-arc")
+    anchor = _anchor(motion, current, rendered["panel"])
+    panel = _marked(rendered["panel"], "map", anchor)
     if request.htmx and "panel" in request.GET:
         return HttpResponse(panel)
     context = {
         "motion": motion,
         "panel_html": panel,
-        "outline_html": _marked(rendered["outline"], current, "outline"),
+        "outline_html": _marked(rendered["outline"], "outline", anchor),
         "debate_size": rendered["size"],
     }
     return render(request, TEMPLATE, context)
@@ -48,11 +49,29 @@ def _current(value):
         return None
 
 
-def _marked(html, current, prefix):
-    """The cached HTML with the current argument marked, if it is drawn."""
-    if current is not None:
-        anchor = f'id="{prefix}-{current}"'
-        html = html.replace(anchor, f'{anchor} aria-current="page"', 1)
+def _anchor(motion, current, panel):
+    """Where the current argument is drawn: "arc-<id>" for its own arc, else "more-<id>" for
+    the "N more" it was merged into (under its deepest drawn ancestor, "more-motion" under the
+    motion), or None. Only then does it cost a query: its chain of ancestors."""
+    if current is None:
+        return None
+    if f'id="map-arc-{current}"' in panel:
+        return f"arc-{current}"
+    tree = queries.argument_tree(motion, current)
+    argument = tree.by_id.get(current)
+    if argument is None:
+        return None
+    for ancestor in reversed(tree.ancestors(argument)):
+        if f'id="map-arc-{ancestor.pk}"' in panel:
+            return f"more-{ancestor.pk}"
+    return "more-motion"
+
+
+def _marked(html, prefix, anchor):
+    """The cached HTML with the current argument (or the "N more" holding it) marked."""
+    if anchor is not None:
+        found = f'id="{prefix}-{anchor}"'
+        html = html.replace(found, f'{found} aria-current="page"', 1)
     return mark_safe(html)
 
 

@@ -162,7 +162,7 @@ def test_the_map_page_links_each_arc_to_its_permalink_coloured_by_side(client, s
     # The outline: the same arguments as a nested list of links, the con of the con inside.
     outline = html[html.index('class="outline"') :]
     assert re.search(
-        rf'id="outline-{d.con.pk}">.*?<ul>\s*<li><a href="{d.con_of_con.get_absolute_url()}"',
+        rf'id="outline-arc-{d.con.pk}">.*?<ul>\s*<li><a href="{d.con_of_con.get_absolute_url()}"',
         outline,
         re.S,
     )
@@ -176,7 +176,7 @@ def test_the_current_argument_is_marked(client, small_debate):
     d = small_debate
     html = client.get(map_url(d.motion, current=d.con_of_con.pk)).content.decode()
     assert f'id="map-arc-{d.con_of_con.pk}" aria-current="page"' in html
-    assert f'id="outline-{d.con_of_con.pk}" aria-current="page"' in html
+    assert f'id="outline-arc-{d.con_of_con.pk}" aria-current="page"' in html
     assert html.count("aria-current") == 3  # the breadcrumb's, the arc's and the outline's
     unmarked = client.get(map_url(d.motion, current="nonsense"))
     assert unmarked.status_code == 200 and unmarked.content.decode().count("aria-current") == 1
@@ -281,7 +281,30 @@ def test_a_big_debate_stays_small_at_a_fixed_number_of_queries(client, django_as
     caches["fragments"].clear()
     with django_assert_num_queries(3):
         page = client.get(map_url(motion)).content.decode()
-    assert len(re.findall(r'id="outline-\d', page)) == panel.count('id="map-arc-')
+    assert page.count('id="outline-arc-') == panel.count('id="map-arc-')
+    assert page.count('id="outline-more-') == panel.count('id="map-more-') > 0
+
+
+@pytest.mark.django_db
+def test_an_argument_too_thin_to_draw_marks_the_more_that_holds_it(client):
+    motion = MotionFactory()
+    top = ArgumentFactory(motion=motion)
+    middle = ArgumentFactory(motion=motion, parent=top)
+    ArgumentFactory.create_batch(3, motion=motion, parent=middle)
+    thin = ArgumentFactory(motion=motion, parent=top)  # one of 2000: far under a pixel
+    Argument.objects.bulk_create(
+        [Argument(motion=motion, author=thin.author, stance="pro", claim="x") for _ in range(2000)]
+    )
+    html = client.get(map_url(motion, current=middle.pk)).content.decode()
+    assert f'id="map-arc-{middle.pk}" aria-current="page"' in html
+    assert f'id="map-arc-{thin.pk}"' not in html
+    html = client.get(map_url(motion, current=thin.pk)).content.decode()
+    assert f'id="map-more-{top.pk}" aria-current="page"' in html
+    assert f'id="outline-more-{top.pk}" aria-current="page"' in html
+    assert html.count('aria-current="page"') == 3  # with the breadcrumb's
+    top_level = Argument.objects.filter(motion=motion, parent=None).exclude(pk=top.pk).first()
+    html = client.get(map_url(motion, current=top_level.pk)).content.decode()
+    assert 'id="map-more-motion" aria-current="page"' in html
 
 
 @pytest.mark.django_db

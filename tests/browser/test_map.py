@@ -93,12 +93,12 @@ def test_the_outline_is_a_tree_to_move_through_by_keyboard(page, debate):
 def test_the_outline_keys_home_end_left_and_type_ahead(page, debate):
     motion, arguments = debate
     page.goto(f"/motions/{motion.slug}/map/?current={arguments['reply1b'].pk}")
-    current = page.locator(f"#outline-{arguments['reply1b'].pk}")
+    current = page.locator(f"#outline-arc-{arguments['reply1b'].pk}")
     expect(current).to_have_attribute("aria-current", "page")
     expect(current).to_be_visible()  # its branch opened to show it
     current.focus()
     page.keyboard.press("ArrowLeft")  # to its parent
-    parent = page.locator(f"#outline-{arguments['top1'].pk}")
+    parent = page.locator(f"#outline-arc-{arguments['top1'].pk}")
     expect(parent).to_be_focused()
     page.keyboard.press("ArrowLeft")  # closes it
     expect(parent).to_have_attribute("aria-expanded", "false")
@@ -108,7 +108,7 @@ def test_the_outline_keys_home_end_left_and_type_ahead(page, debate):
     page.keyboard.press("Home")
     expect(page.locator('[role="treeitem"]').first).to_be_focused()
     page.keyboard.type("top 2")
-    expect(page.locator(f"#outline-{arguments['top2'].pk}")).to_be_focused()
+    expect(page.locator(f"#outline-arc-{arguments['top2'].pk}")).to_be_focused()
 
 
 def test_the_motion_page_panel_follows_the_debate(page, debate):
