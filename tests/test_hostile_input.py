@@ -133,6 +133,7 @@ FORMS = {
     "queue_hide": ["reason", "suspend", "days"],
     "profile_edit": ["display_name", "bio"],
     "delete_account": ["confirmation"],
+    "api_tokens": ["name", "scope"],
 }
 LISTS = ["page", "sort", "offset"]
 QUERIES = {
@@ -153,10 +154,10 @@ GROUPS = {
     ],
     "pages": [
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",
-        "profile", "own_profile", "moderation_notices",
+        "profile", "own_profile", "moderation_notices", "analysis", "analysis_json", "motion_map",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue"],
-    "account": ["profile_edit", "delete_account"],
+    "account": ["profile_edit", "delete_account", "api_tokens", "api_token_revoke"],
 }  # fmt: skip
 for _name in [*GROUPS["moderation"], *GROUPS["moderation_pages"]]:
     USUAL_ROLE[_name] = "moderator"
