@@ -153,3 +153,29 @@ def seeded_live(transactional_db):
     from debates.seeding import load_seed_file
 
     return load_seed_file()
+
+
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """`axe(page, scope="html")` -> axe-core's violations on the page, short enough to read.
+
+    Evaluated over the DevTools protocol, which the site's CSP does not govern, so any page of
+    any context can be checked as it is (an injected <script> would rightly be refused).
+    """
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci` (make test does).")
+    source = AXE_SCRIPT.read_text()
+
+    def run(page, scope="html"):
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.evaluate(f"{source}\n;undefined")
+        violations = page.evaluate("async (scope) => (await axe.run(scope)).violations", scope)
+        return [
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in violations
+        ]
+
+    return run

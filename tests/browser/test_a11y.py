@@ -1,0 +1,93 @@
+"""axe-core finds nothing on the pages a reader and a writer meet, in light and dark, and none of
+them scrolls sideways on a phone or a wide screen, even around a 300-character word."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.services import grant_moderator
+from debates.models import Flag, Stance
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+LONG_WORD = "x" * 300
+LONG_URL = "https://example.org/" + "a" * 280
+
+
+@pytest.fixture
+def debate(transactional_db):
+    author = verified_user(display_name="Ada Author")
+    motion = MotionFactory(claim=f"Cities should ban cars. {LONG_WORD}", author=author)
+    top = ArgumentFactory(motion=motion, author=author, claim=f"Air improves {LONG_URL}")
+    reply = ArgumentFactory(motion=motion, author=author, parent=top, stance=Stance.CON)
+    ArgumentFactory(motion=motion, author=author, parent=reply, claim=LONG_WORD)
+    locked = MotionFactory(state="locked", lock_reason="Closed for review.", author=author)
+    ArgumentFactory(motion=locked, author=author)
+    ArgumentFactory(motion=locked, author=author, stance=Stance.CON)
+    Flag.objects.create(argument=top, flagger=verified_user(), reason=Flag.Reason.SPAM)
+    moderator = verified_user(display_name="Moderator Mo")
+    grant_moderator(moderator)
+    return {"motion": motion, "top": top, "reply": reply, "locked": locked, "mod": moderator}
+
+
+def pages_to_check(debate):
+    """(name, who, path, then): `then` readies the page once loaded (e.g. opens a reply form)."""
+    motion, top = debate["motion"], debate["top"]
+
+    def open_reply(page):
+        page.locator(f"#argument-{top.pk} .reply-link").first.click()
+        expect(page.locator(f"#reply-slot-{top.pk} form")).to_be_visible()
+
+    return [
+        ("home", None, "/", None),
+        ("motion", None, motion.get_absolute_url(), None),
+        ("locked motion", None, debate["locked"].get_absolute_url(), None),
+        ("motion, reply form open", "member", motion.get_absolute_url(), open_reply),
+        ("motion as moderator", "mod", motion.get_absolute_url(), None),
+        ("permalink", None, debate["reply"].get_absolute_url(), None),
+        ("sign-up", None, "/accounts/signup/", None),
+        ("sign-in", None, "/accounts/login/", None),
+        ("moderation queue", "mod", "/moderation/", None),
+    ]
+
+
+def visit(new_page, signed_in, debate, who):
+    if who == "mod":
+        return signed_in(debate["mod"])
+    if who == "member":
+        return signed_in(verified_user())
+    return new_page()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(new_page, signed_in, debate, axe, scheme):
+    found = {}
+    pages = {}
+    for name, who, path, then in pages_to_check(debate):
+        page = pages.get(who) or pages.setdefault(who, visit(new_page, signed_in, debate, who))
+        page.emulate_media(color_scheme=scheme)
+        page.goto(path)
+        if then:
+            then(page)
+        violations = axe(page)
+        if violations:
+            found[name] = violations
+    assert found == {}, json.dumps(found, indent=1)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_scrolls_sideways(new_page, signed_in, debate, width):
+    scrolling = {}
+    pages = {}
+    for name, who, path, then in pages_to_check(debate):
+        page = pages.get(who) or pages.setdefault(who, visit(new_page, signed_in, debate, who))
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(path)
+        if then:
+            then(page)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            scrolling[name] = overflow
+    assert scrolling == {}
