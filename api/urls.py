@@ -6,7 +6,9 @@ from api.v1 import api
 
 urlpatterns = [
     path("api/v1/docs/", views.docs, name="api_docs"),
+    path("api/v1/schemas/crux-debate-1.json", views.export_schema, name="export_schema"),
     path("api/v1/", api.urls),
     path("people/me/tokens/", views.tokens_page, name="api_tokens"),
     path("people/me/tokens/<id:pk>/revoke/", views.revoke, name="api_token_revoke"),
+    path("motions/<slug:slug>/export.json", views.motion_export, name="motion_export"),
 ]

@@ -1,6 +1,8 @@
-"""Pages of the API: its documentation, and a member's tokens (made, shown once, revoked)."""
+"""Pages of the API: its documentation, a member's tokens (made, shown once, revoked), and a
+debate's public download in Crux JSON."""
 
 from django.contrib import messages
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -8,6 +10,7 @@ from accounts.decorators import member_required
 from api import problems, tokens
 from api.models import ApiToken
 from api.v1 import api
+from debates import policy, queries, transfer
 from debates.errors import DebateRuleError
 from debates.views import HttpResponseSeeOther
 
@@ -60,3 +63,23 @@ def revoke(request, pk):
     else:
         messages.success(request, f"The token “{token.name}” is revoked.")
     return HttpResponseSeeOther("/people/me/tokens/")
+
+
+@require_safe
+def motion_export(request, slug):
+    """The debate as anyone reads it, in the format import_debate reads (debates/transfer.py),
+    whoever asks: a download that is the same for everyone."""
+    motion = queries.motion_by_slug(slug)
+    if not policy.is_shown(motion):
+        raise Http404("No such motion.")
+    response = JsonResponse(
+        transfer.export_debate(motion, public=True), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{motion.slug}.json"'
+    return response
+
+
+@require_safe
+def export_schema(request):
+    """The JSON Schema of Crux JSON (debates/export.schema.json), which imports are held to."""
+    return JsonResponse(transfer.schema(), content_type="application/schema+json")

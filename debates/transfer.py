@@ -10,10 +10,19 @@ still has that name, else by display name (look-alikes match); an author who can
 kept as the claim's attribution ("held by"), so no words lose their name, and a vote whose voter
 cannot be found is dropped. Tallies are recounted from the votes imported, so they always equal
 the Vote table. HTML is re-rendered from the Markdown, never trusted from the file.
+
+The format is published as a JSON Schema (export.schema.json, beside this module) and every
+import is validated against it (jsonschema) before anything is written. The public download
+(`export_debate(motion, public=True)`, the motion page's `export.json`) is the debate as anyone
+reads it: a withheld text is its placeholder, and votes are tallies that name no voter.
 """
 
 import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
 
+import jsonschema
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -21,11 +30,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import User, fold_display_name
+from debates import policy
 from debates.models import Argument, ArgumentRevision, Motion, Source, Vote
 from debates.rendering import render_markdown
 
 FORMAT = "crux-debate"
 VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
+# What a withheld text reads as in a public export (as in the debate's pages).
+WITHHELD = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
 
 
 class ImportRefused(ValueError):
@@ -54,8 +67,41 @@ def _oldest_first(revision):
     return revision.replaced_at, revision.pk
 
 
-def export_debate(motion: Motion) -> dict:
-    """The debate of `motion` as a JSON-ready dict (deterministic: same debate, same output)."""
+@cache
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def validate_export(data) -> None:
+    """Refuse (ImportRefused) what does not match the published schema, naming where."""
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema()).iter_errors(data)
+    )
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "the top level"
+        raise ImportRefused(f"Not a valid Crux debate export at {where}: {error.message}")
+
+
+def _public(item: dict, claim) -> dict:
+    """`item` (an exported motion or argument) as anyone reads it: tallies for votes, and only
+    a placeholder where the debate withholds its text."""
+    votes = item.pop("votes")
+    item["tallies"] = {
+        "agree": sum(1 for vote in votes if vote["choice"] == "agree"),
+        "disagree": sum(1 for vote in votes if vote["choice"] == "disagree"),
+    }
+    item["votes"] = []
+    item["hidden_reason"] = ""
+    if not policy.is_shown(claim):
+        item.update(claim=WITHHELD[claim.visibility], attribution="", source=None, quote="")
+        item.update(author=None, revisions=[], figures=None)
+        item.update({"details": ""} if "details" in item else {"context": ""})
+    return item
+
+
+def export_debate(motion: Motion, *, public: bool = False) -> dict:
+    """The debate of `motion` as a JSON-ready dict (deterministic: same debate, same output);
+    `public`: as anyone reads it (see the module's docstring)."""
     arguments = list(
         Argument.objects.filter(motion=motion)
         .select_related("author", "source")
@@ -131,7 +177,7 @@ def export_debate(motion: Motion) -> dict:
         }
         for argument in arguments
     ]
-    return {
+    exported = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _when(timezone.now()),
@@ -139,6 +185,14 @@ def export_debate(motion: Motion) -> dict:
         "sources": sources,
         "arguments": exported_arguments,
     }
+    if public:
+        exported["public"] = True
+        _public(exported_motion, motion)
+        for item, argument in zip(exported_arguments, arguments, strict=True):
+            _public(item, argument)
+        cited = {exported_motion["source"]} | {item["source"] for item in exported_arguments}
+        exported["sources"] = {ref: value for ref, value in sources.items() if ref in cited}
+    return exported
 
 
 # --- Import ------------------------------------------------------------------------------------
@@ -215,6 +269,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
         raise ImportRefused("This is not a Crux debate export.")
     if data.get("version") != VERSION:
         raise ImportRefused(f"Export version {data.get('version')!r}; this Crux reads {VERSION}.")
+    validate_export(data)
     people = _People()
     fields = data["motion"]
     slug = slug or fields["slug"]

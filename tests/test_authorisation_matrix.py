@@ -48,6 +48,7 @@ MATRIX = {
     "analysis": PUBLIC,
     "analysis_json": PUBLIC,
     "motion_map": PUBLIC,
+    "motion_export": PUBLIC,
     "own_profile": {"GET": signed_in(302), "POST": signed_in(405)},
     # --- posting (unverified and suspended members read, but may not post) ---
     "propose_motion": {
