@@ -1,7 +1,7 @@
 from django.urls import path
 
 import config.converters  # noqa: F401  (registers <id:…>, the database id in range)
-from debates import views, views_map, views_moderation, views_posting
+from debates import views, views_interchange, views_map, views_moderation, views_posting
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,11 @@ urlpatterns = [
     path("motions/<slug:slug>/", views.motion_detail, name="motion"),
     path("motions/<slug:slug>/reply/", views_posting.reply, name="reply_motion"),
     path("motions/<slug:slug>/map/", views_map.motion_map, name="motion_map"),
+    path(
+        "motions/<slug:slug>/export.argdown",
+        views_interchange.export_motion_argdown,
+        name="export_argdown",
+    ),
     path("motions/<slug:slug>/replies/", views.more_replies, name="more_motion_replies"),
     path(
         "motions/<slug:slug>/arguments/<id:pk>/replies/",

@@ -1,0 +1,96 @@
+"""A motion as Argdown (https://argdown.org): the motion is the top statement, each argument a
+statement `[c<id>]: claim` under its parent with `+` (pro) or `-` (con), and the rest in the
+statement's YAML data. Only what the public sees: hidden and retracted claims keep their place
+with the placeholder the page shows, and `status` says which."""
+
+import json
+import re
+
+from debates import policy
+from debates.models import Argument, Motion
+
+# Every character Argdown's lexer gives a meaning inside text; a backslash makes it literal.
+_SPECIAL = re.compile(r"([\\@#*_\[\],:;</>\-(){}])")
+PLACEHOLDERS = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
+
+
+def escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _yaml_string(value) -> str:
+    # JSON strings are YAML double-quoted scalars; braces become \u escapes so no reader takes
+    # one inside a string for the end of the data.
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("{", "\\u007b").replace("}", "\\u007d")
+
+
+def _data(pairs) -> str:
+    items = []
+    for key, value in pairs:
+        if value in ("", None):
+            continue
+        items.append(f"{key}: {value if isinstance(value, int) else _yaml_string(value)}")
+    return "{" + ", ".join(items) + "}"
+
+
+def _status(claim):
+    if policy.is_shown(claim):
+        return None
+    return "retracted" if claim.visibility == Argument.Visibility.RETRACTED else "hidden"
+
+
+def _statement(title, claim, crux, *, extra=()):
+    status = _status(claim)
+    if status:
+        return f"[{title}]: {escape(PLACEHOLDERS[status])} " + _data(
+            [("crux", crux), ("status", status)]
+        )
+    text = escape(claim.claim)
+    exact = claim.claim if " ".join(claim.claim.split()) != claim.claim else None
+    pairs = [
+        ("crux", crux),
+        *extra,
+        ("claim", exact),
+        ("by", claim.held_by),
+        ("source", claim.source.title if claim.source else None),
+        ("quote", claim.quote),
+        ("agree", claim.agree_count),
+        ("disagree", claim.disagree_count),
+    ]
+    return f"[{title}]: {text} {_data(pairs)}"
+
+
+def export_argdown(motion: Motion) -> str:
+    """The debate of `motion` as Argdown text (deterministic: same debate, same text)."""
+    arguments = (
+        Argument.objects.filter(motion=motion)
+        .select_related("author", "source")
+        .order_by("created_at", "id")
+    )
+    children = {}
+    for argument in arguments:
+        children.setdefault(argument.parent_id, []).append(argument)
+    motion_status = _status(motion)
+    title = PLACEHOLDERS["hidden"] if motion_status else motion.title
+    extra = () if motion_status else [("title", motion.title), ("context", motion.context)]
+    lines = [
+        "===",
+        f"title: {_yaml_string(title)}",
+        "===",
+        "",
+        _statement(motion.slug, motion, motion.slug, extra=extra),
+    ]
+    stack = [(argument, 1) for argument in reversed(children.get(None, []))]
+    while stack:
+        argument, level = stack.pop()
+        relation = "+" if argument.stance == "pro" else "-"
+        line = _statement(
+            f"c{argument.pk}",
+            argument,
+            argument.pk,
+            extra=[("details", argument.details)] if policy.is_shown(argument) else (),
+        )
+        lines.append("  " * level + f"{relation} {line}")
+        stack.extend((child, level + 1) for child in reversed(children.get(argument.pk, [])))
+    return "\n".join(lines) + "\n"
