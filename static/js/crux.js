@@ -32,6 +32,12 @@
     if (button) button.closest(button.dataset.dismiss)?.remove();
   });
 
+  // A page restored from the back/forward cache shows the debate as it was when left: load it
+  // afresh instead (the server marks pages no-store, so a reload is never the stale copy).
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) window.location.reload();
+  });
+
   new MutationObserver((mutations) => {
     for (const mutation of mutations) mutation.addedNodes.forEach(dropDuplicates);
   }).observe(document.documentElement, { childList: true, subtree: true });
