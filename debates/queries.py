@@ -329,7 +329,7 @@ def reply_order(requested, group=None):
     ?group= parameter, digits) asks for one opinion group's view."""
     if group is None and requested and requested.startswith(GROUP_ORDER):
         group = requested.removeprefix(GROUP_ORDER)  # a later batch of the same view
-    if group is not None and group.isdigit() and len(group) < 3:
+    if group is not None and group.isascii() and group.isdigit() and len(group) < 3:
         return f"{GROUP_ORDER}{int(group)}"
     return requested if requested in REPLY_ORDERS else DEFAULT_REPLY_ORDER
 
@@ -375,7 +375,8 @@ def shown_arguments(tree: DebateTree, top, *, viewer, order, limits, offset=0, e
     """What a page shows of `top` (branches of `tree`, siblings) and the replies below them,
     loaded in full: the viewer's votes attached, sorted by `order`, from `offset` on, folded to
     `limits` (fold_below) and loaded with `extra` (materialise). Every page and in-place answer
-    that shows arguments takes this one path: two queries for a signed-in viewer, one otherwise.
+    that shows arguments takes this one path: two queries for a signed-in viewer, one otherwise,
+    and one more for an order scored by the analysis (scored_order).
     """
     attach_my_votes(tree, viewer)
     if scored_order(order):
