@@ -11,6 +11,8 @@ from debates.models import Argument, Motion
 
 # Every character Argdown's lexer gives a meaning inside text; a backslash makes it literal.
 _SPECIAL = re.compile(r"([\\@#*_\[\],:;</>\-(){}])")
+# Braces could end the data for a reader; YAML reads the others as line breaks or refuses them.
+_UNSAFE_IN_YAML = re.compile("[{}\x7f-\x9f\u2028\u2029\ufeff]")
 PLACEHOLDERS = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
 
 
@@ -19,10 +21,9 @@ def escape(text: str) -> str:
 
 
 def _yaml_string(value) -> str:
-    # JSON strings are YAML double-quoted scalars; braces become \u escapes so no reader takes
-    # one inside a string for the end of the data.
+    # A JSON string is a YAML double-quoted scalar; what a reader could misread goes as \u.
     text = json.dumps(value, ensure_ascii=False)
-    return text.replace("{", "\\u007b").replace("}", "\\u007d")
+    return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _data(pairs) -> str:

@@ -1,4 +1,6 @@
-"""python manage.py import_debate debate.json [--slug new-slug]: create a debate from an export.
+"""python manage.py import_debate FILE [--format json|argdown|kialo] [--slug new-slug]: create a
+debate from a Crux JSON export, an Argdown file (debates.interchange.argdown_import) or a Kialo
+plain-text export (debates.interchange.kialo).
 
 All or nothing; refuses a slug already in use (give --slug to import under another one).
 """
@@ -8,6 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from debates.interchange.importing import import_text
 from debates.transfer import ImportRefused, import_debate
 
 
@@ -17,20 +20,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the export (- for standard input)")
         parser.add_argument("--slug", help="import under this slug instead of the exported one")
+        parser.add_argument("--format", choices=["json", "argdown", "kialo"], default="json")
 
-    def handle(self, *args, file, slug=None, **options):
+    def handle(self, *args, file, slug=None, format="json", **options):
         try:
             if file == "-":
-                data = json.load(sys.stdin)
+                text = sys.stdin.read()
             else:
                 with open(file, encoding="utf-8") as handle:
-                    data = json.load(handle)
+                    text = handle.read()
+            data = json.loads(text) if format == "json" else None
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
+        warnings = []
         try:
-            motion, summary = import_debate(data, slug=slug)
+            if data is None:
+                motion, summary, warnings = import_text(text=text, format=format, slug=slug)
+            else:
+                motion, summary = import_debate(data, slug=slug)
         except (ImportRefused, KeyError, TypeError) as error:
             raise CommandError(f"Not imported: {error}") from None
+        for warning in warnings:
+            self.stdout.write(f"Warning: {warning}")
         self.stdout.write(
             f"Imported {motion.slug!r}: {summary['arguments']} arguments, "
             f"{summary['sources']} sources."
