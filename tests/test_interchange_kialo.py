@@ -1,0 +1,75 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from debates.interchange.importing import import_text
+from debates.interchange.kialo import KialoError, kialo_to_crux
+from debates.models import Argument, Motion
+
+# Written for this test in the shape of Kialo's "plain text" export.
+EXPORT = """Discussion Title: Should cities ban cars from their centres?
+
+1. Cities should ban cars from their centres.
+1.1. Pro: Fewer cars mean cleaner air.
+1.1.1. Con: Electric cars do not pollute the street:
+the exhaust is elsewhere.
+1.1.2. Pro: Asthma rates fall where traffic falls.
+1.2. Con: Shops lose customers who drive in.
+1.2.1. Con: -> See 1.1.2.
+1.2.2. Pro: Deliveries become harder.
+"""
+
+
+@pytest.mark.django_db
+def test_a_kialo_export_becomes_a_motion():
+    motion, summary, warnings = import_text(text=EXPORT, format="kialo")
+    assert (motion.title, motion.claim) == (
+        "Should cities ban cars from their centres?",
+        "Cities should ban cars from their centres.",
+    )
+    assert motion.slug == "should-cities-ban-cars-from-their-centres"
+    assert summary["arguments"] == 6 and warnings == []
+    args = {a.claim: a for a in Argument.objects.filter(motion=motion)}
+    air = args["Fewer cars mean cleaner air."]
+    shops = args["Shops lose customers who drive in."]
+    assert (air.parent, air.stance, shops.parent, shops.stance) == (None, "pro", None, "con")
+    electric = args["Electric cars do not pollute the street:\nthe exhaust is elsewhere."]
+    assert (electric.parent, electric.stance) == (air, "con")
+    asthma = Argument.objects.get(
+        motion=motion, claim="Asthma rates fall where traffic falls.", parent=air
+    )
+    link = Argument.objects.get(motion=motion, parent=shops, stance="con")
+    assert link.quote == asthma.claim and link.claim == asthma.claim
+    assert f"/motions/{motion.slug}/arguments/{asthma.pk}/" in link.details_html
+
+
+@pytest.mark.django_db
+def test_a_second_import_takes_a_free_slug_and_the_command_reads_kialo(tmp_path):
+    import_text(text=EXPORT, format="kialo")
+    path = tmp_path / "kialo.txt"
+    path.write_text(EXPORT, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_debate", str(path), "--format", "kialo", stdout=out)
+    assert "Imported 'should-cities-ban-cars-from-their-centres-2': 6 arguments" in out.getvalue()
+    path.write_text("1. Thesis\n1.1. Maybe: no stance\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"Line 2: claim 1\.1\. says neither"):
+        call_command("import_debate", str(path), "--format", "kialo")
+    assert Motion.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("just words\n", 1),
+        ("1.1. Pro: no thesis\n", 1),
+        ("1. Thesis\n1.2.1. Pro: orphan\n", 2),
+        ("1. Thesis\n1.1. Pro: a\n1.1. Con: again\n", 3),
+        ("1. Thesis\n1.1. Pro: -> See 1.9.\n", 2),
+        ("\n", 1),
+    ],
+)
+def test_bad_kialo_is_refused_with_its_line(text, line):
+    with pytest.raises(KialoError) as error:
+        kialo_to_crux(text)
+    assert error.value.line == line
