@@ -6,6 +6,7 @@ from debates import views, views_interchange, views_map, views_moderation, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("motions/new/", views_posting.propose_motion, name="propose_motion"),
+    path("motions/import/", views_interchange.import_motion, name="import_motion"),
     path("motions/<slug:slug>/", views.motion_detail, name="motion"),
     path("motions/<slug:slug>/reply/", views_posting.reply, name="reply_motion"),
     path("motions/<slug:slug>/map/", views_map.motion_map, name="motion_map"),

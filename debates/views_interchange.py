@@ -1,11 +1,24 @@
 """A debate out as Argdown (/motions/<slug>/export.argdown) and in from an Argdown or Kialo file
-(/motions/import/, members who may post): debates.interchange does the work."""
+(/motions/import/, for members who may post): debates.interchange does the work."""
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
-from django.views.decorators.http import require_safe
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_safe
 
-from debates import queries
+from accounts.decorators import member_required
+from config import ratelimit
+from debates import policy, queries
+from debates.errors import DebateRuleError
 from debates.interchange.argdown_export import export_argdown
+from debates.interchange.importing import import_text
+from debates.transfer import ImportRefused
+from debates.views import HttpResponseSeeOther
+
+UPLOAD_MAX_BYTES = 1_000_000
+# A page of warnings is enough to see what was kept in details; the rest are counted.
+WARNINGS_SHOWN = 20
 
 
 @require_safe
@@ -14,3 +27,68 @@ def export_motion_argdown(request, slug):
     response = HttpResponse(export_argdown(motion), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{motion.slug}.argdown"'
     return response
+
+
+class ImportForm(forms.Form):
+    too_large = False
+    format = forms.ChoiceField(
+        choices=[("argdown", "Argdown"), ("kialo", "Kialo plain-text export")],
+        widget=forms.RadioSelect,
+        initial="argdown",
+    )
+    file = forms.FileField(required=False, help_text="At most 1 MB, UTF-8 text.")
+    text = forms.CharField(
+        required=False,
+        max_length=UPLOAD_MAX_BYTES,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        label="Or paste the text",
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > UPLOAD_MAX_BYTES:
+                self.too_large = True
+                raise forms.ValidationError("The file is over 1 MB; split the debate.")
+            try:
+                data["text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError("The file is not UTF-8 text.") from None
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError("Choose a file or paste the text to import.")
+        return data
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def import_motion(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 413 if form.too_large else 422
+        else:
+            try:
+                ratelimit.hit(request, "motion")
+                motion, _, warnings = import_text(
+                    text=form.cleaned_data["text"],
+                    format=form.cleaned_data["format"],
+                    author=request.user,
+                )
+            except (DebateRuleError, ratelimit.RateLimited) as error:
+                form.add_error(None, str(error))
+                status = error.status
+            except ImportRefused as error:
+                form.add_error(None, f"Not imported: {error}")
+                status = 422
+            else:
+                messages.success(request, "The debate is imported as a new motion.")
+                for warning in warnings[:WARNINGS_SHOWN]:
+                    messages.warning(request, warning)
+                if len(warnings) > WARNINGS_SHOWN:
+                    more = len(warnings) - WARNINGS_SHOWN
+                    messages.warning(request, f"And {more} more kept verbatim in details.")
+                return HttpResponseSeeOther(motion.get_absolute_url())
+    context = {"form": form, "refusal": policy.participation_refusal(request.user, "post")}
+    return render(request, "debates/import_motion.html", context, status=status)

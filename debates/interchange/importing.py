@@ -4,6 +4,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.text import slugify
 
+from debates import policy
 from debates.interchange.argdown_import import argdown_to_crux
 from debates.interchange.kialo import kialo_to_crux
 from debates.models import Argument, Motion
@@ -30,7 +31,10 @@ def _person(user):
 @transaction.atomic
 def import_text(*, text: str, format: str, slug: str | None = None, author=None):
     """The new motion, import_debate's summary and the warnings; ImportRefused (with a line
-    number for text it cannot read) otherwise. All or nothing."""
+    number for text it cannot read) otherwise; DebateRuleError when `author` may not post.
+    All or nothing."""
+    if author is not None:
+        policy.enforce(policy.participation_refusal(author, "post"))
     if format == "argdown":
         data, warnings = argdown_to_crux(text, author=_person(author))
         links = []
