@@ -142,6 +142,8 @@ def test_equivalence_classes_and_what_crux_cannot_show():
         ("===\ntitle: x\n", 1),
         ("[a]: ok\n\n  + [b]: x {a: b: c}\n  + [c]\n  + <d\n", 3),
         ("\n\n", 3),
+        ("[a]: ok\n  + [b]: x {a: " + "[" * 5000 + "]" * 5000 + "}\n", 2),
+        ("[a]: ok {status: [1]}\n  + [b]: x {a: &x [1], b: *y}\n", 2),
     ],
 )
 def test_bad_argdown_is_refused_with_its_line(text, line):

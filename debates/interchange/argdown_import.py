@@ -69,7 +69,10 @@ def _data(raw, number):
     try:
         data = yaml.safe_load(str(raw))
     except yaml.YAMLError as error:
-        raise ArgdownError(number, f"the data in braces is not YAML ({error.problem}).") from None
+        problem = getattr(error, "problem", None) or "unreadable"
+        raise ArgdownError(number, f"the data in braces is not YAML ({problem}).") from None
+    except RecursionError:
+        raise ArgdownError(number, "the data in braces is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ArgdownError(number, "the data in braces is not a map of keys to values.")
     return data
@@ -166,7 +169,7 @@ class _Reader:
         self.stack.append((indent, node))
 
     def node(self, number, title, parts, data, stance="pro"):
-        status = data.get("status")
+        status = _string(data, "status")
         if status in PLACEHOLDERS:
             claim = PLACEHOLDERS[status]
         elif isinstance(data.get("claim"), str) and data["claim"].strip():
@@ -254,7 +257,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
         "title": title,
         "context": "\n\n".join(p for p in (_string(root.data, "context"), *root.notes) if p),
         "author": author,
-        "visibility": "hidden" if root.data.get("status") == "hidden" else "visible",
+        "visibility": "hidden" if _string(root.data, "status") == "hidden" else "visible",
         **claim_fields(root),
     }
     arguments = []
@@ -262,7 +265,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
     while stack:
         node, parent = stack.pop()
         ref = f"a{len(arguments) + 1}"
-        status = node.data.get("status")
+        status = _string(node.data, "status")
         arguments.append(
             {
                 "ref": ref,
