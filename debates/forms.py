@@ -7,18 +7,6 @@ from django import forms
 from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Stance
 from debates.services import QUOTE_MAX_LENGTH, DebateRuleError
 
-# Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): invisible, they
-# make a claim or a title, and the page's text after it, read backwards. Display names refuse
-# them already; in what people post they are dropped, as nothing visible is lost.
-BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-
-
-class TextField(forms.CharField):
-    """A CharField without bidirectional controls."""
-
-    def to_python(self, value):
-        return super().to_python(value).translate(BIDI_CONTROLS).strip()
-
 
 class RuleErrorsMixin:
     def add_rule_error(self, error: DebateRuleError):
@@ -31,25 +19,25 @@ class ArgumentForm(RuleErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether you argue pro or con."},
     )
-    claim = TextField(
+    claim = forms.CharField(
         max_length=CLAIM_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write the claim you want to make."},
         help_text=f"One clear statement, up to {CLAIM_MAX_LENGTH} characters.",
     )
-    details = TextField(
+    details = forms.CharField(
         required=False,
         max_length=DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Optional. Markdown: *emphasis*, **strong**, [links](https://…), lists.",
     )
-    source_url = TextField(
+    source_url = forms.CharField(
         required=False,
         label="Source (web address)",
         max_length=2000,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    quote = TextField(
+    quote = forms.CharField(
         required=False,
         max_length=QUOTE_MAX_LENGTH,
         label="Quote from the source",
@@ -64,13 +52,13 @@ class EditArgumentForm(RuleErrorsMixin, forms.Form):
 
 
 class MotionForm(RuleErrorsMixin, forms.Form):
-    title = TextField(max_length=120, help_text="A short name for the debate.")
-    claim = TextField(
+    title = forms.CharField(max_length=120, help_text="A short name for the debate.")
+    claim = forms.CharField(
         max_length=CLAIM_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The claim up for debate: one statement people can argue for or against.",
     )
-    context = TextField(
+    context = forms.CharField(
         required=False,
         max_length=DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),

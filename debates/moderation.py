@@ -26,6 +26,7 @@ from debates import policy
 from debates.errors import DebateRuleError
 from debates.events import ARGUMENT_CHANGED, MOTION_CHANGED, announce
 from debates.models import MODERATION_REASON_MAX_LENGTH, Argument, Flag, ModerationAction, Motion
+from debates.text import one_line
 
 __all__ = [
     "Outcome",
@@ -66,18 +67,6 @@ class Outcome:
 def require_moderator(user):
     """Raise 403 unless `user` may moderate (debates.policy.moderation_refusal)."""
     policy.enforce(policy.moderation_refusal(user))
-
-
-# Control characters (NUL among them, which PostgreSQL cannot store) and the bidirectional
-# embeddings, overrides and isolates that can make a logged reason read backwards.
-_UNPRINTABLE = dict.fromkeys(
-    [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " "
-)
-
-
-def one_line(text):
-    """`text` as one line of plain, printable text: controls dropped, whitespace collapsed."""
-    return " ".join(str(text or "").translate(_UNPRINTABLE).split())
 
 
 def clean_reason(reason, *, required):

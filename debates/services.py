@@ -24,6 +24,7 @@ from debates.models import (
     Stance,
 )
 from debates.rendering import render_markdown
+from debates.text import one_line, without_bidi
 
 QUOTE_MAX_LENGTH = 1000
 
@@ -43,12 +44,13 @@ def check_parent(motion: Motion, parent: Argument | None, argument: Argument | N
             node = node.parent
 
 
-def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
+def _plain(text: str) -> str:
+    """Text that may run over lines (details, context, quotes), as it is stored."""
+    return without_bidi(text).strip()
 
 
 def _clean_claim(claim: str) -> str:
-    claim = _one_line(claim)
+    claim = one_line(claim)
     if not claim:
         raise DebateRuleError("Write the claim you want to make.", status=422, field="claim")
     if len(claim) > CLAIM_MAX_LENGTH:
@@ -61,7 +63,7 @@ def _clean_claim(claim: str) -> str:
 
 
 def _clean_details(details: str) -> str:
-    details = (details or "").strip()
+    details = _plain(details)
     if len(details) > DETAILS_MAX_LENGTH:
         raise DebateRuleError(
             f"Keep the details to {DETAILS_MAX_LENGTH} characters (they have {len(details)}).",
@@ -72,7 +74,7 @@ def _clean_details(details: str) -> str:
 
 
 def _citation(source_url: str, quote: str) -> tuple[Source | None, str]:
-    source_url, quote = (source_url or "").strip(), (quote or "").strip()
+    source_url, quote = _plain(source_url), _plain(quote)
     if len(quote) > QUOTE_MAX_LENGTH:
         raise DebateRuleError(
             f"Keep the quote to {QUOTE_MAX_LENGTH} characters.", status=422, field="quote"
@@ -111,7 +113,7 @@ def _require_same_submission(stored: tuple, sent: tuple):
 
 
 def _citation_sent(source_url: str, quote: str) -> tuple[str, str]:
-    return (source_url or "").strip(), (quote or "").strip()
+    return _plain(source_url), _plain(quote)
 
 
 def _citation_stored(claim: Argument | Motion) -> tuple[str, str]:
@@ -166,8 +168,8 @@ def post_argument(
         )
         earlier = earlier.first()
         if earlier is not None:
-            sent = (motion.pk, getattr(parent, "pk", None), stance, _one_line(claim))
-            sent += ((details or "").strip(), *_citation_sent(source_url, quote))
+            sent = (motion.pk, getattr(parent, "pk", None), stance, one_line(claim))
+            sent += (_plain(details), *_citation_sent(source_url, quote))
             _require_same_submission(_as_first_posted(earlier), sent)
             return earlier, False
     # Read afresh, not locked: replies to one motion go in side by side. A moderator locking the
@@ -253,10 +255,10 @@ def propose_motion(
         earlier = earlier.first()
         if earlier is not None:
             stored = (earlier.title, earlier.claim, earlier.context, *_citation_stored(earlier))
-            sent = (_one_line(title), _one_line(claim), (context or "").strip())
+            sent = (one_line(title), one_line(claim), _plain(context))
             _require_same_submission(stored, (*sent, *_citation_sent(source_url, quote)))
             return earlier, False
-    title = _one_line(title)
+    title = one_line(title)
     if not title:
         raise DebateRuleError("Give the motion a short title.", status=422, field="title")
     title_limit = Motion._meta.get_field("title").max_length
