@@ -511,28 +511,35 @@ async def call_live(path, method, last_event_id):
     return sent
 
 
-channels = st.sampled_from(["/live/home/", "/live/motions/1/", "/live/motions/12345/"])
-live_paths = st.one_of(
-    channels,  # mostly real channels, so the Last-Event-ID header gets read
-    channels,
-    st.sampled_from(["/live/motions/²/", "/live/motions/-1/", "/live/motions/1", "/live/"]),
-    st.builds(lambda t: "/live/motions/" + t + "/", text),
-    st.builds(lambda t: "/live/" + t, text),
-)
+def live_paths(motion_id):
+    channels = st.sampled_from(
+        ["/live/home/", f"/live/motions/{motion_id}/", f"/live/motions/{motion_id + 12345}/"]
+    )
+    return st.one_of(
+        channels,  # mostly channels, the motion's among them, so Last-Event-ID gets read
+        channels,
+        st.sampled_from(["/live/motions/²/", "/live/motions/-1/", "/live/motions/1", "/live/"]),
+        st.builds(lambda t: "/live/motions/" + t + "/", text),
+        st.builds(lambda t: "/live/" + t, text),
+    )
+
+
 header_bytes = st.one_of(
     st.sampled_from([b"", b"5", b"-1", b"\xb2", b"\xd9\xa1", b"1e9", b"9" * 5000, b"\x00"]),
     st.binary(max_size=40),
 )
 
 
-def test_hostile_live_requests_get_a_status_not_a_crash():
-    live.reset_broker()
-    live._broker = live.LocalBroker()  # in-process: this is about parsing, not transport
+def test_hostile_live_requests_get_a_status_not_a_crash(transactional_db):
+    # The endpoint looks the motion up on another thread: its row must be committed.
+    motion = Motion.objects.create(slug="live-fuzz", title="Live fuzz", claim="Streams parse.")
+    live.reset_broker(live.LocalBroker())  # in-process: this is about parsing, not transport
+    statuses = set()
     try:
 
         @BOUNDED
         @given(
-            path=live_paths,
+            path=live_paths(motion.pk),
             method=st.sampled_from(["GET", "GET", "GET", "POST", "HEAD"]),
             last_event_id=st.one_of(st.none(), header_bytes),
         )
@@ -543,7 +550,9 @@ def test_hostile_live_requests_get_a_status_not_a_crash():
             sent = run(call_live(path, method, last_event_id))
             assert sent[0]["type"] == "http.response.start"
             assert sent[0]["status"] in (200, 404, 405)
+            statuses.add(sent[0]["status"])
 
         attack()
+        assert {200, 404} <= statuses  # the motion's stream opened; unknown ones did not
     finally:
         live.reset_broker()
