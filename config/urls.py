@@ -1,8 +1,25 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
 from django.urls import include, path
+from django.views.decorators.http import require_safe
+
+from debates.sitemaps import SITEMAPS
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /accounts/", "Disallow: /moderation/", "Disallow: /admin/"]
+    return HttpResponse(
+        "\n".join([*lines, f"Sitemap: {sitemap_url}", ""]), content_type="text/plain"
+    )
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("", include("api.urls")),

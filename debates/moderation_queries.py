@@ -149,3 +149,8 @@ def notices_for(user):
         .select_related("argument__motion", "motion")
         .order_by("-created_at", "-id")
     )
+
+
+def open_flag_count() -> int:
+    """Open flags awaiting a moderator: the number beside the nav's link to the queue."""
+    return Flag.objects.filter(status=Flag.Status.OPEN).count()

@@ -380,9 +380,9 @@ def test_motion_page_costs_the_same_for_a_moderator(
             visibility="hidden" if n % 4 else "visible",
         )
     client.force_login(moderator)
-    # Session with its user, motion, tree, arguments shown, the viewer's votes, is_moderator:
-    # as for any member.
-    with django_assert_num_queries(6):
+    # Session with its user, motion, tree, arguments shown, the viewer's votes, is_moderator
+    # as for any member; and the nav's open-flag count.
+    with django_assert_num_queries(7):
         response = client.get(motion.get_absolute_url())
     assert response.status_code == 200
 
@@ -555,8 +555,9 @@ def test_queue_costs_the_same_however_many_flags(
             Flag.objects.create(flagger=verified_user(), argument=argument, reason=reason)
         Flag.objects.create(flagger=verified_user(), motion=argument.motion, reason="spam")
     client.force_login(moderator)
-    # session with its user, is_moderator, count, one page of groups, arguments, motions, flags
-    with django_assert_num_queries(7):
+    # session with its user, is_moderator, count, one page of groups, arguments, motions, flags,
+    # and the nav's open-flag count
+    with django_assert_num_queries(8):
         response = client.get(reverse("moderation_queue"))
     assert len(response.context["items"]) == min(20, 2 * groups)
 

@@ -11,3 +11,62 @@ def test_pages_that_change_are_not_stored_but_static_files_are(client):
     for url in ["/", motion.get_absolute_url()]:
         assert "no-store" in client.get(url)["Cache-Control"]
     assert "no-store" not in client.get("/static/css/crux.css").get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_public_motions_and_permalinks_only(client):
+    from tests.factories import ArgumentFactory
+
+    shown = ArgumentFactory()
+    hidden = ArgumentFactory(motion=shown.motion, visibility="hidden")
+    retracted = ArgumentFactory(motion=shown.motion, visibility="retracted")
+    hidden_motion = MotionFactory(visibility="hidden")
+    under_hidden = ArgumentFactory(motion=hidden_motion)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert shown.motion.get_absolute_url() in xml and shown.get_absolute_url() in xml
+    for private in [hidden, retracted, under_hidden, hidden_motion]:
+        assert f"{private.get_absolute_url()}<" not in xml
+    robots = client.get("/robots.txt")
+    assert robots["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_motion_page_describes_itself_for_search_and_sharing(client):
+    motion = MotionFactory(title="Car-free centres", claim="Cities should ban cars.")
+    html = client.get(f"{motion.get_absolute_url()}?sort=new").content.decode()
+    assert '<meta name="description" content="Cities should ban cars.">' in html
+    assert '<meta property="og:title" content="Car-free centres">' in html
+    assert '<meta property="og:description" content="Cities should ban cars.">' in html
+    assert f'<link rel="canonical" href="http://testserver{motion.get_absolute_url()}">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+
+
+@pytest.mark.django_db
+def test_only_moderators_see_the_queue_link_with_its_open_flag_count(client):
+    from accounts.services import grant_moderator
+    from debates.models import Flag
+    from tests.factories import ArgumentFactory, verified_user
+
+    argument = ArgumentFactory()
+    for _ in range(2):
+        Flag.objects.create(argument=argument, flagger=verified_user(), reason="spam")
+    member, moderator = verified_user(), verified_user()
+    grant_moderator(moderator)
+    client.force_login(member)
+    assert "Review queue" not in client.get("/").content.decode()
+    client.force_login(moderator)
+    html = client.get("/").content.decode()
+    assert 'Review queue <span class="badge site-nav__count">2</span>' in html
+    assert 'href="/moderation/log/"' in html
+
+
+def test_ago_says_just_now_under_a_minute():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from debates.templatetags.time_tags import ago
+
+    assert ago(timezone.now() - timedelta(seconds=20)) == "just now"
+    assert ago(timezone.now() - timedelta(minutes=5)) == "5\xa0minutes ago"

@@ -531,7 +531,7 @@ def test_own_claims_and_locked_motions_show_disabled_buttons(client, voter):
     Motion.objects.filter(pk=motion.pk).update(state=Motion.State.LOCKED)
     client.logout()
     html = client.get(motion.get_absolute_url()).content.decode()
-    assert html.count("Voting is closed: the motion is locked.") == 2
+    assert html.count("Voting is closed: the motion is locked.") == 1
 
 
 def test_hidden_arguments_show_no_vote_widget(client):

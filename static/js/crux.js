@@ -13,6 +13,9 @@
     const text = element.querySelector(".live__text");
     if (text && STATES[state]) text.textContent = STATES[state];
   }
+  for (const element of document.querySelectorAll('.live[data-state="connecting"] .live__text')) {
+    element.textContent = "Connecting…";
+  }
   document.addEventListener("htmx:sse:after:connection", (event) => setLiveState(event.target, "live"));
   document.addEventListener("htmx:sse:error", (event) => setLiveState(event.target, "reconnecting"));
   document.addEventListener("htmx:sse:close", (event) => {

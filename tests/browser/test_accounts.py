@@ -24,7 +24,7 @@ def test_visitor_joins_verifies_signs_in_sees_profile_and_signs_out(
     page, transactional_db, mailoutbox
 ):
     page.goto("/")
-    page.get_by_role("link", name="Join").click()
+    page.get_by_role("link", name="Sign up").click()
     expect(page.get_by_role("heading", name="Sign Up")).to_be_visible()
     page.get_by_label("Email").fill("ada@example.org")
     page.get_by_label("Display name").fill("  Ada   Lovelace ")

@@ -1,0 +1,13 @@
+"""What the base template needs on every page: the canonical address, and for moderators only,
+the open-flag count beside the link to the review queue (one query, made only if shown)."""
+
+from django.utils.functional import SimpleLazyObject
+
+from debates import moderation_queries, policy
+
+
+def site(request):
+    context = {"canonical_url": request.build_absolute_uri(request.path)}
+    if policy.moderates(getattr(request, "user", None)):
+        context["open_flags"] = SimpleLazyObject(moderation_queries.open_flag_count)
+    return context
