@@ -49,9 +49,14 @@ MATRIX = {
     "analysis_json": PUBLIC,
     "motion_map": PUBLIC,
     "motion_export": PUBLIC,
+    "export_argdown": PUBLIC,
     "own_profile": {"GET": signed_in(302), "POST": signed_in(405)},
     # --- posting (unverified and suspended members read, but may not post) ---
     "propose_motion": {
+        "GET": signed_in(200),
+        "POST": signed_in("303+", unverified=403, suspended=403),
+    },
+    "import_motion": {
         "GET": signed_in(200),
         "POST": signed_in("303+", unverified=403, suspended=403),
     },

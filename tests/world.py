@@ -119,6 +119,8 @@ def post_data(name, role="user"):
         return {"stance": "con", "claim": "A fresh claim.", "submission_key": key}
     if name == "propose_motion":
         return {"title": f"New motion by {role}", "claim": "It is so.", "submission_key": key}
+    if name == "import_motion":
+        return {"format": "kialo", "text": f"1. Imported by {role}.\n1.1. Pro: Yes."}
     if name == "edit_argument":
         return {"claim": "The author's argument, reworded.", "details": ""}
     if name in ("vote_motion", "vote_argument"):
