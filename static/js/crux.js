@@ -41,7 +41,71 @@
     if (event.persisted) window.location.reload();
   });
 
+  // An in-place reply form: Cancel or Escape closes it where it is and gives focus back to the
+  // link that opened it; without JavaScript, Cancel is a plain link back to the claim.
+  function replyOpener(slot) {
+    const pk = slot.id.replace("reply-slot-", "");
+    const selector = pk === "motion" ? ".debate__actions a" : `#argument-${pk} .reply-link`;
+    return document.querySelector(selector);
+  }
+  function closeReply(slot) {
+    slot.replaceChildren();
+    replyOpener(slot)?.focus();
+  }
+  document.addEventListener("click", (event) => {
+    const cancel = event.target instanceof Element && event.target.closest(".reply-slot .form-actions a");
+    if (!cancel) return;
+    event.preventDefault();
+    closeReply(cancel.closest(".reply-slot"));
+  });
+  document.addEventListener("keydown", (event) => {
+    const slot = event.key === "Escape" && event.target instanceof Element && event.target.closest(".reply-slot");
+    if (slot && slot.querySelector("form")) closeReply(slot);
+  });
+
+  // A field with a length limit counts as one types or pastes, and says how far over it is,
+  // instead of the browser silently cutting a pasted claim at the limit (the server refuses it).
+  document.addEventListener("focusin", (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLElement) || !field.matches("form textarea[maxlength], form input[type=text][maxlength]")) return;
+    const limit = Number(field.getAttribute("maxlength"));
+    field.removeAttribute("maxlength");
+    const count = document.createElement("p");
+    count.className = "char-count";
+    count.id = `${field.id}-count`;
+    count.setAttribute("aria-live", "polite");
+    field.setAttribute("aria-describedby", `${field.getAttribute("aria-describedby") || ""} ${count.id}`.trim());
+    field.after(count);
+    const update = () => {
+      const over = field.value.length - limit;
+      count.classList.toggle("char-count--over", over > 0);
+      count.textContent = over > 0 ? `${over} character${over === 1 ? "" : "s"} over the limit of ${limit}` : `${field.value.length} of ${limit} characters`;
+    };
+    field.addEventListener("input", update);
+    update();
+  });
+
+  // After posting in place, focus goes to the new argument; after a refusal, to the first field
+  // in error (or the form's own message).
+  let posting = false;
+  document.addEventListener("submit", (event) => {
+    posting = event.target instanceof Element && Boolean(event.target.closest(".reply-slot"));
+  });
+  function focusAfterPost(node) {
+    if (!posting || !(node instanceof Element)) return;
+    const target = node.matches("li.argument[id]")
+      ? node.querySelector(".argument__body")
+      : node.querySelector(".field--invalid input, .field--invalid textarea, .field__error, .notice--refusal");
+    if (!target) return;
+    posting = false;
+    if (!target.matches("input, textarea")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
   new MutationObserver((mutations) => {
-    for (const mutation of mutations) mutation.addedNodes.forEach(dropDuplicates);
+    for (const mutation of mutations) {
+      mutation.addedNodes.forEach(dropDuplicates);
+      mutation.addedNodes.forEach(focusAfterPost);
+    }
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -87,3 +87,33 @@ def test_back_to_a_posted_form_and_post_again_makes_no_duplicate(browser, live_s
     expect(page.locator(".argument__claim", has_text="Deliveries get harder.")).to_have_count(1)
     assert Argument.objects.filter(claim="Deliveries get harder.").count() == 1
     context.close()
+
+
+def test_reply_form_in_place_keyboard_focus_and_count(signed_in, motion):
+    from debates.models import CLAIM_MAX_LENGTH
+
+    top = Argument.objects.get(motion=motion)
+    page = signed_in(verified_user())
+    page.goto(motion.get_absolute_url())
+    reply_link = page.locator(f"#argument-{top.pk} .reply-link")
+    reply_link.click()
+    claim = page.locator(f"#reply-slot-{top.pk}").get_by_label("Claim")
+    claim.fill("y" * (CLAIM_MAX_LENGTH + 7))
+    expect(page.locator(".char-count")).to_have_text(
+        f"7 characters over the limit of {CLAIM_MAX_LENGTH}"
+    )
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#reply-slot-{top.pk} form")).to_have_count(0)
+    expect(reply_link).to_be_focused()
+
+    reply_link.click()
+    slot = page.locator(f"#reply-slot-{top.pk}")
+    slot.get_by_label("Claim").fill("No stance chosen.")
+    slot.get_by_role("button", name="Post argument").click()
+    expect(slot.locator(".field--invalid input").first).to_be_focused()
+    expect(slot.get_by_label("Claim")).to_have_value("No stance chosen.")
+    slot.get_by_label("Con").check()
+    slot.get_by_role("button", name="Post argument").click()
+    expect(page.locator(".argument__claim", has_text="No stance chosen.")).to_be_visible()
+    posted = Argument.objects.get(claim="No stance chosen.")
+    expect(page.locator(f"#argument-{posted.pk} > .argument__body")).to_be_focused()
