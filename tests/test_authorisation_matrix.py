@@ -50,6 +50,8 @@ MATRIX = {
     "motion_map": PUBLIC,
     "motion_export": PUBLIC,
     "export_argdown": PUBLIC,
+    "robots_txt": PUBLIC,
+    "sitemap": PUBLIC,
     "own_profile": {"GET": signed_in(302), "POST": signed_in(405)},
     # --- posting (unverified and suspended members read, but may not post) ---
     "propose_motion": {
