@@ -134,6 +134,7 @@ FORMS = {
     "profile_edit": ["display_name", "bio"],
     "delete_account": ["confirmation"],
     "api_tokens": ["name", "scope"],
+    "import_motion": ["format", "text"],
 }
 LISTS = ["page", "sort", "offset"]
 QUERIES = {
@@ -144,7 +145,10 @@ QUERIES = {
 USUAL_ROLE = {"profile_edit": "user", "delete_account": "unverified", "vote_motion": "user"}
 
 GROUPS = {
-    "posting": ["reply_motion", "reply", "edit_argument", "retract_argument", "propose_motion"],
+    "posting": [
+        "reply_motion", "reply", "edit_argument", "retract_argument", "propose_motion",
+        "import_motion",
+    ],
     "votes": ["vote_motion", "vote_argument"],
     "flags": ["flag_motion", "flag_argument"],
     "moderation": [
@@ -155,7 +159,7 @@ GROUPS = {
     "pages": [
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",
         "profile", "own_profile", "moderation_notices", "analysis", "analysis_json", "motion_map",
-        "motion_export",
+        "motion_export", "export_argdown",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue"],
     "account": ["profile_edit", "delete_account", "api_tokens", "api_token_revoke"],
