@@ -1,6 +1,6 @@
 """The votes an analysis reads: the motion's and its visible arguments', as compute's Ballots."""
 
-from analysis.compute import Ballot, Claim
+from analysis.compute_types import Ballot, Claim
 from debates.models import Argument, Vote
 
 

@@ -10,19 +10,23 @@ Analysis decides who may see them (moderators only, for audits).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from analysis import compute_bridging, compute_cruxes, compute_groups
 from analysis.compute_types import (
+    FORMAT,
+    MIN_GROUP_VOTERS,
+    MIN_VOTES,
+    Analysis,
     Ballot,
     Bridging,
     Claim,
     Consensus,
     Crux,
     Divisive,
+    Group,
     PersonalCrux,
     Point,
     Representative,
@@ -30,6 +34,9 @@ from analysis.compute_types import (
 from analysis.compute_votes import MOTION_COL, VoteMatrix, vote_matrix
 
 __all__ = [
+    "FORMAT",
+    "MIN_GROUP_VOTERS",
+    "MIN_VOTES",
     "Analysis",
     "Ballot",
     "Bridging",
@@ -44,120 +51,6 @@ __all__ = [
     "analyse",
     "personal_cruxes",
 ]
-
-FORMAT = 1  # bump when as_dict's shape changes, so stored results are recomputed
-MIN_GROUP_VOTERS = compute_groups.MIN_GROUP_VOTERS
-MIN_VOTES = compute_groups.MIN_VOTES
-
-
-@dataclass(frozen=True)
-class Group:
-    id: int
-    size: int
-    members: tuple[int, ...]  # user ids: for moderators only
-    representative: tuple[Representative, ...]
-    stance_on_motion: float | None  # agree share of the members who voted on the motion
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "size": self.size,
-            "members": list(self.members),
-            "representative": [
-                {
-                    **row.claim.as_ref(),
-                    "agree_rate": row.agree_rate,
-                    "agree_rate_rest": row.agree_rate_rest,
-                    "z": row.z,
-                }
-                for row in self.representative
-            ],
-            "stance_on_motion": self.stance_on_motion,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Group":
-        return cls(
-            id=d["id"],
-            size=d["size"],
-            members=tuple(d["members"]),
-            representative=tuple(
-                Representative(Claim.from_ref(r), r["agree_rate"], r["agree_rate_rest"], r["z"])
-                for r in d["representative"]
-            ),
-            stance_on_motion=d["stance_on_motion"],
-        )
-
-
-@dataclass(frozen=True)
-class Analysis:
-    voters: int
-    qualifying_voters: int
-    groups: tuple[Group, ...]
-    points: tuple[Point, ...]  # qualifying voters on the opinion map; empty without groups
-    consensus: tuple[Consensus, ...]
-    divisive: tuple[Divisive, ...]
-    bridging: tuple[Bridging, ...]
-    cruxes: tuple[Crux, ...]
-    reason: str | None  # why there are no groups, or None
-
-    def as_dict(self) -> dict:
-        """Plain JSON types; a claim ref is {"kind", "id"} merged with the row's numbers."""
-        return {
-            "format": FORMAT,
-            "voters": self.voters,
-            "qualifying_voters": self.qualifying_voters,
-            "reason": self.reason,
-            "groups": [group.as_dict() for group in self.groups],
-            "points": [list(point) for point in self.points],
-            "consensus": [{**row.claim.as_ref(), "score": row.score} for row in self.consensus],
-            "divisive": [{**row.claim.as_ref(), "spread": row.spread} for row in self.divisive],
-            "bridging": [
-                {
-                    **row.claim.as_ref(),
-                    "intercept": row.intercept,
-                    "factor": row.factor,
-                    "status": row.status,
-                }
-                for row in self.bridging
-            ],
-            "cruxes": [
-                {
-                    **row.claim.as_ref(),
-                    "log_odds": row.log_odds,
-                    "lower": row.lower,
-                    "voters": row.voters,
-                }
-                for row in self.cruxes
-            ],
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Analysis":
-        if d.get("format") != FORMAT:
-            raise ValueError(f"An analysis in format {d.get('format')!r}, not {FORMAT}.")
-        return cls(
-            voters=d["voters"],
-            qualifying_voters=d["qualifying_voters"],
-            groups=tuple(Group.from_dict(g) for g in d["groups"]),
-            points=tuple(Point(*p) for p in d["points"]),
-            consensus=tuple(Consensus(Claim.from_ref(r), r["score"]) for r in d["consensus"]),
-            divisive=tuple(Divisive(Claim.from_ref(r), r["spread"]) for r in d["divisive"]),
-            bridging=tuple(
-                Bridging(Claim.from_ref(r), r["intercept"], r["factor"], r["status"])
-                for r in d["bridging"]
-            ),
-            cruxes=tuple(
-                Crux(Claim.from_ref(r), r["log_odds"], r["lower"], r["voters"]) for r in d["cruxes"]
-            ),
-            reason=d["reason"],
-        )
-
-    def group(self, group_id: int) -> Group:
-        for group in self.groups:
-            if group.id == group_id:
-                return group
-        raise ValueError(f"There is no opinion group {group_id}.")
 
 
 def analyse(ballots: Sequence[Ballot], *, motion: Claim, seed: int = 0) -> Analysis:

@@ -29,11 +29,15 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
 
-from analysis.compute_types import Consensus, Divisive, Representative
+from analysis.compute_types import (
+    MIN_GROUP_VOTERS,
+    MIN_VOTES,
+    Consensus,
+    Divisive,
+    Representative,
+)
 from analysis.compute_votes import MOTION_COL, VoteMatrix
 
-MIN_VOTES = 7
-MIN_GROUP_VOTERS = 10
 K_RANGE = range(2, 6)
 Z_90_ONE_SIDED = 1.2816
 Z_90_TWO_SIDED = 1.6449

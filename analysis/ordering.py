@@ -4,7 +4,7 @@ Registered with debates.queries when Django starts (analysis.apps); read from th
 never computed during a request. One query.
 """
 
-from analysis.compute import Analysis
+from analysis.compute_types import Analysis
 from analysis.models import MotionAnalysis
 from debates.queries import GROUP_ORDER
 from debates.ranking import wilson_lower_bound

@@ -5,7 +5,7 @@ Nothing here computes an analysis: pages serve the last stored one (analysis.ser
 
 from dataclasses import dataclass, field
 
-from analysis.compute import MIN_GROUP_VOTERS, Analysis, Claim
+from analysis.compute_types import MIN_GROUP_VOTERS, Analysis, Claim
 from analysis.models import MotionAnalysis
 from debates.models import Argument, Vote
 from debates.ranking import wilson_lower_bound

@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from analysis.ballots import ballots
-from analysis.compute import Analysis, Claim, analyse
+from analysis.compute_types import Analysis, Claim
 from analysis.models import MotionAnalysis
 from debates.models import Motion
 
@@ -19,6 +19,10 @@ def refresh(*, motion_id: int) -> MotionAnalysis:
     # The stamp before the votes: a change in between leaves it behind, never ahead of them.
     activity = Motion.objects.values_list("activity", flat=True).get(pk=motion_id)
     votes = ballots(motion_id)
+    # Loaded here, not at the top: web processes import this module to queue runs, and the
+    # computation's numpy and scikit-learn would add about 120 MB to each of them.
+    from analysis.compute import analyse
+
     analysis = analyse(votes, motion=Claim("motion", motion_id))
     fields = {
         "result": analysis.as_dict(),
