@@ -159,7 +159,7 @@ GROUPS = {
     "pages": [
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",
         "profile", "own_profile", "moderation_notices", "analysis", "analysis_json", "motion_map",
-        "motion_export", "export_argdown",
+        "motion_export", "export_argdown", "sitemap", "robots_txt",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue"],
     "account": ["profile_edit", "delete_account", "api_tokens", "api_token_revoke"],
