@@ -59,7 +59,8 @@ run: seed
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 \
 		--reload --reload-dir config --reload-dir debates --reload-dir accounts \
-		--reload-dir analysis --reload-dir templates --timeout-graceful-shutdown 3
+		--reload-dir analysis --reload-dir api \
+		--reload-dir ratelimits --reload-dir templates --timeout-graceful-shutdown 3
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 browser:
