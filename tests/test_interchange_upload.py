@@ -61,3 +61,11 @@ def test_who_may_import(client):
     assert response.status_code == 403
     assert "Verify your email address" in response.content.decode()
     assert not Motion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_pages_lead_to_the_import_page_and_the_argdown_export(client, seeded):
+    assert f'href="{URL}"' in client.get("/").content.decode()
+    motion = Motion.objects.filter(visibility=Motion.Visibility.VISIBLE).first()
+    page = client.get(motion.get_absolute_url()).content.decode()
+    assert f'href="/motions/{motion.slug}/export.argdown"' in page
