@@ -40,8 +40,14 @@ def test_back_after_posting_shows_the_new_argument(browser, live_server, motion,
     page.get_by_label("Claim").fill("Streets become quieter.")
     page.get_by_role("button", name="Post argument").click()
     expect(page.get_by_text("Your argument is posted.")).to_be_visible()
-    page.go_back()
-    page.go_back()
+    if javascript:
+        # One step back past the form: a page restored on the way reloads itself, which would
+        # abort a second go_back in flight.
+        page.evaluate("history.go(-2)")
+        page.wait_for_url(f"**{motion.get_absolute_url()}")
+    else:
+        page.go_back()
+        page.go_back()
     assert page.url.endswith(motion.get_absolute_url())
     expect(page.locator(".argument__claim", has_text="Streets become quieter.")).to_be_visible()
     context.close()

@@ -283,7 +283,8 @@ def test_no_user_text_executes_anywhere_it_is_shown(page, signed_in, hostile):
         author=hostile["bystander"], motion=motion, parent=None, stance="pro",
         claim=f"Live {SCRIPT} {IMG}", details=MARKDOWN,
     )  # fmt: skip
-    expect(tab.get_by_text(f"Live {SCRIPT} {IMG}")).to_be_visible()
+    # The claim as the tree shows it (the map panel also names it, in an arc's <title>).
+    expect(tab.locator(".argument__claim", has_text=f"Live {SCRIPT} {IMG}")).to_be_visible()
     assert tab.evaluate("typeof window.__xss") == "undefined"
     assert tab.evaluate(INJECTED) == []
 
