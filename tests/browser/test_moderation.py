@@ -90,8 +90,13 @@ def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
     body.get_by_label("Reason to restore").fill("Rewritten on appeal")
     body.get_by_role("button", name="Restore").click()
     body = mod.locator(f"#argument-{argument.pk} > .argument__body")
-    expect(body.locator(".mod-tools__message")).to_have_text("Argument restored.")
+    # The restored argument, whichever copy lands last: the in-place answer says "Argument
+    # restored.", but the page's own live copy of the change can arrive after it and replace it
+    # with the public rendering (issue 17: live copies are not yet rendered per viewer).
     expect(body.locator(".notice--hidden")).to_have_count(0)
+    expect(body.locator(f"#claim-{argument.pk}")).to_have_text(
+        "Only idiots drive into town centres."
+    )
     assert_not_reloaded(mod)
 
     reader.reload()
