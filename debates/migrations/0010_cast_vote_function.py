@@ -1,103 +1,13 @@
 from django.db import migrations
 
 from debates.migrations._postgresql import postgresql_only
+from debates.migrations._vote_functions import CAST_VOTE_0010
 
-# A vote in one statement (debates.voting): lock the claim, check the rules, add, switch or
-# withdraw the voter's Vote row and move the tallies, all under the claim's row lock, which every
-# vote on the claim takes first. Returns what it came to ("agree", "disagree", "withdrawn", or
-# why it was refused: "missing", "own-claim", "motion-locked", "motion-hidden",
-# "argument-<visibility>") with the claim as locked and its new tallies. Each statement here
-# reads afresh, so the choice read after the lock wait is the one the previous voter left.
-CREATE = """
-CREATE OR REPLACE FUNCTION crux_cast_vote(
-    p_voter bigint, p_on_argument boolean, p_claim bigint, p_slug text, p_choice text
-) RETURNS TABLE (
-    outcome text, claim_id bigint, parent_id bigint, author_id bigint, visibility text,
-    agree_count integer, disagree_count integer, motion_id bigint, slug text,
-    motion_state text, motion_visibility text
-) LANGUAGE plpgsql AS $$
-DECLARE
-    held text;
-    agree_step integer := 0;
-    disagree_step integer := 0;
-BEGIN
-    IF p_on_argument THEN
-        SELECT a.id, a.parent_id, a.author_id, a.visibility, a.agree_count, a.disagree_count,
-               m.id, m.slug, m.state, m.visibility
-          INTO claim_id, parent_id, author_id, visibility, agree_count, disagree_count,
-               motion_id, slug, motion_state, motion_visibility
-          FROM debates_argument a JOIN debates_motion m ON m.id = a.motion_id
-         WHERE a.id = p_claim AND (p_slug IS NULL OR m.slug = p_slug)
-           FOR NO KEY UPDATE OF a;
-    ELSE
-        SELECT m.id, NULL, m.author_id, 'visible', m.agree_count, m.disagree_count,
-               m.id, m.slug, m.state, m.visibility
-          INTO claim_id, parent_id, author_id, visibility, agree_count, disagree_count,
-               motion_id, slug, motion_state, motion_visibility
-          FROM debates_motion m
-         WHERE (p_claim IS NULL OR m.id = p_claim) AND (p_slug IS NULL OR m.slug = p_slug)
-           FOR NO KEY UPDATE;
-    END IF;
-    IF claim_id IS NULL THEN
-        outcome := 'missing';
-    ELSIF author_id = p_voter THEN
-        outcome := 'own-claim';
-    ELSIF motion_state = 'locked' THEN
-        outcome := 'motion-locked';
-    ELSIF motion_visibility = 'hidden' THEN
-        outcome := 'motion-hidden';
-    ELSIF visibility <> 'visible' THEN
-        outcome := 'argument-' || visibility;
-    END IF;
-    IF outcome IS NOT NULL THEN
-        RETURN NEXT;
-        RETURN;
-    END IF;
-
-    IF p_on_argument THEN
-        SELECT v.choice INTO held FROM debates_vote v
-         WHERE v.user_id = p_voter AND v.argument_id = claim_id;
-    ELSE
-        SELECT v.choice INTO held FROM debates_vote v
-         WHERE v.user_id = p_voter AND v.motion_id = claim_id;
-    END IF;
-    IF held IS NULL THEN
-        INSERT INTO debates_vote (user_id, motion_id, argument_id, choice, created_at, updated_at)
-        VALUES (p_voter, CASE WHEN p_on_argument THEN NULL ELSE claim_id END,
-                CASE WHEN p_on_argument THEN claim_id END, p_choice, now(), now());
-        outcome := p_choice;
-    ELSIF held = p_choice THEN
-        DELETE FROM debates_vote v WHERE v.user_id = p_voter
-           AND v.argument_id IS NOT DISTINCT FROM (CASE WHEN p_on_argument THEN claim_id END)
-           AND v.motion_id IS NOT DISTINCT FROM (CASE WHEN p_on_argument THEN NULL ELSE claim_id END);
-        outcome := 'withdrawn';
-    ELSE
-        UPDATE debates_vote v SET choice = p_choice, updated_at = now() WHERE v.user_id = p_voter
-           AND v.argument_id IS NOT DISTINCT FROM (CASE WHEN p_on_argument THEN claim_id END)
-           AND v.motion_id IS NOT DISTINCT FROM (CASE WHEN p_on_argument THEN NULL ELSE claim_id END);
-        outcome := p_choice;
-    END IF;
-    agree_step := (CASE WHEN outcome = 'agree' THEN 1 ELSE 0 END)
-                - (CASE WHEN held = 'agree' THEN 1 ELSE 0 END);
-    disagree_step := (CASE WHEN outcome = 'disagree' THEN 1 ELSE 0 END)
-                   - (CASE WHEN held = 'disagree' THEN 1 ELSE 0 END);
-    agree_count := agree_count + agree_step;
-    disagree_count := disagree_count + disagree_step;
-    IF p_on_argument THEN
-        UPDATE debates_argument a SET agree_count = a.agree_count + agree_step,
-               disagree_count = a.disagree_count + disagree_step WHERE a.id = claim_id;
-    ELSE
-        UPDATE debates_motion m SET agree_count = m.agree_count + agree_step,
-               disagree_count = m.disagree_count + disagree_step WHERE m.id = claim_id;
-    END IF;
-    RETURN NEXT;
-END
-$$;
-"""
+# The function's text, and why this version: debates/migrations/_vote_functions.py.
 DROP = "DROP FUNCTION IF EXISTS crux_cast_vote(bigint, boolean, bigint, text, text)"
 
 
 class Migration(migrations.Migration):
     dependencies = [("debates", "0009_argument_activity_index")]
 
-    operations = [postgresql_only(CREATE, DROP)]
+    operations = [postgresql_only(CAST_VOTE_0010, DROP)]
