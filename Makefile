@@ -72,7 +72,8 @@ browser:
 		fi; \
 	fi
 
-# axe-core, which the browser tests inject to check accessibility (package-lock.json pins it).
+# axe-core, which the browser tests inject to check accessibility, and @argdown/cli, which a test
+# runs on Crux's Argdown export (package-lock.json pins both).
 node_modules/axe-core/axe.min.js: package-lock.json
 	@command -v npm >/dev/null || { echo "The accessibility tests need npm: run 'sudo apt-get install -y npm'." >&2; exit 1; }
 	npm ci --no-audit --no-fund
