@@ -3,7 +3,7 @@ unless one is already waiting (debounced: at most one pending per motion)."""
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from analysis import tasks
@@ -14,16 +14,24 @@ DELAY = timedelta(seconds=5)
 # A mark older than this is taken for a run that died with its worker, and queued again.
 STALE = timedelta(minutes=10)
 
+# Every vote asks, so the mark is set in one statement that creates the row or claims a free or
+# stale mark, and returns a row only when it did (SQLite and PostgreSQL both have this syntax).
+_MARK = """
+INSERT INTO {table} (motion_id, queued_at, activity, group_votes) VALUES (%s, %s, 0, '{{}}')
+ON CONFLICT (motion_id) DO UPDATE SET queued_at = excluded.queued_at
+WHERE {table}.queued_at IS NULL OR {table}.queued_at < %s
+RETURNING motion_id
+"""
+
 
 def request_analysis(*, motion_id: int) -> bool:
     """Queue a recomputation of the motion's analysis; False when one is already pending."""
     now = timezone.now()
-    waiting = Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE)
-    queued = MotionAnalysis.objects.filter(waiting, motion_id=motion_id).update(queued_at=now)
-    if not queued:
-        _, queued = MotionAnalysis.objects.get_or_create(
-            motion_id=motion_id, defaults={"queued_at": now}
-        )
+    table = connection.ops.quote_name(MotionAnalysis._meta.db_table)
+    moments = [connection.ops.adapt_datetimefield_value(t) for t in (now, now - STALE)]
+    with connection.cursor() as cursor:
+        cursor.execute(_MARK.format(table=table), [motion_id, *moments])
+        queued = cursor.fetchone() is not None
     if queued:
         task = tasks.analyse_motion
         if task.get_backend().supports_defer:

@@ -1,8 +1,9 @@
 """What the base template needs on every page: the canonical address, and for moderators only,
 the open-flag count beside the link to the review queue (one query, made only if shown)."""
 
+from functools import cache
+
 from django.core.exceptions import DisallowedHost
-from django.utils.functional import SimpleLazyObject
 
 from debates import moderation_queries, policy
 
@@ -12,7 +13,12 @@ def site(request):
         canonical_url = request.build_absolute_uri(request.path)
     except DisallowedHost:  # the 400 page for that very host: no address of ours to give
         canonical_url = request.path
-    context = {"canonical_url": canonical_url}
-    if policy.moderates(getattr(request, "user", None)):
-        context["open_flags"] = SimpleLazyObject(moderation_queries.open_flag_count)
-    return context
+    user = getattr(request, "user", None)
+
+    # Asked only when the base template shows the nav: a fragment (a vote's answer) never
+    # pays for User.is_moderator's query. None for everyone but moderators.
+    @cache
+    def open_flags():
+        return moderation_queries.open_flag_count() if policy.moderates(user) else None
+
+    return {"canonical_url": canonical_url, "open_flags": open_flags}
