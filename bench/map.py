@@ -5,10 +5,12 @@
 
 Runs in-process against the bench database (make bench seeds it; or
 `manage.py seed_synthetic --arguments 10000 --users 1000 --votes 200000 --seed 1`) with the
-server's settings (DEBUG off), through django.test.Client, as an anonymous reader. "Rendered"
-is a miss (the fragments cache cleared first: the tree's shape read, laid out, drawn); "cached"
-is what every later reader of that state of the debate costs. Times are Django's own
-(Server-Timing), the median and the slowest of --repeat requests.
+server's settings (DEBUG off), through django.test.Client, as an anonymous reader: the motion
+page's panel (the SVG) and the whole map page (with the outline). "Rendered" is a miss (the
+fragments cache cleared first: the tree's shape read, laid out, drawn), as after each change to
+the debate; "cached" is what every later reader of that state of the debate costs. Times are
+Django's own (Server-Timing), the median and the slowest of --repeat requests. Fails when the
+SVG passes 150 KB or the cached map 50 ms (issue 23).
 """
 
 import argparse
@@ -52,18 +54,25 @@ def main(argv=None):
 
     get(panel_url)  # warm: templates compiled, URL resolvers built
     results = {}
-    for label, before in (("rendered", caches["fragments"].clear), ("cached", lambda: None)):
+    runs = (
+        ("panel, rendered", panel_url, caches["fragments"].clear),
+        ("panel, cached", panel_url, lambda: None),
+        ("whole page, rendered", page_url, caches["fragments"].clear),
+        ("whole page, cached", page_url, lambda: None),
+    )
+    for label, url, before in runs:
         times = []
         for _ in range(repeat):
             before()
             with CaptureQueriesContext(connection) as queries:
-                response, duration = get(panel_url)
+                answer, duration = get(url)
             times.append(duration)
         times.sort()
         results[label] = (times[len(times) // 2], times[-1], len(queries))
+        if url == panel_url:
+            response = answer
     panel = response.content.decode()
     svg = panel[panel.index("<svg") : panel.index("</svg>") + len("</svg>")]
-    caches["fragments"].clear()
     page, _ = get(page_url)
     outline = page.content.decode().count('id="outline-arc-')
 
@@ -82,7 +91,9 @@ def main(argv=None):
             f"  {label}: {median:.1f} ms median, {slowest:.1f} ms slowest, {queries} queries "
             f"(limit {RENDER_LIMIT_MS} ms)"
         )
-    over = len(svg.encode()) > SVG_LIMIT or results["rendered"][0] > RENDER_LIMIT_MS
+    # Issue 23's figure is for the cached map; a miss (after each change) is reported beside it.
+    cached = (results[label][0] for label in ("panel, cached", "whole page, cached"))
+    over = len(svg.encode()) > SVG_LIMIT or max(cached) > RENDER_LIMIT_MS
     return 1 if over else 0
 
 

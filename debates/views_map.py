@@ -1,9 +1,10 @@
 """The map of a debate (a sunburst) and its outline, at /motions/<slug>/map/ and as a panel.
 
 Both show the debate as the public sees it, so one rendering serves every reader: it is cached
-under the motion's activity stamp (like the motion page's tree) and each response only marks
-the argument it is about. A miss costs two queries however big the debate: the tree's light
-shape (queries.debate_tree) and the claims of the arcs actually drawn.
+under the motion's activity stamp (like the motion page's tree), each part apart, since the
+motion page's panel never needs the outline, and each response only marks the argument it is
+about. A miss costs two queries however big the debate: the tree's light shape
+(queries.debate_tree) and the claims of the arcs actually drawn.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,23 +22,29 @@ from debates.models import Argument
 TEMPLATE = "debates/map.html"
 # The longest claim a title or an outline line carries: the map is a way in, not the text.
 CLAIM_CHARS = 90
+# The parts a miss renders for each kind of request: the panel alone, or the whole page's.
+PANEL, PAGE = ("panel",), ("panel", "outline")
 
 
 @require_safe
 def motion_map(request, slug):
     motion = queries.motion_by_slug(slug)
     current = _current(request.GET.get("current"))
-    rendered = _rendered(motion)
-    anchor = _anchor(motion, current, rendered["panel"])
-    panel = _marked(rendered["panel"], "map", anchor)
+    # Over HTMX: the panel alone (the motion page's, "?panel") or the page's live part ("?live").
     if request.htmx and "panel" in request.GET:
-        return HttpResponse(panel)
+        rendered = _rendered(motion, PANEL)
+        return HttpResponse(_marked(rendered["panel"], "map", _anchor(motion, current, rendered)))
+    rendered = _rendered(motion, PAGE)
+    anchor = _anchor(motion, current, rendered)
     context = {
         "motion": motion,
-        "panel_html": panel,
+        "current": current,
+        "panel_html": _marked(rendered["panel"], "map", anchor),
         "outline_html": _marked(rendered["outline"], "outline", anchor),
         "debate_size": rendered["size"],
     }
+    if request.htmx and "live" in request.GET:
+        return render(request, f"{TEMPLATE}#live", context)
     return render(request, TEMPLATE, context)
 
 
@@ -49,12 +56,13 @@ def _current(value):
         return None
 
 
-def _anchor(motion, current, panel):
+def _anchor(motion, current, rendered):
     """Where the current argument is drawn: "arc-<id>" for its own arc, else "more-<id>" for
     the "N more" it was merged into (under its deepest drawn ancestor, "more-motion" under the
     motion), or None. Only then does it cost a query: its chain of ancestors."""
     if current is None:
         return None
+    panel = rendered["panel"]
     if f'id="map-arc-{current}"' in panel:
         return f"arc-{current}"
     tree = queries.argument_tree(motion, current)
@@ -75,20 +83,28 @@ def _marked(html, prefix, anchor):
     return mark_safe(html)
 
 
-def _rendered(motion):
-    """{"panel", "outline", "size"} for the motion, rendered once per state of the debate."""
+def _rendered(motion, parts):
+    """{part: HTML for each of `parts`, "size": the debate's size}, each part rendered once
+    per state of the debate."""
     cache = caches["fragments"]
-    key = f"motion-map:{motion.pk}:{motion.activity}"
-    entry = cache.get(key)
-    if entry is None:
+    prefix = f"motion-map:{motion.pk}:{motion.activity}:"
+    found = cache.get_many([prefix + part for part in parts])
+    missing = [part for part in parts if prefix + part not in found]
+    if missing:
         context = _map_context(motion)
-        entry = {
-            "panel": render_to_string(f"{TEMPLATE}#panel", context),
-            "outline": render_to_string(f"{TEMPLATE}#outline", context),
-            "size": context["layout"].total,
+        fresh = {
+            prefix + part: {
+                "html": render_to_string(f"{TEMPLATE}#{part}", context),
+                "size": context["layout"].total,
+            }
+            for part in missing
         }
-        cache.set(key, entry)
-    return entry
+        cache.set_many(fresh)
+        found.update(fresh)
+    entries = [found[prefix + part] for part in parts]
+    return {"size": entries[0]["size"]} | {
+        part: entry["html"] for part, entry in zip(parts, entries, strict=True)
+    }
 
 
 def _map_context(motion):
@@ -97,17 +113,30 @@ def _map_context(motion):
     drawn = [arc.pk for arc in layout.arcs if not arc.is_more]
     claims = Argument.objects.only("id", "claim", "visibility", "author_id").in_bulk(drawn)
     public = AnonymousUser()
+    permalink = _permalinks(motion)
+    # What each arc shows is worked out here, once, rather than in the template's loop: a big
+    # debate draws hundreds of arcs, and a miss is paid after every change to the debate.
     for arc in layout.arcs:
         parent = arc.parent_pk
         if arc.is_more:
-            arc.href = motion.get_absolute_url() if parent is None else _permalink(motion, parent)
+            arc.href = motion.get_absolute_url() if parent is None else permalink(parent)
+            arc.anchor = f"more-{parent or 'motion'}"
+            arc.css = "map__arc map__arc--more"
+            arc.title = f"{arc.count} more"
             continue
         argument = claims[arc.pk]
-        arc.href = _permalink(motion, arc.pk)
-        arc.stance = tree.by_id[arc.pk].stance
+        arc.href = permalink(arc.pk)
+        arc.anchor = f"arc-{arc.pk}"
+        arc.stance = tree.by_id[arc.pk].stance.capitalize()
         arc.shown = policy.text_shown_to(argument, public)
-        arc.text = _short(argument.claim) if arc.shown else None
-        arc.state = argument.get_visibility_display()
+        if arc.shown:
+            arc.text = _short(argument.claim)
+            arc.title = f"{arc.stance}: {arc.text}"
+            arc.css = f"map__arc map__arc--{arc.side}{' map__arc--weak' if arc.weak else ''}"
+        else:
+            arc.text = f"[{argument.get_visibility_display().lower()}]"
+            arc.title = arc.text
+            arc.css = "map__arc map__arc--withdrawn"
     return {
         "motion": motion,
         "layout": layout,
@@ -117,8 +146,11 @@ def _map_context(motion):
     }
 
 
-def _permalink(motion, pk):
-    return reverse("argument", args=[motion.slug, pk])
+def _permalinks(motion):
+    """pk -> the argument's permalink in `motion`, reversing the URL once rather than per arc."""
+    marker = "987654321"
+    head, _, tail = reverse("argument", args=[motion.slug, int(marker)]).rpartition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _short(text):

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from debates import debate_map, moderation, services
+from debates import debate_map, moderation, services, views_map
 from debates.models import Argument, Stance
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
@@ -317,3 +317,44 @@ def test_queries_do_not_grow_with_the_debate(client, small_debate, django_assert
     # The session with its user, whether the nav shows the review queue, then the same three.
     with django_assert_num_queries(5):
         client.get(map_url(small_debate.motion))
+
+
+@pytest.mark.django_db
+def test_the_map_page_follows_the_live_stream_and_answers_its_live_part(
+    client, small_debate, django_assert_num_queries
+):
+    d = small_debate
+    page = client.get(map_url(d.motion, current=d.con.pk)).content.decode()
+    assert f'hx-sse:connect="/live/motions/{d.motion.pk}/"' in page
+    live = re.search(r'<div id="map-live" hx-get="([^"]*)"\s+hx-trigger="([^"]*)"', page)
+    assert live, "the map and outline reload on the stream's messages"
+    assert live.group(2) == "htmx:sse:after:message from:#live-status throttle:10s"
+    assert live.group(1) == map_url(d.motion) + f"?live&amp;current={d.con.pk}"
+    caches["fragments"].clear()
+    with django_assert_num_queries(3):  # the motion, the tree's shape, the drawn claims
+        response = client.get(
+            map_url(d.motion, live="", current=d.con.pk), headers={"HX-Request": "true"}
+        )
+    part = response.content.decode()
+    assert "<html" not in part and 'class="breadcrumb"' not in part
+    assert part.lstrip().startswith("<h1>The whole debate")
+    assert f'id="map-arc-{d.con.pk}" aria-current="page"' in part
+    assert f'id="outline-arc-{d.con.pk}" aria-current="page"' in part
+    # The same markup as the page's own, so what arrives live is what a reload shows.
+    assert part.strip() in page
+
+
+@pytest.mark.django_db
+def test_the_panel_alone_renders_no_outline(client, small_debate, monkeypatch):
+    rendered = []
+    real = views_map.render_to_string
+
+    def spy(name, context):
+        rendered.append(name)
+        return real(name, context)
+
+    monkeypatch.setattr(views_map, "render_to_string", spy)
+    client.get(map_url(small_debate.motion, panel=""), headers={"HX-Request": "true"})
+    assert rendered == ["debates/map.html#panel"]
+    client.get(map_url(small_debate.motion))  # the page: its panel is cached already
+    assert rendered == ["debates/map.html#panel", "debates/map.html#outline"]

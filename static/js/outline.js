@@ -162,13 +162,49 @@
   document.addEventListener("mouseover", showClaim);
   document.addEventListener("focusin", showClaim);
 
-  function start() {
-    document.querySelectorAll("[data-outline]").forEach((root) => {
+  function startOutlines(scope) {
+    scope.querySelectorAll('[data-outline]:not([role="tree"])').forEach((root) => {
       upgrade(root);
       root.addEventListener("keydown", onKeydown);
       root.addEventListener("click", onClick);
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+
+  // A live refresh (the motion page's map panel, the map page's map and outline: hx-trigger on
+  // the live stream's messages, throttled) swaps in a fresh rendering. The outline becomes a
+  // tree again with the branches the reader had opened, and the focus stays on the item or arc
+  // it was on, if that is still there, rather than falling back to the page.
+  const beforeRefresh = new WeakMap();
+  document.addEventListener("htmx:before:swap", (event) => {
+    const area = event.target;
+    if (!(area instanceof Element) || !area.querySelector(".map, [data-outline]")) return;
+    const active = document.activeElement;
+    beforeRefresh.set(area, {
+      opened: Array.from(area.querySelectorAll('[role="treeitem"][aria-expanded="true"]'), (item) => item.id),
+      tabbable: area.querySelector('[role="treeitem"][tabindex="0"]')?.id,
+      focused: active && active !== area && area.contains(active) ? active.id : null,
+    });
+  });
+  document.addEventListener("htmx:after:swap", (event) => {
+    const area = event.target;
+    if (!(area instanceof Element)) return;
+    startOutlines(area);
+    const state = beforeRefresh.get(area);
+    beforeRefresh.delete(area);
+    if (!state) return;
+    const found = (id) => (id ? area.querySelector(`[id="${CSS.escape(id)}"]`) : null);
+    for (const id of state.opened) found(id)?.setAttribute("aria-expanded", "true");
+    const tabbable = found(state.tabbable);
+    if (tabbable) {
+      area.querySelectorAll('[role="treeitem"][tabindex="0"]').forEach((item) => {
+        item.tabIndex = -1;
+      });
+      tabbable.tabIndex = 0;
+    }
+    found(state.focused)?.focus({ preventScroll: true });
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => startOutlines(document));
+  } else startOutlines(document);
 })();
