@@ -7,10 +7,22 @@ from django.urls import reverse
 CLAIM_MAX_LENGTH = 500
 DETAILS_MAX_LENGTH = 5000
 MODERATION_REASON_MAX_LENGTH = 500
+SOURCE_TEXT_MAX_LENGTH = 200_000
 
 
 def _not_empty(field):
     return GreaterThan(Length(field), 0)
+
+
+def _anchor_is_a_passage(kind):
+    """A claim's quote is anchored to a passage (start before end) or not at all."""
+    return models.CheckConstraint(
+        condition=(
+            models.Q(anchor="", quote_start__isnull=True, quote_end__isnull=True)
+            | models.Q(anchor__in=["exact", "fuzzy"], quote_start__lt=models.F("quote_end"))
+        ),
+        name=f"{kind}_anchor_is_a_passage",
+    )
 
 
 class Stance(models.TextChoices):
@@ -27,9 +39,39 @@ class Source(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=2000, blank=True)
     published_on = models.DateField(null=True, blank=True)
+    # Issue 20: the work's full text, when it is ours to show (plain text, paragraphs kept). A
+    # citation of a source with text is anchored to its passage (Argument.quote_start etc.).
+    text = models.TextField(blank=True, max_length=SOURCE_TEXT_MAX_LENGTH)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Moderation (debates.moderation), as for a claim: hidden, its text is its adder's and
+    # moderators' to read.
+    visibility = models.CharField(
+        max_length=10,
+        choices=[("visible", "Visible"), ("hidden", "Hidden by a moderator")],
+        default="visible",
+    )
+    hidden_reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=["visible", "hidden"]),
+                name="source_visibility_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("source", args=[self.pk])
+
+    @property
+    def is_hidden(self):
+        return self.visibility == "hidden"
 
 
 class Claim(models.Model):
@@ -43,6 +85,20 @@ class Claim(models.Model):
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     quote = models.TextField(blank=True, help_text="A short verbatim quote from the source.")
+    # Where the quote stands in its source's text, when the source has one (issue 20): W3C
+    # TextPositionSelector (start, end) and TextQuoteSelector (the text there, with the prefix and
+    # suffix around it), and how it was found (debates.anchoring).
+    quote_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    quote_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    quote_prefix = models.CharField(max_length=32, blank=True, editable=False)
+    quote_suffix = models.CharField(max_length=32, blank=True, editable=False)
+    anchor = models.CharField(
+        max_length=5,
+        choices=[("exact", "Exact"), ("fuzzy", "Fuzzy")],
+        blank=True,
+        editable=False,
+    )
+    anchor_score = models.FloatField(null=True, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -100,6 +156,7 @@ class Motion(Claim):
             models.UniqueConstraint(
                 fields=["author", "submission_key"], name="motion_submitted_once"
             ),
+            _anchor_is_a_passage("motion"),
         ]
 
     def __str__(self):
@@ -169,6 +226,7 @@ class Argument(Claim):
             models.UniqueConstraint(
                 fields=["author", "submission_key"], name="argument_submitted_once"
             ),
+            _anchor_is_a_passage("argument"),
         ]
 
     def __str__(self):
@@ -394,6 +452,9 @@ class ModerationAction(models.Model):
         on_delete=models.PROTECT,
         related_name="moderation_log",
     )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="moderation_log"
+    )
     reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Details of some acts: a suspension's end, how many flags a hide or dismissal resolved.
@@ -406,7 +467,7 @@ class ModerationAction(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=_on_exactly_one("motion", "argument", "user"),
+                condition=_on_exactly_one("motion", "argument", "user", "source"),
                 name="moderation_action_on_exactly_one_target",
             ),
             models.CheckConstraint(
@@ -441,17 +502,20 @@ class ModerationAction(models.Model):
 
     @property
     def target(self):
-        return self.argument or self.motion or self.user
+        return self.argument or self.motion or self.user or self.source
 
     @property
     def target_type(self):
         if self.argument_id:
             return "argument"
+        if self.source_id:
+            return "source"
         return "motion" if self.motion_id else "user"
 
     @property
     def target_label(self):
-        return f"{self.target_type} #{self.argument_id or self.motion_id or self.user_id}"
+        target_id = self.argument_id or self.motion_id or self.user_id or self.source_id
+        return f"{self.target_type} #{target_id}"
 
     PAST_TENSE = {
         "hide": "hidden by a moderator",

@@ -262,3 +262,31 @@ def restore_refusal(argument):
             status=409,
         )
     return None
+
+
+# --- Sources (issue 20) ------------------------------------------------------------------------
+
+
+def source_shown_to(source, viewer) -> bool:
+    """Whether `viewer` may read a source's text: everyone while it is shown; once a moderator
+    hid it, the member who added it and moderators."""
+    if not source.is_hidden:
+        return True
+    added_by_viewer = getattr(viewer, "is_authenticated", False) and source.added_by_id == viewer.pk
+    return added_by_viewer or moderates(viewer)
+
+
+def citation_refusal(source):
+    """Why no new argument may cite `source` now (409), or None."""
+    if source.is_hidden:
+        return DebateRuleError(
+            "A moderator has hidden this source: arguments can't quote it now.", status=409
+        )
+    return None
+
+
+def passage_argued(argument) -> bool:
+    """Whether `argument` marks its passage in the source's reader: only while everyone reads it
+    (and its motion); a hidden or retracted argument leaves the passage plain."""
+    return is_shown(argument) and is_shown(argument.motion)
+

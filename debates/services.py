@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from debates import events, policy
+from debates import events, policy, sources
 from debates.errors import DebateRuleError  # defined apart for debates.moderation
 from debates.models import (
     CLAIM_MAX_LENGTH,
@@ -73,12 +73,29 @@ def _clean_details(details: str) -> str:
     return details
 
 
-def _citation(source_url: str, quote: str) -> tuple[Source | None, str]:
-    source_url, quote = _plain(source_url), _plain(quote)
+def _bounded_quote(quote: str) -> str:
+    quote = _plain(quote)
     if len(quote) > QUOTE_MAX_LENGTH:
         raise DebateRuleError(
             f"Keep the quote to {QUOTE_MAX_LENGTH} characters.", status=422, field="quote"
         )
+    return quote
+
+
+def _cited(source, source_url, quote, start, end) -> tuple[Source | None, str, dict]:
+    """The citation and its anchor fields: of a source Crux holds (one with text anchors the
+    quote in it, issue 20), or else of a web address (debates.sources)."""
+    if source is None:
+        return (*_citation(source_url, quote), {})
+    policy.enforce(policy.citation_refusal(source))
+    quote = _bounded_quote(quote)
+    if source.text and not quote:
+        raise DebateRuleError("Quote the passage you argue from.", status=422, field="quote")
+    return source, quote, sources.anchored(source, quote, start=start, end=end)
+
+
+def _citation(source_url: str, quote: str) -> tuple[Source | None, str]:
+    source_url, quote = _plain(source_url), _bounded_quote(quote)
     if not source_url:
         if quote:
             raise DebateRuleError(
@@ -155,9 +172,14 @@ def post_argument(
     source_url: str = "",
     quote: str = "",
     submission_key: uuid.UUID | None = None,
+    source: Source | None = None,
+    quote_start: int | None = None,
+    quote_end: int | None = None,
 ) -> tuple[Argument, bool]:
     """Add a pro or con argument under the motion or one of its arguments.
 
+    It cites a web address (`source_url`), or a `source` Crux holds: a quote from a source with
+    text must be in it (422 if not), at `quote_start`:`quote_end` when those are given.
     Returns the argument and whether it was created now; a repeated submission (same author and
     submission key) returns the argument the first one created.
     """
@@ -169,7 +191,8 @@ def post_argument(
         earlier = earlier.first()
         if earlier is not None:
             sent = (motion.pk, getattr(parent, "pk", None), stance, one_line(claim))
-            sent += (_plain(details), *_citation_sent(source_url, quote))
+            cited_url = source.url if source is not None else source_url
+            sent += (_plain(details), *_citation_sent(cited_url, quote))
             _require_same_submission(_as_first_posted(earlier), sent)
             return earlier, False
     # Read afresh, not locked: replies to one motion go in side by side. A moderator locking the
@@ -181,7 +204,7 @@ def post_argument(
     if stance not in Stance.values:
         raise DebateRuleError("Choose whether you argue pro or con.", status=422, field="stance")
     claim, details = _clean_claim(claim), _clean_details(details)
-    source, quote = _citation(source_url, quote)
+    source, quote, anchor = _cited(source, source_url, quote, quote_start, quote_end)
     argument = Argument.objects.create(
         motion=motion,
         parent=parent,
@@ -194,6 +217,7 @@ def post_argument(
         quote=quote,
         author=author,
         submission_key=submission_key,
+        **anchor,
     )
     events.announce(motion.pk, events.ARGUMENT_POSTED, argument_id=argument.pk)
     return argument, True
@@ -305,11 +329,21 @@ def _save_changed(instance, fields: dict):
     return bool(changed)
 
 
+def _seeded_anchor(source, quote) -> dict:
+    """The anchor fields of a seeded quote, all of them, so re-seeding leaves them as found."""
+    unanchored = {"quote_start": None, "quote_end": None, "quote_prefix": "", "quote_suffix": ""}
+    unanchored |= {"anchor": "", "anchor_score": None}
+    return unanchored | sources.anchored(source, quote)
+
+
 @transaction.atomic
-def upsert_seeded_source(*, key, title, author="", publisher="", url="", published_on=None):
+def upsert_seeded_source(
+    *, key, title, author="", publisher="", url="", published_on=None, text=""
+):
     source = Source.objects.filter(seed_key=key).first() or Source(seed_key=key)
     fields = {"title": title, "author": author, "publisher": publisher, "url": url}
     fields["published_on"] = published_on
+    fields["text"] = sources.clean_text(text)
     _save_changed(source, fields)
     return source
 
@@ -325,6 +359,7 @@ def upsert_seeded_motion(*, slug, title, claim, context, attribution, source, qu
         "attribution": attribution,
         "source": source,
         "quote": quote,
+        **_seeded_anchor(source, quote),
     }
     if motion is None:
         # Featuring is editorial: set it once, then leave it to moderators.
@@ -351,6 +386,7 @@ def upsert_seeded_argument(
         "source": source,
         "quote": quote,
         "figures": figures,
+        **_seeded_anchor(source, quote),
     }
     _save_changed(argument, fields)
     return argument

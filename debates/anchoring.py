@@ -1,0 +1,215 @@
+"""Finding a quote in its source's text: W3C Web Annotation selectors for a citation.
+
+A pure module (no models, no database): given a source's text and a quote, `anchor` answers where
+the quote stands, as a TextPositionSelector (start/end character offsets into the text) and a
+TextQuoteSelector (the exact text there, with up to 32 characters before and after), and how
+sure it is:
+
+- `exact`: the quote is in the text verbatim. Between repeats, the prefix and suffix the
+  citation carries decide (or, failing those, a hinted start offset, then the first).
+- `fuzzy` with a score in [0, 1]: the quote differs in typography only (curly or straight quotes,
+  dashes, spacing, `...` for `…`), leaves gaps marked `…` or `[…]`, or is within a few characters
+  of a passage (rapidfuzz's best partial alignment, scored at least FUZZY_MIN_SCORE).
+
+A quote found nowhere raises QuoteNotFound.
+"""
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+CONTEXT_LENGTH = 32
+FUZZY_MIN_SCORE = 0.9
+
+EXACT = "exact"
+FUZZY = "fuzzy"
+
+# Typography that people retype differently; each folds to one character, so offsets map back.
+_FOLDED = str.maketrans(
+    {
+        # curly and low single quotes, prime, grave and acute accents
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"),
+        # curly and low double quotes, double prime, guillemets
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        # hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    }
+)
+# An elision in a quote: an ellipsis (… or ...), bracketed or not.
+_GAP = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
+
+
+class QuoteNotFound(ValueError):
+    """The quote is not in the source's text."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    status: str
+    score: float
+
+    def selectors(self) -> list[dict]:
+        """The anchor as W3C Web Annotation selectors."""
+        return [
+            {
+                "type": "TextQuoteSelector",
+                "exact": self.exact,
+                "prefix": self.prefix,
+                "suffix": self.suffix,
+            },
+            {"type": "TextPositionSelector", "start": self.start, "end": self.end},
+        ]
+
+
+def anchor_at(text: str, start: int, end: int, status: str = EXACT, score: float = 1.0) -> Anchor:
+    """The anchor of the passage text[start:end] (e.g. a reader's selection)."""
+    if not 0 <= start < end <= len(text):
+        raise QuoteNotFound("The passage is not within the text.")
+    return Anchor(
+        start=start,
+        end=end,
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT_LENGTH) : start],
+        suffix=text[end : end + CONTEXT_LENGTH],
+        status=status,
+        score=score,
+    )
+
+
+def anchor(
+    text: str, quote: str, *, prefix: str = "", suffix: str = "", near: int | None = None
+) -> Anchor:
+    """Where `quote` stands in `text`; QuoteNotFound when it is nowhere near."""
+    quote = quote.strip()
+    if not quote or not text:
+        raise QuoteNotFound("There is no quote to find.")
+    starts = _occurrences(text, quote)
+    if starts:
+        spans = [(start, start + len(quote)) for start in starts]
+        return anchor_at(text, *_best(text, spans, prefix, suffix, near))
+    folded_text = _Folded(text)
+    found = _with_gaps(folded_text, quote, prefix, suffix, near) or _fuzzy(folded_text, quote)
+    if found is None:
+        raise QuoteNotFound("This quote is not in the source.")
+    start, end, score = found
+    return anchor_at(text, start, end, FUZZY, score)
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    starts, at = [], text.find(needle)
+    while at != -1:
+        starts.append(at)
+        at = text.find(needle, at + 1)
+    return starts
+
+
+def _common_tail(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _common_head(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _best(text, spans, prefix, suffix, near) -> tuple[int, int]:
+    """The span whose surroundings agree most with the prefix and suffix; then the one starting
+    nearest `near`; then the first."""
+
+    def fit(span):
+        start, end = span
+        before = text[max(0, start - len(prefix)) : start]
+        after = text[end : end + len(suffix)]
+        agreement = _common_tail(before, prefix) + _common_head(after, suffix)
+        distance = abs(start - near) if near is not None else 0
+        return (-agreement, distance, start)
+
+    return min(spans, key=fit)
+
+
+class _Folded:
+    """The text with typography folded and runs of white space made one space, and for each of
+    its characters the offset of the character it came from."""
+
+    def __init__(self, text: str):
+        chars, origin = [], []
+        for i, char in enumerate(text.translate(_FOLDED)):
+            if char.isspace():
+                if chars and chars[-1] == " ":
+                    continue
+                char = " "
+            chars.append(char)
+            origin.append(i)
+        self.source = text
+        self.text = "".join(chars)
+        self.origin = origin
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original text's offsets of the folded text[start:end]."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def find_in_order(self, pieces: list[str], first: int) -> int | None:
+        """Where the last of `pieces` ends when the first is at `first` and the others follow
+        in order; None if one does not."""
+        at = first + len(pieces[0])
+        for piece in pieces[1:]:
+            at = self.text.find(piece, at)
+            if at == -1:
+                return None
+            at += len(piece)
+        return at
+
+
+def _fold(quote: str) -> str:
+    return " ".join(quote.translate(_FOLDED).split())
+
+
+def _with_gaps(folded: _Folded, quote, prefix, suffix, near):
+    """The quote after folding typography, its pieces in order around any gaps it marks; scored
+    by how far its wording is from the passage's own (gaps left out)."""
+    typed = [piece.strip() for piece in _GAP.split(quote) if _fold(piece)]
+    pieces = [_fold(piece) for piece in typed]
+    if not pieces:
+        return None
+    spans = []
+    for first in _occurrences(folded.text, pieces[0]):
+        end = folded.find_in_order(pieces, first)
+        if end is not None:
+            spans.append(folded.span(first, end))
+    if not spans:
+        return None
+    start, end = _best(folded.source, spans, prefix, suffix, near)
+    passage = _Folded(folded.source[start:end])
+    kept, at = [], 0
+    for piece in pieces:
+        at = passage.text.find(piece, at)
+        piece_start, piece_end = passage.span(at, at + len(piece))
+        kept.append(passage.source[piece_start:piece_end])
+        at += len(piece)
+    return start, end, _score(" ".join(typed), " ".join(kept))
+
+
+def _fuzzy(folded: _Folded, quote: str):
+    needle = _fold(_GAP.sub(" ", quote))
+    alignment = fuzz.partial_ratio_alignment(
+        needle, folded.text, score_cutoff=FUZZY_MIN_SCORE * 100
+    )
+    if alignment is None or alignment.dest_end <= alignment.dest_start:
+        return None
+    start, end = folded.span(alignment.dest_start, alignment.dest_end)
+    return start, end, round(alignment.score / 100, 3)
+
+
+def _score(typed: str, passage: str) -> float:
+    return round(fuzz.ratio(typed, passage) / 100, 3)

@@ -1,0 +1,211 @@
+"""Sources with their text (issue 20): the seed's texts and anchors, citing a source with text,
+and a member adding one."""
+
+# The texts quoted are typeset: curly quotes are what they test.
+# ruff: noqa: RUF001
+
+import json
+
+import pytest
+
+from debates import seeding, services, sources
+from debates.errors import DebateRuleError
+from debates.models import SOURCE_TEXT_MAX_LENGTH, Argument, Motion, Source, Stance
+from tests.factories import MotionFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CAPTURE = (seeding.SEED_DIR / "karabakh-essay.txt").read_text(encoding="utf-8")
+
+
+def _seeded_claims():
+    return [
+        *Motion.objects.select_related("source"),
+        *Argument.objects.select_related("source"),
+    ]
+
+
+def test_the_seed_loads_the_essay_and_the_reader_comment_as_texts_and_not_trenin(seeded):
+    texts = dict(Source.objects.values_list("seed_key", "text"))
+    assert texts["trenin-article"] == ""
+    assert texts["saradzhyan-essay"].startswith("How Putin’s Karabakh calculus")
+    assert (
+        texts["saradzhyan-essay"]
+        .rstrip()
+        .endswith("no alternative great power to either ally or bandwagon with.")
+    )
+    assert texts["reader-comment"].startswith("Russia did however broker a peace treaty")
+    for key in ("saradzhyan-essay", "reader-comment"):
+        for line in texts[key].splitlines():
+            assert line.strip() in CAPTURE, f"{key} is not the captured page's text"
+
+
+def test_all_52_seeded_quotes_of_sources_with_text_anchor_exactly(seeded):
+    data = json.loads(seeding.KARABAKH_SEED.read_text(encoding="utf-8"))
+    reasons = {}
+    stack = list(data["motions"])
+    while stack:
+        node = stack.pop()
+        reasons[node.get("key") or node["slug"]] = node.get("fuzzy_reason")
+        stack.extend(node.get("arguments", []))
+    cited = [claim for claim in _seeded_claims() if claim.source.text]
+    assert len(cited) == 52
+    for claim in cited:
+        name = getattr(claim, "seed_key", None) or claim.slug
+        assert claim.anchor == "exact" or (claim.anchor == "fuzzy" and reasons[name]), name
+        assert claim.source.text[claim.quote_start : claim.quote_end] == claim.quote
+        assert claim.source.text[: claim.quote_start].endswith(claim.quote_prefix)
+        assert claim.source.text[claim.quote_end :].startswith(claim.quote_suffix)
+    for claim in _seeded_claims():
+        if not claim.source.text:
+            assert (claim.anchor, claim.quote_start, claim.quote_end) == ("", None, None)
+
+
+def test_a_seeded_quote_that_anchors_only_fuzzily_needs_its_reason(db, tmp_path):
+    (tmp_path / "text.txt").write_text("The quick brown fox jumps over the lazy dog today.")
+    node = {
+        "key": "fox",
+        "stance": "pro",
+        "claim": "Foxes jump.",
+        "attribution": "A reader",
+        "source": "t",
+        "quote": "The quick brown fox jumps over teh lazy dog",
+    }
+    data = {
+        "sources": [{"key": "t", "title": "T", "text_file": "text.txt"}],
+        "motions": [
+            {
+                "slug": "foxes",
+                "title": "Foxes",
+                "claim": "Foxes are quick.",
+                "attribution": "A reader",
+                "source": "t",
+                "quote": "The quick brown fox",
+                "arguments": [node],
+            }
+        ],
+    }
+    with pytest.raises(seeding.SeedRefused, match="fuzzy_reason"):
+        seeding.load_seed(data, texts=tmp_path)
+    node["fuzzy_reason"] = "The reader misspelt it."
+    seeding.load_seed(data, texts=tmp_path)
+    assert Argument.objects.get(seed_key="fox").anchor == "fuzzy"
+
+
+# --- Citing a source with text ----------------------------------------------------------------
+
+
+@pytest.fixture
+def essay(seeded):
+    return Source.objects.get(seed_key="saradzhyan-essay")
+
+
+def _post(author, source, quote, **more):
+    motion = Motion.objects.get(slug="strategic-solitude")
+    return services.post_argument(
+        author=author,
+        motion=motion,
+        parent=None,
+        stance=Stance.CON,
+        claim="The essay says otherwise.",
+        source=source,
+        quote=quote,
+        **more,
+    )[0]
+
+
+def test_a_verbatim_quote_from_a_source_with_text_is_anchored_exactly(essay, member):
+    quote = "Trenin infers from these responses"
+    argument = _post(member, essay, quote)
+    assert (argument.anchor, argument.anchor_score) == ("exact", 1.0)
+    assert essay.text[argument.quote_start : argument.quote_end] == quote
+    assert argument.quote == quote
+
+
+def test_a_quote_with_small_differences_is_anchored_fuzzily(essay, member):
+    argument = _post(member, essay, "Trenin infers frum these responses that Russia's foreign")
+    assert argument.anchor == "fuzzy"
+    assert argument.anchor_score >= 0.9
+    assert essay.text[argument.quote_start :].startswith("Trenin infers from these")
+
+
+def test_a_quote_not_in_the_source_is_refused_with_422(essay, member):
+    with pytest.raises(DebateRuleError) as refused:
+        _post(member, essay, "Russia will surely abandon all its allies tomorrow.")
+    assert refused.value.status == 422
+    assert refused.value.field == "quote"
+    assert "not in the source" in refused.value.message
+    assert not Argument.objects.filter(author=member).exists()
+
+
+def test_a_selection_anchors_at_its_own_offsets_among_repeats(essay, member):
+    phrase = "vital interests"
+    second = essay.text.index(phrase, essay.text.index(phrase) + 1)
+    argument = _post(member, essay, phrase, quote_start=second, quote_end=second + len(phrase))
+    assert (argument.quote_start, argument.anchor) == (second, "exact")
+
+
+def test_a_source_with_text_needs_a_quote(essay, member):
+    with pytest.raises(DebateRuleError, match="Quote the passage"):
+        _post(member, essay, "  ")
+
+
+def test_a_source_without_text_keeps_a_free_quote(seeded, member):
+    trenin = Source.objects.get(seed_key="trenin-article")
+    argument = _post(member, trenin, "Words Trenin may have written somewhere.")
+    assert (argument.anchor, argument.quote_start) == ("", None)
+
+
+def test_a_hidden_source_cannot_be_cited(essay, member):
+    Source.objects.filter(pk=essay.pk).update(visibility="hidden")
+    essay.refresh_from_db()
+    with pytest.raises(DebateRuleError) as refused:
+        _post(member, essay, "Trenin infers from these responses")
+    assert refused.value.status == 409
+
+
+# --- Adding a source with text ----------------------------------------------------------------
+
+
+def test_a_member_adds_a_source_with_its_text_sanitised(member):
+    source = sources.add_source(
+        adder=member,
+        title="  An   essay ",
+        author="Someone",
+        url="https://example.org/essay",
+        text="\r\nFirst\u202e paragraph.  \r\n\r\n\r\n\r\nSecond\x00 paragraph.\rThird line.\n\n",
+    )
+    assert source.title == "An essay"
+    assert source.text == "First paragraph.\n\nSecond paragraph.\nThird line."
+    assert (source.added_by, source.visibility) == (member, "visible")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"title": "", "text": "Text."}, "title", "title"),
+        ({"title": "T", "text": " \n "}, "text", "Paste"),
+        ({"title": "T", "text": "x" * (SOURCE_TEXT_MAX_LENGTH + 1)}, "text", "200,000"),
+        ({"title": "T", "text": "Text.", "url": "javascript:alert(1)"}, "url", "http"),
+    ],
+)
+def test_a_source_that_is_not_one_is_refused(member, fields, field, message):
+    with pytest.raises(DebateRuleError) as refused:
+        sources.add_source(adder=member, **fields)
+    assert (refused.value.status, refused.value.field) == (422, field)
+    assert message in refused.value.message
+
+
+def test_only_members_who_may_post_add_sources(db):
+    unverified = UserFactory()
+    with pytest.raises(DebateRuleError) as refused:
+        sources.add_source(adder=unverified, title="T", text="Text.")
+    assert refused.value.status == 403
+
+
+def test_the_database_refuses_an_anchor_that_is_no_passage(db):
+    from django.db import IntegrityError
+
+    motion = MotionFactory(source=SourceFactory(text="Some text."))
+    with pytest.raises(IntegrityError):
+        Motion.objects.filter(pk=motion.pk).update(anchor="exact", quote_start=5, quote_end=2)
