@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from debates import services
-from debates.models import Stance
+from debates.models import Argument, Stance
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -111,16 +110,71 @@ def test_the_outline_keys_home_end_left_and_type_ahead(page, debate):
     expect(page.locator(f"#outline-arc-{arguments['top2'].pk}")).to_be_focused()
 
 
-def test_the_motion_page_panel_follows_the_debate(page, debate):
+def post_from(writer, motion, claim):
+    """Argue against the motion from the writer's own browser."""
+    writer.goto(motion.get_absolute_url())
+    writer.get_by_role("link", name="Argue for or against this motion").click()
+    form = writer.locator("#reply-slot-motion form")
+    form.get_by_label("Con").check()
+    form.get_by_label("Claim").fill(claim)
+    form.get_by_role("button", name="Post argument").click()
+    expect(writer.locator("#replies-motion")).to_contain_text(claim)
+    return Argument.objects.get(motion=motion, claim=claim)
+
+
+def test_the_map_follows_the_debate_live_and_throttled(page, signed_in, debate):
+    """A reader has the map page and the motion page open; a member posts and votes from a
+    browser of their own. Both maps take the change without a reload, the outline keeps the
+    branch the reader opened and its focus, and a burst of changes costs one more refresh."""
     motion, arguments = debate
-    page.goto(motion.get_absolute_url())
-    panel = page.locator("#map-panel")
-    expect(panel.locator(f"#map-arc-{arguments['top1'].pk}")).to_be_attached()
-    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
-    posted, _ = services.post_argument(
-        author=verified_user(), motion=motion, parent=None, stance=Stance.CON, claim="Fresh."
+    refreshes, errors = [], []
+    page.on("request", lambda r: refreshes.append(r.url) if "/map/?live" in r.url else None)
+    # The stream's messages are made for the motion page: here their targets are missing.
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"/motions/{motion.slug}/map/")
+    panel_page = page.context.new_page()
+    panel_page.goto(motion.get_absolute_url())
+    for reader in (page, panel_page):
+        expect(reader.locator("#live-status")).to_have_attribute(
+            "data-state", "live", timeout=15_000
+        )
+        reader.evaluate("window.__noReload = true")
+    messages = page.evaluate_handle(
+        """() => { const seen = {count: 0};
+            document.addEventListener("htmx:sse:after:message", () => seen.count++);
+            return seen; }"""
     )
-    expect(panel.locator(f"#map-arc-{posted.pk}")).to_be_attached(timeout=15_000)
+    second = page.locator(f"#outline-arc-{arguments['top2'].pk}")
+    second.focus()
+    page.keyboard.press("ArrowRight")
+    expect(second).to_have_attribute("aria-expanded", "true")
+
+    writer = signed_in(verified_user(display_name="Writer elsewhere"))
+    fresh = post_from(writer, motion, "Fresh from another browser.")
+    for reader in (page, panel_page):
+        arc = reader.locator(f"#map-arc-{fresh.pk}")
+        expect(arc).to_be_attached(timeout=15_000)
+        expect(arc.locator("title")).to_have_text("Con: Fresh from another browser.")
+    expect(page.locator(f"#outline-arc-{fresh.pk}")).to_have_attribute("role", "treeitem")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("(13 arguments)")
+    expect(second).to_have_attribute("aria-expanded", "true")
+    expect(second).to_be_focused()
+    assert len(refreshes) == 1
+
+    # A burst: two votes and a post within the throttle's 10 s make one refresh, at its end.
+    for name in ("top1", "top3"):
+        writer.goto(arguments[name].get_absolute_url())
+        writer.locator(f"#vote-argument-{arguments[name].pk}-agree").click()
+        expect(writer.locator(f"#vote-argument-{arguments[name].pk}-agree-count")).to_have_text("1")
+    later = post_from(writer, motion, "Later in the burst.")
+    expect(page.locator(f"#map-arc-{later.pk}")).to_be_attached(timeout=15_000)
+    expect(page.locator(f"#map-arc-{arguments['top1'].pk}")).not_to_have_class(
+        re.compile("map__arc--weak")
+    )
+    assert messages.evaluate("seen => seen.count") >= 4
+    assert len(refreshes) == 2
+    assert page.evaluate("window.__noReload") and panel_page.evaluate("window.__noReload")
+    assert errors == []
 
 
 def test_a_permalink_marks_its_argument_on_the_map(page, debate):
@@ -131,6 +185,20 @@ def test_a_permalink_marks_its_argument_on_the_map(page, debate):
     arc = page.locator(f"#map-panel #map-arc-{reply.pk}")
     expect(arc).to_have_attribute("aria-current", "page")
     expect(arc).to_be_visible()
+
+
+def test_the_map_fits_a_phone_and_prints_the_whole_outline(page, debate):
+    motion, arguments = debate
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/motions/{motion.slug}/map/")
+    width = page.locator(".map__svg").bounding_box()["width"]
+    assert 300 < width <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    nested = page.locator(f"#outline-arc-{arguments['reply2b'].pk}")
+    expect(nested).to_be_hidden()  # a closed branch on screen
+    page.emulate_media(media="print")
+    expect(nested).to_be_visible()  # on paper every branch is open
+    expect(page.locator(f"#map-arc-{arguments['reply2b'].pk} path")).to_be_visible()
 
 
 @pytest.fixture
