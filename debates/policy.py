@@ -12,6 +12,8 @@ DebateRuleError, whose status says who may not (403) from a state that forbids i
 `enforce` raises either. The `*_shown_to` functions answer whether a viewer may read a text.
 """
 
+from django.db.models import Q
+
 from accounts import suspension
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion
@@ -80,6 +82,11 @@ def _authored_by(claim, user):
     )
 
 
+def written_by(claim, user) -> bool:
+    """Whether `user` wrote the claim (what makes it their own on a page: see audience)."""
+    return bool(_authored_by(claim, user))
+
+
 def is_shown(claim) -> bool:
     """Whether everyone reads the claim: an argument neither hidden nor retracted, a motion not
     hidden."""
@@ -98,6 +105,19 @@ def text_shown_to(claim, viewer) -> bool:
     if not claim.is_hidden:
         return False
     return _authored_by(claim, viewer) or moderates(viewer)
+
+
+def texts_shown_to(viewer, model) -> Q:
+    """The rows of `model` (Motion or Argument) whose text_shown_to is true for `viewer`, as a
+    filter, for what reads many claims at once (search, issue 21): the shown ones; hidden ones
+    too for moderators, and their own for authors; retracted ones never."""
+    shown = Q(visibility=model.Visibility.VISIBLE)
+    hidden = Q(visibility=model.Visibility.HIDDEN)
+    if moderates(viewer):
+        return shown | hidden
+    if getattr(viewer, "is_authenticated", False):
+        return shown | (hidden & Q(author_id=viewer.pk))
+    return shown
 
 
 def group_members_shown_to(viewer) -> bool:
@@ -264,6 +284,36 @@ def restore_refusal(argument):
     return None
 
 
+# --- Audiences ---------------------------------------------------------------------------------
+
+ANONYMOUS, MEMBER, MODERATOR = "anonymous", "member", "moderator"
+
+
+def audience(viewer) -> str:
+    """Which shared rendering of a debate `viewer` reads. By the rules above, what a viewer may
+    see and do on arguments depends on whether they are signed in and moderate, and beyond that
+    only on the claims they wrote and the votes they cast: the rest is alike for every viewer of
+    one audience (debates.fragments renders it once each and adds the viewer's own)."""
+    if moderates(viewer):
+        return MODERATOR
+    return MEMBER if getattr(viewer, "is_authenticated", False) else ANONYMOUS
+
+
+class StandIn:
+    """A viewer of an audience who wrote nothing and voted on nothing: what a shared rendering
+    is rendered for."""
+
+    pk = id = None
+    is_active = True
+    is_suspended = False
+    has_verified_email = True
+
+    def __init__(self, audience_name: str):
+        self.is_authenticated = audience_name != ANONYMOUS
+        self.is_anonymous = not self.is_authenticated
+        self.is_moderator = audience_name == MODERATOR
+
+
 # --- Sources (issue 20) ------------------------------------------------------------------------
 
 
@@ -290,3 +340,14 @@ def passage_argued(argument) -> bool:
     (and its motion); a hidden or retracted argument leaves the passage plain."""
     return is_shown(argument) and is_shown(argument.motion)
 
+
+# --- Notifications (issue 21) --------------------------------------------------------------------
+
+
+def told_of(argument, person) -> bool:
+    """Whether `person` is notified of `argument` (a reply, a mention, a reply in what they
+    follow): while it, the claim it answers and its motion are shown to everyone; otherwise
+    moderators only, so a hidden or withdrawn claim's replies are announced to nobody else.
+    `argument` comes with its motion and parent loaded."""
+    answered = [argument.motion] + ([argument.parent] if argument.parent_id else [])
+    return all(is_shown(claim) for claim in [argument, *answered]) or moderates(person)

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -22,23 +24,25 @@ def home(request):
     return render(request, "debates/home.html", {"page": page, "motions": page.object_list})
 
 
+def _shares_tree(order) -> bool:
+    """Whether pages in `order` are built from a shared tree (debates.fragments). Scores from the
+    analysis change without the motion's activity stamp: a tree ranked by them is never shared."""
+    return not queries.scored_order(order)
+
+
 @require_safe
 def motion_detail(request, slug):
     motion = queries.motion_by_slug(slug)
     order = queries.reply_order(request.GET.get("sort"), group=request.GET.get("group"))
     context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
-
-    def page_tree():
-        return queries.motion_page_tree(motion, viewer=request.user, order=order)
-
-    # Scores from the analysis change without the motion's activity stamp: never cached.
-    if request.user.is_authenticated or queries.scored_order(order):
-        tree = page_tree()
-        context.update(tree=tree, debate_size=tree.size, balance=tree.balance)
+    if _shares_tree(order):
+        entry = _shared_motion_tree(motion, order, policy.audience(request.user), context)
+        motion.my_vote = queries.my_vote(request.user, motion)  # after the tree, which clears it
+        tree_html = fragments.personalise(request, entry, motion)
+        context.update(tree_html=tree_html, debate_size=entry["size"], balance=entry["balance"])
     else:
-        public = fragments.public_tree(motion, order, page_tree, context)
-        tree_html = fragments.for_request(request, public["html"])
-        context.update(tree_html=tree_html, debate_size=public["size"], balance=public["balance"])
+        tree = queries.motion_page_tree(motion, viewer=request.user, order=order)
+        context.update(tree=tree, debate_size=tree.size, balance=tree.balance)
     if request.htmx and request.GET.get("sort"):
         if "tree_html" in context:
             return HttpResponse(context["tree_html"])
@@ -46,63 +50,121 @@ def motion_detail(request, slug):
     return render(request, "debates/motion_detail.html", context)
 
 
+def _shared_motion_tree(motion, order, audience, context):
+    def render_tree():
+        tree = queries.motion_page_tree(motion, viewer=fragments.NOBODY, order=order)
+        html = fragments.render_tree(
+            "debates/motion_detail.html#tree", {**context, "tree": tree}, policy.StandIn(audience)
+        )
+        shown = fragments.shown_ids(tree.shown_roots)
+        return {"html": html, "shown": shown, "size": tree.size, "balance": tree.balance}
+
+    return fragments.shared(fragments.key("motion-tree", motion, audience, order), render_tree)
+
+
 @require_safe
 def argument_detail(request, slug, pk):
     motion = queries.motion_by_slug(slug)
     order = queries.reply_order(request.GET.get("sort"))
+    context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
     try:
-        argument, ancestors = queries.subtree(motion, pk, viewer=request.user, order=order)
+        if _shares_tree(order):
+            entry = _shared_subtree(motion, pk, order, policy.audience(request.user), context)
+            subtree_html = fragments.personalise(request, entry, motion)
+            argument, ancestors = entry["argument"], entry["ancestors"]
+            context.update(subtree_html=subtree_html, has_replies=entry["has_replies"])
+        else:
+            argument, ancestors = queries.subtree(motion, pk, viewer=request.user, order=order)
+            context["has_replies"] = bool(argument.children)
     except Argument.DoesNotExist:
         raise Http404("No such argument in this debate.") from None
-    template = "debates/argument_detail.html"
+    context.update(argument=argument, ancestors=ancestors)
     if request.htmx:
-        template += "#subtree"
-    context = {
-        "motion": motion,
-        "argument": argument,
-        "ancestors": ancestors,
-        "order": order,
-        "orders": queries.REPLY_ORDER_LABELS,
-    }
-    return render(request, template, context)
+        if "subtree_html" in context:
+            return HttpResponse(context["subtree_html"])
+        return render(request, "debates/argument_detail.html#subtree", context)
+    return render(request, "debates/argument_detail.html", context)
+
+
+def _shared_subtree(motion, pk, order, audience, context):
+    def render_subtree():
+        argument, ancestors = queries.subtree(motion, pk, viewer=fragments.NOBODY, order=order)
+        viewer = policy.StandIn(audience)
+        html = fragments.render_tree(
+            "debates/argument_detail.html#subtree", {**context, "argument": argument}, viewer
+        )
+        return {
+            "html": html,
+            "shown": fragments.shown_ids([argument]),
+            "has_replies": bool(argument.children),
+            # What the page says around the tree: the claims alone, not the replies below.
+            "argument": _alone(argument),
+            "ancestors": [_alone(ancestor) for ancestor in ancestors],
+        }
+
+    return fragments.shared(fragments.key("subtree", motion, audience, pk, order), render_subtree)
+
+
+def _alone(argument):
+    alone = copy.copy(argument)
+    for name in queries.Branch.DERIVED:
+        alone.__dict__.pop(name, None)
+    return alone
 
 
 @require_safe
 def more_replies(request, slug, pk=None):
     """The next batch of replies a page held back: in place over HTMX, a page of its own without."""
     motion = queries.motion_by_slug(slug)
-    tree = queries.debate_tree(motion) if pk is None else queries.argument_tree(motion, pk)
-    parent = tree.by_id.get(pk) if pk is not None else None
-    if pk is not None and parent is None:
-        raise Http404("No such argument in this debate.")
     try:
         offset = max(int(request.GET.get("offset", 0)), 0)
     except ValueError:
         offset = 0
     order = queries.reply_order(request.GET.get("sort"))
+    context = {"motion": motion, "parent_id": pk, "offset": offset, "order": order}
+    if _shares_tree(order):
+        audience = policy.audience(request.user)
+        entry = fragments.shared(
+            fragments.key("more", motion, audience, pk, offset, order),
+            lambda: _batch(motion, pk, offset, order, context, policy.StandIn(audience)),
+        )
+        batch_html = fragments.personalise(request, entry, motion)
+    else:
+        entry = _batch(motion, pk, offset, order, context, request.user)
+        batch_html = fragments.for_request(request, entry["html"])
+    context.update(batch_html=batch_html, more=entry["more"])
+    if request.htmx:
+        return HttpResponse(batch_html)
+    return render(request, "debates/more_replies.html", context)
+
+
+def _batch(motion, pk, offset, order, context, viewer):
+    """One batch of replies as `viewer` (a person, or an audience's policy.StandIn) sees it."""
+    tree = queries.debate_tree(motion) if pk is None else queries.argument_tree(motion, pk)
+    parent = tree.by_id.get(pk) if pk is not None else None
+    if pk is not None and parent is None:
+        raise Http404("No such argument in this debate.")
     siblings = parent.children if parent else tree.roots
     batch = queries.shown_arguments(
         tree,
         siblings,
-        viewer=request.user,
+        viewer=fragments.NOBODY if isinstance(viewer, policy.StandIn) else viewer,
         order=order,
         limits=(queries.MORE_BATCH, *queries.PAGE_LIMITS[1:]),
         offset=offset,
         extra=[parent] if parent else (),
     )
-    parent = tree.by_id[pk] if parent else None
     next_offset = offset + len(batch)
+    more = max(len(siblings) - next_offset, 0)
     context = {
-        "motion": motion,
-        "parent": parent,
+        **context,
+        "parent": tree.by_id[pk] if parent else None,
         "batch": batch,
-        "offset": offset,
         "next_offset": next_offset,
-        "more": max(len(siblings) - next_offset, 0),
-        "order": order,
+        "more": more,
     }
-    template = "debates/more_replies.html" + ("#batch" if request.htmx else "")
-    return render(request, template, context)
+    html = fragments.render_tree("debates/more_replies.html#batch", context, viewer)
+    return {"html": html, "shown": fragments.shown_ids(batch), "more": more}
 
 
 # --- Votes -------------------------------------------------------------------------------------

@@ -1,0 +1,181 @@
+"""Pages built from a shared tree plus the viewer's own regions (debates.fragments) show exactly
+what a full render for that viewer shows, and nothing of one viewer reaches another (issue 18)."""
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import grant_moderator
+from debates import views
+from debates.models import Argument, Stance, Vote
+from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_CLAIM = "A claim a moderator hid."
+HIDDEN_REASON = "Abusive wording."
+
+
+class Canonical(HTMLParser):
+    """A page as a list of its parsed parts: tags with sorted attributes, words of text and
+    comments, so that two markups compare equal when a browser would build the same page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(("<", tag, tuple(sorted((name, value or "") for name, value in attrs))))
+
+    def handle_endtag(self, tag):
+        self.parts.append((">", tag))
+
+    def handle_data(self, data):
+        if data.split():
+            self.parts.append(("text", " ".join(data.split())))
+
+    def handle_comment(self, data):
+        self.parts.append(("comment", data))
+
+
+def parsed(html):
+    # Each response masks its CSRF token afresh: the same secret, different letters.
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+"', r'\1-"', html)
+    html = re.sub(r'("X-CSRFToken": ")[^"]+"', r'\1-"', html)
+    parser = Canonical()
+    parser.feed(html)
+    parser.close()
+    return parser.parts
+
+
+@pytest.fixture
+def world():
+    """A debate with something personal for each kind of viewer in it."""
+    author, voter, moderator = verified_user(), verified_user(), verified_user()
+    grant_moderator(moderator)
+    suspended = verified_user(suspended_until=timezone.now() + timedelta(days=3))
+    motion = MotionFactory()
+    own = ArgumentFactory(motion=motion, author=author, claim="The author's standing claim.")
+    hidden = ArgumentFactory(
+        motion=motion,
+        author=author,
+        claim=HIDDEN_CLAIM,
+        visibility=Argument.Visibility.HIDDEN,
+        hidden_reason=HIDDEN_REASON,
+    )
+    other = ArgumentFactory(motion=motion, claim="Someone else's claim.", stance=Stance.CON)
+    reply = ArgumentFactory(motion=motion, parent=other, author=author, claim="A reply of hers.")
+    ArgumentFactory(motion=motion, parent=hidden, claim="A reply under the hidden one.")
+    ArgumentFactory(motion=motion, claim="Withdrawn.", visibility=Argument.Visibility.RETRACTED)
+    for claim, choice in [(own, "agree"), (other, "disagree"), (reply, "agree")]:
+        Vote.objects.create(user=voter, argument=claim, choice=choice)
+        Argument.objects.filter(pk=claim.pk).update(**{f"{choice}_count": 1})
+    Vote.objects.create(user=voter, motion=motion, choice="agree")
+    return {
+        "motion": motion,
+        "own": own,
+        "hidden": hidden,
+        "other": other,
+        "viewers": {
+            "anonymous": None,
+            "voter": voter,
+            "author": author,
+            "moderator": moderator,
+            "suspended": suspended,
+        },
+    }
+
+
+def pages(world):
+    motion, other = world["motion"], world["other"]
+    return [
+        motion.get_absolute_url(),
+        world["hidden"].get_absolute_url(),
+        other.get_absolute_url(),
+        reverse("more_motion_replies", args=[motion.slug]) + "?offset=0",
+        reverse("more_replies", args=[motion.slug, other.pk]) + "?offset=0",
+    ]
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "voter", "author", "moderator", "suspended"])
+def test_a_page_from_the_shared_tree_is_the_viewers_own_render(client, world, viewer, monkeypatch):
+    person = world["viewers"][viewer]
+    if person is not None:
+        client.force_login(person)
+    for url in pages(world):
+        for htmx in ({}, {"HX-Request": "true"}):
+            client.get(url, headers=htmx)  # another viewer of the audience may have filled it
+            assembled = client.get(url, headers=htmx).content.decode()
+            with monkeypatch.context() as patch:
+                patch.setattr(views, "_shares_tree", lambda order: False)
+                rendered = client.get(url, headers=htmx).content.decode()
+            assert parsed(assembled) == parsed(rendered), (viewer, url, htmx)
+
+
+def test_what_each_viewer_sees_is_theirs(client, world):
+    motion, own = world["motion"], world["own"]
+    viewers = world["viewers"]
+    edit = reverse("edit_argument", args=[motion.slug, own.pk])
+    hide = reverse("hide_argument", args=[motion.slug, own.pk])
+
+    def page(person):
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        return client.get(motion.get_absolute_url()).content.decode()
+
+    as_moderator, as_author = page(viewers["moderator"]), page(viewers["author"])
+    assert HIDDEN_CLAIM in as_moderator and HIDDEN_REASON in as_moderator and hide in as_moderator
+    assert HIDDEN_CLAIM in as_author and edit in as_author and hide not in as_author
+    as_voter = page(viewers["voter"])
+    assert HIDDEN_CLAIM not in as_voter and edit not in as_voter and hide not in as_voter
+    assert as_voter.count('aria-pressed="true"') == 4  # the motion and three arguments
+    assert f'id="flag-link-argument-{own.pk}"' in as_voter
+    assert f'id="flag-link-argument-{own.pk}"' not in as_author
+    assert "You cannot vote on your own argument." in as_author
+
+
+def test_nothing_personal_reaches_the_shared_tree(client, world):
+    """After a moderator and the author read every page, an anonymous reader (served from the
+    same cache) gets no hidden text and no tools."""
+    for person in (world["viewers"]["moderator"], world["viewers"]["author"]):
+        client.force_login(person)
+        for url in pages(world):
+            client.get(url)
+            client.get(url, headers={"HX-Request": "true"})
+    client.logout()
+    for url in pages(world):
+        for htmx in ({}, {"HX-Request": "true"}):
+            html = client.get(url, headers=htmx).content.decode()
+            assert HIDDEN_CLAIM not in html and HIDDEN_REASON not in html, url
+            assert "/edit/" not in html and "Retract" not in html, url
+            assert "mod-tools" not in html and "/hide/" not in html, url
+            assert "flag-link" not in html and 'aria-pressed="true"' not in html, url
+
+
+def test_a_members_page_leaves_the_tree_to_the_cache(client, world, django_assert_num_queries):
+    """Session with its user, the motion, whether the viewer moderates, their own among the
+    arguments shown, and the motion's vote where the page shows it: as few for any debate."""
+    voter = world["viewers"]["voter"]
+    client.force_login(voter)
+    for url in pages(world):
+        client.get(url)
+    motion_page, *others = pages(world)
+    with django_assert_num_queries(5):
+        client.get(motion_page)
+    for url in others:
+        with django_assert_num_queries(4):
+            client.get(url)
+
+
+def test_a_stranger_gets_nothing_of_someone_elses_votes(client, world):
+    """Two members of one audience share the tree: the second sees none of the first's votes."""
+    client.force_login(world["viewers"]["voter"])
+    client.get(world["motion"].get_absolute_url())
+    client.force_login(UserFactory())
+    html = client.get(world["motion"].get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' not in html
