@@ -15,6 +15,13 @@ analysed in this process with native code on one thread (as analyse() runs it). 
 For each it prints the wall and CPU time of analyse() (best of --repeat runs), the peak memory
 the analysis allocates (tracemalloc, a separate run) and the process's peak RSS at the end.
 Building the Ballot objects (what analysis.ballots does from the query's rows) is timed apart.
+
+    .venv/bin/python -m bench.analysis --database-url postgres://postgres@127.0.0.1:5432/crux_bench
+
+times instead the worker's whole run on a database's motion (--slug, default the synthetic one
+that `manage.py seed_synthetic --arguments 10000 --users 1000 --votes 200000` makes): what
+analysis.services.refresh does, reading the votes, analysing them, tallying each group's votes
+for "view as group" and storing the result, with the process's peak RSS.
 """
 
 import argparse
@@ -105,6 +112,45 @@ def measure(ballots: list[Ballot], repeat: int) -> dict:
     return {"wall": best_wall, "cpu": best_cpu, "peak_mb": peak / 2**20, "result": result}
 
 
+def whole_run(database_url: str, slug: str, repeat: int) -> None:
+    from bench.common import prepare_database, setup_django
+
+    prepare_database(database_url)
+    setup_django(database_url)
+    from analysis import services
+    from analysis.ballots import ballots as read_ballots
+    from debates.models import Motion, Vote
+
+    motion = Motion.objects.filter(slug=slug).first()
+    if motion is None:
+        raise SystemExit(f"No motion {slug!r} in that database: seed it first.")
+    votes = (
+        Vote.objects.filter(motion=motion).count()
+        + Vote.objects.filter(argument__motion=motion).count()
+    )
+    arguments = motion.arguments.count()
+    print(f"{slug}: {arguments:,} arguments, {votes:,} votes, the worker's whole run")
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    read = read_ballots(motion.pk)
+    print(f"  reading {len(read):,} ballots (one query): {time.perf_counter() - started:.2f} s")
+    del read
+    best_wall = best_cpu = float("inf")
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        stored = services.refresh(motion_id=motion.pk)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    result = stored.result
+    print(
+        f"  services.refresh: {best_wall:.2f} s wall, {best_cpu:.2f} s CPU of this process "
+        f"(best of {repeat}; the database's own time is apart); {len(result['groups'])} groups, "
+        f"{result['voters']:,} voters"
+    )
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  process peak RSS: {peak_rss:.0f} MB ({rss_before:.0f} MB with Django loaded)")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arguments", type=int, default=10_000)
@@ -113,7 +159,12 @@ def main(argv=None) -> None:
     parser.add_argument("--seeded-voters", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", help="time the worker's whole run on this database")
+    parser.add_argument("--slug", default="synthetic", help="with --database-url")
     args = parser.parse_args(argv)
+    if args.database_url:
+        whole_run(args.database_url, args.slug, args.repeat)
+        return
 
     started = time.perf_counter()
     ballots, camps = synthetic(args.arguments, args.voters, args.votes, args.seed)
