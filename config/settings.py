@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "analysis",
     "api",
+    "search",
+    "feeds",
 ]
 
 MIDDLEWARE = [

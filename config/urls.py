@@ -24,6 +24,8 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("", include("api.urls")),
     path("", include("analysis.urls")),
+    path("", include("search.urls")),
+    path("", include("feeds.urls")),
     path("", include("debates.urls")),
 ]
 

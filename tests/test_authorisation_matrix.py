@@ -52,6 +52,11 @@ MATRIX = {
     "export_argdown": PUBLIC,
     "robots_txt": PUBLIC,
     "sitemap": PUBLIC,
+    "search": PUBLIC,
+    "similar_claims": PUBLIC,
+    "feed_motions": PUBLIC,
+    "feed_motion": PUBLIC,
+    "feed_person": PUBLIC,
     "own_profile": {"GET": signed_in(302), "POST": signed_in(405)},
     # --- posting (unverified and suspended members read, but may not post) ---
     "propose_motion": {

@@ -140,6 +140,8 @@ LISTS = ["page", "sort", "offset"]
 QUERIES = {
     "moderation_log": ["moderator", "action", "target", "target_id", "page"],
     "moderation_queue": ["page"],
+    "search": ["q", "motion", "stance", "author", "page"],
+    "similar_claims": ["claim"],
 }
 # Who usually sends each URL (half the requests; the other half come from any role).
 USUAL_ROLE = {"profile_edit": "user", "delete_account": "unverified", "vote_motion": "user"}
@@ -159,7 +161,8 @@ GROUPS = {
     "pages": [
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",
         "profile", "own_profile", "moderation_notices", "analysis", "analysis_json", "motion_map",
-        "motion_export", "export_argdown", "sitemap", "robots_txt",
+        "motion_export", "export_argdown", "sitemap", "robots_txt", "search", "similar_claims",
+        "feed_motions", "feed_motion", "feed_person",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue"],
     "account": ["profile_edit", "delete_account", "api_tokens", "api_token_revoke"],

@@ -1,0 +1,62 @@
+from django import forms
+
+from accounts.models import User
+from debates import policy
+from debates.models import Motion, Stance
+from debates.text import one_line
+
+QUERY_MAX_LENGTH = 200
+
+
+class MotionChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        # A slug of printable text, or no motion: PostgreSQL cannot even compare a NUL.
+        if value and one_line(value) != value:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search for",
+        required=False,
+        max_length=QUERY_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text='"A phrase" in quotes, "or" between alternatives, -word to leave a word out.',
+    )
+    motion = MotionChoiceField(
+        queryset=Motion.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All motions",
+        error_messages={"invalid_choice": "There is no such motion to search in."},
+    )
+    stance = forms.ChoiceField(
+        choices=[("", "Any stance"), *Stance.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose pro, con or any stance."},
+    )
+    author = forms.CharField(label="Author", required=False, max_length=40)
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only motions whose title the viewer may read are offered (and accepted).
+        self.fields["motion"].queryset = (
+            Motion.objects.filter(policy.texts_shown_to(viewer, Motion))
+            .only("slug", "title")
+            .order_by("title")
+        )
+
+    def clean_q(self):
+        return one_line(self.cleaned_data["q"])
+
+    def clean_author(self):
+        name = one_line(self.cleaned_data["author"])
+        if not name:
+            return None
+        person = User.objects.with_display_name(name).first()
+        if person is None:
+            raise forms.ValidationError(f"Nobody here is called “{name}”.")
+        return person

@@ -1,0 +1,19 @@
+"""The search index and the triggers that keep it in step (search.schema, per database)."""
+
+from django.db import migrations
+
+from search import schema
+
+
+def install(apps, schema_editor):
+    schema.install(schema_editor.connection)
+
+
+def uninstall(apps, schema_editor):
+    schema.uninstall(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("debates", "0014_vote_function_lives_with_voting")]
+
+    operations = [migrations.RunPython(install, uninstall)]

@@ -1,0 +1,345 @@
+"""Reading the search index (search.schema): ranked hits, highlighted, and similar claims.
+
+One rule, two engines: PostgreSQL's full-text search (websearch_to_tsquery, ts_rank_cd,
+ts_headline, pg_trgm) and SQLite's FTS5 (bm25, highlight, snippet). The words people type are
+read once, here, the way websearch_to_tsquery reads them ("a phrase", `or`, `-word`), and handed
+to each engine (to FTS5 in its own syntax); tests/test_search.py runs the same expectations on
+both, and checks this reading against websearch_to_tsquery's own.
+Who finds what is debates.policy.texts_shown_to, the rule the pages read by.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection
+from django.db.models import Q
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from debates import policy
+from debates.models import Argument, Motion
+from search.schema import KINDS, SQLITE_TABLES, parts, title_of
+
+MODELS = {"argument": Argument, "motion": Motion}
+# Claim, what it cites, details: a match in the claim counts most (bm25's column weights).
+_BM25_WEIGHTS = "10.0, 4.0, 1.0"
+# Highlight markers the database puts around matched words; stored text never holds controls
+# (debates.text), so they cannot be forged, and the text between them is escaped.
+START, STOP = "\x02", "\x03"
+_HEADLINE = f"StartSel={START}, StopSel={STOP}"
+_MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
+SIMILARITY = 0.4  # pg_trgm's similarity, as the duplicate warning asks
+SIMILAR_LIMIT = 3
+SIMILAR_MIN_LENGTH = 12  # characters typed before similar claims are looked for
+
+# --- What was typed ----------------------------------------------------------------------------
+
+_TOKENS = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Words and phrases that must all appear, and those that must not."""
+
+    required: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def fts5(self) -> str:
+        expression = f"({' AND '.join(self.required)})"
+        for term in self.excluded:
+            expression = f"({expression} NOT {term})"
+        return expression
+
+    @property
+    def websearch(self) -> str:
+        return " ".join([*self.required, *(f"-{term}" for term in self.excluded)])
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The query as websearch_to_tsquery reads it: clauses, any of which may match (`or`
+    binds loosest: "a or b c" is a, or b and c). Every word is quoted, so none is an operator."""
+
+    clauses: tuple[Clause, ...]
+
+    @property
+    def fts5(self) -> str:
+        return " OR ".join(clause.fts5 for clause in self.clauses)
+
+    @property
+    def websearch(self) -> str:
+        """The query as read, for websearch_to_tsquery: what FTS5 is asked, word for word."""
+        return " or ".join(clause.websearch for clause in self.clauses)
+
+
+def read_terms(text: str) -> Terms | None:
+    """The words to look for in `text`, or None when it asks for nothing. A clause of only
+    words to leave out asks for nothing and is dropped (rather than finding everything else)."""
+    clauses, required, excluded = [], [], []
+    tokens = [match.groups() for match in _TOKENS.finditer(text)]
+    after_operand = False
+    for index, (negated, phrase, word) in enumerate(tokens):
+        # `or` between two operands is the operator; first, last or doubled, it is a word.
+        if word is not None and word.lower() == "or" and after_operand and index + 1 < len(tokens):
+            clauses.append((required, excluded))
+            required, excluded, after_operand = [], [], False
+            continue
+        after_operand = True
+        if word is not None and word.startswith("-") and len(word) > 1:
+            negated, word = "-", word[1:]
+        words = _WORDS.findall(phrase if phrase is not None else word)
+        if words:
+            (excluded if negated else required).append(f'"{" ".join(words)}"')
+    clauses.append((required, excluded))
+    kept = tuple(Clause(tuple(r), tuple(e)) for r, e in clauses if r)
+    return Terms(kept) if kept else None
+
+
+# --- Hits --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    kind: str  # "motion" or "argument"
+    claim: Motion | Argument
+    rank: float
+    title_html: SafeString  # a motion's title; empty for an argument
+    claim_html: SafeString
+    excerpt_html: SafeString  # where else it matched (quote, source, details), if anywhere
+
+
+def marked(text: str) -> SafeString:
+    """`text` escaped, with the database's highlight markers as <mark> elements."""
+    html = _MARKED.sub(r"<mark>\1</mark>", str(escape(text or "")))
+    return mark_safe(html.replace(START, "").replace(STOP, ""))
+
+
+def _split_title(highlighted: str, title: str) -> tuple[str, str]:
+    """A motion's indexed claim is its title, a space and its claim: cut the highlighted text
+    where the title ends, counting only the text's own characters."""
+    seen = 0
+    for index, char in enumerate(highlighted):
+        if seen == len(title):
+            return highlighted[:index] + (STOP if _open(highlighted[:index]) else ""), (
+                (START if _open(highlighted[:index]) else "") + highlighted[index + 1 :]
+            )
+        if char not in (START, STOP):
+            seen += 1
+    return highlighted, ""
+
+
+def _open(text: str) -> bool:
+    return text.rfind(START) > text.rfind(STOP)
+
+
+@dataclass
+class Filters:
+    motion: Motion | None = None
+    stance: str = ""
+    author_id: int | None = None
+
+
+class _Backend:
+    """The engine-specific SQL: which rows match, how well, and their highlighted text."""
+
+    def __init__(self, terms: Terms):
+        self.terms = terms
+        self.postgresql = connection.vendor == "postgresql"
+
+    def matches(self, kind: str) -> tuple[str, str, list]:
+        """FROM and WHERE (matching only) and their parameters, and the rank's SQL."""
+        table = KINDS[kind]
+        if self.postgresql:
+            return (
+                f"{table}, websearch_to_tsquery('english', %s) AS query",
+                f"{table}.search_vector @@ query",
+                [self.terms.websearch],
+                f"ts_rank_cd({table}.search_vector, query)",
+            )
+        fts = SQLITE_TABLES[kind]
+        return (
+            f"{fts} JOIN {table} ON {table}.id = {fts}.rowid",
+            f"{fts} MATCH %s",
+            [self.terms.fts5],
+            f"-bm25({fts}, {_BM25_WEIGHTS})",
+        )
+
+    def highlights(self, kind: str, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        if not ids:
+            return {}
+        marks = ", ".join(["%s"] * len(ids))
+        if self.postgresql:
+            table = KINDS[kind]
+            claim, cited, details = parts(kind, "c", title_of("c"))
+            excerpt = f"MaxWords=30, MinWords=12, MaxFragments=2, {_HEADLINE}"
+            sql = (
+                f"SELECT c.id, ts_headline('english', {claim}, query, %s), "
+                f"ts_headline('english', {cited}, query, %s), "
+                f"ts_headline('english', {details}, query, %s) "
+                f"FROM {table} AS c, websearch_to_tsquery('english', %s) AS query "
+                f"WHERE c.id IN ({marks})"
+            )
+            params = [
+                f"HighlightAll=true, {_HEADLINE}",
+                excerpt,
+                excerpt,
+                self.terms.websearch,
+                *ids,
+            ]
+        else:
+            fts = SQLITE_TABLES[kind]
+            sql = (
+                f"SELECT rowid, highlight({fts}, 0, char(2), char(3)), "
+                f"snippet({fts}, 1, char(2), char(3), '…', 24), "
+                f"snippet({fts}, 2, char(2), char(3), '…', 24) "
+                f"FROM {fts} WHERE {fts} MATCH %s AND rowid IN ({marks})"
+            )
+            params = [self.terms.fts5, *ids]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _where(model, condition: Q) -> tuple[str, list]:
+    """`condition` as SQL on the model's own table (its columns only, no joins)."""
+    query = model.objects.filter(condition).query
+    try:
+        sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    except FullResultSet:
+        return "1 = 1", []
+    except EmptyResultSet:
+        return "1 = 0", []
+    return sql, list(params)
+
+
+class Search:
+    """Hits for `text` as `viewer` may see them, best first; sliced by a Paginator."""
+
+    def __init__(self, *, text: str, viewer, filters: Filters):
+        self.terms = read_terms(text)
+        self.backend = _Backend(self.terms) if self.terms else None
+        self.viewer, self.filters = viewer, filters
+
+    def _conditions(self, kind: str) -> Q | None:
+        model, filters = MODELS[kind], self.filters
+        condition = policy.texts_shown_to(self.viewer, model)
+        if filters.author_id is not None:
+            condition &= Q(author_id=filters.author_id)
+        if kind == "argument":
+            if filters.motion is not None:
+                condition &= Q(motion_id=filters.motion.pk)
+            if filters.stance:
+                condition &= Q(stance=filters.stance)
+        else:
+            if filters.stance:
+                return None  # motions have no stance
+            if filters.motion is not None:
+                condition &= Q(pk=filters.motion.pk)
+        return condition
+
+    def _union(self) -> tuple[str, list]:
+        selects, params = [], []
+        for kind, model in MODELS.items():
+            condition = self._conditions(kind)
+            if condition is None:
+                continue
+            source, match, match_params, rank = self.backend.matches(kind)
+            where, where_params = _where(model, condition)
+            table = KINDS[kind]
+            selects.append(
+                f"SELECT '{kind}' AS kind, {table}.id AS id, {rank} AS rank "
+                f"FROM {source} WHERE {match} AND ({where})"
+            )
+            params += [*match_params, *where_params]
+        return " UNION ALL ".join(selects), params
+
+    def count(self) -> int:
+        if self.backend is None:
+            return 0
+        union, params = self._union()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({union}) AS hits", params)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, window: slice) -> list[Hit]:
+        if self.backend is None:
+            return []
+        union, params = self._union()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT kind, id, rank FROM ({union}) AS hits "
+                "ORDER BY rank DESC, kind, id DESC LIMIT %s OFFSET %s",
+                [*params, window.stop - window.start, window.start],
+            )
+            rows = cursor.fetchall()
+        return self._hits(rows)
+
+    def _hits(self, rows) -> list[Hit]:
+        ids = {kind: [pk for k, pk, _ in rows if k == kind] for kind in MODELS}
+        claims = {
+            "argument": Argument.objects.select_related("motion", "author").in_bulk(ids["argument"])
+            if ids["argument"]
+            else {},
+            "motion": Motion.objects.select_related("author").in_bulk(ids["motion"])
+            if ids["motion"]
+            else {},
+        }
+        marks = {kind: self.backend.highlights(kind, ids[kind]) for kind in MODELS}
+        hits = []
+        for kind, pk, rank in rows:
+            claim = claims[kind][pk]
+            highlighted, cited, details = marks[kind][pk]
+            title = ""
+            if kind == "motion":
+                title, highlighted = _split_title(highlighted, claim.title)
+            excerpt = next((text for text in (cited, details) if START in (text or "")), "")
+            hits.append(Hit(kind, claim, rank, marked(title), marked(highlighted), marked(excerpt)))
+        return hits
+
+
+def similar_claims(*, motion: Motion, text: str, viewer, limit: int = SIMILAR_LIMIT):
+    """Up to `limit` arguments of `motion` that `viewer` may read and that look like `text`:
+    pg_trgm similarity of the claims at least SIMILARITY on PostgreSQL; on SQLite the search's
+    own ranking, over the words typed, keeping claims that share most of them."""
+    text = " ".join(text.split())
+    words = _WORDS.findall(text.lower())
+    if len(text) < SIMILAR_MIN_LENGTH or not words:
+        return []
+    shown = Argument.objects.filter(
+        policy.texts_shown_to(viewer, Argument), motion=motion
+    ).select_related("motion")
+    if connection.vendor == "postgresql":
+        return list(
+            shown.extra(
+                select={"likeness": "similarity(debates_argument.claim, %s)"},
+                select_params=[text],
+                where=[
+                    "debates_argument.claim %% %s",
+                    "similarity(debates_argument.claim, %s) >= %s",
+                ],
+                params=[text, text, SIMILARITY],
+            ).order_by("-likeness", "-id")[:limit]
+        )
+    fts = SQLITE_TABLES["argument"]
+    anything = " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
+    candidates = shown.extra(
+        tables=[fts],
+        where=[f"{fts}.rowid = debates_argument.id", f"{fts}.claim MATCH %s"],
+        params=[anything],
+        select={"likeness": f"bm25({fts})"},
+    ).order_by("likeness", "-id")[: limit * 4]
+    typed = _stems(words)
+    return [
+        argument
+        for argument in candidates
+        if len(typed & _stems(_WORDS.findall(argument.claim.lower()))) >= SIMILARITY * len(typed)
+    ][:limit]
+
+
+def _stems(words) -> set[str]:
+    """Words cut to five letters: near enough a stem to count "negotiate" and "negotiations"
+    as one word when comparing claims."""
+    return {word[:5] for word in words}

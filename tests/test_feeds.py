@@ -1,0 +1,85 @@
+"""Atom feeds (issue 21): what each holds, that feed readers can read them, and where they are
+linked from. Hidden and retracted text is never in a feed."""
+
+import feedparser
+import pytest
+
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Walrus-secret"
+
+
+@pytest.fixture
+def debate():
+    writer = verified_user(display_name="Writer Wyn")
+    motion = MotionFactory(title="Open motion", claim="It is open.", author=writer)
+    hidden_motion = MotionFactory(title=f"{SECRET} motion", claim=SECRET, visibility="hidden")
+    shown = ArgumentFactory(
+        motion=motion, claim="A shown claim.", details="Some *details*.", author=writer
+    )
+    shown.details_html = "<p>Some <em>details</em>.</p>"
+    shown.save()
+    for visibility in ("hidden", "retracted"):
+        ArgumentFactory(motion=motion, claim=f"{SECRET} {visibility}", visibility=visibility)
+    ArgumentFactory(motion=hidden_motion, claim=f"{SECRET} in a hidden motion", author=writer)
+    return {"writer": writer, "motion": motion, "hidden_motion": hidden_motion, "shown": shown}
+
+
+def read(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert SECRET not in body
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    return feed
+
+
+def test_new_motions(client, debate):
+    feed = read(client, "/feeds/motions/")
+    assert [entry.title for entry in feed.entries] == ["Open motion"]
+    assert feed.entries[0].link.endswith(debate["motion"].get_absolute_url())
+    assert feed.entries[0].author == "Writer Wyn"
+
+
+def test_new_arguments_in_a_motion(client, debate):
+    feed = read(client, f"/motions/{debate['motion'].slug}/feed/")
+    assert [entry.title for entry in feed.entries] == ["Pro: A shown claim."]
+    assert "<em>details</em>" in feed.entries[0].summary
+    assert feed.entries[0].link.endswith(debate["shown"].get_absolute_url())
+
+
+def test_a_members_arguments(client, debate):
+    feed = read(client, f"/people/{debate['writer'].pk}/feed/")
+    assert [entry.title for entry in feed.entries] == ["Pro: A shown claim."]
+    assert feed.feed.title == "Crux: arguments by Writer Wyn"
+
+
+def test_no_feed_for_a_hidden_motion_or_nobody(client, debate):
+    assert client.get(f"/motions/{debate['hidden_motion'].slug}/feed/").status_code == 404
+    assert client.get("/motions/no-such-motion/feed/").status_code == 404
+    assert client.get("/people/999999/feed/").status_code == 404
+
+
+def test_claims_are_escaped(client, debate):
+    ArgumentFactory(motion=debate["motion"], claim="<script>x</script> & more")
+    feed = read(client, f"/motions/{debate['motion'].slug}/feed/")
+    assert "&lt;script&gt;" in feed.entries[0].summary
+
+
+def test_pages_link_their_feeds(client, debate):
+    def alternates(url):
+        body = client.get(url).content.decode()
+        return [line for line in body.splitlines() if 'rel="alternate"' in line]
+
+    home = alternates("/")
+    assert len(home) == 1 and 'href="/feeds/motions/"' in home[0]
+    motion = alternates(debate["motion"].get_absolute_url())
+    assert len(motion) == 1 and f'href="/motions/{debate["motion"].slug}/feed/"' in motion[0]
+    profile = alternates(debate["writer"].get_absolute_url())
+    assert len(profile) == 1 and f'href="/people/{debate["writer"].pk}/feed/"' in profile[0]
+    assert 'type="application/atom+xml"' in profile[0]

@@ -1,0 +1,354 @@
+"""Search (issue 21): what is found, by whom, in what order, and the duplicate warning.
+
+Every test here runs on SQLite (FTS5) and on PostgreSQL (tsvector, pg_trgm) alike; the
+differential tests at the end hold the two engines to one table of expectations.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from debates import policy
+from debates.models import Argument, Motion, Stance
+from search import queries, schema
+from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+
+ANYONE = AnonymousUser()
+
+
+def found(text, viewer=ANYONE, **filters):
+    search = queries.Search(text=text, viewer=viewer, filters=queries.Filters(**filters))
+    return [hit.claim for hit in search[0:50]]
+
+
+@pytest.fixture
+def motion():
+    return MotionFactory(title="Karabakh", claim="Russia lost influence in the South Caucasus.")
+
+
+# --- What is found -----------------------------------------------------------------------------
+
+
+def test_each_indexed_part_is_found(motion):
+    source = SourceFactory(title="Strategic solitude revisited")
+    claim = ArgumentFactory(motion=motion, claim="Moscow chose to stay aloof.")
+    details = ArgumentFactory(motion=motion, claim="A", details="The mediators were sidelined.")
+    quote = ArgumentFactory(motion=motion, claim="B", quote="Yerevan was left waiting.")
+    attribution = ArgumentFactory(motion=motion, claim="C", attribution="Dmitri Trenin")
+    cited = ArgumentFactory(motion=motion, claim="D", source=source)
+
+    assert found("aloof") == [claim]
+    assert found("mediators") == [details]
+    assert found("Yerevan") == [quote]
+    assert found("Trenin") == [attribution]
+    assert found("solitude") == [cited]
+    assert found("Caucasus") == [motion]
+    assert found("Karabakh") == [motion]  # a motion's title
+    assert found("nothing-like-this") == []
+
+
+def test_negotiate_finds_negotiations(motion):
+    argument = ArgumentFactory(motion=motion, claim="The negotiations stalled for a year.")
+    assert found("negotiate") == [argument]
+    assert found("negotiating") == [argument]
+
+
+def test_a_claim_match_ranks_above_a_details_only_match(motion):
+    # The details-only one is newer, so only the ranking can put the claim match first.
+    in_claim = ArgumentFactory(motion=motion, claim="Sanctions hurt the economy.")
+    in_details = ArgumentFactory(
+        motion=motion, claim="Trade fell.", details="Sanctions hurt the economy, they say."
+    )
+    assert found("sanctions economy") == [in_claim, in_details]
+
+
+def test_a_quoted_phrase_matches_only_the_phrase(motion):
+    phrase = ArgumentFactory(motion=motion, claim="The peace treaty was signed in Moscow.")
+    apart = ArgumentFactory(motion=motion, claim="Peace came before any treaty.")
+    assert set(found("peace treaty")) == {phrase, apart}
+    assert found('"peace treaty"') == [phrase]
+
+
+def test_or_and_minus_work_as_people_type_them(motion):
+    oil = ArgumentFactory(motion=motion, claim="Oil exports kept the budget afloat.")
+    gas = ArgumentFactory(motion=motion, claim="Gas exports fell by half.")
+    ArgumentFactory(motion=motion, claim="Grain was never at issue.")
+    assert set(found("oil or gas")) == {oil, gas}
+    assert found("exports -gas") == [oil]
+    assert found("-gas") == []  # only what to leave out: nothing asked for, nothing found
+    assert found("") == []
+
+
+def test_filters_by_motion_stance_and_author(motion):
+    other = MotionFactory(title="Elsewhere", claim="Another debate about ports.")
+    writer = verified_user(display_name="Writer Wyn")
+    pro = ArgumentFactory(motion=motion, claim="Ports matter.", stance=Stance.PRO, author=writer)
+    con = ArgumentFactory(motion=motion, claim="Ports do not matter.", stance=Stance.CON)
+    elsewhere = ArgumentFactory(motion=other, claim="Ports again.", stance=Stance.PRO)
+
+    assert set(found("ports")) == {pro, con, elsewhere, other}
+    assert set(found("ports", motion=motion)) == {pro, con}
+    assert set(found("ports", motion=other)) == {elsewhere, other}
+    assert set(found("ports", stance="pro")) == {pro, elsewhere}  # motions have no stance
+    assert found("ports", author_id=writer.pk) == [pro]
+
+
+# --- Who finds what ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def withdrawn(motion, author):
+    hidden = ArgumentFactory(
+        motion=motion, claim="Hidden walrus claim.", author=author, visibility="hidden"
+    )
+    retracted = ArgumentFactory(
+        motion=motion, claim="Retracted walrus claim.", author=author, visibility="retracted"
+    )
+    hidden_motion = MotionFactory(
+        title="Walrus motion", claim="Walrus.", author=author, visibility="hidden"
+    )
+    shown = ArgumentFactory(motion=motion, claim="Shown walrus claim.")
+    return {"hidden": hidden, "retracted": retracted, "motion": hidden_motion, "shown": shown}
+
+
+def test_hidden_and_retracted_text_is_never_found_by_the_public(withdrawn, member):
+    for viewer in (ANYONE, member):
+        assert found("walrus", viewer) == [withdrawn["shown"]]
+        assert found("hidden", viewer) == []
+        assert found("retracted", viewer) == []
+
+
+def test_moderators_find_hidden_text_and_authors_their_own(withdrawn, moderator, author):
+    expected = {withdrawn["shown"], withdrawn["hidden"], withdrawn["motion"]}
+    assert set(found("walrus", moderator)) == expected
+    assert set(found("walrus", author)) == expected
+    # A retracted claim is read by nobody in the debate (debates.policy.text_shown_to).
+    assert found("retracted", moderator) == []
+
+
+def test_the_search_filter_is_the_rule_the_pages_read_by(withdrawn, author, member, moderator):
+    """policy.texts_shown_to (many claims, in SQL) against policy.text_shown_to (one claim)."""
+    for viewer in (ANYONE, member, author, moderator):
+        for model in (Argument, Motion):
+            listed = set(model.objects.filter(policy.texts_shown_to(viewer, model)))
+            assert listed == {c for c in model.objects.all() if policy.text_shown_to(c, viewer)}
+
+
+def test_the_page_never_shows_a_hidden_motion_title_to_the_public(motion, author):
+    hidden_motion = MotionFactory(title="Secret title", claim="x", visibility="hidden")
+    ArgumentFactory(motion=hidden_motion, claim="Zebra crossing argument.")
+    body = _page({"q": "zebra"}).content.decode()
+    assert "Zebra" in body
+    assert "Secret title" not in body
+
+
+# --- The index keeps in step -------------------------------------------------------------------
+
+
+def test_the_index_follows_edits_and_source_titles(motion):
+    source = SourceFactory(title="Old title")
+    argument = ArgumentFactory(motion=motion, claim="Before the edit.", source=source)
+    argument.claim = "After the rewording."
+    argument.save()
+    assert found("rewording") == [argument]
+    assert found("before") == []
+    source.title = "Fresh headline"
+    source.save()
+    assert found("headline") == [argument]
+    assert found("old") == []
+    # Votes touch the counters, not the text: the claim is still found once.
+    Argument.objects.filter(pk=argument.pk).update(agree_count=3)
+    assert found("rewording") == [argument]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers only")
+def test_a_migrate_puts_back_triggers_a_table_remake_dropped(motion):
+    ArgumentFactory(motion=motion, claim="Indexed before.")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER search_argument_fts_insert")
+    missed = ArgumentFactory(motion=motion, claim="Written while the trigger was gone.")
+    assert found("trigger") == []
+    schema.repair_after_migrate(sender=None)
+    assert found("trigger") == [missed]
+    assert len(found("indexed")) == 1
+
+
+# --- The page ----------------------------------------------------------------------------------
+
+
+def _page(params, client=None, **headers):
+    from django.test import Client
+
+    return (client or Client()).get("/search/", params, headers=headers)
+
+
+def test_the_page_shows_ranked_highlighted_hits_with_motion_and_stance(motion):
+    ArgumentFactory(motion=motion, claim="Sanctions <b>bite</b>.", stance=Stance.CON)
+    body = _page({"q": "sanctions"}).content.decode()
+    assert "<mark>Sanctions</mark> &lt;b&gt;bite&lt;/b&gt;." in body
+    assert "1 result" in body
+    assert 'class="stance stance--con"' in body
+    assert motion.title in body
+
+
+def test_the_page_without_a_query_explains_itself_and_htmx_gets_the_partial(motion):
+    empty = _page({}).content.decode()
+    assert "Search motions and arguments" in empty
+    ArgumentFactory(motion=motion, claim="Pipelines.")
+    partial = _page({"q": "pipelines"}, HX_Request="true").content.decode()
+    assert partial.lstrip().startswith('<section id="search-results"')
+    assert "<html" not in partial and "<mark>Pipelines</mark>" in partial
+
+
+def test_bad_filters_are_a_clear_400(motion):
+    for params, message in (
+        ({"q": "x", "motion": "no-such-motion"}, "There is no such motion"),
+        ({"q": "x", "stance": "maybe"}, "Choose pro, con or any stance"),
+        ({"q": "x", "author": "Nobody Known"}, "Nobody here is called"),
+        ({"q": "x" * 201}, "at most 200 characters"),
+    ):
+        response = _page(params)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+
+
+def test_a_hidden_motion_is_no_filter_for_the_public(motion):
+    hidden = MotionFactory(visibility="hidden")
+    assert _page({"q": "x", "motion": hidden.slug}).status_code == 400
+
+
+def test_results_are_paginated_keeping_the_query(motion):
+    for n in range(25):
+        ArgumentFactory(motion=motion, claim=f"Reservoir claim {n}.")
+    first = _page({"q": "reservoir"}).content.decode()
+    assert "25 results" in first and "Page 1 of 2" in first
+    assert 'href="?q=reservoir&amp;page=2"' in first
+    second = _page({"q": "reservoir", "page": "2"}).content.decode()
+    assert second.count('class="search-hit"') == 5
+
+
+def test_the_page_costs_the_same_queries_however_many_hits(motion, django_assert_num_queries):
+    """At most seven, and seven when a page holds both motions and arguments."""
+
+    def cost(n):
+        for i in range(n):
+            ArgumentFactory(motion=motion, claim=f"Glacier claim {i}.")
+        MotionFactory(title="Glacier glacier glacier", claim="Glacier.")
+        from django.test import Client
+
+        client = Client()
+        # Count, page, arguments, motions, two highlights, the motion filter's choices.
+        with django_assert_num_queries(7):
+            assert client.get("/search/", {"q": "glacier"}).status_code == 200
+
+    cost(2)
+    cost(30)
+
+
+def test_the_nav_has_a_search_box_that_works_without_js(client):
+    body = client.get("/").content.decode()
+    assert 'role="search"' in body and 'action="/search/"' in body and 'name="q"' in body
+
+
+# --- Is your point already here? ---------------------------------------------------------------
+
+
+def similar(motion, text, viewer=ANYONE):
+    return queries.similar_claims(motion=motion, text=text, viewer=viewer)
+
+
+def test_similar_claims_in_the_same_motion_are_offered(motion):
+    near = ArgumentFactory(motion=motion, claim="Russia lost its influence in the Caucasus.")
+    ArgumentFactory(motion=motion, claim="Turkey sent drones to Azerbaijan.")
+    elsewhere = MotionFactory()
+    ArgumentFactory(motion=elsewhere, claim="Russia lost its influence in the Caucasus.")
+    assert similar(motion, "Russia has lost influence in the Caucasus") == [near]
+    assert similar(motion, "Completely unrelated words here") == []
+    assert similar(motion, "Russia") == []  # too short to say
+
+
+def test_at_most_three_and_never_hidden_ones_for_the_public(motion, moderator):
+    for n in range(5):
+        ArgumentFactory(motion=motion, claim=f"The ceasefire held for {n} months at least.")
+    hidden = ArgumentFactory(
+        motion=motion, claim="The ceasefire held for months at least.", visibility="hidden"
+    )
+    offered = similar(motion, "The ceasefire held for months at least")
+    assert len(offered) == 3 and hidden not in offered
+    assert hidden in similar(motion, "The ceasefire held for months at least", moderator)
+
+
+def test_the_similar_claims_partial_and_its_hook_in_the_reply_form(motion, member, client):
+    ArgumentFactory(motion=motion, claim="Russia lost its influence in the Caucasus.")
+    answer = client.get(
+        f"/motions/{motion.slug}/similar/", {"claim": "Russia lost influence in the Caucasus"}
+    ).content.decode()
+    assert "Is your point already here?" in answer
+    assert "Russia lost its influence in the Caucasus." in answer
+    assert client.get(f"/motions/{motion.slug}/similar/", {"claim": "zz"}).content.strip() == b""
+    client.force_login(member)
+    form = client.get(f"/motions/{motion.slug}/reply/").content.decode()
+    assert f'hx-get="/motions/{motion.slug}/similar/"' in form
+
+
+# --- One rule, two engines ---------------------------------------------------------------------
+
+DOCUMENTS = {
+    "treaty": "The peace treaty was signed.",
+    "apart": "Peace came before the treaty.",
+    "talks": "Negotiations failed in the spring.",
+    "gas": "Gas exports fell.",
+}
+# (query, which documents it finds) on both engines.
+EXPECTED = [
+    ("peace treaty", {"treaty", "apart"}),
+    ('"peace treaty"', {"treaty"}),
+    ("negotiate", {"talks"}),
+    ("treaty or gas", {"treaty", "apart", "gas"}),
+    ("treaty -came", {"treaty"}),
+    ('peace -"peace treaty"', {"apart"}),
+    ("exports or negotiations spring", {"gas", "talks"}),  # exports | (negotiations & spring)
+    ("exports or negotiations autumn", {"gas"}),
+    ("fail spring", {"talks"}),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), EXPECTED)
+def test_both_engines_read_a_query_alike(motion, query, expected):
+    ids = {ArgumentFactory(motion=motion, claim=text).pk: name for name, text in DOCUMENTS.items()}
+    assert {ids[argument.pk] for argument in found(query)} == expected
+
+
+def _tsquery(terms):
+    def phrase(term):
+        return "(" + term.strip('"').replace(" ", " <-> ") + ")"
+
+    return " | ".join(
+        "(" + " & ".join([*map(phrase, c.required), *(f"!{phrase(t)}" for t in c.excluded)]) + ")"
+        for c in terms.clauses
+    )
+
+
+def test_the_query_reader_matches_websearch_to_tsquery():
+    """The words are read in Python for FTS5; on PostgreSQL, compare with its own reading."""
+    clause = queries.Clause
+    assert queries.read_terms('"a b" c or d -e') == queries.Terms(
+        (clause(('"a b"', '"c"')), clause(('"d"',), ('"e"',)))
+    )
+    assert queries.read_terms("-only") is None
+    assert queries.read_terms("-only or this") == queries.Terms((clause(('"this"',)),))
+    if connection.vendor != "postgresql":
+        return
+    cases = [
+        "a b", '"a b" c', "a or b c", "a b or c -d", "a -b", 'x -"y z"', "or a", "a or",
+        '"unclosed a', "a or or b", "it's",
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        for case in cases:
+            cursor.execute(
+                "SELECT websearch_to_tsquery('simple', %s) = to_tsquery('simple', %s)",
+                [case, _tsquery(queries.read_terms(case))],
+            )
+            assert cursor.fetchone()[0], case
