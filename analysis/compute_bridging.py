@@ -62,32 +62,32 @@ def factorise(matrix: VoteMatrix, seed: int) -> Factorisation:
     claim_factor = np.zeros(n_claims)
     claim_intercept = np.zeros(n_claims)
     mu = float(rating.mean()) if len(rating) else 0.0
+    # Each entity's number of votes (plus λ_i) is the same in every iteration.
+    claim_votes = np.bincount(cols, minlength=n_claims) + LAMBDA_INTERCEPT
+    voter_votes = np.bincount(rows, minlength=matrix.n_voters) + LAMBDA_INTERCEPT
     loss, iterations = np.inf, 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 - reported after the loop
         claim_intercept, claim_factor = _ridge_step(
-            cols, n_claims, rating - mu - voter_intercept[rows], voter_factor[rows]
+            cols, claim_votes, rating - mu - voter_intercept[rows], voter_factor[rows]
         )
         voter_intercept, voter_factor = _ridge_step(
-            rows, matrix.n_voters, rating - mu - claim_intercept[cols], claim_factor[cols]
+            rows, voter_votes, rating - mu - claim_intercept[cols], claim_factor[cols]
         )
         rest = (
             voter_intercept[rows] + claim_intercept[cols] + voter_factor[rows] * claim_factor[cols]
         )
         mu = float((rating - rest).sum() / (len(rating) + LAMBDA_INTERCEPT))
+        # The moves below change no prediction, only the penalty: this stays the residual.
+        residual = rating - mu - rest
         mu, voter_intercept, claim_intercept = _rebalance_intercepts(
             mu, voter_intercept, claim_intercept
         )
         voter_factor, claim_intercept = _shift_factor(voter_factor, claim_factor, claim_intercept)
         claim_factor, voter_intercept = _shift_factor(claim_factor, voter_factor, voter_intercept)
         voter_factor, claim_factor = _rebalance_factors(voter_factor, claim_factor)
-        rest = (
-            voter_intercept[rows] + claim_intercept[cols] + voter_factor[rows] * claim_factor[cols]
-        )
         previous, loss = (
             loss,
-            _loss(
-                rating - mu - rest, mu, voter_intercept, claim_intercept, voter_factor, claim_factor
-            ),
+            _loss(residual, mu, voter_intercept, claim_intercept, voter_factor, claim_factor),
         )
         if previous - loss <= TOLERANCE * loss:
             break
@@ -145,9 +145,10 @@ def _rebalance_factors(voter_factor, claim_factor):
     return voter_factor * scale, claim_factor / scale
 
 
-def _ridge_step(index, size, target, other_factor):
-    """Per entity e, minimise Σ (target - i_e - f_e·other)² + λ_i i_e² + λ_f f_e²."""
-    n = np.bincount(index, minlength=size) + LAMBDA_INTERCEPT
+def _ridge_step(index, n, target, other_factor):
+    """Per entity e, minimise Σ (target - i_e - f_e·other)² + λ_i i_e² + λ_f f_e², where `n` is
+    each entity's number of votes plus λ_i."""
+    size = len(n)
     s_f = np.bincount(index, other_factor, size)
     s_ff = np.bincount(index, other_factor * other_factor, size) + LAMBDA_FACTOR
     s_t = np.bincount(index, target, size)
