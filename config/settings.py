@@ -275,6 +275,7 @@ CRUX_RATE_LIMITS = {
     "post": "10/m/user,120/h/user,30/m/ip",  # arguments and replies
     "edit": "20/m/user,60/m/ip",
     "motion": "3/m/user,20/h/user,10/m/ip",  # proposing a motion
+    "source": "3/m/user,20/h/user,10/m/ip",  # adding a source with its text (issue 20)
     "vote": "60/m/user,600/h/user,240/m/ip",
     "flag": "10/m/user,60/h/user,30/m/ip",
 }

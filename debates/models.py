@@ -39,9 +39,8 @@ class Source(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=2000, blank=True)
     published_on = models.DateField(null=True, blank=True)
-    # Issue 20: the work's full text, when it is ours to show (plain text, paragraphs kept). A
-    # citation of a source with text is anchored to its passage (Argument.quote_start etc.).
-    text = models.TextField(blank=True, max_length=SOURCE_TEXT_MAX_LENGTH)
+    # Issue 20: who added it on the site (seeded and cited-by-address sources have nobody); its
+    # full text, when it is ours to show, is its SourceText.
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -72,6 +71,26 @@ class Source(models.Model):
     @property
     def is_hidden(self):
         return self.visibility == "hidden"
+
+
+class SourceText(models.Model):
+    """A source's full text (issue 20): plain text, a blank line between paragraphs. A citation
+    of a source with text is anchored to its passage (Claim.quote_start etc.). Kept apart from
+    the source so that the pages showing citations, which load sources by the dozen, never load
+    texts of up to 200,000 characters."""
+
+    source = models.OneToOneField(
+        Source, primary_key=True, on_delete=models.PROTECT, related_name="full_text"
+    )
+    text = models.TextField(max_length=SOURCE_TEXT_MAX_LENGTH)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=_not_empty("text"), name="source_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Text of {self.source}"
 
 
 class Claim(models.Model):
@@ -115,6 +134,19 @@ class Claim(models.Model):
     @property
     def held_by(self):
         return self.attribution or (self.author.display_name if self.author else "")
+
+    @property
+    def passage_fragment(self):
+        """The id of the quote's passage in its source's reader (issue 20): passage-a12 for an
+        argument, passage-m3 for a motion."""
+        return f"passage-{self._meta.model_name[0]}{self.pk}"
+
+    @property
+    def passage_url(self):
+        """The quote's passage in its source's reader, marked; "" when it is not anchored."""
+        if self.quote_start is None:
+            return ""
+        return f"{reverse('source', args=[self.source_id])}#{self.passage_fragment}"
 
 
 class Motion(Claim):

@@ -106,13 +106,13 @@ def queue_item(kind, claim):
     return items[0] if items else None
 
 
-TARGET_TYPES = ("argument", "motion", "user")
+TARGET_TYPES = ("argument", "motion", "user", "source")
 
 
 def moderation_log(*, moderator_id=None, action=None, target_type=None, target_id=None):
     """The log, newest first, filtered; each entry with its target loaded (one query)."""
     entries = ModerationAction.objects.select_related(
-        "moderator", "argument__motion", "motion", "user"
+        "moderator", "argument__motion", "motion", "user", "source"
     ).order_by("-created_at", "-id")
     if moderator_id is not None:
         entries = entries.filter(moderator_id=moderator_id)

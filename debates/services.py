@@ -89,7 +89,7 @@ def _cited(source, source_url, quote, start, end) -> tuple[Source | None, str, d
         return (*_citation(source_url, quote), {})
     policy.enforce(policy.citation_refusal(source))
     quote = _bounded_quote(quote)
-    if source.text and not quote:
+    if sources.text_of(source) and not quote:
         raise DebateRuleError("Quote the passage you argue from.", status=422, field="quote")
     return source, quote, sources.anchored(source, quote, start=start, end=end)
 
@@ -343,8 +343,8 @@ def upsert_seeded_source(
     source = Source.objects.filter(seed_key=key).first() or Source(seed_key=key)
     fields = {"title": title, "author": author, "publisher": publisher, "url": url}
     fields["published_on"] = published_on
-    fields["text"] = sources.clean_text(text)
     _save_changed(source, fields)
+    sources.replace_text(source, text)
     return source
 
 

@@ -1,8 +1,10 @@
-"""Writes of sources with their text (issue 20): adding one, and anchoring a citation to it.
+"""Writes of sources with their text (issue 20): adding one, anchoring a citation to it, and
+moderators hiding or restoring one.
 
 A source's text is plain text with its paragraphs (blank lines between them) kept. A citation of
 a source with text must be found in it (debates.anchoring); a source without text keeps a free
-quote. Moderators hide a source in debates.moderation.
+quote. Hiding a source is a moderation act like hiding a claim: checked by debates.policy (through
+debates.moderation's checks) and logged.
 """
 
 import datetime as dt
@@ -13,9 +15,9 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from debates import anchoring, policy
+from debates import anchoring, moderation, policy
 from debates.errors import DebateRuleError
-from debates.models import SOURCE_TEXT_MAX_LENGTH, Source
+from debates.models import SOURCE_TEXT_MAX_LENGTH, ModerationAction, Source, SourceText
 from debates.text import BIDI_CONTROLS, one_line
 
 # Controls other than the line break and tab, and bidirectional controls: invisible, they
@@ -32,13 +34,36 @@ def clean_text(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip("\n")
 
 
+def text_of(source: Source) -> str:
+    """The source's full text, or "" when Crux holds none (one query, then remembered)."""
+    try:
+        return source.full_text.text
+    except SourceText.DoesNotExist:
+        return ""
+
+
+def replace_text(source: Source, text: str) -> None:
+    """Give the source this text ("" for none), changing nothing if it has it already. For the
+    seed, which re-anchors every quote it loads."""
+    text = clean_text(text)
+    if text_of(source) == text:
+        return
+    if text:
+        source.full_text, _ = SourceText.objects.update_or_create(
+            source=source, defaults={"text": text}
+        )
+    else:
+        SourceText.objects.filter(source=source).delete()
+        source.full_text = None
+
+
 def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
     """An argument's anchor fields for citing `quote` from `source`: none for a source without
     text; the passage text[start:end] when that is the quote (a reader's selection); else where
     debates.anchoring finds it. Refused (422, on the quote) when it is not in the text."""
-    if not source.text:
+    text = text_of(source)
+    if not text:
         return {}
-    text = source.text
     try:
         if start is not None and end is not None and text[start:end] == quote:
             found = anchoring.anchor_at(text, start, end)
@@ -109,13 +134,50 @@ def add_source(
             raise DebateRuleError(
                 "The web address must start with http:// or https://.", status=422, field="url"
             ) from None
-    return Source.objects.create(
+    source = Source.objects.create(
         title=title,
         author=_bounded(one_line(author), "author", "author"),
         publisher=_bounded(one_line(publisher), "publisher", "publisher"),
         url=_bounded(url, "url", "web address"),
         published_on=published_on,
-        text=text,
         added_by=adder,
         added_at=timezone.now(),
     )
+    source.full_text = SourceText.objects.create(source=source, text=text)
+    return source
+
+
+# --- Moderation --------------------------------------------------------------------------------
+
+
+def _set_visibility(moderator, source, *, hidden: bool, reason: str) -> moderation.Outcome:
+    moderation.require_moderator(moderator)
+    reason = moderation.clean_reason(reason, required=True)
+    fresh = Source.objects.select_for_update().get(pk=source.pk)
+    if fresh.is_hidden == hidden:
+        state = "already hidden" if hidden else "not hidden"
+        return moderation.Outcome(False, f"This source is {state}; nothing changed.")
+    visibility = "hidden" if hidden else "visible"
+    Source.objects.filter(pk=fresh.pk).update(
+        visibility=visibility, hidden_reason=reason if hidden else ""
+    )
+    entry = ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.HIDE if hidden else ModerationAction.Action.RESTORE,
+        source=fresh,
+        reason=reason,
+    )
+    source.visibility, source.hidden_reason = visibility, reason if hidden else ""
+    return moderation.Outcome(True, "Source hidden." if hidden else "Source restored.", entry)
+
+
+@transaction.atomic
+def hide_source(*, moderator, source: Source, reason: str) -> moderation.Outcome:
+    """Hide a source's text from everyone but who added it and moderators, logged like a claim;
+    the claims citing it keep their quotes."""
+    return _set_visibility(moderator, source, hidden=True, reason=reason)
+
+
+@transaction.atomic
+def restore_source(*, moderator, source: Source, reason: str) -> moderation.Outcome:
+    return _set_visibility(moderator, source, hidden=False, reason=reason)

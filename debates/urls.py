@@ -1,7 +1,14 @@
 from django.urls import path
 
 import config.converters  # noqa: F401  (registers <id:…>, the database id in range)
-from debates import views, views_interchange, views_map, views_moderation, views_posting
+from debates import (
+    views,
+    views_interchange,
+    views_map,
+    views_moderation,
+    views_posting,
+    views_sources,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -86,4 +93,21 @@ urlpatterns += [
     ),
     path("moderation/log/", views_moderation.log, name="moderation_log"),
     path("moderation/notices/", views_moderation.notices, name="moderation_notices"),
+]
+
+# --- Sources and their reader (issue 20, debates.views_sources) --------------------------------
+urlpatterns += [
+    path("sources/", views_sources.source_list, name="sources"),
+    path("sources/new/", views_sources.add_source, name="add_source"),
+    path("sources/<id:pk>/", views_sources.source_detail, name="source"),
+    path("sources/<id:pk>/argue/", views_sources.argue_from_passage, name="argue_from_passage"),
+    *(
+        path(
+            f"sources/<id:pk>/{act}/",
+            views_sources.moderate_source,
+            {"act": act},
+            name=f"{act}_source",
+        )
+        for act in views_sources.SOURCE_ACTS
+    ),
 ]

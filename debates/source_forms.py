@@ -1,0 +1,72 @@
+"""Forms of the source pages (issue 20): adding a source with its text, arguing from a passage.
+They parse and re-display input; the rules live in debates.sources and debates.services."""
+
+import uuid
+
+from django import forms
+
+from debates.forms import ArgumentForm, RuleErrorsMixin
+from debates.models import SOURCE_TEXT_MAX_LENGTH, Source
+from debates.services import QUOTE_MAX_LENGTH
+
+
+class SourceForm(RuleErrorsMixin, forms.Form):
+    title = forms.CharField(max_length=Source._meta.get_field("title").max_length)
+    author = forms.CharField(required=False, max_length=200)
+    publisher = forms.CharField(required=False, max_length=200)
+    published_on = forms.DateField(
+        required=False,
+        label="Published on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the date as YYYY-MM-DD."},
+    )
+    url = forms.CharField(
+        required=False,
+        label="Web address",
+        max_length=2000,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    text = forms.CharField(
+        label="The text",
+        # Counted after cleaning, by the service: a paste with Windows line breaks may be longer.
+        max_length=SOURCE_TEXT_MAX_LENGTH * 2,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        error_messages={"required": "Paste the source's text."},
+        help_text=(
+            f"Plain text, up to {SOURCE_TEXT_MAX_LENGTH:,} characters; a blank line between "
+            "paragraphs. Only text you may publish here."
+        ),
+    )
+
+
+class PassageArgumentForm(RuleErrorsMixin, forms.Form):
+    """A new argument on a chosen motion, quoting a passage of the source."""
+
+    motion = forms.ChoiceField(
+        label="Argue on the motion",
+        error_messages={"required": "Choose the motion you argue on."},
+    )
+    stance = ArgumentForm.base_fields["stance"]
+    claim = ArgumentForm.base_fields["claim"]
+    details = ArgumentForm.base_fields["details"]
+    quote = forms.CharField(
+        max_length=QUOTE_MAX_LENGTH * 4,
+        label="The passage you quote",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Quote the passage you argue from."},
+        help_text=(
+            f"Trim it to the words you argue from (up to {QUOTE_MAX_LENGTH:,} characters): "
+            "it must stand in the source as written."
+        ),
+    )
+    quote_start = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    quote_end = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, motions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.motions = {motion.slug: motion for motion in motions}
+        self.fields["motion"].choices = [("", "Choose a motion…")] + [
+            (motion.slug, motion.title) for motion in motions
+        ]

@@ -1,0 +1,176 @@
+"""Reads for a source's reader (issue 20): its text in paragraphs, the passages the debate argues
+(highlighted by stance, overlaps split into segments), the claims citing each paragraph, and how
+much of the text the debate covers.
+
+A reading costs three queries however long the text and however many claims cite it: the source,
+the arguments citing it (with their motions) and the motions citing it.
+"""
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from django.shortcuts import get_object_or_404
+
+from debates import policy
+from debates.models import Argument, Motion, Source
+from debates.sources import text_of
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+SNIPPET_LENGTH = 160
+
+
+@dataclass
+class Passage:
+    """A claim's anchored quote, as the reader marks it."""
+
+    claim: Argument | Motion
+    start: int
+    end: int
+
+    @property
+    def kind(self) -> str:
+        return "motion" if isinstance(self.claim, Motion) else "argument"
+
+    @property
+    def stance(self) -> str:
+        return "motion" if isinstance(self.claim, Motion) else self.claim.stance
+
+    @property
+    def fragment(self) -> str:
+        """The id of the passage's mark in the reader: a claim's citation links to it."""
+        return self.claim.passage_fragment
+
+
+@dataclass
+class Segment:
+    start: int
+    end: int
+    text: str
+    passages: list[Passage]
+    # Passages that begin here: the reader puts their fragment's target before the segment.
+    starting: list[Passage] = field(default_factory=list)
+
+    @property
+    def stances(self) -> list[str]:
+        return sorted({passage.stance for passage in self.passages})
+
+    @property
+    def fragments(self) -> str:
+        return " ".join(passage.fragment for passage in self.passages)
+
+
+@dataclass
+class Paragraph:
+    number: int
+    start: int
+    end: int
+    text: str
+    segments: list[Segment]
+    passages: list[Passage]
+
+    @property
+    def argued(self) -> bool:
+        return bool(self.passages)
+
+    @property
+    def snippet(self) -> str:
+        text = " ".join(self.text.split())
+        return text if len(text) <= SNIPPET_LENGTH else text[: SNIPPET_LENGTH - 1] + "…"
+
+
+@dataclass
+class Reading:
+    source: Source
+    paragraphs: list[Paragraph]
+    passages: list[Passage]
+
+    @property
+    def argued_count(self) -> int:
+        return sum(paragraph.argued for paragraph in self.paragraphs)
+
+    @property
+    def coverage_percent(self) -> int:
+        total = len(self.paragraphs)
+        return round(100 * self.argued_count / total) if total else 0
+
+    @property
+    def unargued(self) -> list[Paragraph]:
+        return [paragraph for paragraph in self.paragraphs if not paragraph.argued]
+
+
+def source_for_reader(pk: int) -> Source:
+    return get_object_or_404(Source.objects.select_related("added_by", "full_text"), pk=pk)
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: text between blank lines, never empty."""
+    spans, start = [], 0
+    for gap in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, gap.start()))
+        start = gap.end()
+    spans.append((start, len(text)))
+    return [(start, end) for start, end in spans if text[start:end].strip()]
+
+
+def _argued_passages(source: Source) -> list[Passage]:
+    """The anchored quotes of the claims everyone reads, in the order of the text."""
+    arguments = Argument.objects.select_related("motion").filter(
+        source=source, quote_start__isnull=False
+    )
+    motions = Motion.objects.filter(source=source, quote_start__isnull=False)
+    claims = [
+        *(argument for argument in arguments if policy.passage_argued(argument)),
+        *(motion for motion in motions if policy.is_shown(motion)),
+    ]
+    passages = [Passage(claim, claim.quote_start, claim.quote_end) for claim in claims]
+    return sorted(passages, key=lambda p: (p.start, -p.end, p.kind, p.claim.pk))
+
+
+def _segments(text: str, start: int, end: int, passages: list[Passage]) -> list[Segment]:
+    cuts = {start, end}
+    for passage in passages:
+        cuts.update(cut for cut in (passage.start, passage.end) if start < cut < end)
+    cuts = sorted(cuts)
+    segments = []
+    for left, right in pairwise(cuts):
+        covering = [p for p in passages if p.start < right and p.end > left]
+        segment = Segment(left, right, text[left:right], covering)
+        segment.starting = [p for p in covering if p.start == left]
+        segments.append(segment)
+    return segments
+
+
+def reading(source: Source) -> Reading:
+    """The source's text as the reader shows it to everyone."""
+    text = text_of(source)
+    passages = _argued_passages(source) if text else []
+    paragraphs = []
+    for number, (start, end) in enumerate(paragraph_spans(text), 1):
+        within = [p for p in passages if p.start < end and p.end > start]
+        paragraph = Paragraph(
+            number=number,
+            start=start,
+            end=end,
+            text=text[start:end],
+            segments=_segments(text, start, end, within),
+            passages=within,
+        )
+        paragraphs.append(paragraph)
+    return Reading(source=source, paragraphs=paragraphs, passages=passages)
+
+
+def citing_claims(source: Source) -> list[Argument | Motion]:
+    """The claims everyone reads that cite a source (with text or not), for its page."""
+    arguments = Argument.objects.select_related("motion").filter(source=source)
+    motions = Motion.objects.filter(source=source)
+    shown = [argument for argument in arguments if policy.passage_argued(argument)]
+    return [*(motion for motion in motions if policy.is_shown(motion)), *shown]
+
+
+def open_motions() -> list[Motion]:
+    """The motions one may argue on from a passage: open and shown, featured first."""
+    motions = Motion.objects.filter(
+        state=Motion.State.OPEN, visibility=Motion.Visibility.VISIBLE
+    ).only("pk", "slug", "title", "featured", "created_at")
+    return list(motions[:200])

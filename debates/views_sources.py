@@ -1,0 +1,172 @@
+"""The source pages (issue 20): the reader of a source's text with the debate's passages marked,
+the list of sources, adding one, arguing from a passage, and moderators hiding one.
+
+Views parse, call debates.sources / debates.services, and render; reads are in
+debates.source_queries, rules in debates.policy.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.decorators import member_required
+from config import ratelimit
+from debates import policy, services, source_queries, sources
+from debates.errors import DebateRuleError
+from debates.models import Source
+from debates.source_forms import PassageArgumentForm, SourceForm
+from debates.views import HttpResponseSeeOther
+from debates.views_moderation import moderator_required
+
+SOURCES_PAGE_SIZE = 30
+
+
+@require_safe
+def source_detail(request, pk):
+    """The reader: the text with every passage the debate argues marked in its stance's colour,
+    the claims citing each paragraph beside it, and the coverage. The `body` part (HTMX) is the
+    same template's partial, which the page reloads when the live stream reports a change."""
+    source = source_queries.source_for_reader(pk)
+    shown = policy.source_shown_to(source, request.user)
+    text = sources.text_of(source)
+    context = {
+        "source": source,
+        "shown": shown,
+        "reading": source_queries.reading(source) if shown else None,
+        "text": text,
+        "citing": [] if text or not shown else source_queries.citing_claims(source),
+        "may_argue": policy.participation_refusal(request.user, "post") is None,
+        "may_moderate": policy.moderates(request.user),
+    }
+    if request.htmx and request.GET.get("part") == "body":
+        return render(request, "debates/source_detail.html#reader-body", context)
+    return render(request, "debates/source_detail.html", context)
+
+
+@require_safe
+def source_list(request):
+    listed = Source.objects.filter(full_text__isnull=False, visibility="visible")
+    listed = listed.order_by("title", "pk")
+    page = Paginator(listed, SOURCES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "debates/source_list.html", {"page": page, "sources": page.object_list})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def add_source(request):
+    form = SourceForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                ratelimit.hit(request, "source")
+                source = sources.add_source(adder=request.user, **form.cleaned_data)
+            except (DebateRuleError, ratelimit.RateLimited) as error:
+                form.add_rule_error(error)
+                status = error.status
+            else:
+                messages.success(request, "The source is added: select a passage to argue from.")
+                return HttpResponseSeeOther(source.get_absolute_url())
+        else:
+            status = 422
+    context = {"form": form, "refusal": policy.participation_refusal(request.user, "post")}
+    return render(request, "debates/source_add.html", context, status=status)
+
+
+def _offsets(data, text: str) -> tuple[int | None, int | None]:
+    """A passage's start and end from a query string, when they make one in the text, without
+    the white space a selection may take in at either end."""
+    start, end = data.get("start", ""), data.get("end", "")
+    if not (start.isascii() and start.isdigit() and end.isascii() and end.isdigit()):
+        return None, None
+    start, end = int(start), int(end)
+    if not 0 <= start < end <= len(text) or not text[start:end].strip():
+        return None, None
+    while text[start].isspace():
+        start += 1
+    while text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def argue_from_passage(request, pk):
+    """Start an argument on a chosen motion quoting a passage: the reader's selection (its exact
+    offsets), or a paragraph picked without JavaScript and trimmed here."""
+    source = source_queries.source_for_reader(pk)
+    text = sources.text_of(source)
+    if not (text and policy.source_shown_to(source, request.user)):
+        raise Http404("This source has no text to argue from.")
+    motions = source_queries.open_motions()
+    status = 200
+    if request.method == "POST":
+        form = PassageArgumentForm(request.POST, motions=motions)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ratelimit.hit(request, "post")
+                argument, _ = services.post_argument(
+                    author=request.user,
+                    motion=form.motions[data["motion"]],
+                    parent=None,
+                    stance=data["stance"],
+                    claim=data["claim"],
+                    details=data["details"],
+                    source=source,
+                    quote=data["quote"],
+                    quote_start=data["quote_start"],
+                    quote_end=data["quote_end"],
+                    submission_key=data["submission_key"],
+                )
+            except (DebateRuleError, ratelimit.RateLimited) as error:
+                form.add_rule_error(error)
+                status = error.status
+            else:
+                messages.success(request, "Your argument is posted; its passage is marked.")
+                return HttpResponseSeeOther(argument.passage_url)
+        else:
+            status = 422
+    else:
+        start, end = _offsets(request.GET, text)
+        initial = {"motion": request.GET.get("motion", "")}
+        if start is not None:
+            initial |= {"quote": text[start:end], "quote_start": start, "quote_end": end}
+        form = PassageArgumentForm(initial=initial, motions=motions)
+    refusal = policy.participation_refusal(request.user, "post")
+    if refusal is None and (citing := policy.citation_refusal(source)):
+        refusal = citing.message
+    context = {"source": source, "form": form, "refusal": refusal, "motions": motions}
+    return render(request, "debates/source_argue.html", context, status=status)
+
+
+SOURCE_ACTS = {"hide": sources.hide_source, "restore": sources.restore_source}
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def moderate_source(request, pk, act):
+    """Hide or restore a source, with a reason, logged; back to its reader after."""
+    source = source_queries.source_for_reader(pk)
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            outcome = SOURCE_ACTS[act](
+                moderator=request.user, source=source, reason=request.POST.get("reason", "")
+            )
+        except DebateRuleError as rule:
+            status, error = rule.status, rule.message
+        else:
+            (messages.success if outcome.changed else messages.info)(request, outcome.message)
+            return HttpResponseSeeOther(source.get_absolute_url())
+    context = {
+        "act": act,
+        "source": source,
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+        "action_url": reverse(f"{act}_source", args=[pk]),
+    }
+    return render(request, "debates/source_moderate.html", context, status=status)

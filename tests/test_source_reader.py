@@ -1,0 +1,280 @@
+"""The source reader and its pages (issue 20): highlights by stance with overlaps, links both
+ways, coverage, arguing from a passage, adding and hiding a source; constant queries."""
+
+# The essay is typeset: its curly quotes are what these tests find.
+# ruff: noqa: RUF001
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from debates import services, source_queries, sources
+from debates.models import Argument, ModerationAction, Motion, Source, Stance
+from tests.factories import MotionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def essay(seeded):
+    return Source.objects.get(seed_key="saradzhyan-essay")
+
+
+def _reader(client, source):
+    response = client.get(reverse("source", args=[source.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _marked(html, fragment):
+    """The text of the segments the reader marks for a passage."""
+    pattern = (
+        r'<a class="passage[^"]*" href="[^"]*" data-start="\d+" '
+        rf'data-passages="[^"]*\b{fragment}\b[^"]*">([^<]*)</a>'
+    )
+    return "".join(re.findall(pattern, html))
+
+
+def test_the_essay_reads_with_every_seeded_passage_marked_in_its_stances_colour(client, essay):
+    html = _reader(client, essay)
+    anchored = Argument.objects.filter(source=essay)
+    for argument in anchored:
+        assert f'id="{argument.passage_fragment}"' in html
+        assert _marked(html, argument.passage_fragment).replace("&#x27;", "'") or argument.quote
+    assert "passage--pro" in html and "passage--con" in html
+    assert 'class="reader__paragraph"' in html
+
+
+def test_each_highlight_links_its_argument_and_the_argument_links_back(client, essay):
+    argument = Argument.objects.filter(source=essay).order_by("pk").first()
+    html = _reader(client, essay)
+    assert f'href="{argument.get_absolute_url()}"' in html
+    permalink = client.get(argument.get_absolute_url()).content.decode()
+    assert f'href="/sources/{essay.pk}/#{argument.passage_fragment}"' in permalink
+
+
+def test_overlapping_passages_split_into_segments_of_both_stances(essay, member):
+    text = sources.text_of(essay)
+    motion = Motion.objects.get(slug="strategic-solitude")
+    start = text.index("Trenin infers from these responses")
+    for stance, (left, right) in ((Stance.PRO, (0, 60)), (Stance.CON, (30, 90))):
+        services.post_argument(
+            author=member,
+            motion=motion,
+            parent=None,
+            stance=stance,
+            claim=f"A {stance} reading.",
+            source=essay,
+            quote=text[start + left : start + right],
+        )
+    reading = source_queries.reading(essay)
+    both = [
+        segment
+        for paragraph in reading.paragraphs
+        for segment in paragraph.segments
+        if segment.stances == ["con", "pro"] and segment.start >= start
+    ]
+    assert both and both[0].start == start + 30
+    for paragraph in reading.paragraphs:
+        assert "".join(segment.text for segment in paragraph.segments) == paragraph.text
+
+
+def test_coverage_counts_argued_paragraphs_and_lists_the_rest(client, essay):
+    reading = source_queries.reading(essay)
+    total = len(reading.paragraphs)
+    assert 0 < reading.argued_count < total
+    assert len(reading.unargued) == total - reading.argued_count
+    html = _reader(client, essay)
+    assert f"<strong>{reading.coverage_percent}%</strong>" in html
+    assert f'max="{total}" value="{reading.argued_count}"' in html
+    assert "Passages nobody has argued yet" in html
+
+
+def test_hidden_and_retracted_arguments_highlight_nothing(client, essay, moderator):
+    from debates import moderation
+
+    hidden, retracted = Argument.objects.filter(source=essay).order_by("pk")[:2]
+    moderation.hide_argument(moderator=moderator, argument=hidden, reason="Test.")
+    Argument.objects.filter(pk=retracted.pk).update(visibility="retracted")
+    html = _reader(client, essay)
+    for argument in (hidden, retracted):
+        assert f'id="{argument.passage_fragment}"' not in html
+        assert not _marked(html, argument.passage_fragment)
+    client.force_login(moderator)
+    assert f'id="{hidden.passage_fragment}"' not in _reader(client, essay)
+
+
+def test_the_reader_costs_constant_queries_however_many_claims_cite_it(
+    client, essay, member, django_assert_num_queries
+):
+    # The source with its text, the arguments (with their motions), the motions.
+    with django_assert_num_queries(3):
+        client.get(reverse("source", args=[essay.pk]))
+    motion = Motion.objects.get(slug="strategic-solitude")
+    text = sources.text_of(essay)
+    for n in range(20):
+        services.post_argument(
+            author=member,
+            motion=motion,
+            parent=None,
+            stance=Stance.PRO,
+            claim=f"Point {n}.",
+            source=essay,
+            quote=text[100 + n * 40 : 140 + n * 40],
+        )
+    with django_assert_num_queries(3):
+        client.get(reverse("source", args=[essay.pk]))
+
+
+def test_the_live_reload_of_the_reader_is_the_same_templates_partial(client, essay):
+    url = reverse("source", args=[essay.pk]) + "?part=body"
+    part = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert part.lstrip().startswith('<div class="reader" id="reader-body"')
+    assert "<html" not in part
+    assert part.strip() in _reader(client, essay)
+
+
+def test_a_source_without_text_lists_its_claims_and_free_quotes(client, seeded):
+    trenin = Source.objects.get(seed_key="trenin-article")
+    html = _reader(client, trenin)
+    assert "does not hold this source’s text" in html
+    assert "reader-body" not in html
+    assert escape(Motion.objects.filter(source=trenin).first().claim[:40]) in html
+
+
+# --- Arguing from a passage --------------------------------------------------------------------
+
+
+def test_argue_from_a_selection_posts_an_exact_anchor_and_returns_to_the_passage(
+    client, essay, member
+):
+    text = sources.text_of(essay)
+    start = text.index("Moscow’s decision not to intervene")
+    end = text.index(".", start) + 1
+    client.force_login(member)
+    url = reverse("argue_from_passage", args=[essay.pk])
+    form = client.get(url, {"start": start, "end": end}).content.decode()
+    assert text[start:end] in form.replace("&#x27;", "'").replace("&#x2019;", "’")
+    before = source_queries.reading(essay).argued_count
+    response = client.post(
+        url,
+        {
+            "motion": "strategic-solitude",
+            "stance": "con",
+            "claim": "Trade ties weighed more than solitude.",
+            "details": "",
+            "quote": text[start:end],
+            "quote_start": start,
+            "quote_end": end,
+            "submission_key": "6f1c3c1e-6f45-4f7a-9a3c-2b1d7c6a0e11",
+        },
+    )
+    argument = Argument.objects.get(author=member)
+    assert response.status_code == 303
+    assert response["Location"] == argument.passage_url
+    assert (argument.quote_start, argument.quote_end, argument.anchor) == (start, end, "exact")
+    assert source_queries.reading(essay).argued_count >= before
+
+
+def test_a_quote_not_in_the_source_is_refused_with_422_keeping_what_was_typed(
+    client, essay, member
+):
+    client.force_login(member)
+    response = client.post(
+        reverse("argue_from_passage", args=[essay.pk]),
+        {
+            "motion": "strategic-solitude",
+            "stance": "pro",
+            "claim": "My carefully typed claim.",
+            "quote": "Words the essay never says at all, anywhere.",
+            "submission_key": "6f1c3c1e-6f45-4f7a-9a3c-2b1d7c6a0e12",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "This quote is not in the source" in html
+    assert "My carefully typed claim." in html
+    assert "Words the essay never says at all, anywhere." in html
+    assert not Argument.objects.filter(author=member).exists()
+
+
+def test_without_javascript_each_paragraph_offers_to_argue_from_it(client, essay, member):
+    client.force_login(member)
+    html = _reader(client, essay)
+    paragraph = source_queries.reading(essay).paragraphs[4]
+    link = f"/sources/{essay.pk}/argue/?start={paragraph.start}&amp;end={paragraph.end}"
+    assert link in html
+    anonymous = _reader(client.__class__(), essay)
+    assert "Argue from this paragraph" not in anonymous
+
+
+def test_offsets_that_make_no_passage_leave_the_quote_empty(client, essay, member):
+    client.force_login(member)
+    url = reverse("argue_from_passage", args=[essay.pk])
+    for query in ({"start": "5", "end": "2"}, {"start": "x"}, {"start": "²", "end": "9"}):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert response.context["form"].initial.get("quote") is None
+
+
+# --- Adding and hiding sources ----------------------------------------------------------------
+
+
+def test_a_member_adds_a_source_and_reads_it(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("add_source"),
+        {"title": "On quotes", "author": "A. Writer", "text": "First.\r\n\r\nSecond."},
+    )
+    source = Source.objects.get(title="On quotes")
+    assert response.status_code == 303 and response["Location"] == source.get_absolute_url()
+    html = _reader(client, source)
+    assert html.count('class="reader__row') == 2
+    assert source in client.get(reverse("sources")).context["sources"]
+
+
+def test_adding_a_source_is_rate_limited(client, member, settings):
+    settings.CRUX_RATE_LIMITS = {**settings.CRUX_RATE_LIMITS, "source": "1/m/user"}
+    client.force_login(member)
+    data = {"title": "Once", "text": "Text."}
+    assert client.post(reverse("add_source"), data).status_code == 303
+    response = client.post(reverse("add_source"), {"title": "Twice", "text": "Kept text."})
+    assert response.status_code == 429
+    assert "Kept text." in response.content.decode()
+
+
+def test_a_moderator_hides_a_source_logged_and_the_public_reads_no_text(
+    client, essay, moderator, member
+):
+    client.force_login(moderator)
+    response = client.post(reverse("hide_source", args=[essay.pk]), {"reason": "Copyright."})
+    assert response.status_code == 303
+    entry = ModerationAction.objects.get(source=essay)
+    assert (entry.action, entry.reason, entry.target_type) == ("hide", "Copyright.", "source")
+    client.logout()
+    html = _reader(client, essay)
+    assert "hidden by a moderator" in html and "reader__paragraph" not in html
+    client.force_login(member)
+    response = client.get(reverse("argue_from_passage", args=[essay.pk]))
+    assert response.status_code == 404
+    client.force_login(moderator)
+    assert "reader__paragraph" in _reader(client, essay)
+    client.post(reverse("restore_source", args=[essay.pk]), {"reason": "Cleared."})
+    assert Source.objects.get(pk=essay.pk).visibility == "visible"
+
+
+def test_only_moderators_hide_sources(client, essay, member):
+    client.force_login(member)
+    response = client.post(reverse("hide_source", args=[essay.pk]), {"reason": "Mine."})
+    assert response.status_code == 403
+    assert Source.objects.get(pk=essay.pk).visibility == "visible"
+
+
+def test_a_motion_quoting_a_source_with_text_marks_its_passage_too(client, member):
+    source = sources.add_source(adder=member, title="T", text="Alpha beta gamma.\n\nDelta epsilon.")
+    motion = MotionFactory(source=source, quote="Delta", **sources.anchored(source, "Delta"))
+    html = _reader(client, source)
+    assert f'id="{motion.passage_fragment}"' in html
+    assert "passage--motion" in html
