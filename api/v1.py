@@ -9,7 +9,7 @@ clients outside a browser (with a token) use the API.
 
 from ninja import NinjaAPI
 
-from api import problems, reads, writes
+from api import problems, reads, sources, writes
 from api.router import router
 
 DESCRIPTION = (
@@ -45,5 +45,5 @@ api = CruxAPI(
 for error_class, handler in problems.HANDLERS.items():
     api.add_exception_handler(error_class, handler)
 # Each adds its operations to the one router.
-assert reads and writes
+assert reads and writes and sources
 api.add_router("", router)
