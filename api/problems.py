@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from api.cursors import BadCursor
 from config import ratelimit
 from debates.errors import DebateRuleError
 
@@ -29,6 +30,7 @@ KINDS = {
     "rate-limited": "Too many attempts: wait, then try again.",
     "server-error": "Something went wrong on our side.",
     "http": "The request cannot be answered as sent.",
+    "bad-cursor": "The cursor was not given by the API, or not for this listing.",
 }
 
 
@@ -78,6 +80,10 @@ def _invalid(request, error: ValidationError):
     return problem("invalid", 422, "Some fields are not valid; see errors.", errors)
 
 
+def _bad_cursor(request, error: BadCursor):
+    return problem("bad-cursor", 400, str(error), [("cursor", str(error))])
+
+
 def _unauthenticated(request, error):
     return problem(
         "unauthenticated",
@@ -109,6 +115,7 @@ HANDLERS = {
     DebateRuleError: _rule,
     ratelimit.RateLimited: _rate_limited,
     ValidationError: _invalid,
+    BadCursor: _bad_cursor,
     AuthenticationError: _unauthenticated,
     HttpError: _http,
     Http404: _not_found,

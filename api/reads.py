@@ -7,13 +7,16 @@ from ninja.decorators import decorate_view
 
 from accounts.models import User
 from accounts.services import profile_stats
-from api import present
+from analysis import queries as analysis_queries
+from api import cursors, present
 from api.auth import reader
 from api.problems import Problem
 from api.router import router
 from api.schemas import (
+    AnalysisOut,
     ArgumentList,
     ArgumentWithContext,
+    Cursor,
     Id,
     Limit,
     MotionOut,
@@ -28,6 +31,11 @@ from debates import policy, queries
 from debates.models import Argument, Motion, Source
 
 ERRORS = {frozenset({401, 403, 404, 422}): Problem}
+PAGED_ERRORS = {frozenset({400, 401, 403, 404, 422}): Problem}
+# What one answer of the tree shows: a batch of one level as the page's "show more" gives it.
+TREE_LIMITS = (queries.MORE_BATCH, *queries.PAGE_LIMITS[1:])
+# The nearest ancestors of an argument: a chain thousands deep is walked up by parent_id.
+ANCESTORS_SHOWN = 20
 # ETag from the answer's body, and 304 to an If-None-Match that still matches (Django's own).
 etagged = decorate_view(conditional_page)
 
@@ -79,7 +87,7 @@ def motion(request, slug: Slug):
 @router.get(
     "/motions/{slug}/arguments",
     tags=["read"],
-    response={200: TreePage, **ERRORS},
+    response={200: TreePage, **PAGED_ERRORS},
     summary="A motion's argument tree, one level at a time",
 )
 @etagged
@@ -88,14 +96,19 @@ def tree(
     slug: Slug,
     parent: Id | None = None,
     order: str = queries.DEFAULT_REPLY_ORDER,
-    offset: Offset = 0,
+    cursor: Cursor | None = None,
 ):
     """The arguments at one level (the motion's own with no `parent`, else that argument's
-    replies), ten at a time from `offset`, each with the replies the motion's page shows below
-    it (strongest first, three, then two, then one, then folded). Follow `next_offset` for the
-    rest of the level, and an argument's `more_replies` or `folded` by asking with `parent`."""
+    replies), ten at a time, each with the replies the motion's page shows below it (strongest
+    first, three, then two, then one, then folded). For the rest of the level send back
+    `next_cursor` as `cursor` (it keeps the level and order); for an argument's `more_replies` or
+    `folded` replies ask with `parent`. At most 160 arguments in one answer, however big the
+    debate (tests pin it)."""
     viewer = reader(request)
     found = queries.motion_by_slug(slug)
+    offset = 0
+    if cursor is not None:
+        parent, order, offset = cursors.read(cursor, motion=found.slug)
     if parent is None:
         debate = queries.debate_tree(found)
     else:
@@ -105,20 +118,19 @@ def tree(
     siblings = debate.by_id[parent].children if parent else debate.roots
     order = queries.reply_order(order)
     batch = queries.shown_arguments(
-        debate,
-        siblings,
-        viewer=viewer,
-        order=order,
-        limits=(queries.MORE_BATCH, *queries.PAGE_LIMITS[1:]),
-        offset=offset,
+        debate, siblings, viewer=viewer, order=order, limits=TREE_LIMITS, offset=offset
     )
+    shown = offset + len(batch)
     return {
         "motion": found.slug,
         "parent_id": parent,
         "order": order,
-        "offset": offset,
         "count": len(siblings),
-        "next_offset": _next(offset, len(batch), len(siblings)),
+        "next_cursor": (
+            cursors.make(motion=found.slug, parent=parent, order=order, offset=shown)
+            if shown < len(siblings)
+            else None
+        ),
         "items": [present.node(item, viewer, slug=found.slug) for item in batch],
     }
 
@@ -139,9 +151,11 @@ def argument(request, slug: Slug, argument_id: Id, order: str = queries.DEFAULT_
         )
     except Argument.DoesNotExist:
         raise Http404("No such argument in this debate.") from None
+    shown = ancestors[-ANCESTORS_SHOWN:]
     return {
         "argument": present.node(node, viewer, slug=found.slug),
-        "ancestors": [present.argument(item, viewer, slug=found.slug) for item in ancestors],
+        "ancestors": [present.argument(item, viewer, slug=found.slug) for item in shown],
+        "more_ancestors": len(ancestors) - len(shown),
     }
 
 
@@ -209,3 +223,25 @@ def person_arguments(
 def source(request, source_id: Id):
     reader(request)
     return present.source(get_object_or_404(Source, pk=source_id))
+
+
+@router.get(
+    "/motions/{slug}/analysis",
+    tags=["read"],
+    response={200: AnalysisOut, **ERRORS},
+    summary="A motion's analysis: opinion groups, consensus, divisive and bridging claims, cruxes",
+)
+@etagged
+def analysis(request, slug: Slug):
+    """The motion's analysis page as data (the same as its analysis.json): `computed_at` is null
+    until it is first analysed. Claims are {kind, id} refs, hidden and retracted ones left out;
+    a group's members are named to moderators only."""
+    viewer = reader(request)
+    found = queries.motion_by_slug(slug)
+    if not policy.text_shown_to(found, viewer):
+        raise Http404("No such motion.")
+    return analysis_queries.as_json(
+        found,
+        analysis_queries.stored(found),
+        show_members=policy.group_members_shown_to(viewer),
+    )

@@ -27,6 +27,7 @@ Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,80}$")]
 Limit = Annotated[int, Field(ge=1, le=50)]
 Offset = Annotated[int, Field(ge=0, le=1_000_000)]
+Cursor = Annotated[str, Field(min_length=1, max_length=200, description="a `next_cursor`")]
 Choice = Literal["agree", "disagree"]
 
 
@@ -108,15 +109,15 @@ class TreePage(Schema):
     motion: str
     parent_id: int | None
     order: str
-    offset: int
     count: int = Field(description="how many arguments stand at this level")
-    next_offset: int | None
+    next_cursor: str | None = Field(description="send it as `cursor` for the next batch")
     items: list[ArgumentNode]
 
 
 class ArgumentWithContext(Schema):
     argument: ArgumentNode
-    ancestors: list[ArgumentOut]
+    ancestors: list[ArgumentOut] = Field(description="the nearest, outermost first")
+    more_ancestors: int = Field(description="ancestors further up, left out: follow parent_id")
 
 
 class ProfileOut(Schema):
@@ -135,6 +136,55 @@ class ArgumentList(Schema):
     count: int
     offset: int
     next_offset: int | None
+
+
+class ClaimRef(Schema):
+    kind: Literal["motion", "argument"]
+    id: int
+
+
+class GroupOut(Schema):
+    id: int
+    size: int
+    stance_on_motion: float | None = Field(
+        None, description="the agree share of its members who voted on the motion"
+    )
+    representative: list[ClaimRef]
+    members: list[int] | None = Field(
+        None, description="its members' ids: for moderators only, null for everyone else"
+    )
+
+
+class ConsensusOut(ClaimRef):
+    score: float
+
+
+class DivisiveOut(ClaimRef):
+    spread: float
+
+
+class BridgingOut(ClaimRef):
+    intercept: float
+    factor: float
+    status: str
+
+
+class CruxOut(ClaimRef):
+    log_odds: float
+    lower: float
+    voters: int
+
+
+class AnalysisOut(Schema):
+    computed_at: datetime | None = Field(description="null until the motion is first analysed")
+    voters: int
+    qualifying_voters: int | None = None
+    reason: str | None = Field(description="why there are no opinion groups, if there are none")
+    groups: list[GroupOut]
+    consensus: list[ConsensusOut]
+    divisive: list[DivisiveOut]
+    bridging: list[BridgingOut]
+    cruxes: list[CruxOut]
 
 
 class PostIn(Schema):

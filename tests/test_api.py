@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from api import tokens
+from api import cursors, tokens
 from api.models import ApiToken
 from debates import services
 from debates.models import Argument, Flag, Vote
@@ -119,13 +119,14 @@ def test_a_big_tree_comes_a_level_at_a_time_in_a_fixed_number_of_queries(author)
     with CaptureQueriesContext(connection) as small:
         body = Client().get(url).json()
     nodes = sum(1 + len(item["replies"]) for item in body["items"])
-    assert len(body["items"]) == 10 and body["count"] == 60 and body["next_offset"] == 10
+    assert len(body["items"]) == 10 and body["count"] == 60 and body["next_cursor"]
     assert nodes == 10 * 4 and all(item["more_replies"] == 5 for item in body["items"])
     Argument.objects.bulk_create(
         Argument(motion=motion, author=author, stance="pro", claim=f"More {n}") for n in range(300)
     )
+    cursor = cursors.make(motion=motion.slug, parent=None, order="best", offset=350)
     with CaptureQueriesContext(connection) as big:
-        assert len(Client().get(f"{url}?offset=350").json()["items"]) == 10
+        assert len(Client().get(url, {"cursor": cursor}).json()["items"]) == 10
     assert len(small) == len(big) == 3
     level = Client().get(f"{url}?parent={roots[0].pk}").json()
     assert level["count"] == 8 and len(level["items"]) == 8
