@@ -31,8 +31,8 @@ def debate(transactional_db):
     return motion, arguments
 
 
-def click_arc(page, selector):
-    """Click a point inside the arc's own shape (its box's centre may be another arc's)."""
+def point_in_arc(page, selector):
+    """A point inside the arc's own shape (its box's centre may be another arc's)."""
     point = page.evaluate(
         """(selector) => {
             const target = document.querySelector(selector);
@@ -46,7 +46,7 @@ def click_arc(page, selector):
         selector,
     )
     assert point, f"no visible point of {selector}"
-    page.mouse.click(*point)
+    return point
 
 
 def test_an_arc_of_the_map_leads_to_its_argument(page, debate):
@@ -55,7 +55,14 @@ def test_an_arc_of_the_map_leads_to_its_argument(page, debate):
     reply = arguments["reply2b"]
     arc = page.locator(f"#map-arc-{reply.pk}")
     expect(arc).to_have_class("map__arc map__arc--supports map__arc--weak")  # a con of a con
-    click_arc(page, f"#map-arc-{reply.pk}")
+    # Its claim shows under the map on hover and on keyboard focus, not only as a tooltip.
+    caption = page.locator(".map__caption")
+    page.locator(f"#map-arc-{arguments['top1'].pk}").focus()
+    expect(caption).to_have_text("Pro: Top 1.")
+    point = point_in_arc(page, f"#map-arc-{reply.pk}")
+    page.mouse.move(*point)
+    expect(caption).to_have_text("Con: Reply 2b.")
+    page.mouse.click(*point)
     expect(page).to_have_url(re.compile(re.escape(reply.get_absolute_url()) + "$"))
     expect(page.locator(f"#claim-{reply.pk}")).to_have_text("Reply 2b.")
 
