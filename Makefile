@@ -52,15 +52,14 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_karabakh
 
-# An ASGI server, so live updates stream; --reload for development. Beside it, the worker that
-# runs background tasks (issue 19's analysis; django-tasks-db): Ctrl-C stops both.
+# Served as in production (config/serving.py: gunicorn, uvicorn workers, so live updates stream),
+# with one worker that restarts when a Python file changes (DEBUG's per-process cache would
+# let a second worker see a session ended by the first). Beside it, the worker that runs
+# background tasks (issue 19's analysis; django-tasks-db): Ctrl-C stops both.
 run: seed
 	@$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port 8000 \
-		--reload --reload-dir config --reload-dir debates --reload-dir accounts \
-		--reload-dir analysis --reload-dir api \
-		--reload-dir ratelimits --reload-dir templates --timeout-graceful-shutdown 3
+	$(VENV)/bin/gunicorn -c python:config.serving --workers 1 --reload
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 browser:

@@ -14,10 +14,14 @@ DELAY = timedelta(seconds=5)
 # A mark older than this is taken for a run that died with its worker, and queued again.
 STALE = timedelta(minutes=10)
 
-# Every vote asks, so the mark is set in one statement that creates the row or claims a free or
-# stale mark, and returns a row only when it did (SQLite and PostgreSQL both have this syntax).
+# Every vote asks, so one statement does it all: it creates the row or claims a free or stale
+# mark, and returns a row only when it did. A mark already pending (what most votes find) is seen
+# by the NOT EXISTS, which takes no lock: the upsert alone would lock the motion's row for every
+# vote on it. SQLite and PostgreSQL both take this text.
 _MARK = """
-INSERT INTO {table} (motion_id, queued_at, activity, group_votes) VALUES (%s, %s, 0, '{{}}')
+INSERT INTO {table} (motion_id, queued_at, activity, group_votes)
+SELECT %s, %s, 0, '{{}}'
+WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE motion_id = %s AND queued_at >= %s)
 ON CONFLICT (motion_id) DO UPDATE SET queued_at = excluded.queued_at
 WHERE {table}.queued_at IS NULL OR {table}.queued_at < %s
 RETURNING motion_id
@@ -28,9 +32,9 @@ def request_analysis(*, motion_id: int) -> bool:
     """Queue a recomputation of the motion's analysis; False when one is already pending."""
     now = timezone.now()
     table = connection.ops.quote_name(MotionAnalysis._meta.db_table)
-    moments = [connection.ops.adapt_datetimefield_value(t) for t in (now, now - STALE)]
+    queued_at, stale = (connection.ops.adapt_datetimefield_value(t) for t in (now, now - STALE))
     with connection.cursor() as cursor:
-        cursor.execute(_MARK.format(table=table), [motion_id, *moments])
+        cursor.execute(_MARK.format(table=table), [motion_id, queued_at, motion_id, stale, stale])
         queued = cursor.fetchone() is not None
     if queued:
         task = tasks.analyse_motion

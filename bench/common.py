@@ -159,6 +159,29 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+TCP_ESTABLISHED, TCP_LISTEN = "01", "0A"  # states as /proc/net/tcp spells them
+
+
+def sockets_by_pid(pids, port: int, state: str) -> dict[int, int]:
+    """How many TCP sockets on local `port` in `state` each process holds (Linux /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == state and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    counts = {}
+    for pid in pids:
+        held = 0
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    held += os.readlink(fd) in inodes
+        counts[pid] = held
+    return counts
+
+
 def cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
@@ -189,13 +212,17 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Server:
-    """uvicorn serving config.asgi as production would (DEBUG off, PostgreSQL), on 127.0.0.1."""
+    """Crux served as in production (config/serving.py: gunicorn, a uvicorn worker per process,
+    each on its own SO_REUSEPORT socket; DEBUG off, PostgreSQL), on 127.0.0.1.
+
+    `profile` (a path) is a what-if: one uvicorn process under cProfile, with no gunicorn, since
+    cProfile sees only the process it starts."""
 
     def __init__(
         self, database_url, *, workers=1, port=None, log_path=None, extra_args=(), profile=None
     ):
         self.database_url = database_url
-        self.profile = profile  # a path: run the (single) server process under cProfile
+        self.profile = profile
         self.workers = workers
         self.port = port or free_port()
         self.log_path = Path(log_path or RESULTS / "server.log")
@@ -205,25 +232,17 @@ class Server:
     @property
     def command(self) -> list[str]:
         if self.profile:
-            launcher = [sys.executable, "-m", "cProfile", "-o", str(self.profile), "-m", "uvicorn"]
-        else:
-            launcher = [str(VENV_BIN / "uvicorn")]
-        command = [
-            *launcher,
-            "config.asgi:application",
-            "--host",
-            HOST,
-            "--port",
-            str(self.port),
-            "--timeout-graceful-shutdown",
-            "3",
-            "--no-access-log",
-            "--log-level",
-            "warning",
+            return [
+                *(sys.executable, "-m", "cProfile", "-o", str(self.profile), "-m", "uvicorn"),
+                "config.asgi:application",
+                *("--host", HOST, "--port", str(self.port), "--timeout-graceful-shutdown", "3"),
+                *("--no-access-log", "--log-level", "warning", *self.extra_args),
+            ]
+        return [
+            str(VENV_BIN / "gunicorn"),
+            *("-c", "python:config.serving", "--bind", f"{HOST}:{self.port}"),
+            *("--workers", str(self.workers), "--log-level", "warning", *self.extra_args),
         ]
-        if self.workers > 1:
-            command += ["--workers", str(self.workers)]
-        return command + self.extra_args
 
     def __enter__(self):
         self.start()
@@ -257,7 +276,7 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"The server exited at start; see {self.log_path}")
-            if self.workers <= 1 or len(self.worker_pids()) >= self.workers:
+            if self._all_listening():
                 try:
                     status = asyncio.run(_probe(self.port))
                 except OSError:
@@ -270,13 +289,25 @@ class Server:
             time.sleep(0.2)
         raise SystemExit(f"The server did not answer within {timeout} s; see {self.log_path}")
 
+    def _all_listening(self) -> bool:
+        """Every worker holds its socket: connections reach only those already listening."""
+        pids = self.worker_pids()
+        if len(pids) < (1 if self.profile else self.workers):
+            return False
+        return all(sockets_by_pid(pids, self.port, TCP_LISTEN).values())
+
+    def connections(self) -> dict[int, int]:
+        """Open client connections each worker holds now."""
+        return sockets_by_pid(self.worker_pids(), self.port, TCP_ESTABLISHED)
+
     def worker_pids(self) -> list[int]:
-        """The processes that serve requests: uvicorn itself, or its spawned workers."""
+        """The processes that serve requests: gunicorn's workers (all its children), or the one
+        profiled uvicorn process."""
         if self.proc is None or self.proc.poll() is not None:
             return []
-        if self.workers <= 1:
+        if self.profile:
             return [self.proc.pid]
-        return [pid for pid in _children(self.proc.pid) if "spawn_main" in cmdline(pid)]
+        return _children(self.proc.pid)
 
     def all_pids(self) -> list[int]:
         if self.proc is None or self.proc.poll() is not None:
@@ -287,7 +318,7 @@ class Server:
         _STARTED.discard(self)
         if self.proc is None or self.proc.poll() is not None:
             return
-        # uvicorn re-raises the signal once shut down; under cProfile, SIGINT (KeyboardInterrupt)
+        # gunicorn stops its workers on SIGTERM; under cProfile, SIGINT (KeyboardInterrupt)
         # still lets the profile be written.
         stop_signal = signal.SIGINT if self.profile else signal.SIGTERM
         with contextlib.suppress(ProcessLookupError):
@@ -486,6 +517,28 @@ class MemoryPoller(Sampler):
         while not self._stop.is_set():
             self.sample()
             self._stop.wait(self.interval)
+
+
+class ConnectionSampler(Sampler):
+    """Samples the client connections each server worker holds; per worker, the mean and max."""
+
+    def __init__(self, server, interval=0.25):
+        super().__init__(interval)
+        self.server = server
+        self.samples = 0
+        self.total = {}
+        self.most = {}
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.samples += 1
+            for pid, held in self.server.connections().items():
+                self.total[pid] = self.total.get(pid, 0) + held
+                self.most[pid] = max(self.most.get(pid, 0), held)
+            self._stop.wait(self.interval)
+
+    def per_worker(self) -> dict[int, tuple[float, int]]:
+        return {pid: (self.total[pid] / self.samples, self.most[pid]) for pid in self.total}
 
 
 # --- A small HTTP/1.1 client (keep-alive, Content-Length or chunked) -----------------------------

@@ -4,7 +4,8 @@
 
 Steps: create and migrate the bench database (PostgreSQL), seed the 10,000-argument synthetic
 debate unless it is already there with the same parameters, count SQL queries per page in this
-process (django.test.Client against the bench database), start uvicorn with 2 workers (DEBUG off),
+process (django.test.Client against the bench database), serve it as production does
+(config/serving.py: gunicorn, 2 uvicorn workers, DEBUG off),
 then run each scenario for --duration seconds from this process over keep-alive HTTP/1.1
 connections to 127.0.0.1, and print one table. Requests still in flight at the end of a scenario
 may finish (up to --request-timeout); the server is stopped at the end, on error or Ctrl-C too.
@@ -41,13 +42,13 @@ from bench.common import (
     HOST,
     PROXY_HEADERS,
     RESULTS,
+    ConnectionSampler,
     HTTPConnection,
     MemoryPoller,
     Server,
     WaitSampler,
     add_run_arguments,
     background_note,
-    cmdline,
     command_cpu_seconds,
     command_line,
     cpu_seconds,
@@ -503,12 +504,22 @@ def run(args):
                 time.process_time(),
                 command_cpu_seconds("postgres"),
             )
+            worker_cpu = {pid: cpu_seconds(pid) for pid in server.worker_pids()}
             with (
                 MemoryPoller(server.worker_pids, interval=0.1) as memory,
                 WaitSampler(args.database_url) as waits,
+                ConnectionSampler(server) as held,
             ):
                 result = results[name] = scenario(name, args, t, cookies, server.port)
             elapsed = result["seconds"]
+            result["workers"] = {
+                pid: {
+                    "connections_mean": mean,
+                    "connections_max": most,
+                    "cores": (cpu_seconds(pid) - worker_cpu.get(pid, 0.0)) / elapsed,
+                }
+                for pid, (mean, most) in held.per_worker().items()
+            }
             result.update(
                 rss_start_mb=rss_start,
                 peak_mb=max(memory.peak.values(), default=0) / 1024,
@@ -575,7 +586,17 @@ def format_progress(name, r):
         f"worker RSS {r['rss_start_mb']:.0f}->{r['peak_mb']:.0f} MB, cores busy "
         f"{r['machine_cores']:.2f} (server {r['server_cores']:.2f}, PostgreSQL "
         f"{r['postgres_cores']:.2f}, load client {r['client_cores']:.2f}), "
-        f"statuses {r['statuses']}, database waits: {r['waits']}"
+        f"statuses {r['statuses']}, database waits: {r['waits']}; per worker: "
+        f"{per_worker(r)}"
+    )
+
+
+def per_worker(r):
+    """Each worker's client connections (mean of the samples, max) and CPU in cores."""
+    return ", ".join(
+        f"{pid} {w['connections_mean']:.1f} conns (max {w['connections_max']}), "
+        f"{w['cores']:.2f} cores"
+        for pid, w in sorted(r.get("workers", {}).items())
     )
 
 
@@ -588,9 +609,7 @@ def other_cores(r):
 
 
 def role(pid, worker_pids):
-    if pid in worker_pids:
-        return "worker"
-    return "resource tracker" if "resource_tracker" in cmdline(pid) else "supervisor"
+    return "worker" if pid in worker_pids else "gunicorn (arbiter)"
 
 
 LABELS = {
@@ -644,7 +663,8 @@ def report(args, t, results, queries, overall_peak, hwm, roles, background):
         )
     lines = [
         f"Machine: {machine_line(args.database_url)}. {background_note(background)}",
-        f"Server: uvicorn config.asgi:application --workers {args.workers} (DEBUG=false, "
+        f"Server: gunicorn -c python:config.serving --workers {args.workers} (uvicorn workers, "
+        "each on its own SO_REUSEPORT socket; DEBUG=false, "
         f"PostgreSQL, no access log, RATE_LIMITS={server_env('')['RATE_LIMITS']}"
         + (f", WHAT-IF settings {args.settings}" if args.settings else "")
         + "); "
@@ -675,6 +695,13 @@ def report(args, t, results, queries, overall_peak, hwm, roles, background):
             )
             + ".",
         ]
+    lines += [
+        "",
+        "Per worker process, as the kernel spread the connections (SO_REUSEPORT): client "
+        "connections held (mean of samples every 0.25 s, max) and CPU in cores: "
+        + "; ".join(f"{name}: {per_worker(results[name])}" for name in args.scenarios)
+        + ".",
+    ]
     lines += [
         "",
         "Database sessions by wait (average number, sampled from pg_stat_activity): "
@@ -708,7 +735,7 @@ def parse_args(argv=None):
         "--clients", type=int, default=8, help="concurrent clients for pages and replies"
     )
     parser.add_argument("--vote-clients", type=int, default=64, help="users voting at once")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument(
         "--settings",

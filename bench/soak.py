@@ -4,8 +4,8 @@
 
 It starts its own throwaway PostgreSQL cluster (bench/pg_cluster.py: a temporary directory and a
 free port, never the machine's cluster that others' test suites use), seeds small synthetic
-debates, serves Crux with uvicorn (2 workers, DEBUG off) and then, for --minutes, from this one
-asyncio process on 127.0.0.1:
+debates, serves Crux as production does (config/serving.py, 2 workers, DEBUG off) and then, for
+--minutes, from this one asyncio process on 127.0.0.1:
 
 - opens --streams live pages of the motions (bench/sse_client.py), which reconnect as browsers do;
 - reads: --readers clients fetch the home page, motion pages and permalinks, pausing --think s;
@@ -13,7 +13,7 @@ asyncio process on 127.0.0.1:
   Each vote is a member's first on that claim and no two votes on one claim run at once, so
   every vote adds exactly one to its claim's total, and its live update can be told apart;
 - restarts the database (`pg_ctl restart -m fast`) at --restart-at of the run, and kills one
-  server worker (SIGKILL; uvicorn starts another) at --kill-at.
+  server worker (SIGKILL; gunicorn starts another) at --kill-at.
 
 Then it reports:
 - errors: 5xx answers and failed connections, by time. None may fall outside the fault windows
@@ -756,7 +756,7 @@ def report(soak, live, writes, recount, exceptions, background):
         f"{args.minutes:g} min of load ({soak.load_start:.0f}-{soak.load_end:.0f} s), "
         f"{args.streams} live pages on {args.motions} motions ({args.arguments} arguments, "
         f"{args.users} members), {args.readers} readers (pause {args.think:g} s), votes "
-        f"{args.vote_rate:g}/s, replies {args.reply_rate:g}/s; uvicorn --workers "
+        f"{args.vote_rate:g}/s, replies {args.reply_rate:g}/s; server workers "
         f"{args.workers}, DEBUG off, a throwaway PostgreSQL cluster. Faults: "
         + "; ".join(soak.faults)
         + ".",
@@ -860,7 +860,7 @@ def parse_args(argv=None):
     parser.add_argument("--motions", type=int, default=4, help="debates (4)")
     parser.add_argument("--arguments", type=int, default=1000, help="arguments in all (1000)")
     parser.add_argument("--users", type=int, default=200, help="members in all (200)")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (2)")
+    parser.add_argument("--workers", type=int, default=2, help="server workers (2)")
     parser.add_argument(
         "--restart-at", type=float, default=0.4, help="when to restart the database (0.4 of it)"
     )

@@ -3,7 +3,7 @@ to its arrival at every page, and the server's memory.
 
     .venv/bin/python -m bench.sse_latency --clients 100,500,1000 --votes 20
 
-For each N it starts a fresh uvicorn process (DEBUG off, PostgreSQL), opens N streams of one
+For each N it starts a fresh server with one worker (DEBUG off, PostgreSQL), opens N streams of one
 motion's live channel from this process (raw non-blocking sockets on one asyncio loop), waits
 until every stream has its first `id:` line, then casts K votes one after another with
 debates.voting.cast_vote in this process, each its own transaction as the vote view casts it:
@@ -288,7 +288,7 @@ async def run_clients(n, votes, database_url, fixture, executor, verbose=False, 
     await asyncio.to_thread(server.start)
     streams = []
     try:
-        pid = server.proc.pid
+        pid = server.worker_pids()[0]
         state = {}
         started = time.perf_counter()
         streams = await open_streams(loop, n, server.port, channel_path(motion.pk), state)
@@ -365,7 +365,7 @@ async def baseline(database_url):
     await asyncio.to_thread(server.start)
     try:
         await asyncio.sleep(1.0)
-        status = proc_status(server.proc.pid)
+        status = proc_status(server.worker_pids()[0])
         return status.get("VmRSS", 0) / 1024, status.get("VmHWM", 0) / 1024
     finally:
         await asyncio.to_thread(server.stop)
@@ -430,7 +430,7 @@ def report(base_rss, results, args):
             ]
         )
     lines = [
-        f"SSE delivery, vote sent -> arrival at every stream (one uvicorn process): "
+        f"SSE delivery, vote sent -> arrival at every stream (one server worker): "
         f"{machine_line(args.database_url)}",
         "",
         table(headers, rows),

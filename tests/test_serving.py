@@ -1,12 +1,25 @@
 """How Crux is served (config.asgi): Django on a pool of threads beside the live streams, and
-request bodies bounded before Django runs (the 413's headers: tests/test_security.py)."""
+request bodies bounded before Django runs (the 413's headers: tests/test_security.py); by
+gunicorn with uvicorn workers (config/serving.py), each on a socket of its own, in production,
+`make run` and the benchmarks alike."""
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
+from uvicorn_worker import UvicornWorker
 
+from bench.common import TCP_ESTABLISHED, TCP_LISTEN, Server, free_port, sockets_by_pid
+from config import serving
 from config.body_limit import BodyLimit
 from tests.event_loops import run
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def scope(path="/", method="GET", query=b"", headers=(), scheme="https"):
@@ -168,3 +181,78 @@ def test_a_form_reaches_django_through_it():
 
     assert status == 200
     assert b'value="typed@example.org"' in body and b'value="Typed Name"' in body
+
+
+# --- The server: gunicorn, a socket per worker ---------------------------------------------------
+
+
+def test_production_make_run_and_the_benchmarks_serve_through_one_configuration():
+    assert serving.wsgi_app == "config.asgi:application"
+    assert serving.reuse_port is True
+    assert serving.worker_class == "config.serving.Worker"
+    assert issubclass(serving.Worker, UvicornWorker)
+    run_target = re.search(r"^run:.*?(?=^\S)", (ROOT / "Makefile").read_text(), re.M | re.S)[0]
+    assert "gunicorn -c python:config.serving" in run_target
+    assert "uvicorn " not in run_target
+    command = " ".join(Server("postgres://127.0.0.1/x", workers=2, port=1).command)
+    assert "gunicorn -c python:config.serving" in command and "--workers 2" in command
+
+
+def gunicorn(port, workers):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env |= {"DEBUG": "true", "DATABASE_URL": "sqlite:///:memory:", "LOG_LEVEL": "WARNING"}
+    bin_dir = Path(sys.executable).parent
+    return subprocess.Popen(
+        [
+            *(str(bin_dir / "gunicorn"), "-c", "python:config.serving"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def children(pid):
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT balancing: Linux.")
+def test_keep_alive_connections_spread_over_the_worker_processes():
+    """As in issue 18's runs: long-lived clients must not all stay with the worker that woke
+    first. Each worker listens on its own socket, and the kernel spreads connections over them
+    (by a hash of their addresses: 32 connections all on one of two workers is a 2^-31 chance)."""
+    port = free_port()
+    server = gunicorn(port, workers=2)
+    clients = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            workers = children(server.pid)
+            listening = sockets_by_pid(workers, port, TCP_LISTEN)
+            if len(workers) == 2 and all(n == 1 for n in listening.values()):
+                break
+            assert server.poll() is None, "gunicorn exited"
+            time.sleep(0.2)
+        else:
+            pytest.fail("the workers did not listen within 60 s")
+
+        for _ in range(32):
+            client = socket.create_connection(("127.0.0.1", port), timeout=10)
+            client.sendall(b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert client.recv(64).startswith(b"HTTP/1.1 200")
+            clients.append(client)
+
+        held = sockets_by_pid(workers, port, TCP_ESTABLISHED)
+        assert sum(held.values()) == 32
+        assert all(held[pid] > 0 for pid in workers), held
+    finally:
+        for client in clients:
+            client.close()
+        server.terminate()
+        server.wait(15)
