@@ -117,6 +117,19 @@ MATRIX = {
     "queue_dismiss": {"GET": mods_only(405), "POST": mods_only(303)},
     "queue_hide": {"GET": mods_only(405), "POST": mods_only("303+")},
     "moderation_notices": {"GET": signed_in(200), "POST": signed_in(405)},
+    # --- sources and their reader (issue 20) ---
+    "sources": PUBLIC,
+    "source": PUBLIC,
+    "add_source": {
+        "GET": signed_in(200),
+        "POST": signed_in("303+", unverified=403, suspended=403),
+    },
+    "argue_from_passage": {
+        "GET": signed_in(200),
+        "POST": signed_in("303+", unverified=403, suspended=403),
+    },
+    "hide_source": {"GET": mods_only(200), "POST": mods_only("303+")},
+    "restore_source": {"GET": mods_only(200), "POST": mods_only(303)},
     # --- one's own account ---
     "profile_edit": {
         "GET": signed_in(200, suspended=302),

@@ -156,7 +156,7 @@ GROUPS = {
     "moderation": [
         "hide_argument", "restore_argument", "hide_motion", "restore_motion", "lock_motion",
         "unlock_motion", "feature_motion", "unfeature_motion", "suspend_user", "unsuspend_user",
-        "queue_dismiss", "queue_hide",
+        "queue_dismiss", "queue_hide", "hide_source", "restore_source",
     ],
     "pages": [
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",
@@ -165,6 +165,7 @@ GROUPS = {
         "feed_motions", "feed_motion", "feed_person",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue"],
+    "sources": ["sources", "source", "add_source", "argue_from_passage"],
     "account": ["profile_edit", "delete_account", "api_tokens", "api_token_revoke"],
 }  # fmt: skip
 for _name in [*GROUPS["moderation"], *GROUPS["moderation_pages"]]:
@@ -241,6 +242,7 @@ def path_values(world):
                     world.argument.pk,
                     world.reply.pk,
                     world.other_argument.pk,  # another motion's argument
+                    world.source.pk,
                     *people,
                     0,
                     -1,

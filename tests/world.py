@@ -23,6 +23,7 @@ from debates.models import (
     Source,
     Vote,
 )
+from debates.sources import add_source
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 ROLES = ("anonymous", "unverified", "user", "author", "suspended", "moderator", "staff")
@@ -37,6 +38,8 @@ class World:
     other_motion: Motion
     other_argument: Argument
     clients: dict = field(default_factory=dict)
+    # A source with its text, added by the author (issue 20): the pk of the sources/ URLs.
+    source: Source | None = None
 
     def client(self, role, **options):
         """A test client signed in as `role` (one per role and options, reused)."""
@@ -72,7 +75,8 @@ def build_world():
     )
     other_motion = MotionFactory(title="Another motion")
     other_argument = ArgumentFactory(motion=other_motion, claim="An argument elsewhere.")
-    return World(people, motion, argument, reply, other_motion, other_argument)
+    source = add_source(adder=author, title="The source", text="A passage.\n\nAnother one.")
+    return World(people, motion, argument, reply, other_motion, other_argument, source=source)
 
 
 # --- URLs --------------------------------------------------------------------------------------
@@ -109,6 +113,8 @@ def url_for(name, world, route):
     if "<id:pk>" in route:
         person = route.startswith(("people/", "moderation/people/"))
         kwargs["pk"] = world.people["author"].pk if person else world.argument.pk
+        if route.startswith("sources/"):
+            kwargs["pk"] = world.source.pk
     return reverse(name, kwargs=kwargs)
 
 
@@ -133,6 +139,14 @@ def post_data(name, role="user"):
         return {"display_name": f"Renamed {role}", "bio": "A new bio."}
     if name == "delete_account":
         return {"confirmation": "DELETE"}
+    if name == "add_source":
+        return {"title": f"A source by {role}", "text": "Its text."}
+    if name == "argue_from_passage":
+        slug = Motion.objects.get(title="The motion").slug
+        quoted = {"quote": "A passage.", "quote_start": "0", "quote_end": "10"}
+        return {"motion": slug, "stance": "con", "claim": "From the source.", **quoted} | {
+            "submission_key": key
+        }
     return {"reason": "Breaks the rules."}
 
 
