@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "debates",
     "debates.live",
+    "debates.interchange",
     "ratelimits",
     "django_tasks_db",
     "analysis",

@@ -26,11 +26,13 @@ import jsonschema
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import User, fold_display_name
 from debates import policy
+from debates.interchange.models import ImportedTally
 from debates.models import Argument, ArgumentRevision, Motion, Source, Vote
 from debates.rendering import render_markdown
 
@@ -39,6 +41,13 @@ VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 # What a withheld text reads as in a public export (as in the debate's pages).
 WITHHELD = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
+
+
+# What an import says of the counts it kept apart (the command and the upload page).
+TALLIES_NOTE = (
+    "{n} claim(s) came with agree/disagree counts from elsewhere: kept as imported tallies, not "
+    "members' votes, so the page counts only votes cast here; exports add them back."
+)
 
 
 class ImportRefused(ValueError):
@@ -86,9 +95,11 @@ def _public(item: dict, claim) -> dict:
     """`item` (an exported motion or argument) as anyone reads it: tallies for votes, and only
     a placeholder where the debate withholds its text."""
     votes = item.pop("votes")
+    # Anyone reads one count: the members' votes and what came with an import.
+    elsewhere = item.pop("imported_tallies", {"agree": 0, "disagree": 0})
     item["tallies"] = {
-        "agree": sum(1 for vote in votes if vote["choice"] == "agree"),
-        "disagree": sum(1 for vote in votes if vote["choice"] == "disagree"),
+        choice: elsewhere[choice] + sum(1 for vote in votes if vote["choice"] == choice)
+        for choice in ("agree", "disagree")
     }
     item["votes"] = []
     item["hidden_reason"] = ""
@@ -109,6 +120,7 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
         .order_by("depth", "created_at", "id")
     )
     motion_votes = Vote.objects.filter(motion=motion).select_related("user")
+    imported = imported_tallies(motion)
     sources, source_refs = {}, {}
 
     def source_ref(source):
@@ -177,6 +189,13 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
         }
         for argument in arguments
     ]
+    for item, key in [(exported_motion, ("motion", motion.pk))] + [
+        (item, ("argument", argument.pk))
+        for item, argument in zip(exported_arguments, arguments, strict=True)
+    ]:
+        if key in imported:
+            tally = imported[key]
+            item["imported_tallies"] = {"agree": tally.agree, "disagree": tally.disagree}
     exported = {
         "format": FORMAT,
         "version": VERSION,
@@ -258,6 +277,29 @@ def _import_votes(votes, people, **claim):
     return agree, len(rows) - agree, dropped
 
 
+def _import_tallies(item, **claim):
+    """Counts nobody here cast (an export's imported tallies; a public download's or an Argdown
+    file's tallies, which come without voters) are kept as imported tallies, never members'
+    votes."""
+    tallies = item.get("imported_tallies")
+    if tallies is None and not item.get("votes"):
+        tallies = item.get("tallies")
+    if not tallies or not (tallies["agree"] or tallies["disagree"]):
+        return 0
+    ImportedTally.objects.create(agree=tallies["agree"], disagree=tallies["disagree"], **claim)
+    return 1
+
+
+def imported_tallies(motion) -> dict:
+    """The imported tallies of `motion` and its arguments, by ("motion"|"argument", id): one
+    query."""
+    found = ImportedTally.objects.filter(Q(motion=motion) | Q(argument__motion=motion))
+    return {
+        ("motion", row.motion_id) if row.motion_id else ("argument", row.argument_id): row
+        for row in found
+    }
+
+
 @transaction.atomic
 def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]:
     """Create the debate `data` (from export_debate) describes; returns it and a summary.
@@ -311,6 +353,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
     motion.save()
     agree, disagree, dropped = _import_votes(fields.get("votes"), people, motion=motion)
     _stamp(Motion, motion.pk, fields, agree_count=agree, disagree_count=disagree)
+    tallied = _import_tallies(fields, motion=motion)
 
     created = {}
     for item in data.get("arguments") or []:
@@ -357,11 +400,13 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             disagree_count=d,
             edited_at=_datetime(item.get("edited_at")),
         )
+        tallied += _import_tallies(item, argument=argument)
     motion.refresh_from_db()
     summary = {
         "arguments": len(created),
         "sources": len(sources),
         "votes_dropped": dropped,
+        "imported_tallies": tallied,
         "people_not_found": sorted(
             {name for (_, name), user in people.found.items() if user is None and name}
         ),

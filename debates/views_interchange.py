@@ -13,7 +13,7 @@ from debates import policy, queries
 from debates.errors import DebateRuleError
 from debates.interchange.argdown_export import export_argdown
 from debates.interchange.importing import import_text
-from debates.transfer import ImportRefused
+from debates.transfer import TALLIES_NOTE, ImportRefused
 from debates.views import HttpResponseSeeOther
 
 UPLOAD_MAX_BYTES = 1_000_000
@@ -71,7 +71,7 @@ def import_motion(request):
         else:
             try:
                 ratelimit.hit(request, "motion")
-                motion, _, warnings = import_text(
+                motion, summary, warnings = import_text(
                     text=form.cleaned_data["text"],
                     format=form.cleaned_data["format"],
                     author=request.user,
@@ -84,6 +84,8 @@ def import_motion(request):
                 status = 422
             else:
                 messages.success(request, "The debate is imported as a new motion.")
+                if summary["imported_tallies"]:
+                    messages.info(request, TALLIES_NOTE.format(n=summary["imported_tallies"]))
                 for warning in warnings[:WARNINGS_SHOWN]:
                     messages.warning(request, warning)
                 if len(warnings) > WARNINGS_SHOWN:

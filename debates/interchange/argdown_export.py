@@ -1,6 +1,7 @@
 """A motion as Argdown (https://argdown.org): the motion is the top statement, each argument a
 statement `[c<id>]: claim` under its parent with `+` (pro) or `-` (con), and the rest in the
-statement's YAML data. Only what the public sees: hidden and retracted claims keep their place
+statement's YAML data (agree and disagree count members' votes and any tallies an import brought,
+debates.interchange.models). Only what the public sees: hidden and retracted claims keep their place
 with the placeholder the page shows, and `status` says which."""
 
 import json
@@ -8,6 +9,7 @@ import re
 
 from debates import policy
 from debates.models import Argument, Motion
+from debates.transfer import imported_tallies
 
 # Every character Argdown's lexer gives a meaning inside text; a backslash makes it literal.
 _SPECIAL = re.compile(r"([\\@#*_\[\],:;</>\-(){}])")
@@ -41,7 +43,7 @@ def _status(claim):
     return "retracted" if claim.visibility == Argument.Visibility.RETRACTED else "hidden"
 
 
-def _statement(title, claim, crux, *, extra=()):
+def _statement(title, claim, crux, *, extra=(), imported=None):
     status = _status(claim)
     if status:
         return f"[{title}]: {escape(PLACEHOLDERS[status])} " + _data(
@@ -56,8 +58,8 @@ def _statement(title, claim, crux, *, extra=()):
         ("by", claim.held_by),
         ("source", claim.source.title if claim.source else None),
         ("quote", claim.quote),
-        ("agree", claim.agree_count),
-        ("disagree", claim.disagree_count),
+        ("agree", claim.agree_count + (imported.agree if imported else 0)),
+        ("disagree", claim.disagree_count + (imported.disagree if imported else 0)),
     ]
     return f"[{title}]: {text} {_data(pairs)}"
 
@@ -69,6 +71,9 @@ def export_argdown(motion: Motion) -> str:
         .select_related("author", "source")
         .order_by("created_at", "id")
     )
+    # Counts that came with an import join the members' votes: Argdown has one agree and one
+    # disagree, and a debate imported from a file exports as that file.
+    imported = imported_tallies(motion)
     children = {}
     for argument in arguments:
         children.setdefault(argument.parent_id, []).append(argument)
@@ -80,7 +85,13 @@ def export_argdown(motion: Motion) -> str:
         f"title: {_yaml_string(title)}",
         "===",
         "",
-        _statement(motion.slug, motion, motion.slug, extra=extra),
+        _statement(
+            motion.slug,
+            motion,
+            motion.slug,
+            extra=extra,
+            imported=imported.get(("motion", motion.pk)),
+        ),
     ]
     stack = [(argument, 1) for argument in reversed(children.get(None, []))]
     while stack:
@@ -91,6 +102,7 @@ def export_argdown(motion: Motion) -> str:
             argument,
             argument.pk,
             extra=[("details", argument.details)] if policy.is_shown(argument) else (),
+            imported=imported.get(("argument", argument.pk)),
         )
         lines.append("  " * level + f"{relation} {line}")
         stack.extend((child, level + 1) for child in reversed(children.get(argument.pk, [])))

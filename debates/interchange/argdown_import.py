@@ -2,9 +2,10 @@
 
 Each line is read by a small grammar (lark, LALR); nesting comes from indentation. The first
 top-level statement is the motion, `+`/`<+` below a statement a pro reply and `-`/`<-` a con,
-the YAML data as argdown_export writes it. A title met again (an equivalence class) stays one
-argument, linked where first defined: where it repeats, its parent's details mention it and the
-lines below attach to the first. What Crux has no place for (arguments `<...>`, premise-conclusion
+the YAML data as argdown_export writes it (`agree`/`disagree` become imported tallies, not
+votes). A title met again (an equivalence class) stays one argument, linked where first
+defined: where it repeats, its parent's details mention it and the lines below attach to the
+first. What Crux has no place for (arguments `<...>`, premise-conclusion
 structures, undercuts, contradictions, outgoing relations, further top-level statements) is kept
 verbatim in the details of the claim above it, and each one is listed in the warnings.
 """
@@ -39,6 +40,7 @@ _ESCAPED = re.compile(r"\\(.)")
 _PREMISE = re.compile(r"^(\(\d+\)|-{2,}|={2,})")
 _SUPPORT, _ATTACK = {"+", "<+"}, {"-", "<-"}
 TITLE_MAX = 120
+COUNT_MAX = 2**31 - 1  # what the database keeps in a count
 
 
 class ArgdownError(ImportRefused):
@@ -221,6 +223,20 @@ def _string(data, key):
     return str(value) if isinstance(value, (str, int, float)) else ""
 
 
+def _tallies(node, warnings):
+    """The statement's `agree`/`disagree` counts, or None: counted elsewhere, they become imported
+    tallies (debates.interchange.models), never members' votes."""
+    counts = {}
+    for key in ("agree", "disagree"):
+        value = node.data.get(key, 0)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= COUNT_MAX:
+            counts[key] = value
+        else:
+            warnings.append(f"[{node.title}]: {key}: {value!r} is not a count; left out.")
+            counts[key] = 0
+    return counts if any(counts.values()) else None
+
+
 def argdown_to_crux(text: str, *, slug: str = "", author=None):
     """The Crux JSON dict of the debate `text` describes, and the warnings."""
     root, front, warnings = parse_argdown(text)
@@ -247,6 +263,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
             "source": source(node.data),
             "quote": _string(node.data, "quote"),
             "votes": [],
+            **({"tallies": tallies} if (tallies := _tallies(node, warnings)) else {}),
         }
 
     title = (_string(root.data, "title") or _string(front, "title") or root.title or root.claim)[

@@ -11,7 +11,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from debates.interchange.importing import import_text
-from debates.transfer import ImportRefused, import_debate
+from debates.transfer import TALLIES_NOTE, ImportRefused, import_debate
 
 
 class Command(BaseCommand):
@@ -51,5 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Not found here (words kept as attributions, votes dropped): {names}."
             )
+        if summary["imported_tallies"]:
+            self.stdout.write(TALLIES_NOTE.format(n=summary["imported_tallies"]))
         if summary["votes_dropped"]:
             self.stdout.write(f"Votes dropped (voter not found): {summary['votes_dropped']}.")
