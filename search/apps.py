@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 from search import schema
 
@@ -8,6 +8,8 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self):
-        # On SQLite, a migration that remakes a debates table (Django copies it to a new one)
-        # drops the triggers that keep the index in step: every migrate puts them back.
-        post_migrate.connect(schema.repair_after_migrate, sender=self)
+        # SQLite: a migration that remakes a debates table (Django copies it to a new one and
+        # renames that) fails while triggers elsewhere name the table, so the index's triggers
+        # are taken down for every migrate and put back, the index rebuilt, after it.
+        pre_migrate.connect(schema.before_migrate, sender=self)
+        post_migrate.connect(schema.after_migrate, sender=self)

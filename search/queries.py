@@ -8,10 +8,13 @@ both, and checks this reading against websearch_to_tsquery's own.
 Who finds what is debates.policy.texts_shown_to, the rule the pages read by.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramDistance
 from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Q
 from django.utils.html import escape
@@ -32,6 +35,7 @@ _MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 SIMILARITY = 0.4  # pg_trgm's similarity, as the duplicate warning asks
 SIMILAR_LIMIT = 3
 SIMILAR_MIN_LENGTH = 12  # characters typed before similar claims are looked for
+MAX_PAGE = 10_000  # beyond any real result list; keeps the offset a plain number
 
 # --- What was typed ----------------------------------------------------------------------------
 
@@ -216,7 +220,7 @@ def _where(model, condition: Q) -> tuple[str, list]:
 
 
 class Search:
-    """Hits for `text` as `viewer` may see them, best first; sliced by a Paginator."""
+    """Hits for `text` as `viewer` may see them, best first, a page at a time."""
 
     def __init__(self, *, text: str, viewer, filters: Filters):
         self.terms = read_terms(text)
@@ -264,28 +268,47 @@ class Search:
             cursor.execute(f"SELECT count(*) FROM ({union}) AS hits", params)
             return cursor.fetchone()[0]
 
-    def __getitem__(self, window: slice) -> list[Hit]:
-        if self.backend is None:
-            return []
+    def _rows(self, limit: int, offset: int) -> tuple[list, int]:
+        """One page of (kind, id, rank), best first, and how many hits there are in all."""
         union, params = self._union()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT kind, id, rank FROM ({union}) AS hits "
+                f"SELECT kind, id, rank, count(*) OVER () FROM ({union}) AS hits "
                 "ORDER BY rank DESC, kind, id DESC LIMIT %s OFFSET %s",
-                [*params, window.stop - window.start, window.start],
+                [*params, limit, offset],
             )
             rows = cursor.fetchall()
-        return self._hits(rows)
+        return [row[:3] for row in rows], rows[0][3] if rows else 0
+
+    def page(self, number, per_page: int) -> Page:
+        """Page `number` (1 if it is no number, the last if past the end): its hits counted
+        in the same query as they are ranked."""
+        try:
+            number = min(max(1, int(number)), MAX_PAGE)
+        except (TypeError, ValueError):
+            number = 1
+        rows, total = [], 0
+        if self.backend is not None:
+            rows, total = self._rows(per_page, (number - 1) * per_page)
+            if not rows and number > 1:
+                number = max(1, math.ceil(self.count() / per_page))
+                rows, total = self._rows(per_page, (number - 1) * per_page)
+        paginator = Paginator((), per_page)
+        paginator.count = total
+        return Page(self._hits(rows), number, paginator)
 
     def _hits(self, rows) -> list[Hit]:
+        if not rows:
+            return []
         ids = {kind: [pk for k, pk, _ in rows if k == kind] for kind in MODELS}
+        shown = ("id", "claim", "visibility", "attribution", "created_at", "author__display_name")
+        arguments = Argument.objects.select_related("motion", "author").only(
+            *shown, "stance", "motion__slug", "motion__title", "motion__visibility"
+        )
+        motions = Motion.objects.select_related("author").only(*shown, "slug", "title")
         claims = {
-            "argument": Argument.objects.select_related("motion", "author").in_bulk(ids["argument"])
-            if ids["argument"]
-            else {},
-            "motion": Motion.objects.select_related("author").in_bulk(ids["motion"])
-            if ids["motion"]
-            else {},
+            "argument": arguments.in_bulk(ids["argument"]) if ids["argument"] else {},
+            "motion": motions.in_bulk(ids["motion"]) if ids["motion"] else {},
         }
         marks = {kind: self.backend.highlights(kind, ids[kind]) for kind in MODELS}
         hits = []
@@ -312,17 +335,9 @@ def similar_claims(*, motion: Motion, text: str, viewer, limit: int = SIMILAR_LI
         policy.texts_shown_to(viewer, Argument), motion=motion
     ).select_related("motion")
     if connection.vendor == "postgresql":
-        return list(
-            shown.extra(
-                select={"likeness": "similarity(debates_argument.claim, %s)"},
-                select_params=[text],
-                where=[
-                    "debates_argument.claim %% %s",
-                    "similarity(debates_argument.claim, %s) >= %s",
-                ],
-                params=[text, text, SIMILARITY],
-            ).order_by("-likeness", "-id")[:limit]
-        )
+        # The nearest claims first (the GiST index walks them in order), then the threshold.
+        nearest = shown.annotate(distance=TrigramDistance("claim", text)).order_by("distance")
+        return [claim for claim in nearest[:limit] if claim.distance <= 1 - SIMILARITY]
     fts = SQLITE_TABLES["argument"]
     anything = " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
     candidates = shown.extra(

@@ -6,8 +6,8 @@ weighted parts, best first: its claim (a motion's title with it), what it cites 
 attribution, the source's title), and its details (a motion's context).
 
 - PostgreSQL: a `search_vector` tsvector column on debates_argument and debates_motion, set by a
-  BEFORE trigger (English stemming, weights A/B/C) and indexed with GIN; pg_trgm's GIN index on
-  the claim serves the duplicate warning.
+  BEFORE trigger (English stemming, weights A/B/C) and indexed with GIN; pg_trgm's GiST index on
+  arguments' claims serves the duplicate warning.
 - SQLite: an FTS5 table per kind (rowid = the claim's id, Porter stemming), filled by AFTER
   triggers.
 """
@@ -98,10 +98,18 @@ def _postgresql_statements(kind: str) -> list[str]:
         "FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title) "
         f"EXECUTE FUNCTION search_{kind}_source()",
         f"UPDATE {table} SET claim = claim WHERE search_vector IS NULL",
-        f"CREATE INDEX IF NOT EXISTS search_{kind}_vector_gin ON {table} USING gin (search_vector)",
-        f"CREATE INDEX IF NOT EXISTS search_{kind}_claim_trgm ON {table} "
-        "USING gin (claim gin_trgm_ops)",
+        # Without fastupdate, writes go straight into the index: no pending list for every
+        # search to read through until a vacuum flushes it.
+        f"CREATE INDEX IF NOT EXISTS search_{kind}_vector_gin ON {table} "
+        "USING gin (search_vector) WITH (fastupdate = off)",
     ]
+
+
+# GiST, not GIN: the duplicate warning asks for the nearest claims (ORDER BY claim <-> text).
+_POSTGRESQL_TRIGRAMS = (
+    "CREATE INDEX IF NOT EXISTS search_argument_claim_gist ON debates_argument "
+    "USING gist (claim gist_trgm_ops)"
+)
 
 
 def _postgresql_removal(kind: str) -> list[str]:
@@ -111,7 +119,6 @@ def _postgresql_removal(kind: str) -> list[str]:
         f"DROP FUNCTION IF EXISTS search_{kind}_source() CASCADE",
         f"DROP TRIGGER IF EXISTS search_{kind}_vector ON {table}",
         f"DROP FUNCTION IF EXISTS search_{kind}_vector() CASCADE",
-        f"DROP INDEX IF EXISTS search_{kind}_claim_trgm",
         f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector",
     ]
 
@@ -120,18 +127,19 @@ def _postgresql_removal(kind: str) -> list[str]:
 
 
 def install(connection) -> None:
-    """Create the index and its triggers where missing, and fill it; safe to repeat."""
+    """Create the index and its triggers where missing, and fill it; safe to repeat. On SQLite
+    a missing trigger means writes may have gone unindexed, so the index is rebuilt."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             for kind in KINDS:
                 for statement in _postgresql_statements(kind):
                     cursor.execute(statement)
+            cursor.execute(_POSTGRESQL_TRIGRAMS)
             return
         cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'")
         if _sqlite_names() <= {name for (name,) in cursor.fetchall()}:
             return
-        # Something was missing, so writes may have gone unindexed: rebuild from the tables.
         for kind in KINDS:
             for statement in _sqlite_statements(kind):
                 cursor.execute(statement)
@@ -141,6 +149,7 @@ def install(connection) -> None:
 def uninstall(connection) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS search_argument_claim_gist")
             for kind in KINDS:
                 for statement in _postgresql_removal(kind):
                     cursor.execute(statement)
@@ -151,9 +160,19 @@ def uninstall(connection) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {fts}")
 
 
-def repair_after_migrate(sender, using="default", **kwargs) -> None:
+def _on_sqlite(using):
     connection = connections[using]
-    if connection.vendor == "sqlite" and "debates_argument" in (
-        connection.introspection.table_names()
-    ):
+    tables = connection.introspection.table_names() if connection.vendor == "sqlite" else ()
+    return connection if "debates_argument" in tables else None
+
+
+def before_migrate(sender, using="default", **kwargs) -> None:
+    if connection := _on_sqlite(using):
+        with connection.cursor() as cursor:
+            for name in sorted(_sqlite_names() - set(SQLITE_TABLES.values())):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def after_migrate(sender, using="default", **kwargs) -> None:
+    if connection := _on_sqlite(using):
         install(connection)

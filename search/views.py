@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -26,7 +25,7 @@ def search(request):
                 author_id=found["author"].pk if found["author"] else None,
             ),
         )
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = results.page(request.GET.get("page"), PAGE_SIZE)
     elif form.is_bound:
         status = 400
     template = "search/search.html#results" if request.htmx else "search/search.html"

@@ -20,7 +20,7 @@ ANYONE = AnonymousUser()
 
 def found(text, viewer=ANYONE, **filters):
     search = queries.Search(text=text, viewer=viewer, filters=queries.Filters(**filters))
-    return [hit.claim for hit in search[0:50]]
+    return [hit.claim for hit in search.page(1, 50).object_list]
 
 
 @pytest.fixture
@@ -164,13 +164,20 @@ def test_the_index_follows_edits_and_source_titles(motion):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers only")
-def test_a_migrate_puts_back_triggers_a_table_remake_dropped(motion):
+def test_a_migrate_takes_the_triggers_down_and_puts_them_back(motion):
     ArgumentFactory(motion=motion, claim="Indexed before.")
+    schema.before_migrate(sender=None)
+    # A migration may remake a table the triggers name (here, as Django's SQLite editor does).
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER search_argument_fts_insert")
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'debates_source'")
+        create = cursor.fetchone()[0].replace('"debates_source"', '"new__debates_source"', 1)
+        cursor.execute(create)
+        cursor.execute("INSERT INTO new__debates_source SELECT * FROM debates_source")
+        cursor.execute("DROP TABLE debates_source")
+        cursor.execute("ALTER TABLE new__debates_source RENAME TO debates_source")
     missed = ArgumentFactory(motion=motion, claim="Written while the trigger was gone.")
     assert found("trigger") == []
-    schema.repair_after_migrate(sender=None)
+    schema.after_migrate(sender=None)
     assert found("trigger") == [missed]
     assert len(found("indexed")) == 1
 
@@ -227,10 +234,14 @@ def test_results_are_paginated_keeping_the_query(motion):
     assert 'href="?q=reservoir&amp;page=2"' in first
     second = _page({"q": "reservoir", "page": "2"}).content.decode()
     assert second.count('class="search-hit"') == 5
+    for beyond in ("3", "10" * 20):
+        last = _page({"q": "reservoir", "page": beyond}).content.decode()
+        assert "Page 2 of 2" in last and last.count('class="search-hit"') == 5
+    assert "Page 1 of 2" in _page({"q": "reservoir", "page": "first"}).content.decode()
 
 
 def test_the_page_costs_the_same_queries_however_many_hits(motion, django_assert_num_queries):
-    """At most seven, and seven when a page holds both motions and arguments."""
+    """Six when a page holds both motions and arguments (one fewer per kind it lacks)."""
 
     def cost(n):
         for i in range(n):
@@ -239,8 +250,9 @@ def test_the_page_costs_the_same_queries_however_many_hits(motion, django_assert
         from django.test import Client
 
         client = Client()
-        # Count, page, arguments, motions, two highlights, the motion filter's choices.
-        with django_assert_num_queries(7):
+        # The page (counted as it is ranked), arguments, motions, two highlights, and the
+        # motion filter's choices.
+        with django_assert_num_queries(6):
             assert client.get("/search/", {"q": "glacier"}).status_code == 200
 
     cost(2)

@@ -1,4 +1,7 @@
-"""The search index and the triggers that keep it in step (search.schema, per database)."""
+"""The search index and the triggers that keep it in step (search.schema, per database).
+
+On SQLite the index is built after every migrate instead (search.apps): triggers made here would
+break a later migration of the same run that remakes a debates table."""
 
 from django.db import migrations
 
@@ -6,7 +9,8 @@ from search import schema
 
 
 def install(apps, schema_editor):
-    schema.install(schema_editor.connection)
+    if schema_editor.connection.vendor == "postgresql":
+        schema.install(schema_editor.connection)
 
 
 def uninstall(apps, schema_editor):

@@ -1,0 +1,70 @@
+"""Searching (issue 21) in a real browser: as one types, without JavaScript, and the duplicate
+warning under a claim being typed; each checked with axe."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+
+@pytest.fixture
+def debate(transactional_db):
+    motion = MotionFactory(title="Talks over the border", claim="The talks will succeed.")
+    ArgumentFactory(motion=motion, claim="The negotiations stalled for a year.")
+    ArgumentFactory(motion=motion, claim="Mediators kept both sides talking.", stance="con")
+    ArgumentFactory(motion=motion, claim="Hidden negotiations text.", visibility="hidden")
+    return motion
+
+
+def test_results_follow_the_typing_without_a_reload(page, debate, axe):
+    page.goto("/search/")
+    page.evaluate("window.__noReload = true")
+    page.get_by_label("Search for").press_sequentially("negotiate", delay=30)
+    hits = page.locator("#search-results .search-hit")
+    expect(hits).to_have_count(1)
+    expect(hits.first.locator("mark")).to_have_text("negotiations")
+    expect(hits.first).to_contain_text("Talks over the border")
+    expect(page.locator(".search-results__count")).to_have_text("1 result")
+    assert page.evaluate("window.__noReload") is True
+    expect(page).to_have_url("/search/?q=negotiate&motion=&stance=&author=")
+
+    page.get_by_label("Stance").select_option("con")
+    expect(page.locator(".search-results__count")).to_have_text(
+        "Nothing found. Try fewer or other words."
+    )
+    assert axe(page) == []
+
+
+def test_the_nav_box_searches_without_javascript(browser, live_server, debate, axe):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(debate.get_absolute_url())
+        page.get_by_role("searchbox", name="Search Crux").fill("mediators")
+        page.get_by_role("search", name="Search Crux").get_by_role("button", name="Search").click()
+        expect(page).to_have_url("/search/?q=mediators")
+        hits = page.locator(".search-hit")
+        expect(hits).to_have_count(1)
+        expect(hits.first.locator(".stance")).to_have_text("Con")
+        hits.first.get_by_role("link", name="Mediators kept both sides talking.").click()
+        expect(page.locator("h1, .argument__claim").first).to_be_visible()
+        assert "/arguments/" in page.url
+    finally:
+        context.close()
+
+
+def test_is_your_point_already_here(signed_in, debate, axe):
+    page = signed_in(verified_user(display_name="Typing Tam"))
+    page.goto(debate.get_absolute_url())
+    page.get_by_role("link", name="Argue for or against this motion").click()
+    form = page.locator("#reply-slot-motion form")
+    form.get_by_label("Claim").press_sequentially("The negotiations stalled for years", delay=20)
+    warning = form.locator(".similar-claims")
+    expect(warning).to_contain_text("Is your point already here?")
+    expect(warning.get_by_role("link")).to_have_text(["The negotiations stalled for a year."])
+    assert axe(page, "#reply-slot-motion") == []
+
+    # Posting anyway stays possible.
+    form.get_by_label("Pro").check()
+    form.get_by_role("button", name="Post argument").click()
+    expect(page.locator("#replies-motion")).to_contain_text("The negotiations stalled for years")
