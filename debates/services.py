@@ -3,6 +3,7 @@ and the seed. Each enforces the rules atomically. Votes are cast in debates.voti
 moderators act through debates.moderation."""
 
 import uuid
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -27,6 +28,8 @@ from debates.rendering import render_markdown
 from debates.text import one_line, without_bidi
 
 QUOTE_MAX_LENGTH = 1000
+# How long the same reply posted again from a fresh form is taken for the first (_posted_again).
+REPOST_WINDOW = timedelta(minutes=15)
 
 
 def check_parent(motion: Motion, parent: Argument | None, argument: Argument | None = None):
@@ -144,6 +147,24 @@ def _as_first_posted(argument: Argument) -> tuple:
     return (*place, first.claim, first.details, *_citation_stored(argument))
 
 
+def _posted_again(author, sent: tuple) -> Argument | None:
+    """The argument `author` posted from the same form moments ago, if `sent` is that form again
+    under a new key: Back to a posted form without JavaScript fetches it afresh (pages are not
+    stored), with a new key, and Post again must not make a second argument. A retracted one is
+    not reposted."""
+    motion_id, parent_id, stance, claim = sent[:4]
+    recent = Argument.objects.select_related("source").filter(
+        author=author,
+        motion_id=motion_id,
+        parent_id=parent_id,
+        stance=stance,
+        claim=claim,
+        created_at__gte=timezone.now() - REPOST_WINDOW,
+    )
+    recent = recent.exclude(visibility=Argument.Visibility.RETRACTED)
+    return next((argument for argument in recent if _as_first_posted(argument) == sent), None)
+
+
 def _retried_once_on_clash(write):
     """For a write that a simultaneous one can beat to a unique key (the same submission sent
     twice at once, or two motions taking the same slug): the loser's transaction rolls back and
@@ -184,17 +205,20 @@ def post_argument(
     submission key) returns the argument the first one created.
     """
     policy.enforce(policy.participation_refusal(author))
+    sent = (motion.pk, getattr(parent, "pk", None), stance, one_line(claim))
+    cited_url = source.url if source is not None else source_url
+    sent += (_plain(details), *_citation_sent(cited_url, quote))
     if submission_key is not None:
         earlier = Argument.objects.select_related("source").filter(
             author=author, submission_key=submission_key
         )
         earlier = earlier.first()
         if earlier is not None:
-            sent = (motion.pk, getattr(parent, "pk", None), stance, one_line(claim))
-            cited_url = source.url if source is not None else source_url
-            sent += (_plain(details), *_citation_sent(cited_url, quote))
             _require_same_submission(_as_first_posted(earlier), sent)
             return earlier, False
+    earlier = _posted_again(author, sent)
+    if earlier is not None:
+        return earlier, False
     # Read afresh, not locked: replies to one motion go in side by side. A moderator locking the
     # motion meanwhile orders after this reply, which read it open.
     motion = Motion.objects.get(pk=motion.pk)

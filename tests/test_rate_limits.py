@@ -228,7 +228,11 @@ def test_simultaneous_posts_by_one_member_store_exactly_the_limit(settings, froz
     clients = [client_for(ada) for _ in range(40)]
 
     results, errors = run_at_once(
-        [lambda c=c: reply(c, motion, "At once.", **HTMX).status_code for c in clients]
+        # Each its own claim: the same one again is the first reply, not another (issue 17).
+        [
+            lambda c=c, n=n: reply(c, motion, f"At once, {n}.", **HTMX).status_code
+            for n, c in enumerate(clients)
+        ]
     )
 
     assert errors == []
