@@ -24,12 +24,18 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from debates import personal_queries, policy
+from debates import personal_queries, policy, queries
 
 # What a shared rendering can't know of the request: each response fills them in.
 CSRF_PLACEHOLDER = "__crux_csrf_token__"
 HERE_PLACEHOLDER = "__crux_here__"
 REGION = re.compile(r"<!--r:([a-z]+-\d+)-->.*?<!--/r-->", re.S)
+EVERY_REGION = ("by", "content", "vote", "tools", "mod")
+# What the author of a claim everyone reads sees differently from the rest: no vote, no flag, and
+# Edit and Retract.
+AUTHORS_REGIONS = ("vote", "tools")
+NEW_ARGUMENT_SECONDS = 60
+CSRF_FIELD = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
 # Who is shown nothing of anyone's votes while a shared tree is built: its viewer has none.
 NOBODY = AnonymousUser()
 
@@ -73,23 +79,44 @@ def shown_ids(nodes) -> tuple:
 
 def personalise(request, entry, motion):
     """The shared markup of `entry` with the viewer's own regions in place, ready to send."""
-    html = entry["html"]
     own = personal_queries.own_arguments(motion, request.user, entry["shown"])
-    if own:
-        regions = dict(_own_region_pairs(request.user, motion, own))
-        html = REGION.sub(lambda match: regions.get(match[1], match[0]), html)
+    return for_request(request, _with_own(entry["html"], request.user, motion, own))
+
+
+def own_regions(request, motion, arguments):
+    """Every viewer-dependent region of `arguments` as `request`'s viewer sees them, for a live
+    page to put in place of what the public stream brought."""
+    html = regions_markup(request.user, motion, [(arguments, EVERY_REGION)])
+    # A plain vote from a live copy (never sent: it has JavaScript) would come back to the motion.
+    return for_request(request, html, here=motion.get_absolute_url())
+
+
+def new_argument(request, argument, motion):
+    """A just-posted argument as its author's page shows it (`request` is hers), from the one
+    rendering the live stream sends everyone (new_argument_for_all)."""
+    entry = new_argument_for_all(argument, motion)
+    html = REGION.sub(lambda match: entry["author"].get(match[1], match[0]), entry["html"])
     return for_request(request, html)
 
 
-def own_regions(request, motion, arguments) -> list[tuple[str, str]]:
-    """Every viewer-dependent region of `arguments` as `request`'s viewer sees it, for a live
-    page to put in place: [(region id, markup)]."""
-    for argument in arguments:
-        argument.motion = motion
-    html = _render_regions(request.user, motion, [], arguments, everything=True)
-    # A plain vote from a live copy (never sent: it has JavaScript) would come back to the motion.
-    here = motion.get_absolute_url()
-    return [(name, for_request(request, markup, here)) for name, markup in _pairs(html)]
+def new_argument_for_all(argument, motion):
+    """A just-posted argument rendered once for every page: "html" as the public sees it, and
+    the regions its author ("author") sees differently, by name. The poster's answer and the live
+    stream share it; `argument` may be the posted row, or one read back by the stream."""
+    cache = caches["fragments"]
+    # Everything its markup shows that may have changed since it was posted.
+    state = (argument.updated_at.timestamp(), argument.visibility, argument.agree_count)
+    state += (argument.disagree_count, motion.state, motion.visibility)
+    key = ":".join(str(part) for part in ("new-argument", argument.pk, *state))
+    entry = cache.get(key)
+    if entry is None:
+        node = queries.just_posted(argument, motion)
+        context = {"motion": motion, "node": node}
+        html = render_tree("debates/_argument.html", context, policy.StandIn(policy.ANONYMOUS))
+        author = regions_markup(argument.author, motion, [([node], AUTHORS_REGIONS)])
+        entry = {"html": html, "author": dict(_pairs(author))}
+        cache.set(key, entry, NEW_ARGUMENT_SECONDS)
+    return entry
 
 
 def for_request(request, html, here=None):
@@ -98,23 +125,41 @@ def for_request(request, html, here=None):
     return mark_safe(html.replace(HERE_PLACEHOLDER, escape(here)))
 
 
-def _own_region_pairs(viewer, motion, own):
-    written = [argument for argument in own if policy.written_by(argument, viewer)]
-    voted = [argument for argument in own if not policy.written_by(argument, viewer)]
-    return _pairs(_render_regions(viewer, motion, voted, written))
+def for_stream(html, motion):
+    """Shared markup for the live stream, which has no request: vote forms go without a CSRF
+    field (htmx sends the page's token in a header) and come back to the motion."""
+    html = html.replace(CSRF_FIELD, "")
+    return mark_safe(html.replace(HERE_PLACEHOLDER, escape(motion.get_absolute_url())))
 
 
-def _render_regions(viewer, motion, voted, written, everything=False) -> str:
+def regions_markup(viewer, motion, groups) -> str:
+    """Regions as `viewer` sees them: `groups` pairs arguments with the names of the regions
+    wanted of each (those of debates/_argument.html), in marked markup with placeholders."""
     context = {
         "motion": motion,
-        "voted": voted,
-        "written": written,
-        "everything": everything,
+        "groups": groups,
         "user": viewer,
         "csrf_token": CSRF_PLACEHOLDER,
         "here": HERE_PLACEHOLDER,
     }
     return render_to_string("debates/_own_regions.html", context)
+
+
+def _with_own(html, viewer, motion, own):
+    if not own:
+        return html
+    # A claim everyone reads has the same byline and text for all: only its vote and tools are
+    # its author's own.
+    groups = []
+    for argument in own:
+        if not policy.written_by(argument, viewer):
+            groups.append(([argument], ("vote",)))
+        elif policy.is_shown(argument):
+            groups.append(([argument], AUTHORS_REGIONS))
+        else:
+            groups.append(([argument], ("by", "content", *AUTHORS_REGIONS)))
+    regions = dict(_pairs(regions_markup(viewer, motion, groups)))
+    return REGION.sub(lambda match: regions.get(match[1], match[0]), html)
 
 
 def _pairs(html):

@@ -220,6 +220,12 @@ def vote_closure(claim, motion, user):
         return "Voting is closed: the motion is locked"
     if motion.is_hidden:
         return "Voting is closed: a moderator hid the motion"
+    return own_vote_closure(claim, user)
+
+
+def own_vote_closure(claim, user):
+    """Why `user` may never vote on `claim`, whatever the state of its motion, or None: a page
+    that learns live that the motion reopened keeps these buttons off."""
     if _authored_by(claim, user):
         kind = "motion" if isinstance(claim, Motion) else "argument"
         return f"You cannot vote on your own {kind}"

@@ -45,6 +45,7 @@ urlpatterns = [
         name="argument_history",
     ),
     path("motions/<slug:slug>/arguments/<id:pk>/", views.argument_detail, name="argument"),
+    path("motions/<slug:slug>/own/", views.own_copy, name="own_copy"),
     path("motions/<slug:slug>/vote/", views.vote_motion, name="vote_motion"),
     path("motions/<slug:slug>/arguments/<id:pk>/vote/", views.vote_argument, name="vote_argument"),
 ]

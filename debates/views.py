@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.decorators import member_required
 from config import ratelimit
 from config.views import too_many_requests
-from debates import fragments, policy, queries, voting
+from debates import fragments, personal_queries, policy, queries, voting
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion
 
@@ -165,6 +165,34 @@ def _batch(motion, pk, offset, order, context, viewer):
     }
     html = fragments.render_tree("debates/more_replies.html#batch", context, viewer)
     return {"html": html, "shown": fragments.shown_ids(batch), "more": more}
+
+
+OWN_COPY_LIMIT = 200
+
+
+@require_safe
+def own_copy(request, slug):
+    """What a live page's viewer sees differently from the public copy an event brought: the
+    regions of the arguments named in `ids` (comma-separated), and with `motion` the motion's
+    text and tools. Nothing for anonymous readers, who see the public copy."""
+    motion = queries.motion_by_slug(slug)
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    ids = [int(i) for i in request.GET.get("ids", "").split(",")[:OWN_COPY_LIMIT] if _is_id(i)]
+    arguments = personal_queries.arguments_as_seen_by(motion, request.user, ids)
+    context = {
+        "motion": motion,
+        "regions": fragments.own_regions(request, motion, arguments) if arguments else "",
+        "with_motion": "motion" in request.GET,
+        "here": motion.get_absolute_url(),
+    }
+    if context["with_motion"]:
+        motion.my_vote = queries.my_vote(request.user, motion)
+    return render(request, "debates/own_copy.html", context)
+
+
+def _is_id(text):
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 # --- Votes -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import member_required
 from config import ratelimit
-from debates import policy, queries, services
+from debates import fragments, policy, queries, services
 from debates.errors import DebateRuleError
 from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
 from debates.models import Argument
@@ -59,8 +59,8 @@ def reply(request, slug, pk=None):
 
 
 def _render_new_argument(request, motion, argument):
-    node = queries.just_posted(argument, motion)
-    context = {"motion": motion, "node": node, "parent_id": node.parent_id}
+    argument_html = fragments.new_argument(request, argument, motion)
+    context = {"argument_html": argument_html, "parent_id": argument.parent_id}
     return render(request, "debates/reply.html#posted", context)
 
 

@@ -44,6 +44,8 @@ MATRIX = {
     "argument_history": PUBLIC,
     "more_motion_replies": PUBLIC,
     "more_replies": PUBLIC,
+    # A live page's own copy: empty (204) for anonymous readers, who have the public one.
+    "own_copy": {"GET": signed_in(200, anonymous=204), "POST": everyone(405)},
     "profile": PUBLIC,
     "analysis": PUBLIC,
     "analysis_json": PUBLIC,

@@ -142,6 +142,7 @@ QUERIES = {
     "moderation_queue": ["page"],
     "search": ["q", "motion", "stance", "author", "page"],
     "similar_claims": ["claim"],
+    "own_copy": ["ids", "motion"],
 }
 # Who usually sends each URL (half the requests; the other half come from any role).
 USUAL_ROLE = {"profile_edit": "user", "delete_account": "unverified", "vote_motion": "user"}
@@ -162,7 +163,7 @@ GROUPS = {
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",
         "profile", "own_profile", "moderation_notices", "analysis", "analysis_json", "motion_map",
         "motion_export", "export_argdown", "sitemap", "robots_txt", "search", "similar_claims",
-        "feed_motions", "feed_motion", "feed_person",
+        "feed_motions", "feed_motion", "feed_person", "own_copy",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue"],
     "sources": ["sources", "source", "add_source", "argue_from_passage"],

@@ -176,7 +176,7 @@ def test_a_hidden_claims_text_is_never_streamed():
 
     html = render_event(live_event, "motion")
 
-    assert f'<hx-partial hx-target="#content-{argument.pk}" hx-swap="outerHTML">' in html
+    assert f'<hx-partial hx-target="#body-{argument.pk}" hx-swap="outerHTML">' in html
     assert "Secret abuse" not in html and "[hidden by a moderator]" in html
 
 

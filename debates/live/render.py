@@ -1,14 +1,16 @@
 """Live events as HTML: `<hx-partial>` fragments built from the pages' own template partials.
 
-Rendered as an anonymous reader sees the debate at the time of rendering: what a moderator hid
-never leaves the server, and no page's session is needed.
+Rendered once per event, as an anonymous reader sees the debate at the time of rendering: what a
+moderator hid never leaves the server, and no page's session is needed. A new argument also
+brings the regions a member and its author see differently (nothing either may not show the
+public); a page adds them, and asks for the rest of its own copy (crux.js, debates.fragments).
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import close_old_connections
 from django.template.loader import render_to_string
 
-from debates import events, queries
+from debates import events, fragments, policy, queries
 from debates.models import Argument, Motion
 
 TEMPLATE = "debates/live_events.html"
@@ -36,29 +38,48 @@ def _context(**values):
     return {"user": AnonymousUser(), **values}
 
 
-def _argument_node(argument_id):
-    argument = (
+def _argument(argument_id):
+    return (
         Argument.objects.select_related("motion", "author", "source").filter(pk=argument_id).first()
     )
-    if argument is not None:
-        argument.children, argument.descendant_count, argument.my_vote = [], 0, None
-        queries.fold_below([argument], queries.SUBTREE_LIMITS)
-    return argument
 
 
 def _render_argument_posted(live) -> str:
-    node = _argument_node(live.ids["argument_id"])
-    if node is None:
+    argument = _argument(live.ids["argument_id"])
+    if argument is None:
         return ""
-    node.is_new = True
-    return render_to_string(f"{TEMPLATE}#argument-posted", _context(node=node, motion=node.motion))
+    motion = argument.motion
+    entry = fragments.new_argument_for_all(argument, motion)
+    member = fragments.regions_markup(
+        policy.StandIn(policy.MEMBER), motion, [([argument], ("tools",))]
+    )
+    context = {
+        "argument_html": fragments.for_stream(entry["html"], motion),
+        "parent_id": argument.parent_id,
+        "argument_id": argument.pk,
+        "member_regions": fragments.for_stream(member, motion),
+        # Only where the page names its author anyway (a profile link), and never for a claim
+        # nobody may read: its author's own copy is asked for (crux.js).
+        "author_id": argument.author_id
+        if argument.author_id and not argument.attribution and policy.is_shown(argument)
+        else None,
+        "author_regions": fragments.for_stream("".join(entry["author"].values()), motion),
+    }
+    return render_to_string(f"{TEMPLATE}#argument-posted", context)
 
 
 def _render_argument_changed(live) -> str:
-    node = _argument_node(live.ids["argument_id"])
-    if node is None:
+    argument = _argument(live.ids["argument_id"])
+    if argument is None:
         return ""
-    return render_to_string(f"{TEMPLATE}#argument-changed", _context(node=node, motion=node.motion))
+    # The count of replies below is part of what is re-rendered: the light tree has it.
+    branch = queries.argument_tree(argument.motion, argument.pk).by_id.get(argument.pk)
+    argument.children, argument.my_vote = [], None
+    argument.descendant_count = branch.descendant_count if branch else 0
+    context = _context(node=argument, motion=argument.motion)
+    return fragments.for_stream(
+        render_to_string(f"{TEMPLATE}#argument-changed", context), argument.motion
+    )
 
 
 def _render_vote_changed(live) -> str:

@@ -50,3 +50,24 @@ def suspendable_by(person, user):
 @register.filter
 def shown(claim):
     return policy.is_shown(claim)
+
+
+@register.simple_tag
+def own_vote_closure(claim, user):
+    return policy.own_vote_closure(claim, user)
+
+
+@register.filter
+def open_to_replies(argument):
+    """Whether `argument` itself takes replies (its motion may still be closed: replies_open)."""
+    return policy.reply_to_refusal(argument) is None
+
+
+@register.filter
+def takes_arguments(motion):
+    return policy.closed_refusal(motion) is None
+
+
+@register.filter
+def audience(user):
+    return policy.audience(user)

@@ -102,10 +102,161 @@
     target.focus();
   }
 
+  // --- Live copies as this viewer would see them on reloading -----------------------------------
+  // The stream renders each event once, as the public sees it. What this viewer sees differently
+  // lies in marked regions of an argument (<!--r:NAME-PK--> … <!--/r-->): a new argument's message
+  // brings the regions members and its author see; the rest (a changed argument, a changed
+  // motion, anything for moderators) the page asks the server for (data-own-url).
+  const live = document.getElementById("live-status");
+  const viewer = live?.dataset.viewer || "";
+  const audience = live?.dataset.audience || "anonymous";
+  const isEnd = (node) => node?.nodeType === Node.COMMENT_NODE && node.data === "/r";
+
+  function regionStart(root, name) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_COMMENT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.data === `r:${name}`) return node;
+    }
+    return null;
+  }
+  function put(nodes, parent, before) {
+    for (const node of nodes) {
+      parent.insertBefore(node, before);
+      if (node instanceof Element) htmx.process(node);
+    }
+  }
+  function applyRegions(template) {
+    const nodes = [...template.content.childNodes];
+    for (let i = 0; i < nodes.length; i++) {
+      if (nodes[i].nodeType !== Node.COMMENT_NODE || !nodes[i].data.startsWith("r:")) continue;
+      const name = nodes[i].data.slice(2);
+      const replacement = [];
+      for (i++; i < nodes.length && !isEnd(nodes[i]); i++) replacement.push(nodes[i]);
+      const argument = document.getElementById(`argument-${name.slice(name.lastIndexOf("-") + 1)}`);
+      const start = argument && regionStart(argument, name);
+      if (!start) continue;
+      while (start.nextSibling && !isEnd(start.nextSibling)) start.nextSibling.remove();
+      put(replacement, start.parentNode, start.nextSibling);
+    }
+  }
+  function applyOwnCopy(html) {
+    const copy = new DOMParser().parseFromString(html, "text/html");
+    for (const template of copy.querySelectorAll("template[data-regions]")) applyRegions(template);
+    for (const template of copy.querySelectorAll("template[data-replace]")) {
+      const old = document.getElementById(template.dataset.replace);
+      if (!old) continue;
+      const nodes = [...template.content.childNodes];
+      put(nodes, old.parentNode, old);
+      old.remove();
+    }
+    applyMotionState();
+  }
+  function askOwnCopy(query) {
+    if (audience === "anonymous" || !live?.dataset.ownUrl) return;
+    fetch(`${live.dataset.ownUrl}?${query}`, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : ""))
+      .then((html) => html && applyOwnCopy(html))
+      .catch(() => {});
+  }
+  // A new argument's regions for members and for its author, from the message that brought it.
+  function takeLiveRegions(node) {
+    if (!(node instanceof HTMLTemplateElement) || node.parentElement?.id !== "live-own") return;
+    const mine = node.dataset.for === "author" ? node.dataset.author === viewer : audience === "member";
+    if (mine) applyRegions(node);
+    node.remove();
+  }
+
+  // A lock or a hiding closes what a reload would not offer (reply links, reply forms, vote
+  // buttons), saying why in the forms; reopening offers them again. Typed text stays.
+  function applyMotionState() {
+    const status = document.getElementById("motion-status");
+    if (!status) return;
+    const open = status.dataset.open === "true";
+    for (const link of document.querySelectorAll(".reply-link")) link.hidden = !open;
+    for (const form of document.querySelectorAll('form.vote:not([id^="vote-motion-"])')) {
+      const own = form.hasAttribute("data-own");
+      for (const button of form.querySelectorAll(".vote__button")) button.disabled = !open || own;
+      for (const note of form.querySelectorAll(".vote__note")) note.hidden = !open;
+    }
+    const reason = status.querySelector(".notice")?.textContent.replace(/\s+/g, " ").trim() || "";
+    for (const form of document.querySelectorAll(".reply-slot form.argument-form")) {
+      for (const button of form.querySelectorAll('button[type="submit"]')) button.disabled = !open;
+      let notice = form.querySelector(".notice--closed");
+      if (open) {
+        notice?.remove();
+      } else {
+        if (!notice) {
+          notice = document.createElement("p");
+          notice.className = "notice notice--refusal notice--closed";
+          notice.setAttribute("role", "alert");
+          form.prepend(notice);
+        }
+        notice.textContent = reason;
+      }
+    }
+  }
+
+  // Counts that a reload would show: the debate's size and the replies below each claim.
+  const news = document.getElementById("live-news");
+  function announce(text) {
+    if (news) news.textContent = text;
+  }
+  function countNewArgument(node) {
+    const size = document.getElementById("debate-size");
+    if (size) size.textContent = String(Number(size.textContent) + 1);
+    document.getElementById("debate-empty")?.remove();
+    for (let above = node.parentElement?.closest("li.argument"); above; above = above.parentElement?.closest("li.argument")) {
+      const count = above.querySelector(":scope > .argument__body .argument__count");
+      if (!count) continue;
+      const replies = Number.parseInt(count.textContent, 10) + 1 || 1;
+      count.textContent = `${replies} repl${replies === 1 ? "y" : "ies"} below`;
+      count.hidden = false;
+    }
+    const stance = node.querySelector(".stance")?.textContent.trim().toLowerCase() || "new";
+    const claim = node.querySelector(".argument__claim")?.textContent.trim() || "";
+    announce(`New ${stance} argument: ${claim.length > 120 ? `${claim.slice(0, 119)}…` : claim}`);
+  }
+  function arrived(node) {
+    if (!(node instanceof Element)) return;
+    if (node.matches("li.argument--new[id]") && node.isConnected) {
+      countNewArgument(node);
+      if (audience === "moderator") askOwnCopy(`ids=${node.id.replace("argument-", "")}`);
+    } else if (node.matches("article.argument__body[id]")) {
+      askOwnCopy(`ids=${node.id.replace("body-", "")}`);
+    } else if (node.id === "motion-status") {
+      applyMotionState();
+      askOwnCopy("motion");
+    }
+  }
+
+  // Tallies that changed live, told in one short sentence once they settle.
+  const changedTallies = new Set();
+  let tallyTimer = null;
+  function tallyChanged(target) {
+    if (!(target instanceof Element) || !target.matches(".vote__count")) return;
+    changedTallies.add(target.closest("form.vote"));
+    clearTimeout(tallyTimer);
+    tallyTimer = setTimeout(() => {
+      const forms = [...changedTallies].filter((form) => form?.isConnected);
+      changedTallies.clear();
+      if (forms.length !== 1) {
+        if (forms.length) announce(`Votes changed on ${forms.length} claims`);
+        return;
+      }
+      const counts = [...forms[0].querySelectorAll(".vote__count")].map((c) => c.textContent.trim());
+      const labelled = document.getElementById(forms[0].getAttribute("aria-labelledby")?.split(" ").pop() || "");
+      const claim = labelled?.textContent.trim() || "";
+      announce(`Votes now ${counts[0]} agree, ${counts[1]} disagree: ${claim.length > 80 ? `${claim.slice(0, 79)}…` : claim}`);
+    }, 1000);
+  }
+
   new MutationObserver((mutations) => {
     for (const mutation of mutations) {
       mutation.addedNodes.forEach(dropDuplicates);
       mutation.addedNodes.forEach(focusAfterPost);
+      mutation.addedNodes.forEach(arrived);
+      mutation.addedNodes.forEach(takeLiveRegions);
+      tallyChanged(mutation.target);
     }
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

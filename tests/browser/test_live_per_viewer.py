@@ -1,0 +1,128 @@
+"""What arrives live looks as a reload would show it to that viewer (issue 17): the controls of a
+member, an author and a moderator on a new argument, hidden text for moderators only, a lock that
+closes what a reload would not offer, counts, and a polite summary for screen readers."""
+
+from playwright.sync_api import expect
+
+from accounts.services import grant_moderator
+from debates import moderation, services, voting
+from debates.models import Argument
+from tests.factories import UserFactory, verified_user
+
+
+def open_live(page, url):
+    page.goto(url)
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
+    page.evaluate("window.__noReload = true")
+    return page
+
+
+def body(page, pk):
+    return page.locator(f"#argument-{pk} > .argument__body")
+
+
+def test_a_new_argument_arrives_with_each_viewers_controls(signed_in, page, seeded_live):
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    url = target.motion.get_absolute_url()
+    author = verified_user(display_name="Writer A")
+    moderator = verified_user(display_name="Moderator M")
+    grant_moderator(moderator)
+    member = open_live(signed_in(verified_user(display_name="Reader B")), url)
+    anonymous = open_live(page, url)
+    # The author's other tab: the live copy of her post is all it gets.
+    own_tab = open_live(signed_in(author), url)
+    moderating = open_live(signed_in(moderator), url)
+
+    reply, _ = services.post_argument(
+        author=author, motion=target.motion, parent=target, stance="con", claim="Seen live."
+    )
+
+    for viewer in (member, anonymous, own_tab, moderating):
+        expect(body(viewer, reply.pk)).to_contain_text("Seen live.")
+    expect(body(member, reply.pk).get_by_role("link", name="Flag")).to_be_visible()
+    expect(body(member, reply.pk).get_by_role("link", name="Edit")).to_have_count(0)
+    expect(member.locator(f"#vote-argument-{reply.pk}-agree")).to_be_enabled()
+    expect(body(anonymous, reply.pk).get_by_role("link", name="Flag")).to_have_count(0)
+
+    own = body(own_tab, reply.pk)
+    expect(own.get_by_role("link", name="Edit")).to_be_visible()
+    expect(own.get_by_role("link", name="Retract")).to_be_visible()
+    expect(own.get_by_role("link", name="Flag")).to_have_count(0)
+    expect(own_tab.locator(f"#vote-argument-{reply.pk}-agree")).to_be_disabled()
+    expect(own).to_contain_text("You cannot vote on your own argument.")
+
+    expect(body(moderating, reply.pk).locator(".mod-tools")).to_have_count(1)
+    expect(body(moderating, reply.pk).get_by_role("link", name="Flag")).to_be_visible()
+    for viewer in (member, own_tab, moderating, anonymous):
+        assert viewer.evaluate("window.__noReload") is True
+
+
+def test_a_hidden_argument_keeps_its_text_for_moderators_only(signed_in, seeded_live):
+    target = Argument.objects.filter(depth=0).select_related("motion", "author").first()
+    url = target.motion.get_absolute_url()
+    moderator = verified_user()
+    grant_moderator(moderator)
+    member = open_live(signed_in(UserFactory()), url)
+    moderating = open_live(signed_in(moderator), url)
+
+    moderation.hide_argument(moderator=moderator, argument=target, reason="Off topic.")
+
+    expect(member.locator(f"#claim-{target.pk}")).to_have_text("[hidden by a moderator]")
+    expect(body(member, target.pk)).not_to_contain_text("Off topic.")
+    content = moderating.locator(f"#content-{target.pk}")
+    expect(content).to_contain_text(target.claim)
+    expect(content.locator(".notice--hidden")).to_contain_text("Hidden by a moderator: Off topic.")
+    restore = body(moderating, target.pk).locator('.mod-tools form[action$="/restore/"]')
+    expect(restore).to_have_count(1)
+
+
+def test_a_live_lock_closes_replies_and_votes_and_an_unlock_reopens_them(signed_in, seeded_live):
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    motion = target.motion
+    reader = open_live(signed_in(verified_user()), motion.get_absolute_url())
+    reader.locator(f"#argument-{target.pk} .reply-link").first.click()
+    form = reader.locator(f"#reply-slot-{target.pk} form")
+    form.get_by_label("Claim").fill("Typed before the lock.")
+    moderator = verified_user()
+    grant_moderator(moderator)
+
+    moderation.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
+
+    expect(reader.locator(f"#argument-{target.pk} .reply-link").first).to_be_hidden()
+    expect(form.get_by_role("button", name="Post argument")).to_be_disabled()
+    expect(form.locator(".notice--closed")).to_contain_text("Cooling off.")
+    expect(form.get_by_label("Claim")).to_have_value("Typed before the lock.")
+    expect(reader.locator(f"#vote-argument-{target.pk}-agree")).to_be_disabled()
+    expect(reader.locator("#motion-text")).to_contain_text("Voting is closed: the motion is locked")
+
+    moderation.unlock_motion(moderator=moderator, motion=motion, reason="")
+
+    expect(reader.locator(f"#argument-{target.pk} .reply-link").first).to_be_visible()
+    expect(form.get_by_role("button", name="Post argument")).to_be_enabled()
+    expect(form.locator(".notice--closed")).to_have_count(0)
+    expect(reader.locator(f"#vote-argument-{target.pk}-agree")).to_be_enabled()
+    assert reader.evaluate("window.__noReload") is True
+
+
+def test_counts_follow_and_a_summary_is_announced(page, seeded_live):
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    motion = target.motion
+    reader = open_live(page, motion.get_absolute_url())
+    size = reader.locator("#debate-size")
+    before = int(size.inner_text())
+    count = reader.locator(f"#count-{target.pk}")
+    replies_before = int((count.text_content() or "0").split()[0])
+
+    services.post_argument(
+        author=verified_user(), motion=motion, parent=target, stance="pro", claim="Counted live."
+    )
+
+    expect(size).to_have_text(str(before + 1))
+    expect(count).to_contain_text(f"{replies_before + 1} repl")
+    news = reader.locator("#live-news")
+    expect(news).to_have_attribute("aria-live", "polite")
+    expect(news).to_have_text("New pro argument: Counted live.")
+
+    voting.cast_vote(voter=UserFactory(), claim=target, choice="agree")
+    expect(news).to_contain_text("Votes now")
+    expect(news).to_contain_text(target.claim[:40])
