@@ -140,6 +140,10 @@ def test_the_map_follows_the_debate_live_and_throttled(page, signed_in, debate):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"/motions/{motion.slug}/map/")
     panel_page = page.context.new_page()
+    panel_loads = []
+    panel_page.on(
+        "request", lambda r: panel_loads.append(r.url) if "/map/?panel" in r.url else None
+    )
     panel_page.goto(motion.get_absolute_url())
     for reader in (page, panel_page):
         expect(reader.locator("#live-status")).to_have_attribute(
@@ -167,6 +171,7 @@ def test_the_map_follows_the_debate_live_and_throttled(page, signed_in, debate):
     expect(second).to_have_attribute("aria-expanded", "true")
     expect(second).to_be_focused()
     assert len(refreshes) == 1
+    assert len(panel_loads) == 2  # when the page loaded, and now
 
     # A burst: two votes and a post within the throttle's 10 s make one refresh, at its end.
     for name in ("top1", "top3"):
@@ -179,7 +184,9 @@ def test_the_map_follows_the_debate_live_and_throttled(page, signed_in, debate):
         re.compile("map__arc--weak")
     )
     assert messages.evaluate("seen => seen.count") >= 4
+    expect(panel_page.locator(f"#map-arc-{later.pk}")).to_be_attached(timeout=15_000)
     assert len(refreshes) == 2
+    assert len(panel_loads) == 3
     assert page.evaluate("window.__noReload") and panel_page.evaluate("window.__noReload")
     assert errors == []
 
