@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("accounts", "config", "debates", "ratelimits")
+APPS = ("accounts", "config", "debates", "feeds", "ratelimits", "search")
 # The domain: what the live transport may depend on, never the reverse.
 DOMAIN_EXEMPT = ("debates.live", "debates.views", "debates.urls", "debates.templatetags")
 

@@ -4,9 +4,13 @@ Every test here runs on SQLite (FTS5) and on PostgreSQL (tsvector, pg_trgm) alik
 differential tests at the end hold the two engines to one table of expectations.
 """
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import Client
 
 from debates import policy
 from debates.models import Argument, Motion, Stance
@@ -186,8 +190,6 @@ def test_a_migrate_takes_the_triggers_down_and_puts_them_back(motion):
 
 
 def _page(params, client=None, **headers):
-    from django.test import Client
-
     return (client or Client()).get("/search/", params, headers=headers)
 
 
@@ -247,8 +249,6 @@ def test_the_page_costs_the_same_queries_however_many_hits(motion, django_assert
         for i in range(n):
             ArgumentFactory(motion=motion, claim=f"Glacier claim {i}.")
         MotionFactory(title="Glacier glacier glacier", claim="Glacier.")
-        from django.test import Client
-
         client = Client()
         # The page (counted as it is ranked), arguments, motions, two highlights, and the
         # motion filter's choices.
@@ -364,3 +364,17 @@ def test_the_query_reader_matches_websearch_to_tsquery():
                 [case, _tsquery(queries.read_terms(case))],
             )
             assert cursor.fetchone()[0], case
+
+
+def test_the_debate_never_imports_search_or_feeds():
+    """They read the debate; the debate knows nothing of them (its templates include the
+    search box and the feed links by name, which is no import)."""
+    for path in (Path(__file__).resolve().parents[1] / "debates").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                assert name.split(".")[0] not in {"search", "feeds"}, path
