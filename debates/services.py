@@ -355,9 +355,7 @@ def _save_changed(instance, fields: dict):
 
 def _seeded_anchor(source, quote) -> dict:
     """The anchor fields of a seeded quote, all of them, so re-seeding leaves them as found."""
-    unanchored = {"quote_start": None, "quote_end": None, "quote_prefix": "", "quote_suffix": ""}
-    unanchored |= {"anchor": "", "anchor_score": None}
-    return unanchored | sources.anchored(source, quote)
+    return sources.UNANCHORED | sources.anchored(source, quote)
 
 
 @transaction.atomic

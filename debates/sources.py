@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from debates import anchoring, moderation, policy
 from debates.errors import DebateRuleError
-from debates.models import SOURCE_TEXT_MAX_LENGTH, ModerationAction, Source, SourceText
+from debates.models import (
+    SOURCE_TEXT_MAX_LENGTH,
+    Argument,
+    ModerationAction,
+    Motion,
+    Source,
+    SourceText,
+)
 from debates.text import BIDI_CONTROLS, one_line
 
 # Controls other than the line break and tab, and bidirectional controls: invisible, they
@@ -42,9 +49,21 @@ def text_of(source: Source) -> str:
         return ""
 
 
+# A claim's anchor fields when its quote is not anchored.
+UNANCHORED = {
+    "quote_start": None,
+    "quote_end": None,
+    "quote_prefix": "",
+    "quote_suffix": "",
+    "anchor": "",
+    "anchor_score": None,
+}
+
+
 def replace_text(source: Source, text: str) -> None:
     """Give the source this text ("" for none), changing nothing if it has it already. For the
-    seed, which re-anchors every quote it loads."""
+    seed, when its text file changes: every claim anchored to the old text is anchored again,
+    near where it was, or left unanchored if its quote is gone, never marking a wrong passage."""
     text = clean_text(text)
     if text_of(source) == text:
         return
@@ -55,6 +74,34 @@ def replace_text(source: Source, text: str) -> None:
     else:
         SourceText.objects.filter(source=source).delete()
         source.full_text = None
+    for model in (Argument, Motion):
+        for claim in model.objects.filter(source=source, quote_start__isnull=False):
+            model.objects.filter(pk=claim.pk).update(**_anchored_again(claim, text))
+
+
+def _anchored_again(claim, text: str) -> dict:
+    try:
+        found = anchoring.anchor(
+            text,
+            claim.quote,
+            prefix=claim.quote_prefix,
+            suffix=claim.quote_suffix,
+            near=claim.quote_start,
+        )
+    except anchoring.QuoteNotFound:
+        return UNANCHORED
+    return _fields(found)
+
+
+def _fields(found: anchoring.Anchor) -> dict:
+    return {
+        "quote_start": found.start,
+        "quote_end": found.end,
+        "quote_prefix": found.prefix,
+        "quote_suffix": found.suffix,
+        "anchor": found.status,
+        "anchor_score": found.score,
+    }
 
 
 def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
@@ -76,14 +123,7 @@ def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
             status=422,
             field="quote",
         ) from None
-    return {
-        "quote_start": found.start,
-        "quote_end": found.end,
-        "quote_prefix": found.prefix,
-        "quote_suffix": found.suffix,
-        "anchor": found.status,
-        "anchor_score": found.score,
-    }
+    return _fields(found)
 
 
 def _required(value: str, message: str, field: str) -> str:

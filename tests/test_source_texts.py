@@ -209,3 +209,16 @@ def test_the_database_refuses_an_anchor_that_is_no_passage(db):
     motion = MotionFactory(source=SourceFactory())
     with pytest.raises(IntegrityError):
         Motion.objects.filter(pk=motion.pk).update(anchor="exact", quote_start=5, quote_end=2)
+
+
+def test_a_changed_seed_text_anchors_peoples_quotes_again_or_lets_them_go(essay, member):
+    kept = _post(member, essay, "Trenin infers from these responses")
+    gone = _post(member, essay, "I do not contest Trenin’s proposition")
+    text = sources.text_of(essay)
+    sources.replace_text(essay, "A new first paragraph.\n\n" + text.replace("I do not contest", ""))
+    kept.refresh_from_db()
+    gone.refresh_from_db()
+    new_text = sources.text_of(essay)
+    assert new_text[kept.quote_start : kept.quote_end] == kept.quote
+    assert kept.quote_start == text.index(kept.quote) + len("A new first paragraph.\n\n")
+    assert (gone.anchor, gone.quote_start) == ("", None)
