@@ -25,12 +25,12 @@ def test_visitor_joins_verifies_signs_in_sees_profile_and_signs_out(
 ):
     page.goto("/")
     page.get_by_role("link", name="Sign up").click()
-    expect(page.get_by_role("heading", name="Sign Up")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign up")).to_be_visible()
     page.get_by_label("Email").fill("ada@example.org")
     page.get_by_label("Display name").fill("  Ada   Lovelace ")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
     # Not signed in until the emailed link is followed: sign-up answers this way for every address.
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
@@ -48,7 +48,7 @@ def test_visitor_joins_verifies_signs_in_sees_profile_and_signs_out(
     nav.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill("ada@example.org")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     nav.get_by_role("link", name="Ada Lovelace").click()
     expect(page.get_by_role("heading", name="Ada Lovelace", level=1)).to_be_visible()
@@ -72,13 +72,13 @@ def test_anonymous_htmx_vote_goes_to_sign_in_and_back_to_the_debate(page, seeded
 
     # A full page load of the sign-in page, not a fragment swapped into the vote widget.
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    expect(page.get_by_role("heading", name="Sign In", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
     expect(page.locator("form.vote")).to_have_count(0)
     expect(page.locator("h1")).to_have_count(1)
 
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     page.wait_for_url(re.compile(re.escape(motion.get_absolute_url()) + r"$"))
     expect(page.get_by_role("heading", name=motion.title, level=1)).to_be_visible()
@@ -92,7 +92,7 @@ def test_member_edits_their_profile(page, transactional_db):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.goto(member.get_absolute_url())
 
     page.get_by_role("link", name="Edit profile").click()

@@ -131,3 +131,17 @@ def test_reply_form_in_place_keyboard_focus_and_count(signed_in, motion):
     expect(page.locator(".argument__claim", has_text="No stance chosen.")).to_be_visible()
     posted = Argument.objects.get(claim="No stance chosen.")
     expect(page.locator(f"#argument-{posted.pk} > .argument__body")).to_be_focused()
+
+
+@pytest.mark.parametrize(
+    "words, other", [("Sign in", "Sign up"), ("Sign up", "Sign in")], ids=["sign-in", "sign-up"]
+)
+def test_the_nav_and_the_account_pages_say_the_same_words(page, words, other):
+    """One voice: the nav's link, the page's title, heading and button, and the link across."""
+    page.goto("/")
+    page.get_by_role("navigation").get_by_role("link", name=words, exact=True).click()
+    expect(page).to_have_title(f"{words} · Crux")
+    expect(page.get_by_role("heading", level=1)).to_have_text(words)
+    expect(page.get_by_role("main").get_by_role("button", name=words, exact=True)).to_be_visible()
+    page.get_by_role("main").get_by_role("link", name=other, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(other)
