@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.services import delete_account as close_account
 from accounts.services import profile_stats, update_profile
 from accounts.suspension import suspended_refusal
+from notifications.queries import moderation_notices
 
 PROFILE_PAGE_SIZE = 20
 
@@ -22,7 +23,6 @@ def profile(request, pk):
     A fixed number of queries whatever the page: the person, one aggregate, one page of arguments.
     """
     from debates.models import Argument
-    from debates.moderation_queries import notices_for
 
     person = get_object_or_404(User, pk=pk)
     stats = profile_stats(person)
@@ -42,7 +42,7 @@ def profile(request, pk):
         "page": page,
         "arguments": page.object_list,
         # The latest moderation acts on their own content, for the person themself only.
-        "notices": list(notices_for(person)[:3]) if request.user.pk == person.pk else [],
+        "notices": list(moderation_notices(person)[:3]) if request.user.pk == person.pk else [],
     }
     return render(request, "accounts/profile.html", context)
 

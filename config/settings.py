@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "analysis",
     "api",
+    "notifications",
     "search",
     "feeds",
 ]
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "debates.context_processors.site",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -191,6 +193,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "confirm_email": "1/3m/key",
 }
+
+# Links in emails (notifications, issue 21) are absolute: the site's address as readers reach it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587; the console in development.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("api.urls")),
     path("", include("analysis.urls")),
     path("", include("search.urls")),

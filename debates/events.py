@@ -24,6 +24,8 @@ ARGUMENT_CHANGED = "argument-changed"
 VOTE_CHANGED = "vote-changed"
 MOTION_CHANGED = "motion-changed"
 KINDS = {ARGUMENT_POSTED, ARGUMENT_CHANGED, VOTE_CHANGED, MOTION_CHANGED}
+# Not a debate's: what awaits one member changed (their unread notifications), for their pages.
+MEMBER_NOTIFIED = "member-notified"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,16 @@ def announce(motion_id: int, kind: str, **ids) -> None:
     transaction.on_commit(lambda: _publish(event), robust=True)
 
 
+def announce_to_member(member_id: int) -> None:
+    """Tell the member's open pages, after the surrounding commit, that what awaits them changed.
+
+    An event of no motion: no motion is stamped and debate_changed stays silent (nothing in a
+    debate changed); the transport carries it to that member's channel alone.
+    """
+    event = DebateEvent(motion_id=None, kind=MEMBER_NOTIFIED, ids={"member_id": member_id})
+    transaction.on_commit(lambda: _publish(event), robust=True)
+
+
 def stamp_activity(motion_id: int) -> None:
     """Mark the motion as changed (Motion.activity), which retires its cached fragments.
 
@@ -107,6 +119,10 @@ def announced_by_statement(motion_id: int, kind: str, **ids) -> None:
 
 def _publish(event: DebateEvent) -> None:
     transport = None if _transport is None else _transport()
+    if event.motion_id is None:
+        if transport is not None:
+            transport.publish(event)
+        return
     if not getattr(transport, "stamps_motion", False):
         stamp_activity(event.motion_id)
     if transport is not None:

@@ -1,4 +1,4 @@
-"""Reads for the moderation pages: the review queue, the log and people's notices.
+"""Reads for the moderation pages: the review queue and the log.
 
 Each costs a fixed number of queries per page, however many flags or entries there are.
 """
@@ -130,25 +130,6 @@ def acting_moderators():
     from accounts.models import User
 
     return User.objects.filter(moderation_acts__isnull=False).distinct().order_by("display_name")
-
-
-# What people are told about acts on their content (dismissed flags were never theirs to know).
-NOTICE_ACTIONS = [a for a in ModerationAction.Action.values if a != "dismiss_flags"]
-
-
-def notices_for(user):
-    """Moderation acts on `user`'s arguments, motions or account, newest first (one query).
-
-    The moderator is not named to the person acted on; the log names them to moderators.
-    """
-    return (
-        ModerationAction.objects.filter(
-            Q(argument__author=user) | Q(motion__author=user) | Q(user=user),
-            action__in=NOTICE_ACTIONS,
-        )
-        .select_related("argument__motion", "motion")
-        .order_by("-created_at", "-id")
-    )
 
 
 def open_flag_count() -> int:

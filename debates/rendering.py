@@ -24,6 +24,8 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from accounts.mentions import mentions_in, people_named
+
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
     "h3", "h4", "h5", "h6", "sup", "sub", "del",
@@ -61,3 +63,40 @@ def _nests_deeper_than(rendered: str, limit: int) -> bool:
 def _plain_paragraphs(text: str) -> str:
     paragraphs = _BLANK_LINE.split(text.replace("\x00", "\ufffd").strip())
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>\n" for p in paragraphs)
+
+
+# Text inside these is left alone: a link already, or code quoted as written.
+_UNLINKED = {"a", "code", "pre"}
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)([a-z0-9]+)")
+
+
+def render_details(text: str) -> str:
+    """Details as HTML, each `@display name` of a member linked to their profile (issue 21).
+
+    The links are added after sanitising, to the text between tags outside links and code, so
+    nothing a writer types can shape them.
+    """
+    rendered = render_markdown(text)
+    people = people_named(text)
+    if not people:
+        return rendered
+    parts, unlinked = [], 0
+    for part in _TAG.split(rendered):
+        tag = _TAG_NAME.match(part)
+        if tag and tag[2] in _UNLINKED:
+            unlinked += -1 if tag[1] else 1
+        is_text = part and not part.startswith("<") and not unlinked
+        parts.append(_link_mentions(part, people) if is_text else part)
+    return "".join(parts)
+
+
+def _link_mentions(escaped: str, people: dict) -> str:
+    plain, out, done = html.unescape(escaped), [], 0
+    for mention in mentions_in(plain, people):
+        url = html.escape(mention.person.get_absolute_url())
+        written = html.escape(plain[mention.start : mention.end], quote=False)
+        out += [html.escape(plain[done : mention.start], quote=False)]
+        out += [f'<a class="mention" href="{url}">{written}</a>']
+        done = mention.end
+    return "".join([*out, html.escape(plain[done:], quote=False)]) if out else escaped

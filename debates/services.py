@@ -24,7 +24,7 @@ from debates.models import (
     Source,
     Stance,
 )
-from debates.rendering import render_markdown
+from debates.rendering import render_details, render_markdown
 from debates.text import one_line, without_bidi
 
 QUOTE_MAX_LENGTH = 1000
@@ -236,7 +236,7 @@ def post_argument(
         stance=stance,
         claim=claim,
         details=details,
-        details_html=render_markdown(details),
+        details_html=render_details(details),
         source=source,
         quote=quote,
         author=author,
@@ -263,7 +263,7 @@ def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") 
         written_at=argument.edited_at or argument.created_at,
     )
     argument.claim, argument.details = claim, details
-    argument.details_html = render_markdown(details)
+    argument.details_html = render_details(details)
     argument.edited_at = timezone.now()
     argument.save(update_fields=["claim", "details", "details_html", "edited_at", "updated_at"])
     events.announce(argument.motion_id, events.ARGUMENT_CHANGED, argument_id=argument.pk)

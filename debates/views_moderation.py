@@ -1,4 +1,4 @@
-"""Moderation views: flagging, in-place moderator acts, the review queue, the log and notices.
+"""Moderation views: flagging, in-place moderator acts, the review queue and the log.
 
 Each view parses the request and calls a debates.moderation act, then answers HTMX with a
 fragment (4xx with the message in place on refusal) and a plain form with a redirect or a page
@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +27,6 @@ from debates.views import HttpResponseSeeOther
 
 QUEUE_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
-NOTICES_PAGE_SIZE = 30
 
 CLAIM_KINDS = ("argument", "motion")
 
@@ -418,11 +417,7 @@ def log(request):
 # --- Notices to people about their own content ------------------------------------------------
 
 
-@member_required
 @require_GET
 def notices(request):
-    entries = moderation_queries.notices_for(request.user)
-    page = Paginator(entries, NOTICES_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "debates/moderation/notices.html", {"page": page, "notices": page.object_list}
-    )
+    """The notices moved to the notifications (issue 21); old links still lead there."""
+    return HttpResponsePermanentRedirect(reverse("notifications") + "?kind=moderation")

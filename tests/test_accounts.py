@@ -745,9 +745,9 @@ def test_profile_costs_the_same_queries_however_many_arguments(
     viewer = UserFactory()
     if signed_in:
         client.force_login(viewer)
-    # person, aggregate, one page of arguments (+ the session with its user and whether the
-    # viewer moderates, for the moderation links, when signed in)
-    expected = 3 + (2 if signed_in else 0)
+    # person, aggregate, one page of arguments (+ the session with its user, whether the
+    # viewer moderates, for the moderation links, and the bell's unread count, when signed in)
+    expected = 3 + (3 if signed_in else 0)
 
     for person in (small, big):
         with django_assert_num_queries(expected):

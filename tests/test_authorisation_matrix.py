@@ -118,7 +118,7 @@ MATRIX = {
     "moderation_log": {"GET": mods_only(200), "POST": mods_only(405)},
     "queue_dismiss": {"GET": mods_only(405), "POST": mods_only(303)},
     "queue_hide": {"GET": mods_only(405), "POST": mods_only("303+")},
-    "moderation_notices": {"GET": signed_in(200), "POST": signed_in(405)},
+    "moderation_notices": {"GET": everyone(301), "POST": everyone(405)},
     # --- sources and their reader (issue 20) ---
     "sources": PUBLIC,
     "source": PUBLIC,
@@ -141,6 +141,15 @@ MATRIX = {
     # --- one's API tokens (the form here names none: 422) ---
     "api_tokens": {"GET": signed_in(200), "POST": signed_in(422)},
     "api_token_revoke": {"GET": signed_in(405), "POST": signed_in(303)},
+    # --- one's notifications (issue 21; the world's argument id names nobody's notification) ---
+    "notifications": {"GET": signed_in(200), "POST": signed_in(405)},
+    "notifications_read": {"GET": signed_in(405), "POST": signed_in(302)},
+    "notification_open": {"GET": signed_in(404), "POST": signed_in(405)},
+    "notification_read": {"GET": signed_in(405), "POST": signed_in(404)},
+    "notification_settings": {"GET": signed_in(200), "POST": signed_in(422)},
+    "follow": {"GET": signed_in(200), "POST": signed_in(302)},
+    # No token, nothing to unsubscribe: the token is the authority, not the session.
+    "unsubscribe": {"GET": everyone(404), "POST": everyone(404)},
 }
 
 

@@ -314,8 +314,9 @@ def test_queries_do_not_grow_with_the_debate(client, small_debate, django_assert
     member = verified_user()
     client.force_login(member)
     caches["fragments"].clear()
-    # The session with its user, whether the nav shows the review queue, then the same three.
-    with django_assert_num_queries(5):
+    # The session with its user, whether the nav shows the review queue, the bell's unread
+    # count, then the same three.
+    with django_assert_num_queries(6):
         client.get(map_url(small_debate.motion))
 
 

@@ -168,6 +168,10 @@ GROUPS = {
     "moderation_pages": ["moderation_log", "moderation_queue"],
     "sources": ["sources", "source", "add_source", "argue_from_passage"],
     "account": ["profile_edit", "delete_account", "api_tokens", "api_token_revoke"],
+    "notifications": [
+        "notifications", "notifications_read", "notification_open", "notification_read",
+        "notification_settings", "follow", "unsubscribe",
+    ],
 }  # fmt: skip
 for _name in [*GROUPS["moderation"], *GROUPS["moderation_pages"]]:
     USUAL_ROLE[_name] = "moderator"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("accounts", "config", "debates", "feeds", "ratelimits", "search")
+APPS = ("accounts", "config", "debates", "feeds", "notifications", "ratelimits", "search")
 # The domain: what the live transport may depend on, never the reverse.
 DOMAIN_EXEMPT = ("debates.live", "debates.views", "debates.urls", "debates.templatetags")
 
@@ -109,6 +109,17 @@ def test_the_domain_does_not_import_the_live_transport():
         name: sorted(t for t in targets if t == "debates.live" or t.startswith("debates.live."))
         for name, targets in _graph().items()
         if name.startswith("debates") and not name.startswith(DOMAIN_EXEMPT)
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_notifications_reach_the_transport_only_through_the_domains_door():
+    """They tell a member's pages through debates.events; only the nav's context processor
+    asks the transport where a member's channel is, as views ask it for a motion's."""
+    offenders = {
+        name: sorted(t for t in targets if t.startswith("debates.live"))
+        for name, targets in _graph().items()
+        if name.startswith("notifications") and name != "notifications.context_processors"
     }
     assert {name: found for name, found in offenders.items() if found} == {}
 

@@ -159,16 +159,17 @@ def test_nothing_personal_reaches_the_shared_tree(client, world):
 
 def test_a_members_page_leaves_the_tree_to_the_cache(client, world, django_assert_num_queries):
     """Session with its user, the motion, whether the viewer moderates, their own among the
-    arguments shown, and the motion's vote where the page shows it: as few for any debate."""
+    arguments shown, the motion's vote where the page shows it, and the nav bell's unread count:
+    as few for any debate."""
     voter = world["viewers"]["voter"]
     client.force_login(voter)
     for url in pages(world):
         client.get(url)
     motion_page, *others = pages(world)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(motion_page)
     for url in others:
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             client.get(url)
 
 

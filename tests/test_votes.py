@@ -556,8 +556,9 @@ def test_permalink_marks_the_viewers_votes(client, voter, argument):
 
 # Session with its user, motion, the viewer's vote on it, whether they moderate (one query,
 # User.is_moderator) and their own among the arguments shown (debates.fragments: the tree itself
-# comes from the cache its audience shares): the same for any size of debate.
-SIGNED_IN_MOTION_PAGE_QUERIES = 5
+# comes from the cache its audience shares), and the nav bell's unread count (issue 21): the same
+# for any size of debate.
+SIGNED_IN_MOTION_PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [5, 500])

@@ -14,7 +14,7 @@ from django.db import DatabaseError, close_old_connections
 from django.http import HttpResponse
 
 from config.site_headers import asgi_headers, send_response, with_site_headers
-from debates.live.fanout import HOME
+from debates.live.fanout import HOME, MEMBER
 from debates.live.paths import channel_for, is_id
 from debates.live.stream import stream
 from debates.models import Motion
@@ -32,7 +32,7 @@ async def _status(scope, channel) -> int:
         return 404
     if scope["method"] != "GET":
         return 405
-    if channel == HOME:
+    if channel == HOME or isinstance(channel, tuple):  # a member's: their id came signed
         return 200
     # A short query on a worker thread, so no stream holds a connection; a motion that doesn't
     # exist gets no channel, and so costs this process nothing.
@@ -61,7 +61,7 @@ async def app(scope, receive, send):
     raw_last_id = request_headers.get(b"last-event-id", b"").decode("latin-1").strip()
     last_event_id = int(raw_last_id) if is_id(raw_last_id) else None
     await send({"type": "http.response.start", "status": 200, "headers": asgi_headers(dressed)})
-    audience = "home" if channel == HOME else "motion"
+    audience = "home" if channel == HOME else MEMBER if isinstance(channel, tuple) else "motion"
 
     async def pump():
         async for chunk in stream(channel, last_event_id, audience):

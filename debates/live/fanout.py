@@ -15,6 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 HOME = "home"
+MEMBER = "member"
 BACKLOG_SIZE = 256
 BACKLOG_SECONDS = 600
 SWEEP_SECONDS = 10
@@ -22,6 +23,10 @@ QUEUE_SIZE = 128
 # What a page's queue may hold besides events: end the stream, or tell the page it missed some.
 CLOSE = object()
 STALE = object()
+
+
+def member_channel(member_id: int) -> tuple:
+    return (MEMBER, member_id)
 
 
 @dataclass(eq=False)
@@ -38,6 +43,14 @@ class LiveEvent:
     def from_payload(cls, payload: str):
         data = json.loads(payload)
         return cls(id=data["id"], motion_id=data["motion_id"], kind=data["kind"], ids=data["ids"])
+
+    @property
+    def channels(self) -> tuple:
+        """Where it goes: its motion's channel and the home page's, or, for an event of no
+        motion (debates.events.announce_to_member), its member's channel alone."""
+        if self.motion_id is None:
+            return (member_channel(self.ids["member_id"]),)
+        return (self.motion_id, HOME)
 
     @property
     def subject(self) -> tuple:
@@ -102,7 +115,7 @@ class Broker:
         self.high_water = max(self.high_water, live.id)
         live.arrived = self.clock()
         self._sweep()
-        for channel in (live.motion_id, HOME):
+        for channel in live.channels:
             backlog = self.backlogs.setdefault(channel, deque(maxlen=BACKLOG_SIZE))
             if len(backlog) == backlog.maxlen:
                 self.forgotten[channel] = backlog[0].id

@@ -11,6 +11,8 @@ from django.db import close_old_connections
 from django.template.loader import render_to_string
 
 from debates import events, fragments, policy, queries
+from debates.live.fanout import MEMBER
+from debates.live.member import render_member_event
 from debates.models import Argument, Motion
 
 TEMPLATE = "debates/live_events.html"
@@ -19,6 +21,8 @@ TEMPLATE = "debates/live_events.html"
 def render_event(live, audience: str) -> str:
     if audience == "home":
         return _render_home(live.motion_id)
+    if audience == MEMBER:
+        return render_member_event(live)
     return _RENDERERS[live.kind](live)
 
 

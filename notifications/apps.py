@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    """Issue 21's notifications: they listen to the debate (debates.events) and to the
+    moderation log; the debate never imports them."""
+
+    name = "notifications"
+
+    def ready(self):
+        # Not at the top: these modules read models, which load after every app's module.
+        from django.db.models.signals import post_save
+
+        from debates import events
+        from debates.models import ModerationAction
+        from notifications import receivers
+
+        events.debate_changed.connect(receivers.on_debate_changed, dispatch_uid="notifications")
+        post_save.connect(
+            receivers.on_moderation_logged, sender=ModerationAction, dispatch_uid="notifications"
+        )

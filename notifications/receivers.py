@@ -1,0 +1,27 @@
+"""How notifications hear of what happened, without debates importing them.
+
+Replies and mentions come from debates.events.debate_changed, sent after the post or edit has
+committed, rather than from a call inside the posting transaction: debates stays unaware of
+notifications, and a fault here can never refuse or roll back someone's argument. The price is
+atomicity: a process dying between the commit and this handler loses those notifications, which
+are a courtesy, not a record (the argument itself is the record).
+
+A moderator's act is told from the log entry's post_save, inside the act's own transaction:
+the notice is the act's only trace its subject sees (it replaced the notices page read from
+the log), so it commits or rolls back with the act.
+"""
+
+from debates import events
+from notifications import services
+
+
+def on_debate_changed(sender, *, event, **kwargs):
+    if event.kind == events.ARGUMENT_POSTED:
+        services.notify_of_argument(argument_id=event.ids["argument_id"], posted=True)
+    elif event.kind == events.ARGUMENT_CHANGED:
+        services.notify_of_argument(argument_id=event.ids["argument_id"], posted=False)
+
+
+def on_moderation_logged(sender, *, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        services.notify_of_act(action=instance)

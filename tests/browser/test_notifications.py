@@ -1,0 +1,50 @@
+"""Notifications in the browser (issue 21): the bell rings live, the inbox leads to the reply."""
+
+from playwright.sync_api import expect
+
+from debates.models import Argument
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+
+def reply_url(argument):
+    return Argument.objects.get(parent=argument).get_absolute_url()
+
+
+def test_a_reply_rings_the_bell_live_and_the_inbox_leads_to_it(signed_in, transactional_db, axe):
+    alice = verified_user(display_name="Alice Archer")
+    bob = verified_user(display_name="Bob Baker")
+    motion = MotionFactory(title="Ports", claim="Ports should open at night.")
+    argument = ArgumentFactory(motion=motion, author=alice, claim="Night shifts cost little.")
+
+    # Alice reads the debate; her bell shows nothing unread.
+    alices_page = signed_in(alice)
+    alices_page.goto(argument.get_absolute_url())
+    bell = alices_page.locator("#bell-count")
+    expect(bell).to_be_hidden()
+    alices_page.evaluate("window.__noReload = true")
+
+    # Bob replies to her argument on his own page.
+    bobs_page = signed_in(bob)
+    bobs_page.goto(argument.get_absolute_url())
+    bobs_page.locator(f"#argument-{argument.pk} .reply-link").first.click()
+    form = bobs_page.locator(f"#reply-slot-{argument.pk} form")
+    form.get_by_label("Con").check()
+    form.get_by_label("Claim").fill("Night shifts cost a third more in wages.")
+    form.get_by_role("button", name="Post argument").click()
+    expect(bobs_page.locator(f"#replies-{argument.pk}")).to_contain_text("a third more")
+    expect(bobs_page.locator("#bell-count")).to_be_hidden()  # never told of his own act
+
+    # Alice's open page shows the count go up, without a reload.
+    expect(bell).to_be_visible()
+    expect(bell).to_have_text("1 unread")
+    assert alices_page.evaluate("window.__noReload") is True
+
+    # She opens her notifications and follows the link to the reply; the count falls.
+    alices_page.locator(".bell__link").click()
+    expect(alices_page.get_by_role("heading", name="Notifications")).to_be_visible()
+    assert axe(alices_page) == []
+    alices_page.get_by_role("link", name="“Night shifts cost a third more in wages.”").click()
+    expect(alices_page).to_have_url(reply_url(argument))
+    expect(alices_page.locator("main")).to_contain_text("Night shifts cost a third more in wages.")
+    expect(alices_page.locator("#bell-count")).to_be_hidden()
+    assert axe(alices_page) == []
