@@ -15,6 +15,7 @@ A quote found nowhere raises QuoteNotFound.
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -26,16 +27,24 @@ EXACT = "exact"
 FUZZY = "fuzzy"
 
 # Typography that people retype differently; each folds to one character, so offsets map back.
-_FOLDED = str.maketrans(
-    {
-        # curly and low single quotes, prime, grave and acute accents
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"),
-        # curly and low double quotes, double prime, guillemets
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-        # hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-    }
-)
+_FOLDED = {
+    # curly and low single quotes, prime, grave and acute accents
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"),
+    # curly and low double quotes, double prime, guillemets
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    # hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+}
+# A regex finds them: str.translate takes ~17 ms over a 200,000-character text that is not ASCII.
+_TYPOGRAPHY = re.compile("[" + "".join(_FOLDED) + "]")
+
+
+def _plain_typography(text: str) -> str:
+    return _TYPOGRAPHY.sub(lambda found: _FOLDED[found.group()], text)
+
+
+# White space that folding changes: a run of two or more, or one that is not a plain space.
+_SPACE = re.compile(r"\s{2,}|[^\S ]")
 # An elision in a quote: an ellipsis (… or ...), bracketed or not.
 _GAP = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
 
@@ -140,24 +149,38 @@ def _best(text, spans, prefix, suffix, near) -> tuple[int, int]:
 
 class _Folded:
     """The text with typography folded and runs of white space made one space, and for each of
-    its characters the offset of the character it came from."""
+    its characters the offset of the character it came from. Built from the runs of white space
+    (C-speed regex and slices), not character by character: 200,000 characters take
+    milliseconds."""
 
     def __init__(self, text: str):
-        chars, origin = [], []
-        for i, char in enumerate(text.translate(_FOLDED)):
-            if char.isspace():
-                if chars and chars[-1] == " ":
-                    continue
-                char = " "
-            chars.append(char)
-            origin.append(i)
+        translated = _plain_typography(text)
+        pieces, starts, origins = [], [], []
+        length = at = 0
+        for gap in _SPACE.finditer(translated):
+            for piece, origin in ((translated[at : gap.start()], at), (" ", gap.start())):
+                if piece:
+                    starts.append(length)
+                    origins.append(origin)
+                    pieces.append(piece)
+                    length += len(piece)
+            at = gap.end()
+        if at < len(translated):
+            starts.append(length)
+            origins.append(at)
+            pieces.append(translated[at:])
         self.source = text
-        self.text = "".join(chars)
-        self.origin = origin
+        self.text = "".join(pieces)
+        # Each piece's start in the folded text, and the offset in the text it starts from.
+        self._starts, self._origins = starts, origins
+
+    def _origin(self, index: int) -> int:
+        piece = bisect_right(self._starts, index) - 1
+        return self._origins[piece] + index - self._starts[piece]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original text's offsets of the folded text[start:end]."""
-        return self.origin[start], self.origin[end - 1] + 1
+        return self._origin(start), self._origin(end - 1) + 1
 
     def find_in_order(self, pieces: list[str], first: int) -> int | None:
         """Where the last of `pieces` ends when the first is at `first` and the others follow
@@ -172,7 +195,7 @@ class _Folded:
 
 
 def _fold(quote: str) -> str:
-    return " ".join(quote.translate(_FOLDED).split())
+    return " ".join(_plain_typography(quote).split())
 
 
 def _with_gaps(folded: _Folded, quote, prefix, suffix, near):
