@@ -30,10 +30,10 @@ SEED = ("--arguments", "10000", "--users", "1000", "--votes", "200000", "--seed"
 QUERIES = [
     {"q": "treaty"},  # a common word: hundreds of hits to rank
     {"q": "sanctions credibility"},
-    {"q": '"the peace treaty"'},
+    {"q": '"the arms embargo"'},  # a phrase
     {"q": "ceasefire or embargo"},
     {"q": "alliance -stability"},
-    {"q": "negotiate"},  # stemming
+    {"q": "undermine"},  # stemming: the texts say "undermines"
     {"q": "mediators", "stance": "con"},
     {"q": "the diaspora", "motion": SLUG, "page": "3"},
     {"q": "zeppelin"},  # nothing found

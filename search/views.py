@@ -14,7 +14,7 @@ def search(request):
     """The search page: the form, and its results as a partial for HTMX as one types."""
     form = SearchForm(request.GET or None, viewer=request.user)
     page, status = None, 200
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         found = form.cleaned_data
         results = queries.Search(
             text=found["q"],
@@ -26,7 +26,7 @@ def search(request):
             ),
         )
         page = results.page(request.GET.get("page"), PAGE_SIZE)
-    elif form.is_bound:
+    elif form.errors:
         status = 400
     template = "search/search.html#results" if request.htmx else "search/search.html"
     return render(request, template, {"form": form, "page": page}, status=status)

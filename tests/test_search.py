@@ -203,11 +203,12 @@ def test_the_page_shows_ranked_highlighted_hits_with_motion_and_stance(motion):
 
 
 def test_the_page_without_a_query_explains_itself_and_htmx_gets_the_partial(motion):
-    empty = _page({}).content.decode()
-    assert "Search motions and arguments" in empty
+    for nothing in ({}, {"q": "  "}, {"q": "", "stance": "pro"}):
+        assert "Search motions and arguments" in _page(nothing).content.decode()
     ArgumentFactory(motion=motion, claim="Pipelines.")
     partial = _page({"q": "pipelines"}, HX_Request="true").content.decode()
-    assert partial.lstrip().startswith('<section id="search-results"')
+    assert partial.lstrip().startswith('<hx-partial hx-target="#search-status">1 result<')
+    assert '<section id="search-results"' in partial
     assert "<html" not in partial and "<mark>Pipelines</mark>" in partial
 
 

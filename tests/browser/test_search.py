@@ -25,6 +25,7 @@ def test_results_follow_the_typing_without_a_reload(page, debate, axe):
     expect(hits.first.locator("mark")).to_have_text("negotiations")
     expect(hits.first).to_contain_text("Talks over the border")
     expect(page.locator(".search-results__count")).to_have_text("1 result")
+    expect(page.locator("#search-status")).to_have_text("1 result")  # heard, not only seen
     assert page.evaluate("window.__noReload") is True
     expect(page).to_have_url("/search/?q=negotiate&motion=&stance=&author=")
 
