@@ -6,11 +6,12 @@ from playwright.sync_api import expect
 
 from analysis import services
 from analysis.models import MotionAnalysis
+from tests.test_analysis_ordering import plant_replies
 from tests.test_analysis_pages import CAMP_SIZE, plant_debate
 
 
-def reply_ids(page):
-    ids = page.locator("#replies-motion > li.argument").evaluate_all("els => els.map(e => e.id)")
+def reply_ids(page, parent="motion"):
+    ids = page.locator(f"#replies-{parent} > li.argument").evaluate_all("els => els.map(e => e.id)")
     return [int(i.removeprefix("argument-")) for i in ids]
 
 
@@ -18,6 +19,7 @@ def test_analysis_page_shows_the_map_groups_and_a_crux_and_groups_reorder_replie
     page, transactional_db
 ):
     motion, args, camps = plant_debate()
+    replies = plant_replies(motion, args, camps)
     services.refresh(motion_id=motion.pk)
     groups = MotionAnalysis.objects.get(motion=motion).result["groups"]
     camp0 = {u.pk for u in camps[0]}
@@ -47,6 +49,17 @@ def test_analysis_page_shows_the_map_groups_and_a_crux_and_groups_reorder_replie
         side = "pro" if set(group["members"]) <= camp0 else "con"
         expected = {args[f"{side}{i}"].pk for i in range(5)} | {args["common"].pk}
         assert set(orders[group["id"]][:6]) == expected
+        # Replies below an argument are ranked by the group too, and each says how it voted.
+        own, other = ("camp0", "camp1") if side == "pro" else ("camp1", "camp0")
+        nested = reply_ids(page, args["common"].pk)
+        assert nested[:2] == [replies[own].pk, replies[other].pk]
+        size = group["size"]
+        expect(page.locator(f"#group-agreement-{replies[own].pk}")).to_have_text(
+            f"Opinion group {number}: {size} of {size} agree (100%)"
+        )
+        expect(page.locator(f"#group-agreement-{replies[other].pk}")).to_have_text(
+            f"Opinion group {number}: 0 of {size} agree (0%)"
+        )
     first, second = (orders[g["id"]] for g in groups[:2])
     assert first != second
     assert csp_errors == []
