@@ -2,7 +2,9 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page
+from django.views.decorators.vary import vary_on_headers
 from ninja.decorators import decorate_view
 
 from accounts.models import User
@@ -37,7 +39,13 @@ TREE_LIMITS = (queries.MORE_BATCH, *queries.PAGE_LIMITS[1:])
 # The nearest ancestors of an argument: a chain thousands deep is walked up by parent_id.
 ANCESTORS_SHOWN = 20
 # ETag from the answer's body, and 304 to an If-None-Match that still matches (Django's own).
-etagged = decorate_view(conditional_page)
+# What a read shows depends on who asks (a token's member, the session's), so a cache may keep
+# it for that caller only and must ask again each time: the ETag makes asking cheap.
+etagged = decorate_view(
+    conditional_page,
+    vary_on_headers("Authorization"),
+    cache_control(private=True, no_cache=True),
+)
 
 
 def _next(offset, shown, total):

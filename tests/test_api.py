@@ -139,6 +139,10 @@ def test_reads_carry_an_etag_and_answer_304_to_it(debate):
     assert first.status_code == 200 and first["ETag"]
     again = Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and not again.content
+    # What a read shows depends on who asks: kept for that caller only, and asked again.
+    for response in (first, again):
+        assert {"private", "no-cache"} <= set(response["Cache-Control"].replace(" ", "").split(","))
+        assert {"Authorization", "Cookie"} <= set(response["Vary"].replace(" ", "").split(","))
     services.post_argument(
         author=motion.author, motion=motion, parent=None, stance="con", claim="New."
     )
