@@ -332,6 +332,16 @@ def source_shown_to(source, viewer) -> bool:
     return added_by_viewer or moderates(viewer)
 
 
+def sources_shown_to(viewer) -> Q:
+    """The sources source_shown_to is true of for `viewer`, as a filter (search, issue 21)."""
+    shown = Q(visibility="visible")
+    if moderates(viewer):
+        return Q()
+    if getattr(viewer, "is_authenticated", False):
+        return shown | Q(added_by_id=viewer.pk)
+    return shown
+
+
 def citation_refusal(source):
     """Why no new argument may cite `source` now (409), or None."""
     if source.is_hidden:

@@ -21,10 +21,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from debates import policy
-from debates.models import Argument, Motion
-from search.schema import KINDS, SQLITE_TABLES, parts, title_of
+from debates.models import Argument, Motion, Source
+from search.schema import CODES, KINDS, SQLITE_FTS, parts, title_of
 
-MODELS = {"argument": Argument, "motion": Motion}
+MODELS = {"argument": Argument, "motion": Motion, "source": Source}
 # Claim, what it cites, details: a match in the claim counts most (bm25's column weights).
 _BM25_WEIGHTS = "10.0, 4.0, 1.0"
 # Highlight markers the database puts around matched words; stored text never holds controls
@@ -107,10 +107,10 @@ def read_terms(text: str) -> Terms | None:
 
 @dataclass
 class Hit:
-    kind: str  # "motion" or "argument"
-    claim: Motion | Argument
+    kind: str  # "motion", "argument" or "source"
+    claim: Motion | Argument | Source
     rank: float
-    title_html: SafeString  # a motion's title; empty for an argument
+    title_html: SafeString  # a motion's or a source's title; empty for an argument
     claim_html: SafeString
     excerpt_html: SafeString  # where else it matched (quote, source, details), if anywhere
 
@@ -163,10 +163,10 @@ class _Backend:
                 [self.terms.websearch],
                 f"ts_rank_cd({table}.search_vector, query)",
             )
-        fts = SQLITE_TABLES[kind]
+        fts = SQLITE_FTS
         return (
-            f"{fts} JOIN {table} ON {table}.id = {fts}.rowid",
-            f"{fts} MATCH %s",
+            f"{fts} JOIN {table} ON {table}.id = {fts}.rowid / 3",
+            f"{fts} MATCH %s AND {fts}.rowid %% 3 = {CODES[kind]}",
             [self.terms.fts5],
             f"-bm25({fts}, {_BM25_WEIGHTS})",
         )
@@ -194,14 +194,14 @@ class _Backend:
                 *ids,
             ]
         else:
-            fts = SQLITE_TABLES[kind]
+            fts = SQLITE_FTS
             sql = (
-                f"SELECT rowid, highlight({fts}, 0, char(2), char(3)), "
+                f"SELECT rowid / 3, highlight({fts}, 0, char(2), char(3)), "
                 f"snippet({fts}, 1, char(2), char(3), '…', 24), "
                 f"snippet({fts}, 2, char(2), char(3), '…', 24) "
                 f"FROM {fts} WHERE {fts} MATCH %s AND rowid IN ({marks})"
             )
-            params = [self.terms.fts5, *ids]
+            params = [self.terms.fts5, *(pk * 3 + CODES[kind] for pk in ids)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return {row[0]: row[1:] for row in cursor.fetchall()}
@@ -228,7 +228,13 @@ class Search:
         self.viewer, self.filters = viewer, filters
 
     def _conditions(self, kind: str) -> Q | None:
+        """Who may find what, and the filters; None when the filters rule the kind out."""
         model, filters = MODELS[kind], self.filters
+        if kind == "source":
+            # A source has no motion, stance or author on the site: any filter leaves it out.
+            if filters.motion is not None or filters.stance or filters.author_id is not None:
+                return None
+            return policy.sources_shown_to(self.viewer)
         condition = policy.texts_shown_to(self.viewer, model)
         if filters.author_id is not None:
             condition &= Q(author_id=filters.author_id)
@@ -306,10 +312,11 @@ class Search:
             *shown, "stance", "motion__slug", "motion__title", "motion__visibility"
         )
         motions = Motion.objects.select_related("author").only(*shown, "slug", "title")
-        claims = {
-            "argument": arguments.in_bulk(ids["argument"]) if ids["argument"] else {},
-            "motion": motions.in_bulk(ids["motion"]) if ids["motion"] else {},
-        }
+        sources = Source.objects.only(
+            "id", "title", "author", "publisher", "visibility", "added_by_id"
+        )
+        found = {"argument": arguments, "motion": motions, "source": sources}
+        claims = {kind: found[kind].in_bulk(ids[kind]) if ids[kind] else {} for kind in MODELS}
         marks = {kind: self.backend.highlights(kind, ids[kind]) for kind in MODELS}
         hits = []
         for kind, pk, rank in rows:
@@ -318,6 +325,8 @@ class Search:
             title = ""
             if kind == "motion":
                 title, highlighted = _split_title(highlighted, claim.title)
+            elif kind == "source":
+                title, highlighted = highlighted, ""
             excerpt = next((text for text in (cited, details) if START in (text or "")), "")
             hits.append(Hit(kind, claim, rank, marked(title), marked(highlighted), marked(excerpt)))
         return hits
@@ -338,11 +347,11 @@ def similar_claims(*, motion: Motion, text: str, viewer, limit: int = SIMILAR_LI
         # The nearest claims first (the GiST index walks them in order), then the threshold.
         nearest = shown.annotate(distance=TrigramDistance("claim", text)).order_by("distance")
         return [claim for claim in nearest[:limit] if claim.distance <= 1 - SIMILARITY]
-    fts = SQLITE_TABLES["argument"]
+    fts = SQLITE_FTS
     anything = " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
     candidates = shown.extra(
         tables=[fts],
-        where=[f"{fts}.rowid = debates_argument.id", f"{fts}.claim MATCH %s"],
+        where=[f"{fts}.rowid = debates_argument.id * 3", f"{fts}.claim MATCH %s"],
         params=[anything],
         select={"likeness": f"bm25({fts})"},
     ).order_by("likeness", "-id")[: limit * 4]

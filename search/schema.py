@@ -8,23 +8,26 @@ attribution, the source's title), and its details (a motion's context).
 - PostgreSQL: a `search_vector` tsvector column on debates_argument and debates_motion, set by a
   BEFORE trigger (English stemming, weights A/B/C) and indexed with GIN; pg_trgm's GiST index on
   arguments' claims serves the duplicate warning.
-- SQLite: an FTS5 table per kind (rowid = the claim's id, Porter stemming), filled by AFTER
-  triggers.
+- SQLite: one FTS5 table (Porter stemming), filled by AFTER triggers.
 """
 
 from django.db import connections
 
-KINDS = {"argument": "debates_argument", "motion": "debates_motion"}
-SQLITE_TABLES = {"argument": "search_argument_fts", "motion": "search_motion_fts"}
-# What changes a claim's indexed text; other updates (vote counts, activity) leave it alone.
+KINDS = {"argument": "debates_argument", "motion": "debates_motion", "source": "debates_source"}
+CITING = ("argument", "motion")  # the kinds that index the title of the source they cite
+# What changes a row's indexed text; other updates (vote counts, activity) leave it alone.
 _INDEXED = {
     "argument": "claim, quote, attribution, source_id, details",
     "motion": "title, claim, quote, attribution, source_id, context",
+    "source": "title, author, publisher",
 }
 
 
 def parts(kind: str, row: str, source_title: str) -> tuple[str, str, str]:
-    """SQL for a claim's three indexed parts, read from the row alias `row`."""
+    """SQL for a row's three indexed parts, read from the row alias `row`; a source's are its
+    title, and who wrote and published it."""
+    if kind == "source":
+        return f"{row}.title", f"{row}.author || ' ' || {row}.publisher", "''"
     claim = f"{row}.claim" if kind == "argument" else f"{row}.title || ' ' || {row}.claim"
     cited = f"{row}.quote || ' ' || {row}.attribution || ' ' || coalesce({source_title}, '')"
     details = f"{row}.details" if kind == "argument" else f"{row}.context"
@@ -36,43 +39,85 @@ def title_of(row: str) -> str:
 
 
 # --- SQLite ------------------------------------------------------------------------------------
+# One FTS5 table for every kind, so that bm25's word statistics, and so the ranks, are those of
+# one corpus: rowid = id * 3 + the kind's code.
+
+SQLITE_FTS = "search_fts"
+CODES = {"argument": 0, "motion": 1, "source": 2}
+
+
+def sqlite_rowid(kind: str, pk: str) -> str:
+    return f"({pk}) * 3 + {CODES[kind]}"
 
 
 def _sqlite_statements(kind: str) -> list[str]:
-    table, fts = KINDS[kind], SQLITE_TABLES[kind]
+    table, fts = KINDS[kind], SQLITE_FTS
     new = ", ".join(parts(kind, "NEW", title_of("NEW")))
     retitled = ", ".join(parts(kind, "c", "NEW.title"))
-    return [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5("
-        "claim, cited, details, tokenize = 'porter unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {fts} (rowid, claim, cited, details) VALUES (NEW.id, {new}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {_INDEXED[kind]} ON {table} "
-        f"BEGIN DELETE FROM {fts} WHERE rowid = OLD.id; "
-        f"INSERT INTO {fts} (rowid, claim, cited, details) VALUES (NEW.id, {new}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN "
-        f"DELETE FROM {fts} WHERE rowid = OLD.id; END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_source AFTER UPDATE OF title ON debates_source BEGIN "
-        f"DELETE FROM {fts} WHERE rowid IN (SELECT id FROM {table} WHERE source_id = NEW.id); "
-        f"INSERT INTO {fts} (rowid, claim, cited, details) "
-        f"SELECT c.id, {retitled} FROM {table} AS c WHERE c.source_id = NEW.id; END",
+    insert = f"INSERT INTO {fts} (rowid, claim, cited, details)"
+    statements = [
+        f"CREATE TRIGGER IF NOT EXISTS search_{kind}_insert AFTER INSERT ON {table} BEGIN "
+        f"{insert} VALUES ({sqlite_rowid(kind, 'NEW.id')}, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS search_{kind}_update AFTER UPDATE OF {_INDEXED[kind]} "
+        f"ON {table} BEGIN DELETE FROM {fts} WHERE rowid = {sqlite_rowid(kind, 'OLD.id')}; "
+        f"{insert} VALUES ({sqlite_rowid(kind, 'NEW.id')}, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS search_{kind}_delete AFTER DELETE ON {table} BEGIN "
+        f"DELETE FROM {fts} WHERE rowid = {sqlite_rowid(kind, 'OLD.id')}; END",
     ]
+    if kind in CITING:
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS search_{kind}_source AFTER UPDATE OF title "
+            f"ON debates_source BEGIN DELETE FROM {fts} WHERE rowid IN "
+            f"(SELECT {sqlite_rowid(kind, 'id')} FROM {table} WHERE source_id = NEW.id); "
+            f"{insert} SELECT {sqlite_rowid(kind, 'c.id')}, {retitled} FROM {table} AS c "
+            "WHERE c.source_id = NEW.id; END"
+        )
+    return statements
 
 
-def _sqlite_names() -> set[str]:
-    names = set()
-    for fts in SQLITE_TABLES.values():
-        names |= {fts, *(f"{fts}_{event}" for event in ("insert", "update", "delete", "source"))}
-    return names
+def _sqlite_triggers() -> set[str]:
+    return {
+        f"search_{kind}_{event}"
+        for kind in KINDS
+        for event in ("insert", "update", "delete", *(("source",) if kind in CITING else ()))
+    }
 
 
-def _sqlite_rebuild(cursor, kind: str) -> None:
-    table, fts = KINDS[kind], SQLITE_TABLES[kind]
-    indexed = ", ".join(parts(kind, "c", title_of("c")))
-    cursor.execute(f"DELETE FROM {fts}")
+def _sqlite_search_objects(cursor, kind: str) -> set[str]:
     cursor.execute(
-        f"INSERT INTO {fts} (rowid, claim, cited, details) SELECT c.id, {indexed} FROM {table} AS c"
+        "SELECT name FROM sqlite_master WHERE type = %s AND name LIKE 'search\\_%%' ESCAPE '\\'",
+        [kind],
     )
+    return {name for (name,) in cursor.fetchall()}
+
+
+def _sqlite_install(cursor) -> None:
+    tables = _sqlite_search_objects(cursor, "table")
+    if SQLITE_FTS in tables and _sqlite_triggers() <= _sqlite_search_objects(cursor, "trigger"):
+        return
+    # Something was missing, so writes may have gone unindexed: rebuild it all.
+    _sqlite_drop_triggers(cursor)
+    for stale in sorted(name for name in tables if name.endswith("_fts")):
+        cursor.execute(f"DROP TABLE IF EXISTS {stale}")
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_FTS} USING fts5("
+        "claim, cited, details, tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+    cursor.execute(f"DELETE FROM {SQLITE_FTS}")
+    for kind, table in KINDS.items():
+        indexed = ", ".join(parts(kind, "c", title_of("c")))
+        cursor.execute(
+            f"INSERT INTO {SQLITE_FTS} (rowid, claim, cited, details) "
+            f"SELECT {sqlite_rowid(kind, 'c.id')}, {indexed} FROM {table} AS c"
+        )
+        for statement in _sqlite_statements(kind):
+            cursor.execute(statement)
+
+
+def _sqlite_drop_triggers(cursor) -> None:
+    """Every trigger of the index, by the names it has had too."""
+    for name in sorted(_sqlite_search_objects(cursor, "trigger")):
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
@@ -81,7 +126,8 @@ def _sqlite_rebuild(cursor, kind: str) -> None:
 def _postgresql_statements(kind: str) -> list[str]:
     table = KINDS[kind]
     claim, cited, details = parts(kind, "NEW", title_of("NEW"))
-    return [
+    first = _INDEXED[kind].split(",")[0]
+    statements = [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector",
         f"CREATE OR REPLACE FUNCTION search_{kind}_vector() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "BEGIN NEW.search_vector := "
@@ -90,19 +136,23 @@ def _postgresql_statements(kind: str) -> list[str]:
         f"setweight(to_tsvector('english', {details}), 'C'); RETURN NEW; END $$",
         f"CREATE OR REPLACE TRIGGER search_{kind}_vector BEFORE INSERT OR UPDATE OF "
         f"{_INDEXED[kind]} ON {table} FOR EACH ROW EXECUTE FUNCTION search_{kind}_vector()",
-        # Touching source_id re-runs the trigger above, which reads the new title.
-        f"CREATE OR REPLACE FUNCTION search_{kind}_source() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN UPDATE {table} SET source_id = source_id WHERE source_id = NEW.id; "
-        "RETURN NULL; END $$",
-        f"CREATE OR REPLACE TRIGGER search_{kind}_source AFTER UPDATE OF title ON debates_source "
-        "FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title) "
-        f"EXECUTE FUNCTION search_{kind}_source()",
-        f"UPDATE {table} SET claim = claim WHERE search_vector IS NULL",
+        f"UPDATE {table} SET {first} = {first} WHERE search_vector IS NULL",
         # Without fastupdate, writes go straight into the index: no pending list for every
         # search to read through until a vacuum flushes it.
         f"CREATE INDEX IF NOT EXISTS search_{kind}_vector_gin ON {table} "
         "USING gin (search_vector) WITH (fastupdate = off)",
     ]
+    if kind in CITING:
+        # Touching source_id re-runs the trigger above, which reads the new title.
+        statements += [
+            f"CREATE OR REPLACE FUNCTION search_{kind}_source() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {table} SET source_id = source_id "
+            "WHERE source_id = NEW.id; RETURN NULL; END $$",
+            f"CREATE OR REPLACE TRIGGER search_{kind}_source AFTER UPDATE OF title "
+            "ON debates_source FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title) "
+            f"EXECUTE FUNCTION search_{kind}_source()",
+        ]
+    return statements
 
 
 # GiST, not GIN: the duplicate warning asks for the nearest claims (ORDER BY claim <-> text).
@@ -137,27 +187,25 @@ def install(connection) -> None:
                     cursor.execute(statement)
             cursor.execute(_POSTGRESQL_TRIGRAMS)
             return
-        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'")
-        if _sqlite_names() <= {name for (name,) in cursor.fetchall()}:
-            return
-        for kind in KINDS:
-            for statement in _sqlite_statements(kind):
-                cursor.execute(statement)
-            _sqlite_rebuild(cursor, kind)
+        _sqlite_install(cursor)
 
 
-def uninstall(connection) -> None:
+def uninstall(connection, kinds=tuple(KINDS)) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("DROP INDEX IF EXISTS search_argument_claim_gist")
-            for kind in KINDS:
+            if "argument" in kinds:
+                cursor.execute("DROP INDEX IF EXISTS search_argument_claim_gist")
+            for kind in kinds:
                 for statement in _postgresql_removal(kind):
                     cursor.execute(statement)
             return
-        for fts in SQLITE_TABLES.values():
-            for event in ("insert", "update", "delete", "source"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {fts}_{event}")
-            cursor.execute(f"DROP TABLE IF EXISTS {fts}")
+        for kind in kinds:
+            for name in sorted(_sqlite_triggers()):
+                if name.startswith(f"search_{kind}_"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DELETE FROM {SQLITE_FTS} WHERE rowid % 3 = {CODES[kind]}")
+        if set(kinds) == set(KINDS):
+            cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_FTS}")
 
 
 def _on_sqlite(using):
@@ -169,8 +217,7 @@ def _on_sqlite(using):
 def before_migrate(sender, using="default", **kwargs) -> None:
     if connection := _on_sqlite(using):
         with connection.cursor() as cursor:
-            for name in sorted(_sqlite_names() - set(SQLITE_TABLES.values())):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            _sqlite_drop_triggers(cursor)
 
 
 def after_migrate(sender, using="default", **kwargs) -> None:

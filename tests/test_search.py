@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from debates import policy
-from debates.models import Argument, Motion, Stance
+from debates.models import Argument, Motion, Source, Stance
 from search import queries, schema
 from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
 
@@ -47,7 +47,7 @@ def test_each_indexed_part_is_found(motion):
     assert found("mediators") == [details]
     assert found("Yerevan") == [quote]
     assert found("Trenin") == [attribution]
-    assert found("solitude") == [cited]
+    assert found("solitude") == [source, cited]  # the source by its title, above a citation
     assert found("Caucasus") == [motion]
     assert found("Karabakh") == [motion]  # a motion's title
     assert found("nothing-like-this") == []
@@ -97,6 +97,34 @@ def test_filters_by_motion_stance_and_author(motion):
     assert set(found("ports", motion=other)) == {elsewhere, other}
     assert set(found("ports", stance="pro")) == {pro, elsewhere}  # motions have no stance
     assert found("ports", author_id=writer.pk) == [pro]
+
+
+def test_sources_are_found_by_title_author_and_publisher(motion, moderator, member):
+    adder = verified_user(display_name="Adder Ada")
+    source = SourceFactory(title="Strategic solitude", author="Dmitri Trenin", publisher="Carnegie")
+    hidden = SourceFactory(title="Solitude withdrawn", added_by=adder, visibility="hidden")
+    assert found("Trenin") == [source]
+    assert found("Carnegie") == [source]
+    assert found("solitude", ANYONE) == [source]
+    assert found("solitude", member) == [source]
+    assert set(found("solitude", moderator)) == {source, hidden}
+    assert set(found("solitude", adder)) == {source, hidden}
+    # A source belongs to no motion, has no stance and no author here: filters leave it out.
+    assert found("solitude", motion=motion) == []
+    assert found("solitude", stance="pro") == []
+    body = _page({"q": "solitude"}).content.decode()
+    assert "<mark>solitude</mark>" in body.lower() and f'href="/sources/{source.pk}/"' in body
+    assert "withdrawn" not in body.lower()
+
+
+def test_the_source_filter_is_the_rule_its_pages_read_by(moderator, member):
+    adder = verified_user(display_name="Adder Ada")
+    SourceFactory(visibility="hidden", added_by=adder)
+    SourceFactory(visibility="hidden")
+    SourceFactory()
+    for viewer in (ANYONE, member, adder, moderator):
+        listed = set(Source.objects.filter(policy.sources_shown_to(viewer)))
+        assert listed == {s for s in Source.objects.all() if policy.source_shown_to(s, viewer)}
 
 
 # --- Who finds what ----------------------------------------------------------------------------
@@ -160,7 +188,7 @@ def test_the_index_follows_edits_and_source_titles(motion):
     assert found("before") == []
     source.title = "Fresh headline"
     source.save()
-    assert found("headline") == [argument]
+    assert found("headline") == [source, argument]
     assert found("old") == []
     # Votes touch the counters, not the text: the claim is still found once.
     Argument.objects.filter(pk=argument.pk).update(agree_count=3)
@@ -204,7 +232,7 @@ def test_the_page_shows_ranked_highlighted_hits_with_motion_and_stance(motion):
 
 def test_the_page_without_a_query_explains_itself_and_htmx_gets_the_partial(motion):
     for nothing in ({}, {"q": "  "}, {"q": "", "stance": "pro"}):
-        assert "Search motions and arguments" in _page(nothing).content.decode()
+        assert "Search motions, arguments and sources" in _page(nothing).content.decode()
     ArgumentFactory(motion=motion, claim="Pipelines.")
     partial = _page({"q": "pipelines"}, HX_Request="true").content.decode()
     assert partial.lstrip().startswith('<hx-partial hx-target="#search-status">1 result<')
