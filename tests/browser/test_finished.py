@@ -3,12 +3,14 @@ print, touch targets, the focus ring, messages that stay a list, the live indica
 JavaScript, "voting is closed" said once, and a refused reply that keeps what was typed."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
 from debates import moderation
+from debates.models import Argument, Source
 from tests.browser.test_polish import context_as
 from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
 
@@ -128,3 +130,24 @@ def test_a_reply_refused_by_a_lock_keeps_what_was_typed(browser, live_server, mo
     expect(page.get_by_text(re.compile("locked", re.IGNORECASE)).first).to_be_visible()
     expect(page.get_by_label("Claim")).to_have_value("Deliveries need the streets.")
     context.close()
+
+
+def test_a_cited_source_shows_author_publisher_date_and_link(page, motion):
+    source = Argument.objects.get(claim="Air gets cleaner.").source
+    Source.objects.filter(pk=source.pk).update(
+        author="City Air Lab", publisher="Urban Press", published_on=date(2024, 3, 5)
+    )
+    page.goto(motion.get_absolute_url())
+    caption = page.locator(".citation__source").first
+    expect(caption).to_contain_text("City Air Lab")
+    expect(caption).to_contain_text("Urban Press")
+    expect(caption).to_contain_text("5 March 2024")
+    expect(caption.get_by_role("link", name="Air report")).to_have_attribute("href", SOURCE_URL)
+
+
+def test_the_seeded_sources_show_their_author_and_publisher(page, seeded_live):
+    cited = Argument.objects.filter(source__publisher__gt="").select_related("source").first()
+    page.goto(cited.get_absolute_url())
+    caption = page.locator(f"#argument-{cited.pk} .citation__source").first
+    expect(caption).to_contain_text(cited.source.author)
+    expect(caption).to_contain_text(cited.source.publisher)
