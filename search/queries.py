@@ -124,15 +124,16 @@ def marked(text: str) -> SafeString:
 def _split_title(highlighted: str, title: str) -> tuple[str, str]:
     """A motion's indexed claim is its title, a space and its claim: cut the highlighted text
     where the title ends, counting only the text's own characters."""
-    seen = 0
-    for index, char in enumerate(highlighted):
-        if seen == len(title):
-            return highlighted[:index] + (STOP if _open(highlighted[:index]) else ""), (
-                (START if _open(highlighted[:index]) else "") + highlighted[index + 1 :]
-            )
-        if char not in (START, STOP):
-            seen += 1
-    return highlighted, ""
+    seen = index = 0
+    while seen < len(title) and index < len(highlighted):
+        seen += highlighted[index] not in (START, STOP)
+        index += 1
+    while highlighted[index : index + 1] == STOP:  # the title's last word was a match
+        index += 1
+    head, rest = highlighted[:index], highlighted[index + 1 :]  # less the space between
+    if _open(head):
+        return head + STOP, START + rest
+    return head, rest
 
 
 def _open(text: str) -> bool:

@@ -53,6 +53,13 @@ def test_each_indexed_part_is_found(motion):
     assert found("nothing-like-this") == []
 
 
+def test_a_motions_title_and_claim_are_highlighted_apart():
+    MotionFactory(title="Peace talks", claim="Talks fail in spring.")
+    [hit] = queries.Search(text="talks", viewer=ANYONE, filters=queries.Filters()).page(1, 5)
+    assert hit.title_html == "Peace <mark>talks</mark>"
+    assert hit.claim_html == "<mark>Talks</mark> fail in spring."
+
+
 def test_negotiate_finds_negotiations(motion):
     argument = ArgumentFactory(motion=motion, claim="The negotiations stalled for a year.")
     assert found("negotiate") == [argument]
