@@ -16,7 +16,7 @@ def site(request):
     user = getattr(request, "user", None)
 
     # Asked only when the base template shows the nav: a fragment (a vote's answer) never
-    # pays for User.is_moderator's query. None for everyone but moderators.
+    # pays for the query that asks whether the viewer moderates. None for everyone else.
     @cache
     def open_flags():
         return moderation_queries.open_flag_count() if policy.moderates(user) else None
