@@ -30,6 +30,7 @@ from debates import personal_queries, policy, queries
 CSRF_PLACEHOLDER = "__crux_csrf_token__"
 HERE_PLACEHOLDER = "__crux_here__"
 REGION = re.compile(r"<!--r:([a-z]+-\d+)-->.*?<!--/r-->", re.S)
+VOTE_BUTTON = re.compile(r'id="vote-argument-(\d+)-(agree|disagree)" aria-pressed="false"')
 EVERY_REGION = ("by", "content", "vote", "tools", "mod")
 # What the author of a claim everyone reads sees differently from the rest: no vote, no flag, and
 # Edit and Retract.
@@ -77,10 +78,13 @@ def shown_ids(nodes) -> tuple:
     return tuple(sorted(ids))
 
 
-def personalise(request, entry, motion):
-    """The shared markup of `entry` with the viewer's own regions in place, ready to send."""
-    own = personal_queries.own_arguments(motion, request.user, entry["shown"])
-    return for_request(request, _with_own(entry["html"], request.user, motion, own))
+def personalise(request, entry, motion, state=None):
+    """The shared markup of `entry` with the viewer's own regions in place, ready to send.
+    `state` is the viewer's personal_queries.own_state, when the caller has it already."""
+    if state is None:
+        state = personal_queries.own_state(motion, request.user)
+    written = personal_queries.written_among(motion, state, entry["shown"])
+    return for_request(request, _with_own(entry["html"], request.user, motion, state, written))
 
 
 def own_regions(request, motion, arguments):
@@ -145,21 +149,34 @@ def regions_markup(viewer, motion, groups) -> str:
     return render_to_string("debates/_own_regions.html", context)
 
 
-def _with_own(html, viewer, motion, own):
-    if not own:
+def _with_own(html, viewer, motion, state, written):
+    """`html` with the viewer's votes pressed and the regions of what they wrote (`written`,
+    loaded) in place of the shared ones."""
+    if state.votes:
+        # The one thing a vote changes in the markup everyone shares (debates/_vote.html).
+        def press(match):
+            mine = state.votes.get(int(match[1])) == match[2]
+            return (
+                f'id="vote-argument-{match[1]}-{match[2]}" aria-pressed="true"'
+                if mine
+                else match[0]
+            )
+
+        html = VOTE_BUTTON.sub(press, html)
+    if not written:
         return html
     # A claim everyone reads has the same byline and text for all: only its vote and tools are
     # its author's own.
     groups = []
-    for argument in own:
-        if not policy.written_by(argument, viewer):
-            groups.append(([argument], ("vote",)))
-        elif policy.is_shown(argument):
+    for argument in written:
+        if policy.is_shown(argument):
             groups.append(([argument], AUTHORS_REGIONS))
         else:
             groups.append(([argument], ("by", "content", *AUTHORS_REGIONS)))
     regions = dict(_pairs(regions_markup(viewer, motion, groups)))
-    return REGION.sub(lambda match: regions.get(match[1], match[0]), html)
+    # Only the regions to replace are looked for: the others are passed over at their start.
+    wanted = re.compile(rf"<!--r:({'|'.join(map(re.escape, regions))})-->.*?<!--/r-->", re.S)
+    return wanted.sub(lambda match: regions[match[1]], html)
 
 
 def _pairs(html):

@@ -37,8 +37,9 @@ def motion_detail(request, slug):
     context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
     if _shares_tree(order):
         entry = _shared_motion_tree(motion, order, policy.audience(request.user), context)
-        motion.my_vote = queries.my_vote(request.user, motion)  # after the tree, which clears it
-        tree_html = fragments.personalise(request, entry, motion)
+        own = personal_queries.own_state(motion, request.user)
+        motion.my_vote = own.motion_vote  # after the tree, which clears it
+        tree_html = fragments.personalise(request, entry, motion, own)
         context.update(tree_html=tree_html, debate_size=entry["size"], balance=entry["balance"])
     else:
         tree = queries.motion_page_tree(motion, viewer=request.user, order=order)
