@@ -113,5 +113,8 @@ def followers_of(argument) -> set[int]:
 
 def claim_of(kind: str, pk: int):
     """The motion or argument a follow form names, or None."""
-    model = {"motion": Motion, "argument": Argument}.get(kind)
-    return None if model is None else model.objects.select_related("motion").filter(pk=pk).first()
+    if kind == "motion":
+        return Motion.objects.filter(pk=pk).first()
+    if kind == "argument":
+        return Argument.objects.select_related("motion").filter(pk=pk).first()
+    return None

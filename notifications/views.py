@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import member_required
 from accounts.models import User
+from debates import policy
 from debates.errors import DebateRuleError
 from notifications import mailing, queries, services
 from notifications.forms import PreferencesForm
@@ -88,7 +89,8 @@ def mark_all_read(request):
 def follow(request, kind, pk):
     """Whether one follows a motion or an argument, and the button to change it."""
     claim = queries.claim_of(kind, pk)
-    if claim is None:
+    # The page quotes the claim: one the reader may not read is not there for them.
+    if claim is None or not policy.text_shown_to(claim, request.user):
         raise Http404("Nothing to follow here.")
     if request.method == "POST":
         following = request.POST.get("following") == "1"

@@ -1,6 +1,7 @@
 """Notifications over HTTP and by email (issue 21): the bell, the inbox, following, settings,
 reply emails, digests, one-click unsubscribing, and the member's live channel."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -144,6 +145,16 @@ def test_moderation_notices_live_in_the_inbox(client, alice, alices, moderator):
 # --- Following and settings --------------------------------------------------------------------
 
 
+def test_a_hidden_claim_has_no_follow_page_but_for_whom_may_read_it(client, bob, alices, moderator):
+    moderation.hide_argument(moderator=moderator, argument=alices, reason="Spam")
+    url = reverse("follow", args=["argument", alices.pk])
+    client.force_login(bob)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"following": "1"}).status_code == 404
+    client.force_login(alices.author)
+    assert "Alice&#x27;s point." in html(client.get(url))
+
+
 def test_follow_and_unfollow_over_http(client, bob, alices):
     url = reverse("follow", args=["argument", alices.pk])
     client.force_login(bob)
@@ -153,6 +164,10 @@ def test_follow_and_unfollow_over_http(client, bob, alices):
     client.post(url, {"following": "0"})
     assert not queries.is_following(bob, alices)
     assert client.get(reverse("follow", args=["vote", 1])).status_code == 404
+    motion_url = reverse("follow", args=["motion", alices.motion.pk])
+    assert "You are not following this motion." in html(client.get(motion_url))
+    client.post(motion_url, {"following": "1"})
+    assert queries.is_following(bob, alices.motion)
     partial = client.post(url, {"following": "1"}, headers={"HX-Request": "true"})
     assert html(partial).lstrip().startswith('<form class="follow"')
 
@@ -308,3 +323,31 @@ def test_the_command_queues_the_digests(mailoutbox, alice, bob, alices):
     call_command("send_digests", stdout=out)
     assert "Queued the digests" in out.getvalue()
     assert [m.to for m in mailoutbox] == [[alice.email]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_members_stream_rings_and_catches_up_on_both_databases():
+    """Through the broker of the database in use: in-process on SQLite, NOTIFY (of no motion)
+    on PostgreSQL; a page back after a drop gets the bell as it stands."""
+    alice = verified_user(display_name="Alice Archer")
+    argument = ArgumentFactory(author=alice)
+    reply = ArgumentFactory(parent=argument, motion=argument.motion)
+    path = live.paths.member_channel_path(alice.pk)
+    live.reset_broker()
+
+    async def scenario():
+        first = await request(path, until=2)
+        assert first[0]["status"] == 200
+        seen = int(first[2]["body"].decode().removeprefix("id: ").strip())
+        await asyncio.to_thread(notify.notify_of_argument, argument_id=reply.pk, posted=True)
+        await asyncio.sleep(0.5)
+        again = await request(path, headers=[(b"last-event-id", str(seen).encode())], until=2)
+        return again[2]["body"].decode()
+
+    try:
+        caught_up = run(scenario())
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+    assert 'hx-target="#bell-count"' in caught_up
+    assert 'bell__count">1<span class="visually-hidden"> unread</span>' in caught_up

@@ -21,6 +21,7 @@ def test_a_reply_rings_the_bell_live_and_the_inbox_leads_to_it(signed_in, transa
     alices_page.goto(argument.get_absolute_url())
     bell = alices_page.locator("#bell-count")
     expect(bell).to_be_hidden()
+    expect(alices_page.locator(".bell")).to_have_attribute("data-state", "live")  # listening
     alices_page.evaluate("window.__noReload = true")
 
     # Bob replies to her argument on his own page.
@@ -47,4 +48,14 @@ def test_a_reply_rings_the_bell_live_and_the_inbox_leads_to_it(signed_in, transa
     expect(alices_page).to_have_url(reply_url(argument))
     expect(alices_page.locator("main")).to_contain_text("Night shifts cost a third more in wages.")
     expect(alices_page.locator("#bell-count")).to_be_hidden()
+    assert axe(alices_page) == []
+
+    # Following and the settings: plain forms, accessible too.
+    alices_page.get_by_role("link", name="Follow this argument").click()
+    alices_page.get_by_role("button", name="Follow", exact=True).click()
+    expect(alices_page.locator(".messages")).to_contain_text("You are following this argument.")
+    alices_page.goto("/notifications/settings/")
+    alices_page.get_by_label("Daily").check()
+    alices_page.get_by_role("button", name="Save settings").click()
+    expect(alices_page.locator(".messages")).to_contain_text("settings are saved")
     assert axe(alices_page) == []
