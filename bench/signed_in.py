@@ -1,0 +1,110 @@
+"""Signed-in readers against anonymous ones, served as in production (issue 18).
+
+    .venv/bin/python -m bench.signed_in --database-url postgres://…/crux_render_bench
+
+The page benchmark's server (bench.common.Server: gunicorn, 2 workers, DEBUG off, PostgreSQL)
+and load (bench.load's closed loop, 8 keep-alive clients), on the seeded 10,000-argument motion
+page and a permalink: anonymous clients, then clients each signed in as a member of their own,
+alternating for --rounds rounds so that a busy machine's drift falls on both. Reports req/s,
+p50/p99 and the server's CPU per request, and the signed-in share of the anonymous req/s in
+each round.
+"""
+
+import argparse
+import asyncio
+import time
+
+from bench.common import (
+    DEFAULT_DATABASE_URL,
+    PROXY_HEADERS,
+    RESULTS,
+    Server,
+    fmt,
+    install_signal_handlers,
+    prepare_database,
+    setup_django,
+)
+from bench.load import (
+    closed_loop,
+    page_request,
+    seed,
+    server_cpu,
+    sessions_for,
+    targets,
+)
+
+
+def signed_in_request(url, cookies, user_ids):
+    def make(index, n):
+        session, csrf = cookies[user_ids[index % len(user_ids)]]
+        headers = {
+            **PROXY_HEADERS,
+            "Accept": "text/html",
+            "Accept-Encoding": "identity",
+            "Cookie": f"sessionid={session}; csrftoken={csrf}",
+        }
+        return "GET", url, headers, b"", None
+
+    return make
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-seed", action="store_true")
+    args = parser.parse_args(argv)
+    args.duration, args.rounds = min(max(args.duration, 1), 60), min(max(args.rounds, 1), 5)
+    args.clients = min(max(args.clients, 1), 64)
+    install_signal_handlers()
+    prepare_database(args.database_url)
+    if not args.no_seed:
+        seed(args.database_url)
+    setup_django(args.database_url)
+    t = targets()
+    members = t["users"][1 : args.clients + 1]
+    cookies = sessions_for(members)
+    from django.db import connections
+
+    connections.close_all()
+    user_ids = [user.pk for user in members]
+    rows = []
+    server = Server(args.database_url, workers=args.workers, log_path=RESULTS / "signed-in.log")
+    with server:
+        for page in ("motion", "permalink"):
+            url = t[f"{page}_url"]
+            for who in ("anonymous", "signed in"):  # warm each audience's shared tree
+                make = page_request(url) if who == "anonymous" else None
+                make = make or signed_in_request(url, cookies, user_ids)
+                asyncio.run(closed_loop(args.clients, 2, 60, make, server.port))
+            for round_number in range(1, args.rounds + 1):
+                pair = {}
+                for who in ("anonymous", "signed in"):
+                    make = page_request(url) if who == "anonymous" else None
+                    make = make or signed_in_request(url, cookies, user_ids)
+                    cpu = server_cpu(server)
+                    recorder = asyncio.run(
+                        closed_loop(args.clients, args.duration, 60, make, server.port)
+                    )
+                    result = recorder.summary()
+                    result["cpu_ms"] = (server_cpu(server) - cpu) * 1000 / max(result["ok"], 1)
+                    pair[who] = result
+                    rows.append((page, round_number, who, result))
+                    time.sleep(0.5)
+                share = pair["signed in"]["rps"] / max(pair["anonymous"]["rps"], 1e-9)
+                print(f"{page} round {round_number}: signed in at {share:.0%} of anonymous req/s")
+    print()
+    print("| page | round | reader | req/s | p50 ms | p99 ms | server CPU ms/request | errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for page, round_number, who, r in rows:
+        print(
+            f"| {page} | {round_number} | {who} | {r['rps']:.1f} | {fmt(r['p50'])} | "
+            f"{fmt(r['p99'])} | {r['cpu_ms']:.1f} | {r['errors']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
