@@ -7,7 +7,9 @@ and load (bench.load's closed loop, 8 keep-alive clients), on the seeded 10,000-
 page and a permalink: anonymous clients, then clients each signed in as a member of their own,
 alternating for --rounds rounds so that a busy machine's drift falls on both. Reports req/s,
 p50/p99 and the server's CPU per request, and the signed-in share of the anonymous req/s in
-each round.
+each round. With --writes, votes (64 signed-in voters at once) and replies (8 posters) follow,
+as make bench drives them, for replies/s against votes/s in the same run; the replies posted
+(and what other apps made of them) are removed afterwards.
 """
 
 import argparse
@@ -25,6 +27,9 @@ from bench.common import (
     setup_django,
 )
 from bench.load import (
+    VOTERS_PER_CLIENT,
+    ReplyPlan,
+    VotePlan,
     closed_loop,
     page_request,
     seed,
@@ -56,6 +61,8 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-seed", action="store_true")
+    parser.add_argument("--writes", action="store_true", help="votes and replies too")
+    parser.add_argument("--vote-clients", type=int, default=64)
     args = parser.parse_args(argv)
     args.duration, args.rounds = min(max(args.duration, 1), 60), min(max(args.rounds, 1), 5)
     args.clients = min(max(args.clients, 1), 64)
@@ -66,7 +73,7 @@ def main(argv=None):
     setup_django(args.database_url)
     t = targets()
     members = t["users"][1 : args.clients + 1]
-    cookies = sessions_for(members)
+    cookies = sessions_for(t["users"][: max(args.vote_clients * VOTERS_PER_CLIENT, 64) + 1])
     from django.db import connections
 
     connections.close_all()
@@ -96,6 +103,23 @@ def main(argv=None):
                     time.sleep(0.5)
                 share = pair["signed in"]["rps"] / max(pair["anonymous"]["rps"], 1e-9)
                 print(f"{page} round {round_number}: signed in at {share:.0%} of anonymous req/s")
+        if args.writes:
+            plans = {
+                "vote": (VotePlan(t, cookies, args.vote_clients, server.port), args.vote_clients),
+                "reply": (ReplyPlan(t, cookies, server.port), args.clients),
+            }
+            for name, (plan, clients) in plans.items():
+                cpu = server_cpu(server)
+                recorder = asyncio.run(
+                    closed_loop(clients, args.duration, 60, plan.request, server.port)
+                )
+                result = recorder.summary()
+                result["cpu_ms"] = (server_cpu(server) - cpu) * 1000 / max(result["ok"], 1)
+                rows.append((name, 1, f"{clients} clients", result))
+            votes, replies = rows[-2][3]["rps"], rows[-1][3]["rps"]
+            print(f"replies/s at {replies / max(votes, 1e-9):.0%} of votes/s")
+    if args.writes:
+        _remove_replies()
     print()
     print("| page | round | reader | req/s | p50 ms | p99 ms | server CPU ms/request | errors |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -104,6 +128,24 @@ def main(argv=None):
             f"| {page} | {round_number} | {who} | {r['rps']:.1f} | {fmt(r['p50'])} | "
             f"{fmt(r['p99'])} | {r['cpu_ms']:.1f} | {r['errors']} |"
         )
+
+
+def _remove_replies():
+    """The replies the run posted, after whatever other apps keep of them (notifications)."""
+    from django.apps import apps
+    from django.db import transaction
+
+    from bench.load import remove_bench_replies
+    from debates.models import Argument
+
+    posted = Argument.objects.filter(motion__slug="synthetic", submission_key__isnull=False)
+    with transaction.atomic():
+        for model in apps.get_models():
+            for field in model._meta.get_fields():
+                points_here = getattr(field, "related_model", None) is Argument
+                if points_here and field.many_to_one and model._meta.app_label != "debates":
+                    model.objects.filter(**{f"{field.name}__in": posted}).delete()
+        remove_bench_replies()
 
 
 if __name__ == "__main__":
