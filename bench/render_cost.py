@@ -51,9 +51,7 @@ def _run(args):
     member.force_login(User.objects.filter(email__endswith=".synthetic.invalid").first())
     # The member with the most votes among the top-level arguments: the most to splice in.
     top = Argument.objects.filter(motion=motion, parent=None).values("pk")
-    busiest = (
-        Vote.objects.filter(argument__in=top).values_list("user", flat=True).order_by("user")
-    )
+    busiest = Vote.objects.filter(argument__in=top).values_list("user", flat=True).order_by("user")
     counts = {}
     for user_id in busiest:
         counts[user_id] = counts.get(user_id, 0) + 1
