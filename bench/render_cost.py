@@ -115,6 +115,7 @@ def _reply_cpu_ms(client, motion, parent, variant, repeat):
     from debates import fragments, queries, views_posting
     from debates.live import fanout
     from debates.live.render import render_event
+    from debates.models import Argument
 
     def own_render(request, motion, argument):
         node = queries.just_posted(argument, motion)
@@ -127,9 +128,13 @@ def _reply_cpu_ms(client, motion, parent, variant, repeat):
         )
 
     def public_message(argument):
-        node = queries.just_posted(argument, motion)
-        context = {"motion": motion, "node": node, "user": fragments.NOBODY}
-        return render_to_string("debates/_argument.html", context)
+        # As the stream rendered it before: read back, then rendered for the public.
+        read = Argument.objects.select_related("motion", "author", "source").get(pk=argument.pk)
+        node = queries.just_posted(read, read.motion)
+        context = {"motion": read.motion, "node": node, "user": fragments.NOBODY}
+        html = mark_safe(render_to_string("debates/_argument.html", context))
+        context = {"argument_html": html, "parent_id": read.parent_id}
+        return render_to_string("debates/reply.html#posted", context)
 
     answer = views_posting._render_new_argument
     url = f"/motions/{SLUG}/arguments/{parent.pk}/reply/"
@@ -166,14 +171,9 @@ def _latest_reply(motion):
 
 
 def _remove_replies(motion):
-    from django.db.models import ProtectedError
+    from bench.signed_in import _remove_replies as remove
 
-    from bench.load import remove_bench_replies
-
-    try:
-        remove_bench_replies()
-    except ProtectedError as error:  # rows of other apps still point at them
-        print(f"The replies posted are left in place: {error.args[0]}")
+    remove()
 
 
 if __name__ == "__main__":
