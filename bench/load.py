@@ -100,13 +100,24 @@ def seed(database_url):
 def remove_bench_replies():
     """Delete replies posted by earlier runs (seeded arguments have no submission key)."""
     from django.db import transaction
-    from django.db.models import F
+    from django.db.models import PROTECT, F
 
     from debates.models import Argument, Motion
 
     removed = 0
     with transaction.atomic():
         posted = Argument.objects.filter(motion__slug=SLUG, submission_key__isnull=False)
+        # What keeps an argument from being deleted (a reply's notification to the author it
+        # answers, say) goes first; replies to replies go deepest first below.
+        for relation in Argument._meta.get_fields(include_hidden=True):  # related_name="+" too
+            if (
+                relation.auto_created
+                and not relation.concrete
+                and relation.related_model is not Argument
+                and getattr(relation, "on_delete", None) is PROTECT
+            ):
+                keeping = {f"{relation.field.name}__in": posted}
+                relation.related_model._base_manager.filter(**keeping).delete()
         for depth in sorted(set(posted.values_list("depth", flat=True)), reverse=True):
             removed += posted.filter(depth=depth).delete()[1].get("debates.Argument", 0)
         if removed and any(f.name == "activity" for f in Motion._meta.get_fields()):
