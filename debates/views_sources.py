@@ -31,7 +31,7 @@ def source_detail(request, pk):
     same template's partial, which the page reloads when the live stream reports a change."""
     source = source_queries.source_for_reader(pk)
     shown = policy.source_shown_to(source, request.user)
-    text = sources.text_of(source)
+    text = sources.text_of(source) if shown else ""
     context = {
         "source": source,
         "shown": shown,
@@ -48,6 +48,7 @@ def source_detail(request, pk):
 
 @require_safe
 def source_list(request):
+    """The sources whose text Crux holds, for their readers; a hidden one is not listed."""
     listed = Source.objects.filter(full_text__isnull=False, visibility="visible")
     listed = listed.order_by("title", "pk")
     page = Paginator(listed, SOURCES_PAGE_SIZE).get_page(request.GET.get("page"))

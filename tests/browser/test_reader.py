@@ -38,6 +38,10 @@ def test_a_reader_follows_a_highlight_to_its_argument_and_back(page, seeded_live
     expect(page.locator(".passage--pro").first).to_be_visible()
     expect(page.locator(".passage--con").first).to_be_visible()
     assert axe(page) == []
+    page.set_viewport_size({"width": 390, "height": 800})
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(overflow) <= 0, "the reader scrolls sideways on a phone"
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     argument = Argument.objects.filter(source=essay, stance=Stance.CON).order_by("pk").first()
     page.locator(f'.passage[data-passages~="{argument.passage_fragment}"]').first.click()
@@ -99,3 +103,49 @@ def test_a_new_argument_quoting_the_source_is_highlighted_on_open_reader_pages(p
     expect(
         page.locator(f'.passage--pro[data-passages~="{argument.passage_fragment}"]').first
     ).to_be_visible()
+
+
+def test_without_javascript_a_member_argues_from_a_paragraph(browser, live_server, seeded_live):
+    from django.conf import settings
+    from django.test import Client
+
+    essay = _essay()
+    paragraph = next(
+        p
+        for p in source_queries.reading(essay).unargued
+        if ". " in p.text and p.text == p.text.strip()
+    )
+    sentence = paragraph.text[: paragraph.text.index(". ") + 1]
+    client = Client()
+    client.force_login(verified_user(display_name="Plain Pat"))
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    try:
+        page = context.new_page()
+        page.goto(reverse("source", args=[essay.pk]))
+        expect(page.get_by_role("link", name="Argue from this passage")).to_be_hidden()
+        page.locator(f"#p-{paragraph.number}").get_by_role(
+            "link", name="Argue from this paragraph"
+        ).click()
+        quote = page.get_by_label("The passage you quote")
+        expect(quote).to_have_value(paragraph.text)
+        quote.fill(sentence)
+        page.get_by_label("Argue on the motion").select_option("strategic-solitude")
+        page.get_by_label("Pro").check()
+        page.get_by_label("Claim").fill("Argued from a paragraph, without scripts.")
+        page.get_by_role("button", name="Post the argument").click()
+
+        argument = Argument.objects.get(claim="Argued from a paragraph, without scripts.")
+        assert (argument.quote_start, argument.anchor) == (paragraph.start, "exact")
+        marked = page.locator(f'.passage--pro[data-passages~="{argument.passage_fragment}"]')
+        expect(marked).to_have_text(sentence)
+    finally:
+        context.close()
