@@ -177,3 +177,34 @@ def test_a_stranger_gets_nothing_of_someone_elses_votes(client, world):
     client.force_login(UserFactory())
     html = client.get(world["motion"].get_absolute_url()).content.decode()
     assert 'aria-pressed="true"' not in html
+
+
+def test_a_live_page_gets_its_own_copy_and_nobody_elses(client, world):
+    """What a live page asks for after a public message (views.own_copy): the hidden claim's
+    text for its author and moderators only, the viewer's own votes pressed, nothing for
+    anonymous readers."""
+    motion, hidden, other = world["motion"], world["hidden"], world["other"]
+    url = reverse("own_copy", args=[motion.slug])
+    ids = {"ids": f"{hidden.pk},{other.pk},x,-1", "motion": ""}
+    assert client.get(url, ids).status_code == 204
+
+    def copy(person):
+        client.force_login(world["viewers"][person])
+        response = client.get(url, ids)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    for person in ("moderator", "author"):
+        assert HIDDEN_CLAIM in copy(person) and HIDDEN_REASON in copy(person)
+    as_voter = copy("voter")
+    assert HIDDEN_CLAIM not in as_voter and "[hidden by a moderator]" in as_voter
+    assert pressed_choice(as_voter, other) == "disagree"
+    assert '<template data-replace="motion-text">' in as_voter
+    assert "mod-tools" in copy("moderator") and "mod-tools" not in as_voter
+
+
+def pressed_choice(html, argument):
+    found = re.findall(
+        rf'id="vote-argument-{argument.pk}-(agree|disagree)" aria-pressed="true"', html
+    )
+    return found[0] if found else None
