@@ -1,12 +1,12 @@
 """sitemap.xml (Django's sitemaps framework): the motions and argument permalinks the public reads.
 
 Hidden motions and hidden or retracted arguments are left out, and so is every argument of a
-hidden motion.
+hidden motion. The readers of the sources whose text Crux holds are in too, unless hidden.
 """
 
 from django.contrib.sitemaps import Sitemap
 
-from debates.models import Argument, Motion
+from debates.models import Argument, Motion, Source
 
 
 class MotionSitemap(Sitemap):
@@ -33,4 +33,9 @@ class ArgumentSitemap(Sitemap):
         return argument.updated_at
 
 
-SITEMAPS = {"motions": MotionSitemap, "arguments": ArgumentSitemap}
+class SourceSitemap(Sitemap):
+    def items(self):
+        return Source.objects.filter(full_text__isnull=False, visibility="visible").order_by("pk")
+
+
+SITEMAPS = {"motions": MotionSitemap, "arguments": ArgumentSitemap, "sources": SourceSitemap}

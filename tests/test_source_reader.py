@@ -278,3 +278,14 @@ def test_a_motion_quoting_a_source_with_text_marks_its_passage_too(client, membe
     html = _reader(client, source)
     assert f'id="{motion.passage_fragment}"' in html
     assert "passage--motion" in html
+
+
+def test_the_sitemap_lists_the_readers_of_shown_sources_with_text(client, seeded):
+    essay = Source.objects.get(seed_key="saradzhyan-essay")
+    trenin = Source.objects.get(seed_key="trenin-article")
+    comment = Source.objects.get(seed_key="reader-comment")
+    Source.objects.filter(pk=comment.pk).update(visibility="hidden")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"/sources/{essay.pk}/</loc>" in xml
+    assert f"/sources/{trenin.pk}/</loc>" not in xml
+    assert f"/sources/{comment.pk}/</loc>" not in xml
