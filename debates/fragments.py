@@ -35,6 +35,8 @@ EVERY_REGION = ("by", "content", "vote", "tools", "mod")
 # What the author of a claim everyone reads sees differently from the rest: no vote, no flag, and
 # Edit and Retract.
 AUTHORS_REGIONS = ("vote", "tools")
+# What a new argument's author may see differently from the public: those, and a moderator's tools.
+PUBLIC_REGIONS = (*AUTHORS_REGIONS, "mod")
 NEW_ARGUMENT_SECONDS = 60
 CSRF_FIELD = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
 # Who is shown nothing of anyone's votes while a shared tree is built: its viewer has none.
@@ -96,31 +98,44 @@ def own_regions(request, motion, arguments):
 
 
 def new_argument(request, argument, motion):
-    """A just-posted argument as its author's page shows it (`request` is hers), from the one
-    rendering the live stream sends everyone (new_argument_for_all)."""
-    entry = new_argument_for_all(argument, motion)
-    html = REGION.sub(lambda match: entry["author"].get(match[1], match[0]), entry["html"])
-    return for_request(request, html)
+    """A just-posted argument as its author's page shows it (`request` is hers): the rendering
+    the live stream then makes everyone's copy from (new_argument_for_all)."""
+    return for_request(request, _authors_copy(argument, motion))
 
 
 def new_argument_for_all(argument, motion):
-    """A just-posted argument rendered once for every page: "html" as the public sees it, and
-    the regions its author ("author") sees differently, by name. The poster's answer and the live
-    stream share it; `argument` may be the posted row, or one read back by the stream."""
+    """A just-posted argument for every page, from its author's copy (rendered once, by the
+    poster's answer or here): "html" as the public sees it, and the regions its author sees
+    differently ("author", by name). Only those regions are rendered anew, for the public.
+    `argument` may be the posted row, or one the stream read back."""
+    nobody = policy.StandIn(policy.ANONYMOUS)
+    if not policy.is_shown(argument):
+        # Withdrawn since (a page catching up): its author's copy may hold what the public
+        # may not read, so the public's is rendered on its own, and nothing of hers is sent.
+        node = queries.just_posted(argument, motion)
+        html = render_tree("debates/_argument.html", {"motion": motion, "node": node}, nobody)
+        return {"html": html, "author": {}}
+    authors = _authors_copy(argument, motion)
+    node = queries.just_posted(argument, motion)
+    public = dict(_pairs(regions_markup(nobody, motion, [([node], PUBLIC_REGIONS)])))
+    html = REGION.sub(lambda match: public.get(match[1], match[0]), authors)
+    author = {name: markup for name, markup in _pairs(authors) if name in public}
+    return {"html": html, "author": {name: author[name] for name in author if "mod-" not in name}}
+
+
+def _authors_copy(argument, motion) -> str:
     cache = caches["fragments"]
     # Everything its markup shows that may have changed since it was posted.
     state = (argument.updated_at.timestamp(), argument.visibility, argument.agree_count)
     state += (argument.disagree_count, motion.state, motion.visibility)
     key = ":".join(str(part) for part in ("new-argument", argument.pk, *state))
-    entry = cache.get(key)
-    if entry is None:
+    html = cache.get(key)
+    if html is None:
         node = queries.just_posted(argument, motion)
-        context = {"motion": motion, "node": node}
-        html = render_tree("debates/_argument.html", context, policy.StandIn(policy.ANONYMOUS))
-        author = regions_markup(argument.author, motion, [([node], AUTHORS_REGIONS)])
-        entry = {"html": html, "author": dict(_pairs(author))}
-        cache.set(key, entry, NEW_ARGUMENT_SECONDS)
-    return entry
+        author = node.author or policy.StandIn(policy.ANONYMOUS)
+        html = render_tree("debates/_argument.html", {"motion": motion, "node": node}, author)
+        cache.set(key, html, NEW_ARGUMENT_SECONDS)
+    return html
 
 
 def for_request(request, html, here=None):
