@@ -87,6 +87,9 @@ class DebateTree:
     # What the motion's page shows of the roots (motion_page_tree), and how many it holds back.
     shown_roots: list = field(default_factory=list)
     more_roots: int = 0
+    # Whether the analysis had scores for an order it ranks (scored_order): none means no such
+    # opinion group, or no analysis yet.
+    scored: bool = False
 
     @property
     def size(self):
@@ -341,6 +344,7 @@ def scored_order(order) -> bool:
 
 def _attach_scores(tree, order) -> None:
     scores = _order_scores(tree.motion, order) if _order_scores else {}
+    tree.scored = bool(scores)
     for node in tree.by_id.values():
         node.score = scores.get(node.pk)
 

@@ -43,6 +43,9 @@ def motion_detail(request, slug):
         context.update(tree_html=tree_html, debate_size=entry["size"], balance=entry["balance"])
     else:
         tree = queries.motion_page_tree(motion, viewer=request.user, order=order)
+        if order.startswith(queries.GROUP_ORDER) and not tree.scored:
+            messages.info(request, "The analysis has no such opinion group: the usual order.")
+            return HttpResponseRedirect(motion.get_absolute_url())
         context.update(tree=tree, debate_size=tree.size, balance=tree.balance)
     if request.htmx and request.GET.get("sort"):
         if "tree_html" in context:

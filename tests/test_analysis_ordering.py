@@ -51,10 +51,21 @@ def test_view_as_group_is_never_cached_with_the_public_tree(client, planted):
     assert shown_order(first, args) != shown_order(second, args)
 
 
-def test_an_unknown_group_or_a_bad_value_falls_back_quietly(client, planted):
+def test_a_bad_group_value_falls_back_quietly(client, planted):
     motion, _, _ = planted
-    for value in ("7", "x", "-1", "123456789", "²", "\u0661"):
-        assert client.get(motion.get_absolute_url(), {"group": value}).status_code == 200
+    for value in ("x", "-1", "123456789", "²", "\u0661"):
+        response = client.get(motion.get_absolute_url(), {"group": value})
+        assert response.status_code == 200
+        assert 'id="group-view"' not in response.content.decode()
+
+
+def test_a_group_the_analysis_lacks_leads_back_to_the_usual_order_saying_so(client, planted):
+    motion, _, _ = planted
+    response = client.get(motion.get_absolute_url(), {"group": "7"}, follow=True)
+    assert response.redirect_chain == [(motion.get_absolute_url(), 302)]
+    html = response.content.decode()
+    assert "no such opinion group" in html
+    assert 'id="group-view"' not in html
 
 
 def test_bridging_is_a_reply_order(client, planted):
