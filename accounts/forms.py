@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.templatekit import get_entrance_context_data
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -26,6 +27,15 @@ def display_name_field():
             attrs={"autocomplete": "nickname", "maxlength": DISPLAY_NAME_MAX_LENGTH}
         ),
     )
+
+
+class SignInForm(AllauthLoginForm):
+    """allauth's sign-in form, its labels in the site's sentence case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Remember me"
 
 
 class SignupForm(AllauthSignupForm):

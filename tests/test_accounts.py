@@ -931,3 +931,9 @@ def test_is_moderator_for_staff_but_not_for_the_deactivated():
     assert UserFactory(is_staff=True).is_moderator
     assert not UserFactory().is_moderator
     assert not UserFactory(is_staff=True, is_active=False).is_moderator
+
+
+def test_the_sign_in_form_speaks_in_the_sites_sentence_case(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    assert "Remember me" in html
+    assert "Remember Me" not in html
