@@ -11,9 +11,18 @@ def person(user):
     return {"id": user.pk, "display_name": user.display_name, "url": user.get_absolute_url()}
 
 
-def source(src):
+def source(src, viewer):
     if src is None:
         return None
+    if not policy.source_shown_to(src, viewer):
+        return {
+            "id": src.pk,
+            "title": "[hidden by a moderator]",
+            "author": "",
+            "publisher": "",
+            "url": "",
+            "published_on": None,
+        }
     return {
         "id": src.pk,
         "title": src.title,
@@ -33,7 +42,7 @@ def motion(item: Motion, viewer) -> dict:
         "context": item.context if shown else None,
         "held_by": item.held_by if shown else None,
         "author": person(item.author) if shown else None,
-        "source": source(item.source) if shown else None,
+        "source": source(item.source, viewer) if shown else None,
         "quote": item.quote if shown else None,
         "state": item.state,
         "visibility": item.visibility,
@@ -63,7 +72,7 @@ def argument(item: Argument, viewer, *, slug, shown=None) -> dict:
         "details": item.details if shown else None,
         "held_by": item.held_by if shown else None,
         "author": person(item.author) if shown else None,
-        "source": source(item.source) if shown else None,
+        "source": source(item.source, viewer) if shown else None,
         "quote": item.quote if shown else None,
         "agree": item.agree_count,
         "disagree": item.disagree_count,

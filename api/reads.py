@@ -229,8 +229,7 @@ def person_arguments(
 )
 @etagged
 def source(request, source_id: Id):
-    reader(request)
-    return present.source(get_object_or_404(Source, pk=source_id))
+    return present.source(get_object_or_404(Source, pk=source_id), reader(request))
 
 
 @router.get(

@@ -97,11 +97,8 @@ def source_text(request, source_id: Id):
     shown = policy.source_shown_to(found, viewer)
     text = sources.text_of(found) if shown else ""
     reading = source_queries.reading(found) if text else None
-    described = present.source(found)
-    if not shown:
-        described |= {"title": "[hidden by a moderator]", "author": "", "publisher": "", "url": ""}
     return {
-        "source": described,
+        "source": present.source(found, viewer),
         "url": found.get_absolute_url(),
         "visibility": found.visibility,
         "text": text or None,

@@ -54,3 +54,13 @@ def test_the_text_costs_constant_queries(client, seeded, django_assert_num_queri
     essay = Source.objects.get(seed_key="saradzhyan-essay")
     with django_assert_num_queries(3):
         assert _text(client, essay).status_code == 200
+
+
+def test_a_hidden_source_is_described_as_hidden_wherever_the_api_names_it(client, seeded):
+    essay = Source.objects.get(seed_key="saradzhyan-essay")
+    citing = Argument.objects.filter(source=essay).select_related("motion").first()
+    Source.objects.filter(pk=essay.pk).update(visibility="hidden")
+    described = client.get(f"/api/v1/sources/{essay.pk}").json()
+    assert (described["title"], described["author"]) == ("[hidden by a moderator]", "")
+    cited = client.get(f"/api/v1/motions/{citing.motion.slug}/arguments/{citing.pk}").json()
+    assert essay.title not in str(cited)
