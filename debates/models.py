@@ -275,6 +275,10 @@ class Argument(Claim):
     def is_hidden(self):
         return self.visibility == self.Visibility.HIDDEN
 
+    @property
+    def is_retracted(self):
+        return self.visibility == self.Visibility.RETRACTED
+
 
 class ArgumentRevision(models.Model):
     """An earlier wording of an argument, kept whenever its author edits it."""

@@ -120,6 +120,16 @@ def texts_shown_to(viewer, model) -> Q:
     return shown
 
 
+def texts_found_by(viewer, model) -> Q:
+    """What search (issue 21) finds for `viewer` among `model`'s rows: what texts_shown_to
+    shows, and for moderators retracted arguments too (their words are theirs to audit, as
+    wording_shown_to says); a retracted hit leads to the argument's history, not the debate."""
+    found = texts_shown_to(viewer, model)
+    if model is Argument and moderates(viewer):
+        found |= Q(visibility=Argument.Visibility.RETRACTED)
+    return found
+
+
 def group_members_shown_to(viewer) -> bool:
     """Whether `viewer` may learn which members form an opinion group of a motion's analysis
     (issue 19): moderators only, for audits. Everyone else sees counts and anonymous points, so
@@ -129,8 +139,9 @@ def group_members_shown_to(viewer) -> bool:
 
 def wording_shown_to(argument, viewer) -> bool:
     """Whether `viewer` may read an argument's wording and earlier wordings outside the debate
-    (its history, its author's profile): everyone while it stands, its author always."""
-    return argument.is_visible or _authored_by(argument, viewer)
+    (its history, its author's profile): everyone while it stands; its author and moderators
+    always, so that words withdrawn after they did harm can still be audited."""
+    return argument.is_visible or _authored_by(argument, viewer) or moderates(viewer)
 
 
 # --- Acting on claims --------------------------------------------------------------------------

@@ -5,7 +5,8 @@ ts_headline, pg_trgm) and SQLite's FTS5 (bm25, highlight, snippet). The words pe
 read once, here, the way websearch_to_tsquery reads them ("a phrase", `or`, `-word`), and handed
 to each engine (to FTS5 in its own syntax); tests/test_search.py runs the same expectations on
 both, and checks this reading against websearch_to_tsquery's own.
-Who finds what is debates.policy.texts_shown_to, the rule the pages read by.
+Who finds what is debates.policy.texts_found_by: the rule the pages read by, and retracted
+arguments for moderators.
 """
 
 import math
@@ -236,7 +237,7 @@ class Search:
             if filters.motion is not None or filters.stance or filters.author_id is not None:
                 return None
             return policy.sources_shown_to(self.viewer)
-        condition = policy.texts_shown_to(self.viewer, model)
+        condition = policy.texts_found_by(self.viewer, model)
         if filters.author_id is not None:
             condition &= Q(author_id=filters.author_id)
         if kind == "argument":

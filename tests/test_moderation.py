@@ -651,9 +651,12 @@ def test_who_reads_a_claims_text(kind, state, author, member, moderator, argumen
 
 
 @pytest.mark.parametrize("state", ["visible", "hidden", "retracted"])
-def test_an_arguments_wording_is_its_authors_whatever_its_state(state, author, member, argument):
+def test_an_arguments_wording_is_its_authors_whatever_its_state(
+    state, author, member, moderator, argument
+):
     argument.visibility = state
     assert policy.wording_shown_to(argument, author)
+    assert policy.wording_shown_to(argument, moderator)  # to audit what was withdrawn
     assert policy.wording_shown_to(argument, member) == (state == "visible")
 
 

@@ -159,12 +159,37 @@ def test_hidden_and_retracted_text_is_never_found_by_the_public(withdrawn, membe
         assert found("retracted", viewer) == []
 
 
-def test_moderators_find_hidden_text_and_authors_their_own(withdrawn, moderator, author):
+def test_moderators_find_hidden_and_retracted_text_and_authors_their_hidden(
+    withdrawn, moderator, author
+):
     expected = {withdrawn["shown"], withdrawn["hidden"], withdrawn["motion"]}
-    assert set(found("walrus", moderator)) == expected
     assert set(found("walrus", author)) == expected
-    # A retracted claim is read by nobody in the debate (debates.policy.text_shown_to).
-    assert found("retracted", moderator) == []
+    # Retracted words stay out of the debate, but moderators may audit them (issue 21).
+    assert set(found("walrus", moderator)) == expected | {withdrawn["retracted"]}
+    assert found("retracted", moderator) == [withdrawn["retracted"]]
+
+
+def test_a_moderators_retracted_hit_says_so_and_leads_to_its_history(client, withdrawn, moderator):
+    client.force_login(moderator)
+    body = client.get("/search/", {"q": "retracted walrus"}).content.decode()
+    retracted = withdrawn["retracted"]
+    assert "retracted by its author" in body
+    history = f"/motions/{retracted.motion.slug}/arguments/{retracted.pk}/history/"
+    assert history in body
+    assert "Retracted walrus claim." in client.get(history).content.decode()
+
+
+def test_what_search_finds_is_what_pages_show_and_retracted_words_for_moderators(
+    withdrawn, author, member, moderator
+):
+    for viewer in (ANYONE, member, author, moderator):
+        found_ids = set(Argument.objects.filter(policy.texts_found_by(viewer, Argument)))
+        assert found_ids == {
+            a
+            for a in Argument.objects.all()
+            if policy.text_shown_to(a, viewer)
+            or (a.is_retracted and policy.wording_shown_to(a, viewer) and viewer == moderator)
+        }
 
 
 def test_the_search_filter_is_the_rule_the_pages_read_by(withdrawn, author, member, moderator):
