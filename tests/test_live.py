@@ -230,7 +230,9 @@ async def request(path, method="GET", headers=(), until=2):
         if len([m for m in sent if m["type"] == "http.response.body"]) >= until:
             hang_up.set()
 
-    scope = {"type": "http", "path": path, "method": method, "headers": list(headers)}
+    path, _, query = path.partition("?")
+    scope = {"type": "http", "path": path, "query_string": query.encode(), "method": method}
+    scope["headers"] = list(headers)
     await asyncio.wait_for(live.app(scope, receive, send), 10)
     return sent
 
@@ -583,7 +585,7 @@ def test_an_idle_page_keeps_up_with_the_ids_of_other_motions(monkeypatch):
 
     async def scenario():
         await hub.start()
-        pages = stream.stream(5, None, "motion")
+        pages = stream.stream((5,), None, "motion")
         assert (await anext(pages)).startswith(b"retry: ")
         assert await anext(pages) == b"id: 0\n\n"
         hub.publish(event(6))

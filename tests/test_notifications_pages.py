@@ -5,6 +5,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,7 +72,15 @@ def test_the_bell_shows_the_unread_count_to_members_only(client, alice, bob, ali
     reply(bob, alices)
     body = html(client.get("/"))
     assert 'id="bell-count" class="badge site-nav__count bell__count">1<' in body
-    assert f'hx-sse:connect="{live.paths.member_channel_path(alice.pk)}"' in body
+    # One stream a page: the home page's carries her channel; the inbox opens hers alone.
+    assert body.count("hx-sse:connect=") == 1
+    assert f'hx-sse:connect="{live.channel_path(None, alice.pk)}"' in body
+    motion_page = html(client.get(alices.motion.get_absolute_url()))
+    assert motion_page.count("hx-sse:connect=") == 1
+    assert f'hx-sse:connect="{live.channel_path(alices.motion_id, alice.pk)}"' in motion_page
+    inbox = html(client.get(reverse("notifications")))
+    assert inbox.count("hx-sse:connect=") == 1
+    assert f'hx-sse:connect="{live.paths.member_channel_path(alice.pk)}"' in inbox
 
 
 def test_the_inbox_lists_newest_first_and_pages(client, alice, bob, alices, reply, settings):
@@ -304,6 +313,27 @@ def test_member_paths_are_signed_and_unknown_ones_refused(alice):
     assert run(request(forged))[0]["status"] == 404
 
 
+def test_a_page_stream_takes_its_members_channel_signed_and_nothing_else(alices, alice):
+    motion_path = live.channel_path(alices.motion_id)
+    token = live.channel_path(alices.motion_id, alice.pk).partition("?member=")[2]
+    forged = f"{alice.pk + 1}{token[len(str(alice.pk)) :]}"
+    assert live.paths.channels_for(motion_path, f"member={token}") == (
+        alices.motion_id,
+        fanout.member_channel(alice.pk),
+    )
+    assert live.paths.channels_for("/live/home/", f"member={token}")[0] == live.HOME
+    member_path = live.paths.member_channel_path(alice.pk)
+    for path, query in [
+        (motion_path, f"member={forged}"),
+        (motion_path, f"member={alice.pk}"),
+        (motion_path, "member="),
+        (motion_path, f"member={token}&member={token}"),
+        (member_path, f"member={token}"),  # a member's path takes no second member
+    ]:
+        assert live.paths.channels_for(path, query) is None
+        assert run(request(f"{path}?{query}"))[0]["status"] == 404
+
+
 def test_the_live_bell_is_the_bell_of_a_reload(alice, bob, alices, reply):
     reply(bob, alices)
     event = fanout.LiveEvent(1, None, "member-notified", {"member_id": alice.pk})
@@ -349,5 +379,43 @@ def test_the_members_stream_rings_and_catches_up_on_both_databases():
     finally:
         run(live.broker().close())
         live.reset_broker()
+    assert 'hx-target="#bell-count"' in caught_up
+    assert 'bell__count">1<span class="visually-hidden"> unread</span>' in caught_up
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_page_stream_carries_the_debate_and_the_bell_and_catches_up_on_both():
+    """A signed-in motion page's one stream: an argument in its debate and its member's bell,
+    each as a reload shows it, live and again after a drop (Last-Event-ID), on both databases."""
+    alice = verified_user(display_name="Alice Archer")
+    argument = ArgumentFactory(author=alice)
+    path = live.channel_path(argument.motion_id, alice.pk)
+    live.reset_broker()
+
+    def bob_replies():
+        with transaction.atomic():
+            services.post_argument(
+                author=verified_user(display_name="Bob Baker"),
+                motion=argument.motion,
+                parent=argument,
+                stance="con",
+                claim="Bob's live answer.",
+            )
+
+    async def scenario():
+        first = await request(path, until=2)
+        assert first[0]["status"] == 200
+        seen = int(first[2]["body"].decode().removeprefix("id: ").strip())
+        await asyncio.to_thread(bob_replies)
+        await asyncio.sleep(0.5)
+        again = await request(path, headers=[(b"last-event-id", str(seen).encode())], until=3)
+        return "".join(m.get("body", b"").decode() for m in again[1:])
+
+    try:
+        caught_up = run(scenario())
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+    assert "Bob&#x27;s live answer." in caught_up
     assert 'hx-target="#bell-count"' in caught_up
     assert 'bell__count">1<span class="visually-hidden"> unread</span>' in caught_up

@@ -1,4 +1,5 @@
-"""The live streams' HTTP endpoint: `/live/motions/<id>/` and `/live/home/`, a bare ASGI app.
+"""The live streams' HTTP endpoint: `/live/motions/<id>/`, `/live/home/` (each perhaps with its
+member's `?member=<token>`) and `/live/members/<token>/`, a bare ASGI app.
 
 Served beside Django rather than through a Django view on purpose: Django's ASGI handler gives
 every request its own worker thread for sync code, held until the response ends, and a page holds
@@ -15,7 +16,7 @@ from django.http import HttpResponse
 
 from config.site_headers import asgi_headers, send_response, with_site_headers
 from debates.live.fanout import HOME, MEMBER
-from debates.live.paths import channel_for, is_id
+from debates.live.paths import channels_for, is_id
 from debates.live.stream import stream
 from debates.models import Motion
 
@@ -27,11 +28,12 @@ def _motion_exists(motion_id: int) -> bool:
         close_old_connections()
 
 
-async def _status(scope, channel) -> int:
-    if channel is None:
+async def _status(scope, channels) -> int:
+    if channels is None:
         return 404
     if scope["method"] != "GET":
         return 405
+    channel = channels[0]
     if channel == HOME or isinstance(channel, tuple):  # a member's: their id came signed
         return 200
     # A short query on a worker thread, so no stream holds a connection; a motion that doesn't
@@ -44,8 +46,9 @@ async def _status(scope, channel) -> int:
 
 
 async def app(scope, receive, send):
-    channel = channel_for(scope["path"])
-    status = await _status(scope, channel)
+    query = scope.get("query_string", b"").decode("latin-1")
+    channels = channels_for(scope["path"], query)
+    status = await _status(scope, channels)
     if status == 200:
         response = HttpResponse(
             content_type="text/event-stream; charset=utf-8",
@@ -61,10 +64,11 @@ async def app(scope, receive, send):
     raw_last_id = request_headers.get(b"last-event-id", b"").decode("latin-1").strip()
     last_event_id = int(raw_last_id) if is_id(raw_last_id) else None
     await send({"type": "http.response.start", "status": 200, "headers": asgi_headers(dressed)})
+    channel = channels[0]
     audience = "home" if channel == HOME else MEMBER if isinstance(channel, tuple) else "motion"
 
     async def pump():
-        async for chunk in stream(channel, last_event_id, audience):
+        async for chunk in stream(channels, last_event_id, audience):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
     async def hang_up():

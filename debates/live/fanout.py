@@ -60,8 +60,10 @@ class LiveEvent:
 
 
 class Subscription:
-    def __init__(self, channel):
-        self.channel = channel
+    """One page's queue, fed by each of its channels (a debate's and its member's)."""
+
+    def __init__(self, channels: tuple):
+        self.channels = channels
         self.queue = asyncio.Queue(maxsize=QUEUE_SIZE)
 
     def offer(self, item):
@@ -146,28 +148,35 @@ class Broker:
         self.loop = asyncio.get_running_loop()
         self.closed = False
 
-    def subscribe(self, channel) -> Subscription:
-        subscription = Subscription(channel)
-        self.subscribers.setdefault(channel, set()).add(subscription)
+    def subscribe(self, *channels) -> Subscription:
+        subscription = Subscription(channels)
+        for channel in channels:
+            self.subscribers.setdefault(channel, set()).add(subscription)
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
-        subscriptions = self.subscribers.get(subscription.channel, set())
-        subscriptions.discard(subscription)
-        if not subscriptions:
-            self.subscribers.pop(subscription.channel, None)
+        for channel in subscription.channels:
+            subscriptions = self.subscribers.get(channel, set())
+            subscriptions.discard(subscription)
+            if not subscriptions:
+                self.subscribers.pop(channel, None)
 
-    def missed(self, channel, last_event_id: int):
-        """What a page that saw `last_event_id` missed, and whether that is all of it."""
+    def missed(self, channel, last_event_id: int, *more_channels):
+        """What a page that saw `last_event_id` on its channels missed, in id order (ids are
+        one sequence for all channels), and whether that is all of it."""
         self._sweep()
-        gone = max(self.forgotten.get(channel, 0), self.floor)
+        channels = (channel, *more_channels)
+        gone = max([self.floor, *(self.forgotten.get(c, 0) for c in channels)])
         complete = gone <= last_event_id <= self.high_water
-        return [e for e in self.backlogs.get(channel, ()) if e.id > last_event_id], complete
+        events = {
+            e.id: e for c in channels for e in self.backlogs.get(c, ()) if e.id > last_event_id
+        }
+        return [events[i] for i in sorted(events)], complete
 
     def tell_everyone(self, item) -> None:
-        for subscriptions in list(self.subscribers.values()):
-            for subscription in list(subscriptions):
-                subscription.offer(item)
+        everyone = {s for subscriptions in self.subscribers.values() for s in subscriptions}
+        for subscription in everyone:
+            subscription.offer(item)
 
     def drop_connections(self) -> None:
         """End every open stream; each page reconnects with its Last-Event-ID and catches up."""

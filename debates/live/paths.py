@@ -1,5 +1,12 @@
 """Where pages listen: `/live/motions/<id>/` for a motion, `/live/home/` for every motion, and
-`/live/members/<token>/` for one member's own events (their notifications' count)."""
+`/live/members/<token>/` for one member's own events (their notifications' count).
+
+A signed-in member's debate page adds `?member=<token>` to its own path, so one stream carries
+both the debate and the member's own events: browsers allow few connections per host over
+HTTP/1.1 (six in Chrome), and two streams a page would stall the fourth tab.
+"""
+
+from urllib.parse import parse_qs
 
 from django.core import signing
 
@@ -9,10 +16,14 @@ PATH_PREFIX = "/live/"
 # A member's path carries their id signed, not bare: the stream reads no session, and nobody
 # else can guess the path that tells when that member has something new.
 _MEMBER_SIGNER = signing.Signer(salt="crux.live.member")
+# Set in the render context by a page that opens its own stream (debate_tags.live_path): the
+# member's own events then ride on it rather than on a second one.
+PAGE_STREAM = "crux.live.page_stream"
 
 
-def channel_path(motion_id=None) -> str:
-    return f"{PATH_PREFIX}motions/{motion_id}/" if motion_id else f"{PATH_PREFIX}home/"
+def channel_path(motion_id=None, member_id=None) -> str:
+    path = f"{PATH_PREFIX}motions/{motion_id}/" if motion_id else f"{PATH_PREFIX}home/"
+    return f"{path}?member={_MEMBER_SIGNER.sign(str(member_id))}" if member_id else path
 
 
 def is_id(text: str) -> bool:
@@ -43,3 +54,17 @@ def channel_for(path: str):
     if path.startswith(f"{PATH_PREFIX}motions/") and is_id(head) and tail == "":
         return int(head)
     return None
+
+
+def channels_for(path: str, query: str = "") -> tuple | None:
+    """The channels a live path and query name (the page's, then its member's), or None if
+    any is unknown or forged."""
+    channel = channel_for(path)
+    params = parse_qs(query, keep_blank_values=True)
+    if channel is None or "member" not in params:
+        return None if channel is None else (channel,)
+    tokens = params["member"]
+    member = _member_channel_for(tokens[0]) if len(tokens) == 1 else None
+    if member is None or isinstance(channel, tuple):
+        return None
+    return (channel, member)

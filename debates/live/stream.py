@@ -11,7 +11,7 @@ import logging
 
 from asgiref.sync import sync_to_async
 
-from debates.live.fanout import CLOSE, STALE, Broker, LiveEvent
+from debates.live.fanout import CLOSE, MEMBER, STALE, Broker, LiveEvent
 from debates.live.hub import broker
 from debates.live.render import render_event_apart, render_stale_notice
 
@@ -47,34 +47,41 @@ async def _render_message(live: LiveEvent, audience: str) -> bytes:
     return encode(live.id, html)
 
 
+def audience_of(live: LiveEvent, audience: str) -> str:
+    """Whom an event on a page's stream is rendered for: a member's own event (of no motion)
+    for that member, the rest for the page's audience."""
+    return MEMBER if live.motion_id is None else audience
+
+
 def _latest_of_each(backlog: list[LiveEvent], audience: str) -> list[LiveEvent]:
     """Rendered as of now, events with one subject say the same: the last one is enough."""
     latest = {}
     for live in backlog:
-        subject = live.motion_id if audience == "home" else live.subject
+        subject = live.motion_id if audience_of(live, audience) == "home" else live.subject
         latest.pop(subject, None)
         latest[subject] = live
     return list(latest.values())
 
 
-async def stream(channel, last_event_id: int | None, audience: str):
-    """Yield a page's SSE bytes: what it missed, then each event as it comes, until closed."""
+async def stream(channels: tuple, last_event_id: int | None, audience: str):
+    """Yield a page's SSE bytes: what it missed on its channels, then each event as it comes,
+    until closed. `audience`: whom the page's debate events are rendered for."""
     # The page learns at once that it is connected, even while this process's listener is still
     # connecting to the database.
     yield f"retry: {RETRY_MILLISECONDS}\n\n".encode()
     hub = broker()
     if hub.loop is not asyncio.get_running_loop() or hub.closed:
         await hub.start()
-    subscription = hub.subscribe(channel)
+    subscription = hub.subscribe(*channels)
     stale_notice = sync_to_async(render_stale_notice, thread_sensitive=False)
     try:
         sent = hub.high_water
         if last_event_id is not None:
-            backlog, complete = hub.missed(channel, last_event_id)
+            backlog, complete = hub.missed(channels[0], last_event_id, *channels[1:])
             if not complete:
                 yield encode(None, await stale_notice())
             for live in _latest_of_each(backlog, audience):
-                yield await message(hub, live, audience, as_of_now=True)
+                yield await message(hub, live, audience_of(live, audience), as_of_now=True)
             sent = max([sent, *(live.id for live in backlog)])
         else:
             yield encode(sent)
@@ -95,6 +102,6 @@ async def stream(channel, last_event_id: int | None, audience: str):
             if item.id <= sent:
                 continue
             sent = item.id
-            yield await message(hub, item, audience)
+            yield await message(hub, item, audience_of(item, audience))
     finally:
         hub.unsubscribe(subscription)

@@ -44,7 +44,18 @@ def figures_chart(figures):
     }
 
 
-@register.simple_tag
-def live_path(motion_id=None):
-    """Where a page listens for live updates: a motion's channel, or every motion's."""
-    return live.channel_path(motion_id)
+@register.simple_tag(takes_context=True)
+def live_path(context, motion_id=None):
+    """Where a page listens for live updates: a motion's channel, or every motion's, and a
+    signed-in member's own channel on the same stream (the nav's bell then opens none)."""
+    user = context.get("user")
+    context.render_context[live.paths.PAGE_STREAM] = True
+    member_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return live.channel_path(motion_id, member_id)
+
+
+@register.simple_tag(takes_context=True)
+def page_has_stream(context) -> bool:
+    """Whether the page opened a stream of its own above (live_path): a member's own events
+    then ride on it, and need no second one."""
+    return context.render_context.get(live.paths.PAGE_STREAM, False)

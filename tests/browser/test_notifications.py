@@ -16,12 +16,15 @@ def test_a_reply_rings_the_bell_live_and_the_inbox_leads_to_it(signed_in, transa
     motion = MotionFactory(title="Ports", claim="Ports should open at night.")
     argument = ArgumentFactory(motion=motion, author=alice, claim="Night shifts cost little.")
 
-    # Alice reads the debate; her bell shows nothing unread.
+    # Alice reads the debate; her bell shows nothing unread. The page holds one stream, the
+    # debate's, which carries her bell too (browsers allow few connections per host).
     alices_page = signed_in(alice)
-    alices_page.goto(argument.get_absolute_url())
+    streams = []
+    alices_page.on("request", lambda r: "/live/" in r.url and streams.append(r.url))
+    alices_page.goto(motion.get_absolute_url())
     bell = alices_page.locator("#bell-count")
     expect(bell).to_be_hidden()
-    expect(alices_page.locator(".bell")).to_have_attribute("data-state", "live")  # listening
+    expect(alices_page.locator("#live-status")).to_have_attribute("data-state", "live")
     alices_page.evaluate("window.__noReload = true")
 
     # Bob replies to her argument on his own page.
@@ -39,10 +42,15 @@ def test_a_reply_rings_the_bell_live_and_the_inbox_leads_to_it(signed_in, transa
     expect(bell).to_be_visible()
     expect(bell).to_have_text("1 unread")
     assert alices_page.evaluate("window.__noReload") is True
+    assert len(streams) == 1 and f"/live/motions/{motion.pk}/?member=" in streams[0]
+    expect(alices_page.locator(".member-stream")).to_have_count(0)
 
     # She opens her notifications and follows the link to the reply; the count falls.
     alices_page.locator(".bell__link").click()
     expect(alices_page.get_by_role("heading", name="Notifications")).to_be_visible()
+    # A page without a debate stream holds her own stream alone.
+    expect(alices_page.locator(".member-stream")).to_have_attribute("data-state", "live")
+    assert len(streams) == 2 and "/live/members/" in streams[1]
     assert axe(alices_page) == []
     alices_page.get_by_role("link", name="“Night shifts cost a third more in wages.”").click()
     expect(alices_page).to_have_url(reply_url(argument))
