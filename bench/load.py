@@ -98,11 +98,13 @@ def seed(database_url):
 
 
 def remove_bench_replies():
-    """Delete replies posted by earlier runs (seeded arguments have no submission key)."""
+    """Delete replies posted by earlier runs (seeded arguments have no submission key), and
+    the follows their posting made."""
     from django.db import transaction
-    from django.db.models import PROTECT, F
+    from django.db.models import PROTECT, F, Q
 
     from debates.models import Argument, Motion
+    from notifications.models import Follow
 
     removed = 0
     with transaction.atomic():
@@ -120,6 +122,9 @@ def remove_bench_replies():
                 relation.related_model._base_manager.filter(**keeping).delete()
         for depth in sorted(set(posted.values_list("depth", flat=True)), reverse=True):
             removed += posted.filter(depth=depth).delete()[1].get("debates.Argument", 0)
+        # Posting follows what it answers (notifications), so each run's leftovers would have
+        # the next run's replies tell more people than the last. The seed follows nothing.
+        Follow.objects.filter(Q(motion__slug=SLUG) | Q(argument__motion__slug=SLUG)).delete()
         if removed and any(f.name == "activity" for f in Motion._meta.get_fields()):
             # Cached fragments of the page key on Motion.activity: a change must bump it.
             Motion.objects.filter(slug=SLUG).update(activity=F("activity") + 1)

@@ -1,0 +1,77 @@
+"""What a reply costs in SQL through the view, as production serves it (autocommit, Django's
+database sessions, HTMX), with everything that hears of it after the commit: the live
+announcement, the analysis's pending mark and the notifications (issue 21).
+
+Measured 2026-11-27 (bench.load, 10,000-argument debate): the notifications are most of a
+reply's server time, and they were counted per person told, so a reply answering an argument
+that many follow cost more queries than one that nobody follows.
+"""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notifications import services as notify
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+# Session, user, the argument's checks and insert, its announcement, the analysis's mark, and
+# telling two people (the answered argument's author and the motion's, who follows it). On
+# PostgreSQL each person's bell is one more statement (NOTIFY); SQLite's broker is in-process.
+REPLY_QUERIES = 35 if connection.vendor == "postgresql" else 33
+
+
+@pytest.fixture
+def production_sessions(settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture
+def debate():
+    motion = MotionFactory(author=verified_user())
+    return motion, ArgumentFactory(motion=motion, author=verified_user())
+
+
+def reply(client, argument, n):
+    return client.post(
+        f"/motions/{argument.motion.slug}/arguments/{argument.pk}/reply/",
+        {"stance": "con", "claim": f"Not so, for reason {n}.", "submission_key": uuid.uuid4()},
+        HTTP_HX_REQUEST="true",
+        secure=True,
+    )
+
+
+def queries_of_a_reply(client, argument):
+    # The first reply follows what it answers and opens the analysis's mark: once each.
+    assert reply(client, argument, 0).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = reply(client, argument, 1)
+    assert response.status_code == 200
+    assert "argument--new" in response.content.decode()
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_costs_a_pinned_number_of_queries(client, production_sessions, debate):
+    _, argument = debate
+    client.force_login(verified_user())
+    statements = queries_of_a_reply(client, argument)
+    assert len(statements) == REPLY_QUERIES, "\n".join(statements)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="notifications.services.notify_of_argument tells each person with a query of its own "
+    "(get_or_create, announcement) inside the poster's request",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_costs_the_same_however_many_follow_what_it_answers(
+    client, production_sessions, debate
+):
+    _, argument = debate
+    client.force_login(verified_user())
+    few = len(queries_of_a_reply(client, argument))
+    for _ in range(5):
+        notify.set_following(member=verified_user(), claim=argument, following=True)
+    assert len(queries_of_a_reply(client, argument)) == few
