@@ -15,7 +15,7 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session as DjangoSession
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -931,6 +931,31 @@ def test_is_moderator_for_staff_but_not_for_the_deactivated():
     assert UserFactory(is_staff=True).is_moderator
     assert not UserFactory().is_moderator
     assert not UserFactory(is_staff=True, is_active=False).is_moderator
+
+
+def test_is_moderator_by_the_group_or_the_permission_held_any_way_and_by_nothing_else(db):
+    """Every way has_perm would find accounts.moderate, and the Moderators group, make a
+    moderator; another group, another permission, or another member's grant do not."""
+    moderate = Permission.objects.get(codename="moderate", content_type__app_label="accounts")
+    other = Permission.objects.get(codename="change_user", content_type__app_label="accounts")
+    holders, plain = Group.objects.create(name="Stewards"), Group.objects.create(name="Readers")
+    holders.permissions.add(moderate)
+    plain.permissions.add(other)
+    by_group, by_perm, by_holding_group = UserFactory(), UserFactory(), UserFactory()
+    by_group.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    by_perm.user_permissions.add(moderate)
+    by_holding_group.groups.add(holders)
+    in_plain_group, with_other_perm, bystander = UserFactory(), UserFactory(), UserFactory()
+    in_plain_group.groups.add(plain)
+    with_other_perm.user_permissions.add(other)
+    for user in (by_group, by_perm, by_holding_group):
+        fresh = User.objects.get(pk=user.pk)
+        assert fresh.is_moderator
+        assert fresh.has_perm("accounts.moderate") or user is by_group
+    for user in (in_plain_group, with_other_perm, bystander):
+        fresh = User.objects.get(pk=user.pk)
+        assert not fresh.is_moderator
+        assert not fresh.has_perm("accounts.moderate")
 
 
 def test_the_sign_in_form_speaks_in_the_sites_sentence_case(client, db):
