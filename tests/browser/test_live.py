@@ -127,6 +127,10 @@ def test_a_page_told_it_missed_updates_keeps_saying_so_after_reconnecting(page, 
     status = page.locator("#live-status")
     expect(status).to_have_attribute("data-state", "live", timeout=15_000)
     hub = broker()
+    # The page shows "live" on the stream's first bytes, which come before it subscribes.
+    deadline = time.monotonic() + 15
+    while not hub.subscribers.get(motion.pk) and time.monotonic() < deadline:
+        time.sleep(0.05)
     first = set(hub.subscribers[motion.pk])
 
     # As when this process's listener comes back from a lost database connection to find a gap.
