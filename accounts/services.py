@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import MODERATORS_GROUP, User
 from accounts.names import FORMER_MEMBER, NAME_TAKEN, clean_display_name, invisible_or_control
+from debates.models import Argument
 
 BIO_MAX_LENGTH = 500
 
@@ -88,8 +89,6 @@ def update_profile(user, display_name, bio):
 
 def profile_stats(user):
     """Arguments written and votes they received, in one query."""
-    from debates.models import Argument
-
     return Argument.objects.filter(author=user).aggregate(
         arguments=Count("pk"),
         agree=Coalesce(Sum("agree_count"), 0),

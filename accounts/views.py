@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.services import delete_account as close_account
 from accounts.services import profile_stats, update_profile
 from accounts.suspension import suspended_refusal
+from debates.models import Argument
 from notifications.queries import moderation_notices
 
 PROFILE_PAGE_SIZE = 20
@@ -22,8 +23,6 @@ def profile(request, pk):
 
     A fixed number of queries whatever the page: the person, one aggregate, one page of arguments.
     """
-    from debates.models import Argument
-
     person = get_object_or_404(User, pk=pk)
     stats = profile_stats(person)
     arguments = (

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import Count, Min, Q
 
+from accounts.models import User
 from debates.models import Argument, Flag, ModerationAction, Motion
 
 REASON_COUNTS = {
@@ -127,8 +128,6 @@ def moderation_log(*, moderator_id=None, action=None, target_type=None, target_i
 
 def acting_moderators():
     """Everyone who has an entry in the log, for the log's moderator filter."""
-    from accounts.models import User
-
     return User.objects.filter(moderation_acts__isnull=False).distinct().order_by("display_name")
 
 
