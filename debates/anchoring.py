@@ -208,8 +208,9 @@ def _with_gaps(folded: _Folded, quote, prefix, suffix, near):
     spans = []
     for first in _occurrences(folded.text, pieces[0]):
         end = folded.find_in_order(pieces, first)
-        if end is not None:
-            spans.append(folded.span(first, end))
+        if end is None:
+            break  # a later start only searches later text: it cannot succeed either
+        spans.append(folded.span(first, end))
     if not spans:
         return None
     start, end = _best(folded.source, spans, prefix, suffix, near)

@@ -48,8 +48,9 @@ def check_parent(motion: Motion, parent: Argument | None, argument: Argument | N
 
 
 def _plain(text: str) -> str:
-    """Text that may run over lines (details, context, quotes), as it is stored."""
-    return without_bidi(text).strip()
+    """Text that may run over lines (details, context, quotes), as it is stored: a form's line
+    breaks (CRLF) as the source texts have them, so a quote copied across lines stays exact."""
+    return without_bidi(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def _clean_claim(claim: str) -> str:

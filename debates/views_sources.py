@@ -38,7 +38,8 @@ def source_detail(request, pk):
         "reading": source_queries.reading(source) if shown else None,
         "text": text,
         "citing": [] if text or not shown else source_queries.citing_claims(source),
-        "may_argue": policy.participation_refusal(request.user, "post") is None,
+        "may_argue": policy.participation_refusal(request.user, "post") is None
+        and policy.citation_refusal(source) is None,
         "may_moderate": policy.moderates(request.user),
     }
     if request.htmx and request.GET.get("part") == "body":
@@ -81,7 +82,8 @@ def _offsets(data, text: str) -> tuple[int | None, int | None]:
     """A passage's start and end from a query string, when they make one in the text, without
     the white space a selection may take in at either end."""
     start, end = data.get("start", ""), data.get("end", "")
-    if not (start.isascii() and start.isdigit() and end.isascii() and end.isdigit()):
+    digits = (start, end)
+    if not all(n.isascii() and n.isdigit() and len(n) <= 9 for n in digits):
         return None, None
     start, end = int(start), int(end)
     if not 0 <= start < end <= len(text) or not text[start:end].strip():

@@ -131,3 +131,13 @@ def test_a_quote_in_a_200000_character_text_is_found_quickly():
     found = anchor(text, typed)
     assert found.status == FUZZY
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_gapped_quote_whose_later_pieces_are_missing_is_refused_quickly():
+    import time
+
+    text = ("e " * 100 + "\n\n") * 1000  # 200,000 characters, the first piece everywhere
+    started = time.perf_counter()
+    with pytest.raises(QuoteNotFound):
+        anchor(text, "e … ex")
+    assert time.perf_counter() - started < 2.0

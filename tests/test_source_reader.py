@@ -213,7 +213,12 @@ def test_without_javascript_each_paragraph_offers_to_argue_from_it(client, essay
 def test_offsets_that_make_no_passage_leave_the_quote_empty(client, essay, member):
     client.force_login(member)
     url = reverse("argue_from_passage", args=[essay.pk])
-    for query in ({"start": "5", "end": "2"}, {"start": "x"}, {"start": "²", "end": "9"}):
+    for query in (
+        {"start": "5", "end": "2"},
+        {"start": "x"},
+        {"start": "²", "end": "9"},
+        {"start": "1" * 5000, "end": "2" * 5000},  # past int()'s digit limit
+    ):
         response = client.get(url, query)
         assert response.status_code == 200
         assert response.context["form"].initial.get("quote") is None
@@ -260,7 +265,9 @@ def test_a_moderator_hides_a_source_logged_and_the_public_reads_no_text(
     response = client.get(reverse("argue_from_passage", args=[essay.pk]))
     assert response.status_code == 404
     client.force_login(moderator)
-    assert "reader__paragraph" in _reader(client, essay)
+    html = _reader(client, essay)
+    assert "reader__paragraph" in html
+    assert "Argue from this paragraph" not in html  # no argument may quote it while hidden
     client.post(reverse("restore_source", args=[essay.pk]), {"reason": "Cleared."})
     assert Source.objects.get(pk=essay.pk).visibility == "visible"
 
@@ -289,3 +296,24 @@ def test_the_sitemap_lists_the_readers_of_shown_sources_with_text(client, seeded
     assert f"/sources/{essay.pk}/</loc>" in xml
     assert f"/sources/{trenin.pk}/</loc>" not in xml
     assert f"/sources/{comment.pk}/</loc>" not in xml
+
+
+def test_a_quote_selected_across_lines_is_exact_though_the_form_sends_crlf(client, essay, member):
+    text = sources.text_of(essay)
+    start = text.index("\n\n") - 20
+    end = text.index("\n\n") + 22
+    client.force_login(member)
+    client.post(
+        reverse("argue_from_passage", args=[essay.pk]),
+        {
+            "motion": "strategic-solitude",
+            "stance": "con",
+            "claim": "Across two paragraphs.",
+            "quote": text[start:end].replace("\n", "\r\n"),
+            "quote_start": start,
+            "quote_end": end,
+            "submission_key": "6f1c3c1e-6f45-4f7a-9a3c-2b1d7c6a0e13",
+        },
+    )
+    argument = Argument.objects.get(author=member)
+    assert (argument.anchor, argument.quote) == ("exact", text[start:end].strip())

@@ -16,7 +16,8 @@
     const before = document.createRange();
     before.setStart(paragraph, 0);
     before.setEnd(node, offset);
-    return Number(paragraph.dataset.start) + before.toString().length;
+    // In code points, as the server counts (a string's length counts UTF-16 units).
+    return Number(paragraph.dataset.start) + [...before.toString()].length;
   };
 
   const selectedPassage = () => {
