@@ -3,7 +3,8 @@ from django.apps import AppConfig
 
 class NotificationsConfig(AppConfig):
     """Issue 21's notifications: they listen to the debate (debates.events) and to the
-    moderation log; the debate never imports them."""
+    moderation log. The debate's domain never imports them; only the live transport's member
+    channel (debates.live.member) renders their bell."""
 
     name = "notifications"
 

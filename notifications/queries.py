@@ -68,7 +68,8 @@ def preferences_of(member) -> Preferences:
     return found or Preferences(member=member)
 
 
-def _target(claim) -> dict:
+def target_of(claim) -> dict:
+    """The follow's field for `claim`, a motion or an argument."""
     return {"argument": claim} if isinstance(claim, Argument) else {"motion": claim}
 
 
@@ -77,7 +78,7 @@ def is_following(member, claim) -> bool:
     they turned following their own off)."""
     if not getattr(member, "is_authenticated", False):
         return False
-    choice = Follow.objects.filter(follower=member, **_target(claim)).first()
+    choice = Follow.objects.filter(follower=member, **target_of(claim)).first()
     if choice is not None:
         return choice.following
     return claim.author_id == member.pk and preferences_of(member).follow_own

@@ -1,10 +1,11 @@
-"""How notifications hear of what happened, without debates importing them.
+"""How notifications hear of what happened, without the debate's domain importing them.
 
 Replies and mentions come from debates.events.debate_changed, sent after the post or edit has
-committed, rather than from a call inside the posting transaction: debates stays unaware of
-notifications, and a fault here can never refuse or roll back someone's argument. The price is
-atomicity: a process dying between the commit and this handler loses those notifications, which
-are a courtesy, not a record (the argument itself is the record).
+committed, rather than from a call inside the posting transaction: the debate's domain stays
+unaware of notifications (only the live transport renders their bell), and a fault here can
+never refuse or roll back someone's argument. The price is atomicity: a process dying between
+the commit and this handler loses those notifications, which are a courtesy, not a record (the
+argument itself is the record).
 
 A moderator's act is told from the log entry's post_save, inside the act's own transaction:
 the notice is the act's only trace its subject sees (it replaced the notices page read from

@@ -88,7 +88,7 @@ def _follow_what_they_answered(argument):
     author = argument.author
     if author is None or not queries.preferences_of(author).follow_own:
         return
-    target = {"argument": argument.parent} if argument.parent_id else {"motion": argument.motion}
+    target = queries.target_of(argument.parent or argument.motion)
     # get_or_create: an earlier unfollow (following=False) stays as it was.
     Follow.objects.get_or_create(follower=author, **target)
 
@@ -140,7 +140,7 @@ def set_following(*, member, claim, following: bool) -> Follow:
     """Follow or unfollow a motion or an argument; kept either way, so that automatic
     following (what one posts and answers) never undoes an unfollow."""
     policy.enforce(_follow_refusal(member, claim))
-    target = {"argument": claim} if isinstance(claim, Argument) else {"motion": claim}
+    target = queries.target_of(claim)
     follow, _ = Follow.objects.update_or_create(
         follower=member, **target, defaults={"following": following}
     )

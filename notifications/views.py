@@ -103,17 +103,14 @@ def follow(request, kind, pk):
                 {"claim": claim, "kind": kind, "refusal": error.message},
                 status=error.status,
             )
-        if not request.htmx:
-            verb = "following" if following else "no longer following"
-            messages.success(request, f"You are {verb} this {kind}.")
-            return redirect(claim.get_absolute_url())
+        verb = "following" if following else "no longer following"
+        messages.success(request, f"You are {verb} this {kind}.")
+        return redirect(claim.get_absolute_url())
     context = {
         "claim": claim,
         "kind": kind,
         "following": queries.is_following(request.user, claim),
     }
-    if request.htmx:
-        return render(request, "notifications/follow.html#form", context)
     return render(request, "notifications/follow.html", context)
 
 

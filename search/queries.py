@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from debates import policy
 from debates.models import Argument, Motion, Source
-from search.schema import CODES, KINDS, SQLITE_FTS, parts, title_of
+from search.schema import CODES, KINDS, SQLITE_FTS, parts, sqlite_rowid, title_of
 
 MODELS = {"argument": Argument, "motion": Motion, "source": Source}
 # Claim, what it cites, details: a match in the claim counts most (bm25's column weights).
@@ -311,7 +311,13 @@ class Search:
         ids = {kind: [pk for k, pk, _ in rows if k == kind] for kind in MODELS}
         shown = ("id", "claim", "visibility", "attribution", "created_at", "author__display_name")
         arguments = Argument.objects.select_related("motion", "author").only(
-            *shown, "stance", "motion__slug", "motion__title", "motion__visibility"
+            # The motion's author too: whether a hidden motion's title shows asks who wrote it.
+            *shown,
+            "stance",
+            "motion__slug",
+            "motion__title",
+            "motion__visibility",
+            "motion__author",
         )
         motions = Motion.objects.select_related("author").only(*shown, "slug", "title")
         sources = Source.objects.only(
@@ -353,7 +359,10 @@ def similar_claims(*, motion: Motion, text: str, viewer, limit: int = SIMILAR_LI
     anything = " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
     candidates = shown.extra(
         tables=[fts],
-        where=[f"{fts}.rowid = debates_argument.id * 3", f"{fts}.claim MATCH %s"],
+        where=[
+            f"{fts}.rowid = {sqlite_rowid('argument', 'debates_argument.id')}",
+            f"{fts}.claim MATCH %s",
+        ],
         params=[anything],
         select={"likeness": f"bm25({fts})"},
     ).order_by("likeness", "-id")[: limit * 4]

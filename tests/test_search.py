@@ -320,6 +320,18 @@ def test_the_page_costs_the_same_queries_however_many_hits(motion, django_assert
     cost(30)
 
 
+def test_hits_in_a_hidden_motion_cost_a_moderator_no_query_each(
+    moderator, django_assert_max_num_queries
+):
+    hidden = MotionFactory(title="Tundra", claim="Tundra.", visibility="hidden")
+    for i in range(10):
+        ArgumentFactory(motion=hidden, claim=f"Tundra claim {i}.")
+    client = Client()
+    client.force_login(moderator)
+    with django_assert_max_num_queries(10):  # the page's six, the session, user and the nav's
+        assert client.get("/search/", {"q": "tundra"}).status_code == 200
+
+
 def test_the_nav_has_a_search_box_that_works_without_js(client):
     body = client.get("/").content.decode()
     assert 'role="search"' in body and 'action="/search/"' in body and 'name="q"' in body
