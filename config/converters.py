@@ -6,6 +6,12 @@ from django.urls import register_converter
 ID_MAX = 2**63 - 1
 
 
+def is_id(text: str) -> bool:
+    """Whether `text`, from a query string or header, names an id without reaching int()'s or
+    the database's limits (18 digits stay below ID_MAX)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 class IdConverter:
     """Digits naming a row that could exist. A larger number matches no pattern, so it is a 404:
     passed on, it reached the database, which refuses it (OverflowError on SQLite,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import member_required
 from config import ratelimit
+from config.converters import is_id
 from config.views import too_many_requests
 from debates import fragments, personal_queries, policy, queries, voting
 from debates.errors import DebateRuleError
@@ -182,7 +183,7 @@ def own_copy(request, slug):
     motion = queries.motion_by_slug(slug)
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
-    ids = [int(i) for i in request.GET.get("ids", "").split(",")[:OWN_COPY_LIMIT] if _is_id(i)]
+    ids = [int(i) for i in request.GET.get("ids", "").split(",")[:OWN_COPY_LIMIT] if is_id(i)]
     arguments = personal_queries.arguments_as_seen_by(motion, request.user, ids)
     context = {
         "motion": motion,
@@ -193,10 +194,6 @@ def own_copy(request, slug):
     if context["with_motion"]:
         motion.my_vote = queries.my_vote(request.user, motion)
     return render(request, "debates/own_copy.html", context)
-
-
-def _is_id(text):
-    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 # --- Votes -------------------------------------------------------------------------------------

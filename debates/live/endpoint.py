@@ -14,9 +14,10 @@ from asgiref.sync import sync_to_async
 from django.db import DatabaseError, close_old_connections
 from django.http import HttpResponse
 
+from config.converters import is_id
 from config.site_headers import asgi_headers, send_response, with_site_headers
 from debates.live.fanout import HOME, MEMBER
-from debates.live.paths import channels_for, is_id
+from debates.live.paths import channels_for
 from debates.live.stream import stream
 from debates.models import Motion
 

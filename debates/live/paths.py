@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 from django.core import signing
 
+from config.converters import is_id
 from debates.live.fanout import HOME, member_channel
 
 PATH_PREFIX = "/live/"
@@ -24,10 +25,6 @@ PAGE_STREAM = "crux.live.page_stream"
 def channel_path(motion_id=None, member_id=None) -> str:
     path = f"{PATH_PREFIX}motions/{motion_id}/" if motion_id else f"{PATH_PREFIX}home/"
     return f"{path}?member={_MEMBER_SIGNER.sign(str(member_id))}" if member_id else path
-
-
-def is_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def member_channel_path(member_id: int) -> str:

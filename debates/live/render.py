@@ -63,7 +63,7 @@ def _render_argument_posted(live) -> str:
         "argument_id": argument.pk,
         "member_regions": fragments.for_stream(member, motion),
         # Only where the page names its author anyway (a profile link), and never for a claim
-        # nobody may read: its author's own copy is asked for (crux.js).
+        # nobody may read: then members' pages ask for their own copy (data-ask-own, crux.js).
         "author_id": argument.author_id
         if argument.author_id and not argument.attribution and policy.is_shown(argument)
         else None,

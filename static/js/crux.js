@@ -163,6 +163,9 @@
     if (!(node instanceof HTMLTemplateElement) || node.parentElement?.id !== "live-own") return;
     const mine = node.dataset.for === "author" ? node.dataset.author === viewer : audience === "member";
     if (mine) applyRegions(node);
+    // Its author is not named on the stream (an attribution, or a claim nobody may read): a
+    // member who may be that author asks for her own copy.
+    if (mine && node.hasAttribute("data-ask-own")) askOwnCopy(`ids=${node.dataset.argument}`);
     node.remove();
   }
 

@@ -2,6 +2,7 @@
 member, an author and a moderator on a new argument, hidden text for moderators only, a lock that
 closes what a reload would not offer, counts, and a polite summary for screen readers."""
 
+from django.db import transaction
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
@@ -55,6 +56,32 @@ def test_a_new_argument_arrives_with_each_viewers_controls(signed_in, page, seed
     expect(body(moderating, reply.pk).get_by_role("link", name="Flag")).to_be_visible()
     for viewer in (member, own_tab, moderating, anonymous):
         assert viewer.evaluate("window.__noReload") is True
+
+
+def test_an_attributed_arguments_author_gets_her_tools_live_though_she_is_not_named(
+    signed_in, seeded_live
+):
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    url = target.motion.get_absolute_url()
+    author = verified_user(display_name="Writer C")
+    own_tab = open_live(signed_in(author), url)
+    member = open_live(signed_in(verified_user(display_name="Reader D")), url)
+
+    # As an import or a moderator's correction leaves it: held by someone else, so the stream
+    # does not name its author. Announced once this commits, with the attribution in place.
+    with transaction.atomic():
+        reply, _ = services.post_argument(
+            author=author, motion=target.motion, parent=target, stance="pro", claim="Held by C."
+        )
+        Argument.objects.filter(pk=reply.pk).update(attribution="A cited analyst")
+
+    own = body(own_tab, reply.pk)
+    expect(own).to_contain_text("Held by C.")
+    expect(own.get_by_role("link", name="Edit")).to_be_visible()
+    expect(own.get_by_role("link", name="Flag")).to_have_count(0)
+    expect(own_tab.locator(f"#vote-argument-{reply.pk}-agree")).to_be_disabled()
+    expect(body(member, reply.pk).get_by_role("link", name="Flag")).to_be_visible()
+    expect(body(member, reply.pk).get_by_role("link", name="Edit")).to_have_count(0)
 
 
 def test_a_hidden_argument_keeps_its_text_for_moderators_only(signed_in, seeded_live):
