@@ -181,6 +181,19 @@ def test_a_hidden_claims_text_is_never_streamed():
 
 
 @pytest.mark.django_db
+def test_a_changed_arguments_vote_form_comes_back_to_the_motion_as_a_reloads_does():
+    argument = ArgumentFactory()
+    live_event = fanout.LiveEvent(
+        1, argument.motion_id, events.ARGUMENT_CHANGED, {"argument_id": argument.pk}
+    )
+
+    html = render_event(live_event, "motion")
+
+    assert f'name="next" value="{argument.motion.get_absolute_url()}' in html
+    assert "__crux_" not in html and "csrfmiddlewaretoken" not in html
+
+
+@pytest.mark.django_db
 def test_event_messages_target_the_pages_elements():
     argument = ArgumentFactory(agree_count=3, disagree_count=1)
     motion = argument.motion

@@ -80,10 +80,14 @@ def _render_argument_changed(live) -> str:
     branch = queries.argument_tree(argument.motion, argument.pk).by_id.get(argument.pk)
     argument.children, argument.my_vote = [], None
     argument.descendant_count = branch.descendant_count if branch else 0
-    context = _context(node=argument, motion=argument.motion)
-    return fragments.for_stream(
-        render_to_string(f"{TEMPLATE}#argument-changed", context), argument.motion
+    # With the placeholders a shared tree has, so its vote forms come back to the motion as a
+    # reload's do.
+    html = fragments.render_tree(
+        f"{TEMPLATE}#argument-changed",
+        {"node": argument, "motion": argument.motion},
+        AnonymousUser(),
     )
+    return fragments.for_stream(html, argument.motion)
 
 
 def _render_vote_changed(live) -> str:
