@@ -11,7 +11,7 @@ from api.auth import reader
 from api.reads import ERRORS, etagged
 from api.router import router
 from api.schemas import Id, SourceOut
-from debates import policy, source_queries, sources
+from debates import anchoring, policy, source_queries, sources
 
 
 class TextQuoteSelector(Schema):
@@ -60,13 +60,15 @@ class SourceTextOut(Schema):
 
 def _anchor(passage, text) -> dict:
     claim = passage.claim
-    quote = {
-        "type": "TextQuoteSelector",
-        "exact": text[passage.start : passage.end],
-        "prefix": claim.quote_prefix,
-        "suffix": claim.quote_suffix,
-    }
-    position = {"type": "TextPositionSelector", "start": passage.start, "end": passage.end}
+    selectors = anchoring.Anchor(
+        start=passage.start,
+        end=passage.end,
+        exact=text[passage.start : passage.end],
+        prefix=claim.quote_prefix,
+        suffix=claim.quote_suffix,
+        status=claim.anchor,
+        score=claim.anchor_score,
+    ).selectors()
     return {
         "claim": {
             "kind": passage.kind,
@@ -75,7 +77,7 @@ def _anchor(passage, text) -> dict:
             "stance": None if passage.kind == "motion" else claim.stance,
             "motion": claim.slug if passage.kind == "motion" else claim.motion.slug,
         },
-        "selector": (quote, position),
+        "selector": tuple(selectors),
         "status": claim.anchor,
         "score": claim.anchor_score,
     }
