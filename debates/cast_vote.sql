@@ -12,10 +12,12 @@
 -- "missing", "own-claim", "motion-locked", "motion-hidden", "argument-<visibility>") with the
 -- claim as locked and its new tallies. Given an event (p_event, p_channel, p_lock_key: when the
 -- vote is its own transaction) it announces the vote through crux_publish_event (migration
--- 0008), which numbers and NOTIFYs it under the lock that orders events until this commits.
+-- 0008), which numbers and NOTIFYs it under the lock that orders events until this commits;
+-- given the voter's own event too (p_member_event, of no motion: her channel alone, so the
+-- public stream never names her), it tells her other pages in the same statement.
 CREATE OR REPLACE FUNCTION pg_temp.crux_cast_vote(
     p_voter bigint, p_on_argument boolean, p_claim bigint, p_slug text, p_choice text,
-    p_event jsonb, p_channel text, p_lock_key bigint
+    p_event jsonb, p_member_event jsonb, p_channel text, p_lock_key bigint
 ) RETURNS TABLE (
     outcome text, claim_id bigint, parent_id bigint, author_id bigint, visibility text,
     agree_count integer, disagree_count integer, motion_id bigint, slug text,
@@ -97,6 +99,12 @@ BEGIN
             motion_id,
             jsonb_set(jsonb_set(p_event, '{motion_id}', to_jsonb(motion_id)),
                       '{ids,claim_id}', to_jsonb(claim_id)),
+            p_channel, p_lock_key
+        );
+    END IF;
+    IF p_member_event IS NOT NULL THEN
+        PERFORM crux_publish_event(
+            NULL, jsonb_set(p_member_event, '{ids,claim_id}', to_jsonb(claim_id)),
             p_channel, p_lock_key
         );
     END IF;

@@ -24,8 +24,10 @@ ARGUMENT_CHANGED = "argument-changed"
 VOTE_CHANGED = "vote-changed"
 MOTION_CHANGED = "motion-changed"
 KINDS = {ARGUMENT_POSTED, ARGUMENT_CHANGED, VOTE_CHANGED, MOTION_CHANGED}
-# Not a debate's: what awaits one member changed (their unread notifications), for their pages.
+# Not a debate's, and for one member's pages alone: what awaits them changed (their unread
+# notifications), or what they hold on a claim (their own vote, which the public never learns).
 MEMBER_NOTIFIED = "member-notified"
+MEMBER_VOTED = "member-voted"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,24 @@ def announce_to_member(member_id: int) -> None:
     transaction.on_commit(lambda: _publish(event), robust=True)
 
 
+def member_voted(member_id: int, claim: str, claim_id: int | None) -> DebateEvent:
+    """The event that tells a voter's own pages that her vote on the claim ("motion" or
+    "argument") changed: on her channel alone, since who voted never goes on a debate's stream.
+    Pages re-read her vote, so it carries no choice (events may arrive out of order)."""
+    return DebateEvent(
+        motion_id=None,
+        kind=MEMBER_VOTED,
+        ids={"member_id": member_id, "claim": claim, "claim_id": claim_id},
+    )
+
+
+def announce_to_voter(member_id: int, *, claim: str, claim_id: int) -> None:
+    """Tell the voter's open pages, after the surrounding commit, that her vote changed (a vote
+    whose own statement did not announce it: inside a caller's transaction, or on SQLite)."""
+    event = member_voted(member_id, claim, claim_id)
+    transaction.on_commit(lambda: _publish(event), robust=True)
+
+
 def stamp_activity(motion_id: int) -> None:
     """Mark the motion as changed (Motion.activity), which retires its cached fragments.
 
@@ -96,10 +116,10 @@ def stamp_activity(motion_id: int) -> None:
     Motion.objects.filter(pk=motion_id).update(activity=F("activity") + 1)
 
 
-def statement_announcement(event: DebateEvent) -> tuple[str, str, int] | None:
-    """(payload, channel, lock key) with which one SQL statement can announce `event` as it
-    commits (stamping the motion itself), or None: then the caller announces after its commit,
-    as every other write does.
+def statement_announcement(event: DebateEvent, *more: DebateEvent) -> tuple | None:
+    """(payload, payloads of `more`..., channel, lock key) with which one SQL statement can
+    announce `event` (stamping its motion itself) and `more` (a vote's to its voter) as it
+    commits, or None: then the caller announces after its commit, as every other write does.
 
     Only a statement that is its own transaction may: the announcement holds the lock that orders
     all events until commit, which must not wait on a caller's further work.
@@ -107,7 +127,9 @@ def statement_announcement(event: DebateEvent) -> tuple[str, str, int] | None:
     if connection.in_atomic_block or _transport is None:
         return None
     statement = _transport().announcing_statement()
-    return None if statement is None else (event.payload(), *statement)
+    if statement is None:
+        return None
+    return (event.payload(), *(e.payload() for e in more), *statement)
 
 
 def announced_by_statement(motion_id: int, kind: str, **ids) -> None:

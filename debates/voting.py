@@ -92,6 +92,8 @@ def _cast_vote(voter, model, claim_id, slug, choice) -> VoteResult:
     motion = claim if model is Motion else claim.motion
     announce = events.announced_by_statement if announced else events.announce
     announce(motion.pk, events.VOTE_CHANGED, claim=_kind(model), claim_id=claim.pk)
+    if not announced:  # her other pages show her vote as a reload would (issue 17)
+        events.announce_to_voter(voter.pk, claim=_kind(model), claim_id=claim.pk)
     now = None if outcome == WITHDRAWN else outcome
     return VoteResult(claim.agree_count, claim.disagree_count, now, claim)
 
@@ -142,7 +144,7 @@ _CLAIM_FIELDS = ("id", "parent_id", "author_id", "visibility", "agree_count", "d
 
 def _in_one_statement(voter, model, claim_id, slug, choice):
     """The vote, and whether the statement announced it."""
-    announcement = _announcement(model)
+    announcement = _announcement(model, voter)
     # Inside a caller's transaction the statement gets a savepoint, as the ORM path's atomic
     # block does: a vote that loses a unique-key race must leave that transaction usable for
     # the retry.
@@ -150,7 +152,8 @@ def _in_one_statement(voter, model, claim_id, slug, choice):
     with in_savepoint, connection.cursor() as cursor:
         _install_function(cursor)
         cursor.execute(
-            "SELECT * FROM pg_temp.crux_cast_vote(%s, %s, %s, %s, %s, %s::jsonb, %s, %s)",
+            "SELECT * FROM pg_temp.crux_cast_vote"
+            "(%s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s)",
             [voter.pk, model is Argument, claim_id, slug, choice, *announcement],
         )
         outcome, *claim_row, motion_id, motion_slug, state, motion_visibility = cursor.fetchone()
@@ -178,12 +181,14 @@ def _install_function(cursor):
             _installed.add(database)
 
 
-def _announcement(model):
-    """The event, channel and lock key with which the vote statement announces the vote as it
-    commits, or Nones: then the vote is announced after the commit (debates.events)."""
+def _announcement(model, voter):
+    """The events (the public's, the voter's own), channel and lock key with which the vote
+    statement announces the vote as it commits, or Nones: then the vote is announced after the
+    commit (debates.events)."""
     # The statement fills in the motion's id and the claim's: a vote by slug has neither here.
     event = events.DebateEvent(None, events.VOTE_CHANGED, {"claim": _kind(model), "claim_id": None})
-    return events.statement_announcement(event) or (None, None, None)
+    own = events.member_voted(voter.pk, _kind(model), None)
+    return events.statement_announcement(event, own) or (None, None, None, None)
 
 
 def _loaded(model, values):

@@ -6,7 +6,7 @@ withdrawals, refused votes (own claim, locked motion, hidden motion, hidden or r
 argument, missing claim) and moderation between them, by several people, and plays each on two
 identical debates in the same database: one through the statement, one through the ORM. Every
 answer (the result, or the refusal's type, message and status), the Vote rows, the tallies and
-the events announced must be the same.
+the events announced (the debate's, and the voter's own on her channel) must be the same.
 """
 
 import json
@@ -246,6 +246,10 @@ def moderate(world, step):
 def named_event(world, event):
     ids = dict(event["ids"])
     ids["claim_id"] = world.name(Motion if ids["claim"] == "motion" else Argument, ids["claim_id"])
+    if event["motion_id"] is None:  # the voter's own (events.MEMBER_VOTED): her channel alone
+        people = {p.pk: i for i, p in enumerate(world.people)}
+        ids["member_id"] = people[ids["member_id"]]
+        return (None, event["kind"], ids)
     return (world.name(Motion, event["motion_id"]), event["kind"], ids)
 
 
@@ -299,7 +303,7 @@ def recorder(monkeypatch):
 
 
 def test_the_vote_statement_and_the_orm_path_agree(recorder):
-    seen = {"statement announcements": 0, "refusals": set(), "outcomes": set()}
+    seen = {"statement announcements": 0, "refusals": set(), "outcomes": set(), "own": 0}
 
     @settings(
         max_examples=40,
@@ -319,6 +323,7 @@ def test_the_vote_statement_and_the_orm_path_agree(recorder):
                 seen["outcomes" if said[0] == "counted" else "refusals"].add(said[1:3])
                 if heard and not step["in_a_transaction"]:
                     seen["statement announcements"] += 1
+                seen["own"] += sum(kind == events.MEMBER_VOTED for _, kind, _ in heard)
 
     both_paths_agree()
 
@@ -334,3 +339,4 @@ def test_the_vote_statement_and_the_orm_path_agree(recorder):
     }
     assert {choice for choice, _ in seen["outcomes"]} == {"agree", "disagree", None}
     assert seen["statement announcements"] > 0
+    assert seen["own"] > 0, "the voter's own pages are told too (issue 17)"
