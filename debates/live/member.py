@@ -1,16 +1,44 @@
-"""A member's own live events as HTML: their notification bell as a reload would show it.
+"""A member's own live events as HTML, rendered for that member alone (their channel's one
+audience): their notification bell, and their own vote on a claim, as a reload would show them.
 
-Rendered for that member alone (their channel's one audience), from the notifications app's
-own template partial and count, so the bell that arrives live is the bell of the next page.
+Each is rendered from the page's own template partial and from the database as it is now, not
+from what the event says: the bell from the notifications app's partial and count, a vote from
+debates/_vote.html with the vote she holds, so what arrives live is what the next page shows,
+whatever order her events arrive in.
 """
 
 from django.template.loader import render_to_string
 
-from notifications import queries
+from accounts.models import User
+from debates import events, fragments, queries
+from debates.models import Argument, Motion
+from notifications import queries as notification_queries
 
 BELL_TEMPLATE = "notifications/_bell.html"
+TEMPLATE = "debates/live_events.html"
 
 
 def render_member_event(live) -> str:
-    count = queries.unread_count(live.ids["member_id"])
+    if live.kind == events.MEMBER_VOTED:
+        return _render_own_vote(live.ids["member_id"], live.ids["claim"], live.ids["claim_id"])
+    count = notification_queries.unread_count(live.ids["member_id"])
     return render_to_string(f"{BELL_TEMPLATE}#live-bell", {"unread_notifications": count})
+
+
+def _render_own_vote(member_id: int, kind: str, claim_id: int) -> str:
+    """Her vote widget on the claim, as her pages show it: where a page shows none (a hidden
+    motion, an argument no longer visible), nothing."""
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if kind == "motion":
+        claim = motion = Motion.objects.filter(pk=claim_id).first()
+        shown = claim is not None and not claim.is_hidden
+    else:
+        claim = Argument.objects.select_related("motion").filter(pk=claim_id).first()
+        shown = claim is not None and claim.is_visible
+        motion = claim.motion if shown else None
+    if member is None or not shown:
+        return ""
+    claim.my_vote = queries.my_vote(member, claim)
+    context = {"claim": claim, "kind": kind, "motion": motion}
+    html = fragments.render_tree(f"{TEMPLATE}#member-voted", context, member)
+    return fragments.for_stream(html, motion)

@@ -1,5 +1,5 @@
 """Where pages listen: `/live/motions/<id>/` for a motion, `/live/home/` for every motion, and
-`/live/members/<token>/` for one member's own events (their notifications' count).
+`/live/members/<token>/` for one member's own events (their notifications' count, their own votes).
 
 A signed-in member's debate page adds `?member=<token>` to its own path, so one stream carries
 both the debate and the member's own events: browsers allow few connections per host over

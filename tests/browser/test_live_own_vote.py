@@ -1,0 +1,68 @@
+"""Her own vote shows in her other tabs as it happens, as a reload would show it (issue 17): one
+member, two pages of one motion in one browser session; what she presses in one is pressed in
+the other, and what she withdraws is released, without a reload."""
+
+import time
+
+from playwright.sync_api import expect
+
+from debates.live import broker
+from debates.live.fanout import member_channel
+from debates.models import Argument
+from tests.factories import verified_user
+
+
+def open_live(page, url):
+    page.goto(url)
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
+    page.evaluate("window.__noReload = true")
+    return page
+
+
+def test_her_vote_in_one_tab_is_pressed_in_her_other_tab(signed_in, seeded_live):
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    url = target.motion.get_absolute_url()
+    voter = verified_user(display_name="Voter V")
+    first = open_live(signed_in(voter), url)
+    second = open_live(first.context.new_page(), url)
+    # A page says "live" on its stream's first bytes, before it subscribes: wait for both.
+    deadline = time.monotonic() + 15
+    while len(broker().subscribers.get(member_channel(voter.pk), ())) < 2:
+        assert time.monotonic() < deadline, "her pages did not subscribe"
+        time.sleep(0.05)
+    agree = f"#vote-argument-{target.pk}-agree"
+    disagree = f"#vote-argument-{target.pk}-disagree"
+    motion_agree = f"#vote-motion-{target.motion.pk}-agree"
+    for page in (first, second):
+        expect(page.locator(agree)).to_have_attribute("aria-pressed", "false")
+        expect(page.locator(motion_agree)).to_have_attribute("aria-pressed", "false")
+
+    first.locator(agree).click()
+    expect(first.locator(agree)).to_have_attribute("aria-pressed", "true")
+    expect(second.locator(agree)).to_have_attribute("aria-pressed", "true")
+
+    first.locator(disagree).click()  # a switch
+    expect(second.locator(disagree)).to_have_attribute("aria-pressed", "true")
+    expect(second.locator(agree)).to_have_attribute("aria-pressed", "false")
+
+    first.locator(disagree).click()  # the same choice again withdraws it
+    expect(first.locator(disagree)).to_have_attribute("aria-pressed", "false")
+    expect(second.locator(disagree)).to_have_attribute("aria-pressed", "false")
+    expect(second.locator(agree)).to_have_attribute("aria-pressed", "false")
+
+    # The motion's own vote too, and from the second tab back to the first; the tab she votes
+    # in keeps the focus on the button she pressed.
+    second.locator(motion_agree).click()
+    expect(first.locator(motion_agree)).to_have_attribute("aria-pressed", "true")
+    expect(second.locator(motion_agree)).to_be_focused()
+    second.locator(motion_agree).click()
+    expect(first.locator(motion_agree)).to_have_attribute("aria-pressed", "false")
+    expect(second.locator(motion_agree)).to_have_attribute("aria-pressed", "false")
+
+    # What a reload shows her is what each tab shows now.
+    for page in (first, second):
+        assert page.evaluate("window.__noReload") is True
+        shown = [page.locator(s).get_attribute("aria-pressed") for s in (agree, disagree)]
+        page.reload()
+        reloaded = [page.locator(s).get_attribute("aria-pressed") for s in (agree, disagree)]
+        assert shown == reloaded == ["false", "false"]
