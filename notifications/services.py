@@ -10,14 +10,13 @@ Never one's own act; and while the argument, what it answers or its motion is hi
 withdrawn, nobody but moderators (debates.policy.told_of).
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.mentions import people_mentioned
-from accounts.models import User
 from debates import events, policy
 from debates.errors import DebateRuleError
-from debates.models import Argument, ModerationAction
+from debates.models import ModerationAction
 from notifications import queries, tasks
 from notifications.models import Digest, Follow, Notification, Preferences
 
@@ -30,10 +29,13 @@ LISTS = {"replies", "digest"}
 def notify_of_argument(*, argument_id: int, posted: bool) -> list[Notification]:
     """Tell whom a committed argument concerns: `posted` for a new one (replies, mentions,
     follows), else an edit (mentions only). Returns the notifications created now; telling
-    anyone twice of one argument is impossible (a unique constraint), so a repeat is harmless."""
-    argument = (
-        Argument.objects.select_related("motion", "parent", "author").filter(pk=argument_id).first()
-    )
+    anyone twice of one argument is impossible (a unique constraint), so a repeat is harmless.
+
+    It runs in the poster's request, so its reads are few and narrow: the argument with what it
+    answers, the follows there and who opted out of following their own, the people told with
+    their preferences; then one insert for them all.
+    """
+    argument = queries.argument_to_tell(argument_id)
     if argument is None:
         return []
     concerned = {}
@@ -42,55 +44,99 @@ def notify_of_argument(*, argument_id: int, posted: bool) -> list[Notification]:
         concerned[answered.author_id] = Kind.REPLY
     for person in people_mentioned(argument.details):
         concerned.setdefault(person.pk, Kind.MENTION)
+    follows, opted_out = {}, set()
     if posted:
-        for follower in sorted(queries.followers_of(argument)):
+        follows = queries.follows_at(argument)
+        undecided = _undecided(argument, follows)
+        opted_out = queries.opted_out(undecided) if undecided else set()
+        for follower in sorted(_followers(follows, argument, opted_out)):
             concerned.setdefault(follower, Kind.FOLLOWED)
     concerned.pop(argument.author_id, None)
     concerned.pop(None, None)
-    people = User.objects.filter(pk__in=concerned, is_active=True).order_by("pk")
-    kinds = {
-        person.pk: concerned[person.pk] for person in people if policy.told_of(argument, person)
+    told = {
+        person: concerned[person.pk]
+        for person in (queries.people_to_tell(concerned) if concerned else [])
+        if policy.told_of(argument, person)
     }
+    if posted:
+        try:
+            with transaction.atomic():
+                _follow_what_they_answered(argument, follows, opted_out)
+                return _tell_all(argument, told)
+        except IntegrityError:
+            pass  # some were told already: this event is heard a second time
+    # An edit names again whom its earlier wording named: they are not told twice.
     with transaction.atomic():
         if posted:
-            _follow_what_they_answered(argument)
-        created = _create_once(argument, kinds)
-        for notification in created:
-            _tell(notification)
+            _follow_what_they_answered(argument, follows, opted_out)
+        return _tell_all(argument, _untold(argument, told))
+
+
+def _places(argument) -> list[tuple[str, int | None]]:
+    """Where `argument` was posted, as follows name places, with the author of each: its
+    motion, and the argument it answers."""
+    places = [("motion", argument.motion.author_id)]
+    if argument.parent_id:
+        places.append(("argument", argument.parent.author_id))
+    return places
+
+
+def _answered(argument) -> tuple[str, int | None]:
+    """The place `argument` answers, with its poster: whom the poster will follow."""
+    return ("argument" if argument.parent_id else "motion", argument.author_id)
+
+
+def _undecided(argument, follows: dict) -> set[int]:
+    """The authors who follow a place of `argument` by authorship unless they turned that off
+    (nobody chose there for them), and its poster, who will follow the place answered."""
+    return {
+        author
+        for kind, author in [*_places(argument), _answered(argument)]
+        if author is not None and (author, kind) not in follows
+    }
+
+
+def _followers(follows: dict, argument, opted_out: set[int]) -> set[int]:
+    """Who follows where `argument` was posted: by choice (queries.follows_at), or as the
+    author of a place there who did not choose otherwise nor turn following their own off."""
+    by_choice = {follower for (follower, _), following in follows.items() if following}
+    by_authorship = {
+        author
+        for kind, author in _places(argument)
+        if author is not None and (author, kind) not in follows and author not in opted_out
+    }
+    return by_choice | by_authorship
+
+
+def _follow_what_they_answered(argument, follows: dict, opted_out: set[int]) -> None:
+    """The poster follows what they answered, unless they chose either way there already or
+    turned following their own off."""
+    kind, author_id = _answered(argument)
+    if author_id is None or (author_id, kind) in follows or author_id in opted_out:
+        return
+    target = queries.target_of(argument.parent or argument.motion)
+    # get_or_create: a follow chosen since the follows were read stays as it was.
+    Follow.objects.get_or_create(follower_id=author_id, **target)
+
+
+def _tell_all(argument, told: dict) -> list[Notification]:
+    """Create the notifications of `told` ({person: kind}) in one statement, and tell each."""
+    created = Notification.objects.bulk_create(
+        [
+            Notification(recipient=person, argument=argument, kind=kind)
+            for person, kind in told.items()
+        ]
+    )
+    for notification in created:
+        _tell(notification)
     return created
 
 
-def _create_once(argument, kinds: dict) -> list[Notification]:
-    """A notification of `argument` for each person of `kinds` ({person id: kind}) not told of
-    it yet, in three statements however many they are: a reply to what many follow costs the
-    poster's request no more than one nobody follows. A repeat finds them told (the unique
-    constraint also turns away a racing one)."""
-    if not kinds:
-        return []
-    told = set(
-        Notification.objects.filter(
-            argument=argument, action=None, recipient_id__in=kinds
-        ).values_list("recipient_id", flat=True)
-    )
-    untold = [pk for pk in kinds if pk not in told]
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=pk, argument=argument, kind=kinds[pk]) for pk in untold],
-        ignore_conflicts=True,
-    )
-    return list(
-        Notification.objects.filter(argument=argument, action=None, recipient_id__in=untold)
-        .select_related("recipient")
-        .order_by("recipient_id")
-    )
-
-
-def _follow_what_they_answered(argument):
-    author = argument.author
-    if author is None or not queries.preferences_of(author).follow_own:
-        return
-    target = queries.target_of(argument.parent or argument.motion)
-    # get_or_create: an earlier unfollow (following=False) stays as it was.
-    Follow.objects.get_or_create(follower=author, **target)
+def _untold(argument, told: dict) -> dict:
+    """Those of `told` not told of `argument` yet."""
+    already = Notification.objects.filter(argument=argument, action=None, recipient__in=list(told))
+    already = set(already.order_by().values_list("recipient_id", flat=True))
+    return {person: kind for person, kind in told.items() if person.pk not in already}
 
 
 def notify_of_act(*, action: ModerationAction) -> Notification | None:
@@ -119,7 +165,7 @@ def _tell(notification: Notification) -> None:
     events.announce_to_member(notification.recipient_id)
     if (
         notification.kind == Kind.REPLY
-        and queries.preferences_of(notification.recipient).email_replies
+        and queries.loaded_preferences(notification.recipient).email_replies
     ):
         tasks.email_reply.enqueue(notification.pk)
 
