@@ -1,6 +1,11 @@
+import json
+
+import psycopg
 import pytest
 
 from accounts.services import grant_moderator
+from debates import events, live
+from debates.live import fanout, postgres
 from debates.seeding import load_seed_file
 from tests.factories import verified_user
 
@@ -45,3 +50,26 @@ def author(db):
 @pytest.fixture
 def member(db):
     return verified_user(display_name="Member Meg")
+
+
+@pytest.fixture
+def recording_broker(monkeypatch):
+    """Events go to a broker of the test's own, whose high_water counts what was published."""
+    hub = fanout.LocalBroker()
+    monkeypatch.setattr(events, "_transport", lambda: hub)
+    return hub
+
+
+@pytest.fixture
+def heard():
+    """What a LISTEN connection hears on the broker's channel, like each server process's."""
+    listener = psycopg.connect(**postgres.PostgresBroker().connection_params(), autocommit=True)
+    listener.execute(f"LISTEN {postgres.PostgresBroker.CHANNEL}")
+
+    def drain():
+        return [json.loads(n.payload) for n in listener.notifies(timeout=0.5, stop_after=None)]
+
+    live.reset_broker()
+    yield drain
+    listener.close()
+    live.reset_broker()

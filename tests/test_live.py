@@ -1,7 +1,6 @@
 """The live broker and stream: publish, subscribe, catch up, on-commit only, on both databases."""
 
 import asyncio
-import json
 import threading
 
 import psycopg
@@ -108,13 +107,6 @@ def test_closing_ends_every_stream():
 
 
 # --- Publishing only what commits --------------------------------------------------------------
-
-
-@pytest.fixture
-def recording_broker(monkeypatch):
-    hub = fanout.LocalBroker()
-    monkeypatch.setattr(events, "_transport", lambda: hub)
-    return hub
 
 
 @pytest.mark.django_db
@@ -298,21 +290,6 @@ def test_the_endpoint_streams_and_catches_up_on_both_databases():
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="LISTEN/NOTIFY and crux_cast_vote: PostgreSQL."
 )
-
-
-@pytest.fixture
-def heard():
-    """What a LISTEN connection hears on the broker's channel, like each server process's."""
-    listener = psycopg.connect(**postgres.PostgresBroker().connection_params(), autocommit=True)
-    listener.execute(f"LISTEN {postgres.PostgresBroker.CHANNEL}")
-
-    def drain():
-        return [json.loads(n.payload) for n in listener.notifies(timeout=0.5, stop_after=None)]
-
-    live.reset_broker()
-    yield drain
-    listener.close()
-    live.reset_broker()
 
 
 def activity(motion):

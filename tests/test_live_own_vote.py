@@ -6,16 +6,14 @@ her from debates/_vote.html and the vote she holds now.
 """
 
 import asyncio
-import json
 import re
 
-import psycopg
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 
 from debates import events, live, voting
-from debates.live import fanout, postgres
+from debates.live import fanout
 from debates.live.render import render_event
 from debates.models import Argument
 from tests.event_loops import run
@@ -59,13 +57,6 @@ def pressed(html, kind, pk):
 # --- The event ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def recording_broker(monkeypatch):
-    hub = fanout.LocalBroker()
-    monkeypatch.setattr(events, "_transport", lambda: hub)
-    return hub
-
-
 @pytest.mark.django_db
 def test_a_vote_in_a_callers_transaction_tells_her_channel_after_it_commits(
     recording_broker, django_capture_on_commit_callbacks
@@ -95,21 +86,6 @@ def test_a_refused_vote_tells_her_nothing(recording_broker, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(voting.DebateRuleError):
         voting.cast_vote(voter=argument.author, claim=argument, choice="agree")
     assert recording_broker.high_water == 0
-
-
-@pytest.fixture
-def heard():
-    """What a LISTEN connection hears on the broker's channel, like each server process's."""
-    listener = psycopg.connect(**postgres.PostgresBroker().connection_params(), autocommit=True)
-    listener.execute(f"LISTEN {postgres.PostgresBroker.CHANNEL}")
-
-    def drain():
-        return [json.loads(n.payload) for n in listener.notifies(timeout=0.5, stop_after=None)]
-
-    live.reset_broker()
-    yield drain
-    listener.close()
-    live.reset_broker()
 
 
 @postgres_only

@@ -317,13 +317,6 @@ def test_marking_read_lowers_the_count(post, alice, bob, alices, motion):
     assert second.pk
 
 
-@pytest.fixture
-def recording_broker(monkeypatch):
-    hub = fanout.LocalBroker()
-    monkeypatch.setattr(events, "_transport", lambda: hub)
-    return hub
-
-
 def test_the_bell_rings_on_the_members_own_channel_only(recording_broker, post, alice, bob, alices):
     post(bob, parent=alices)
     alices_channel = fanout.member_channel(alice.pk)

@@ -9,14 +9,8 @@ from playwright.sync_api import expect
 from debates.live import broker
 from debates.live.fanout import member_channel
 from debates.models import Argument
+from tests.browser.live_pages import open_live
 from tests.factories import verified_user
-
-
-def open_live(page, url):
-    page.goto(url)
-    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
-    page.evaluate("window.__noReload = true")
-    return page
 
 
 def test_her_vote_in_one_tab_is_pressed_in_her_other_tab(signed_in, seeded_live):

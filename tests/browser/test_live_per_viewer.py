@@ -8,14 +8,8 @@ from playwright.sync_api import expect
 from accounts.services import grant_moderator
 from debates import moderation, services, voting
 from debates.models import Argument
+from tests.browser.live_pages import open_live
 from tests.factories import UserFactory, verified_user
-
-
-def open_live(page, url):
-    page.goto(url)
-    expect(page.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
-    page.evaluate("window.__noReload = true")
-    return page
 
 
 def body(page, pk):
