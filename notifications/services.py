@@ -65,11 +65,10 @@ def notify_of_argument(*, argument_id: int, posted: bool) -> list[Notification]:
                 return _tell_all(argument, told)
         except IntegrityError:
             pass  # some were told already: this event is heard a second time
-    # An edit names again whom its earlier wording named: they are not told twice.
     with transaction.atomic():
         if posted:
             _follow_what_they_answered(argument, follows, opted_out)
-        return _tell_all(argument, _untold(argument, told))
+        return _tell_the_untold(argument, told)
 
 
 def _places(argument) -> list[tuple[str, int | None]]:
@@ -120,7 +119,8 @@ def _follow_what_they_answered(argument, follows: dict, opted_out: set[int]) -> 
 
 
 def _tell_all(argument, told: dict) -> list[Notification]:
-    """Create the notifications of `told` ({person: kind}) in one statement, and tell each."""
+    """Create the notifications of `told` ({person: kind}) in one statement, and tell each; a
+    clash with one made meanwhile raises IntegrityError (then _tell_the_untold)."""
     created = Notification.objects.bulk_create(
         [
             Notification(recipient=person, argument=argument, kind=kind)
@@ -132,11 +132,28 @@ def _tell_all(argument, told: dict) -> list[Notification]:
     return created
 
 
-def _untold(argument, told: dict) -> dict:
-    """Those of `told` not told of `argument` yet."""
-    already = Notification.objects.filter(argument=argument, action=None, recipient__in=list(told))
-    already = set(already.order_by().values_list("recipient_id", flat=True))
-    return {person: kind for person, kind in told.items() if person.pk not in already}
+def _tell_the_untold(argument, told: dict) -> list[Notification]:
+    """_tell_all for those of `told` not told of `argument` yet, where some may be: an edit
+    naming again whom its wording named, an event heard twice. A handler running at the same
+    time may tell someone between the read and the insert: the insert skips them rather than
+    failing the rest, and is read back for the ids (a skipped row has none). Whoever it raced
+    is told twice at most, and mailed once (mailing.send_reply_email claims the mail)."""
+    untold = {person.pk: (person, kind) for person, kind in told.items()}
+    already = Notification.objects.filter(argument=argument, action=None, recipient_id__in=untold)
+    for pk in already.order_by().values_list("recipient_id", flat=True):
+        untold.pop(pk)
+    if not untold:
+        return []
+    Notification.objects.bulk_create(
+        [Notification(recipient=p, argument=argument, kind=k) for p, k in untold.values()],
+        ignore_conflicts=True,
+    )
+    created = Notification.objects.filter(argument=argument, action=None, recipient_id__in=untold)
+    created = list(created.order_by("recipient_id"))
+    for notification in created:
+        notification.recipient = untold[notification.recipient_id][0]
+        _tell(notification)
+    return created
 
 
 def notify_of_act(*, action: ModerationAction) -> Notification | None:

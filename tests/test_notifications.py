@@ -156,6 +156,27 @@ def test_an_edit_tells_who_it_newly_mentions_once(post, committed, alice, bob, m
     assert told(alice) == [(Kind.MENTION, reply.pk)]
 
 
+def test_an_edit_racing_another_handler_still_tells_the_rest(
+    post, alice, bob, carol, motion, monkeypatch
+):
+    """Two handlers at once (the post's and an edit's, in two processes): the other tells Alice
+    between this one's read of who was told and its insert; Dave is told all the same."""
+    dave = verified_user(display_name="Dave Dunn")
+    reply = post(bob, motion=motion)
+    reply.details = "@Alice Archer and @Dave Dunn"
+    reply.save()
+    real_bulk_create = Notification.objects.bulk_create
+
+    def racing(notifications, **kwargs):
+        Notification.objects.create(recipient=alice, argument=reply, kind=Kind.MENTION)
+        return real_bulk_create(notifications, **kwargs)
+
+    monkeypatch.setattr(Notification.objects, "bulk_create", racing)
+    notify.notify_of_argument(argument_id=reply.pk, posted=False)
+    assert told(dave) == [(Kind.MENTION, reply.pk)]
+    assert told(alice) == [(Kind.MENTION, reply.pk)]
+
+
 # --- Following ---------------------------------------------------------------------------------
 
 
