@@ -2,7 +2,9 @@
 
 import pytest
 
-from tests.factories import MotionFactory
+from debates.moderation import flag_claim
+from notifications.models import Notification
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 
 @pytest.mark.django_db
@@ -18,8 +20,6 @@ def test_pages_that_change_are_not_stored_but_other_answers_keep_their_own(clien
 
 @pytest.mark.django_db
 def test_sitemap_lists_public_motions_and_permalinks_only(client):
-    from tests.factories import ArgumentFactory
-
     shown = ArgumentFactory()
     hidden = ArgumentFactory(motion=shown.motion, visibility="hidden")
     retracted = ArgumentFactory(motion=shown.motion, visibility="retracted")
@@ -73,3 +73,16 @@ def test_ago_says_just_now_under_a_minute():
 
     assert ago(timezone.now() - timedelta(seconds=20)) == "just now"
     assert ago(timezone.now() - timedelta(minutes=5)) == "5\xa0minutes ago"
+
+
+@pytest.mark.django_db
+def test_what_just_happened_reads_just_now_in_the_inbox_and_the_review_queue(client, moderator):
+    """Not "0 minutes ago": the bell's inbox and the moderators' queue say it as the home does."""
+    argument = ArgumentFactory(author=verified_user())
+    flag_claim(flagger=verified_user(), claim=argument, reason="spam")
+    Notification.objects.create(recipient=moderator, argument=argument, kind="reply")
+    client.force_login(moderator)
+    for url in ["/notifications/", "/moderation/"]:
+        html = client.get(url).content.decode()
+        assert ">just now</time>" in html, url
+        assert "0\xa0minutes" not in html and "0 minutes" not in html, url
