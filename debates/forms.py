@@ -3,9 +3,40 @@
 import uuid
 
 from django import forms
+from django.core import validators
+from django.core.exceptions import ValidationError
 
 from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Stance
 from debates.services import QUOTE_MAX_LENGTH, DebateRuleError
+
+
+class CountedCharField(forms.CharField):
+    """A text field whose limit the page shows as a count rather than enforces by cutting:
+    `maxlength` would silently truncate a pasted claim without JavaScript, where the server's
+    refusal says how far over it is and keeps the text; crux.js counts as one types or pastes,
+    in the same words."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [
+            _OverTheLimit(max_length) if isinstance(v, validators.MaxLengthValidator) else v
+            for v in self.validators
+        ]
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["data-limit"] = attrs.pop("maxlength")
+        return attrs
+
+
+class _OverTheLimit(validators.MaxLengthValidator):
+    def __call__(self, value):
+        over = len(value) - self.limit_value
+        if over > 0:
+            raise ValidationError(
+                f"{over} character{'' if over == 1 else 's'} over the limit of {self.limit_value}.",
+                code="max_length",
+            )
 
 
 class RuleErrorsMixin:
@@ -19,13 +50,13 @@ class ArgumentForm(RuleErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether you argue pro or con."},
     )
-    claim = forms.CharField(
+    claim = CountedCharField(
         max_length=CLAIM_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write the claim you want to make."},
         help_text=f"One clear statement, up to {CLAIM_MAX_LENGTH} characters.",
     )
-    details = forms.CharField(
+    details = CountedCharField(
         required=False,
         max_length=DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -37,7 +68,7 @@ class ArgumentForm(RuleErrorsMixin, forms.Form):
         max_length=2000,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    quote = forms.CharField(
+    quote = CountedCharField(
         required=False,
         max_length=QUOTE_MAX_LENGTH,
         label="Quote from the source",
@@ -52,13 +83,13 @@ class EditArgumentForm(RuleErrorsMixin, forms.Form):
 
 
 class MotionForm(RuleErrorsMixin, forms.Form):
-    title = forms.CharField(max_length=120, help_text="A short name for the debate.")
-    claim = forms.CharField(
+    title = CountedCharField(max_length=120, help_text="A short name for the debate.")
+    claim = CountedCharField(
         max_length=CLAIM_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The claim up for debate: one statement people can argue for or against.",
     )
-    context = forms.CharField(
+    context = CountedCharField(
         required=False,
         max_length=DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),

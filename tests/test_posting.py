@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debates import services
-from debates.models import Argument, ArgumentRevision, Motion, Stance
+from debates.models import CLAIM_MAX_LENGTH, Argument, ArgumentRevision, Motion, Stance
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -409,3 +409,22 @@ def test_locked_motion_page_offers_no_reply(client, member):
     html = client.get(locked.get_absolute_url()).content.decode()
     assert "This motion is locked" in html
     assert reverse("reply_motion", args=[locked.slug]) not in html
+
+
+def test_a_claim_pasted_over_the_limit_is_refused_saying_how_far_over_not_cut(
+    client, member, motion
+):
+    """Without JavaScript the browser would cut a pasted claim at `maxlength` without a word:
+    the form counts instead (data-limit, which crux.js shows live), and the server says how far
+    over it is, keeping every character typed."""
+    client.force_login(member)
+    form = client.get(reverse("reply_motion", args=[motion.slug])).content.decode()
+    assert f'data-limit="{CLAIM_MAX_LENGTH}"' in form
+    assert "maxlength" not in form.split('name="claim"')[1].split(">")[0]
+    pasted = "x" * (CLAIM_MAX_LENGTH + 7)
+    response = client.post(reverse("reply_motion", args=[motion.slug]), reply_data(claim=pasted))
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert f"7 characters over the limit of {CLAIM_MAX_LENGTH}." in html
+    assert pasted in html
+    assert not Argument.objects.exists()
