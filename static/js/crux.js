@@ -67,9 +67,11 @@
   // instead of the browser silently cutting a pasted claim at the limit (the server refuses it).
   document.addEventListener("focusin", (event) => {
     const field = event.target;
-    if (!(field instanceof HTMLElement) || !field.matches("form textarea[maxlength], form input[type=text][maxlength]")) return;
-    const limit = Number(field.getAttribute("maxlength"));
+    const limited = "form textarea[maxlength], form input[type=text][maxlength], form [data-limit]";
+    if (!(field instanceof HTMLElement) || !field.matches(limited) || field.dataset.counted) return;
+    const limit = Number(field.getAttribute("maxlength") || field.dataset.limit);
     field.removeAttribute("maxlength");
+    field.dataset.counted = "true";
     const count = document.createElement("p");
     count.className = "char-count";
     count.id = `${field.id}-count`;
@@ -86,18 +88,22 @@
   });
 
   // After posting in place, focus goes to the new argument; after a refusal, to the first field
-  // in error (or the form's own message).
-  let posting = false;
+  // in error (or the form's own message). Hers is the argument that says what she sent: another
+  // that arrives live meanwhile is not.
+  let posting = null;
+  const oneLine = (text) => (text || "").replace(/\s+/g, " ").trim();
   document.addEventListener("submit", (event) => {
-    posting = event.target instanceof Element && Boolean(event.target.closest(".reply-slot"));
+    const form = event.target instanceof Element && event.target.closest(".reply-slot form");
+    posting = form ? oneLine(form.elements.namedItem("claim")?.value) : null;
   });
   function focusAfterPost(node) {
-    if (!posting || !(node instanceof Element)) return;
+    if (posting === null || !(node instanceof Element)) return;
+    if (node.matches("li.argument[id]") && oneLine(node.querySelector(".argument__claim")?.textContent) !== posting) return;
     const target = node.matches("li.argument[id]")
       ? node.querySelector(".argument__body")
       : node.querySelector(".field--invalid input, .field--invalid textarea, .field__error, .notice--refusal");
     if (!target) return;
-    posting = false;
+    posting = null;
     if (!target.matches("input, textarea")) target.setAttribute("tabindex", "-1");
     target.focus();
   }

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
 from debates.models import Flag, Stance
+from debates.rendering import render_details
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 LONG_WORD = "x" * 300
@@ -19,7 +20,16 @@ def debate(transactional_db):
     author = verified_user(display_name="Ada Author")
     motion = MotionFactory(claim=f"Cities should ban cars. {LONG_WORD}", author=author)
     top = ArgumentFactory(motion=motion, author=author, claim=f"Air improves {LONG_URL}")
-    reply = ArgumentFactory(motion=motion, author=author, parent=top, stance=Stance.CON)
+    # A code block's line does not wrap by itself: it must not widen the page either.
+    details = f"```\n{LONG_WORD} {LONG_URL}\n```"
+    reply = ArgumentFactory(
+        motion=motion,
+        author=author,
+        parent=top,
+        stance=Stance.CON,
+        details=details,
+        details_html=render_details(details),
+    )
     ArgumentFactory(motion=motion, author=author, parent=reply, claim=LONG_WORD)
     locked = MotionFactory(state="locked", lock_reason="Closed for review.", author=author)
     ArgumentFactory(motion=locked, author=author)

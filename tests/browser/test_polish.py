@@ -119,6 +119,14 @@ def test_reply_form_in_place_keyboard_focus_and_count(signed_in, motion):
     page.keyboard.press("Escape")
     expect(page.locator(f"#reply-slot-{top.pk} form")).to_have_count(0)
     expect(reply_link).to_be_focused()
+    # Cancel closes it in place too, rather than following its link to the argument's page.
+    page.evaluate("window.__noReload = true")
+    reply_link.click()
+    page.locator(f"#reply-slot-{top.pk}").get_by_role("link", name="Cancel").click()
+    expect(page.locator(f"#reply-slot-{top.pk} form")).to_have_count(0)
+    expect(reply_link).to_be_focused()
+    assert page.url.endswith(motion.get_absolute_url())
+    assert page.evaluate("window.__noReload") is True
 
     reply_link.click()
     slot = page.locator(f"#reply-slot-{top.pk}")
@@ -127,6 +135,14 @@ def test_reply_form_in_place_keyboard_focus_and_count(signed_in, motion):
     expect(slot.locator(".field--invalid input").first).to_be_focused()
     expect(slot.get_by_label("Claim")).to_have_value("No stance chosen.")
     slot.get_by_label("Con").check()
+    # Someone else's argument arrives live while hers is on its way: focus waits for hers.
+    page.evaluate(
+        """() => document.addEventListener("submit", () => setTimeout(() => {
+            document.querySelector(".tree").insertAdjacentHTML("beforeend",
+              '<li class="argument" id="argument-0"><div class="argument__body" tabindex="-1">'
+              + '<p class="argument__claim">Someone else, meanwhile.</p></div></li>');
+        }), {once: true})"""
+    )
     slot.get_by_role("button", name="Post argument").click()
     expect(page.locator(".argument__claim", has_text="No stance chosen.")).to_be_visible()
     posted = Argument.objects.get(claim="No stance chosen.")
