@@ -106,12 +106,12 @@ def test_seed_file_keys_are_unique():
     assert len(keys) == len(set(keys))
 
 
-def test_seeded_sources_say_where_and_when_they_appeared(seeded, client):
-    """A reader can follow each seeded source to where it was published (issue 17)."""
+def test_seeded_sources_say_who_published_them_and_link_there(seeded, client):
+    """A reader can follow each seeded source to where it was published, and the essay, whose
+    date is known, says when (issue 17; the others' dates could not be checked)."""
     for source in Source.objects.filter(seed_key__isnull=False):
         assert source.author and source.publisher, source
         assert source.url.startswith("https://"), source
     essay = Source.objects.get(seed_key="saradzhyan-essay")
-    assert str(essay.published_on) == "2021-01-29"
     page = client.get(f"/sources/{essay.pk}/").content.decode()
-    assert essay.url in page and "Defence-in-Depth" in page and "2021" in page
+    assert essay.url in page and "Defence-in-Depth" in page and "29 January 2021" in page
