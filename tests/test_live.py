@@ -1,6 +1,7 @@
 """The live broker and stream: publish, subscribe, catch up, on-commit only, on both databases."""
 
 import asyncio
+import gc
 import threading
 
 import psycopg
@@ -513,6 +514,49 @@ def test_catch_up_sends_one_message_per_thing_changed(monkeypatch):
         run(live.broker().close())
         live.reset_broker()
     assert replayed.count("-agree-count") == 1 and ">2</hx-partial>" in replayed
+    assert len(rendered) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_is_rendered_once_for_every_open_page_of_an_audience(monkeypatch):
+    """Five pages open on one motion (issue 17: render once per event, not once per page)."""
+    live.reset_broker()
+    argument = ArgumentFactory()
+    rendered = []
+    real_render = stream.render_event_apart
+    monkeypatch.setattr(
+        stream,
+        "render_event_apart",
+        lambda live, audience: rendered.append((live.id, audience)) or real_render(live, audience),
+    )
+
+    async def scenario():
+        hub = live.broker()
+        await hub.start()
+        pages = [
+            asyncio.create_task(
+                read(
+                    live.channel_path(argument.motion_id),
+                    until=lambda bodies: any("-agree-count" in b for b in bodies),
+                )
+            )
+            for _ in range(5)
+        ]
+        await wait_for(lambda: len(hub.subscribers.get(argument.motion_id, ())) == 5)
+        await asyncio.to_thread(
+            lambda: voting.cast_vote(voter=UserFactory(), claim=argument, choice="agree")
+        )
+        return await asyncio.gather(*pages)
+
+    try:
+        seen = run(scenario())
+    finally:
+        run(live.broker().close())
+        live.reset_broker()
+        # The pages' executor threads have ended; their database connections go with them now,
+        # not whenever the collector comes by (the test database is dropped after this test).
+        gc.collect()
+    assert all(">1</hx-partial>" in page for page in seen)
     assert len(rendered) == 1
 
 
