@@ -4,7 +4,7 @@ import pytest
 
 from debates.moderation import flag_claim
 from notifications.models import Notification
-from tests.factories import ArgumentFactory, MotionFactory, verified_user
+from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
 
 
 @pytest.mark.django_db
@@ -86,3 +86,39 @@ def test_what_just_happened_reads_just_now_in_the_inbox_and_the_review_queue(cli
         html = client.get(url).content.decode()
         assert ">just now</time>" in html, url
         assert "0\xa0minutes" not in html and "0 minutes" not in html, url
+
+
+@pytest.mark.django_db
+def test_every_public_page_describes_itself_for_search_and_sharing(client):
+    """Not only the motion page: each page a reader may land on from a search or a share."""
+    author = verified_user(display_name="Ada Author")
+    argument = ArgumentFactory(author=author, claim="Trams carry more people than cars.")
+    source = SourceFactory()
+    motion = argument.motion
+    pages = [
+        "/",
+        motion.get_absolute_url(),
+        argument.get_absolute_url(),
+        f"{motion.get_absolute_url()}map/",
+        f"{motion.get_absolute_url()}analysis/",
+        "/sources/",
+        source.get_absolute_url(),
+        author.get_absolute_url(),
+        "/search/?q=trams",
+        "/accounts/signup/",
+        "/accounts/login/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for tag in [
+            '<meta name="description" content="',
+            '<link rel="canonical" href="http://testserver/',
+            '<meta property="og:title" content="',
+            '<meta property="og:description" content="',
+            '<meta name="twitter:card" content="summary">',
+        ]:
+            assert tag in html, (url, tag)
+    permalink = client.get(argument.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="Trams carry more people than cars.">' in permalink
