@@ -96,12 +96,6 @@ def argument_to_tell(argument_id: int) -> Argument | None:
     )
 
 
-def opted_out(member_ids) -> set[int]:
-    """Of `member_ids`, those who turned off following what they post and answer."""
-    chosen = Preferences.objects.filter(member_id__in=member_ids, follow_own=False)
-    return set(chosen.values_list("member_id", flat=True))
-
-
 def people_to_tell(member_ids) -> list:
     """The active members among `member_ids`, with their preferences, by id."""
     people = User.objects.filter(pk__in=member_ids, is_active=True)

@@ -32,8 +32,8 @@ def notify_of_argument(*, argument_id: int, posted: bool) -> list[Notification]:
     anyone twice of one argument is impossible (a unique constraint), so a repeat is harmless.
 
     It runs in the poster's request, so its reads are few and narrow: the argument with what it
-    answers, the follows there and who opted out of following their own, the people told with
-    their preferences; then one insert for them all.
+    answers, the follows where it was posted, and everyone it may concern with the preferences
+    that decide it; then one insert for all who are told.
     """
     argument = queries.argument_to_tell(argument_id)
     if argument is None:
@@ -44,19 +44,22 @@ def notify_of_argument(*, argument_id: int, posted: bool) -> list[Notification]:
         concerned[answered.author_id] = Kind.REPLY
     for person in people_mentioned(argument.details):
         concerned.setdefault(person.pk, Kind.MENTION)
-    follows, opted_out = {}, set()
-    if posted:
-        follows = queries.follows_at(argument)
-        undecided = _undecided(argument, follows)
-        opted_out = queries.opted_out(undecided) if undecided else set()
-        for follower in sorted(_followers(follows, argument, opted_out)):
-            concerned.setdefault(follower, Kind.FOLLOWED)
+    follows = queries.follows_at(argument) if posted else {}
+    undecided = _undecided(argument, follows) if posted else set()
+    by_choice = {follower for (follower, _), following in follows.items() if following}
+    # One read of everyone this may concern, with the preferences that decide it.
+    wanted = {*concerned, *by_choice, *undecided} - {None}
+    people = {person.pk: person for person in queries.people_to_tell(wanted)} if wanted else {}
+    opted_out = {
+        pk for pk, person in people.items() if not queries.loaded_preferences(person).follow_own
+    }
+    for follower in sorted(by_choice | _by_authorship(argument, follows, opted_out)):
+        concerned.setdefault(follower, Kind.FOLLOWED)
     concerned.pop(argument.author_id, None)
-    concerned.pop(None, None)
     told = {
-        person: concerned[person.pk]
-        for person in (queries.people_to_tell(concerned) if concerned else [])
-        if policy.told_of(argument, person)
+        people[pk]: kind
+        for pk, kind in sorted(concerned.items(), key=lambda item: item[0] or 0)
+        if pk in people and policy.told_of(argument, people[pk])
     }
     if posted:
         try:
@@ -95,16 +98,14 @@ def _undecided(argument, follows: dict) -> set[int]:
     }
 
 
-def _followers(follows: dict, argument, opted_out: set[int]) -> set[int]:
-    """Who follows where `argument` was posted: by choice (queries.follows_at), or as the
-    author of a place there who did not choose otherwise nor turn following their own off."""
-    by_choice = {follower for (follower, _), following in follows.items() if following}
-    by_authorship = {
+def _by_authorship(argument, follows: dict, opted_out: set[int]) -> set[int]:
+    """Who follows where `argument` was posted as the author of a place there (its motion, the
+    argument it answers): unless they chose otherwise there or turned following their own off."""
+    return {
         author
         for kind, author in _places(argument)
         if author is not None and (author, kind) not in follows and author not in opted_out
     }
-    return by_choice | by_authorship
 
 
 def _follow_what_they_answered(argument, follows: dict, opted_out: set[int]) -> None:

@@ -5,7 +5,7 @@ announcement, the analysis's pending mark and the notifications (issue 21).
 Measured 2026-11-27 (bench.load, 10,000-argument debate): the notifications were most of a
 reply's server time, counted per person told, so a reply answering an argument that many follow
 cost more queries than one that nobody follows; they are now written in one statement, after
-four narrow reads (the argument, the follows, who opted out of following their own, the people).
+three narrow reads (the argument, the follows, everyone concerned with their preferences).
 """
 
 import uuid
@@ -18,10 +18,10 @@ from notifications import services as notify
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 # Session, user, the argument's checks and insert, its announcement, the analysis's mark, and
-# telling two people (the answered argument's author and the motion's, who follows it): four
+# telling two people (the answered argument's author and the motion's, who follows it): three
 # reads, then their notifications in one statement however many they are. On PostgreSQL each
 # person's bell is one more statement (crux_publish_event); SQLite's broker is in-process.
-REPLY_QUERIES = 25 if connection.vendor == "postgresql" else 23
+REPLY_QUERIES = 24 if connection.vendor == "postgresql" else 22
 BELL = "crux_publish_event"
 
 
