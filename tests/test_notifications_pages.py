@@ -2,6 +2,7 @@
 reply emails, digests, one-click unsubscribing, and the member's live channel."""
 
 import asyncio
+import time
 from datetime import timedelta
 
 import pytest
@@ -309,6 +310,24 @@ def test_member_paths_are_signed_and_unknown_ones_refused(alice):
     for wrong in [forged, f"{head}/{alice.pk}/", f"{path}x/", "/live/members/", path[:-1]]:
         assert live.channel_for(wrong) is None
     assert run(request(forged))[0]["status"] == 404
+
+
+def test_a_members_token_is_good_for_a_day(alices, alice, monkeypatch):
+    """A token that leaked stops telling when she has news or how she voted; a page open longer
+    keeps its debate's events (and gets a new token on reload)."""
+    member_path = live.paths.member_channel_path(alice.pk)
+    page_path, _, query = live.channel_path(alices.motion_id, alice.pk).partition("?")
+    assert live.paths.channels_for(page_path, query) == (
+        alices.motion_id,
+        fanout.member_channel(alice.pk),
+    )
+    later = time.time() + live.paths.MEMBER_TOKEN_MAX_AGE + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert live.channel_for(member_path) is None
+    assert live.paths.channels_for(page_path, query) == (alices.motion_id,)
+    assert live.paths.channels_for(
+        page_path, live.channel_path(alices.motion_id, alice.pk).partition("?")[2]
+    ) == (alices.motion_id, fanout.member_channel(alice.pk))
 
 
 def test_a_page_stream_takes_its_members_channel_signed_and_nothing_else(alices, alice):

@@ -15,8 +15,12 @@ from debates.live.fanout import HOME, member_channel
 
 PATH_PREFIX = "/live/"
 # A member's path carries their id signed, not bare: the stream reads no session, and nobody
-# else can guess the path that tells when that member has something new.
-_MEMBER_SIGNER = signing.Signer(salt="crux.live.member")
+# else can guess the path that tells when that member has something new or how they voted. It
+# is good for a day from the page that gave it, so one that leaks (a saved page, a proxy's log)
+# stops telling; a page open longer keeps its debate's events and gets a new token on reload.
+_MEMBER_SIGNER = signing.TimestampSigner(salt="crux.live.member")
+MEMBER_TOKEN_MAX_AGE = 24 * 60 * 60
+EXPIRED = object()
 # Set in the render context by a page that opens its own stream (debate_tags.live_path): the
 # member's own events then ride on it rather than on a second one.
 PAGE_STREAM = "crux.live.page_stream"
@@ -32,8 +36,11 @@ def member_channel_path(member_id: int) -> str:
 
 
 def _member_channel_for(token: str):
+    """The member channel a token names; EXPIRED for an old one, None for anything forged."""
     try:
-        member_id = _MEMBER_SIGNER.unsign(token)
+        member_id = _MEMBER_SIGNER.unsign(token, max_age=MEMBER_TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        return EXPIRED
     except signing.BadSignature:
         return None
     return member_channel(int(member_id)) if is_id(member_id) else None
@@ -45,7 +52,8 @@ def channel_for(path: str):
         return HOME
     token, slash, tail = path.removeprefix(f"{PATH_PREFIX}members/").partition("/")
     if path.startswith(f"{PATH_PREFIX}members/") and slash and tail == "":
-        return _member_channel_for(token)
+        member = _member_channel_for(token)
+        return None if member is EXPIRED else member
     head, _, tail = path.removeprefix(f"{PATH_PREFIX}motions/").partition("/")
     # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
     if path.startswith(f"{PATH_PREFIX}motions/") and is_id(head) and tail == "":
@@ -64,4 +72,4 @@ def channels_for(path: str, query: str = "") -> tuple | None:
     member = _member_channel_for(tokens[0]) if len(tokens) == 1 else None
     if member is None or isinstance(channel, tuple):
         return None
-    return (channel, member)
+    return (channel,) if member is EXPIRED else (channel, member)
