@@ -46,6 +46,9 @@ def parsed(html):
     # Each response masks its CSRF token afresh: the same secret, different letters.
     html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+"', r'\1-"', html)
     html = re.sub(r'("X-CSRFToken": ")[^"]+"', r'\1-"', html)
+    # A member's stream token carries the second it was signed in.
+    html = re.sub(r"(\?member=\d+:)[^\"]+", r"\1-", html)
+    html = re.sub(r"(/live/members/\d+:)[^/]+", r"\1-", html)
     parser = Canonical()
     parser.feed(html)
     parser.close()
