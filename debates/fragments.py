@@ -43,14 +43,16 @@ CSRF_FIELD = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLAC
 NOBODY = AnonymousUser()
 
 
-def shared(key: str, render):
+def shared(key: str, render, *, keep=None):
     """The cache entry under `key`, made by `render()` on a miss: a dict with at least "html"
-    (the shared markup) and "shown" (the ids of the arguments in it)."""
+    (the shared markup) and "shown" (the ids of the arguments in it). `keep(entry)` may say not
+    to keep it: the cache holds what pages link to, not whatever anyone asks for."""
     cache = caches["fragments"]
     entry = cache.get(key)
     if entry is None:
         entry = render()
-        cache.set(key, entry)
+        if keep is None or keep(entry):
+            cache.set(key, entry)
     return entry
 
 

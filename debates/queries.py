@@ -210,6 +210,14 @@ SUBTREE_LIMITS = (1, 10, 3, 2)
 MORE_BATCH = 10
 
 
+def is_linked_offset(offset: int) -> bool:
+    """Whether a batch can start at `offset`: from the first (0), after a level's first few (a
+    limit above), and then batch by batch. Only these are worth keeping rendered: any other
+    offset is someone typing addresses."""
+    starts = {limit % MORE_BATCH for limit in (*PAGE_LIMITS, *SUBTREE_LIMITS, MORE_BATCH)}
+    return offset % MORE_BATCH in starts
+
+
 def fold_below(roots, limits):
     """Choose what a page shows of `roots` and their replies; return the roots shown.
 

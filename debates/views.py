@@ -132,6 +132,9 @@ def more_replies(request, slug, pk=None):
         entry = fragments.shared(
             fragments.key("more", motion, audience, pk, offset, order),
             lambda: _batch(motion, pk, offset, order, context, policy.StandIn(audience)),
+            # Offsets are typed into addresses as easily as followed: keep only batches a
+            # page links to, or a crawler of offsets would push every page out of the cache.
+            keep=lambda entry: queries.is_linked_offset(offset) and bool(entry["shown"]),
         )
         batch_html = fragments.personalise(request, entry, motion)
     else:

@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -438,3 +439,23 @@ def test_a_reply_list_without_replies_has_nothing_inside(client):
     leaf = ArgumentFactory()
     html = client.get(leaf.motion.get_absolute_url()).content.decode()
     assert f'<ol class="replies" id="replies-{leaf.pk}"></ol>' in html
+
+
+@pytest.mark.django_db
+def test_the_shared_cache_keeps_only_batches_pages_link_to(client):
+    """Offsets are typed as easily as followed: a crawl of them must not push the debate's pages
+    out of the cache, while the batches "show more" links fetch are kept."""
+    motion = MotionFactory()
+    for i in range(25):
+        ArgumentFactory(motion=motion, claim=f"Point {i}")
+    more_url = reverse("more_motion_replies", args=[motion.slug])
+    fragments = caches["fragments"]
+    fragments.clear()
+    assert client.get(f"{more_url}?offset=10").status_code == 200
+    assert client.get(f"{more_url}?offset=20").status_code == 200
+    kept = len(fragments._cache)
+    assert kept == 2
+    for offset in [4, 5, 17, 26, 30, 1000, 99999]:
+        response = client.get(f"{more_url}?offset={offset}")
+        assert response.status_code == 200
+    assert len(fragments._cache) == kept
