@@ -479,17 +479,24 @@ def test_catch_up_never_replays_a_motion_hidden_since(moderator):
     assert "Leaked title" not in replayed and "Leaked context" not in replayed
 
 
+@pytest.fixture
+def rendered(monkeypatch):
+    """Each rendering of an event the stream makes, as (event id, audience)."""
+    renders = []
+    real_render = stream.render_event_apart
+
+    def counted(live, audience):
+        renders.append((live.id, audience))
+        return real_render(live, audience)
+
+    monkeypatch.setattr(stream, "render_event_apart", counted)
+    return renders
+
+
 @pytest.mark.django_db(transaction=True)
-def test_catch_up_sends_one_message_per_thing_changed(monkeypatch):
+def test_catch_up_sends_one_message_per_thing_changed(rendered):
     live.reset_broker()
     argument = ArgumentFactory()
-    rendered = []
-    real_render = stream.render_event_apart
-    monkeypatch.setattr(
-        stream,
-        "render_event_apart",
-        lambda live, audience: rendered.append(live.id) or real_render(live, audience),
-    )
 
     async def scenario():
         hub = live.broker()
@@ -518,17 +525,10 @@ def test_catch_up_sends_one_message_per_thing_changed(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_event_is_rendered_once_for_every_open_page_of_an_audience(monkeypatch):
+def test_an_event_is_rendered_once_for_every_open_page_of_an_audience(rendered):
     """Five pages open on one motion (issue 17: render once per event, not once per page)."""
     live.reset_broker()
     argument = ArgumentFactory()
-    rendered = []
-    real_render = stream.render_event_apart
-    monkeypatch.setattr(
-        stream,
-        "render_event_apart",
-        lambda live, audience: rendered.append((live.id, audience)) or real_render(live, audience),
-    )
 
     async def scenario():
         hub = live.broker()
