@@ -54,6 +54,7 @@ MATRIX = {
     "export_argdown": PUBLIC,
     "robots_txt": PUBLIC,
     "sitemap": PUBLIC,
+    "sitemap_section": PUBLIC,
     "search": PUBLIC,
     "similar_claims": PUBLIC,
     "feed_motions": PUBLIC,

@@ -1,8 +1,11 @@
 """Issue 17 without a browser: pages are never stored stale, and what a finished site serves."""
 
+import re
+
 import pytest
 
 from debates.moderation import flag_claim
+from debates.sitemaps import ArgumentSitemap
 from notifications.models import Notification
 from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
 
@@ -18,6 +21,15 @@ def test_pages_that_change_are_not_stored_but_other_answers_keep_their_own(clien
     assert api.status_code == 200 and "no-store" not in api.get("Cache-Control", "")
 
 
+def sitemap(client):
+    """Every section the sitemap index names, as one text."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200 and "<sitemapindex" in index.content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml[^<]*)</loc>", index.text)
+    assert len(sections) == 3
+    return "".join(client.get(section).content.decode() for section in sections)
+
+
 @pytest.mark.django_db
 def test_sitemap_lists_public_motions_and_permalinks_only(client):
     shown = ArgumentFactory()
@@ -25,7 +37,7 @@ def test_sitemap_lists_public_motions_and_permalinks_only(client):
     retracted = ArgumentFactory(motion=shown.motion, visibility="retracted")
     hidden_motion = MotionFactory(visibility="hidden")
     under_hidden = ArgumentFactory(motion=hidden_motion)
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = sitemap(client)
     assert shown.motion.get_absolute_url() in xml and shown.get_absolute_url() in xml
     for private in [hidden, retracted, under_hidden, hidden_motion]:
         assert f"{private.get_absolute_url()}<" not in xml
@@ -122,3 +134,14 @@ def test_every_public_page_describes_itself_for_search_and_sharing(client):
             assert tag in html, (url, tag)
     permalink = client.get(argument.get_absolute_url()).content.decode()
     assert '<meta name="description" content="Trams carry more people than cars.">' in permalink
+
+
+@pytest.mark.django_db
+def test_a_sitemap_section_too_big_for_one_file_is_paged_in_the_index(client, monkeypatch):
+    motion = MotionFactory()
+    arguments = [ArgumentFactory(motion=motion) for _ in range(3)]
+    monkeypatch.setattr(ArgumentSitemap, "limit", 2)  # the protocol's is 50,000
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-arguments.xml?p=2</loc>" in index
+    second = client.get("/sitemap-arguments.xml?p=2").content.decode()
+    assert arguments[2].get_absolute_url() in second

@@ -292,7 +292,7 @@ def test_the_sitemap_lists_the_readers_of_shown_sources_with_text(client, seeded
     trenin = Source.objects.get(seed_key="trenin-article")
     comment = Source.objects.get(seed_key="reader-comment")
     Source.objects.filter(pk=comment.pk).update(visibility="hidden")
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = client.get("/sitemap-sources.xml").content.decode()
     assert f"/sources/{essay.pk}/</loc>" in xml
     assert f"/sources/{trenin.pk}/</loc>" not in xml
     assert f"/sources/{comment.pk}/</loc>" not in xml

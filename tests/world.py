@@ -110,6 +110,8 @@ def url_for(name, world, route):
         kwargs["slug"] = world.motion.slug
     if "<str:kind>" in route:
         kwargs["kind"] = "argument"
+    if "<section>" in route:
+        kwargs["section"] = "arguments"
     if "<id:pk>" in route:
         person = route.startswith(("people/", "moderation/people/"))
         kwargs["pk"] = world.people["author"].pk if person else world.argument.pk
