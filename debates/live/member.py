@@ -10,7 +10,7 @@ whatever order her events arrive in.
 from django.template.loader import render_to_string
 
 from accounts.models import User
-from debates import events, fragments, queries
+from debates import events, fragments, policy, queries
 from debates.models import Argument, Motion
 from notifications import queries as notification_queries
 
@@ -30,14 +30,12 @@ def _render_own_vote(member_id: int, kind: str, claim_id: int) -> str:
     motion, an argument no longer visible), nothing."""
     member = User.objects.filter(pk=member_id, is_active=True).first()
     if kind == "motion":
-        claim = motion = Motion.objects.filter(pk=claim_id).first()
-        shown = claim is not None and not claim.is_hidden
+        claim = Motion.objects.filter(pk=claim_id).first()
     else:
         claim = Argument.objects.select_related("motion").filter(pk=claim_id).first()
-        shown = claim is not None and claim.is_visible
-        motion = claim.motion if shown else None
-    if member is None or not shown:
+    if member is None or claim is None or not policy.is_shown(claim):
         return ""
+    motion = claim if kind == "motion" else claim.motion
     claim.my_vote = queries.my_vote(member, claim)
     context = {"claim": claim, "kind": kind, "motion": motion}
     html = fragments.render_tree(f"{TEMPLATE}#member-voted", context, member)
