@@ -225,12 +225,29 @@
     const claim = node.querySelector(".argument__claim")?.textContent.trim() || "";
     announce(`New ${stance} argument: ${claim.length > 120 ? `${claim.slice(0, 119)}…` : claim}`);
   }
+  // A group's view (?group=): a new argument has no votes from the group yet, and a claim that
+  // is hidden or retracted shows no line, as a reload would show them. (The body's data attribute
+  // tells, not its classes: htmx keeps the old classes on a swapped element until it settles.)
+  const groupLine = document.getElementById("group-line");
+  function placeGroupLine(body, isNew) {
+    if (!groupLine || !body) return;
+    const id = `group-agreement-${body.id.replace("body-", "")}`;
+    let line = document.getElementById(id);
+    if (!line && isNew) {
+      line = groupLine.content.querySelector(".argument__group").cloneNode(true);
+      line.id = id;
+      body.after(line);
+    }
+    if (line) line.hidden = body.hasAttribute("data-withdrawn");
+  }
   function arrived(node) {
     if (!(node instanceof Element)) return;
     if (node.matches("li.argument--new[id]") && node.isConnected) {
       countNewArgument(node);
+      placeGroupLine(node.querySelector(":scope > article.argument__body"), true);
       if (audience === "moderator") askOwnCopy(`ids=${node.id.replace("argument-", "")}`);
     } else if (node.matches("article.argument__body[id]")) {
+      placeGroupLine(node, false);
       askOwnCopy(`ids=${node.id.replace("body-", "")}`);
     } else if (node.id === "motion-status") {
       applyMotionState();

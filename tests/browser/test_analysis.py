@@ -6,6 +6,10 @@ from playwright.sync_api import expect
 
 from analysis import services
 from analysis.models import MotionAnalysis
+from debates.moderation import hide_argument
+from debates.services import post_argument
+from tests.browser.live_pages import open_live
+from tests.factories import verified_user
 from tests.test_analysis_ordering import plant_replies
 from tests.test_analysis_pages import CAMP_SIZE, plant_debate
 
@@ -63,3 +67,28 @@ def test_analysis_page_shows_the_map_groups_and_a_crux_and_groups_reorder_replie
     first, second = (orders[g["id"]] for g in groups[:2])
     assert first != second
     assert csp_errors == []
+
+
+def test_a_group_view_shows_live_changes_as_a_reload_would(page, moderator, transactional_db):
+    """A group's view is never the shared tree, so what arrives live lacks the group's line: the
+    page gives a new argument the line of one with no votes, and a hidden claim none."""
+    motion, args, _ = plant_debate()
+    services.refresh(motion_id=motion.pk)
+    common, doomed = args["common"], args["pro0"]
+    open_live(page, f"{motion.get_absolute_url()}?group=0")
+    expect(page.locator(f"#group-agreement-{doomed.pk}")).to_be_visible()
+
+    reply, _ = post_argument(
+        author=verified_user(), motion=motion, parent=common, stance="con", claim="Arrives live."
+    )
+    hide_argument(moderator=moderator, argument=doomed, reason="Off topic")
+    line = page.locator(f"#group-agreement-{reply.pk}")
+    expect(line).to_have_text("Opinion group 1: no votes on it")
+    expect(page.locator(f"#body-{reply.pk} + #group-agreement-{reply.pk}")).to_have_count(1)
+    expect(page.locator(f"#body-{doomed.pk}")).to_contain_text("[hidden")
+    expect(page.locator(f"#group-agreement-{doomed.pk}")).to_be_hidden()
+    assert page.evaluate("window.__noReload") is True
+
+    page.reload()
+    expect(line).to_have_text("Opinion group 1: no votes on it")
+    expect(page.locator(f"#group-agreement-{doomed.pk}")).to_have_count(0)
