@@ -6,6 +6,7 @@ from debates import moderation, services, voting
 from debates.live import broker
 from debates.live.fanout import STALE
 from debates.models import Argument
+from tests.browser.live_pages import open_live
 from tests.factories import UserFactory, verified_user
 
 
@@ -143,3 +144,35 @@ def test_a_page_told_it_missed_updates_keeps_saying_so_after_reconnecting(page, 
         time.sleep(0.05)
     expect(status).to_have_attribute("data-state", "live")
     expect(status).to_contain_text("Some updates were missed")
+
+
+def test_a_permalink_page_takes_replies_votes_and_a_lock_live(page, moderator, seeded_live):
+    """The page of one argument listens to its motion too: a reply to it arrives in place with
+    the map redrawn, and a lock closes its replies as a reload would show them."""
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    motion = target.motion
+    map_loads = []
+    page.on("request", lambda r: map_loads.append(r.url) if "/map/?panel" in r.url else None)
+    open_live(page, target.get_absolute_url())
+
+    reply, _ = services.post_argument(
+        author=verified_user(), motion=motion, parent=target, stance="con", claim="Seen here live."
+    )
+    arrived = page.locator(f"#argument-{target.pk} #argument-{reply.pk}")
+    expect(arrived).to_contain_text("Seen here live.")
+    page.locator(".map-panel > summary").click()
+    expect(page.locator(f"#map-arc-{reply.pk}")).to_be_attached(timeout=15_000)
+    assert len(map_loads) == 2  # when the page loaded, and after the reply
+
+    voting.cast_vote(voter=verified_user(), claim=target, choice="agree")
+    expect(page.locator(f"#vote-argument-{target.pk}-agree-count")).to_have_text("1")
+    replies = page.locator(f"#argument-{target.pk} .reply-link")
+    expect(replies.first).to_be_visible()
+    moderation.lock_motion(moderator=moderator, motion=motion, reason="Cooling off")
+    expect(replies.first).to_be_hidden()
+    expect(page.locator(f"#vote-argument-{target.pk}-agree")).to_be_disabled()
+    assert page.evaluate("window.__noReload") is True
+
+    page.reload()
+    expect(replies.first).to_be_hidden()
+    expect(arrived).to_contain_text("Seen here live.")

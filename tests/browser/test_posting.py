@@ -121,7 +121,7 @@ def test_the_reply_page_with_javascript_shows_what_was_posted(signed_in, seeded_
     page.get_by_label("Con").check()
     page.get_by_label("Claim").fill("Posted from the page of its own.")
     page.get_by_role("button", name="Post argument").click()
-    expect(page.get_by_role("status")).to_contain_text("Your argument is posted.")
+    expect(page.get_by_role("status").filter(has_text="Your argument is posted.")).to_be_visible()
     created = Argument.objects.get(claim="Posted from the page of its own.")
     expect(page.locator(f"#claim-{created.pk}")).to_have_text("Posted from the page of its own.")
     assert page.url.endswith(created.get_absolute_url())
