@@ -1,9 +1,10 @@
 import time
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from debates import moderation, services, voting
-from debates.live import broker
+from debates.live import broker, paths
 from debates.live.fanout import STALE
 from debates.models import Argument
 from tests.browser.live_pages import open_live
@@ -176,3 +177,21 @@ def test_a_permalink_page_takes_replies_votes_and_a_lock_live(page, moderator, s
     page.reload()
     expect(replies.first).to_be_hidden()
     expect(arrived).to_contain_text("Seen here live.")
+
+
+def test_a_stream_whose_address_expired_stops_asking(signed_in, monkeypatch, transactional_db):
+    """A member's own stream is addressed by a token that lasts a day: a page open longer that
+    loses its connection gets 404 when it reconnects, and asks no more."""
+    reader = signed_in(verified_user())
+    asks = []
+    reader.on("request", lambda r: asks.append(r.url) if "/live/members/" in r.url else None)
+    reader.goto(reverse("notifications"))
+    stream = reader.locator(".member-stream")
+    expect(stream).to_have_attribute("data-state", "live", timeout=15_000)
+
+    monkeypatch.setattr(paths, "MEMBER_TOKEN_MAX_AGE", -1)
+    hub = broker()
+    hub.loop.call_soon_threadsafe(hub.drop_connections)
+    expect(stream).to_have_attribute("data-state", "offline", timeout=15_000)
+    reader.wait_for_timeout(2_500)  # what the first retries' back-off (0.5, 1, 2 s) would take
+    assert len(asks) == 2
