@@ -18,6 +18,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session as DjangoSession
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -27,6 +28,7 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 
 from accounts import services
+from accounts.adapter import MAIL_NOT_SENT
 from accounts.decorators import member_required
 from accounts.models import MODERATORS_GROUP, User, fold_display_name
 from debates.models import Argument
@@ -39,14 +41,14 @@ PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a much longer passphrase 42"
 
 
-def sign_up(client, **overrides):
+def sign_up(client, follow=False, **overrides):
     data = {
         "email": "ada@example.org",
         "display_name": "Ada Lovelace",
         "password1": NEW_PASSWORD,
         "password2": NEW_PASSWORD,
     } | overrides
-    return client.post(reverse("account_signup"), data)
+    return client.post(reverse("account_signup"), data, follow=follow)
 
 
 def link_in(message, pattern):
@@ -962,3 +964,36 @@ def test_the_sign_in_form_speaks_in_the_sites_sentence_case(client, db):
     html = client.get(reverse("account_login")).content.decode()
     assert "Remember me" in html
     assert "Remember Me" not in html
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """A mail server that is down, as smtplib finds one."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingMailServer"}}
+
+
+def test_sign_up_stands_and_says_so_when_the_mail_server_is_down(client, mail_server_down):
+    response = sign_up(client, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("account_email_verification_sent"), 302)]
+    assert User.objects.filter(email="ada@example.org").exists()
+    assert MAIL_NOT_SENT in response.content.decode()
+
+
+def test_a_password_reset_says_so_when_the_mail_server_is_down(client, mail_server_down):
+    """For an address with no account too (it is mailed as well), or the notice would tell
+    which addresses have one."""
+    verified_user(email="ada@example.org")
+
+    for address in ("ada@example.org", "nobody@example.org"):
+        response = client.post(reverse("account_reset_password"), {"email": address}, follow=True)
+
+        assert response.status_code == 200
+        assert MAIL_NOT_SENT in response.content.decode()
