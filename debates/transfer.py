@@ -15,6 +15,10 @@ The format is published as a JSON Schema (export.schema.json, beside this module
 import is validated against it (jsonschema) before anything is written. The public download
 (`export_debate(motion, public=True)`, the motion page's `export.json`) is the debate as anyone
 reads it: a withheld text is its placeholder, and votes are tallies that name no voter.
+
+A source Crux holds the text of travels with it, and each quote with the place it was anchored
+in that text (`quote_start`, `quote_end`), so the reader marks the same passages after an import;
+a hidden source's text and reason stay out of the public download.
 """
 
 import datetime as dt
@@ -32,8 +36,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import User, fold_display_name
 from debates import policy
+from debates import sources as source_texts
+from debates.errors import DebateRuleError
 from debates.interchange.models import ImportedTally
-from debates.models import Argument, ArgumentRevision, Motion, Source, Vote
+from debates.models import Argument, ArgumentRevision, Motion, Source, SourceText, Vote
 from debates.rendering import render_markdown
 
 FORMAT = "crux-debate"
@@ -105,6 +111,7 @@ def _public(item: dict, claim) -> dict:
     item["hidden_reason"] = ""
     if not policy.is_shown(claim):
         item.update(claim=WITHHELD[claim.visibility], attribution="", source=None, quote="")
+        item.update(quote_start=None, quote_end=None)
         item.update(author=None, revisions=[], figures=None)
         item.update({"details": ""} if "details" in item else {"context": ""})
     return item
@@ -115,7 +122,7 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
     `public`: as anyone reads it (see the module's docstring)."""
     arguments = list(
         Argument.objects.filter(motion=motion)
-        .select_related("author", "source")
+        .select_related("author", "source__full_text")
         .prefetch_related("revisions", "votes__user")
         .order_by("depth", "created_at", "id")
     )
@@ -136,6 +143,9 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
                 "publisher": source.publisher,
                 "url": source.url,
                 "published_on": _when(source.published_on),
+                "text": source_texts.text_of(source) or None,
+                "visibility": source.visibility,
+                "hidden_reason": source.hidden_reason,
             }
         return source_refs[source.pk]
 
@@ -148,6 +158,8 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
         "attribution": motion.attribution,
         "source": source_ref(motion.source),
         "quote": motion.quote,
+        "quote_start": motion.quote_start,
+        "quote_end": motion.quote_end,
         "author": _person(motion.author),
         "state": motion.state,
         "lock_reason": motion.lock_reason,
@@ -169,6 +181,8 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
             "attribution": argument.attribution,
             "source": source_ref(argument.source),
             "quote": argument.quote,
+            "quote_start": argument.quote_start,
+            "quote_end": argument.quote_end,
             "author": _person(argument.author),
             "figures": argument.figures,
             "visibility": argument.visibility,
@@ -211,6 +225,9 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
             _public(item, argument)
         cited = {exported_motion["source"]} | {item["source"] for item in exported_arguments}
         exported["sources"] = {ref: value for ref, value in sources.items() if ref in cited}
+        for source in exported["sources"].values():
+            if source["visibility"] != "visible":
+                source.update(text=None, hidden_reason="")
     return exported
 
 
@@ -253,13 +270,28 @@ def _claim_fields(data, people, sources):
     attribution = data.get("attribution") or ""
     if author is None and data.get("author"):
         attribution = attribution or str(data["author"].get("display_name") or "")
+    source, quote = sources.get(data.get("source")), data.get("quote") or ""
     return {
         "claim": data["claim"],
         "attribution": attribution[:200],
-        "source": sources.get(data.get("source")),
-        "quote": data.get("quote") or "",
+        "source": source,
+        "quote": quote,
         "author": author,
+        **_anchor(source, quote, data),
     }
+
+
+def _anchor(source, quote, data) -> dict:
+    """The quote's anchor in its source's text, where the export had it (or else where it is
+    found); none when the text does not hold the quote: the quote itself is kept either way."""
+    if source is None or not quote:
+        return {}
+    try:
+        return source_texts.anchored(
+            source, quote, start=data.get("quote_start"), end=data.get("quote_end")
+        )
+    except DebateRuleError:
+        return {}
 
 
 def _import_votes(votes, people, **claim):
@@ -335,7 +367,11 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             publisher=source.get("publisher") or "",
             url=source.get("url") or "",
             published_on=parse_date(source["published_on"]) if source.get("published_on") else None,
+            visibility=source.get("visibility") or "visible",
+            hidden_reason=source.get("hidden_reason") or "",
         )
+        if source.get("text"):
+            SourceText.objects.create(source=sources[ref], text=source["text"])
 
     motion = Motion(
         slug=slug,

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.services import delete_account, normalise_display_name
-from debates import services, voting
+from debates import services, sources, voting
 from debates.models import Argument, ArgumentRevision, Flag, ModerationAction, Motion, Source, Vote
 from debates.transfer import ImportRefused, export_debate, import_debate
 from tests.factories import (
@@ -269,3 +269,54 @@ def test_import_refuses_a_taken_slug_and_foreign_files(tmp_path):
     with pytest.raises(ImportRefused, match="http"):
         import_debate(data, slug="another")
     assert not Motion.objects.filter(slug="another").exists()  # all or nothing
+
+
+def test_a_source_s_text_and_each_quote_s_place_in_it_travel_with_the_debate(moderator):
+    """The reader marks the same passages after an import: the text comes along, and a quote
+    that stands twice in it keeps the place it was anchored at, not the first one found."""
+    adder = verified_user(display_name="Adder")
+    text = "A line said twice.\n\nSomething between.\n\nA line said twice."
+    essay = sources.add_source(adder=adder, title="Essay with text", text=text)
+    rant = sources.add_source(adder=adder, title="A rant", text="Words a moderator hid.")
+    motion = MotionFactory(title="Quoting", slug="quoting")
+    second = text.rindex("A line")
+    services.post_argument(
+        author=adder,
+        motion=motion,
+        parent=None,
+        stance="pro",
+        claim="From the essay.",
+        source=essay,
+        quote="A line said twice.",
+        quote_start=second,
+        quote_end=len(text),
+    )
+    services.post_argument(
+        author=adder,
+        motion=motion,
+        parent=None,
+        stance="con",
+        claim="From the rant.",
+        source=rant,
+        quote="Words a moderator hid.",
+    )
+    sources.hide_source(moderator=moderator, source=rant, reason="Abuse")
+    exported = export_debate(motion)
+
+    copy, summary = import_debate(json.loads(json.dumps(exported)), slug="quoting-copy")
+
+    assert summary["sources"] == 2
+    restored = Argument.objects.select_related("source").get(motion=copy, claim="From the essay.")
+    assert sources.text_of(restored.source) == text
+    assert (restored.quote_start, restored.quote_end) == (second, len(text))
+    assert (restored.anchor, restored.source.added_by) == ("exact", None)
+    hidden = Argument.objects.select_related("source").get(motion=copy, claim="From the rant.")
+    assert (hidden.source.visibility, hidden.source.hidden_reason) == ("hidden", "Abuse")
+    assert without_time_of_export(export_debate(copy)) | {"motion": None} == (
+        without_time_of_export(exported) | {"motion": None}
+    )
+    public = export_debate(motion, public=True)["sources"]
+    assert sorted((s["title"], s["text"], s["hidden_reason"]) for s in public.values()) == [
+        ("A rant", None, ""),
+        ("Essay with text", text, ""),
+    ]
