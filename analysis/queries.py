@@ -154,10 +154,12 @@ def _map_points(analysis: Analysis) -> list[tuple[float, float, str]]:
     def scale(value, centre):
         return round(MAP_SIZE / 2 + (value - centre) / span * inner, 2)
 
-    return [
+    # In the map's own order, never the analysis's (voters by id): the k-th dot must not be the
+    # k-th member to join, whose group its colour would tell.
+    return sorted(
         (scale(x, x0), MAP_SIZE - scale(y, y0), GROUP_COLOURS[group % len(GROUP_COLOURS)])
         for _, x, y, group in analysis.points
-    ]
+    )
 
 
 # --- The JSON ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Issue 19's Analysis page and JSON: what they show, to whom, and at what cost."""
 
 import random
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.urls import reverse
 from analysis import queries, services
 from analysis.ballots import ballots
 from analysis.compute import Claim, personal_cruxes
+from analysis.compute_types import Point
 from analysis.models import MotionAnalysis
 from debates.models import Argument, Stance, Vote
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
@@ -258,3 +260,17 @@ def test_personal_cruxes_from_stored_tallies_match_the_computation(planted, agai
         )
         assert [r.claim.pk for r in page] == [c.claim.id for c in computed]
         assert [round(r.figures[3], 3) for r in page] == [round(c.strength, 3) for c in computed]
+
+
+def test_the_opinion_map_draws_its_dots_in_an_order_that_names_nobody():
+    """The analysis keeps its points by voter id: drawn in that order, the k-th dot would be the
+    k-th member to join, and its colour their group. Whoever holds which place, the map is the
+    same."""
+    places = [(0.9, 0.1, 0), (0.1, 0.5, 1), (0.5, 0.9, 0), (0.3, 0.2, 1)]
+
+    def drawn(voters):
+        points = [Point(v, x, y, g) for v, (x, y, g) in zip(voters, places, strict=True)]
+        points.sort(key=lambda point: point.voter)
+        return queries._map_points(SimpleNamespace(points=tuple(points)))
+
+    assert drawn([1, 2, 3, 4]) == drawn([4, 3, 2, 1]) == drawn([2, 4, 1, 3])
