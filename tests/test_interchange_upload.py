@@ -40,6 +40,16 @@ def test_a_member_uploads_argdown_and_gets_a_new_motion(client, member):
             413,
             "over 1 MB",
         ),
+        (
+            {"format": "argdown", "text": "[T]: Tea. {status: hidden}\n  + [W]: Warm."},
+            422,
+            "which only moderators may import",
+        ),
+        (
+            {"format": "argdown", "text": "[T]: Tea.\n  + [W]: Warm. {status: hidden}"},
+            422,
+            "which only moderators may import",
+        ),
     ],
 )
 def test_bad_uploads_get_a_clear_4xx_and_keep_the_text(client, member, data, status, message):
@@ -69,3 +79,12 @@ def test_the_pages_lead_to_the_import_page_and_the_argdown_export(client, seeded
     motion = Motion.objects.filter(visibility=Motion.Visibility.VISIBLE).first()
     page = client.get(motion.get_absolute_url()).content.decode()
     assert f'href="/motions/{motion.slug}/export.argdown"' in page
+
+
+@pytest.mark.django_db
+def test_a_moderator_may_import_claims_hidden_by_a_moderator(client, moderator):
+    client.force_login(moderator)
+    text = "[T]: Tea.\n  + [W]: Warm. {status: hidden}"
+    response = client.post(URL, {"format": "argdown", "text": text})
+    assert response.status_code == 303
+    assert Argument.objects.get().visibility == "hidden"

@@ -42,11 +42,23 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
         data, warnings, links = kialo_to_crux(text, author=_person(author))
     else:
         raise ImportRefused(f"Unknown format {format!r}; choose one of {', '.join(FORMATS)}.")
+    if author is not None and not policy.moderates(author):
+        _refuse_hidden(data)
     data["motion"]["slug"] = slug or _free_slug(data["motion"]["title"])
     motion, summary = import_debate(data, slug=data["motion"]["slug"])
     if links:
         _link(motion, links)
     return motion, summary, warnings
+
+
+def _refuse_hidden(data):
+    """Only a moderator hides a claim, and logs why: a member's file may not bring claims that
+    read "hidden by a moderator" (an export's hidden claims are placeholders with no text)."""
+    if any(item.get("visibility") == "hidden" for item in (data["motion"], *data["arguments"])):
+        raise ImportRefused(
+            "This file marks claims as hidden by a moderator (status: hidden), which only "
+            "moderators may import: remove those claims or marks and import again."
+        )
 
 
 def _link(motion, links):
