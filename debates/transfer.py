@@ -122,7 +122,7 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
     `public`: as anyone reads it (see the module's docstring)."""
     arguments = list(
         Argument.objects.filter(motion=motion)
-        .select_related("author", "source__full_text")
+        .select_related("author", "source")
         .prefetch_related("revisions", "votes__user")
         .order_by("depth", "created_at", "id")
     )
@@ -370,8 +370,10 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             visibility=source.get("visibility") or "visible",
             hidden_reason=source.get("hidden_reason") or "",
         )
-        if source.get("text"):
-            SourceText.objects.create(source=sources[ref], text=source["text"])
+        if text := source_texts.clean_text(source.get("text") or ""):
+            # Cleaned as a member's pasted text is; a quote's place is then checked against the
+            # text, not trusted (debates.sources.anchored).
+            SourceText.objects.create(source=sources[ref], text=text)
 
     motion = Motion(
         slug=slug,

@@ -320,3 +320,28 @@ def test_a_source_s_text_and_each_quote_s_place_in_it_travel_with_the_debate(mod
         ("A rant", None, ""),
         ("Essay with text", text, ""),
     ]
+
+
+def test_an_imported_source_text_is_cleaned_as_a_pasted_one_and_its_quotes_found_again():
+    adder = verified_user(display_name="Adder")
+    text = "First paragraph.\n\nThe quoted words."
+    essay = sources.add_source(adder=adder, title="Essay", text=text)
+    motion = MotionFactory(title="Cleaning", slug="cleaning")
+    services.post_argument(
+        author=adder,
+        motion=motion,
+        parent=None,
+        stance="pro",
+        claim="Quoting.",
+        source=essay,
+        quote="The quoted words.",
+    )
+    data = json.loads(json.dumps(export_debate(motion)))
+    [exported] = data["sources"].values()
+    exported["text"] = "First paragraph.\r\n\r\n\r\n\u202eThe quoted words.   "
+
+    copy, _ = import_debate(data, slug="cleaning-copy")
+
+    argument = Argument.objects.select_related("source").get(motion=copy)
+    assert sources.text_of(argument.source) == text
+    assert text[argument.quote_start : argument.quote_end] == "The quoted words."
