@@ -237,8 +237,9 @@
   // A group's view (?group=): a new argument has no votes from the group yet, and a claim that
   // is hidden or retracted shows no line, as a reload would show them. (The body's data attribute
   // tells, not its classes: htmx keeps the old classes on a swapped element until it settles.)
-  const groupLine = document.getElementById("group-line");
   function placeGroupLine(body, isNew) {
+    // Looked up each time: switching the order in place replaces the tree, and this with it.
+    const groupLine = document.getElementById("group-line");
     if (!groupLine || !body) return;
     const id = `group-agreement-${body.id.replace("body-", "")}`;
     let line = document.getElementById(id);

@@ -92,3 +92,12 @@ def test_a_group_view_shows_live_changes_as_a_reload_would(page, moderator, tran
     page.reload()
     expect(line).to_have_text("Opinion group 1: no votes on it")
     expect(page.locator(f"#group-agreement-{doomed.pk}")).to_have_count(0)
+
+    # Another order, chosen in place, is no group's view: what arrives then has no line.
+    page.get_by_role("navigation", name="Order of replies").get_by_role("link").first.click()
+    expect(page.locator("#group-view")).to_have_count(0)
+    later, _ = post_argument(
+        author=verified_user(), motion=motion, parent=None, stance="pro", claim="Later."
+    )
+    expect(page.locator(f"#argument-{later.pk}")).to_contain_text("Later.")
+    expect(page.locator(".argument__group")).to_have_count(0)
