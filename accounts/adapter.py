@@ -6,10 +6,30 @@ from django.contrib import messages
 
 logger = logging.getLogger(__name__)
 
-MAIL_NOT_SENT = (
-    "The email could not be sent just now. Ask for it again in a few minutes (your email "
-    "settings have a button to send the link again)."
+# What to do when a mail could not go out, by allauth's mail: a new account's link and the mail
+# to an address already registered read the same, as do a reset and the mail to an unknown
+# address, so that the notice never tells who has an account.
+SIGN_IN_FOR_A_NEW_LINK = (
+    "The email could not be sent just now. In a few minutes, sign in with your email and "
+    "password to have the link sent again."
 )
+ASK_FOR_THE_RESET_AGAIN = (
+    "The email could not be sent just now. Ask for the password reset again in a few minutes."
+)
+SEND_FROM_EMAIL_SETTINGS = (
+    "The email could not be sent just now. Send the link again from your email settings in a "
+    "few minutes."
+)
+TRY_AGAIN = "The email could not be sent just now. Please try again in a few minutes."
+NOT_SENT = {
+    "account/email/email_confirmation_signup": SIGN_IN_FOR_A_NEW_LINK,
+    "account/email/account_already_exists": SIGN_IN_FOR_A_NEW_LINK,
+    "account/email/password_reset_key": ASK_FOR_THE_RESET_AGAIN,
+    "account/email/unknown_account": ASK_FOR_THE_RESET_AGAIN,
+    "account/email/password_reset_code": ASK_FOR_THE_RESET_AGAIN,
+    "account/email/email_confirmation": SEND_FROM_EMAIL_SETTINGS,
+}
+_FAILED = "crux_mail_not_sent"
 
 
 class CruxAccountAdapter(DefaultAccountAdapter):
@@ -24,11 +44,18 @@ class CruxAccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """allauth's mail (the verification link, a password reset) goes out while the person
         waits: a mail server that is down or refuses must not turn what they just did into an
-        error page. What they did stands; they are told, and can ask for the mail again."""
+        error page. What they did stands; they are told how to ask for the mail again."""
         try:
             super().send_mail(template_prefix, email, context)
         except OSError:  # smtplib's errors are OSErrors, as are refused or timed-out connections
             logger.exception("Could not send %s", template_prefix)
             request = allauth_context.request
             if request is not None:
-                messages.error(request, MAIL_NOT_SENT)
+                setattr(request, _FAILED, True)
+                messages.error(request, NOT_SENT.get(template_prefix, TRY_AGAIN))
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        # allauth says "sent" once it has asked for the mail; not when it could not go out.
+        if getattr(request, _FAILED, False) and (message_template or "").endswith("_sent.txt"):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
