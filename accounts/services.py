@@ -87,9 +87,9 @@ def update_profile(user, display_name, bio):
     return user
 
 
-def profile_stats(user):
-    """Arguments written and votes they received, in one query."""
-    return Argument.objects.filter(author=user).aggregate(
+def profile_stats(user, listed: Q | None = None):
+    """Arguments written (those `listed`, a filter) and votes they received, in one query."""
+    return Argument.objects.filter(listed or Q(), author=user).aggregate(
         arguments=Count("pk"),
         agree=Coalesce(Sum("agree_count"), 0),
         disagree=Coalesce(Sum("disagree_count"), 0),

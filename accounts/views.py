@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.services import delete_account as close_account
 from accounts.services import profile_stats, update_profile
 from accounts.suspension import suspended_refusal
+from debates import policy
 from debates.models import Argument
 from notifications.queries import moderation_notices
 
@@ -24,9 +25,10 @@ def profile(request, pk):
     A fixed number of queries whatever the page: the person, one aggregate, one page of arguments.
     """
     person = get_object_or_404(User, pk=pk)
-    stats = profile_stats(person)
+    listed = policy.arguments_listed_to(request.user)
+    stats = profile_stats(person, listed)
     arguments = (
-        Argument.objects.filter(author=person)
+        Argument.objects.filter(listed, author=person)
         .select_related("motion")
         .order_by("-created_at", "-id")
     )

@@ -172,9 +172,9 @@ def argument(request, slug: Slug, argument_id: Id, order: str = queries.DEFAULT_
 )
 @etagged
 def person(request, person_id: Id):
-    reader(request)
+    viewer = reader(request)
     found = get_object_or_404(User, pk=person_id)
-    stats = profile_stats(found)
+    stats = profile_stats(found, policy.arguments_listed_to(viewer))
     return {
         "id": found.pk,
         "display_name": found.display_name,
@@ -204,7 +204,7 @@ def person_arguments(
     viewer = reader(request)
     found = get_object_or_404(User, pk=person_id)
     written = (
-        Argument.objects.filter(author=found)
+        Argument.objects.filter(policy.arguments_listed_to(viewer), author=found)
         .select_related("motion", "author", "source")
         .order_by("-created_at", "-id")
     )

@@ -120,6 +120,17 @@ def texts_shown_to(viewer, model) -> Q:
     return shown
 
 
+def arguments_listed_to(viewer) -> Q:
+    """The arguments a list outside their debate (a profile, search, the API) may name to
+    `viewer`: none in a motion a moderator hid, unless `viewer` may read that motion, for an
+    argument's address holds its motion's slug, made from the title the hiding withholds.
+    A subquery, not a join, so that it filters any query over arguments as it stands."""
+    if moderates(viewer):
+        return Q()
+    readable = Motion.objects.filter(texts_shown_to(viewer, Motion)).values("pk")
+    return Q(motion_id__in=readable)
+
+
 def texts_found_by(viewer, model) -> Q:
     """What search (issue 21) finds for `viewer` among `model`'s rows: what texts_shown_to
     shows, and for moderators retracted arguments too (their words are theirs to audit, as

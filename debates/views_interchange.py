@@ -3,7 +3,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -24,6 +24,8 @@ WARNINGS_SHOWN = 20
 @require_safe
 def export_motion_argdown(request, slug):
     motion = queries.motion_by_slug(slug)
+    if not policy.is_shown(motion):  # as export.json: its name and address hold the title
+        raise Http404("No such motion.")
     response = HttpResponse(export_argdown(motion), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{motion.slug}.argdown"'
     return response

@@ -241,6 +241,7 @@ class Search:
         if filters.author_id is not None:
             condition &= Q(author_id=filters.author_id)
         if kind == "argument":
+            condition &= policy.arguments_listed_to(self.viewer)
             if filters.motion is not None:
                 condition &= Q(motion_id=filters.motion.pk)
             if filters.stance:

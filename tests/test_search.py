@@ -200,12 +200,17 @@ def test_the_search_filter_is_the_rule_the_pages_read_by(withdrawn, author, memb
             assert listed == {c for c in model.objects.all() if policy.text_shown_to(c, viewer)}
 
 
-def test_the_page_never_shows_a_hidden_motion_title_to_the_public(motion, author):
-    hidden_motion = MotionFactory(title="Secret title", claim="x", visibility="hidden")
-    ArgumentFactory(motion=hidden_motion, claim="Zebra crossing argument.")
+def test_the_public_finds_nothing_that_names_a_hidden_motion(motion, author, moderator):
+    """Not even its visible arguments: their addresses hold the motion's slug, made from the
+    title the hiding withholds. Its author and moderators still find them."""
+    hidden_motion = MotionFactory(
+        title="Secret title", slug="secret-title", claim="x", visibility="hidden", author=author
+    )
+    zebra = ArgumentFactory(motion=hidden_motion, claim="Zebra crossing argument.")
     body = _page({"q": "zebra"}).content.decode()
-    assert "Zebra" in body
-    assert "Secret title" not in body
+    assert "Zebra" not in body and "secret" not in body.lower()
+    assert found("zebra") == found("zebra", viewer=verified_user()) == []
+    assert found("zebra", viewer=author) == found("zebra", viewer=moderator) == [zebra]
 
 
 # --- The index keeps in step -------------------------------------------------------------------
