@@ -297,7 +297,9 @@ class Search:
         except (TypeError, ValueError):
             number = 1
         rows, total = [], 0
-        if self.backend is not None:
+        if self.backend is None:  # nothing searchable was typed: one empty page
+            number = 1
+        else:
             rows, total = self._rows(per_page, (number - 1) * per_page)
             if not rows and number > 1:
                 number = max(1, math.ceil(self.count() / per_page))

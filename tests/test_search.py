@@ -456,3 +456,17 @@ def test_the_debate_never_imports_search_or_feeds():
                 names = [node.module or ""]
             for name in names:
                 assert name.split(".")[0] not in {"search", "feeds"}, path
+
+
+@pytest.mark.parametrize("typed", ["-", "*", '""', "(", "🙂"])
+def test_nothing_searchable_typed_is_one_empty_page_whatever_page_is_asked(motion, typed):
+    for number in ("1", "3", "999"):
+        response = _page({"q": typed, "page": number})
+        assert response.status_code == 200
+        assert "Nothing found" in response.content.decode()
+
+
+def test_an_empty_result_is_announced_to_screen_readers(motion):
+    body = _page({"q": "zzzzqqq"}, HX_Request="true").content.decode()
+    assert '<hx-partial hx-target="#search-status">Nothing found.' in body
+    assert 'role="status">Nothing found.' in _page({"q": "zzzzqqq"}).content.decode()
