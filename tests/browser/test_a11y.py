@@ -37,7 +37,16 @@ def debate(transactional_db):
     Flag.objects.create(argument=top, flagger=verified_user(), reason=Flag.Reason.SPAM)
     moderator = verified_user(display_name="Moderator Mo")
     grant_moderator(moderator)
-    return {"motion": motion, "top": top, "reply": reply, "locked": locked, "mod": moderator}
+    # The search form's menu of motions holds this title whole.
+    MotionFactory(title="A motion whose title runs to the limit " + "of what a title may hold " * 3)
+    return {
+        "motion": motion,
+        "top": top,
+        "reply": reply,
+        "locked": locked,
+        "mod": moderator,
+        "author": author,
+    }
 
 
 def pages_to_check(debate):
@@ -58,6 +67,8 @@ def pages_to_check(debate):
         ("sign-up", None, "/accounts/signup/", None),
         ("sign-in", None, "/accounts/login/", None),
         ("moderation queue", "mod", "/moderation/", None),
+        ("motion as its author", "author", motion.get_absolute_url(), None),
+        ("search", None, "/search/?q=cars", None),
     ]
 
 
@@ -66,6 +77,8 @@ def visit(new_page, signed_in, debate, who):
         return signed_in(debate["mod"])
     if who == "member":
         return signed_in(verified_user())
+    if who == "author":
+        return signed_in(debate["author"])
     return new_page()
 
 
@@ -101,3 +114,16 @@ def test_no_page_scrolls_sideways(new_page, signed_in, debate, width):
         if overflow > 0:
             scrolling[name] = overflow
     assert scrolling == {}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_action_under_an_argument_breaks_mid_word(signed_in, debate, width):
+    """On one's own argument the footer also holds why one cannot vote on it: its links wrap
+    to a new line whole rather than squeezing into "Repl/y" and "Permali/nk"."""
+    page = signed_in(debate["author"])
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(debate["motion"].get_absolute_url())
+    heights = page.locator(".argument__footer a:visible, .stance").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().height))"
+    )
+    assert heights and max(heights) <= 26, heights
