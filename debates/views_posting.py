@@ -48,12 +48,9 @@ def reply(request, slug, pk=None):
                 return HttpResponseSeeOther(argument.get_absolute_url())
         else:
             status = 422
-    context = {
-        "motion": motion,
-        "parent": parent,
-        "form": form,
-        "refusal": policy.reply_refusal(request.user, motion),
-    }
+    # With the claim it answers, so no form is offered in vain under a retracted argument.
+    refusal = policy.reply_refusal(request.user, motion, parent)
+    context = {"motion": motion, "parent": parent, "form": form, "refusal": refusal}
     template = "debates/reply.html#reply-form" if request.htmx else "debates/reply.html"
     return render(request, template, context, status=status)
 
@@ -71,7 +68,11 @@ def edit_argument(request, slug, pk):
     argument = _argument_of(motion, pk)
     initial = {"claim": argument.claim, "details": argument.details}
     form = EditArgumentForm(request.POST or None, initial=initial)
+    # On a post only authorship hides the form: a refusal met then keeps what was typed. On first
+    # load, whatever would refuse the edit (a retracted argument, a locked motion) does.
     refusal = policy.authorship_refusal(request.user, argument, "edit")
+    if request.method == "GET":
+        refusal = refusal or policy.edit_refusal(request.user, argument)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -111,8 +112,10 @@ def retract_argument(request, slug, pk):
                 return render(request, "debates/argument_detail.html#subtree", context)
             messages.success(request, "Your argument is retracted. Its replies stay in place.")
             return HttpResponseSeeOther(argument.get_absolute_url())
-    elif refusal := policy.authorship_refusal(request.user, argument, "retract"):
+    elif refusal := policy.retract_refusal(request.user, argument):
         status, error = refusal.status, refusal.message
+    elif argument.visibility == Argument.Visibility.RETRACTED:
+        status, error = 409, "You have retracted this argument already."
     context = {"motion": motion, "argument": argument, "error": error}
     return render(request, "debates/retract_argument.html", context, status=status)
 

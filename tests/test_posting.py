@@ -1,3 +1,4 @@
+import html
 import uuid
 from datetime import timedelta
 
@@ -428,3 +429,22 @@ def test_a_claim_pasted_over_the_limit_is_refused_saying_how_far_over_not_cut(
     assert f"7 characters over the limit of {CLAIM_MAX_LENGTH}." in html
     assert pasted in html
     assert not Argument.objects.exists()
+
+
+def test_no_form_is_offered_for_what_a_retracted_argument_refuses(client, author):
+    """Edit, reply and retract again: the page says why at once, rather than after the typing."""
+    argument = ArgumentFactory(author=author, claim="Soon withdrawn.")
+    services.retract_argument(author=author, argument=argument)
+    client.force_login(author)
+    slug = argument.motion.slug
+    pages = {
+        "edit_argument": "it can't be edited",
+        "reply": "You can't reply to an argument retracted",
+        "retract_argument": "You have retracted this argument already.",
+    }
+    for name, why in pages.items():
+        page = client.get(reverse(name, args=[slug, argument.pk]))
+        body = html.unescape(page.content.decode())
+        assert why in body, name
+        assert '<form class="argument-form"' not in body and "Retract argument</button>" not in body
+    assert client.get(reverse("edit_argument", args=[slug, argument.pk])).status_code == 409
