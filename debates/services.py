@@ -88,14 +88,28 @@ def _bounded_quote(quote: str) -> str:
 
 def _cited(source, source_url, quote, start, end) -> tuple[Source | None, str, dict]:
     """The citation and its anchor fields: of a source Crux holds (one with text anchors the
-    quote in it, issue 20), or else of a web address (debates.sources)."""
+    quote in it, issue 20), or else of a web address (debates.sources). A web address of a
+    source Crux holds the text of cites that source, so its quote is checked as the reader's is."""
     if source is None:
-        return (*_citation(source_url, quote), {})
+        source = _held_at(source_url)
+        if source is None:
+            return (*_citation(source_url, quote), {})
+        if not quote.strip():
+            return source, "", {}
     policy.enforce(policy.citation_refusal(source))
     quote = _bounded_quote(quote)
     if sources.text_of(source) and not quote:
         raise DebateRuleError("Quote the passage you argue from.", status=422, field="quote")
     return source, quote, sources.anchored(source, quote, start=start, end=end)
+
+
+def _held_at(source_url: str) -> Source | None:
+    """The source at `source_url` whose text Crux holds and anyone may quote, if any."""
+    url = _plain(source_url)
+    if not url:
+        return None
+    held = Source.objects.filter(url=url, full_text__isnull=False, visibility="visible")
+    return held.order_by("pk").first()
 
 
 def _citation(source_url: str, quote: str) -> tuple[Source | None, str]:

@@ -11,7 +11,7 @@ import pytest
 from debates import seeding, services, sources
 from debates.errors import DebateRuleError
 from debates.models import SOURCE_TEXT_MAX_LENGTH, Argument, Motion, Source, Stance
-from tests.factories import MotionFactory, SourceFactory, UserFactory
+from tests.factories import MotionFactory, SourceFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +222,34 @@ def test_a_changed_seed_text_anchors_peoples_quotes_again_or_lets_them_go(essay,
     assert new_text[kept.quote_start : kept.quote_end] == kept.quote
     assert kept.quote_start == text.index(kept.quote) + len("A new first paragraph.\n\n")
     assert (gone.anchor, gone.quote_start) == ("", None)
+
+
+def test_a_quote_cited_by_the_address_of_a_source_crux_holds_is_checked_against_its_text():
+    """Typing the essay's web address in the reply form instead of quoting from its reader:
+    the quote must still be in the text, and the argument cites the source Crux holds."""
+    adder = verified_user()
+    text = "Russia chose not to intervene.\\n\\nThe war ended in forty-four days."
+    essay = sources.add_source(
+        adder=adder, title="The essay", text=text, url="https://example.org/essay"
+    )
+    motion = MotionFactory()
+
+    def post(quote, claim):
+        return services.post_argument(
+            author=adder,
+            motion=motion,
+            parent=None,
+            stance="pro",
+            claim=claim,
+            source_url="https://example.org/essay",
+            quote=quote,
+        )[0]
+
+    with pytest.raises(DebateRuleError) as refused:
+        post("A sentence the essay never says.", "Made up.")
+    assert (refused.value.status, refused.value.field) == (422, "quote")
+    cited = post("The war ended in forty-four days.", "Quoted.")
+    assert cited.source == essay
+    assert text[cited.quote_start : cited.quote_end] == "The war ended in forty-four days."
+    assert post("", "Cited without a quote.").source == essay
+    assert Source.objects.filter(url="https://example.org/essay").count() == 1
