@@ -174,11 +174,17 @@ def representative(matrix: VoteMatrix, groups: Groups) -> list[list[Representati
     return result
 
 
+# Votes a claim needs in all before it can be common ground: one agreeing vote, smoothed to 2/3,
+# would otherwise pass for everyone's.
+MIN_COMMON_VOTES = 5
+
+
 def consensus(matrix: VoteMatrix, agree: np.ndarray, votes: np.ndarray) -> list[Consensus]:
     """Group-informed consensus over the rows of `agree`/`votes` (one row per group)."""
     rates = smoothed(agree, votes)
     score = rates.prod(axis=0)
-    common = np.flatnonzero((rates > 0.5).all(axis=0))
+    enough = votes.sum(axis=0) >= MIN_COMMON_VOTES
+    common = np.flatnonzero((rates > 0.5).all(axis=0) & enough)
     common = common[np.argsort(-score[common], kind="stable")[:TOP]]
     return [Consensus(matrix.claims[c], _r(score[c])) for c in common]
 

@@ -362,12 +362,19 @@ def test_three_voters_give_the_reason_and_no_groups():
 
 
 def test_with_few_claims_a_vote_on_each_qualifies():
-    ballots = [Ballot(voter, MOTION, True) for voter in range(4)]
+    ballots = [Ballot(voter, MOTION, True) for voter in range(5)]
     result = analyse(ballots, motion=MOTION)
     assert result.reason == (
-        "Opinion groups need at least 10 voters with a vote each; this motion has 4."
+        "Opinion groups need at least 10 voters with a vote each; this motion has 5."
     )
     assert result.consensus[0].claim == MOTION
+
+
+@pytest.mark.parametrize(("agreeing", "common"), [(1, False), (4, False), (5, True)])
+def test_common_ground_needs_more_than_a_handful_of_votes(agreeing, common):
+    """One agreeing vote, smoothed to 2/3, would otherwise be everyone's common ground."""
+    result = analyse([Ballot(voter, MOTION, True) for voter in range(agreeing)], motion=MOTION)
+    assert bool(result.consensus) is common
 
 
 def test_voters_who_all_vote_alike_form_no_groups():
