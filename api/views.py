@@ -79,6 +79,12 @@ def motion_export(request, slug):
     return response
 
 
+def no_such_operation(request, rest):
+    return problems.problem(
+        "not-found", 404, "No such operation: the documentation lists them all at /api/v1/docs/."
+    )
+
+
 @require_safe
 def export_schema(request):
     """The JSON Schema of Crux JSON (debates/export.schema.json), which imports are held to."""

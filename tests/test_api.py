@@ -311,3 +311,14 @@ def test_the_docs_page_lists_the_operations_and_loads_nothing_from_elsewhere():
     assert "<script" not in html.split("</header>")[-1]
     assert "https://cdn" not in html
     assert "default-src 'self'" in page["Content-Security-Policy"]
+
+
+def test_the_api_s_bare_address_leads_to_its_docs_and_an_unknown_one_is_a_problem(client):
+    for bare in ("/api/", "/api/v1/"):
+        response = client.get(bare)
+        assert (response.status_code, response.url) == (302, "/api/v1/docs/")
+    for unknown in ("/api/v1/arguments/1", "/api/v1/search", "/api/v1/motions/x/nothing"):
+        response = client.get(unknown)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["type"] == "/api/v1/docs/#problem-not-found"

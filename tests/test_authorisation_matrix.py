@@ -52,6 +52,7 @@ MATRIX = {
     "motion_map": PUBLIC,
     "motion_export": PUBLIC,
     "export_argdown": PUBLIC,
+    "api_root": {"GET": everyone(302), "POST": everyone(302)},  # to the API's docs
     "robots_txt": PUBLIC,
     "sitemap": PUBLIC,
     "sitemap_section": PUBLIC,
