@@ -5,7 +5,7 @@ import uuid
 
 from django import forms
 
-from debates.forms import ArgumentForm, RuleErrorsMixin
+from debates.forms import ArgumentForm, CountedCharField, RuleErrorsMixin
 from debates.models import SOURCE_TEXT_MAX_LENGTH, Source
 from debates.services import QUOTE_MAX_LENGTH
 
@@ -50,8 +50,10 @@ class PassageArgumentForm(RuleErrorsMixin, forms.Form):
     stance = ArgumentForm.base_fields["stance"]
     claim = ArgumentForm.base_fields["claim"]
     details = ArgumentForm.base_fields["details"]
-    quote = forms.CharField(
-        max_length=QUOTE_MAX_LENGTH * 4,
+    # Counted, not cut: a selection longer than the limit arrives whole, and the page says by how
+    # much it is over, as the live counter does.
+    quote = CountedCharField(
+        max_length=QUOTE_MAX_LENGTH,
         label="The passage you quote",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Quote the passage you argue from."},

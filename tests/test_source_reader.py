@@ -200,6 +200,22 @@ def test_a_quote_not_in_the_source_is_refused_with_422_keeping_what_was_typed(
     assert not Argument.objects.filter(author=member).exists()
 
 
+def test_a_passage_over_the_limit_says_by_how_much_and_is_kept_whole(client, essay, member):
+    """The passage box counts to the limit the server keeps, and never cuts what was pasted."""
+    client.force_login(member)
+    url = reverse("argue_from_passage", args=[essay.pk])
+    box = client.get(url).content.decode()
+    assert 'data-limit="1000"' in box and 'maxlength="4000"' not in box
+    long = "x" * 1500
+    response = client.post(
+        url,
+        {"motion": "strategic-solitude", "stance": "pro", "claim": "Mine.", "quote": long},
+    )
+    assert response.status_code == 422
+    assert "500 characters over the limit of 1000." in response.content.decode()
+    assert long.strip() in response.content.decode()
+
+
 def test_without_javascript_each_paragraph_offers_to_argue_from_it(client, essay, member):
     client.force_login(member)
     html = _reader(client, essay)
