@@ -65,6 +65,13 @@ class AsgiLiveServer:
                 raise RuntimeError("The live server did not start.")
             time.sleep(0.05)
 
+    def wait_until_idle(self, timeout=5.0):
+        """Until no request is in flight: the test's database is flushed next, and a request
+        still writing then (a closed page's last search, say) deadlocks with the flush."""
+        deadline = time.monotonic() + timeout
+        while self.server.server_state.tasks and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     def stop(self):
         self.server.should_exit = True
         self.thread.join(timeout=10)
@@ -121,6 +128,7 @@ def new_page(browser, live_server, request):
                     path=ARTIFACTS / f"{request.node.name}-{index}-{number}.png", full_page=True
                 )
         context.close()
+    live_server.wait_until_idle()
 
 
 @pytest.fixture
