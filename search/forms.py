@@ -38,7 +38,12 @@ class SearchForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose pro, con or any stance."},
     )
-    author = forms.CharField(label="Author", required=False, max_length=40)
+    author = forms.CharField(
+        label="Author",
+        required=False,
+        max_length=200,
+        help_text="A member, or whoever a claim or source is attributed to.",
+    )
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,10 +58,9 @@ class SearchForm(forms.Form):
         return one_line(self.cleaned_data["q"])
 
     def clean_author(self):
+        """(the name, the member of that name or None): a name no member has may still be
+        what claims are attributed to."""
         name = one_line(self.cleaned_data["author"])
         if not name:
             return None
-        person = User.objects.with_display_name(name).first()
-        if person is None:
-            raise forms.ValidationError(f"Nobody here is called “{name}”.")
-        return person
+        return name, User.objects.with_display_name(name).first()

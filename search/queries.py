@@ -143,9 +143,20 @@ def _open(text: str) -> bool:
 
 @dataclass
 class Filters:
+    """`author_id`: what a member wrote; `held_by`: a name, for what is attributed to it (a
+    seeded claim's "Simon Saradzhyan") or, for a source, what it names as its author."""
+
     motion: Motion | None = None
     stance: str = ""
     author_id: int | None = None
+    held_by: str = ""
+
+    def by_whom(self, *, attributed: str) -> Q | None:
+        """The filter on who holds a claim (`attributed`: the field naming them), or None."""
+        if self.author_id is None and not self.held_by:
+            return None
+        named = Q(**{f"{attributed}__iexact": self.held_by}) if self.held_by else Q(pk__in=[])
+        return named | Q(author_id=self.author_id) if self.author_id is not None else named
 
 
 class _Backend:
@@ -233,13 +244,17 @@ class Search:
         """Who may find what, and the filters; None when the filters rule the kind out."""
         model, filters = MODELS[kind], self.filters
         if kind == "source":
-            # A source has no motion, stance or author on the site: any filter leaves it out.
-            if filters.motion is not None or filters.stance or filters.author_id is not None:
+            # A source belongs to no motion and has no stance: those filters leave it out. Its
+            # author is a name it gives, never a member.
+            if filters.motion is not None or filters.stance:
                 return None
-            return policy.sources_shown_to(self.viewer)
+            condition = policy.sources_shown_to(self.viewer)
+            if filters.author_id is not None or filters.held_by:
+                condition &= Q(author__iexact=filters.held_by) if filters.held_by else Q(pk__in=[])
+            return condition
         condition = policy.texts_found_by(self.viewer, model)
-        if filters.author_id is not None:
-            condition &= Q(author_id=filters.author_id)
+        if (held := filters.by_whom(attributed="attribution")) is not None:
+            condition &= held
         if kind == "argument":
             condition &= policy.arguments_listed_to(self.viewer)
             if filters.motion is not None:

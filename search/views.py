@@ -16,13 +16,15 @@ def search(request):
     page, status = None, 200
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         found = form.cleaned_data
+        name, member = found["author"] or ("", None)
         results = queries.Search(
             text=found["q"],
             viewer=request.user,
             filters=queries.Filters(
                 motion=found["motion"],
                 stance=found["stance"],
-                author_id=found["author"].pk if found["author"] else None,
+                author_id=member.pk if member else None,
+                held_by=name,
             ),
         )
         page = results.page(request.GET.get("page"), PAGE_SIZE)
