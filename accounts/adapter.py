@@ -32,6 +32,14 @@ NOT_SENT = {
 _FAILED = "crux_mail_not_sent"
 
 
+def _what_to_do(request, template_prefix):
+    # The link to verify an address goes out on signing in too, before anyone is signed in:
+    # the email settings, where a signed-in member sends it again, are not theirs to open yet.
+    if template_prefix == "account/email/email_confirmation" and not request.user.is_authenticated:
+        return SIGN_IN_FOR_A_NEW_LINK
+    return NOT_SENT.get(template_prefix, TRY_AGAIN)
+
+
 class CruxAccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         # The display name must be in place before the first save: the table refuses a blank one.
@@ -52,7 +60,7 @@ class CruxAccountAdapter(DefaultAccountAdapter):
             request = allauth_context.request
             if request is not None:
                 setattr(request, _FAILED, True)
-                messages.error(request, NOT_SENT.get(template_prefix, TRY_AGAIN))
+                messages.error(request, _what_to_do(request, template_prefix))
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):
         # allauth says "sent" once it has asked for the mail; not when it could not go out.

@@ -28,7 +28,11 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.adapter import ASK_FOR_THE_RESET_AGAIN, SIGN_IN_FOR_A_NEW_LINK
+from accounts.adapter import (
+    ASK_FOR_THE_RESET_AGAIN,
+    SEND_FROM_EMAIL_SETTINGS,
+    SIGN_IN_FOR_A_NEW_LINK,
+)
 from accounts.decorators import member_required
 from accounts.models import MODERATORS_GROUP, User, fold_display_name
 from debates.models import Argument
@@ -1004,3 +1008,18 @@ def test_a_password_reset_says_so_when_the_mail_server_is_down(client, mail_serv
 
         assert response.status_code == 200
         assert ASK_FOR_THE_RESET_AGAIN in response.content.decode()
+
+
+def test_signing_in_unverified_while_the_mail_server_is_down_says_to_sign_in_later(
+    client, mail_server_down
+):
+    """Signing in sends a new link; failing, it may not point to the email settings, which
+    are not open to someone not yet verified."""
+    UserFactory(email="new@example.org", password=NEW_PASSWORD)
+    response = client.post(
+        reverse("account_login"),
+        {"login": "new@example.org", "password": NEW_PASSWORD},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert SIGN_IN_FOR_A_NEW_LINK in page and SEND_FROM_EMAIL_SETTINGS not in page
