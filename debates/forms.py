@@ -23,6 +23,12 @@ class CountedCharField(forms.CharField):
             for v in self.validators
         ]
 
+    def to_python(self, value):
+        # Browsers send a text box's line breaks as CRLF; the page's counter and the services
+        # count each as one character, and so must the limit.
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
         attrs["data-limit"] = attrs.pop("maxlength")

@@ -214,6 +214,13 @@ def test_a_passage_over_the_limit_says_by_how_much_and_is_kept_whole(client, ess
     assert response.status_code == 422
     assert "500 characters over the limit of 1000." in response.content.decode()
     assert long.strip() in response.content.decode()
+    # A passage over paragraphs, posted with a browser's CRLF line breaks, counts each as one.
+    across = "\r\n\r\n".join(["x" * 248] * 4)
+    answer = client.post(
+        url,
+        {"motion": "strategic-solitude", "stance": "pro", "claim": "Mine.", "quote": across},
+    )
+    assert "over the limit" not in answer.content.decode()
 
 
 def test_without_javascript_each_paragraph_offers_to_argue_from_it(client, essay, member):
