@@ -55,6 +55,8 @@ class Source(models.Model):
     hidden_reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
 
     class Meta:
+        # A web address typed in a citation is looked up (debates.services._held_at).
+        indexes = [models.Index(fields=["url"], name="source_url")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(visibility__in=["visible", "hidden"]),

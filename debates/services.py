@@ -104,11 +104,15 @@ def _cited(source, source_url, quote, start, end) -> tuple[Source | None, str, d
 
 
 def _held_at(source_url: str) -> Source | None:
-    """The source at `source_url` whose text Crux holds and anyone may quote, if any."""
+    """The source at `source_url` whose text Crux itself holds (seeded or restored, added by no
+    member) and anyone may quote, if any. A member's pasted text binds nobody else's citations:
+    anyone could paste a text under a newspaper's address."""
     url = _plain(source_url)
     if not url:
         return None
-    held = Source.objects.filter(url=url, full_text__isnull=False, visibility="visible")
+    held = Source.objects.filter(
+        url=url, full_text__isnull=False, added_by__isnull=True, visibility="visible"
+    )
     return held.order_by("pk").first()
 
 

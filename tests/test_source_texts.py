@@ -10,7 +10,7 @@ import pytest
 
 from debates import seeding, services, sources
 from debates.errors import DebateRuleError
-from debates.models import SOURCE_TEXT_MAX_LENGTH, Argument, Motion, Source, Stance
+from debates.models import SOURCE_TEXT_MAX_LENGTH, Argument, Motion, Source, SourceText, Stance
 from tests.factories import MotionFactory, SourceFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -226,22 +226,28 @@ def test_a_changed_seed_text_anchors_peoples_quotes_again_or_lets_them_go(essay,
 
 def test_a_quote_cited_by_the_address_of_a_source_crux_holds_is_checked_against_its_text():
     """Typing the essay's web address in the reply form instead of quoting from its reader:
-    the quote must still be in the text, and the argument cites the source Crux holds."""
-    adder = verified_user()
-    text = "Russia chose not to intervene.\\n\\nThe war ended in forty-four days."
-    essay = sources.add_source(
-        adder=adder, title="The essay", text=text, url="https://example.org/essay"
+    the quote must still be in the text, and the argument cites the source Crux holds. A text a
+    member pasted under an address binds nobody else's citations of it."""
+    member = verified_user()
+    text = "Russia chose not to intervene.\n\nThe war ended in forty-four days."
+    essay = SourceFactory(title="The essay", url="https://example.org/essay")
+    SourceText.objects.create(source=essay, text=text)
+    planted = sources.add_source(
+        adder=verified_user(),
+        title="Not the paper",
+        text="Words nobody printed.",
+        url="https://example.org/paper",
     )
     motion = MotionFactory()
 
-    def post(quote, claim):
+    def post(quote, claim, url="https://example.org/essay"):
         return services.post_argument(
-            author=adder,
+            author=member,
             motion=motion,
             parent=None,
             stance="pro",
             claim=claim,
-            source_url="https://example.org/essay",
+            source_url=url,
             quote=quote,
         )[0]
 
@@ -253,3 +259,5 @@ def test_a_quote_cited_by_the_address_of_a_source_crux_holds_is_checked_against_
     assert text[cited.quote_start : cited.quote_end] == "The war ended in forty-four days."
     assert post("", "Cited without a quote.").source == essay
     assert Source.objects.filter(url="https://example.org/essay").count() == 1
+    elsewhere = post("What the paper printed.", "From the paper.", url="https://example.org/paper")
+    assert elsewhere.source != planted and not elsewhere.anchor
