@@ -322,3 +322,11 @@ def test_the_api_s_bare_address_leads_to_its_docs_and_an_unknown_one_is_a_proble
         assert response.status_code == 404
         assert response["Content-Type"] == "application/problem+json"
         assert response.json()["type"] == "/api/v1/docs/#problem-not-found"
+    # A client posting with a token to no operation gets a problem too, not a CSRF page.
+    posted = Client(enforce_csrf_checks=True).post(
+        "/api/v1/nothing", headers={"Authorization": "Bearer x"}
+    )
+    assert (posted.status_code, posted["Content-Type"]) == (404, "application/problem+json")
+    # An address that lacks only its final slash still finds it.
+    missing_slash = client.get("/api/v1/docs?x=1")
+    assert (missing_slash.status_code, missing_slash.url) == (301, "/api/v1/docs/?x=1")
