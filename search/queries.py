@@ -143,20 +143,37 @@ def _open(text: str) -> bool:
 
 @dataclass
 class Filters:
-    """`author_id`: what a member wrote; `held_by`: a name, for what is attributed to it (a
-    seeded claim's "Simon Saradzhyan") or, for a source, what it names as its author."""
+    """`author_id`: what a member wrote; `held_by`: names (from names_like, perhaps none: then
+    nothing is), for what is attributed to them (a seeded claim's "Simon Saradzhyan") or, for a
+    source, what names them as its author. None: no filter on who holds it."""
 
     motion: Motion | None = None
     stance: str = ""
     author_id: int | None = None
-    held_by: str = ""
+    held_by: tuple[str, ...] | None = None
+
+    @property
+    def on_whom(self) -> bool:
+        return self.author_id is not None or self.held_by is not None
 
     def by_whom(self, *, attributed: str) -> Q | None:
         """The filter on who holds a claim (`attributed`: the field naming them), or None."""
-        if self.author_id is None and not self.held_by:
+        if not self.on_whom:
             return None
-        named = Q(**{f"{attributed}__iexact": self.held_by}) if self.held_by else Q(pk__in=[])
+        named = Q(**{f"{attributed}__in": self.held_by or ()})
         return named | Q(author_id=self.author_id) if self.author_id is not None else named
+
+
+def names_like(name: str) -> tuple[str, ...]:
+    """The attributions and source authors stored that are `name` but for case, compared as
+    Python folds case: SQLite's LIKE folds only ASCII letters, PostgreSQL's UPPER all of them,
+    and the filter must find the same on both. A query for each kind, only when filtering."""
+    folded = name.casefold()
+    stored = set()
+    for model, field in ((Argument, "attribution"), (Motion, "attribution"), (Source, "author")):
+        names = model.objects.exclude(**{field: ""}).order_by().values_list(field, flat=True)
+        stored.update(names.distinct())
+    return tuple(sorted(held for held in stored if held.casefold() == folded))
 
 
 class _Backend:
@@ -249,8 +266,8 @@ class Search:
             if filters.motion is not None or filters.stance:
                 return None
             condition = policy.sources_shown_to(self.viewer)
-            if filters.author_id is not None or filters.held_by:
-                condition &= Q(author__iexact=filters.held_by) if filters.held_by else Q(pk__in=[])
+            if filters.on_whom:
+                condition &= Q(author__in=filters.held_by or ())
             return condition
         condition = policy.texts_found_by(self.viewer, model)
         if (held := filters.by_whom(attributed="attribution")) is not None:

@@ -24,7 +24,7 @@ def search(request):
                 motion=found["motion"],
                 stance=found["stance"],
                 author_id=member.pk if member else None,
-                held_by=name,
+                held_by=queries.names_like(name) if name else None,
             ),
         )
         page = results.page(request.GET.get("page"), PAGE_SIZE)
