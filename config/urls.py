@@ -33,6 +33,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    # allauth's forms, answering errors with 422 (accounts.entrance); the rest is allauth's own.
+    path("accounts/", include("accounts.entrance")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),

@@ -129,7 +129,7 @@ def test_sign_up_refuses_a_look_alike_of_an_existing_name(client, taken, chosen)
 
     response = sign_up(client, display_name=chosen)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "That display name is taken" in response.content.decode()
     assert not User.objects.filter(email="ada@example.org").exists()
 
@@ -155,7 +155,7 @@ def test_sign_up_refuses_a_look_alike_of_an_existing_name(client, taken, chosen)
 def test_sign_up_explains_a_bad_display_name(client, chosen, message):
     response = sign_up(client, display_name=chosen)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not User.objects.exists()
 
@@ -163,7 +163,7 @@ def test_sign_up_explains_a_bad_display_name(client, chosen, message):
 def test_sign_up_applies_djangos_password_validators(client):
     response = sign_up(client, password1="password", password2="password")
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "This password is too common" in response.content.decode()
     assert not User.objects.exists()
 
@@ -272,7 +272,7 @@ def test_failed_sign_in_does_not_reveal_whether_the_account_exists(client):
         reverse("account_login"), {"login": "nobody@example.org", "password": "nope nope"}
     )
 
-    assert wrong_password.status_code == no_account.status_code == 200
+    assert wrong_password.status_code == no_account.status_code == 422
     first, second = (r.context["form"].non_field_errors() for r in (wrong_password, no_account))
     assert first == second
     assert "not correct" in str(first)
