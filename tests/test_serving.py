@@ -179,7 +179,7 @@ def test_a_form_reaches_django_through_it():
         )
     )
 
-    assert status == 200
+    assert status == 422
     assert b'value="typed@example.org"' in body and b'value="Typed Name"' in body
 
 
