@@ -12,8 +12,6 @@ urlpatterns = [
     path("api/v1/docs/", views.docs, name="api_docs"),
     path("api/v1/schemas/crux-debate-1.json", views.export_schema, name="export_schema"),
     path("api/v1/", api.urls),
-    # An address under the API that names no operation answers as the API does: a problem.
-    path("api/v1/<path:rest>", views.no_such_operation, name="api_no_such_operation"),
     path("people/me/tokens/", views.tokens_page, name="api_tokens"),
     path("people/me/tokens/<id:pk>/revoke/", views.revoke, name="api_token_revoke"),
     path("motions/<slug:slug>/export.json", views.motion_export, name="motion_export"),

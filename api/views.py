@@ -2,10 +2,8 @@
 debate's public download in Crux JSON."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import member_required
@@ -79,24 +77,6 @@ def motion_export(request, slug):
     )
     response["Content-Disposition"] = f'attachment; filename="{motion.slug}.json"'
     return response
-
-
-@csrf_exempt  # the API's clients send tokens, not the pages' CSRF cookie: answer them alike
-def no_such_operation(request, rest):
-    """An address under /api/v1/ that names no operation: a problem, as the API answers, unless
-    it only lacks its final slash (Django's APPEND_SLASH, which this route would otherwise hide)."""
-    with_slash = f"{request.path}/"
-    if request.method in ("GET", "HEAD") and not request.path.endswith("/"):
-        try:
-            found = resolve(with_slash)
-        except Resolver404:
-            found = None
-        if found is not None and found.url_name != "api_no_such_operation":
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(with_slash + (f"?{query}" if query else ""))
-    return problems.problem(
-        "not-found", 404, "No such operation: the documentation lists them all at /api/v1/docs/."
-    )
 
 
 @require_safe

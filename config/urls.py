@@ -45,9 +45,10 @@ urlpatterns = [
     path("", include("debates.urls")),
 ]
 
-# 403 and 404 are Django's own views over templates/<status>.html, and 400 too but for the
-# query string; 429 is called by allauth (its rate limits) and by Crux's views; 500 shows the
-# request id without touching the database.
+# 403 and 404 are Django's own views over templates/<status>.html (404 but for the API's
+# addresses), and 400 too but for the query string; 429 is called by allauth (its rate limits)
+# and by Crux's views; 500 shows the request id without touching the database.
 handler400 = "config.views.bad_request"
+handler404 = "config.views.not_found"
 handler429 = "config.views.too_many_requests"
 handler500 = "config.views.server_error"

@@ -1,11 +1,27 @@
-"""Site-wide error views. 403 and 404 are Django's own, rendering templates/<status>.html."""
+"""Site-wide error views. 403 is Django's own, rendering templates/403.html; so is 404, but for
+the API's addresses."""
 
 from django.http import HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 
+from api import problems
 from config.request_id import current_request_id
+
+API_PREFIX = "/api/v1/"
+
+
+def not_found(request, exception):
+    """handler404: templates/404.html, but an address under the API that names no operation
+    answers as the API does, a problem (Django's APPEND_SLASH has redirected before this)."""
+    if request.path.startswith(API_PREFIX):
+        return problems.problem(
+            "not-found",
+            404,
+            "No such operation: the documentation lists them all at /api/v1/docs/.",
+        )
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request, template_name="500.html"):

@@ -230,6 +230,15 @@ def retract_refusal(author, argument):
     return None
 
 
+def retract_offer_refusal(author, argument):
+    """Why the retract page offers `author` no button: retract_refusal, or it is retracted
+    already (retracting again is no error, but there is nothing to offer)."""
+    refusal = retract_refusal(author, argument)
+    if refusal is None and argument.visibility == Argument.Visibility.RETRACTED:
+        return DebateRuleError("You have retracted this argument already.", status=409)
+    return refusal
+
+
 def amendable_by(argument, user) -> bool:
     """Whether the page offers `user` to edit or retract `argument`: their own, still standing."""
     return argument.is_visible and _authored_by(argument, user)

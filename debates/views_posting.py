@@ -68,11 +68,12 @@ def edit_argument(request, slug, pk):
     argument = _argument_of(motion, pk)
     initial = {"claim": argument.claim, "details": argument.details}
     form = EditArgumentForm(request.POST or None, initial=initial)
-    # On a post only authorship hides the form: a refusal met then keeps what was typed. On first
-    # load, whatever would refuse the edit (a retracted argument, a locked motion) does.
-    refusal = policy.authorship_refusal(request.user, argument, "edit")
+    # On first load whatever would refuse the edit (a retracted argument, a locked motion) hides
+    # the form; on a post only authorship does, so a refusal met then keeps what was typed.
     if request.method == "GET":
-        refusal = refusal or policy.edit_refusal(request.user, argument)
+        refusal = policy.edit_refusal(request.user, argument)
+    else:
+        refusal = policy.authorship_refusal(request.user, argument, "edit")
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -112,10 +113,8 @@ def retract_argument(request, slug, pk):
                 return render(request, "debates/argument_detail.html#subtree", context)
             messages.success(request, "Your argument is retracted. Its replies stay in place.")
             return HttpResponseSeeOther(argument.get_absolute_url())
-    elif refusal := policy.retract_refusal(request.user, argument):
+    elif refusal := policy.retract_offer_refusal(request.user, argument):
         status, error = refusal.status, refusal.message
-    elif argument.visibility == Argument.Visibility.RETRACTED:
-        status, error = 409, "You have retracted this argument already."
     context = {"motion": motion, "argument": argument, "error": error}
     return render(request, "debates/retract_argument.html", context, status=status)
 
