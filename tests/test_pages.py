@@ -1,6 +1,7 @@
 import random
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -432,6 +433,32 @@ def test_form_limits_and_labels_come_from_the_models(client, monkeypatch):
     assert reasons == 6  # hide, lock, feature the motion; hide the argument; confirm; queue
     flag_page = client.get(reverse("flag_argument", args=[motion.slug, argument.pk]))
     assert 'maxlength="123"' in flag_page.content.decode()
+
+
+def test_no_template_types_a_length_of_its_own():
+    """A limit typed into a template drifts from the one the form or model enforces."""
+    root = Path(__file__).resolve().parents[1]
+    apps = [init.parent for init in root.glob("*/__init__.py")]
+    folders = [root / "templates", *(app / "templates" for app in apps)]
+    pages = sorted({path for folder in folders for path in folder.rglob("*.html")})
+    assert root / "templates" / "api" / "tokens.html" in pages
+    assert root / "search" / "templates" / "search" / "_nav_search.html" in pages
+    typed = [
+        f"{path.relative_to(root)}:{number}"
+        for path in pages
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r'maxlength="\d', line)
+    ]
+    assert typed == []
+
+
+def test_the_nav_search_box_takes_what_the_search_form_takes(client, monkeypatch):
+    from search import forms
+
+    monkeypatch.setattr(forms, "QUERY_MAX_LENGTH", 77)
+    html = client.get(reverse("home")).content.decode()
+    box = re.search(r'<input type="search" id="nav-search-q"[^>]*>', html)[0]
+    assert 'maxlength="77"' in box
 
 
 def test_a_reply_list_without_replies_has_nothing_inside(client):
