@@ -10,7 +10,6 @@ from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.models import User
 from accounts.services import delete_account as close_account
 from accounts.services import profile_stats, update_profile
-from accounts.suspension import suspended_refusal
 from debates import policy
 from debates.models import Argument
 from notifications.queries import moderation_notices
@@ -58,8 +57,9 @@ def own_profile(request):
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     user = request.user
-    if user.is_suspended:
-        messages.error(request, suspended_refusal(user, "edit your profile"))
+    refusal = policy.profile_edit_refusal(user)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(user)
     status = 200
     if request.method == "POST":

@@ -55,6 +55,11 @@ def participation_refusal(user, action="post"):
     return None
 
 
+def profile_edit_refusal(user):
+    """Why `user` may not change their profile now, or None: not while suspended."""
+    return suspension.suspended_refusal(user, "edit your profile")
+
+
 def suspension_refusal(moderator, person):
     """Why `moderator` may not suspend `person` (themselves, staff, superusers), or None."""
     if person.pk == moderator.pk:
