@@ -3,12 +3,14 @@
 import asyncio
 import gc
 import threading
+import uuid
 
 import psycopg
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 
-from debates import events, live, moderation, services, voting
+from debates import events, fragments, live, moderation, services, voting
 from debates.live import fanout, postgres, stream
 from debates.live.render import render_event
 from debates.models import Argument, Motion
@@ -790,3 +792,30 @@ def test_pages_are_told_of_events_the_listener_missed_while_cut_off(monkeypatch)
         run(live.broker().close())
         live.reset_broker()
     assert "reload the page" in open_page and "reload the page" in back_later
+
+
+@pytest.mark.django_db
+def test_a_reply_is_rendered_once_for_its_poster_and_for_every_page(client, monkeypatch):
+    """The poster's answer and the stream's message share one rendering of the new argument
+    (debates.fragments' author's copy): a reply must not pay for its markup twice."""
+    motion = MotionFactory()
+    client.force_login(verified_user())
+    rendered = []
+    real = fragments.render_tree
+
+    def counting(template, *args, **kwargs):
+        rendered.append(template)
+        return real(template, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "render_tree", counting)
+    data = {"stance": "pro", "claim": "Said once.", "submission_key": str(uuid.uuid4())}
+    answer = client.post(
+        reverse("reply_motion", args=[motion.slug]), data, headers={"HX-Request": "true"}
+    )
+    argument = Argument.objects.get(claim="Said once.")
+    posted = fanout.LiveEvent(1, motion.pk, events.ARGUMENT_POSTED, {"argument_id": argument.pk})
+    message = render_event(posted, "motion")
+
+    assert answer.status_code == 200 and "Said once." in answer.content.decode()
+    assert "Said once." in message
+    assert rendered == ["debates/_argument.html"]
