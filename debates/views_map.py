@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from config.converters import is_id
 from debates import debate_map, policy, queries
 from debates.models import Argument
 
@@ -49,11 +50,9 @@ def motion_map(request, slug):
 
 
 def _current(value):
-    """The argument a page is about (?current=<id>), or None for anything else."""
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    """The argument a page is about (?current=<id>), or None for anything else (a number past
+    the database's range too: passed on, it made a 500)."""
+    return int(value) if value and is_id(value) else None
 
 
 def _anchor(motion, current, rendered):

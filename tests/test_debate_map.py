@@ -180,6 +180,10 @@ def test_the_current_argument_is_marked(client, small_debate):
     assert html.count("aria-current") == 3  # the breadcrumb's, the arc's and the outline's
     unmarked = client.get(map_url(d.motion, current="nonsense"))
     assert unmarked.status_code == 200 and unmarked.content.decode().count("aria-current") == 1
+    for past_the_range in ("99999999999999999999", "9223372036854775808", "-3", "1e9"):
+        for panel in ({}, {"panel": ""}):
+            response = client.get(map_url(d.motion, current=past_the_range, **panel))
+            assert response.status_code == 200, past_the_range
 
 
 @pytest.mark.django_db
