@@ -161,6 +161,9 @@ class Motion(Claim):
         HIDDEN = "hidden", "Hidden by a moderator"
 
     slug = models.SlugField(max_length=80, unique=True)
+    # Addresses under motions/ that are pages of their own (debates/urls.py): a motion given one
+    # of these could never be opened.
+    RESERVED_SLUGS = frozenset({"new", "import"})
     title = models.CharField(max_length=120)
     context = models.TextField(blank=True, max_length=DETAILS_MAX_LENGTH)
     context_html = models.TextField(blank=True, editable=False)

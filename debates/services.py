@@ -352,6 +352,7 @@ def propose_motion(
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:60].strip("-") or "motion"
     taken = set(Motion.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= Motion.RESERVED_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

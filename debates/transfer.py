@@ -347,6 +347,8 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
     people = _People()
     fields = data["motion"]
     slug = slug or fields["slug"]
+    if slug in Motion.RESERVED_SLUGS:
+        raise ImportRefused(f"The slug {slug!r} names a page of its own; choose another.")
     if Motion.objects.filter(slug=slug).exists():
         raise ImportRefused(f"A motion with the slug {slug!r} exists already; choose another.")
 

@@ -181,3 +181,11 @@ def test_a_claim_too_long_for_crux_is_refused_whole():
     with pytest.raises(ImportRefused):
         import_text(text="[a]: " + "x" * 600 + "\n", format="argdown")
     assert not Motion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_is_never_given_the_address_of_a_page():
+    motion, _, _ = import_text(text="===\ntitle: New\n===\n\n[A]: A claim.\n", format="argdown")
+    assert motion.slug not in Motion.RESERVED_SLUGS and motion.slug.startswith("new")
+    with pytest.raises(ImportRefused, match="page of its own"):
+        import_text(text="[A]: A claim.\n", format="argdown", slug="import")

@@ -214,6 +214,14 @@ def test_propose_motion_gives_a_unique_slug(member):
     assert first.state == Motion.State.OPEN and not first.featured
 
 
+def test_a_motion_is_never_given_the_address_of_a_page(client, member):
+    """motions/new/ and motions/import/ are pages: a motion slugged so could never be opened."""
+    for title in ("New", "Import"):
+        motion, _ = services.propose_motion(author=member, title=title, claim="A claim.")
+        assert motion.slug == f"{title.lower()}-2"
+        assert client.get(motion.get_absolute_url()).context["motion"] == motion
+
+
 # --- Views ----------------------------------------------------------------------------------
 
 

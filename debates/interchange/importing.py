@@ -18,7 +18,7 @@ SLUG_MAX = 80
 def _free_slug(title):
     base = (slugify(title)[: SLUG_MAX - 6].strip("-")) or "imported"
     slug, n = base, 1
-    while Motion.objects.filter(slug=slug).exists():
+    while slug in Motion.RESERVED_SLUGS or Motion.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
