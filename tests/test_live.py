@@ -2,6 +2,7 @@
 
 import asyncio
 import gc
+import re
 import threading
 import uuid
 
@@ -208,6 +209,36 @@ def test_event_messages_target_the_pages_elements():
     assert f'hx-target="#balance-{motion.pk}"' in vote_html
     assert 'hx-target="#motion-status"' in render_event(locked, "motion")
     assert f'hx-target="#motion-meta-{motion.pk}"' in render_event(vote, "home")
+
+
+BALANCE = re.compile(r'<figure class="balance" id="balance-\d+">.*?</figure>', re.S)
+
+
+@pytest.mark.django_db
+def test_a_top_level_arguments_events_bring_the_balance_a_reload_shows(client):
+    """Posting, hiding or retracting a top-level argument moves the motion's balance: its event
+    brings the balance as a reload now shows it; a reply's does not touch it."""
+    motion = MotionFactory()
+    ArgumentFactory(motion=motion, stance="pro")
+    con = ArgumentFactory(motion=motion, stance="con")
+    reply = ArgumentFactory(motion=motion, parent=con)
+
+    def reloaded():
+        return BALANCE.search(client.get(motion.get_absolute_url()).content.decode())[0]
+
+    def sent(kind, argument):
+        live_event = fanout.LiveEvent(1, motion.pk, kind, {"argument_id": argument.pk})
+        found = BALANCE.search(render_event(live_event, "motion"))
+        return found[0] if found else None
+
+    assert sent(events.ARGUMENT_POSTED, con) == reloaded()
+    assert "1 pro, 1 con" in reloaded()
+    Argument.objects.filter(pk=con.pk).update(visibility=Argument.Visibility.HIDDEN)
+    events.stamp_activity(motion.pk)  # as every committed change does
+    assert sent(events.ARGUMENT_CHANGED, con) == reloaded()
+    assert "1 pro, 0 con" in reloaded()
+    assert sent(events.ARGUMENT_POSTED, reply) is None
+    assert sent(events.ARGUMENT_CHANGED, reply) is None
 
 
 def test_messages_are_framed_as_server_sent_events():

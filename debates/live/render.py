@@ -68,6 +68,7 @@ def _render_argument_posted(live) -> str:
         if argument.author_id and not argument.attribution and policy.is_shown(argument)
         else None,
         "author_regions": fragments.for_stream("".join(entry["author"].values()), motion),
+        **_balance(argument),
     }
     return render_to_string(f"{TEMPLATE}#argument-posted", context)
 
@@ -84,7 +85,7 @@ def _render_argument_changed(live) -> str:
     # reload's do.
     html = fragments.render_tree(
         f"{TEMPLATE}#argument-changed",
-        {"node": argument, "motion": argument.motion},
+        {"node": argument, "motion": argument.motion, **_balance(argument)},
         AnonymousUser(),
     )
     return fragments.for_stream(html, argument.motion)
@@ -96,9 +97,16 @@ def _render_vote_changed(live) -> str:
     if claim is None:
         return ""
     context = _context(claim=claim, kind=live.ids["claim"])
-    if live.ids["claim"] == "argument" and claim.parent_id is None:
-        context["balance"] = queries.motion_balance(claim.motion_id)
+    if live.ids["claim"] == "argument":
+        context.update(_balance(claim))
     return render_to_string(f"{TEMPLATE}#vote-changed", context)
+
+
+def _balance(argument) -> dict:
+    """The motion's balance, for an event on a top-level argument (what it weighs in)."""
+    if argument.parent_id is not None:
+        return {}
+    return {"balance": queries.motion_balance(argument.motion_id), "balance_of": argument.motion}
 
 
 def _render_motion_changed(live) -> str:

@@ -3,7 +3,7 @@ import time
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from debates import moderation, services, voting
+from debates import moderation, queries, services, voting
 from debates.live import broker, paths
 from debates.live.fanout import STALE
 from debates.models import Argument
@@ -48,6 +48,16 @@ def test_a_reply_and_a_vote_arrive_in_an_open_page(signed_in, seeded_live):
     expect(reader.locator(f"#vote-argument-{target.pk}-agree-count")).to_have_text("1")
     expect(reader.locator(f"#vote-argument-{target.pk}-split")).to_contain_text("100% agree")
     assert reader.evaluate("window.__noReload") is True
+
+    # A new top-level argument moves the motion's balance on every open page, as a reload would.
+    reader_form = reader.locator("#reply-slot-motion form")
+    reader_form.get_by_label("Con").check()
+    reader_form.get_by_role("button", name="Post argument").click()
+    expect(writer.locator("#replies-motion")).to_contain_text("My half-written thought")
+    balance = queries.motion_balance(motion)
+    counts = f"{balance.pro_arguments} pro, {balance.con_arguments} con"
+    expect(writer.locator(f"#balance-{motion.pk}")).to_contain_text(counts)
+    expect(reader.locator(f"#balance-{motion.pk}")).to_contain_text(counts)
 
 
 def test_a_page_catches_up_after_its_connection_drops(signed_in, seeded_live):
