@@ -7,11 +7,19 @@ ways, coverage, arguing from a passage, adding and hiding a source; constant que
 import re
 
 import pytest
+from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
 from django.utils.html import escape
 
 from debates import services, source_queries, sources
-from debates.models import Argument, ModerationAction, Motion, Source, Stance
+from debates.models import (
+    SOURCE_TEXT_MAX_LENGTH,
+    Argument,
+    ModerationAction,
+    Motion,
+    Source,
+    Stance,
+)
 from tests.factories import MotionFactory
 
 pytestmark = pytest.mark.django_db
@@ -261,6 +269,20 @@ def test_a_member_adds_a_source_and_reads_it(client, member):
     html = _reader(client, source)
     assert html.count('class="reader__row') == 2
     assert source in client.get(reverse("sources")).context["sources"]
+
+
+def test_a_text_at_the_limit_in_any_script_fits_in_one_request(client, member, settings):
+    """The form posts multipart: urlencoded, a Cyrillic text of 200,000 characters took 2.4 MB
+    and was refused (413) by the request limit before Crux could read it."""
+    client.force_login(member)
+    form = re.search(r'<form class="argument-form"[^>]*>', client.get(reverse("add_source")).text)
+    assert 'enctype="multipart/form-data"' in form[0]
+    for letter in ("Ж", "語", "😀"):
+        fields = {"title": "At the limit", "text": letter * SOURCE_TEXT_MAX_LENGTH}
+        body = encode_multipart(BOUNDARY, fields)
+        assert len(body) < settings.REQUEST_BODY_MAX_BYTES, letter
+    response = client.post(reverse("add_source"), {"title": "Ж", "text": "Ж" * 199_000})
+    assert response.status_code == 303
 
 
 def test_adding_a_source_is_rate_limited(client, member, settings):
