@@ -71,6 +71,13 @@
     const slot = event.key === "Escape" && event.target instanceof Element && event.target.closest(".reply-slot");
     if (slot && slot.querySelector("form")) closeReply(slot);
   });
+  // Opened, the form takes the focus, so a keyboard or screen-reader user is in it, not left on
+  // a link with nothing said of what appeared below.
+  document.addEventListener("htmx:after:swap", (event) => {
+    const opener = event.target instanceof Element && event.target.closest("a[hx-target^='#reply-slot-']");
+    const slot = opener && document.querySelector(opener.getAttribute("hx-target"));
+    slot?.querySelector("form input:not([type=hidden]), form textarea")?.focus();
+  });
 
   // A field with a length limit counts as one types or pastes, and says how far over it is,
   // instead of the browser silently cutting a pasted claim at the limit (the server refuses it).

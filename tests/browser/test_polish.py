@@ -110,7 +110,9 @@ def test_reply_form_in_place_keyboard_focus_and_count(signed_in, motion):
     page = signed_in(verified_user())
     page.goto(motion.get_absolute_url())
     reply_link = page.locator(f"#argument-{top.pk} .reply-link")
-    reply_link.click()
+    reply_link.press("Enter")
+    # Opened, the form has the focus: its first field, the stance.
+    expect(page.locator(f"#reply-slot-{top.pk}").get_by_label("Pro")).to_be_focused()
     claim = page.locator(f"#reply-slot-{top.pk}").get_by_label("Claim")
     claim.fill("y" * (CLAIM_MAX_LENGTH + 7))
     expect(page.locator(".char-count")).to_have_text(
