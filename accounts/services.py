@@ -14,8 +14,14 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import MODERATORS_GROUP, User
-from accounts.names import FORMER_MEMBER, NAME_TAKEN, clean_display_name, invisible_or_control
-from debates.models import Argument
+from accounts.names import (
+    FORMER_MEMBER,
+    NAME_TAKEN,
+    clean_display_name,
+    fold_display_name,
+    invisible_or_control,
+)
+from debates.models import Argument, Motion, Source
 
 BIO_MAX_LENGTH = 500
 
@@ -39,7 +45,30 @@ def normalise_display_name(raw, *, user=None):
     name = clean_display_name(raw, current=current)
     if name != current and display_name_taken(name, user=user):
         raise ValidationError(NAME_TAKEN, code="taken")
+    quoted = _quoted_as(name) if name != current else None
+    if quoted:
+        raise ValidationError(
+            f"Crux quotes someone as “{quoted}”: a member may not take that name, or "
+            "their posts would pass for that person's. If it is yours, ask a moderator.",
+            code="quoted",
+        )
     return name
+
+
+def _quoted_as(name) -> str | None:
+    """The attribution of a claim or source that `name` is, or looks like (seeded and imported
+    claims carry the name of whoever is quoted, who is no member), or None."""
+    key = fold_display_name(name)
+    quoted = (
+        Argument.objects.exclude(attribution="").values_list("attribution", flat=True),
+        Motion.objects.exclude(attribution="").values_list("attribution", flat=True),
+        Source.objects.exclude(author="").values_list("author", flat=True),
+    )
+    for names in quoted:
+        for attribution in names.order_by().distinct():
+            if fold_display_name(attribution) == key:
+                return attribution
+    return None
 
 
 def display_name_taken(name, *, user=None):

@@ -37,7 +37,13 @@ from accounts.decorators import member_required
 from accounts.models import MODERATORS_GROUP, User, fold_display_name
 from debates.models import Argument
 from debates.policy import participation_refusal
-from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
+from tests.factories import (
+    ArgumentFactory,
+    MotionFactory,
+    SourceFactory,
+    UserFactory,
+    verified_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -515,6 +521,19 @@ def test_sign_up_form_asks_for_a_display_name_with_its_rules(client):
 
 
 # --- Display names (the one validating function) ---------------------------------------------
+
+
+def test_no_member_takes_the_name_of_someone_crux_quotes(client, seeded):
+    """The seeded claims are Simon Saradzhyan's and Dmitri Trenin's words: a member so named
+    would pass for them, and so would one named as an imported claim's or a source's author."""
+    ArgumentFactory(attribution="Ada Quoted")
+    SourceFactory(author="Sam Writer")
+    for chosen in ("Simon Saradzhyan", "dmitri  TRENIN", "Ada Qu\u043eted", "Sam Writer"):
+        response = sign_up(client, display_name=chosen)
+        assert response.status_code == 422, chosen
+        assert "Crux quotes someone as" in response.content.decode()
+    assert not User.objects.filter(email="ada@example.org").exists()
+    assert sign_up(client, display_name="Simon Sarad").status_code == 302
 
 
 def test_normalise_display_name_trims_and_collapses_spaces():
