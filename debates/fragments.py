@@ -189,7 +189,10 @@ def _with_own(html, viewer, motion, state, written):
         if policy.is_shown(argument):
             groups.append(([argument], AUTHORS_REGIONS))
         else:
-            groups.append(([argument], ("by", "content", *AUTHORS_REGIONS)))
+            regions = ("by", "content", *AUTHORS_REGIONS)
+            if argument.is_hidden and policy.moderates(viewer):
+                regions += ("mod",)  # no Restore: another moderator must judge her own
+            groups.append(([argument], regions))
     regions = dict(_pairs(regions_markup(viewer, motion, groups)))
     # Only the regions to replace are looked for: the others are passed over at their start.
     wanted = re.compile(rf"<!--r:({'|'.join(map(re.escape, regions))})-->.*?<!--/r-->", re.S)

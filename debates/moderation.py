@@ -190,10 +190,11 @@ def flag_claim(*, flagger, claim, reason, note=""):
 
 @transaction.atomic
 def dismiss_flags(*, moderator, claim, reason=""):
-    """Close a claim's open flags without acting on it; logged once with how many."""
+    """Close a claim's open flags without acting on it; logged once with how many. Never on the
+    moderator's own claim (debates.policy.own_content_refusal)."""
     require_moderator(moderator)
     reason = clean_reason(reason, required=False)
-    _locked_copy(claim)
+    policy.enforce(policy.own_content_refusal(moderator, _locked_copy(claim), "dismiss"))
     count = _resolve_flags(claim, moderator, Flag.Status.DISMISSED)
     if not count:
         return Outcome(False, f"This {claim_kind(claim)} has no open flags; nothing changed.")
@@ -226,10 +227,11 @@ def hide_argument(*, moderator, argument, reason):
 
 @transaction.atomic
 def restore_argument(*, moderator, argument, reason):
-    """Bring a hidden argument back exactly as it was."""
+    """Bring a hidden argument back exactly as it was; never one's own (own_content_refusal)."""
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
     fresh = _locked_copy(argument)
+    policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     policy.enforce(policy.restore_refusal(fresh))
     if not fresh.is_hidden:
         return Outcome(False, "This argument is not hidden; nothing changed.")
@@ -265,9 +267,11 @@ def hide_motion(*, moderator, motion, reason):
 
 @transaction.atomic
 def restore_motion(*, moderator, motion, reason):
+    """Bring a hidden motion back as it was; never one's own (own_content_refusal)."""
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
     fresh = _locked_copy(motion)
+    policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     if not fresh.is_hidden:
         return Outcome(False, "This motion is not hidden; nothing changed.")
     Motion.objects.filter(pk=fresh.pk).update(

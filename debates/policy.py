@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from accounts import suspension
 from debates.errors import DebateRuleError
-from debates.models import Argument, Motion
+from debates.models import Argument, Motion, Source
 
 # --- People ------------------------------------------------------------------------------------
 
@@ -324,6 +324,33 @@ def restore_refusal(argument):
             status=409,
         )
     return None
+
+
+# The moderation acts nobody may do to what they wrote or added, with their wording.
+SELF_REVIEWED_ACTS = {"dismiss": "dismiss flags on", "restore": "restore"}
+
+
+def own_content_refusal(moderator, target, act):
+    """Why `moderator` may not `act` on `target`, an argument or motion they wrote or a source
+    they added (403), or None. Dismissing its flags or restoring it overrules a complaint or a
+    hide about the moderator's own words, so another moderator must judge it, as nobody suspends
+    themselves or lifts their own suspension. Every other act (hiding one's own: it only
+    withdraws; locking, featuring) answers None."""
+    verb = SELF_REVIEWED_ACTS.get(act)
+    if verb is None:
+        return None
+    if isinstance(target, Source):
+        if target.added_by_id is None or target.added_by_id != getattr(moderator, "pk", None):
+            return None
+        what = "a source you added"
+    elif _authored_by(target, moderator):
+        kind = "motion" if isinstance(target, Motion) else "argument"
+        what = f"your own {kind}"
+    else:
+        return None
+    return DebateRuleError(
+        f"You cannot {verb} {what}: another moderator must review it.", status=403
+    )
 
 
 # --- Audiences ---------------------------------------------------------------------------------

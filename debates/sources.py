@@ -194,6 +194,8 @@ def _set_visibility(moderator, source, *, hidden: bool, reason: str) -> moderati
     moderation.require_moderator(moderator)
     reason = moderation.clean_reason(reason, required=True)
     fresh = Source.objects.select_for_update().get(pk=source.pk)
+    if not hidden:
+        policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     if fresh.is_hidden == hidden:
         state = "already hidden" if hidden else "not hidden"
         return moderation.Outcome(False, f"This source is {state}; nothing changed.")
@@ -220,4 +222,5 @@ def hide_source(*, moderator, source: Source, reason: str) -> moderation.Outcome
 
 @transaction.atomic
 def restore_source(*, moderator, source: Source, reason: str) -> moderation.Outcome:
+    """Show a hidden source's text again; never by who added it (policy.own_content_refusal)."""
     return _set_visibility(moderator, source, hidden=False, reason=reason)

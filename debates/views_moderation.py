@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -155,6 +155,11 @@ def moderate_argument(request, slug, pk, act):
     """Hide or restore an argument with a reason: in place over HTMX, else a confirmation page."""
     argument = _argument(slug, pk)
     status, error = 200, None
+    # Asked up front so that the confirmation page offers no button the act would refuse; a POST
+    # still goes to the act, which refuses it the same way (in place over HTMX).
+    refusal = policy.own_content_refusal(request.user, argument, act)
+    if refusal:
+        status, error = refusal.status, refusal.message
     if request.method == "POST":
         try:
             outcome = ARGUMENT_ACTS[act](
@@ -172,6 +177,7 @@ def moderate_argument(request, slug, pk, act):
         "kind": "argument",
         "claim": argument,
         "motion": argument.motion,
+        "refused": bool(refusal),
         "error": error,
         "reason": request.POST.get("reason", ""),
         "action_url": reverse(f"{act}_argument", args=[slug, pk]),
@@ -214,7 +220,10 @@ def moderate_motion(request, slug, act):
     """Hide, restore, lock, unlock, feature or unfeature a motion; back to its page after."""
     motion = get_object_or_404(Motion.objects.select_related("author"), slug=slug)
     status, error = 200, None
-    if request.method == "POST":
+    refusal = policy.own_content_refusal(request.user, motion, act)
+    if refusal:
+        status, error = refusal.status, refusal.message
+    elif request.method == "POST":
         try:
             outcome = MOTION_ACTS[act](
                 moderator=request.user, motion=motion, reason=request.POST.get("reason", "")
@@ -228,6 +237,7 @@ def moderate_motion(request, slug, act):
         "kind": "motion",
         "claim": motion,
         "motion": motion,
+        "refused": bool(refusal),
         "error": error,
         "reason": request.POST.get("reason", ""),
         "action_url": reverse(f"{act}_motion", args=[slug]),
@@ -293,13 +303,22 @@ def _queue_page(request, *, error=None, status=200):
     page = Paginator(moderation_queries.flag_groups(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    items = moderation_queries.queue_items(page.object_list)
     context = {
         "page": page,
-        "items": moderation_queries.queue_items(page.object_list),
+        "items": items,
+        # Each entry with why its flags are not this moderator's to dismiss (their own claim).
+        "rows": [(item, _dismiss_refusal(request.user, item)) for item in items],
         "periods": suspension.PERIODS,
         "error": error,
     }
     return render(request, "debates/moderation/queue.html", context, status=status)
+
+
+def _dismiss_refusal(user, item):
+    """The message of policy.own_content_refusal for dismissing `item`'s flags, or None."""
+    refusal = policy.own_content_refusal(user, item.claim, "dismiss")
+    return refusal.message if refusal else None
 
 
 @moderator_required
@@ -342,8 +361,10 @@ def queue_act(request, kind, pk, act):
         return HttpResponseSeeOther(reverse("moderation_queue"))
     if error is None:
         claim = _claim(kind, pk)  # as the acts left it
+    item = moderation_queries.queue_item(kind, claim) if error else None
     context = {
-        "item": moderation_queries.queue_item(kind, claim) if error else None,
+        "item": item,
+        "dismiss_refusal": _dismiss_refusal(request.user, item) if item else None,
         "kind": kind,
         "claim": claim,
         "outcomes": outcomes,
@@ -361,30 +382,42 @@ def _is_number(text):
     return text.isascii() and text.isdigit() and len(text) <= 18
 
 
+LOG_FILTERS = ("moderator", "action", "target", "target_id")
+
+
+class BadFilter(ValueError):
+    """A log filter that names nothing the log holds; `field` is the control to correct."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
 def _log_filters(params):
-    """The log's filters from the query string; ValueError names the first bad one."""
+    """The log's filters from the query string; BadFilter names the first bad one."""
     filters = {}
     moderator = params.get("moderator", "").strip()
     if moderator:
         if not _is_number(moderator):
-            raise ValueError("moderator must be a user id")
+            raise BadFilter("moderator", "Choose the moderator from the list.")
         filters["moderator_id"] = int(moderator)
     action = params.get("action", "").strip()
     if action:
         if action not in ModerationAction.Action.values:
-            raise ValueError(f"unknown action {action!r}")
+            raise BadFilter("action", "Choose the action from the list.")
         filters["action"] = action
     target = params.get("target", "").strip()
     if target:
         if target not in moderation_queries.TARGET_TYPES:
-            raise ValueError(f"unknown target type {target!r}")
+            raise BadFilter("target", "Choose the target from the list.")
         filters["target_type"] = target
     target_id = params.get("target_id", "").strip()
     if target_id:
         if not _is_number(target_id):
-            raise ValueError("target_id must be a number")
+            raise BadFilter("target_id", "The target id must be a number, such as 42.")
         if not target:
-            raise ValueError("target_id needs a target type")
+            raise BadFilter("target", "Choose a target too: the id alone does not say of what.")
         filters["target_id"] = int(target_id)
     return filters
 
@@ -392,26 +425,34 @@ def _log_filters(params):
 @moderator_required
 @require_GET
 def log(request):
+    """The log, filtered by the query string. A bad filter answers the page again (422) with the
+    values as typed and the error by the form, and no entries: the whole log under an error
+    would read as what the filter found."""
+    typed = {name: request.GET.get(name, "").strip() for name in LOG_FILTERS}
+    status, bad, filters, entries, page = 200, None, {}, [], None
     try:
         filters = _log_filters(request.GET)
-    except ValueError as error:
-        return HttpResponseBadRequest(
-            f"Bad filter: {error}.", content_type="text/plain; charset=utf-8"
-        )
-    entries = moderation_queries.moderation_log(**filters)
-    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    except BadFilter as error:
+        status, bad = 422, error
+    else:
+        entries = moderation_queries.moderation_log(**filters)
+        page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+        entries = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
-        "entries": page.object_list,
+        "entries": entries,
         "filters": filters,
+        "typed": typed,
+        "filtered": any(typed.values()),
+        "bad_filter": bad,
         "moderators": moderation_queries.acting_moderators(),
         "actions": ModerationAction.Action.choices,
         "target_types": moderation_queries.TARGET_TYPES,
         "query": query.urlencode(),
     }
-    return render(request, "debates/moderation/log.html", context)
+    return render(request, "debates/moderation/log.html", context, status=status)
 
 
 # --- Notices to people about their own content ------------------------------------------------

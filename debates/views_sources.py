@@ -155,7 +155,11 @@ def moderate_source(request, pk, act):
     """Hide or restore a source, with a reason, logged; back to its reader after."""
     source = source_queries.source_for_reader(pk)
     status, error = 200, None
-    if request.method == "POST":
+    # Asked first, so that the page offers no form the act would refuse (policy's own rule).
+    refusal = policy.own_content_refusal(request.user, source, act)
+    if refusal:
+        status, error = refusal.status, refusal.message
+    elif request.method == "POST":
         try:
             outcome = SOURCE_ACTS[act](
                 moderator=request.user, source=source, reason=request.POST.get("reason", "")
@@ -168,6 +172,7 @@ def moderate_source(request, pk, act):
     context = {
         "act": act,
         "source": source,
+        "refused": bool(refusal),
         "error": error,
         "reason": request.POST.get("reason", ""),
         "action_url": reverse(f"{act}_source", args=[pk]),

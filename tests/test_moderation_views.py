@@ -740,10 +740,12 @@ def test_log_filters(client, moderator, logged, argument, motion, author):
         {"target_id": "3"},
     ],
 )
-def test_log_refuses_bad_filters_with_400(client, moderator, params):
+def test_log_refuses_bad_filters_with_its_page_and_422(client, moderator, params):
+    # The page again, its form and the error in place (tests/test_moderation_own.py has more).
     client.force_login(moderator)
     response = client.get(reverse("moderation_log"), params)
-    assert response.status_code == 400 and "Bad filter" in html(response)
+    assert response.status_code == 422
+    assert 'class="log-filters"' in html(response) and 'role="alert"' in html(response)
 
 
 def test_log_pages_keep_their_filters(client, moderator, motion):

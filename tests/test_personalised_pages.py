@@ -61,6 +61,8 @@ def world():
     author, voter, moderator = verified_user(), verified_user(), verified_user()
     grant_moderator(moderator)
     suspended = verified_user(suspended_until=timezone.now() + timedelta(days=3))
+    moderating_author = verified_user()
+    grant_moderator(moderating_author)
     motion = MotionFactory()
     own = ArgumentFactory(motion=motion, author=author, claim="The author's standing claim.")
     hidden = ArgumentFactory(
@@ -74,6 +76,13 @@ def world():
     reply = ArgumentFactory(motion=motion, parent=other, author=author, claim="A reply of hers.")
     ArgumentFactory(motion=motion, parent=hidden, claim="A reply under the hidden one.")
     ArgumentFactory(motion=motion, claim="Withdrawn.", visibility=Argument.Visibility.RETRACTED)
+    # Another moderator hid what this one wrote: hers to read, not hers to restore.
+    ArgumentFactory(
+        motion=motion,
+        author=moderating_author,
+        claim="A moderator's own hidden claim.",
+        visibility=Argument.Visibility.HIDDEN,
+    )
     for claim, choice in [(own, "agree"), (other, "disagree"), (reply, "agree")]:
         Vote.objects.create(user=voter, argument=claim, choice=choice)
         Argument.objects.filter(pk=claim.pk).update(**{f"{choice}_count": 1})
@@ -89,6 +98,7 @@ def world():
             "author": author,
             "moderator": moderator,
             "suspended": suspended,
+            "moderating author": moderating_author,
         },
     }
 
@@ -104,7 +114,10 @@ def pages(world):
     ]
 
 
-@pytest.mark.parametrize("viewer", ["anonymous", "voter", "author", "moderator", "suspended"])
+VIEWERS = ["anonymous", "voter", "author", "moderator", "suspended", "moderating author"]
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
 def test_a_page_from_the_shared_tree_is_the_viewers_own_render(client, world, viewer, monkeypatch):
     person = world["viewers"][viewer]
     if person is not None:
@@ -211,3 +224,13 @@ def pressed_choice(html, argument):
         rf'id="vote-argument-{argument.pk}-(agree|disagree)" aria-pressed="true"', html
     )
     return found[0] if found else None
+
+
+def test_a_moderator_is_offered_no_restore_of_her_own_hidden_claim(client, world):
+    own = Argument.objects.get(claim="A moderator's own hidden claim.")
+    restore = reverse("restore_argument", args=[world["motion"].slug, own.pk])
+    for viewer, offered in [("moderating author", False), ("moderator", True)]:
+        client.force_login(world["viewers"][viewer])
+        html = client.get(world["motion"].get_absolute_url()).content.decode()
+        assert (f'action="{restore}"' in html) is offered, viewer
+        assert ("another moderator must review it" in html) is not offered, viewer

@@ -48,6 +48,13 @@ def suspendable_by(person, user):
 
 
 @register.filter
+def restore_refusal(target, user):
+    """Why `user` may not restore `target` (their own), as a message, or "" when they may."""
+    refusal = policy.own_content_refusal(user, target, "restore")
+    return refusal.message if refusal else ""
+
+
+@register.filter
 def shown(claim):
     return policy.is_shown(claim)
 
