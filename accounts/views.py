@@ -72,7 +72,7 @@ def profile_edit(request):
             else:
                 messages.success(request, "Profile saved.")
                 return redirect(user)
-        status = 400
+        status = 422
     else:
         form = ProfileForm(initial={"display_name": user.display_name, "bio": user.bio})
     return render(request, "accounts/profile_edit.html", {"form": form}, status=status)

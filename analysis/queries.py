@@ -268,3 +268,11 @@ def personal_cruxes(motion, row: MotionAnalysis, analysis: Analysis, viewer, *, 
             figures = (agreed, share, -votes, -strength)
             rows.append(ClaimRow(arguments[argument_id], False, figures))
     return rows
+
+
+def has_votes(motion) -> bool:
+    """Whether anyone voted on the motion or a visible argument: the votes an analysis reads
+    (analysis/ballots.py)."""
+    visible = Argument.objects.filter(motion=motion, visibility=Argument.Visibility.VISIBLE)
+    on_arguments = Vote.objects.filter(argument__in=visible.values("pk"))
+    return (Vote.objects.filter(motion=motion) | on_arguments).exists()

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from analysis import queries
+from analysis.compute_types import MIN_GROUP_VOTERS, MIN_VOTES
 from debates import policy
 from debates import queries as debate_queries
 
@@ -20,6 +21,9 @@ def analysis_page(request, slug):
     row = queries.stored(motion)
     analysis = queries.analysis_of(row)
     report = personal = against = None
+    # Asked only before the first run: a motion nobody votes on is never analysed, and "not
+    # analysed yet" would stand forever.
+    voted = row is not None or queries.has_votes(motion)
     if analysis is not None:
         report = queries.report(
             motion, row, analysis, show_members=policy.group_members_shown_to(request.user)
@@ -32,7 +36,10 @@ def analysis_page(request, slug):
         "report": report,
         "personal": personal,
         "personal_group": against,
-        "min_group_voters": queries.MIN_GROUP_VOTERS,
+        "voted": voted,
+        # The page states the rule with compute's own numbers (compute_types: no numpy here).
+        "min_group_voters": MIN_GROUP_VOTERS,
+        "min_votes": MIN_VOTES,
         "map_size": queries.MAP_SIZE,
     }
     return render(request, "analysis/analysis.html", context)

@@ -4,7 +4,9 @@ debate's public download in Crux JSON."""
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import member_required
 from api import problems, tokens
@@ -43,8 +45,14 @@ def tokens_page(request):
             status, error = refusal.status, refusal.message
             if status == 400:
                 status = 422
+    own = list(ApiToken.objects.filter(user=request.user))
+    # Without JavaScript a Revoke button only asks (?revoke=<id>): the POST that revokes is the
+    # confirmation's own button, so one stray click never cuts off a script.
+    asked = request.GET.get("revoke")
+    revoking = next((t for t in own if t.is_active and str(t.pk) == asked), None)
     context = {
-        "tokens": ApiToken.objects.filter(user=request.user),
+        "tokens": own,
+        "revoking": revoking,
         "scopes": ApiToken.Scope.choices,
         "new_key": new_key,
         "error": error,
@@ -62,7 +70,10 @@ def revoke(request, pk):
         messages.error(request, refusal.message)
     else:
         messages.success(request, f"The token “{token.name}” is revoked.")
-    return HttpResponseSeeOther("/people/me/tokens/")
+    # htmx would follow a 303 and swap the whole page into the button: it reloads instead.
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("api_tokens"))
+    return HttpResponseSeeOther(reverse("api_tokens"))
 
 
 @require_safe

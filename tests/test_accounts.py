@@ -827,15 +827,19 @@ def test_member_edits_display_name_and_bio(client):
         ({"display_name": "", "bio": ""}, "This field is required"),
     ],
 )
-def test_bad_profile_edits_get_a_clear_message_and_a_400(client, data, message):
+def test_bad_profile_edits_get_a_clear_message_and_a_422_keeping_what_was_typed(
+    client, data, message
+):
     UserFactory(display_name="Taken Name")
     member = UserFactory(display_name="Original")
     client.force_login(member)
 
     response = client.post(reverse("profile_edit"), data)
 
-    assert response.status_code == 400
-    assert message in response.content.decode()
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html
+    assert response.context["form"]["display_name"].value() == data["display_name"]
     member.refresh_from_db()
     assert member.display_name == "Original"
 

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from analysis import queries, services
+from analysis import queries, services, views
 from analysis.ballots import ballots
 from analysis.compute import Claim, personal_cruxes
-from analysis.compute_types import Point
+from analysis.compute_types import MIN_GROUP_VOTERS, MIN_VOTES, Point
 from analysis.models import MotionAnalysis
 from debates.models import Argument, Stance, Vote
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
@@ -163,12 +163,42 @@ def test_three_voters_give_the_empty_state_and_the_json_says_why(client, db):
     assert "<strong>8</strong> more voters are needed" in html
 
 
-def test_before_any_run_the_page_and_json_say_so(client, db):
+def test_the_page_states_the_opinion_group_rule_once_from_the_computation_s_numbers(
+    client, db, monkeypatch
+):
+    motion, _, _ = analysed(camp_size=1)
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    groups = html.split('id="groups-heading"')[1].split("</section>")[0]
+    rule = f"at least {MIN_GROUP_VOTERS} voters who have each voted on at least {MIN_VOTES} claims"
+    assert groups.count("Opinion groups need") == 1 and rule in groups
+    assert f"<strong>{MIN_GROUP_VOTERS - 2}</strong> more voters are needed" in groups
+    # No number typed into the page: it says what the view hands it from compute's constants.
+    monkeypatch.setattr(views, "MIN_VOTES", MIN_VOTES + 2)
+    monkeypatch.setattr(views, "MIN_GROUP_VOTERS", MIN_GROUP_VOTERS + 3)
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert f"at least {MIN_GROUP_VOTERS + 3} voters who have each voted on at least" in html
+    assert f"on at least {MIN_VOTES + 2} claims" in html
+
+
+def test_before_any_vote_the_page_says_nobody_has_voted(client, db):
     motion = MotionFactory()
     html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
-    assert "has not been analysed yet" in html
+    assert "Nobody has voted on this motion or its arguments yet" in html
+    assert "not been analysed yet" not in html
     data = client.get(reverse("analysis_json", args=[motion.slug])).json()
     assert data["computed_at"] is None and data["groups"] == [] and data["reason"]
+
+
+def test_votes_waiting_for_their_first_run_say_so(client, db):
+    motion = MotionFactory()
+    hidden = ArgumentFactory(motion=motion, visibility=Argument.Visibility.HIDDEN)
+    # A vote only on a hidden argument counts for nothing, as in the analysis.
+    Vote.objects.create(user=UserFactory(), argument=hidden, choice=Vote.Choice.AGREE)
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert "Nobody has voted" in html
+    Vote.objects.create(user=UserFactory(), motion=motion, choice=Vote.Choice.AGREE)
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert "has not been analysed yet" in html and "Nobody has voted" not in html
 
 
 # --- The page ------------------------------------------------------------------------------------

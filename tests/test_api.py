@@ -2,6 +2,7 @@
 with their rules, limits and messages, problem details, tokens, ETags and closed CORS."""
 
 import json
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -301,6 +302,79 @@ def test_tokens_are_made_shown_once_stored_hashed_and_revoked_on_the_settings_pa
     other.force_login(stranger)
     other.post(f"/people/me/tokens/{token.pk}/revoke/")
     assert ApiToken.objects.filter(user=member).count() == 1
+
+
+class _Controls(HTMLParser):
+    """Each button and link of a page: its attributes and its accessible name (an aria-label,
+    else its text, visually hidden text included)."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls, self._open = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("a", "button"):
+            self._open.append({"tag": tag, **dict(attrs), "text": ""})
+
+    def handle_data(self, data):
+        for control in self._open:
+            control["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("a", "button") and self._open:
+            control = self._open.pop()
+            control["name"] = control.get("aria-label") or " ".join(control["text"].split())
+            self.controls.append(control)
+
+
+def controls(html):
+    parser = _Controls()
+    parser.feed(html)
+    return parser.controls
+
+
+def test_each_revoke_button_names_its_token_and_asks_before_revoking(member):
+    client = Client()
+    client.force_login(member)
+    deploy, _ = tokens.create_token(user=member, name="Deploy bot", scope="write")
+    nightly, _ = tokens.create_token(user=member, name="Nightly export", scope="read")
+    page = client.get("/people/me/tokens/").content.decode()
+    revoking = {c["name"]: c for c in controls(page) if c["name"].startswith("Revoke")}
+    assert set(revoking) == {"Revoke Deploy bot", "Revoke Nightly export"}
+    button = revoking["Revoke Deploy bot"]
+    # With JavaScript: htmx asks, then posts straight to the revoke address.
+    assert button["hx-post"] == f"/people/me/tokens/{deploy.pk}/revoke/"
+    assert "Deploy bot" in button["hx-confirm"]
+    # Without: the button leads to a confirmation on the tokens page, and nothing is revoked yet.
+    assert f'name="revoke" value="{deploy.pk}"' in page
+    asked = client.get("/people/me/tokens/", {"revoke": deploy.pk})
+    assert asked.status_code == 200
+    assert ApiToken.objects.filter(revoked_at=None).count() == 2
+    confirm = [c for c in controls(asked.content.decode()) if c.get("type") == "submit"]
+    assert "Yes, revoke Deploy bot" in {c["name"] for c in confirm}
+    assert f'action="/people/me/tokens/{deploy.pk}/revoke/"' in asked.content.decode()
+    # Revoking stays a POST; a plain form comes back to the page, htmx is told to reload it.
+    assert client.get(f"/people/me/tokens/{deploy.pk}/revoke/").status_code == 405
+    plain = client.post(f"/people/me/tokens/{deploy.pk}/revoke/")
+    assert (plain.status_code, plain.url) == (303, "/people/me/tokens/")
+    deploy.refresh_from_db()
+    assert deploy.revoked_at is not None and nightly.revoked_at is None
+    htmx = client.post(f"/people/me/tokens/{nightly.pk}/revoke/", headers={"HX-Request": "true"})
+    assert htmx["HX-Redirect"] == "/people/me/tokens/"
+    nightly.refresh_from_db()
+    assert nightly.revoked_at is not None
+
+
+def test_only_ones_own_live_token_is_offered_for_revoking(member):
+    client = Client()
+    client.force_login(member)
+    revoked, _ = tokens.create_token(user=member, name="Old bot", scope="read")
+    tokens.revoke_token(user=member, token_id=revoked.pk)
+    theirs, _ = tokens.create_token(user=UserFactory(), name="Their bot", scope="read")
+    for pk in (revoked.pk, theirs.pk, "x", "\x00"):
+        asked = client.get("/people/me/tokens/", {"revoke": pk})
+        assert asked.status_code == 200
+        assert "/revoke/" not in asked.content.decode()
 
 
 def test_the_docs_page_lists_the_operations_and_loads_nothing_from_elsewhere():
