@@ -2,7 +2,8 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from debates.models import Argument, Motion
@@ -109,13 +110,20 @@ def target_of(claim) -> dict:
 
 def is_following(member, claim) -> bool:
     """Whether `member` follows `claim`: as they chose, or else because they wrote it (unless
-    they turned following their own off)."""
+    they turned following their own off). One query: every motion and argument page asks it
+    for a member (notifications.templatetags.follow_tags)."""
     if not getattr(member, "is_authenticated", False):
         return False
-    choice = Follow.objects.filter(follower=member, **target_of(claim)).first()
-    if choice is not None:
-        return choice.following
-    return claim.author_id == member.pk and preferences_of(member).follow_own
+    chosen = Follow.objects.filter(follower=member, **target_of(claim))
+    if claim.author_id != member.pk:
+        return chosen.filter(following=True).exists()
+    # Their choice, else their preference, else the preference's default (no row saved yet).
+    decided = Coalesce(
+        Subquery(chosen.values("following")[:1]),
+        F(f"{PREFERENCES}__follow_own"),
+        Value(Preferences().follow_own),
+    )
+    return bool(User.objects.filter(pk=member.pk).values_list(decided, flat=True).first())
 
 
 def follows_at(argument) -> dict[tuple[int, str], bool]:

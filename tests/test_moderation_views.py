@@ -388,9 +388,9 @@ def test_motion_page_costs_the_same_for_a_moderator(
     client.force_login(moderator)
     client.get(motion.get_absolute_url())  # the moderators' tree, into the cache
     # Session with its user, motion, is_moderator and their own part of the motion (nothing of
-    # theirs shown here to load), as for any member; and the nav's open-flag count and unread
-    # count.
-    with django_assert_num_queries(6):
+    # theirs shown here to load) and whether they follow the motion, as for any member; and the
+    # nav's open-flag count and unread count.
+    with django_assert_num_queries(7):
         response = client.get(motion.get_absolute_url())
     assert response.status_code == 200
 

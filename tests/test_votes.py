@@ -556,9 +556,9 @@ def test_permalink_marks_the_viewers_votes(client, voter, argument):
 
 # Session with its user, motion, whether they moderate (one query, User.is_moderator), their own
 # part of the motion in one light query (debates.fragments: the tree comes from the cache its
-# audience shares, their votes are pressed in it), and the nav bell's unread count (issue 21):
-# the same for any size of debate.
-SIGNED_IN_MOTION_PAGE_QUERIES = 5
+# audience shares, their votes are pressed in it), whether they follow the motion (the follow
+# line) and the nav bell's unread count (issue 21): the same for any size of debate.
+SIGNED_IN_MOTION_PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [5, 500])
