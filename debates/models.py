@@ -372,7 +372,8 @@ def _on_exactly_one(*fields):
 
 
 class Flag(models.Model):
-    """One person's report that a motion or argument breaks the rules; a moderator resolves it."""
+    """One person's report that a motion, an argument or a source breaks the rules; a moderator
+    resolves it."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam"
@@ -396,6 +397,9 @@ class Flag(models.Model):
     argument = models.ForeignKey(
         Argument, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
     )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
     reason = models.CharField(max_length=10, choices=Reason)
     note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
@@ -410,7 +414,8 @@ class Flag(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=_on_exactly_one("motion", "argument"), name="flag_on_exactly_one_claim"
+                condition=_on_exactly_one("motion", "argument", "source"),
+                name="flag_on_exactly_one_target",
             ),
             models.CheckConstraint(
                 condition=models.Q(reason__in=["spam", "abuse", "off-topic", "other"]),
@@ -437,6 +442,11 @@ class Flag(models.Model):
                 condition=models.Q(status="open", motion__isnull=False),
                 name="flag_one_open_per_user_per_motion",
             ),
+            models.UniqueConstraint(
+                fields=["flagger", "source"],
+                condition=models.Q(status="open", source__isnull=False),
+                name="flag_one_open_per_user_per_source",
+            ),
         ]
 
     def __str__(self):
@@ -444,6 +454,9 @@ class Flag(models.Model):
 
     @property
     def claim(self):
+        """What was flagged: a motion, an argument or a source."""
+        if self.source_id:
+            return self.source
         return self.motion if self.motion_id else self.argument
 
 

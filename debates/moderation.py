@@ -25,7 +25,14 @@ from accounts.models import User
 from debates import policy
 from debates.errors import DebateRuleError
 from debates.events import ARGUMENT_CHANGED, MOTION_CHANGED, announce
-from debates.models import MODERATION_REASON_MAX_LENGTH, Argument, Flag, ModerationAction, Motion
+from debates.models import (
+    MODERATION_REASON_MAX_LENGTH,
+    Argument,
+    Flag,
+    ModerationAction,
+    Motion,
+    Source,
+)
 from debates.text import one_line
 
 __all__ = [
@@ -98,10 +105,13 @@ def parse_days(raw):
 
 
 def claim_kind(claim):
+    """What a flag or log entry names `claim` as: an argument, a motion, or a source (its text)."""
     if isinstance(claim, Argument):
         return "argument"
     if isinstance(claim, Motion):
         return "motion"
+    if isinstance(claim, Source):
+        return "source"
     raise TypeError(f"Not a claim: {type(claim).__name__}")
 
 
@@ -117,8 +127,8 @@ def _log(moderator, action, target, reason="", **details):
     )
 
 
-def _resolve_flags(claim, moderator, status):
-    """Close the claim's open flags; returns how many."""
+def resolve_flags(claim, moderator, status):
+    """Close the open flags on `claim` (a motion, argument or source); returns how many."""
     return Flag.objects.filter(status=Flag.Status.OPEN, **_on(claim)).update(
         status=status, resolved_at=timezone.now(), resolved_by=moderator
     )
@@ -154,11 +164,12 @@ def open_flag(flagger, claim):
 
 @transaction.atomic
 def flag_claim(*, flagger, claim, reason, note=""):
-    """Report a motion or argument. Returns (flag, created); a second open flag is a no-op.
+    """Report a motion, an argument or a source. Returns (flag, created); a second open flag is
+    a no-op.
 
-    Rules: verified members who may take part (403); not one's own claim (403); a reason from
-    Flag.Reason (400); a note for "other" (422), at most 500 characters (422); the claim is
-    still shown (409: a hidden or retracted claim needs no flag).
+    Rules: verified members who may take part (403); not one's own claim or source (403); a
+    reason from Flag.Reason (400); a note for "other" (422), at most 500 characters (422); the
+    claim or source is still shown (409: a hidden or retracted one needs no flag).
     """
     policy.enforce(policy.flag_refusal(flagger, _locked_copy(claim)))
     if reason not in Flag.Reason.values:
@@ -195,7 +206,7 @@ def dismiss_flags(*, moderator, claim, reason=""):
     require_moderator(moderator)
     reason = clean_reason(reason, required=False)
     policy.enforce(policy.own_content_refusal(moderator, _locked_copy(claim), "dismiss"))
-    count = _resolve_flags(claim, moderator, Flag.Status.DISMISSED)
+    count = resolve_flags(claim, moderator, Flag.Status.DISMISSED)
     if not count:
         return Outcome(False, f"This {claim_kind(claim)} has no open flags; nothing changed.")
     entry = _log(moderator, Action.DISMISS_FLAGS, claim, reason, flags_resolved=count)
@@ -218,7 +229,7 @@ def hide_argument(*, moderator, argument, reason):
     Argument.objects.filter(pk=fresh.pk).update(
         visibility=Argument.Visibility.HIDDEN, hidden_reason=reason
     )
-    resolved = _resolve_flags(argument, moderator, Flag.Status.ACTIONED)
+    resolved = resolve_flags(argument, moderator, Flag.Status.ACTIONED)
     entry = _log(moderator, Action.HIDE, fresh, reason, flags_resolved=resolved)
     argument.visibility, argument.hidden_reason = Argument.Visibility.HIDDEN, reason
     _announce(fresh)
@@ -258,7 +269,7 @@ def hide_motion(*, moderator, motion, reason):
     Motion.objects.filter(pk=fresh.pk).update(
         visibility=Motion.Visibility.HIDDEN, hidden_reason=reason
     )
-    resolved = _resolve_flags(motion, moderator, Flag.Status.ACTIONED)
+    resolved = resolve_flags(motion, moderator, Flag.Status.ACTIONED)
     entry = _log(moderator, Action.HIDE, fresh, reason, flags_resolved=resolved)
     motion.visibility, motion.hidden_reason = Motion.Visibility.HIDDEN, reason
     _announce(fresh)

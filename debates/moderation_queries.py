@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Count, Min, Q
 
 from accounts.models import User
-from debates.models import Argument, Flag, ModerationAction, Motion
+from debates.models import Argument, Flag, ModerationAction, Motion, Source
 
 REASON_COUNTS = {
     "spam": Flag.Reason.SPAM,
@@ -20,22 +20,23 @@ REASON_COUNTS = {
 
 
 def flag_groups():
-    """Open flags grouped by claim, one row per claim, the longest-waiting first."""
+    """Open flags grouped by what they flag (a claim or a source), one row each, the
+    longest-waiting first."""
     counts = {name: Count("id", filter=Q(reason=reason)) for name, reason in REASON_COUNTS.items()}
     return (
         Flag.objects.filter(status=Flag.Status.OPEN)
-        .values("argument_id", "motion_id")
+        .values("argument_id", "motion_id", "source_id")
         .annotate(first_flagged=Min("created_at"), total=Count("id"), **counts)
-        .order_by("first_flagged", "argument_id", "motion_id")
+        .order_by("first_flagged", "argument_id", "motion_id", "source_id")
     )
 
 
 @dataclass
 class QueueItem:
-    """One flagged claim in the review queue, with its context and its open flags."""
+    """One flagged claim (or source) in the review queue, with its context and its open flags."""
 
-    kind: str  # "argument" or "motion"
-    claim: Argument | Motion
+    kind: str  # "argument", "motion" or "source"
+    claim: Argument | Motion | Source
     first_flagged: datetime
     total: int
     counts: list = field(default_factory=list)  # [(label, n)] for reasons with n > 0
@@ -43,6 +44,9 @@ class QueueItem:
 
     @property
     def motion(self):
+        """The motion the claim is in; None for a source, which stands outside any."""
+        if self.kind == "source":
+            return None
         return self.claim.motion if self.kind == "argument" else self.claim
 
     @property
@@ -61,29 +65,33 @@ class QueueItem:
 
 
 def queue_items(groups):
-    """QueueItems for one page of flag_groups(): three queries whatever the page holds."""
+    """QueueItems for one page of flag_groups(): one query for each kind of thing flagged on
+    the page and one for the flags, whatever the page holds."""
     groups = list(groups)
     argument_ids = [g["argument_id"] for g in groups if g["argument_id"]]
     motion_ids = [g["motion_id"] for g in groups if g["motion_id"]]
+    source_ids = [g["source_id"] for g in groups if g["source_id"]]
     arguments = Argument.objects.select_related("motion", "author", "parent").in_bulk(argument_ids)
     motions = Motion.objects.select_related("author").in_bulk(motion_ids)
+    sources = Source.objects.select_related("added_by").in_bulk(source_ids)
     flags = (
         Flag.objects.filter(status=Flag.Status.OPEN)
-        .filter(Q(argument_id__in=argument_ids) | Q(motion_id__in=motion_ids))
+        .filter(
+            Q(argument_id__in=argument_ids)
+            | Q(motion_id__in=motion_ids)
+            | Q(source_id__in=source_ids)
+        )
         .select_related("flagger")
         .order_by("created_at", "id")
     )
     by_claim = {}
     for flag in flags:
-        key = ("argument", flag.argument_id) if flag.argument_id else ("motion", flag.motion_id)
-        by_claim.setdefault(key, []).append(flag)
+        by_claim.setdefault(_flagged(flag), []).append(flag)
     labels = dict(Flag.Reason.choices)
     items = []
     for group in groups:
-        if group["argument_id"]:
-            kind, claim = "argument", arguments.get(group["argument_id"])
-        else:
-            kind, claim = "motion", motions.get(group["motion_id"])
+        kind, pk = _flagged(group)
+        claim = {"argument": arguments, "motion": motions, "source": sources}[kind].get(pk)
         if claim is None:
             continue
         counts = [(labels[reason], group[name]) for name, reason in REASON_COUNTS.items()]
@@ -98,6 +106,15 @@ def queue_items(groups):
             )
         )
     return items
+
+
+def _flagged(flag) -> tuple[str, int]:
+    """(kind, id) of what a flag, or a row of flag_groups(), is on."""
+    for kind in ("argument", "motion", "source"):
+        pk = flag[f"{kind}_id"] if isinstance(flag, dict) else getattr(flag, f"{kind}_id")
+        if pk:
+            return kind, pk
+    raise ValueError("A flag on nothing")
 
 
 def queue_item(kind, claim):

@@ -93,9 +93,9 @@ def written_by(claim, user) -> bool:
 
 
 def is_shown(claim) -> bool:
-    """Whether everyone reads the claim: an argument neither hidden nor retracted, a motion not
-    hidden."""
-    if isinstance(claim, Motion):
+    """Whether everyone reads the claim: an argument neither hidden nor retracted, a motion (or
+    a source) not hidden."""
+    if isinstance(claim, Motion | Source):
         return not claim.is_hidden
     return claim.is_visible
 
@@ -272,8 +272,14 @@ def own_vote_closure(claim, user):
 
 
 def flag_offered_to(claim, user) -> bool:
-    """Whether the page shows `user` a "Flag" link on `claim`: signed in, not its author, and
-    the claim is shown to everyone (a withdrawn claim needs no flag)."""
+    """Whether the page shows `user` a "Flag" link on `claim` (or a source): signed in, not its
+    author (or who added the source), and shown to everyone (a withdrawn one needs no flag)."""
+    if isinstance(claim, Source):
+        return (
+            getattr(user, "is_authenticated", False)
+            and claim.added_by_id != user.pk
+            and not claim.is_hidden
+        )
     return (
         getattr(user, "is_authenticated", False)
         and not _authored_by(claim, user)
@@ -292,6 +298,12 @@ def flag_refusal(flagger, claim):
             "Verify your email address before flagging: check your inbox for the link.",
             status=403,
         )
+    if isinstance(claim, Source):
+        if claim.added_by_id is not None and claim.added_by_id == flagger.pk:
+            return DebateRuleError("You cannot flag a source you added.", status=403)
+        if claim.is_hidden:
+            return DebateRuleError("This source is already hidden by a moderator.", status=409)
+        return None
     kind = "motion" if isinstance(claim, Motion) else "argument"
     if _authored_by(claim, flagger):
         return DebateRuleError(f"You cannot flag your own {kind}.", status=403)

@@ -20,6 +20,7 @@ from debates.errors import DebateRuleError
 from debates.models import (
     SOURCE_TEXT_MAX_LENGTH,
     Argument,
+    Flag,
     ModerationAction,
     Motion,
     Source,
@@ -203,11 +204,14 @@ def _set_visibility(moderator, source, *, hidden: bool, reason: str) -> moderati
     Source.objects.filter(pk=fresh.pk).update(
         visibility=visibility, hidden_reason=reason if hidden else ""
     )
+    # Hiding answers the flags on it, as hiding a claim does.
+    resolved = moderation.resolve_flags(fresh, moderator, Flag.Status.ACTIONED) if hidden else 0
     entry = ModerationAction.objects.create(
         moderator=moderator,
         action=ModerationAction.Action.HIDE if hidden else ModerationAction.Action.RESTORE,
         source=fresh,
         reason=reason,
+        flags_resolved=resolved,
     )
     source.visibility, source.hidden_reason = visibility, reason if hidden else ""
     return moderation.Outcome(True, "Source hidden." if hidden else "Source restored.", entry)

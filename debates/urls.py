@@ -102,6 +102,7 @@ urlpatterns += [
     path("sources/new/", views_sources.add_source, name="add_source"),
     path("sources/<id:pk>/", views_sources.source_detail, name="source"),
     path("sources/<id:pk>/argue/", views_sources.argue_from_passage, name="argue_from_passage"),
+    path("sources/<id:pk>/flag/", views_moderation.flag_source, name="flag_source"),
     *(
         path(
             f"sources/<id:pk>/{act}/",

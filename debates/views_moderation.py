@@ -20,15 +20,16 @@ from accounts import suspension
 from accounts.decorators import member_required
 from accounts.models import User
 from config import ratelimit
-from debates import moderation, moderation_queries, policy, queries
+from debates import moderation, moderation_queries, policy, queries, sources
 from debates.errors import DebateRuleError
-from debates.models import Argument, Flag, ModerationAction, Motion
+from debates.models import Argument, Flag, ModerationAction, Motion, Source
 from debates.views import HttpResponseSeeOther
 
 QUEUE_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
 
-CLAIM_KINDS = ("argument", "motion")
+# What the review queue holds flags on (a source's text is flagged as a claim is).
+CLAIM_KINDS = ("argument", "motion", "source")
 
 
 def moderator_required(view):
@@ -62,6 +63,8 @@ def _claim(kind, pk):
         return get_object_or_404(Argument.objects.select_related("motion", "author"), pk=pk)
     if kind == "motion":
         return get_object_or_404(Motion.objects.select_related("author"), pk=pk)
+    if kind == "source":
+        return get_object_or_404(Source.objects.select_related("added_by"), pk=pk)
     raise Http404("No such kind of claim.")
 
 
@@ -92,6 +95,13 @@ def flag_argument(request, slug, pk):
 def flag_motion(request, slug):
     motion = get_object_or_404(Motion.objects.select_related("author"), slug=slug)
     return _flag(request, motion, "motion", motion)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def flag_source(request, pk):
+    source = get_object_or_404(Source.objects.select_related("added_by"), pk=pk)
+    return _flag(request, source, "source", None)
 
 
 def _flag(request, claim, kind, motion):
@@ -141,6 +151,8 @@ def _flag(request, claim, kind, motion):
 def _flag_url(claim, kind):
     if kind == "argument":
         return reverse("flag_argument", args=[claim.motion.slug, claim.pk])
+    if kind == "source":
+        return reverse("flag_source", args=[claim.pk])
     return reverse("flag_motion", args=[claim.slug])
 
 
@@ -349,6 +361,8 @@ def queue_act(request, kind, pk, act):
                 reason=reason,
                 days=moderation.parse_days(request.POST.get("days", "")),
             )
+        elif kind == "source":
+            outcomes = [sources.hide_source(moderator=request.user, source=claim, reason=reason)]
         else:
             outcomes = [moderation.hide_claim(moderator=request.user, claim=claim, reason=reason)]
     except DebateRuleError as rule:

@@ -105,6 +105,11 @@ MATRIX = {
         "GET": signed_in(200, unverified=403, author=403, suspended=403),
         "POST": signed_in("303+", unverified=403, author=403, suspended=403),
     },
+    # The world's source was added by its author: nobody flags what they added.
+    "flag_source": {
+        "GET": signed_in(200, unverified=403, author=403, suspended=403),
+        "POST": signed_in("303+", unverified=403, author=403, suspended=403),
+    },
     # --- moderation: moderators and staff only (acts that change nothing still answer 303) ---
     "hide_argument": {"GET": mods_only(200), "POST": mods_only("303+")},
     "restore_argument": {"GET": mods_only(200), "POST": mods_only(303)},

@@ -153,7 +153,7 @@ GROUPS = {
         "import_motion",
     ],
     "votes": ["vote_motion", "vote_argument"],
-    "flags": ["flag_motion", "flag_argument"],
+    "flags": ["flag_motion", "flag_argument", "flag_source"],
     "moderation": [
         "hide_argument", "restore_argument", "hide_motion", "restore_motion", "lock_motion",
         "unlock_motion", "feature_motion", "unfeature_motion", "suspend_user", "unsuspend_user",
@@ -257,7 +257,7 @@ def path_values(world):
             ),
             text,
         ),
-        "kind": st.one_of(st.sampled_from(["argument", "motion", "user"]), text),
+        "kind": st.one_of(st.sampled_from(["argument", "motion", "source", "user"]), text),
     }
 
 

@@ -133,7 +133,7 @@ def post_data(name, role="user"):
         return {"claim": "The author's argument, reworded.", "details": ""}
     if name in ("vote_motion", "vote_argument"):
         return {"choice": "agree"}
-    if name in ("flag_motion", "flag_argument"):
+    if name in ("flag_motion", "flag_argument", "flag_source"):
         return {"reason": "spam"}
     if name == "suspend_user":
         return {"reason": "Persistent spam.", "days": "7"}

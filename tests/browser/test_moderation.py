@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
+from debates import sources
 from debates.models import Argument, Flag, ModerationAction
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
@@ -107,3 +108,37 @@ def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
         "hide",
         "restore",
     ]
+
+
+def test_a_source_is_flagged_in_place_and_hidden_from_the_queue(signed_in, transactional_db):
+    adder = verified_user(display_name="Pasting Pat")
+    source = sources.add_source(adder=adder, title="Not what it claims", text="A made-up text.")
+    moderator = verified_user(display_name="Moderator Max")
+    grant_moderator(moderator)
+
+    reader = signed_in(verified_user(display_name="Careful Cal"))
+    reader.goto(source.get_absolute_url())
+    mark_page(reader)
+    reader.get_by_role("link", name="Flag").click()
+    form = reader.locator(f"#flag-slot-source-{source.pk} .flag-form form")
+    form.get_by_label("Other", exact=True).check()
+    form.get_by_label("Note").fill("This is not the published essay.")
+    form.get_by_role("button", name="Send flag").click()
+    expect(reader.locator(".flag-form--done")).to_contain_text("Flagged.")
+    expect(reader.locator(f"#flag-link-source-{source.pk}")).to_have_text("Flagged")
+    assert_not_reloaded(reader)
+
+    mod = signed_in(moderator)
+    mod.goto("/moderation/")
+    entry = mod.locator(f"#queue-source-{source.pk}")
+    expect(entry).to_contain_text("Not what it claims")
+    expect(entry).to_contain_text("This is not the published essay.")
+    expect(entry).to_contain_text("Pasting Pat")
+    entry.get_by_label("Reason").fill("Not the text it names")
+    entry.get_by_role("button", name="Hide", exact=True).click()
+    expect(entry).to_contain_text("Source hidden.")
+    assert Flag.objects.get().status == Flag.Status.ACTIONED
+
+    reader.goto(source.get_absolute_url())
+    expect(reader.locator(".source-head")).to_contain_text("A moderator has hidden this source")
+    expect(reader.get_by_role("link", name="Flag")).to_have_count(0)

@@ -1,0 +1,120 @@
+"""Members flag a source's text as they flag a claim (a pasted text that is not what it claims
+to be, or should not be here); moderators find it in the review queue, dismiss the flags or hide
+the source, and nobody flags what they added or reviews flags on it."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from debates import moderation, sources
+from debates.errors import DebateRuleError
+from debates.models import Flag, ModerationAction
+from tests.factories import ArgumentFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def source(author):
+    return sources.add_source(adder=author, title="A pasted essay", text="Its only passage.")
+
+
+def flag_url(source):
+    return reverse("flag_source", args=[source.pk])
+
+
+def test_a_member_flags_a_source_from_its_page(client, source, member):
+    client.force_login(member)
+    reader = client.get(source.get_absolute_url()).content.decode()
+    assert f'href="{flag_url(source)}"' in reader
+    assert f'id="flag-slot-source-{source.pk}"' in reader
+
+    form = client.get(flag_url(source))
+    assert form.status_code == 200 and "A pasted essay" in form.content.decode()
+    response = client.post(flag_url(source), {"reason": "other", "note": "Not the real text."})
+
+    assert response.status_code == 303 and response["Location"] == source.get_absolute_url()
+    flag = Flag.objects.get()
+    assert (flag.source, flag.flagger, flag.note) == (source, member, "Not the real text.")
+    assert flag.claim == source
+
+
+def test_the_flag_form_opens_and_answers_in_place(client, source, member):
+    client.force_login(member)
+    form = client.get(flag_url(source), headers=HTMX).content.decode()
+    assert f'id="flag-form-source-{source.pk}"' in form and "<html" not in form
+
+    done = client.post(flag_url(source), {"reason": "spam"}, headers=HTMX).content.decode()
+    assert "Flagged. Thank you" in done
+    assert f'hx-target="#flag-link-source-{source.pk}"' in done
+
+
+def test_nobody_flags_what_they_added_a_hidden_source_or_twice(source, author, member, moderator):
+    with pytest.raises(DebateRuleError, match="a source you added") as refused:
+        moderation.flag_claim(flagger=author, claim=source, reason="spam")
+    assert refused.value.status == 403
+    first, created = moderation.flag_claim(flagger=member, claim=source, reason="spam")
+    again, created_again = moderation.flag_claim(flagger=member, claim=source, reason="abuse")
+    assert created and not created_again and again == first
+    sources.hide_source(moderator=moderator, source=source, reason="Copied without leave.")
+    with pytest.raises(DebateRuleError, match="already hidden") as hidden:
+        moderation.flag_claim(flagger=verified_user(), claim=source, reason="spam")
+    assert hidden.value.status == 409
+
+
+def test_the_source_page_offers_flag_only_to_members_who_did_not_add_it(client, source, author):
+    link = f'href="{flag_url(source)}"'
+    assert link not in client.get(source.get_absolute_url()).content.decode()
+    client.force_login(author)
+    assert link not in client.get(source.get_absolute_url()).content.decode()
+
+
+def test_a_flag_names_exactly_one_thing(source, member):
+    argument = ArgumentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Flag.objects.create(flagger=member, reason="spam", source=source, argument=argument)
+
+
+def test_the_queue_shows_a_flagged_source_and_dismisses_its_flags(client, source, moderator):
+    moderation.flag_claim(flagger=verified_user(), claim=source, reason="spam")
+    moderation.flag_claim(flagger=verified_user(), claim=source, reason="other", note="Fake.")
+    client.force_login(moderator)
+
+    queue = client.get(reverse("moderation_queue")).content.decode()
+    assert f'id="queue-source-{source.pk}"' in queue
+    assert "A pasted essay" in queue and "2 open flags" in queue and "“Fake.”" in queue
+    assert "Hide and suspend author" not in queue
+
+    dismiss = reverse("queue_dismiss", args=["source", source.pk])
+    answer = client.post(dismiss, headers=HTMX)
+    assert answer.status_code == 200 and "2 flags dismissed." in answer.content.decode()
+    assert not Flag.objects.filter(status=Flag.Status.OPEN).exists()
+    entry = ModerationAction.objects.get()
+    assert (entry.action, entry.source, entry.flags_resolved) == ("dismiss_flags", source, 2)
+
+
+def test_hiding_a_source_from_the_queue_answers_its_flags(client, source, moderator):
+    moderation.flag_claim(flagger=verified_user(), claim=source, reason="abuse")
+    client.force_login(moderator)
+
+    response = client.post(reverse("queue_hide", args=["source", source.pk]), {"reason": ""})
+
+    assert response.status_code == 303
+    source.refresh_from_db()
+    assert source.is_hidden and source.hidden_reason == "Flagged: abuse (1)."
+    assert Flag.objects.get().status == Flag.Status.ACTIONED
+    entry = ModerationAction.objects.get()
+    assert (entry.action, entry.source, entry.flags_resolved) == ("hide", source, 1)
+
+
+def test_a_moderator_does_not_dismiss_flags_on_a_source_she_added(client, moderator):
+    own = sources.add_source(adder=moderator, title="Her own paper", text="Her words.")
+    moderation.flag_claim(flagger=verified_user(), claim=own, reason="spam")
+    with pytest.raises(DebateRuleError, match="dismiss flags on a source you added"):
+        moderation.dismiss_flags(moderator=moderator, claim=own)
+    client.force_login(moderator)
+    queue = client.get(reverse("moderation_queue")).content.decode()
+    assert "another moderator must review it" in queue
+    assert Flag.objects.get().status == Flag.Status.OPEN
