@@ -45,33 +45,35 @@ def normalise_display_name(raw, *, user=None):
     name = clean_display_name(raw, current=current)
     if name != current and display_name_taken(name, user=user):
         raise ValidationError(NAME_TAKEN, code="taken")
-    quoted = _quoted_as(name) if name != current else None
-    if quoted:
+    # Her own name, re-cased or re-spaced, stays hers; a new one may not be someone Crux quotes.
+    renamed = current is None or fold_display_name(name) != fold_display_name(current)
+    if renamed and _quoted(name):
         raise ValidationError(
-            f"Crux quotes someone as “{quoted}”: a member may not take that name, or "
-            "their posts would pass for that person's. If it is yours, ask a moderator.",
+            f"Crux quotes someone named “{name}”: a member may not take that name, or their "
+            "posts would pass for that person's. If it is yours, ask a moderator.",
             code="quoted",
         )
     return name
 
 
-def _quoted_as(name) -> str | None:
-    """The attribution of a claim or source that `name` is, or looks like (seeded and imported
-    claims carry the name of whoever is quoted, who is no member), or None."""
+def _quoted(name) -> bool:
+    """Whether `name` is, or looks like, the attribution of a claim or source that no member
+    stands behind (the seeded debate's, Crux's own) and everyone reads: a name members add to
+    what they post or paste binds nobody else, or anyone could take names from the rest."""
     key = fold_display_name(name)
     # One query: the names are few (a debate quotes a handful of people); the fold is Python's.
     sql = " UNION ".join(
-        f"SELECT {column} FROM {model._meta.db_table} WHERE {column} <> ''"
-        for model, column in (
-            (Argument, "attribution"),
-            (Motion, "attribution"),
-            (Source, "author"),
+        f"SELECT {column} FROM {model._meta.db_table} WHERE {column} <> '' "
+        f"AND {member} IS NULL AND visibility = 'visible'"
+        for model, column, member in (
+            (Argument, "attribution", "author_id"),
+            (Motion, "attribution", "author_id"),
+            (Source, "author", "added_by_id"),
         )
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        quoted = cursor.fetchall()
-    return next((each for (each,) in quoted if fold_display_name(each) == key), None)
+        return any(fold_display_name(quoted) == key for (quoted,) in cursor.fetchall())
 
 
 def display_name_taken(name, *, user=None):

@@ -525,15 +525,34 @@ def test_sign_up_form_asks_for_a_display_name_with_its_rules(client):
 
 def test_no_member_takes_the_name_of_someone_crux_quotes(client, seeded):
     """The seeded claims are Simon Saradzhyan's and Dmitri Trenin's words: a member so named
-    would pass for them, and so would one named as an imported claim's or a source's author."""
-    ArgumentFactory(attribution="Ada Quoted")
+    would pass for them, and so would one named as the author of a source nobody added."""
+    ArgumentFactory(attribution="Ada Quoted", author=None)
     SourceFactory(author="Sam Writer")
     for chosen in ("Simon Saradzhyan", "dmitri  TRENIN", "Ada Qu\u043eted", "Sam Writer"):
         response = sign_up(client, display_name=chosen)
         assert response.status_code == 422, chosen
-        assert "Crux quotes someone as" in response.content.decode()
+        assert f"Crux quotes someone named “{' '.join(chosen.split())}”" in response.text
     assert not User.objects.filter(email="ada@example.org").exists()
     assert sign_up(client, display_name="Simon Sarad").status_code == 302
+
+
+def test_names_members_attach_or_moderators_hid_bind_nobody(db):
+    """A member's own attribution, a pasted source's author or a hidden claim's would let
+    anyone take names from the rest (or tell what a moderator hid)."""
+    ArgumentFactory(attribution="Pat Member")  # posted by a member
+    ArgumentFactory(attribution="Hidden Person", author=None, visibility="hidden")
+    SourceFactory(author="Pasted Author", added_by=UserFactory())
+    for name in ("Pat Member", "Hidden Person", "Pasted Author"):
+        assert services.normalise_display_name(name) == name
+
+
+def test_a_member_named_as_someone_quoted_may_keep_and_recase_her_name(db):
+    ArgumentFactory(attribution="Anna Lee", author=None)
+    anna = UserFactory(display_name="anna lee")
+    assert services.normalise_display_name("Anna  Lee", user=anna) == "Anna Lee"
+    anna.delete()
+    with pytest.raises(ValidationError, match="Crux quotes someone named"):
+        services.normalise_display_name("ANNA LEE", user=UserFactory(display_name="Another"))
 
 
 def test_normalise_display_name_trims_and_collapses_spaces():
