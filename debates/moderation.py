@@ -242,10 +242,10 @@ def restore_argument(*, moderator, argument, reason):
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
     fresh = _locked_copy(argument)
-    policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     policy.enforce(policy.restore_refusal(fresh))
     if not fresh.is_hidden:
         return Outcome(False, "This argument is not hidden; nothing changed.")
+    policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     Argument.objects.filter(pk=fresh.pk).update(
         visibility=Argument.Visibility.VISIBLE, hidden_reason=""
     )
@@ -282,9 +282,9 @@ def restore_motion(*, moderator, motion, reason):
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
     fresh = _locked_copy(motion)
-    policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     if not fresh.is_hidden:
         return Outcome(False, "This motion is not hidden; nothing changed.")
+    policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     Motion.objects.filter(pk=fresh.pk).update(
         visibility=Motion.Visibility.VISIBLE, hidden_reason=""
     )

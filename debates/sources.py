@@ -195,11 +195,11 @@ def _set_visibility(moderator, source, *, hidden: bool, reason: str) -> moderati
     moderation.require_moderator(moderator)
     reason = moderation.clean_reason(reason, required=True)
     fresh = Source.objects.select_for_update().get(pk=source.pk)
-    if not hidden:
-        policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     if fresh.is_hidden == hidden:
         state = "already hidden" if hidden else "not hidden"
         return moderation.Outcome(False, f"This source is {state}; nothing changed.")
+    if not hidden:
+        policy.enforce(policy.own_content_refusal(moderator, fresh, "restore"))
     visibility = "hidden" if hidden else "visible"
     Source.objects.filter(pk=fresh.pk).update(
         visibility=visibility, hidden_reason=reason if hidden else ""

@@ -17,9 +17,7 @@ APPS = tuple(
     )
 )
 MIGRATIONS = sorted(
-    path.parent
-    for path in ROOT.glob("**/migrations/__init__.py")
-    if path.parent.parts[len(ROOT.parts)] in APPS
+    path.parent for app in APPS for path in (ROOT / app).glob("**/migrations/__init__.py")
 )
 # The domain: what the live transport may depend on, never the reverse.
 DOMAIN_EXEMPT = ("debates.live", "debates.views", "debates.urls", "debates.templatetags")

@@ -3,6 +3,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -456,3 +458,24 @@ def test_no_form_is_offered_for_what_a_retracted_argument_refuses(client, author
         assert why in body, name
         assert '<form class="argument-form"' not in body and "Retract argument</button>" not in body
     assert client.get(reverse("edit_argument", args=[slug, argument.pk])).status_code == 409
+
+
+@pytest.mark.django_db(transaction=True)
+def test_motions_slugged_as_a_page_before_that_was_refused_move_to_a_free_address():
+    before = [("debates", "0017_flags_on_sources")]
+    after = [("debates", "0018_motions_off_reserved_addresses")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        motions = old.get_model("debates", "Motion")._default_manager
+        for slug in ("new", "new-2", "import", "kept"):
+            motions.create(slug=slug, title=slug, claim=f"Claim {slug}.")
+        executor.loader.build_graph()
+        executor.migrate(after)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    slugs = set(Motion.objects.values_list("slug", flat=True))
+    assert slugs == {"new-3", "new-2", "import-2", "kept"}
