@@ -1,4 +1,5 @@
 import html
+import re
 import uuid
 from datetime import timedelta
 
@@ -362,6 +363,10 @@ def test_edit_page_saves_and_history_shows_versions(client, member, motion):
 
     assert response.status_code == 303
     assert b"After." in history.content and b"Before." in history.content
+    # Times as every other page gives them: 24-hour, in UTC, said so.
+    stamps = re.findall(r"<time [^>]*>([^<]*)</time>", history.content.decode())
+    assert len(stamps) == 3
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC", t) for t in stamps)
     page = client.get(motion.get_absolute_url()).content.decode()
     assert reverse("argument_history", args=[motion.slug, argument.pk]) in page
 
