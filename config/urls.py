@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
@@ -16,9 +17,17 @@ def robots_txt(request):
     )
 
 
+@require_safe
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the page links: the site's icon
+    (temporarily: its hashed name changes with it)."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     # An index of sections, each cut into pages of 50,000 addresses as the protocol allows: a
     # big site's arguments outgrow one file.
     path(

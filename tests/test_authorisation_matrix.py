@@ -54,6 +54,7 @@ MATRIX = {
     "export_argdown": PUBLIC,
     "api_root": {"GET": everyone(302), "POST": everyone(302)},  # to the API's docs
     "robots_txt": PUBLIC,
+    "favicon": {"GET": everyone(302), "POST": everyone(405)},
     "sitemap": PUBLIC,
     "sitemap_section": PUBLIC,
     "search": PUBLIC,

@@ -162,8 +162,9 @@ GROUPS = {
     "pages": [
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",
         "profile", "own_profile", "moderation_notices", "analysis", "analysis_json", "motion_map",
-        "motion_export", "export_argdown", "sitemap", "sitemap_section", "robots_txt", "search",
-        "similar_claims", "feed_motions", "feed_motion", "feed_person", "own_copy", "api_root",
+        "motion_export", "export_argdown", "sitemap", "sitemap_section", "robots_txt", "favicon",
+        "search", "similar_claims", "feed_motions", "feed_motion", "feed_person", "own_copy",
+        "api_root",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue"],
     "sources": ["sources", "source", "add_source", "argue_from_passage"],

@@ -486,3 +486,9 @@ def test_the_shared_cache_keeps_only_batches_pages_link_to(client):
         response = client.get(f"{more_url}?offset={offset}")
         assert response.status_code == 200
     assert len(fragments._cache) == kept
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith(".svg")
+    assert "favicon" in response["Location"]
