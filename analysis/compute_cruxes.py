@@ -9,10 +9,11 @@ frequencies", Annals of Human Genetics 20, 1956):
     L = ln((a + ½)(d + ½) / ((b + ½)(c + ½)))
     SE = √(1/(a + ½) + 1/(b + ½) + 1/(c + ½) + 1/(d + ½))
 
-(Woolf's standard error) and the 90% interval L ± 1.6449·SE. An argument with at least 8 such
-voters whose interval excludes 0 is a crux: for the motion when L > 0 (agreeing with it goes
-with agreeing with the motion), against it when L < 0. Cruxes rank by the end of the interval
-nearest 0, strongest first: a strong crux is one that is surely far from 0.
+(Woolf's standard error) and the 90% interval L ± 1.6449·SE. An argument with at least
+MIN_CRUX_VOTERS such voters whose interval excludes 0 is a crux: for the motion when L > 0
+(agreeing with it goes with agreeing with the motion), against it when L < 0. Cruxes rank by
+the end of the interval nearest 0, strongest first: a strong crux is one that is surely far
+from 0.
 
 A personal crux compares one voter with others (an opinion group, or everyone who voted the
 other way on the motion): the arguments the voter voted on where a clear majority of those
@@ -24,10 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.compute_types import Crux, PersonalCrux
+from analysis.compute_types import MIN_CRUX_VOTERS, Crux, PersonalCrux
 from analysis.compute_votes import MOTION_COL, VoteMatrix
 
-MIN_VOTERS = 8
 Z_90_TWO_SIDED = 1.6449
 Z_90_ONE_SIDED = 1.2816
 HALDANE = 0.5
@@ -67,7 +67,7 @@ def crux_table(matrix: VoteMatrix) -> CruxTable:
 
 def cruxes(matrix: VoteMatrix) -> list[Crux]:
     table = crux_table(matrix)
-    enough = table.voters >= MIN_VOTERS
+    enough = table.voters >= MIN_CRUX_VOTERS
     enough[MOTION_COL] = False
     lower = np.where(table.log_odds > 0, table.low, table.high)
     picked = []

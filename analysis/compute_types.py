@@ -89,6 +89,7 @@ class PersonalCrux(NamedTuple):
 FORMAT = 1  # bump when as_dict's shape changes, so stored results are recomputed
 MIN_VOTES = 7  # a voter's votes before they count towards opinion groups (Pol.is)
 MIN_GROUP_VOTERS = 10  # qualifying voters before groups are formed
+MIN_CRUX_VOTERS = 8  # voters on both an argument and the motion before it can be a crux
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,11 @@ def test_the_page_states_the_opinion_group_rule_once_from_the_computation_s_numb
     html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
     assert f"at least {MIN_GROUP_VOTERS + 3} voters who have each voted on at least" in html
     assert f"on at least {MIN_VOTES + 2} claims" in html
+    # Nor into the crux rule, which the computation applies (compute_cruxes).
+    assert "No crux yet: an argument needs at least 8 voters" in html
+    monkeypatch.setattr(views, "MIN_CRUX_VOTERS", 11)
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert "No crux yet: an argument needs at least 11 voters" in html
 
 
 def test_before_any_vote_the_page_says_nobody_has_voted(client, db):
