@@ -62,13 +62,16 @@ def _quoted(name) -> bool:
     what they post or paste binds nobody else, or anyone could take names from the rest."""
     key = fold_display_name(name)
     # One query: the names are few (a debate quotes a handful of people); the fold is Python's.
+    motions = Motion._meta.db_table
+    # An argument counts while its motion is shown too, as lists outside a debate count it.
+    shown_motion = f"AND motion_id IN (SELECT id FROM {motions} WHERE visibility = 'visible')"
     sql = " UNION ".join(
         f"SELECT {column} FROM {model._meta.db_table} WHERE {column} <> '' "
-        f"AND {member} IS NULL AND visibility = 'visible'"
-        for model, column, member in (
-            (Argument, "attribution", "author_id"),
-            (Motion, "attribution", "author_id"),
-            (Source, "author", "added_by_id"),
+        f"AND {member} IS NULL AND visibility = 'visible' {also}"
+        for model, column, member, also in (
+            (Argument, "attribution", "author_id", shown_motion),
+            (Motion, "attribution", "author_id", ""),
+            (Source, "author", "added_by_id", ""),
         )
     )
     with connection.cursor() as cursor:

@@ -74,7 +74,7 @@ class VoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class FlagAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("__str__", "flagger", "reason", "status", "created_at", "resolved_by")
     list_filter = ("status", "reason")
-    raw_id_fields = ("flagger", "motion", "argument", "resolved_by")
+    raw_id_fields = ("flagger", "motion", "argument", "source", "resolved_by")
 
 
 @admin.register(ModerationAction)

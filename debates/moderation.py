@@ -295,16 +295,22 @@ def restore_motion(*, moderator, motion, reason):
 
 
 def hide_claim(*, moderator, claim, reason):
-    """hide_argument or hide_motion, by the claim's type."""
-    if claim_kind(claim) == "argument":
+    """hide_argument or hide_motion, by the claim's type (a source: debates.sources)."""
+    kind = claim_kind(claim)
+    if kind == "argument":
         return hide_argument(moderator=moderator, argument=claim, reason=reason)
-    return hide_motion(moderator=moderator, motion=claim, reason=reason)
+    if kind == "motion":
+        return hide_motion(moderator=moderator, motion=claim, reason=reason)
+    raise TypeError("A source is hidden by debates.sources.hide_source")
 
 
 def restore_claim(*, moderator, claim, reason):
-    if claim_kind(claim) == "argument":
+    kind = claim_kind(claim)
+    if kind == "argument":
         return restore_argument(moderator=moderator, argument=claim, reason=reason)
-    return restore_motion(moderator=moderator, motion=claim, reason=reason)
+    if kind == "motion":
+        return restore_motion(moderator=moderator, motion=claim, reason=reason)
+    raise TypeError("A source is restored by debates.sources.restore_source")
 
 
 # --- Lock and feature --------------------------------------------------------------------------
@@ -421,9 +427,16 @@ def unsuspend_user(*, moderator, user, reason=""):
 def hide_and_suspend_author(*, moderator, claim, reason, days=None):
     """Hide a claim and suspend its author with the same reason: two log entries, one commit.
 
-    Refused as a whole (nothing hidden) when the author cannot be suspended.
+    Refused as a whole (nothing hidden) when the author cannot be suspended, or for a source,
+    which has no author among the members (suspend who added it from their profile).
     """
     require_moderator(moderator)
+    if claim_kind(claim) == "source":
+        raise DebateRuleError(
+            "A source has no author to suspend here: hide it, then suspend who added it from "
+            "their profile.",
+            status=409,
+        )
     reason = clean_reason(reason, required=True)
     days = _days(suspension.check_days, days)
     author = User.objects.filter(pk=claim.author_id).first() if claim.author_id else None

@@ -541,8 +541,10 @@ def test_names_members_attach_or_moderators_hid_bind_nobody(db):
     anyone take names from the rest (or tell what a moderator hid)."""
     ArgumentFactory(attribution="Pat Member")  # posted by a member
     ArgumentFactory(attribution="Hidden Person", author=None, visibility="hidden")
+    hidden_motion = MotionFactory(visibility="hidden")
+    ArgumentFactory(motion=hidden_motion, attribution="In Hidden Motion", author=None)
     SourceFactory(author="Pasted Author", added_by=UserFactory())
-    for name in ("Pat Member", "Hidden Person", "Pasted Author"):
+    for name in ("Pat Member", "Hidden Person", "In Hidden Motion", "Pasted Author"):
         assert services.normalise_display_name(name) == name
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from debates.models import Argument, Motion
 from notifications import queries
 from notifications import services as notify
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
@@ -112,3 +113,20 @@ def test_deciding_costs_one_query_for_a_member_and_none_for_anonymous(
                 queries.is_following(viewer, claim)
     with django_assert_num_queries(0):
         assert not queries.is_following(AnonymousUser(), claims["motion"])
+
+
+@pytest.mark.parametrize("withdrawn", ["retracted", "hidden", "motion hidden"])
+def test_no_follow_line_on_a_withdrawn_claim(client, author, claims, withdrawn):
+    """Replies under a withdrawn claim are told to moderators alone, and the follow page
+    refuses it: the page neither says she follows it nor offers to."""
+    motion, argument = claims["motion"], claims["argument"]
+    if withdrawn == "motion hidden":
+        Motion.objects.filter(pk=motion.pk).update(visibility=Motion.Visibility.HIDDEN)
+    else:
+        Argument.objects.filter(pk=argument.pk).update(visibility=withdrawn)
+    client.force_login(author)
+    assert follow_line(client, argument) == ""
+    if withdrawn == "motion hidden":
+        assert follow_line(client, motion) == ""
+    else:
+        assert "You are following this motion" in follow_line(client, motion)

@@ -3,7 +3,9 @@ to be, or should not be here); moderators find it in the review queue, dismiss t
 the source, and nobody flags what they added or reviews flags on it."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.exceptions import IrreversibleError
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from debates import moderation, sources
@@ -118,3 +120,32 @@ def test_a_moderator_does_not_dismiss_flags_on_a_source_she_added(client, modera
     queue = client.get(reverse("moderation_queue")).content.decode()
     assert "another moderator must review it" in queue
     assert Flag.objects.get().status == Flag.Status.OPEN
+
+
+def test_a_source_is_never_hidden_as_a_motion_nor_its_adder_suspended_from_the_queue(
+    client, source, moderator
+):
+    """The queue's "hide and suspend" is for claims with a member as author; a source's pk
+    must never reach the motion of the same pk."""
+    moderation.flag_claim(flagger=verified_user(), claim=source, reason="spam")
+    with pytest.raises(TypeError):
+        moderation.hide_claim(moderator=moderator, claim=source, reason="x")
+    client.force_login(moderator)
+    data = {"reason": "Spam.", "suspend": "1", "days": "7"}
+    response = client.post(reverse("queue_hide", args=["source", source.pk]), data, headers=HTMX)
+    assert response.status_code == 409 and "no author to suspend" in response.content.decode()
+    source.refresh_from_db()
+    assert not source.is_hidden and not ModerationAction.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undoing_source_flags_is_refused_while_any_exist(source, member):
+    moderation.flag_claim(flagger=member, claim=source, reason="spam")
+    executor = MigrationExecutor(connection)
+    try:
+        with pytest.raises(IrreversibleError, match="Flags on sources exist"):
+            executor.migrate([("debates", "0016_source_url_index")])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Flag.objects.filter(source=source).count() == 1

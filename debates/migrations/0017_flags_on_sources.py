@@ -3,6 +3,17 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
+
+
+def keep_source_flags(apps, schema_editor):
+    """Undoing this would drop what members reported on sources: refused while any exist."""
+    Flag = apps.get_model("debates", "Flag")
+    if Flag.objects.filter(source__isnull=False).exists():
+        raise IrreversibleError(
+            "Flags on sources exist; an older Crux could not hold them. Back up, then remove "
+            "them yourself if you must go back."
+        )
 
 
 class Migration(migrations.Migration):
@@ -30,4 +41,5 @@ class Migration(migrations.Migration):
             model_name='flag',
             constraint=models.UniqueConstraint(condition=models.Q(('source__isnull', False), ('status', 'open')), fields=('flagger', 'source'), name='flag_one_open_per_user_per_source'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, keep_source_flags),
     ]
