@@ -21,7 +21,12 @@ def unread_count(member_id: int) -> int:
 def inbox_of_anyone():
     """Notifications with what each names, for one query a page."""
     return Notification.objects.select_related(
-        "recipient", "argument__motion", "argument__parent", "argument__author", "motion", "action"
+        "recipient",
+        "argument__motion",
+        "argument__parent",
+        "argument__author",
+        "motion",
+        "action__source",
     )
 
 

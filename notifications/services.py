@@ -158,12 +158,15 @@ def _tell_the_untold(argument, told: dict) -> list[Notification]:
 
 
 def notify_of_act(*, action: ModerationAction) -> Notification | None:
-    """Tell the member a moderator's act concerns: the author of the claim acted on, or the
-    member (un)suspended; never the moderator acting on their own claim."""
+    """Tell the member a moderator's act concerns: the author of the claim acted on, who added
+    the source acted on, or the member (un)suspended; never the moderator acting on their own."""
     if action.action not in ACTS_TOLD:
         return None
-    claim = action.argument or action.motion  # or neither: an act on a source, nobody's
-    recipient_id = action.user_id or getattr(claim, "author_id", None)
+    if action.source_id:
+        recipient_id = action.source.added_by_id  # a seeded source is nobody's
+    else:
+        claim = action.argument or action.motion
+        recipient_id = action.user_id or getattr(claim, "author_id", None)
     if recipient_id is None or recipient_id == action.moderator_id:
         return None
     notification = Notification.objects.create(

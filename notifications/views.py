@@ -40,12 +40,14 @@ def inbox(request):
 
 
 def place_of(notification: Notification) -> str:
-    """Where a notification leads: the argument in its debate, the motion, or (a suspension)
-    the member's moderation notices."""
+    """Where a notification leads: the argument in its debate, the motion, the source (an act
+    on one she added), or (a suspension) the member's moderation notices."""
     if notification.argument_id:
         return notification.argument.get_absolute_url()
     if notification.motion_id:
         return notification.motion.get_absolute_url()
+    if notification.action_id and notification.action.source_id:
+        return notification.action.source.get_absolute_url()
     return reverse("notifications") + "?kind=moderation"
 
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from debates import moderation, sources
 from debates.errors import DebateRuleError
 from debates.models import Flag, ModerationAction
-from tests.factories import ArgumentFactory, verified_user
+from notifications.models import Notification
+from tests.factories import ArgumentFactory, SourceFactory, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,22 @@ def test_undoing_source_flags_is_refused_while_any_exist(source, member):
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
     assert Flag.objects.filter(source=source).count() == 1
+
+
+def test_who_added_a_source_is_told_it_was_hidden_and_led_to_it(client, source, author, moderator):
+    sources.hide_source(moderator=moderator, source=source, reason="Not the published text.")
+    client.force_login(author)
+    inbox = client.get(reverse("notifications")).content.decode()
+    assert "Your source" in inbox and "“A pasted essay”" in inbox
+    assert "was hidden by a moderator: Not the published text." in inbox
+    notice = Notification.objects.get(recipient=author)
+    opened = client.get(reverse("notification_open", args=[notice.pk]))
+    assert opened.status_code == 302 and opened["Location"] == source.get_absolute_url()
+
+
+def test_acts_on_a_seeded_source_or_ones_own_tell_nobody(moderator):
+    seeded = sources.add_source(adder=moderator, title="Hers", text="Text.")
+    sources.hide_source(moderator=moderator, source=seeded, reason="Withdrawn.")
+    nobodys = SourceFactory()
+    sources.hide_source(moderator=moderator, source=nobodys, reason="Copied.")
+    assert not Notification.objects.exists()
