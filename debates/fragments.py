@@ -87,8 +87,8 @@ def personalise(request, entry, motion, state=None):
     `state` is the viewer's personal_queries.own_state, when the caller has it already."""
     if state is None:
         state = personal_queries.own_state(motion, request.user)
-    written = personal_queries.written_among(motion, state, entry["shown"])
-    return for_request(request, _with_own(entry["html"], request.user, motion, state, written))
+    own = personal_queries.own_among(motion, state, entry["shown"])
+    return for_request(request, _with_own(entry["html"], request.user, motion, state, own))
 
 
 def own_regions(request, motion, arguments):
@@ -166,9 +166,9 @@ def regions_markup(viewer, motion, groups) -> str:
     return render_to_string("debates/_own_regions.html", context)
 
 
-def _with_own(html, viewer, motion, state, written):
-    """`html` with the viewer's votes pressed and the regions of what they wrote (`written`,
-    loaded) in place of the shared ones."""
+def _with_own(html, viewer, motion, state, own):
+    """`html` with the viewer's votes pressed and the regions of what they wrote or flagged
+    (`own`, loaded) in place of the shared ones."""
     if state.votes:
         # The one thing a vote changes in the markup everyone shares (debates/_vote.html).
         def press(match):
@@ -180,13 +180,15 @@ def _with_own(html, viewer, motion, state, written):
             )
 
         html = VOTE_BUTTON.sub(press, html)
-    if not written:
+    if not own:
         return html
     # A claim everyone reads has the same byline and text for all: only its vote and tools are
-    # its author's own.
+    # its author's own. On one she flagged, only the tools ("Flagged") are hers.
     groups = []
-    for argument in written:
-        if policy.is_shown(argument):
+    for argument in own:
+        if not policy.written_by(argument, viewer):
+            groups.append(([argument], ("tools",)))
+        elif policy.is_shown(argument):
             groups.append(([argument], AUTHORS_REGIONS))
         else:
             regions = ("by", "content", *AUTHORS_REGIONS)

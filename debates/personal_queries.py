@@ -1,28 +1,30 @@
 """What one viewer reads differently from the rest of their audience (debates.policy.audience):
-the claims they wrote and the votes they cast. A page asks for them in one light query, whatever
-the size of the debate, and loads in full only what the viewer wrote among the arguments it
-shows (one more query, and only when there is any)."""
+the claims they wrote, the votes they cast and the flags they have open. A page asks for them in
+one light query, whatever the size of the debate, and loads in full only what the viewer wrote or
+flagged among the arguments it shows (one more query, and only when there is any)."""
 
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
-from debates.models import Argument, Vote
+from debates.models import Argument, Flag, Vote
 
 
 @dataclass
 class OwnState:
-    """A viewer's own part of one motion: their vote on it, their votes on its arguments and the
-    arguments they wrote."""
+    """A viewer's own part of one motion: their vote on it, their votes on its arguments, the
+    arguments they wrote, and what of it they flagged (open flags: the page says "Flagged")."""
 
     motion_vote: str | None = None
     votes: dict = field(default_factory=dict)
     written: set = field(default_factory=set)
+    flagged: set = field(default_factory=set)
+    motion_flagged: bool = False
 
-    def written_among(self, ids) -> list:
-        """Which of `ids` the viewer wrote, in id order."""
-        return sorted(pk for pk in ids if pk in self.written)
+    def own_among(self, ids) -> list:
+        """Which of `ids` the viewer wrote or flagged, in id order."""
+        return sorted(pk for pk in ids if pk in self.written or pk in self.flagged)
 
 
 def own_state(motion, viewer) -> OwnState:
@@ -32,7 +34,7 @@ def own_state(motion, viewer) -> OwnState:
     state = OwnState()
     if not getattr(viewer, "is_authenticated", False):
         return state
-    votes, arguments = Vote._meta.db_table, Argument._meta.db_table
+    votes, arguments, flags = Vote._meta.db_table, Argument._meta.db_table, Flag._meta.db_table
     sql = f"""
         SELECT 'motion', NULL, choice FROM {votes}
          WHERE user_id = %s AND motion_id = %s AND argument_id IS NULL
@@ -42,43 +44,56 @@ def own_state(motion, viewer) -> OwnState:
          WHERE vote.user_id = %s AND argument.motion_id = %s
         UNION ALL
         SELECT 'wrote', id, NULL FROM {arguments} WHERE author_id = %s AND motion_id = %s
+        UNION ALL
+        SELECT 'flagged', flag.argument_id, NULL FROM {flags} flag
+          JOIN {arguments} argument ON argument.id = flag.argument_id
+         WHERE flag.flagger_id = %s AND argument.motion_id = %s AND flag.status = 'open'
+        UNION ALL
+        SELECT 'flagged-motion', NULL, NULL FROM {flags}
+         WHERE flagger_id = %s AND motion_id = %s AND status = 'open'
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [viewer.pk, motion.pk] * 3)
+        cursor.execute(sql, [viewer.pk, motion.pk] * 5)
         for kind, pk, choice in cursor.fetchall():
             if kind == "motion":
                 state.motion_vote = choice
             elif kind == "vote":
                 state.votes[pk] = choice
-            else:
+            elif kind == "wrote":
                 state.written.add(pk)
+            elif kind == "flagged":
+                state.flagged.add(pk)
+            else:
+                state.motion_flagged = True
     return state
 
 
-def written_among(motion, state: OwnState, shown_ids) -> list[Argument]:
-    """What the viewer wrote among `shown_ids` (own_state), loaded as the tree shows it, with
-    `my_vote` and `motion` set: one query, none when the page shows none of it. (Their votes
-    need no loading: a page presses them in the markup it has.)"""
-    wanted = state.written_among(shown_ids)
+def own_among(motion, state: OwnState, shown_ids) -> list[Argument]:
+    """What the viewer wrote or flagged among `shown_ids` (own_state), loaded as the tree shows
+    it, with `my_vote`, `my_flag` and `motion` set: one query, none when the page shows none of
+    it. (Their votes need no loading: a page presses them in the markup it has.)"""
+    wanted = state.own_among(shown_ids)
     if not wanted:
         return []
     loaded = Argument.objects.select_related("author", "source").in_bulk(wanted)
     arguments = [loaded[pk] for pk in wanted if pk in loaded]
     for argument in arguments:
         argument.motion, argument.my_vote = motion, state.votes.get(argument.pk)
+        argument.my_flag = argument.pk in state.flagged
     return arguments
 
 
 def arguments_as_seen_by(motion, viewer, ids) -> list[Argument]:
     """The arguments of `motion` among `ids`, loaded as the tree shows them to `viewer` (with
-    their `my_vote`): for a live page that asks for its own copy of what changed."""
+    their `my_vote` and `my_flag`): for a live page that asks for its own copy of what changed."""
     if not getattr(viewer, "is_authenticated", False) or not ids:
         return []
     votes = Vote.objects.filter(user=viewer, argument=OuterRef("pk")).values("choice")[:1]
+    flags = Flag.objects.filter(flagger=viewer, argument=OuterRef("pk"), status=Flag.Status.OPEN)
     arguments = list(
         Argument.objects.filter(motion=motion, pk__in=ids)
         .select_related("author", "source")
-        .annotate(my_vote=Subquery(votes))
+        .annotate(my_vote=Subquery(votes), my_flag=Exists(flags))
         .order_by("id")
     )
     for argument in arguments:

@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
-from debates import ranking
+from debates import personal_queries, ranking
 from debates.models import Argument, Motion, Stance, Vote
 
 
@@ -55,6 +55,7 @@ class Branch:
         "children",
         "descendant_count",
         "my_vote",
+        "my_flag",
         "unfolded",
         "shown_children",
         "more_children",
@@ -70,7 +71,7 @@ class Branch:
             disagree_count,
             visibility,
         )
-        self.children, self.descendant_count, self.my_vote = [], 0, None
+        self.children, self.descendant_count, self.my_vote, self.my_flag = [], 0, None, False
 
     @property
     def is_visible(self):
@@ -239,22 +240,13 @@ def fold_below(roots, limits):
 
 
 def attach_my_votes(tree: DebateTree, user) -> None:
-    """Set `my_vote` ("agree", "disagree" or None) on the motion and every argument of the tree.
-
-    One query for a signed-in viewer, whatever the size of the debate; none for anyone else.
-    """
-    motion = tree.motion
-    motion.my_vote = None
-    for argument in tree.by_id.values():
-        argument.my_vote = None
-    if not user.is_authenticated:
-        return
-    votes = Vote.objects.filter(Q(motion=motion) | Q(argument__motion=motion), user=user)
-    for motion_id, argument_id, choice in votes.values_list("motion_id", "argument_id", "choice"):
-        if motion_id is not None:
-            motion.my_vote = choice
-        elif argument_id in tree.by_id:
-            tree.by_id[argument_id].my_vote = choice
+    """Set `my_vote` ("agree", "disagree" or None) and `my_flag` (an open flag of theirs) on the
+    motion and every argument of the tree, from the viewer's own state: the same one query, for
+    a signed-in viewer, as a page built from the shared tree asks; none for anyone else."""
+    state = personal_queries.own_state(tree.motion, user)
+    tree.motion.my_vote, tree.motion.my_flag = state.motion_vote, state.motion_flagged
+    for pk, argument in tree.by_id.items():
+        argument.my_vote, argument.my_flag = state.votes.get(pk), pk in state.flagged
 
 
 @dataclass(frozen=True)

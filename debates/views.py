@@ -39,7 +39,7 @@ def motion_detail(request, slug):
     if _shares_tree(order):
         entry = _shared_motion_tree(motion, order, policy.audience(request.user), context)
         own = personal_queries.own_state(motion, request.user)
-        motion.my_vote = own.motion_vote  # after the tree, which clears it
+        motion.my_vote, motion.my_flag = own.motion_vote, own.motion_flagged  # the tree clears them
         tree_html = fragments.personalise(request, entry, motion, own)
         context.update(tree_html=tree_html, debate_size=entry["size"], balance=entry["balance"])
     else:

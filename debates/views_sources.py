@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import member_required
 from config import ratelimit
-from debates import policy, services, source_queries, sources
+from debates import moderation, policy, services, source_queries, sources
 from debates.errors import DebateRuleError
 from debates.models import Source
 from debates.source_forms import PassageArgumentForm, SourceForm
@@ -44,6 +44,9 @@ def source_detail(request, pk):
     }
     if request.htmx and request.GET.get("part") == "body":
         return render(request, "debates/source_detail.html#reader-body", context)
+    # The Flag link says "Flagged" to who has a flag on it open, as the flag's answer did.
+    if policy.flag_offered_to(source, request.user):
+        source.my_flag = moderation.open_flag(request.user, source) is not None
     return render(request, "debates/source_detail.html", context)
 
 

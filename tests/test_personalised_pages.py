@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.services import grant_moderator
 from debates import views
-from debates.models import Argument, Stance, Vote
+from debates.models import Argument, Flag, Stance, Vote
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,7 @@ def world():
     suspended = verified_user(suspended_until=timezone.now() + timedelta(days=3))
     moderating_author = verified_user()
     grant_moderator(moderating_author)
+    flagger = verified_user()
     motion = MotionFactory()
     own = ArgumentFactory(motion=motion, author=author, claim="The author's standing claim.")
     hidden = ArgumentFactory(
@@ -87,6 +88,9 @@ def world():
         Vote.objects.create(user=voter, argument=claim, choice=choice)
         Argument.objects.filter(pk=claim.pk).update(**{f"{choice}_count": 1})
     Vote.objects.create(user=voter, motion=motion, choice="agree")
+    # Her open flags: the page says "Flagged" where she flagged, as the flag's answer did.
+    Flag.objects.create(flagger=flagger, argument=other, reason="spam")
+    Flag.objects.create(flagger=flagger, motion=motion, reason="off-topic")
     return {
         "motion": motion,
         "own": own,
@@ -99,6 +103,7 @@ def world():
             "moderator": moderator,
             "suspended": suspended,
             "moderating author": moderating_author,
+            "flagger": flagger,
         },
     }
 
@@ -114,7 +119,15 @@ def pages(world):
     ]
 
 
-VIEWERS = ["anonymous", "voter", "author", "moderator", "suspended", "moderating author"]
+VIEWERS = [
+    "anonymous",
+    "voter",
+    "author",
+    "moderator",
+    "suspended",
+    "moderating author",
+    "flagger",
+]
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -237,3 +250,23 @@ def test_a_moderator_is_offered_no_restore_of_her_own_hidden_claim(client, world
         html = client.get(world["motion"].get_absolute_url()).content.decode()
         assert (f'action="{restore}"' in html) is offered, viewer
         assert ("another moderator must review it" in html) is not offered, viewer
+
+
+def test_a_flagger_reads_flagged_where_she_flagged_and_nobody_else_does(client, world):
+    motion, other, own = world["motion"], world["other"], world["own"]
+
+    def flag_of(html, kind, claim):
+        found = re.search(rf'<[^>]*id="flag-link-{kind}-{claim.pk}"[^>]*>([^<]*)<', html)
+        return found[1] if found else None
+
+    for person, expected in [("flagger", "Flagged"), ("voter", "Flag")]:
+        client.force_login(world["viewers"][person])
+        for url in (motion.get_absolute_url(), other.get_absolute_url()):
+            html = client.get(url).content.decode()
+            assert flag_of(html, "argument", other) == expected, (person, url)
+        html = client.get(motion.get_absolute_url()).content.decode()
+        assert flag_of(html, "argument", own) == "Flag", person
+        assert flag_of(html, "motion", motion) == expected, person
+        live = reverse("own_copy", args=[motion.slug])
+        copy = client.get(live, {"ids": str(other.pk)}).content.decode()
+        assert flag_of(copy, "argument", other) == expected, person

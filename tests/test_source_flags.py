@@ -39,6 +39,8 @@ def test_a_member_flags_a_source_from_its_page(client, source, member):
     response = client.post(flag_url(source), {"reason": "other", "note": "Not the real text."})
 
     assert response.status_code == 303 and response["Location"] == source.get_absolute_url()
+    reread = client.get(source.get_absolute_url()).content.decode()
+    assert f'<span class="flag-link flag-link--done" id="flag-link-source-{source.pk}">' in reread
     flag = Flag.objects.get()
     assert (flag.source, flag.flagger, flag.note) == (source, member, "Not the real text.")
     assert flag.claim == source

@@ -47,6 +47,10 @@ def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
     expect(card.locator(f"#flag-link-argument-{argument.pk}")).to_have_text("Flagged")
     assert_not_reloaded(reader)
     assert Flag.objects.get().reason == "abuse"
+    # A reload says the same as the answer did.
+    reader.reload()
+    expect(card.locator(f"#flag-link-argument-{argument.pk}")).to_have_text("Flagged")
+    mark_page(reader)
 
     # The moderator finds it in the queue and hides it with a reason, in place.
     mod = signed_in(moderator)
