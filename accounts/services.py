@@ -49,8 +49,8 @@ def normalise_display_name(raw, *, user=None):
     renamed = current is None or fold_display_name(name) != fold_display_name(current)
     if renamed and _quoted(name):
         raise ValidationError(
-            f"Crux quotes someone named “{name}”: a member may not take that name, or their "
-            "posts would pass for that person's. If it is yours, ask a moderator.",
+            "Crux quotes someone by this name, or one that looks like it: a member may not take "
+            "it, or their posts would pass for that person's. If it is yours, ask a moderator.",
             code="quoted",
         )
     return name

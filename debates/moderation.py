@@ -168,12 +168,12 @@ def flag_claim(*, flagger, claim, reason, note=""):
     a no-op.
 
     Rules: verified members who may take part (403); not one's own claim or source (403); a
-    reason from Flag.Reason (400); a note for "other" (422), at most 500 characters (422); the
+    reason from Flag.Reason (422); a note for "other" (422), at most 500 characters (422); the
     claim or source is still shown (409: a hidden or retracted one needs no flag).
     """
     policy.enforce(policy.flag_refusal(flagger, _locked_copy(claim)))
     if reason not in Flag.Reason.values:
-        raise DebateRuleError("Choose why you are flagging this.", status=400, field="reason")
+        raise DebateRuleError("Choose why you are flagging this.", status=422, field="reason")
     note = one_line(note)
     if reason == Flag.Reason.OTHER and not note:
         raise DebateRuleError(

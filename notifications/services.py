@@ -194,11 +194,21 @@ def _tell(notification: Notification) -> None:
 # --- Following ---------------------------------------------------------------------------------
 
 
-def _follow_refusal(member, claim):
+def follow_refusal(member, claim, *, following: bool = True):
+    """Why `member` may not follow (or, `following` False, unfollow) `claim` now, or None. No
+    new following while it or its motion is withdrawn: replies there are told to moderators
+    alone (policy.told_of); unfollowing stays open."""
     if not getattr(member, "is_authenticated", False) or not member.is_active:
         return DebateRuleError("Sign in to follow.", status=403)
     if not policy.text_shown_to(claim, member):
         return DebateRuleError("There is nothing here to follow.", status=409)
+    motion = getattr(claim, "motion", claim)
+    if following and not (policy.is_shown(claim) and policy.is_shown(motion)):
+        return DebateRuleError(
+            "While this is withdrawn, only moderators are told of replies here: there is "
+            "nothing to follow.",
+            status=409,
+        )
     return None
 
 
@@ -206,7 +216,7 @@ def _follow_refusal(member, claim):
 def set_following(*, member, claim, following: bool) -> Follow:
     """Follow or unfollow a motion or an argument; kept either way, so that automatic
     following (what one posts and answers) never undoes an unfollow."""
-    policy.enforce(_follow_refusal(member, claim))
+    policy.enforce(follow_refusal(member, claim, following=following))
     target = queries.target_of(claim)
     follow, _ = Follow.objects.update_or_create(
         follower=member, **target, defaults={"following": following}

@@ -108,12 +108,17 @@ def follow(request, kind, pk):
         verb = "following" if following else "no longer following"
         messages.success(request, f"You are {verb} this {kind}.")
         return redirect(claim.get_absolute_url())
+    following = queries.is_following(request.user, claim)
+    refusal = services.follow_refusal(request.user, claim, following=not following)
     context = {
         "claim": claim,
         "kind": kind,
-        "following": queries.is_following(request.user, claim),
+        "refusal": refusal.message if refusal else None,
+        "following": following,
     }
-    return render(request, "notifications/follow.html", context)
+    return render(
+        request, "notifications/follow.html", context, status=refusal.status if refusal else 200
+    )
 
 
 @member_required

@@ -531,7 +531,7 @@ def test_no_member_takes_the_name_of_someone_crux_quotes(client, seeded):
     for chosen in ("Simon Saradzhyan", "dmitri  TRENIN", "Ada Qu\u043eted", "Sam Writer"):
         response = sign_up(client, display_name=chosen)
         assert response.status_code == 422, chosen
-        assert f"Crux quotes someone named “{' '.join(chosen.split())}”" in response.text
+        assert "Crux quotes someone by this name" in response.text
     assert not User.objects.filter(email="ada@example.org").exists()
     assert sign_up(client, display_name="Simon Sarad").status_code == 302
 
@@ -553,7 +553,7 @@ def test_a_member_named_as_someone_quoted_may_keep_and_recase_her_name(db):
     anna = UserFactory(display_name="anna lee")
     assert services.normalise_display_name("Anna  Lee", user=anna) == "Anna Lee"
     anna.delete()
-    with pytest.raises(ValidationError, match="Crux quotes someone named"):
+    with pytest.raises(ValidationError, match="Crux quotes someone by this name"):
         services.normalise_display_name("ANNA LEE", user=UserFactory(display_name="Another"))
 
 

@@ -130,3 +130,18 @@ def test_no_follow_line_on_a_withdrawn_claim(client, author, claims, withdrawn):
         assert follow_line(client, motion) == ""
     else:
         assert "You are following this motion" in follow_line(client, motion)
+
+
+def test_the_follow_page_offers_nothing_on_a_withdrawn_claim(client, author, claims):
+    """Its author still reads her hidden argument, but replies there are told to moderators
+    alone: she may unfollow it, and then the page says so (409) and following it is refused."""
+    argument = claims["argument"]
+    Argument.objects.filter(pk=argument.pk).update(visibility="hidden")
+    client.force_login(author)
+    url = reverse("follow", args=["argument", argument.pk])
+    assert 'name="following" value="0"' in client.get(url).content.decode()
+    assert client.post(url, {"following": "0"}).status_code == 302
+    page = client.get(url)
+    assert page.status_code == 409 and "only moderators are told" in page.content.decode()
+    assert 'name="following"' not in page.content.decode()
+    assert client.post(url, {"following": "1"}).status_code == 409

@@ -550,7 +550,7 @@ def test_flag_rules(member, author, argument):
         moderation.flag_claim, flagger=suspended(), claim=argument, reason="spam"
     ).status == (403)
     error = refusal(moderation.flag_claim, flagger=member, claim=argument, reason="boring")
-    assert (error.status, error.field) == (400, "reason")
+    assert (error.status, error.field) == (422, "reason")
     error = refusal(moderation.flag_claim, flagger=member, claim=argument, reason="other")
     assert (error.status, error.field) == (422, "note")
     error = refusal(

@@ -449,7 +449,7 @@ def test_flagging_in_place_over_htmx(client, member, argument):
     missing_note = client.post(url, {"reason": "other"}, headers=HTMX)
     assert missing_note.status_code == 422 and "a note is needed" in html(missing_note)
     unknown = client.post(url, {"reason": "boring"}, headers=HTMX)
-    assert unknown.status_code == 400 and "Choose why" in html(unknown)
+    assert unknown.status_code == 422 and "Choose why" in html(unknown)
 
     done = client.post(url, {"reason": "abuse", "note": "Name-calling"}, headers=HTMX)
     assert done.status_code == 200

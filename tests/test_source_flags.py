@@ -171,3 +171,13 @@ def test_acts_on_a_seeded_source_or_ones_own_tell_nobody(moderator):
     nobodys = SourceFactory()
     sources.hide_source(moderator=moderator, source=nobodys, reason="Copied.")
     assert not Notification.objects.exists()
+
+
+def test_a_notice_ends_its_sentence_once(client, source, author, moderator):
+    """A reason that ends its own sentence gets no second full stop after it."""
+    sources.hide_source(moderator=moderator, source=source, reason="Copied.")
+    client.force_login(author)
+    inbox = client.get(reverse("notifications")).content.decode()
+    assert "was hidden by a moderator: Copied." in inbox and "Copied.." not in inbox
+    reader = client.get(source.get_absolute_url()).content.decode()
+    assert "hidden this source: Copied. Arguments" in reader
