@@ -41,7 +41,24 @@
   // Cancel). Delegated here rather than hx-on, which would need the CSP to allow eval.
   document.addEventListener("click", (event) => {
     const button = event.target instanceof Element && event.target.closest("[data-dismiss]");
-    if (button) button.closest(button.dataset.dismiss)?.remove();
+    if (!button) return;
+    const slot = button.closest(".flag-slot");
+    button.closest(button.dataset.dismiss)?.remove();
+    // Back to the link that opened it, as a closed reply form does.
+    if (slot) document.getElementById(slot.id.replace("flag-slot-", "flag-link-"))?.focus();
+  });
+
+  // The flag form, opened in place, takes the focus; once sent, its "Flagged" answer does, so
+  // neither leaves a keyboard or screen-reader user on the page's body.
+  document.addEventListener("htmx:after:swap", (event) => {
+    const opener = event.target instanceof Element && event.target.closest("a[hx-target^='#flag-slot-']");
+    const slot = opener && document.querySelector(opener.getAttribute("hx-target"));
+    slot?.querySelector("form input:not([type=hidden])")?.focus();
+    const done = document.querySelector(".flag-slot .flag-form--done:not([tabindex])");
+    if (done) {
+      done.setAttribute("tabindex", "-1");
+      done.focus();
+    }
   });
 
   // A page restored from the back/forward cache shows the debate as it was when left: load it
