@@ -59,6 +59,13 @@
       done.setAttribute("tabindex", "-1");
       done.focus();
     }
+    // A queue entry answered in place: its outcome (or refusal) takes the focus, so it is read
+    // out and the moderator goes on from there.
+    const answered = document.querySelector(".queue-item--resolved:not([tabindex]), .queue-item:has(> .notice--refusal):not([tabindex])");
+    if (answered) {
+      answered.setAttribute("tabindex", "-1");
+      answered.focus();
+    }
   });
 
   // A page restored from the back/forward cache shows the debate as it was when left: load it

@@ -66,6 +66,7 @@ def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
     entry.get_by_label("Reason").fill("Personal insult")
     entry.get_by_role("button", name="Hide", exact=True).click()
     expect(entry).to_contain_text("Argument hidden.")
+    expect(entry).to_be_focused()
     assert_not_reloaded(mod)
     assert Argument.objects.get(pk=argument.pk).is_hidden
 
