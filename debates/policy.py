@@ -87,6 +87,28 @@ def _authored_by(claim, user):
     )
 
 
+def _kind(target) -> str:
+    if isinstance(target, Source):
+        return "source"
+    return "motion" if isinstance(target, Motion) else "argument"
+
+
+def _owned_by(target, user) -> bool:
+    """Whether `user` wrote the claim, or added the source: what is theirs to stand by."""
+    if not isinstance(target, Source):
+        return bool(_authored_by(target, user))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and target.added_by_id is not None
+        and target.added_by_id == user.pk
+    )
+
+
+def _yours(target) -> str:
+    """The target as its owner is told of it: "your own argument", "a source you added"."""
+    return "a source you added" if isinstance(target, Source) else f"your own {_kind(target)}"
+
+
 def written_by(claim, user) -> bool:
     """Whether `user` wrote the claim (what makes it their own on a page: see audience)."""
     return bool(_authored_by(claim, user))
@@ -263,8 +285,7 @@ def own_vote_closure(claim, user):
     """Why `user` may never vote on `claim`, whatever the state of its motion, or None: a page
     that learns live that the motion reopened keeps these buttons off."""
     if _authored_by(claim, user):
-        kind = "motion" if isinstance(claim, Motion) else "argument"
-        return f"You cannot vote on your own {kind}"
+        return f"You cannot vote on {_yours(claim)}"
     return None
 
 
@@ -274,16 +295,8 @@ def own_vote_closure(claim, user):
 def flag_offered_to(claim, user) -> bool:
     """Whether the page shows `user` a "Flag" link on `claim` (or a source): signed in, not its
     author (or who added the source), and shown to everyone (a withdrawn one needs no flag)."""
-    if isinstance(claim, Source):
-        return (
-            getattr(user, "is_authenticated", False)
-            and claim.added_by_id != user.pk
-            and not claim.is_hidden
-        )
     return (
-        getattr(user, "is_authenticated", False)
-        and not _authored_by(claim, user)
-        and is_shown(claim)
+        getattr(user, "is_authenticated", False) and not _owned_by(claim, user) and is_shown(claim)
     )
 
 
@@ -298,18 +311,11 @@ def flag_refusal(flagger, claim):
             "Verify your email address before flagging: check your inbox for the link.",
             status=403,
         )
-    if isinstance(claim, Source):
-        if claim.added_by_id is not None and claim.added_by_id == flagger.pk:
-            return DebateRuleError("You cannot flag a source you added.", status=403)
-        if claim.is_hidden:
-            return DebateRuleError("This source is already hidden by a moderator.", status=409)
-        return None
-    kind = "motion" if isinstance(claim, Motion) else "argument"
-    if _authored_by(claim, flagger):
-        return DebateRuleError(f"You cannot flag your own {kind}.", status=403)
+    if _owned_by(claim, flagger):
+        return DebateRuleError(f"You cannot flag {_yours(claim)}.", status=403)
     if not is_shown(claim):
         state = claim.get_visibility_display().lower()
-        return DebateRuleError(f"This {kind} is already {state}.", status=409)
+        return DebateRuleError(f"This {_kind(claim)} is already {state}.", status=409)
     return None
 
 
@@ -349,19 +355,10 @@ def own_content_refusal(moderator, target, act):
     themselves or lifts their own suspension. Every other act (hiding one's own: it only
     withdraws; locking, featuring) answers None."""
     verb = SELF_REVIEWED_ACTS.get(act)
-    if verb is None:
-        return None
-    if isinstance(target, Source):
-        if target.added_by_id is None or target.added_by_id != getattr(moderator, "pk", None):
-            return None
-        what = "a source you added"
-    elif _authored_by(target, moderator):
-        kind = "motion" if isinstance(target, Motion) else "argument"
-        what = f"your own {kind}"
-    else:
+    if verb is None or not _owned_by(target, moderator):
         return None
     return DebateRuleError(
-        f"You cannot {verb} {what}: another moderator must review it.", status=403
+        f"You cannot {verb} {_yours(target)}: another moderator must review it.", status=403
     )
 
 
@@ -433,6 +430,12 @@ def passage_argued(argument) -> bool:
 
 
 # --- Notifications (issue 21) --------------------------------------------------------------------
+
+
+def followable(claim) -> bool:
+    """Whether following `claim` (a motion or an argument) would tell anyone but moderators of
+    anything: while it and its motion are shown to everyone (told_of)."""
+    return is_shown(claim) and is_shown(getattr(claim, "motion", claim))
 
 
 def told_of(argument, person) -> bool:

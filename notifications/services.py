@@ -202,8 +202,7 @@ def follow_refusal(member, claim, *, following: bool = True):
         return DebateRuleError("Sign in to follow.", status=403)
     if not policy.text_shown_to(claim, member):
         return DebateRuleError("There is nothing here to follow.", status=409)
-    motion = getattr(claim, "motion", claim)
-    if following and not (policy.is_shown(claim) and policy.is_shown(motion)):
+    if following and not policy.followable(claim):
         return DebateRuleError(
             "While this is withdrawn, only moderators are told of replies here: there is "
             "nothing to follow.",

@@ -55,6 +55,11 @@ def restore_refusal(target, user):
 
 
 @register.filter
+def followable(claim):
+    return policy.followable(claim)
+
+
+@register.filter
 def shown(claim):
     return policy.is_shown(claim)
 

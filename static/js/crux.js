@@ -48,19 +48,18 @@
     if (slot) document.getElementById(slot.id.replace("flag-slot-", "flag-link-"))?.focus();
   });
 
-  // The flag form, opened in place, takes the focus; once sent, its "Flagged" answer does, so
-  // neither leaves a keyboard or screen-reader user on the page's body.
+  // A form opened in place from its link (a reply, a flag) takes the focus, so a keyboard or
+  // screen-reader user is in it, not left on a link with nothing said of what appeared below.
+  // Once sent, a flag's "Flagged" answer takes it, as does a queue entry's outcome.
   document.addEventListener("htmx:after:swap", (event) => {
-    const opener = event.target instanceof Element && event.target.closest("a[hx-target^='#flag-slot-']");
+    const opener = event.target instanceof Element && event.target.closest("a[hx-target^='#reply-slot-'], a[hx-target^='#flag-slot-']");
     const slot = opener && document.querySelector(opener.getAttribute("hx-target"));
-    slot?.querySelector("form input:not([type=hidden])")?.focus();
+    slot?.querySelector("form input:not([type=hidden]), form textarea")?.focus();
     const done = document.querySelector(".flag-slot .flag-form--done:not([tabindex])");
     if (done) {
       done.setAttribute("tabindex", "-1");
       done.focus();
     }
-    // A queue entry answered in place: its outcome (or refusal) takes the focus, so it is read
-    // out and the moderator goes on from there.
     const answered = document.querySelector(".queue-item--resolved:not([tabindex]), .queue-item:has(> .notice--refusal):not([tabindex])");
     if (answered) {
       answered.setAttribute("tabindex", "-1");
@@ -94,13 +93,6 @@
   document.addEventListener("keydown", (event) => {
     const slot = event.key === "Escape" && event.target instanceof Element && event.target.closest(".reply-slot");
     if (slot && slot.querySelector("form")) closeReply(slot);
-  });
-  // Opened, the form takes the focus, so a keyboard or screen-reader user is in it, not left on
-  // a link with nothing said of what appeared below.
-  document.addEventListener("htmx:after:swap", (event) => {
-    const opener = event.target instanceof Element && event.target.closest("a[hx-target^='#reply-slot-']");
-    const slot = opener && document.querySelector(opener.getAttribute("hx-target"));
-    slot?.querySelector("form input:not([type=hidden]), form textarea")?.focus();
   });
 
   // A field with a length limit counts as one types or pastes, and says how far over it is,
