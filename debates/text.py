@@ -1,5 +1,7 @@
 """Plain text as Crux stores it, whichever path a write takes (pages, API, imports)."""
 
+import unicodedata
+
 # Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): invisible, they
 # make a claim or a title, and the page's text after it, read backwards.
 BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
@@ -9,8 +11,17 @@ _UNPRINTABLE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), *BIDI_CONTROLS],
 
 
 def one_line(text) -> str:
-    """`text` as one line of plain, printable text: controls dropped, whitespace collapsed."""
-    return " ".join(str(text or "").translate(_UNPRINTABLE).split())
+    """`text` as one line of plain, printable text: controls dropped, whitespace collapsed; and
+    nothing at all when none of it shows (zero-width spaces, joiners, soft hyphens, lone marks),
+    so every "write something" rule refuses a title or claim that would be an empty link."""
+    line = " ".join(str(text or "").translate(_UNPRINTABLE).split())
+    return line if any(_shows(char) for char in line) else ""
+
+
+def _shows(char: str) -> bool:
+    # Letters, numbers, punctuation and symbols print on their own; format characters (Cf),
+    # marks and separators only ever change or space out those.
+    return unicodedata.category(char)[0] in "LNPS"
 
 
 def without_bidi(text) -> str:

@@ -37,6 +37,7 @@ from debates.models import (
     Motion,
     Source,
 )
+from debates.text import one_line
 from tests.event_loops import run
 from tests.world import ROLES, build_world, post_data, site_urls
 
@@ -406,6 +407,48 @@ def test_bidirectional_controls_are_dropped_from_what_people_post(settings_overr
     # A claim made of nothing else is empty, so refused.
     empty = client.post(motion_url, post_data("reply_motion") | {"claim": rlo + pdf})
     assert empty.status_code == 422 and "Write the claim" in empty.content.decode()
+
+
+@pytest.mark.parametrize(
+    "nothing",
+    ["\u200b\u2060\u00ad", "\ufeff", "\u0301\u0301", "\u200d \u3000", "\ue000"],
+    ids=["zero-width-and-soft-hyphen", "byte-order-mark", "lone-marks", "joiner", "private-use"],
+)
+def test_text_that_shows_nothing_is_refused_as_empty(settings_override, nothing):
+    """A title or claim of invisible characters would be a link with no text on every list."""
+    world = build_world()
+    client = Client()
+    client.force_login(User.objects.get(pk=world.people["author"].pk))
+    counts = (Motion.objects.count(), Argument.objects.count(), Source.objects.count())
+
+    proposed = client.post(
+        reverse("propose_motion"), post_data("propose_motion") | {"title": nothing}
+    )
+    claimed = client.post(
+        reverse("propose_motion"), post_data("propose_motion") | {"claim": nothing}
+    )
+    replied = client.post(
+        reverse("reply_motion", args=[world.motion.slug]),
+        post_data("reply_motion") | {"claim": nothing},
+    )
+    added = client.post(
+        reverse("add_source"),
+        {"title": nothing, "url": "https://example.org/a", "text": "Some text."},
+    )
+
+    assert proposed.status_code == 422 and "Give the motion a short title" in proposed.text
+    assert claimed.status_code == 422 and "Write the claim" in claimed.text
+    assert replied.status_code == 422 and "Write the claim" in replied.text
+    assert added.status_code == 422 and "Give the source its title" in added.text
+    assert (Motion.objects.count(), Argument.objects.count(), Source.objects.count()) == counts
+
+
+def test_invisible_characters_inside_visible_text_are_kept():
+    """Joiners shape emoji and Persian words: only text made of nothing else is emptied."""
+    persian, family = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645", "\U0001f469\u200d\U0001f467"
+
+    assert one_line(f"  {persian} {family} ") == f"{persian} {family}"
+    assert one_line("\u200b\u00ad") == ""
 
 
 def known_cases(world, group):
