@@ -44,10 +44,10 @@ def post_argument(request, slug: Slug, data: PostIn):
     """201 with the new argument; 200 with the earlier one when `submission_key` repeats."""
     motion = queries.motion_by_slug(slug)
     parent = _argument_of(motion, data.parent_id) if data.parent_id else None
-    ratelimit.hit(request, "post")
-    argument, created = services.post_argument(
-        author=request.user, motion=motion, parent=parent, **data.dict(exclude={"parent_id"})
-    )
+    with ratelimit.attempt(request, "post"):
+        argument, created = services.post_argument(
+            author=request.user, motion=motion, parent=parent, **data.dict(exclude={"parent_id"})
+        )
     return Status(
         201 if created else 200, present.argument(argument, request.user, slug=motion.slug)
     )
@@ -63,8 +63,8 @@ def post_argument(request, slug: Slug, data: PostIn):
 def edit_argument(request, slug: Slug, argument_id: Id, data: EditIn):
     motion = queries.motion_by_slug(slug)
     argument = _argument_of(motion, argument_id)
-    ratelimit.hit(request, "edit")
-    services.edit_argument(editor=request.user, argument=argument, **data.dict())
+    with ratelimit.attempt(request, "edit"):
+        services.edit_argument(editor=request.user, argument=argument, **data.dict())
     return present.argument(_argument_of(motion, argument_id), request.user, slug=motion.slug)
 
 
@@ -161,10 +161,10 @@ def withdraw_argument_vote(request, slug: Slug, argument_id: Id):
 
 
 def _flag(request, claim, data):
-    ratelimit.hit(request, "flag")
-    flag, created = moderation.flag_claim(
-        flagger=request.user, claim=claim, reason=data.reason, note=data.note
-    )
+    with ratelimit.attempt(request, "flag"):
+        flag, created = moderation.flag_claim(
+            flagger=request.user, claim=claim, reason=data.reason, note=data.note
+        )
     body = {"reason": flag.reason, "note": flag.note, "status": flag.status, "created": created}
     return Status(201 if created else 200, body)
 

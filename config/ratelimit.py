@@ -15,6 +15,9 @@ the production default, increments by reading and then writing, so 40 simultaneo
 through a limit of 10. One upsert per attempt counts every rate at once, atomically, on SQLite
 and PostgreSQL, and every server process counts together whatever CACHE_URL says.
 
+A write guarded by `attempt` that its own rules then refuse (a blank text, a locked motion) gives
+its attempt back: someone correcting a mistake is not locked out by it.
+
 Fixed windows: a burst at a window's edge can reach twice a rate, which is fine for spam control.
 """
 
@@ -22,12 +25,13 @@ import hashlib
 import logging
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from ratelimits.counting import count_attempt
+from ratelimits.counting import count_attempt, give_back
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +123,26 @@ def hit(request, action: str) -> None:
     Every rate is counted on every attempt, so a refused attempt still counts: hammering does
     not shorten the wait.
     """
+    _hit(request, action)
+
+
+@contextmanager
+def attempt(request, action: str):
+    """Count one attempt at `action` around the write it guards, as `hit` does; if the write
+    then fails (its rules refuse what was sent), the attempt is given back, so correcting a
+    mistake costs nothing while hammering still does."""
+    keys = _hit(request, action)
+    try:
+        yield
+    except Exception:
+        try:
+            give_back(keys)
+        except Exception:
+            logger.exception("Rate limit counters unavailable; %s not given back", action)
+        raise
+
+
+def _hit(request, action: str) -> list[str]:
     rates = parse_rates(getattr(settings, "CRUX_RATE_LIMITS", {}).get(action))
     now = time.time()
     windows = {}
@@ -136,3 +160,4 @@ def hit(request, action: str) -> None:
     )
     if retry_after:
         raise RateLimited(action, round(retry_after + 0.5))
+    return list(counts)

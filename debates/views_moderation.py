@@ -113,13 +113,13 @@ def _flag(request, claim, kind, motion):
         status, error = refusal.status, refusal.message
     elif request.method == "POST" and not flagged:
         try:
-            ratelimit.hit(request, "flag")
-            flagged, _ = moderation.flag_claim(
-                flagger=request.user,
-                claim=claim,
-                reason=request.POST.get("reason", ""),
-                note=request.POST.get("note", ""),
-            )
+            with ratelimit.attempt(request, "flag"):
+                flagged, _ = moderation.flag_claim(
+                    flagger=request.user,
+                    claim=claim,
+                    reason=request.POST.get("reason", ""),
+                    note=request.POST.get("note", ""),
+                )
         except (DebateRuleError, ratelimit.RateLimited) as rule:
             status = rule.status
             if rule.field in ("reason", "note"):

@@ -34,10 +34,10 @@ def reply(request, slug, pk=None):
     if request.method == "POST":
         if form.is_valid():
             try:
-                ratelimit.hit(request, "post")
-                argument, _ = services.post_argument(
-                    author=request.user, motion=motion, parent=parent, **form.cleaned_data
-                )
+                with ratelimit.attempt(request, "post"):
+                    argument, _ = services.post_argument(
+                        author=request.user, motion=motion, parent=parent, **form.cleaned_data
+                    )
             except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
@@ -78,8 +78,10 @@ def edit_argument(request, slug, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                ratelimit.hit(request, "edit")
-                services.edit_argument(editor=request.user, argument=argument, **form.cleaned_data)
+                with ratelimit.attempt(request, "edit"):
+                    services.edit_argument(
+                        editor=request.user, argument=argument, **form.cleaned_data
+                    )
             except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
@@ -141,8 +143,8 @@ def propose_motion(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                ratelimit.hit(request, "motion")
-                motion, _ = services.propose_motion(author=request.user, **form.cleaned_data)
+                with ratelimit.attempt(request, "motion"):
+                    motion, _ = services.propose_motion(author=request.user, **form.cleaned_data)
             except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status

@@ -67,8 +67,8 @@ def add_source(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                ratelimit.hit(request, "source")
-                source = sources.add_source(adder=request.user, **form.cleaned_data)
+                with ratelimit.attempt(request, "source"):
+                    source = sources.add_source(adder=request.user, **form.cleaned_data)
             except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
@@ -114,20 +114,20 @@ def argue_from_passage(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                ratelimit.hit(request, "post")
-                argument, _ = services.post_argument(
-                    author=request.user,
-                    motion=form.motions[data["motion"]],
-                    parent=None,
-                    stance=data["stance"],
-                    claim=data["claim"],
-                    details=data["details"],
-                    source=source,
-                    quote=data["quote"],
-                    quote_start=data["quote_start"],
-                    quote_end=data["quote_end"],
-                    submission_key=data["submission_key"],
-                )
+                with ratelimit.attempt(request, "post"):
+                    argument, _ = services.post_argument(
+                        author=request.user,
+                        motion=form.motions[data["motion"]],
+                        parent=None,
+                        stance=data["stance"],
+                        claim=data["claim"],
+                        details=data["details"],
+                        source=source,
+                        quote=data["quote"],
+                        quote_start=data["quote_start"],
+                        quote_end=data["quote_end"],
+                        submission_key=data["submission_key"],
+                    )
             except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status

@@ -13,6 +13,7 @@ since 3.35, PostgreSQL since 9.5), so there is one code path.
 from contextlib import nullcontext
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from ratelimits.models import Counter
 
@@ -47,3 +48,9 @@ def count_attempt(windows: dict[str, int], *, now: int) -> dict[str, int]:
     if 1 in counts.values():
         Counter.objects.filter(expires__lt=now).delete()
     return counts
+
+
+def give_back(keys: list[str]) -> None:
+    """Take one attempt off each window in `keys` (what count_attempt counted)."""
+    if keys:
+        Counter.objects.filter(key__in=keys, hits__gt=0).update(hits=F("hits") - 1)

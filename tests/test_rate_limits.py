@@ -74,6 +74,41 @@ def test_posting_past_the_users_limit_keeps_the_form_with_a_message_in_place(set
     assert reply(client_for(verified_user()), motion, **HTMX).status_code == 200
 
 
+def test_a_write_its_rules_refuse_gives_its_attempt_back(settings, frozen_clock):
+    """Correcting a mistake costs nothing: a source refused for its blank text and a reply
+    refused for a claim that shows nothing do not use up the limit."""
+    settings.CRUX_RATE_LIMITS = {"source": "1/m/user", "post": "1/m/user"}
+    motion, ada = MotionFactory(), verified_user()
+    client = client_for(ada)
+    blank = {"title": "A report", "url": "https://example.org/r", "text": " "}
+    source = {**blank, "text": "The report's text."}
+
+    assert client.post(reverse("add_source"), blank).status_code == 422
+    assert client.post(reverse("add_source"), blank).status_code == 422
+    assert client.post(reverse("add_source"), source).status_code == 303
+    assert client.post(reverse("add_source"), {**source, "url": ""}).status_code == 429
+    assert reply(client, motion, "\u200b", **HTMX).status_code == 422
+    assert reply(client, motion, "Right length.", **HTMX).status_code == 200
+    assert reply(client, motion, "One too many.", **HTMX).status_code == 429
+    # Refused by the limit itself, an attempt still counts: hammering does not shorten the wait.
+    assert Counter.objects.filter(key__startswith="post:").get().hits == 2
+
+
+def test_an_api_write_its_rules_refuse_gives_its_attempt_back(settings, frozen_clock):
+    settings.CRUX_RATE_LIMITS = {"post": "1/m/user"}
+    motion, ada = MotionFactory(), verified_user()
+    client = client_for(ada)
+    url = f"/api/v1/motions/{motion.slug}/arguments"
+
+    def post(stance):
+        body = {"stance": stance, "claim": "A claim."}
+        return client.post(url, body, content_type="application/json")
+
+    assert post("neither").status_code == 422
+    assert post("pro").status_code == 201
+    assert post("pro").status_code == 429
+
+
 def test_one_address_is_limited_whoever_signs_in_from_it(settings):
     settings.CRUX_RATE_LIMITS = {"post": "2/m/ip"}
     motion = MotionFactory()
