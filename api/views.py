@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -15,6 +16,8 @@ from api.v1 import api
 from debates import policy, queries, transfer
 from debates.errors import DebateRuleError
 from debates.views import HttpResponseSeeOther
+
+NEW_KEY = "api_new_token_key"
 
 
 @require_safe
@@ -33,7 +36,7 @@ def docs(request):
 @member_required
 @require_http_methods(["GET", "POST"])
 def tokens_page(request):
-    status, error, new_key = 200, None, None
+    status, error = 200, None
     if request.method == "POST":
         try:
             _, new_key = tokens.create_token(
@@ -45,6 +48,12 @@ def tokens_page(request):
             status, error = refusal.status, refusal.message
             if status == 400:
                 status = 422
+        else:
+            # Shown by the page the browser is sent on to, once: reloading that page, or going
+            # back to it, never posts the form again and so never makes a second token.
+            request.session[NEW_KEY] = new_key
+            return HttpResponseSeeOther(reverse("api_tokens"))
+    new_key = request.session.pop(NEW_KEY, None)
     own = list(ApiToken.objects.filter(user=request.user))
     # Without JavaScript a Revoke button only asks (?revoke=<id>): the POST that revokes is the
     # confirmation's own button, so one stray click never cuts off a script.
@@ -58,7 +67,10 @@ def tokens_page(request):
         "error": error,
         "name": request.POST.get("name", "") if error else "",
     }
-    return render(request, "api/tokens.html", context, status=status)
+    response = render(request, "api/tokens.html", context, status=status)
+    if new_key:
+        add_never_cache_headers(response)  # the key must not outlive this one page, anywhere
+    return response
 
 
 @member_required

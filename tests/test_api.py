@@ -287,11 +287,16 @@ def test_tokens_are_made_shown_once_stored_hashed_and_revoked_on_the_settings_pa
     client = Client()
     client.force_login(member)
     made = client.post("/people/me/tokens/", {"name": "My script", "scope": "write"})
-    key = made.context["new_key"]
-    assert key.startswith("crux_") and key in made.content.decode()
+    assert made.status_code == 303 and made["Location"] == "/people/me/tokens/"
+    shown = client.get(made["Location"])
+    key = shown.context["new_key"]
+    assert key.startswith("crux_") and key in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
     token = ApiToken.objects.get(user=member)
     assert key not in (token.key_hash, token.prefix) and token.scope == "write"
+    # Reloading shows the key no more, and makes no second token.
     assert key not in client.get("/people/me/tokens/").content.decode()
+    assert ApiToken.objects.filter(user=member).count() == 1
     assert Client().get(f"{API}/motions", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     client.post(f"/people/me/tokens/{token.pk}/revoke/")
     token.refresh_from_db()
