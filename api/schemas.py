@@ -215,7 +215,7 @@ class VoteOut(Schema):
 
 
 class FlagIn(Schema):
-    reason: Literal["spam", "abuse", "off-topic", "other"]
+    reason: Literal["spam", "abuse", "off-topic", "copyright", "other"]
     note: Text = ""
 
 

@@ -379,6 +379,8 @@ class Flag(models.Model):
         SPAM = "spam", "Spam"
         ABUSE = "abuse", "Abuse"
         OFF_TOPIC = "off-topic", "Off-topic"
+        # Pasted texts and long quotes: the likeliest complaint about a source.
+        COPYRIGHT = "copyright", "Copyright"
         OTHER = "other", "Other"
 
     class Status(models.TextChoices):
@@ -418,7 +420,7 @@ class Flag(models.Model):
                 name="flag_on_exactly_one_target",
             ),
             models.CheckConstraint(
-                condition=models.Q(reason__in=["spam", "abuse", "off-topic", "other"]),
+                condition=models.Q(reason__in=["spam", "abuse", "off-topic", "copyright", "other"]),
                 name="flag_reason_valid",
             ),
             models.CheckConstraint(

@@ -15,6 +15,7 @@ REASON_COUNTS = {
     "spam": Flag.Reason.SPAM,
     "abuse": Flag.Reason.ABUSE,
     "off_topic": Flag.Reason.OFF_TOPIC,
+    "copyright": Flag.Reason.COPYRIGHT,
     "other": Flag.Reason.OTHER,
 }
 

@@ -8,7 +8,8 @@ from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from debates import moderation, sources
+from api.schemas import FlagIn
+from debates import moderation, moderation_queries, sources
 from debates.errors import DebateRuleError
 from debates.models import Flag, ModerationAction
 from notifications.models import Notification
@@ -181,3 +182,26 @@ def test_a_notice_ends_its_sentence_once(client, source, author, moderator):
     assert "was hidden by a moderator: Copied." in inbox and "Copied.." not in inbox
     reader = client.get(source.get_absolute_url()).content.decode()
     assert "hidden this source: Copied. Arguments" in reader
+
+
+def test_a_source_is_flagged_for_copyright_and_the_queue_counts_it(client, source, member):
+    """Copyright is the likeliest complaint about a pasted text: a reason of its own, with no
+    note needed, counted apart in the queue."""
+    client.force_login(member)
+    form = client.get(flag_url(source)).content.decode()
+    assert 'value="copyright"' in form and "> Copyright</label>" in form
+
+    assert client.post(flag_url(source), {"reason": "copyright"}).status_code == 303
+    flag = Flag.objects.get()
+    assert (flag.reason, flag.note) == ("copyright", "")
+    item = next(
+        i
+        for i in moderation_queries.queue_items(moderation_queries.flag_groups())
+        if i.claim == source
+    )
+    assert ("Copyright", 1) in item.counts
+
+
+def test_the_api_takes_every_flag_reason_and_no_other():
+    schema = FlagIn.model_json_schema()["properties"]["reason"]
+    assert sorted(schema["enum"]) == sorted(Flag.Reason.values)
