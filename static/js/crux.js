@@ -67,6 +67,32 @@
     }
   });
 
+  // Any other in-place answer that replaced what held the focus (a retracted argument, a form
+  // sent back with its errors) hands the focus to what came in its place: the field in error,
+  // else the message, else the new content itself. Keyboard and screen-reader users are told
+  // what happened instead of being left on the page's body; a live swap elsewhere moves nothing.
+  let refocus = null;
+  document.addEventListener("htmx:before:swap", (event) => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return;
+    // Whichever swap takes it away: the poster's own answer, or the live stream's copy first.
+    for (const task of event.detail?.tasks || []) {
+      const target = task.target;
+      if (target instanceof Element && target.id && target.contains(active)) refocus = target.id;
+    }
+  });
+  document.addEventListener("htmx:after:swap", () => {
+    const id = refocus;
+    refocus = null;
+    const active = document.activeElement;
+    if (!id || (active && active !== document.body)) return;
+    const area = document.getElementById(id);
+    if (!area) return;
+    const into = area.querySelector('[aria-invalid="true"], [role="alert"]') || area;
+    if (!into.matches("input, textarea, select, button, a[href]")) into.setAttribute("tabindex", "-1");
+    into.focus();
+  });
+
   // A page restored from the back/forward cache shows the debate as it was when left: load it
   // afresh instead (the server marks pages no-store, so a reload is never the stale copy).
   window.addEventListener("pageshow", (event) => {

@@ -41,6 +41,8 @@ def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
     form.get_by_label("Other", exact=True).check()
     form.get_by_role("button", name="Send flag").click()
     expect(card.locator(".field__error")).to_contain_text("a note is needed")
+    # The note it needs takes the focus, its error read out with it, not lost on the body.
+    expect(card.locator(".flag-form").get_by_label("Note")).to_be_focused()
     card.locator(".flag-form").get_by_label("Abuse", exact=True).check()
     card.locator(".flag-form").get_by_label("Note").fill("Calls people idiots.")
     card.locator(".flag-form").get_by_role("button", name="Send flag").click()

@@ -73,8 +73,11 @@ def test_member_argues_in_place_and_edits_then_retracts(signed_in, seeded_live):
     page.goto(target.motion.get_absolute_url())
     mark_page(page)
     page.once("dialog", lambda dialog: dialog.accept())
-    actions(page, con_argument.pk).get_by_role("link", name="Retract").click()
+    actions(page, con_argument.pk).get_by_role("link", name="Retract").focus()
+    page.keyboard.press("Enter")
     expect(page.locator(f"#claim-{con_argument.pk}")).to_have_text("[retracted by its author]")
+    # The focus was on the link the retraction took away: it goes to the retracted argument.
+    expect(page.locator(f"#argument-{con_argument.pk}")).to_be_focused()
     expect(page.locator(f"#replies-{con_argument.pk}")).to_contain_text("the CSTO allies noticed")
     assert_not_reloaded(page)
 
