@@ -5,20 +5,23 @@ from debates.models import Argument, Vote
 
 
 def ballots(motion_id: int) -> list[Ballot]:
-    """Every vote on the motion and on its visible arguments, in one query. A hidden or retracted
-    argument's votes do not count."""
+    """Every vote on the motion and on its visible arguments, with who wrote its claim, in one
+    query. A hidden or retracted argument's votes do not count."""
     visible = Argument.objects.filter(
         motion_id=motion_id, visibility=Argument.Visibility.VISIBLE
     ).values("pk")
-    rows = Vote.objects.filter(motion_id=motion_id) | Vote.objects.filter(argument__in=visible)
+    rows = (
+        (Vote.objects.filter(motion_id=motion_id) | Vote.objects.filter(argument__in=visible))
+        .order_by()
+        .values_list("user_id", "argument_id", "choice", "argument__author_id", "motion__author_id")
+    )
     agree = Vote.Choice.AGREE
     return [
         Ballot(
             voter=user_id,
             claim=Claim("argument", argument_id) if argument_id else Claim("motion", motion_id),
             agree=choice == agree,
+            author=argument_author if argument_id else motion_author,
         )
-        for user_id, argument_id, choice in rows.order_by().values_list(
-            "user_id", "argument_id", "choice"
-        )
+        for user_id, argument_id, choice, argument_author, motion_author in rows
     ]

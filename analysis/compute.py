@@ -30,6 +30,7 @@ from analysis.compute_types import (
     PersonalCrux,
     Point,
     Representative,
+    groups_rule,
 )
 from analysis.compute_votes import MOTION_COL, VoteMatrix, vote_matrix
 
@@ -85,7 +86,7 @@ def _analyse(matrix: VoteMatrix, seed: int) -> Analysis:
         divisive=tuple(divisive),
         bridging=tuple(compute_bridging.bridging(matrix, seed)),
         cruxes=tuple(compute_cruxes.cruxes(matrix)),
-        reason=None if groups is not None else _reason(matrix, int(qualifying.sum())),
+        reason=None if groups is not None else _reason(int(qualifying.sum())),
     )
 
 
@@ -125,15 +126,12 @@ def _points(matrix: VoteMatrix, groups: compute_groups.Groups) -> tuple[Point, .
     )
 
 
-def _reason(matrix: VoteMatrix, qualifying: int) -> str:
+def _reason(qualifying: int) -> str:
     if qualifying >= MIN_GROUP_VOTERS:
         return "The voters with enough votes all voted alike, so there are no opinion groups."
-    need = compute_groups.votes_to_qualify(matrix)
-    votes = "a vote" if need == 1 else f"{need} or more votes"
-    return (
-        f"Opinion groups need at least {MIN_GROUP_VOTERS} voters with {votes} each; "
-        f"this motion has {qualifying}."
-    )
+    voters = "voter" if qualifying == 1 else "voters"
+    rule = groups_rule(MIN_GROUP_VOTERS, MIN_VOTES)
+    return f"{rule} This motion has {qualifying} such {voters}."
 
 
 def personal_cruxes(

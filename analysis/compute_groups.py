@@ -4,8 +4,10 @@ After C. Small, M. Bjorkegren, T. Erkkilä, L. Shaw, C. Megill, "Polis: Scaling 
 mapping high dimensional opinion spaces", Recerca 26(2), 2021, and the Computational Democracy
 Project's notes (compdemocracy.org: "Representative Comments", "Group Informed Consensus").
 
-- Voters with at least min(7, number of claims) votes qualify. Their matrix holds +1 for agree,
-  -1 for disagree, and each missing vote is filled with the claim's mean among them.
+- A voter qualifies with votes on at least min(7, m) claims, m being the claims they may vote
+  on: nobody votes on their own, so these are the claims with votes less the ones they wrote.
+  A voter with m = 0 never qualifies. The qualifying voters' matrix holds +1 for agree, -1 for
+  disagree, and each missing vote is filled with the claim's mean among them.
 - PCA to 2 components. Mean-filling makes each column's mean its voters' mean, so the centred
   matrix is zero wherever a vote is missing: it is the sparse matrix of (vote - claim mean) on
   the votes cast, and its truncated SVD is exactly the PCA of the filled matrix.
@@ -58,12 +60,18 @@ class Groups:
         return len(self.agree)
 
 
-def votes_to_qualify(matrix: VoteMatrix) -> int:
-    return min(MIN_VOTES, matrix.n_claims)
+def votes_to_qualify(matrix: VoteMatrix) -> np.ndarray:
+    """Per voter: the votes that make them count, 0 for one who may vote on nothing."""
+    voted = matrix.votes_per_claim() > 0
+    return np.minimum(MIN_VOTES, voted.sum() - matrix.own_claims(voted))
 
 
 def qualifying_voters(matrix: VoteMatrix) -> np.ndarray:
-    return matrix.votes_per_voter() >= votes_to_qualify(matrix)
+    need = votes_to_qualify(matrix)
+    # A vote on their own claim (an imported debate may hold one) is not among those counted.
+    others = ~matrix.own_votes()
+    votes = np.bincount(matrix.rows[others], minlength=matrix.n_voters)
+    return (need > 0) & (votes >= need)
 
 
 def opinion_groups(matrix: VoteMatrix, qualifying: np.ndarray, seed: int) -> Groups | None:

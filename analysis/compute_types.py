@@ -6,7 +6,7 @@ row unpacks as the plain tuple the pages expect (`claim, intercept, factor, stat
 still reads by name.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 CLAIM_KINDS = ("motion", "argument")
@@ -33,11 +33,15 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Ballot:
-    """One vote: `voter` (a user id) agrees or disagrees with `claim`."""
+    """One vote: `voter` (a user id) agrees or disagrees with `claim`, which `author` (a user id,
+    None when unknown) wrote. Nobody may vote on their own claims, so the author decides how many
+    votes make a voter count towards the opinion groups (compute_groups)."""
 
     voter: int
     claim: Claim
     agree: bool
+    # Not part of the vote, only of its claim: two ballots are the same vote whoever wrote it.
+    author: int | None = field(default=None, compare=False)
 
 
 class Representative(NamedTuple):
@@ -87,9 +91,20 @@ class PersonalCrux(NamedTuple):
 
 
 FORMAT = 1  # bump when as_dict's shape changes, so stored results are recomputed
-MIN_VOTES = 7  # a voter's votes before they count towards opinion groups (Pol.is)
+# A voter's votes before they count towards opinion groups (Pol.is), or all the claims they may
+# vote on if there are fewer: the claims with votes, less their own.
+MIN_VOTES = 7
 MIN_GROUP_VOTERS = 10  # qualifying voters before groups are formed
 MIN_CRUX_VOTERS = 8  # voters on both an argument and the motion before it can be a crux
+
+
+def groups_rule(min_group_voters: int, min_votes: int) -> str:
+    """When there are opinion groups, in the words the page and the API's reason both use."""
+    return (
+        f"Opinion groups need at least {min_group_voters} voters who have each voted on at least "
+        f"{min_votes} claims (the motion and its arguments), or on all the claims they may vote "
+        "on if there are fewer: those with votes that they did not write."
+    )
 
 
 @dataclass(frozen=True)

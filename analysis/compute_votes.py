@@ -1,7 +1,8 @@
 """The motion's ballots as a sparse voter-by-claim matrix, in numpy arrays.
 
 Column 0 is the motion; the arguments follow in id order. Rows are the distinct voters in id
-order. One entry per (voter, claim): if the same pair comes twice, the later ballot counts.
+order. One entry per (voter, claim): if the same pair comes twice, the later ballot counts. Each
+claim's author is read from its ballots, so a claim without any (the motion, perhaps) has none.
 """
 
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ class VoteMatrix:
     rows: np.ndarray  # (n_votes,) index into voter_ids
     cols: np.ndarray  # (n_votes,) index into claims
     agree: np.ndarray  # (n_votes,) bool
+    authors: np.ndarray  # (n_claims,) int64, the user id of who wrote each claim, -1 when unknown
 
     @property
     def n_voters(self) -> int:
@@ -35,6 +37,18 @@ class VoteMatrix:
 
     def votes_per_claim(self) -> np.ndarray:
         return np.bincount(self.cols, minlength=self.n_claims)
+
+    def own_votes(self) -> np.ndarray:
+        """Per vote: whether it is on a claim the voter wrote."""
+        return self.authors[self.cols] == self.voter_ids[self.rows]
+
+    def own_claims(self, claims: np.ndarray) -> np.ndarray:
+        """Per voter: how many of `claims` ((n_claims,) bool) they wrote."""
+        authors = self.authors[claims]
+        rows = np.searchsorted(self.voter_ids, authors)
+        found = rows < self.n_voters
+        found[found] = self.voter_ids[rows[found]] == authors[found]
+        return np.bincount(rows[found], minlength=self.n_voters)
 
     def motion_votes(self) -> np.ndarray:
         """Per voter: 1 agreed with the motion, 0 disagreed, -1 did not vote on it."""
@@ -52,6 +66,10 @@ def vote_matrix(ballots: Sequence[Ballot], motion: Claim) -> VoteMatrix:
     claim_ids = np.fromiter((b.claim.id for b in ballots), dtype=np.int64, count=n)
     on_argument = np.fromiter((b.claim.kind == "argument" for b in ballots), dtype=bool, count=n)
     agree = np.fromiter((b.agree for b in ballots), dtype=bool, count=n)
+    unknown = -1
+    author = np.fromiter(
+        (unknown if b.author is None else b.author for b in ballots), dtype=np.int64, count=n
+    )
     stray = ~on_argument & (claim_ids != motion.id)
     if stray.any():
         other = int(claim_ids[np.argmax(stray)])
@@ -67,10 +85,13 @@ def vote_matrix(ballots: Sequence[Ballot], motion: Claim) -> VoteMatrix:
     key = rows * len(claims) + cols
     _, first_of_reversed = np.unique(key[::-1], return_index=True)
     keep = np.sort(n - 1 - first_of_reversed)
+    authors = np.full(len(claims), unknown, dtype=np.int64)
+    authors[cols] = author
     return VoteMatrix(
         voter_ids=voter_ids,
         claims=claims,
         rows=rows[keep],
         cols=cols[keep],
         agree=agree[keep],
+        authors=authors,
     )

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from analysis import queries
-from analysis.compute_types import MIN_CRUX_VOTERS, MIN_GROUP_VOTERS, MIN_VOTES
+from analysis.compute_types import MIN_CRUX_VOTERS, MIN_GROUP_VOTERS, MIN_VOTES, groups_rule
 from debates import policy
 from debates import queries as debate_queries
 
@@ -38,8 +38,7 @@ def analysis_page(request, slug):
         "personal_group": against,
         "voted": voted,
         # The page states the rule with compute's own numbers (compute_types: no numpy here).
-        "min_group_voters": MIN_GROUP_VOTERS,
-        "min_votes": MIN_VOTES,
+        "groups_rule": groups_rule(MIN_GROUP_VOTERS, MIN_VOTES),
         "min_crux_voters": MIN_CRUX_VOTERS,
         "map_size": queries.MAP_SIZE,
     }

@@ -19,6 +19,7 @@ from analysis.compute import (
     analyse,
     personal_cruxes,
 )
+from analysis.compute_types import MIN_GROUP_VOTERS, MIN_VOTES, groups_rule
 from analysis.compute_votes import vote_matrix
 
 MOTION = Claim("motion", 1)
@@ -352,7 +353,7 @@ def test_three_voters_give_the_reason_and_no_groups():
     result = analyse(ballots, motion=MOTION)
 
     assert result.reason == (
-        "Opinion groups need at least 10 voters with 7 or more votes each; this motion has 3."
+        f"{groups_rule(MIN_GROUP_VOTERS, MIN_VOTES)} This motion has 3 such voters."
     )
     assert (result.voters, result.qualifying_voters) == (3, 3)
     assert result.groups == () and result.points == () and result.divisive == ()
@@ -365,7 +366,7 @@ def test_with_few_claims_a_vote_on_each_qualifies():
     ballots = [Ballot(voter, MOTION, True) for voter in range(5)]
     result = analyse(ballots, motion=MOTION)
     assert result.reason == (
-        "Opinion groups need at least 10 voters with a vote each; this motion has 5."
+        f"{groups_rule(MIN_GROUP_VOTERS, MIN_VOTES)} This motion has 5 such voters."
     )
     assert result.consensus[0].claim == MOTION
 
