@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from debates.errors import DebateRuleError
+from debates.text import one_line
 
 PREFIX = "crux_"
 NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
@@ -25,7 +26,7 @@ def _digest(key: str) -> str:
 @transaction.atomic
 def create_token(*, user, name: str, scope: str) -> tuple[ApiToken, str]:
     """Make a token for `user`; returns it and the key, which is never shown again."""
-    name = " ".join((name or "").split())
+    name = one_line(name)
     if not name:
         raise DebateRuleError("Name the token, e.g. after the script that uses it.", field="name")
     if len(name) > NAME_MAX_LENGTH:

@@ -309,6 +309,18 @@ def test_tokens_are_made_shown_once_stored_hashed_and_revoked_on_the_settings_pa
     assert ApiToken.objects.filter(user=member).count() == 1
 
 
+def test_a_token_name_is_kept_to_one_printable_line(member):
+    """A NUL (which PostgreSQL cannot store) or a control character in the name is dropped, and
+    a name of nothing else is refused, rather than a 500."""
+    client = Client()
+    client.force_login(member)
+    made = client.post("/people/me/tokens/", {"name": "my\x00script\x07", "scope": "read"})
+    refused = client.post("/people/me/tokens/", {"name": "\x00\u200b", "scope": "read"})
+
+    assert made.status_code == 303 and ApiToken.objects.get(user=member).name == "my script"
+    assert refused.status_code == 422 and "Name the token" in refused.content.decode()
+
+
 class _Controls(HTMLParser):
     """Each button and link of a page: its attributes and its accessible name (an aria-label,
     else its text, visually hidden text included)."""
