@@ -99,16 +99,7 @@ def _vote(request, slug, argument_id, choice):
 
 
 def _withdraw(request, slug, argument_id):
-    claim = (
-        get_object_or_404(Motion, slug=slug)
-        if argument_id is None
-        else get_object_or_404(Argument, pk=argument_id, motion__slug=slug)
-    )
-    held = queries.my_vote(request.user, claim)
-    if held is None:
-        return {"agree": claim.agree_count, "disagree": claim.disagree_count, "my_vote": None}
-    # The same choice again withdraws it (debates.voting's rule).
-    return _vote(request, slug, argument_id, held)
+    return _vote(request, slug, argument_id, voting.WITHDRAW)
 
 
 VOTE_DOC = "Agree or disagree; sending the choice one holds already withdraws it, as on the page."

@@ -8,6 +8,7 @@
 -- The held vote is asked for as its partial unique index says (motion_id IS NULL for a vote on
 -- an argument), so it is one index probe.
 --
+-- p_choice "withdraw" only ever takes the vote held away ("nothing-held" when there is none).
 -- Returns what the vote came to ("agree", "disagree", "withdrawn", or why it was refused:
 -- "missing", "own-claim", "motion-locked", "motion-hidden", "argument-<visibility>") with the
 -- claim as locked and its new tallies. Given an event (p_event, p_channel, p_lock_key: when the
@@ -69,12 +70,16 @@ BEGIN
         SELECT v.id, v.choice INTO held_id, held FROM debates_vote v
          WHERE v.user_id = p_voter AND v.motion_id = claim_id AND v.argument_id IS NULL;
     END IF;
-    IF held IS NULL THEN
+    IF held IS NULL AND p_choice = 'withdraw' THEN
+        outcome := 'nothing-held';
+        RETURN NEXT;
+        RETURN;
+    ELSIF held IS NULL THEN
         INSERT INTO debates_vote (user_id, motion_id, argument_id, choice, created_at, updated_at)
         VALUES (p_voter, CASE WHEN p_on_argument THEN NULL ELSE claim_id END,
                 CASE WHEN p_on_argument THEN claim_id END, p_choice, now(), now());
         outcome := p_choice;
-    ELSIF held = p_choice THEN
+    ELSIF held = p_choice OR p_choice = 'withdraw' THEN
         DELETE FROM debates_vote v WHERE v.id = held_id;
         outcome := 'withdrawn';
     ELSE

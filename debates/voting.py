@@ -23,7 +23,11 @@ from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Vote
 from debates.policy import participation_refusal
 
-__all__ = ["VoteResult", "cast_vote", "cast_vote_at"]
+__all__ = ["WITHDRAW", "VoteResult", "cast_vote", "cast_vote_at"]
+
+# A choice that only ever takes the voter's vote away (the API's DELETE): decided under the
+# claim's lock, so a repeated or crossing request never casts the vote it meant to withdraw.
+WITHDRAW = "withdraw"
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,11 @@ class VoteResult:
 def cast_vote(*, voter, claim, choice) -> VoteResult:
     """Agree or disagree with a motion or argument; the same choice again withdraws the vote.
 
-    Rules: a valid choice (400); the voter may take part (debates.policy, 403); not their own
-    claim (403); the motion is not locked (403) or hidden (409); the argument is neither hidden
-    nor retracted (409). The claim row is locked until commit, so one person's concurrent clicks
-    are applied one after another, and the tallies change beside the Vote row.
+    `choice` WITHDRAW takes away the vote held, if any. Rules: a valid choice (400); the voter
+    may take part (debates.policy, 403); not their own claim (403); the motion is not locked
+    (403) or hidden (409); the argument is neither hidden nor retracted (409). The claim row is
+    locked until commit, so one person's concurrent clicks are applied one after another, and
+    the tallies change beside the Vote row.
     `claim.agree_count`/`disagree_count` are refreshed on the instance passed in.
     """
     result = _vote(voter, type(claim), claim.pk, None, choice)
@@ -62,7 +67,7 @@ def cast_vote_at(*, voter, slug, argument_id=None, choice) -> VoteResult:
 
 
 def _vote(voter, model, claim_id, slug, choice) -> VoteResult:
-    if choice not in Vote.Choice.values:
+    if choice not in (*Vote.Choice.values, WITHDRAW):
         raise DebateRuleError("Choose agree or disagree.", status=400, field="choice")
     refusal = participation_refusal(voter, "vote")
     if refusal:
@@ -89,6 +94,8 @@ def _cast_vote(voter, model, claim_id, slug, choice) -> VoteResult:
     else:
         claim, outcome = _through_the_orm(voter, model, claim_id, slug, choice)
     _refuse(model, outcome)
+    if outcome == NOTHING_HELD:  # nothing changed, so nothing to tell anyone
+        return VoteResult(claim.agree_count, claim.disagree_count, None, claim)
     motion = claim if model is Motion else claim.motion
     announce = events.announced_by_statement if announced else events.announce
     announce(motion.pk, events.VOTE_CHANGED, claim=_kind(model), claim_id=claim.pk)
@@ -100,6 +107,7 @@ def _cast_vote(voter, model, claim_id, slug, choice) -> VoteResult:
 
 # What a vote came to: the choice now held, WITHDRAWN, or why it was refused (nothing changed).
 WITHDRAWN = "withdrawn"
+NOTHING_HELD = "nothing-held"  # WITHDRAW with no vote held
 MISSING = "missing"
 OWN_CLAIM = "own-claim"
 MOTION_LOCKED = "motion-locked"
@@ -233,10 +241,12 @@ def _through_the_orm(voter, model, claim_id, slug, choice):
     on_claim = {_kind(model): claim, "argument" if model is Motion else "motion": None}
     votes = Vote.objects.filter(user=voter, **on_claim)
     held = votes.values_list("choice", flat=True).first()
+    if held is None and choice == WITHDRAW:
+        return claim, NOTHING_HELD
     if held is None:
         Vote.objects.create(user=voter, choice=choice, **on_claim)
         outcome = choice
-    elif held == choice:
+    elif held == choice or choice == WITHDRAW:
         votes.delete()
         outcome = WITHDRAWN
     else:

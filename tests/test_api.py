@@ -234,6 +234,10 @@ def test_votes_and_withdrawals(debate, member, author):
     }
     assert send(Client(), "delete", url, **auth).json()["my_vote"] is None
     assert not Vote.objects.filter(user=member).exists()
+    # A repeated DELETE (a client's retry) withdraws nothing more and never casts the vote again.
+    again = send(Client(), "delete", url, **auth).json()
+    assert again == {"agree": 0, "disagree": 0, "my_vote": None}
+    assert not Vote.objects.filter(user=member).exists()
     own = send(Client(), "post", url, {"choice": "agree"}, **bearer(author))
     assert_problem(own, 403)
     motion_vote = send(

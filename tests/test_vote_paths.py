@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from debates import events, voting
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Vote
-from debates.voting import cast_vote, cast_vote_at
+from debates.voting import WITHDRAW, cast_vote, cast_vote_at
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
 
 pytestmark = [
@@ -77,7 +77,7 @@ votes = st.fixed_dictionaries(
         "step": st.just("vote"),
         "person": st.integers(0, PEOPLE - 1),
         "claim": st.sampled_from(CLAIMS + MISSING),
-        "choice": st.sampled_from(["agree", "disagree"]),
+        "choice": st.sampled_from(["agree", "disagree", WITHDRAW]),
         "by_slug": st.booleans(),  # as the view votes (cast_vote_at), or on an instance
         "in_a_transaction": st.booleans(),  # a caller's, or the vote's own
     }
