@@ -396,12 +396,11 @@ class StandIn:
 
 
 def source_shown_to(source, viewer) -> bool:
-    """Whether `viewer` may read a source's text: everyone while it is shown; once a moderator
-    hid it, the member who added it and moderators."""
-    if not source.is_hidden:
-        return True
-    added_by_viewer = getattr(viewer, "is_authenticated", False) and source.added_by_id == viewer.pk
-    return added_by_viewer or moderates(viewer)
+    """Whether `viewer` may read a source's text, and what names it where a claim cites it (its
+    title, author and addresses): everyone while it is shown; once a moderator hid it, the
+    member who added it and moderators. A seeded source has no adder, and a shared rendering's
+    stand-in (StandIn, of no id) is never taken for one."""
+    return is_shown(source) or _owned_by(source, viewer) or moderates(viewer)
 
 
 def sources_shown_to(viewer) -> Q:

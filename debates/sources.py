@@ -4,7 +4,7 @@ moderators hiding or restoring one.
 A source's text is plain text with its paragraphs (blank lines between them) kept. A citation of
 a source with text must be found in it (debates.anchoring); a source without text keeps a free
 quote. Hiding a source is a moderation act like hiding a claim: checked by debates.policy (through
-debates.moderation's checks) and logged.
+debates.moderation's checks), logged, and announced to the debates whose claims cite it.
 """
 
 import datetime as dt
@@ -15,7 +15,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from debates import anchoring, moderation, policy
+from debates import anchoring, events, moderation, policy
 from debates.errors import DebateRuleError
 from debates.models import (
     SOURCE_TEXT_MAX_LENGTH,
@@ -214,13 +214,24 @@ def _set_visibility(moderator, source, *, hidden: bool, reason: str) -> moderati
         flags_resolved=resolved,
     )
     source.visibility, source.hidden_reason = visibility, reason if hidden else ""
+    _announce_citations(fresh)
     return moderation.Outcome(True, "Source hidden." if hidden else "Source restored.", entry)
+
+
+def _announce_citations(source) -> None:
+    """Tell the debates whose claims cite `source` that their citations changed: they show its
+    title, or withhold it, to the public now (the claims' pages, and the shared trees cached
+    under their motions' activity)."""
+    for motion_id, pk in Argument.objects.filter(source=source).values_list("motion_id", "pk"):
+        events.announce(motion_id, events.ARGUMENT_CHANGED, argument_id=pk)
+    for pk in Motion.objects.filter(source=source).values_list("pk", flat=True):
+        events.announce(pk, events.MOTION_CHANGED)
 
 
 @transaction.atomic
 def hide_source(*, moderator, source: Source, reason: str) -> moderation.Outcome:
-    """Hide a source's text from everyone but who added it and moderators, logged like a claim;
-    the claims citing it keep their quotes."""
+    """Hide a source's text, and its title where claims cite it, from everyone but who added it
+    and moderators, logged like a claim; the claims citing it keep their quotes."""
     return _set_visibility(moderator, source, hidden=True, reason=reason)
 
 

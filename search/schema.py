@@ -3,7 +3,9 @@
 Nothing in Python writes to the index: triggers on the debates tables do, whatever path a write
 takes (pages, API, imports, the seed, bulk inserts, the admin). Each claim is indexed in three
 weighted parts, best first: its claim (a motion's title with it), what it cites (quote,
-attribution, the source's title), and its details (a motion's context).
+attribution, the source's title), and its details (a motion's context). A source a moderator
+hid lends its title to nothing while it is hidden: the pages show its citations without it, and
+an excerpt must not show it either (the source itself is found only by who may read it).
 
 - PostgreSQL: a `search_vector` tsvector column on debates_argument and debates_motion, set by a
   BEFORE trigger (English stemming, weights A/B/C) and indexed with GIN; pg_trgm's GiST index on
@@ -21,6 +23,9 @@ _INDEXED = {
     "motion": "title, claim, quote, attribution, source_id, context",
     "source": "title, author, publisher",
 }
+# What of a source changes the indexed text of the claims citing it: its title, and whether a
+# moderator hides it.
+_CITED = "title, visibility"
 
 
 def parts(kind: str, row: str, source_title: str) -> tuple[str, str, str]:
@@ -34,8 +39,14 @@ def parts(kind: str, row: str, source_title: str) -> tuple[str, str, str]:
     return claim, cited, details
 
 
+def _shown_title(source: str) -> str:
+    """SQL for the title of the source row `source` as what cites it is indexed: none while a
+    moderator hides it."""
+    return f"CASE WHEN {source}.visibility = 'visible' THEN {source}.title END"
+
+
 def title_of(row: str) -> str:
-    return f"(SELECT title FROM debates_source WHERE id = {row}.source_id)"
+    return f"(SELECT {_shown_title('s')} FROM debates_source AS s WHERE s.id = {row}.source_id)"
 
 
 # --- SQLite ------------------------------------------------------------------------------------
@@ -53,7 +64,7 @@ def sqlite_rowid(kind: str, pk: str) -> str:
 def _sqlite_statements(kind: str) -> list[str]:
     table, fts = KINDS[kind], SQLITE_FTS
     new = ", ".join(parts(kind, "NEW", title_of("NEW")))
-    retitled = ", ".join(parts(kind, "c", "NEW.title"))
+    retitled = ", ".join(parts(kind, "c", _shown_title("NEW")))
     insert = f"INSERT INTO {fts} (rowid, claim, cited, details)"
     statements = [
         f"CREATE TRIGGER IF NOT EXISTS search_{kind}_insert AFTER INSERT ON {table} BEGIN "
@@ -66,7 +77,7 @@ def _sqlite_statements(kind: str) -> list[str]:
     ]
     if kind in CITING:
         statements.append(
-            f"CREATE TRIGGER IF NOT EXISTS search_{kind}_source AFTER UPDATE OF title "
+            f"CREATE TRIGGER IF NOT EXISTS search_{kind}_source AFTER UPDATE OF {_CITED} "
             f"ON debates_source BEGIN DELETE FROM {fts} WHERE rowid IN "
             f"(SELECT {sqlite_rowid(kind, 'id')} FROM {table} WHERE source_id = NEW.id); "
             f"{insert} SELECT {sqlite_rowid(kind, 'c.id')}, {retitled} FROM {table} AS c "
@@ -143,16 +154,20 @@ def _postgresql_statements(kind: str) -> list[str]:
         "USING gin (search_vector) WITH (fastupdate = off)",
     ]
     if kind in CITING:
-        # Touching source_id re-runs the trigger above, which reads the new title.
+        # Touching source_id re-runs the trigger above, which reads the new title (or none).
         statements += [
             f"CREATE OR REPLACE FUNCTION search_{kind}_source() RETURNS trigger "
             f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {table} SET source_id = source_id "
             "WHERE source_id = NEW.id; RETURN NULL; END $$",
-            f"CREATE OR REPLACE TRIGGER search_{kind}_source AFTER UPDATE OF title "
-            "ON debates_source FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title) "
-            f"EXECUTE FUNCTION search_{kind}_source()",
+            f"CREATE OR REPLACE TRIGGER search_{kind}_source AFTER UPDATE OF {_CITED} "
+            f"ON debates_source FOR EACH ROW WHEN ({_fields('OLD')} IS DISTINCT FROM "
+            f"{_fields('NEW')}) EXECUTE FUNCTION search_{kind}_source()",
         ]
     return statements
+
+
+def _fields(row: str) -> str:
+    return f"({', '.join(f'{row}.{name}' for name in _CITED.split(', '))})"
 
 
 # GiST, not GIN: the duplicate warning asks for the nearest claims (ORDER BY claim <-> text).

@@ -43,6 +43,12 @@ def _status(claim):
     return "retracted" if claim.visibility == Argument.Visibility.RETRACTED else "hidden"
 
 
+def _source_title(source):
+    if source is None:
+        return None
+    return source.title if policy.is_shown(source) else PLACEHOLDERS["hidden"]
+
+
 def _statement(title, claim, crux, *, extra=(), imported=None):
     status = _status(claim)
     if status:
@@ -56,7 +62,7 @@ def _statement(title, claim, crux, *, extra=(), imported=None):
         *extra,
         ("claim", exact),
         ("by", claim.held_by),
-        ("source", claim.source.title if claim.source else None),
+        ("source", _source_title(claim.source)),
         ("quote", claim.quote),
         ("agree", claim.agree_count + (imported.agree if imported else 0)),
         ("disagree", claim.disagree_count + (imported.disagree if imported else 0)),

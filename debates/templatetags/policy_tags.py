@@ -13,6 +13,11 @@ def text_shown_to(claim, user):
 
 
 @register.filter
+def source_shown_to(source, user):
+    return policy.source_shown_to(source, user)
+
+
+@register.filter
 def wording_shown_to(argument, user):
     return policy.wording_shown_to(argument, user)
 
