@@ -18,16 +18,18 @@ reads it: a withheld text is its placeholder, and votes are tallies that name no
 
 A source Crux holds the text of travels with it, and each quote with the place it was anchored
 in that text (`quote_start`, `quote_end`), so the reader marks the same passages after an import;
-a hidden source's text and reason stay out of the public download.
+of a hidden source, the public download keeps only the placeholder its citations show.
 """
 
 import datetime as dt
 import json
+import re
+import reprlib
 from functools import cache
 from pathlib import Path
 
 import jsonschema
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
@@ -47,6 +49,18 @@ VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 # What a withheld text reads as in a public export (as in the debate's pages).
 WITHHELD = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
+# A hidden source as the public download has it: nothing that names it or leads to it, as its
+# citations on the pages show it (a seeded source's key names it too: "saradzhyan-essay").
+WITHHELD_SOURCE = {
+    "seed_key": None,
+    "title": WITHHELD["hidden"],
+    "author": "",
+    "publisher": "",
+    "url": "",
+    "published_on": None,
+    "text": None,
+    "hidden_reason": "",
+}
 
 
 # What an import says of the counts it kept apart (the command and the upload page).
@@ -58,6 +72,25 @@ TALLIES_NOTE = (
 
 class ImportRefused(ValueError):
     """The file is not a Crux debate export this version can read, or it clashes with the site."""
+
+
+# A refusal quotes what it refuses, cut short: the value may be a megabyte pasted in error.
+_SHOWN = reprlib.Repr(maxstring=60, maxother=60, maxlist=5, maxdict=5, maxlevel=3)
+
+
+def shown(value) -> str:
+    """`value` quoted for a message, long strings and lists cut short in the middle."""
+    return _SHOWN.repr(value)
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the cut marked."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def too_long(what: str, length: int, limit: int) -> str:
+    """The refusal of a text over its limit, in the words the posting forms use."""
+    return f"{what} has {length:,} characters; keep it to {limit:,}."
 
 
 # --- Export ------------------------------------------------------------------------------------
@@ -88,13 +121,126 @@ def schema() -> dict:
 
 
 def validate_export(data) -> None:
-    """Refuse (ImportRefused) what does not match the published schema, naming where."""
+    """Refuse (ImportRefused) what does not match the published schema, naming where, in words
+    (jsonschema's own message quotes the whole value, however long)."""
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(schema()).iter_errors(data)
     )
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the top level"
-        raise ImportRefused(f"Not a valid Crux debate export at {where}: {error.message}")
+        raise ImportRefused(
+            f"Not a valid Crux debate export at {where}: {_schema_problem(error, data)}"
+        )
+
+
+_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a map of keys to values",
+    "array": "a list",
+    "null": "null",
+}
+_TYPE_OF = {
+    type(None): "null",
+    bool: "true or false",
+    int: "a whole number",
+    float: "a decimal number",
+    str: "text",
+    list: "a list",
+    dict: "a map of keys to values",
+}
+_ITEMS = {"arguments": "argument", "revisions": "revision", "votes": "vote"}
+_REF = re.compile(r"[as][0-9]{1,9}")
+
+
+def _named(noun: str, ref, number: int) -> str:
+    if isinstance(ref, str) and _REF.fullmatch(ref):
+        return f"{noun} {ref}"
+    return f"{noun} number {number}"
+
+
+def _words(path, data) -> str:
+    """Where `path` points in the export `data`, in words: "the claim of argument a2"."""
+    parts, phrases = list(path), []
+    while parts:
+        part = parts.pop(0)
+        if parts and isinstance(parts[0], int):
+            index = parts.pop(0)
+            data = data[part][index]
+            ref = data.get("ref") if isinstance(data, dict) else None
+            phrases.append(_named(_ITEMS.get(part, part), ref, index + 1))
+        elif part == "sources" and parts:
+            sources, ref = data[part], parts.pop(0)
+            phrases.append(_named("source", ref, list(sources).index(ref) + 1))
+            data = sources[ref]
+        else:
+            phrases.append(f"the {str(part).replace('_', ' ')}")
+            data = data.get(part) if isinstance(data, dict) else None
+    return " of ".join(reversed(phrases)) or "the file"
+
+
+def _of_the_right_type(errors) -> list:
+    """The errors of the branches (of an anyOf) that the value's type does not rule out."""
+    wrong = {each.relative_schema_path[0] for each in errors if each.validator == "type"}
+    return [each for each in errors if each.relative_schema_path[0] not in wrong]
+
+
+def _kinds(types) -> list:
+    return [types] if isinstance(types, str) else list(types)
+
+
+def _should_be(where: str, kinds: list, value) -> str:
+    wanted = " or ".join(_TYPES.get(kind, kind) for kind in dict.fromkeys(kinds))
+    return f"{where} should be {wanted}, not {_TYPE_OF.get(type(value), 'that')}."
+
+
+def _schema_problem(error, data) -> str:
+    """What is wrong, in a sentence that quotes a value only cut short."""
+    where = _words(error.absolute_path, data)
+    value, limit = error.instance, error.validator_value
+    match error.validator:
+        case "anyOf" | "oneOf" if closer := _of_the_right_type(error.context):
+            # That branch says what is wrong (a source's text: too long).
+            return _schema_problem(jsonschema.exceptions.best_match(closer), data)
+        case "anyOf" | "oneOf":
+            kinds = [
+                kind
+                for each in error.context
+                if each.validator == "type"
+                for kind in _kinds(each.validator_value)
+            ]
+            return _should_be(where, kinds, value)
+        case "maxLength":
+            return too_long(where, len(value), limit)
+        case "minLength" if not value:
+            return f"{where} is empty."
+        case "minLength":
+            return f"{where} has {len(value):,} characters; it needs {limit:,} at least."
+        case "pattern" if limit == "\\S":
+            return f"{where} is blank."
+        case "pattern":
+            return f"{where} is {shown(value)}, not of the form {limit}."
+        case "required":
+            missing = next(key for key in limit if key not in value)
+            return f"{where} has no {missing.replace('_', ' ')}."
+        case "type":
+            return _should_be(where, _kinds(limit), value)
+        case "enum":
+            choices = ", ".join(shown(choice) for choice in limit)
+            return f"{where} is {shown(value)}; it should be one of {choices}."
+        case "const":
+            return f"{where} is {shown(value)}; it should be {shown(limit)}."
+        case "minimum":
+            return f"{where} is {shown(value)}; it cannot be below {limit}."
+        case "additionalProperties":
+            known = error.schema.get("properties", {})
+            extra = ", ".join(shown(key) for key in value if key not in known)
+            return f"{where} has what the format does not know: {extra}."
+        case "not" if isinstance(value, str) and isinstance(limit, dict) and "pattern" in limit:
+            return f"{where} holds {shown(limit['pattern'])}, which the format does not allow."
+    return f"{where} is {shown(value)}, which the format does not allow ({error.validator})."
 
 
 def _public(item: dict, claim) -> dict:
@@ -227,7 +373,7 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
         exported["sources"] = {ref: value for ref, value in sources.items() if ref in cited}
         for source in exported["sources"].values():
             if source["visibility"] != "visible":
-                source.update(text=None, hidden_reason="")
+                source.update(WITHHELD_SOURCE)
     return exported
 
 
@@ -239,7 +385,7 @@ def _datetime(value, default=None):
         return default
     parsed = parse_datetime(value)
     if parsed is None:
-        raise ImportRefused(f"Not a date and time: {value!r}")
+        raise ImportRefused(f"Not a date and time: {shown(value)}")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 
@@ -342,7 +488,9 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportRefused("This is not a Crux debate export.")
     if data.get("version") != VERSION:
-        raise ImportRefused(f"Export version {data.get('version')!r}; this Crux reads {VERSION}.")
+        raise ImportRefused(
+            f"Export version {shown(data.get('version'))}; this Crux reads {VERSION}."
+        )
     validate_export(data)
     people = _People()
     fields = data["motion"]
@@ -358,7 +506,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             try:
                 URLValidator(schemes=["http", "https"])(source["url"])
             except ValidationError:
-                raise ImportRefused(f"Source {ref!r} has no http(s) web address.") from None
+                raise ImportRefused(f"Source {shown(ref)} has no http(s) web address.") from None
         seed_key = source.get("seed_key")
         if seed_key and Source.objects.filter(seed_key=seed_key).exists():
             seed_key = None
@@ -389,7 +537,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
         hidden_reason=fields.get("hidden_reason") or "",
         **_claim_fields(fields, people, sources),
     )
-    _full_clean(motion, "motion")
+    _full_clean(motion, "the motion")
     motion.save()
     agree, disagree, dropped = _import_votes(fields.get("votes"), people, motion=motion)
     _stamp(Motion, motion.pk, fields, agree_count=agree, disagree_count=disagree)
@@ -399,7 +547,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
     for item in data.get("arguments") or []:
         parent = created.get(item.get("parent"))
         if item.get("parent") and parent is None:
-            raise ImportRefused(f"Argument {item.get('ref')!r} replies to one not before it.")
+            raise ImportRefused(f"Argument {shown(item.get('ref'))} replies to one not before it.")
         seed_key = item.get("seed_key")
         if seed_key and Argument.objects.filter(seed_key=seed_key).exists():
             seed_key = None
@@ -416,7 +564,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             seed_key=seed_key,
             **_claim_fields(item, people, sources),
         )
-        _full_clean(argument, f"argument {item.get('ref')!r}")
+        _full_clean(argument, f"argument {item['ref']}")
         argument.save()
         created[item["ref"]] = argument
         for revision in item.get("revisions") or []:
@@ -458,7 +606,22 @@ def _full_clean(instance, what):
     try:
         instance.full_clean(exclude=["author", "parent", "source", "motion"])
     except ValidationError as error:
-        raise ImportRefused(f"The {what} is not valid: {error.message_dict}") from None
+        said = " ".join(
+            _field_problem(
+                what if name == NON_FIELD_ERRORS else f"the {name.replace('_', ' ')} of {what}",
+                problem,
+            )
+            for name, problems in error.error_dict.items()
+            for problem in problems
+        )
+        raise ImportRefused(said[0].upper() + said[1:]) from None
+
+
+def _field_problem(where: str, problem: ValidationError) -> str:
+    """A model's refusal in the words the schema's get, the limit its own."""
+    if problem.code == "max_length":
+        return too_long(where, problem.params["show_value"], problem.params["limit_value"])
+    return f"{where}: {' '.join(problem.messages)}"
 
 
 def _stamp(model, pk, data, **fields):

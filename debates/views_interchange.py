@@ -55,7 +55,8 @@ class ImportForm(forms.Form):
                 self.too_large = True
                 raise forms.ValidationError("The file is over 1 MB; split the debate.")
             try:
-                data["text"] = upload.read().decode("utf-8")
+                # Windows Notepad starts its UTF-8 with a byte-order mark.
+                data["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise forms.ValidationError("The file is not UTF-8 text.") from None
         if not (data.get("text") or "").strip():

@@ -315,10 +315,11 @@ def test_a_source_s_text_and_each_quote_s_place_in_it_travel_with_the_debate(mod
     assert without_time_of_export(export_debate(copy)) | {"motion": None} == (
         without_time_of_export(exported) | {"motion": None}
     )
+    # The public download names a hidden source no more than its citations on the page do.
     public = export_debate(motion, public=True)["sources"]
     assert sorted((s["title"], s["text"], s["hidden_reason"]) for s in public.values()) == [
-        ("A rant", None, ""),
         ("Essay with text", text, ""),
+        ("[hidden by a moderator]", None, ""),
     ]
 
 

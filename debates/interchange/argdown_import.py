@@ -7,7 +7,8 @@ votes). A title met again (an equivalence class) stays one argument, linked wher
 defined: where it repeats, its parent's details mention it and the lines below attach to the
 first. What Crux has no place for (arguments `<...>`, premise-conclusion
 structures, undercuts, contradictions, outgoing relations, further top-level statements) is kept
-verbatim in the details of the claim above it, and each one is listed in the warnings.
+verbatim in the details of the claim above it, and each one is listed in the warnings. A claim,
+`by` or `source` longer than Crux keeps is refused, naming its line; a longer title is shortened.
 """
 
 import re
@@ -19,7 +20,8 @@ from lark import Lark
 from lark.exceptions import LarkError, UnexpectedInput
 
 from debates.interchange.argdown_export import PLACEHOLDERS
-from debates.transfer import FORMAT, VERSION, ImportRefused
+from debates.models import CLAIM_MAX_LENGTH, Argument, Motion, Source
+from debates.transfer import FORMAT, VERSION, ImportRefused, shortened, shown, too_long
 
 GRAMMAR = r"""
 start: REL? element DATA?
@@ -39,7 +41,11 @@ _LINE = Lark(GRAMMAR, parser="lalr")
 _ESCAPED = re.compile(r"\\(.)")
 _PREMISE = re.compile(r"^(\(\d+\)|-{2,}|={2,})")
 _SUPPORT, _ATTACK = {"+", "<+"}, {"-", "<-"}
-TITLE_MAX = 120
+TITLE_MAX = Motion._meta.get_field("title").max_length
+BY_MAX = Argument._meta.get_field("attribution").max_length
+SOURCE_MAX = Source._meta.get_field("title").max_length
+# How much of a line or a title a message repeats.
+GLIMPSE = 60
 COUNT_MAX = 2**31 - 1  # what the database keeps in a count
 
 
@@ -56,6 +62,7 @@ class _Node:
     title: str
     claim: str
     data: dict
+    line: int
     stance: str = "pro"
     children: list = field(default_factory=list)
     notes: list = field(default_factory=list)
@@ -119,7 +126,8 @@ class _Reader:
         self.verbatim = None  # (indent, lines) while copying a block Crux cannot represent
 
     def keep(self, number, indent, line, what, holder):
-        self.warnings.append(f"Line {number}: {what}, kept verbatim in the details: {line.strip()}")
+        glimpse = shortened(line.strip(), GLIMPSE)
+        self.warnings.append(f"Line {number}: {what}, kept verbatim in the details: {glimpse}")
         self.verbatim = (indent, holder.notes)
         holder.notes.append(line.rstrip())
 
@@ -180,7 +188,7 @@ class _Reader:
             claim = (_text(parts[1]) if len(parts) > 1 else "") or title
         if not claim:
             raise ArgdownError(number, "this statement has no text.")
-        node = _Node(title=title, claim=claim, data=data, stance=stance)
+        node = _Node(title=title, claim=claim, data=data, line=number, stance=stance)
         self.titles[title] = node
         return node
 
@@ -223,6 +231,18 @@ def _string(data, key):
     return str(value) if isinstance(value, (str, int, float)) else ""
 
 
+def _named(node) -> str:
+    return f"[{shortened(node.title, GLIMPSE)}]" if node.title else "the motion"
+
+
+def _within(node, what: str, text: str, limit: int) -> str:
+    """`text`, or ArgdownError on the statement's line when it is over `limit`: the schema would
+    refuse it too, but could only name its place in the Crux JSON made of the file."""
+    if len(text) > limit:
+        raise ArgdownError(node.line, too_long(f"the {what} of {_named(node)}", len(text), limit))
+    return text
+
+
 def _tallies(node, warnings):
     """The statement's `agree`/`disagree` counts, or None: counted elsewhere, they become imported
     tallies (debates.interchange.models), never members' votes."""
@@ -232,7 +252,7 @@ def _tallies(node, warnings):
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= COUNT_MAX:
             counts[key] = value
         else:
-            warnings.append(f"[{node.title}]: {key}: {value!r} is not a count; left out.")
+            warnings.append(f"{_named(node)}: {key}: {shown(value)} is not a count; left out.")
             counts[key] = 0
     return counts if any(counts.values()) else None
 
@@ -242,8 +262,8 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
     root, front, warnings = parse_argdown(text)
     sources = {}
 
-    def source(data):
-        title = _string(data, "source")[:300]
+    def source(node):
+        title = _within(node, "'source'", _string(node.data, "source"), SOURCE_MAX)
         if not title:
             return None
         for ref, known in sources.items():
@@ -258,17 +278,19 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
 
     def claim_fields(node):
         return {
-            "claim": node.claim,
-            "attribution": _string(node.data, "by"),
-            "source": source(node.data),
+            "claim": _within(node, "claim", node.claim, CLAIM_MAX_LENGTH),
+            "attribution": _within(node, "'by'", _string(node.data, "by"), BY_MAX),
+            "source": source(node),
             "quote": _string(node.data, "quote"),
             "votes": [],
             **({"tallies": tallies} if (tallies := _tallies(node, warnings)) else {}),
         }
 
-    title = (_string(root.data, "title") or _string(front, "title") or root.title or root.claim)[
-        :TITLE_MAX
-    ]
+    typed = _string(root.data, "title") or _string(front, "title") or root.title
+    # A title made of the claim is cut short unsaid: the claim keeps every word.
+    title = shortened(typed or root.claim, TITLE_MAX)
+    if len(typed) > TITLE_MAX:
+        warnings.append(f"The title has {len(typed):,} characters; shortened to {TITLE_MAX:,}.")
     motion = {
         "slug": slug or slugify(title)[:80] or "imported",
         "title": title,

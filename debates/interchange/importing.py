@@ -35,6 +35,9 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
     All or nothing."""
     if author is not None:
         policy.enforce(policy.participation_refusal(author, "post"))
+    # A byte-order mark (Windows Notepad's UTF-8, and text pasted from it) is no part of the
+    # debate: left in, it makes the first line unreadable, whatever the format.
+    text = text.removeprefix("\ufeff")
     if format == "argdown":
         data, warnings = argdown_to_crux(text, author=_person(author))
         links = []

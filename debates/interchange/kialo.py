@@ -3,17 +3,20 @@
 Kialo numbers each claim (`1.` the thesis, `1.2.` its second reply, `1.2.1.` a reply to that)
 and marks replies `Pro:` or `Con:`; a line without a number continues the claim above. A claim
 that is only `-> See 1.1.2.` links to another: it becomes a reply quoting that claim, and the
-import links it (`links`: the reply's ref and the ref it points to).
+import links it (`links`: the reply's ref and the ref it points to). Kialo has no place for
+details, so a claim longer than Crux keeps is shortened, and kept whole in its details (the
+thesis: in the motion's context), with a warning; a longer title is shortened, with a warning.
 """
 
 import re
 
-from debates.transfer import FORMAT, VERSION, ImportRefused
+from debates.models import CLAIM_MAX_LENGTH, Motion
+from debates.transfer import FORMAT, VERSION, ImportRefused, shortened
 
 _CLAIM = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(?:(Pro|Con):\s*)?(.*)$", re.IGNORECASE)
 _LINK = re.compile(r"^->\s*See\s+(\d+(?:\.\d+)*)\.?\s*$", re.IGNORECASE)
 _TITLE = re.compile(r"^Discussion Title:\s*(.*)$", re.IGNORECASE)
-CLAIM_MAX = 500
+TITLE_MAX = Motion._meta.get_field("title").max_length
 
 
 class KialoError(ImportRefused):
@@ -57,6 +60,18 @@ def _parse(text):
     return title, claims
 
 
+def _fitted(text, line, keeper, warnings):
+    """`text` as a claim, and the details to keep beside it: all of `text` when it is too long
+    for a claim, which is then shortened (the warning names `keeper`, where it is kept)."""
+    if len(text) <= CLAIM_MAX_LENGTH:
+        return text, ""
+    warnings.append(
+        f"Line {line}: the claim has {len(text):,} characters, more than {CLAIM_MAX_LENGTH:,}: "
+        f"shortened, and kept whole in {keeper}."
+    )
+    return shortened(text, CLAIM_MAX_LENGTH), text
+
+
 def kialo_to_crux(text: str, *, slug: str = "", author=None):
     """The Crux JSON dict, the warnings and the links (reply ref, linked ref) of `text`."""
     title, claims = _parse(text)
@@ -64,7 +79,7 @@ def kialo_to_crux(text: str, *, slug: str = "", author=None):
     refs = {claim["key"]: f"a{n}" for n, claim in enumerate(replies, start=1)}
     arguments, links, warnings = [], [], []
     for claim in replies:
-        body, details, quote = claim["text"].strip(), "", ""
+        body, quote = claim["text"].strip(), ""
         link = _LINK.match(body)
         if link:
             target = claims.get(link.group(1))
@@ -73,10 +88,7 @@ def kialo_to_crux(text: str, *, slug: str = "", author=None):
             quote = target["text"].strip()
             body = quote
             links.append((refs[claim["key"]], refs[target["key"]]))
-        if len(body) > CLAIM_MAX:
-            details = body
-            body = body[: CLAIM_MAX - 1] + "…"
-            warnings.append(f"Line {claim['line']}: claim too long, shortened; whole in details.")
+        body, details = _fitted(body, claim["line"], "its details", warnings)
         arguments.append(
             {
                 "ref": refs[claim["key"]],
@@ -90,14 +102,19 @@ def kialo_to_crux(text: str, *, slug: str = "", author=None):
                 "revisions": [],
             }
         )
-    motion_title = (title or thesis["text"]).strip()[:120]
+    motion_claim, context = _fitted(
+        thesis["text"].strip(), thesis["line"], "the motion's context", warnings
+    )
+    if len(title) > TITLE_MAX:
+        warnings.append(f"The title has {len(title):,} characters; shortened to {TITLE_MAX:,}.")
     data = {
         "format": FORMAT,
         "version": VERSION,
         "motion": {
             "slug": slug or "imported",
-            "title": motion_title,
-            "claim": thesis["text"].strip()[:CLAIM_MAX],
+            "title": shortened(title or motion_claim, TITLE_MAX),
+            "claim": motion_claim,
+            "context": context,
             "author": author,
             "votes": [],
         },
