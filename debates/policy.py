@@ -61,7 +61,10 @@ def profile_edit_refusal(user):
 
 
 def suspension_refusal(moderator, person):
-    """Why `moderator` may not suspend `person` (themselves, staff, superusers), or None."""
+    """Why `moderator` may not suspend `person` (themselves, staff, superusers, a closed
+    account: it can do nothing to stop), or None."""
+    if not person.is_active:
+        return DebateRuleError("This account is closed: there is nothing to suspend.", status=409)
     if person.pk == moderator.pk:
         return "You cannot suspend yourself."
     if person.is_staff or person.is_superuser:

@@ -266,11 +266,13 @@ def moderate_motion(request, slug, act):
 def moderate_user(request, pk, act):
     """Suspend (for a period or indefinitely) or lift a suspension, with a reason."""
     person = get_object_or_404(User, pk=pk)
-    status, error = 200, None
-    refusal = policy.suspension_refusal(request.user, person) if act == "suspend" else None
-    if refusal:
-        status, error = 403, refusal
-    elif request.method == "POST":
+    status, error, refused = 200, None, False
+    try:
+        if act == "suspend":
+            policy.enforce(policy.suspension_refusal(request.user, person))
+    except DebateRuleError as refusal:
+        status, error, refused = refusal.status, refusal.message, True
+    if request.method == "POST" and not refused:
         try:
             if act == "suspend":
                 outcome = moderation.suspend_user(
@@ -291,7 +293,7 @@ def moderate_user(request, pk, act):
         "act": act,
         "kind": "user",
         "person": person,
-        "refused": bool(refusal),
+        "refused": refused,
         "error": error,
         "reason": request.POST.get("reason", ""),
         "days": request.POST.get("days", "7"),

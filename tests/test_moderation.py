@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import grant_moderator
@@ -420,6 +422,33 @@ def test_moderators_cannot_suspend_themselves_or_staff(moderator, target):
     person.refresh_from_db()
     assert not person.is_suspended
     assert log_count() == 0
+
+
+def test_a_closed_account_is_not_suspended_nor_offered_to_be(client, moderator, author):
+    author.is_active = False
+    author.save()
+    error = refusal(moderation.suspend_user, moderator=moderator, user=author, reason="r")
+    assert error.status == 409 and "closed" in error.message
+    author.refresh_from_db()
+    assert not author.is_suspended and log_count() == 0
+    client.force_login(moderator)
+    profile = client.get(author.get_absolute_url()).content.decode()
+    assert "Suspend " not in profile and "target_id=" in profile  # its log stays a click away
+    posted = client.post(reverse("suspend_user", args=[author.pk]), {"reason": "r", "days": "1"})
+    assert posted.status_code == 409
+    author.refresh_from_db()
+    assert not author.is_suspended
+
+
+def test_a_claim_s_tools_offer_to_suspend_only_an_author_who_can_be(client, moderator, author):
+    argument = ArgumentFactory(author=author)
+    suspend = f'href="{reverse("suspend_user", args=[author.pk])}"'
+    client.force_login(moderator)
+    assert suspend in client.get(argument.motion.get_absolute_url()).content.decode()
+    author.is_active = False
+    author.save()
+    caches["fragments"].clear()  # as closing an account through its service renders afresh
+    assert suspend not in client.get(argument.motion.get_absolute_url()).content.decode()
 
 
 def test_a_moderator_cannot_lift_their_own_suspension(moderator):
