@@ -21,6 +21,7 @@ from accounts.names import (
     fold_display_name,
     invisible_or_control,
 )
+from debates import events, policy
 from debates.models import Argument, Motion, Source
 
 BIO_MAX_LENGTH = 500
@@ -100,7 +101,9 @@ def clean_bio(raw):
 
 
 def update_profile(user, display_name, bio):
-    """Set `user`'s display name and bio, or raise ValidationError keyed by field."""
+    """Set `user`'s display name and bio, or raise ValidationError keyed by field;
+    DebateRuleError (403) while they may not (debates.policy.profile_edit_refusal)."""
+    policy.enforce(policy.profile_edit_refusal(user))
     errors = {}
     try:
         display_name = normalise_display_name(display_name, user=user)
@@ -117,6 +120,8 @@ def update_profile(user, display_name, bio):
     try:
         with transaction.atomic():
             user.save(update_fields=["display_name", "bio"])
+            if user.display_name != before[0]:
+                events.stamp_activity_of_writer(user.pk)
     except IntegrityError as error:
         # Someone took the name between the check and the save.
         user.display_name, user.bio = before
@@ -204,6 +209,7 @@ def delete_account(user):
     user.bio = ""
     user.set_unusable_password()
     user.save()
+    events.stamp_activity_of_writer(user.pk)  # the debates she wrote in name her no more
     user.groups.clear()
     user.user_permissions.clear()
     EmailAddress.objects.filter(user=user).delete()

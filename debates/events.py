@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.dispatch import Signal
 
-from debates.models import Motion
+from debates.models import Argument, Motion
 
 # Kinds of event, named for what an open page must do about them.
 ARGUMENT_POSTED = "argument-posted"
@@ -114,6 +114,19 @@ def stamp_activity(motion_id: int) -> None:
     stamp it read before this bump, which no reader asks for again.
     """
     Motion.objects.filter(pk=motion_id).update(activity=F("activity") + 1)
+
+
+def stamp_activity_of_writer(member_id: int) -> None:
+    """After the surrounding commit, retire the cached fragments of every debate the member wrote
+    in (its motion or an argument): they show her name, which has just changed."""
+
+    def stamp():
+        written = Argument.objects.filter(author_id=member_id).values("motion_id")
+        Motion.objects.filter(Q(author_id=member_id) | Q(pk__in=written)).update(
+            activity=F("activity") + 1
+        )
+
+    transaction.on_commit(stamp, robust=True)
 
 
 def statement_announcement(event: DebateEvent, *more: DebateEvent) -> tuple | None:

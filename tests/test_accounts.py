@@ -35,6 +35,7 @@ from accounts.adapter import (
 )
 from accounts.decorators import member_required
 from accounts.models import MODERATORS_GROUP, User, fold_display_name
+from debates.errors import DebateRuleError
 from debates.models import Argument
 from debates.policy import participation_refusal
 from tests.factories import (
@@ -882,6 +883,12 @@ def test_a_suspended_member_cannot_edit_their_profile(client):
     member.refresh_from_db()
     assert member.display_name == "Original"
     assert "suspended" in response.content.decode()
+    # The service refuses too, whatever path calls it.
+    with pytest.raises(DebateRuleError, match="suspended") as refused:
+        services.update_profile(member, "Rude name", "")
+    assert refused.value.status == 403
+    member.refresh_from_db()
+    assert member.display_name == "Original"
 
 
 # --- member_required: HTMX-aware redirect to sign in ----------------------------------------

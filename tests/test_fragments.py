@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts import services as account_services
 from accounts.services import grant_moderator
 from debates import moderation, services, voting
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
@@ -102,6 +103,25 @@ def test_moderation_is_never_served_stale(client, debate, django_capture_on_comm
         moderation.hide_argument(moderator=moderator, argument=argument, reason="Abuse.")
     html = page(client, motion)
     assert "Cached claim." not in html and "[hidden by a moderator]" in html
+
+
+def test_a_writer_s_new_name_is_never_served_stale(debate, django_capture_on_commit_callbacks):
+    """Her name is in every tree she wrote in: renaming herself or closing her account retires
+    them, so a closed account's old name is not kept on show."""
+    motion, _, author = debate
+    elsewhere = ArgumentFactory(author=author).motion
+    reader = Client()
+    assert author.display_name in page(reader, motion) and author.display_name in page(
+        reader, elsewhere
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.update_profile(author, "Renamed Rosa", "")
+    assert "Renamed Rosa" in page(reader, motion) and "Renamed Rosa" in page(reader, elsewhere)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.delete_account(author)
+    for html in (page(reader, motion), page(reader, elsewhere)):
+        assert "Renamed Rosa" not in html and f"Former member {author.pk}" in html
 
 
 def test_signed_in_readers_get_their_own_render(client, debate):
