@@ -65,6 +65,19 @@ def html(response):
 # --- The bell and the inbox --------------------------------------------------------------------
 
 
+def test_the_inbox_names_a_reply_s_author_only_while_the_debate_does(
+    client, alice, bob, alices, reply
+):
+    answer = reply(bob, alices, claim="Bob's words.")
+    client.force_login(alice)
+    assert "Bob Baker replied con to your argument" in html(client.get(reverse("notifications")))
+
+    services.retract_argument(author=bob, argument=answer)
+    inbox = html(client.get(reverse("notifications")))
+    assert "Someone replied con to your argument" in inbox and "Bob Baker" not in inbox
+    assert "a reply that is no longer shown" in inbox
+
+
 def test_the_bell_shows_the_unread_count_to_members_only(client, alice, bob, alices, reply):
     assert 'id="bell-count"' not in html(client.get("/"))
     client.force_login(alice)
