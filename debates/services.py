@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from debates import events, policy, sources
 from debates.errors import DebateRuleError  # defined apart for debates.moderation
@@ -25,7 +24,7 @@ from debates.models import (
     Stance,
 )
 from debates.rendering import render_details, render_markdown
-from debates.text import one_line, without_bidi
+from debates.text import one_line, slug_of, without_bidi
 
 QUOTE_MAX_LENGTH = 1000
 # How long the same reply posted again from a fresh form is taken for the first (_posted_again).
@@ -350,7 +349,7 @@ def propose_motion(
 
 
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:60].strip("-") or "motion"
+    base = slug_of(title)[:60].strip("-") or "motion"
     taken = set(Motion.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     taken |= Motion.RESERVED_SLUGS
     slug, n = base, 2

@@ -217,6 +217,21 @@ def test_propose_motion_gives_a_unique_slug(member):
     assert first.state == Motion.State.OPEN and not first.featured
 
 
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Путин решает всё", "putin-resaet-vse"),
+        ("Հայաստանի ընտրությունը", "hayastani-ntrutyun"),
+        ("Qarabağ: who won?", "qarabag-who-won"),
+        ("«»", "motion"),
+    ],
+)
+def test_a_motion_s_address_reads_its_title_in_any_script(client, member, title, slug):
+    motion, _ = services.propose_motion(author=member, title=title, claim="A claim.")
+    assert motion.slug == slug
+    assert client.get(motion.get_absolute_url()).context["motion"] == motion
+
+
 def test_a_motion_is_never_given_the_address_of_a_page(client, member):
     """motions/new/ and motions/import/ are pages: a motion slugged so could never be opened."""
     for title in ("New", "Import"):
