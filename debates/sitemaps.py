@@ -1,17 +1,22 @@
 """sitemap.xml (Django's sitemaps framework): the motions and argument permalinks the public reads.
 
-Hidden motions and hidden or retracted arguments are left out, and so is every argument of a
-hidden motion. The readers of the sources whose text Crux holds are in too, unless hidden.
+What an anonymous reader may read, as debates.policy says: hidden motions and hidden or
+retracted arguments are left out, and so is every argument of a hidden motion. The readers of
+the sources whose text Crux holds are in too, unless hidden.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 
+from debates import policy
 from debates.models import Argument, Motion, Source
+
+PUBLIC = AnonymousUser()
 
 
 class MotionSitemap(Sitemap):
     def items(self):
-        return Motion.objects.filter(visibility=Motion.Visibility.VISIBLE).order_by("pk")
+        return Motion.objects.filter(policy.texts_shown_to(PUBLIC, Motion)).order_by("pk")
 
     def lastmod(self, motion):
         return motion.updated_at
@@ -21,8 +26,7 @@ class ArgumentSitemap(Sitemap):
     def items(self):
         return (
             Argument.objects.filter(
-                visibility=Argument.Visibility.VISIBLE,
-                motion__visibility=Motion.Visibility.VISIBLE,
+                policy.texts_shown_to(PUBLIC, Argument), policy.arguments_listed_to(PUBLIC)
             )
             .select_related("motion")
             .only("pk", "updated_at", "motion__slug")
@@ -35,7 +39,8 @@ class ArgumentSitemap(Sitemap):
 
 class SourceSitemap(Sitemap):
     def items(self):
-        return Source.objects.filter(full_text__isnull=False, visibility="visible").order_by("pk")
+        shown = policy.sources_shown_to(PUBLIC)
+        return Source.objects.filter(shown, full_text__isnull=False).order_by("pk")
 
 
 SITEMAPS = {"motions": MotionSitemap, "arguments": ArgumentSitemap, "sources": SourceSitemap}
