@@ -74,12 +74,17 @@ def _send(member, *, subject: str, template: str, mailing: str, context: dict) -
 
 def send_reply_email(notification_id: int) -> bool:
     """Mail one reply to its recipient, unless they turned it off, read it already, it was
-    mailed before, or the reply is no longer theirs to be told of. Returns whether it went."""
+    mailed before, or the reply is no longer theirs to be told of or to read. Returns whether
+    it went."""
     notification = queries.inbox_of_anyone().filter(pk=notification_id).first()
-    if notification is None or not _still_told(notification):
+    if notification is None or not _still_told(notification, notification.recipient):
         return False
     member = notification.recipient
     if not member.is_active or not queries.preferences_of(member).email_replies:
+        return False
+    # A moderator is still told of a reply its author withdrew since, but its text and author
+    # are nobody's to read now: a mail without them would say nothing the inbox does not.
+    if not policy.text_shown_to(notification.argument, member):
         return False
     # Claimed by one UPDATE: of two workers running this at once, one sends.
     unsent = Notification.objects.filter(
@@ -101,11 +106,13 @@ def send_reply_email(notification_id: int) -> bool:
     return True
 
 
-def _still_told(notification: Notification) -> bool:
-    """A notification's argument may have been hidden since: then only moderators hear of it."""
+def _still_told(notification: Notification, member) -> bool:
+    """A notification's argument may have been hidden since: then only moderators hear of it.
+    `member` is its recipient, passed as one object for all of a digest's items, so that
+    whether they moderate is asked once, not once an item."""
     if notification.argument_id is None or notification.kind == Notification.Kind.MODERATION:
         return True
-    return policy.told_of(notification.argument, notification.recipient)
+    return policy.told_of(notification.argument, member)
 
 
 def send_due_digests() -> int:
@@ -135,7 +142,8 @@ def _send_digest(member_id: int, now) -> int:
         member = preferences.member
         if preferences.digest == Digest.OFF or not member.is_active:
             return 0
-        items = [n for n in queries.unread_for_digest(member)[:DIGEST_MAX_ITEMS] if _still_told(n)]
+        items = queries.unread_for_digest(member)[:DIGEST_MAX_ITEMS]
+        items = [n for n in items if _still_told(n, member)]
         preferences.digest_sent_at = now
         preferences.save(update_fields=["digest_sent_at"])
         if not items:
@@ -147,6 +155,6 @@ def _send_digest(member_id: int, now) -> int:
         subject=f"{unread} unread notification{'s' if unread != 1 else ''}",
         template="notifications/email/digest.html",
         mailing="digest",
-        context={"items": items, "unread": unread, "absolute": absolute},
+        context={"items": items, "unread": unread},
     )
     return 1
