@@ -41,8 +41,18 @@ from debates import policy
 from debates import sources as source_texts
 from debates.errors import DebateRuleError
 from debates.interchange.models import ImportedTally
-from debates.models import Argument, ArgumentRevision, Motion, Source, SourceText, Vote
+from debates.models import (
+    DETAILS_MAX_LENGTH,
+    Argument,
+    ArgumentRevision,
+    Motion,
+    Source,
+    SourceText,
+    Vote,
+)
 from debates.rendering import render_markdown
+from debates.services import QUOTE_MAX_LENGTH
+from debates.text import without_bidi
 
 FORMAT = "crux-debate"
 VERSION = 1
@@ -91,6 +101,17 @@ def shortened(text: str, limit: int) -> str:
 def too_long(what: str, length: int, limit: int) -> str:
     """The refusal of a text over its limit, in the words the posting forms use."""
     return f"{what} has {length:,} characters; keep it to {limit:,}."
+
+
+def without_nul(text: str) -> str:
+    """`text` without NUL, which PostgreSQL cannot store (and nobody types)."""
+    return text.replace("\x00", "")
+
+
+def plain(text: str) -> str:
+    """Text that may run over lines (details, context, a quote) from a member's file, as their
+    forms would keep it: no NUL, no bidirectional controls (debates.text)."""
+    return without_nul(without_bidi(text))
 
 
 # --- Export ------------------------------------------------------------------------------------
@@ -492,6 +513,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             f"Export version {shown(data.get('version'))}; this Crux reads {VERSION}."
         )
     validate_export(data)
+    _refuse_nul(data)
     people = _People()
     fields = data["motion"]
     slug = slug or fields["slug"]
@@ -525,6 +547,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             # text, not trusted (debates.sources.anchored).
             SourceText.objects.create(source=sources[ref], text=text)
 
+    _within_limits("the motion", context=fields.get("context"), quote=fields.get("quote"))
     motion = Motion(
         slug=slug,
         title=fields["title"],
@@ -548,6 +571,10 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
         parent = created.get(item.get("parent"))
         if item.get("parent") and parent is None:
             raise ImportRefused(f"Argument {shown(item.get('ref'))} replies to one not before it.")
+        what = f"argument {item['ref']}"
+        _within_limits(what, details=item.get("details"), quote=item.get("quote"))
+        for number, revision in enumerate(item.get("revisions") or [], start=1):
+            _within_limits(f"revision {number} of {what}", details=revision.get("details"))
         seed_key = item.get("seed_key")
         if seed_key and Argument.objects.filter(seed_key=seed_key).exists():
             seed_key = None
@@ -564,7 +591,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             seed_key=seed_key,
             **_claim_fields(item, people, sources),
         )
-        _full_clean(argument, f"argument {item['ref']}")
+        _full_clean(argument, what)
         argument.save()
         created[item["ref"]] = argument
         for revision in item.get("revisions") or []:
@@ -600,6 +627,47 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
         ),
     }
     return motion, summary
+
+
+def _refuse_nul(data):
+    """Refuse a NUL anywhere in the file, which the schema allows in some texts (an attribution,
+    a quote, the figures) but PostgreSQL stores in none, naming the first place it is found."""
+    stack = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            if any("\x00" in key for key in value):
+                _refuse_nul_at(path, data)
+            stack.extend(((*path, key), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in reversed(list(enumerate(value))))
+        elif isinstance(value, str) and "\x00" in value:
+            _refuse_nul_at(path, data)
+
+
+def _refuse_nul_at(path, data):
+    # Named down to the field of the motion, a source or an argument: inside one (the figures,
+    # a vote's voter) a place in words would say no more.
+    field = path[: 2 if path[:1] == ("motion",) else 3]
+    where = "/".join(str(part) for part in path) or "the top level"
+    raise ImportRefused(
+        f"Not a valid Crux debate export at {where}: {_words(field, data)} holds '\\x00', "
+        "which the format does not allow."
+    )
+
+
+# Texts the database does not bound (full_clean checks only a CharField's max_length), with the
+# limits a member's forms keep them to.
+_LIMITS = {"context": DETAILS_MAX_LENGTH, "details": DETAILS_MAX_LENGTH, "quote": QUOTE_MAX_LENGTH}
+
+
+def _within_limits(what, **texts):
+    """Refuse any of `texts` (of the claim `what`) longer than Crux keeps that text."""
+    for key, text in texts.items():
+        limit = _LIMITS[key]
+        if text and len(text) > limit:
+            said = too_long(f"the {key} of {what}", len(text), limit)
+            raise ImportRefused(said[0].upper() + said[1:])
 
 
 def _full_clean(instance, what):

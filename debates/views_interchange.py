@@ -74,12 +74,12 @@ def import_motion(request):
             status = 413 if form.too_large else 422
         else:
             try:
-                ratelimit.hit(request, "motion")
-                motion, summary, warnings = import_text(
-                    text=form.cleaned_data["text"],
-                    format=form.cleaned_data["format"],
-                    author=request.user,
-                )
+                with ratelimit.attempt(request, "motion"):
+                    motion, summary, warnings = import_text(
+                        text=form.cleaned_data["text"],
+                        format=form.cleaned_data["format"],
+                        author=request.user,
+                    )
             except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_error(None, str(error))
                 status = error.status

@@ -122,7 +122,7 @@ def test_an_argdown_title_over_the_limit_is_shortened_with_a_warning():
 
 @pytest.mark.django_db
 def test_argdown_warnings_repeat_only_a_glimpse_of_a_long_line():
-    long = "u" * 5000
+    long = "u" * 4000
     text = f"[T]: Tea.\n  + [W]: Warm. {{agree: [{', '.join(['1'] * 500)}]}}\n    _ [U]: {long}"
     motion, _, warnings = import_text(text=text, format="argdown")
     kept, count = warnings

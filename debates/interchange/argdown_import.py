@@ -8,7 +8,9 @@ defined: where it repeats, its parent's details mention it and the lines below a
 first. What Crux has no place for (arguments `<...>`, premise-conclusion
 structures, undercuts, contradictions, outgoing relations, further top-level statements) is kept
 verbatim in the details of the claim above it, and each one is listed in the warnings. A claim,
-`by` or `source` longer than Crux keeps is refused, naming its line; a longer title is shortened.
+`by`, `source`, `quote`, details or context longer than Crux keeps is refused, naming its line; a
+longer title is shortened. A member's import is theirs: they are the author of every claim, the
+file's `by` kept as its attribution, and its texts are cleaned as what they type is.
 """
 
 import re
@@ -20,8 +22,19 @@ from lark import Lark
 from lark.exceptions import LarkError, UnexpectedInput
 
 from debates.interchange.argdown_export import PLACEHOLDERS
-from debates.models import CLAIM_MAX_LENGTH, Argument, Motion, Source
-from debates.transfer import FORMAT, VERSION, ImportRefused, shortened, shown, too_long
+from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Argument, Motion, Source
+from debates.services import QUOTE_MAX_LENGTH
+from debates.text import one_line
+from debates.transfer import (
+    FORMAT,
+    VERSION,
+    ImportRefused,
+    plain,
+    shortened,
+    shown,
+    too_long,
+    without_nul,
+)
 
 GRAMMAR = r"""
 start: REL? element DATA?
@@ -258,12 +271,16 @@ def _tallies(node, warnings):
 
 
 def argdown_to_crux(text: str, *, slug: str = "", author=None):
-    """The Crux JSON dict of the debate `text` describes, and the warnings."""
+    """The Crux JSON dict of the debate `text` describes, and the warnings. `author`, the member
+    importing it, is the author of every claim; the file's `by` stays each one's attribution."""
     root, front, warnings = parse_argdown(text)
     sources = {}
+    # A member's file is cleaned as what they type is; an export an admin restores keeps its
+    # texts exactly (export, import and export again give the same file), but for the NUL.
+    as_line, as_text = (one_line, plain) if author else (without_nul, without_nul)
 
     def source(node):
-        title = _within(node, "'source'", _string(node.data, "source"), SOURCE_MAX)
+        title = _within(node, "'source'", as_line(_string(node.data, "source")), SOURCE_MAX)
         if not title:
             return None
         for ref, known in sources.items():
@@ -274,27 +291,35 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
 
     def details(node):
         parts = [_string(node.data, "details"), "\n".join(node.notes)]
-        return "\n\n".join(part for part in parts if part)
+        text = as_text("\n\n".join(part for part in parts if part))
+        return _within(node, "details", text, DETAILS_MAX_LENGTH)
 
     def claim_fields(node):
+        claim = as_line(node.claim)
+        if not claim:
+            raise ArgdownError(node.line, "this statement has no text.")
         return {
-            "claim": _within(node, "claim", node.claim, CLAIM_MAX_LENGTH),
-            "attribution": _within(node, "'by'", _string(node.data, "by"), BY_MAX),
+            "claim": _within(node, "claim", claim, CLAIM_MAX_LENGTH),
+            "attribution": _within(node, "'by'", as_line(_string(node.data, "by")), BY_MAX),
             "source": source(node),
-            "quote": _string(node.data, "quote"),
+            "quote": _within(
+                node, "'quote'", as_text(_string(node.data, "quote")), QUOTE_MAX_LENGTH
+            ),
             "votes": [],
             **({"tallies": tallies} if (tallies := _tallies(node, warnings)) else {}),
         }
 
-    typed = _string(root.data, "title") or _string(front, "title") or root.title
+    titles = (_string(root.data, "title"), _string(front, "title"), root.title)
+    typed = next((title for title in map(as_line, titles) if title), "")
     # A title made of the claim is cut short unsaid: the claim keeps every word.
-    title = shortened(typed or root.claim, TITLE_MAX)
+    title = shortened(typed or as_line(root.claim), TITLE_MAX)
     if len(typed) > TITLE_MAX:
         warnings.append(f"The title has {len(typed):,} characters; shortened to {TITLE_MAX:,}.")
+    context = as_text("\n\n".join(p for p in (_string(root.data, "context"), *root.notes) if p))
     motion = {
         "slug": slug or slugify(title)[:80] or "imported",
         "title": title,
-        "context": "\n\n".join(p for p in (_string(root.data, "context"), *root.notes) if p),
+        "context": _within(root, "context", context, DETAILS_MAX_LENGTH),
         "author": author,
         "visibility": "hidden" if _string(root.data, "status") == "hidden" else "visible",
         **claim_fields(root),
@@ -312,7 +337,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
                 "stance": node.stance,
                 "details": details(node),
                 "visibility": status if status in PLACEHOLDERS else "visible",
-                "author": None,
+                "author": author,
                 "revisions": [],
                 **claim_fields(node),
             }

@@ -32,7 +32,8 @@ def _person(user):
 def import_text(*, text: str, format: str, slug: str | None = None, author=None):
     """The new motion, import_debate's summary and the warnings; ImportRefused (with a line
     number for text it cannot read) otherwise; DebateRuleError when `author` may not post.
-    All or nothing."""
+    `author`, the member importing, is the author of every claim; without one (an admin's
+    `manage.py import_debate`) the claims are nobody's. All or nothing."""
     if author is not None:
         policy.enforce(policy.participation_refusal(author, "post"))
     # A byte-order mark (Windows Notepad's UTF-8, and text pasted from it) is no part of the

@@ -10,8 +10,10 @@ thesis: in the motion's context), with a warning; a longer title is shortened, w
 
 import re
 
-from debates.models import CLAIM_MAX_LENGTH, Motion
-from debates.transfer import FORMAT, VERSION, ImportRefused, shortened
+from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Motion
+from debates.services import QUOTE_MAX_LENGTH
+from debates.text import one_line
+from debates.transfer import FORMAT, VERSION, ImportRefused, shortened, too_long
 
 _CLAIM = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(?:(Pro|Con):\s*)?(.*)$", re.IGNORECASE)
 _LINK = re.compile(r"^->\s*See\s+(\d+(?:\.\d+)*)\.?\s*$", re.IGNORECASE)
@@ -29,7 +31,9 @@ def _parse(text):
     title, claims = "", {}
     last = None
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
-        line = raw.strip()
+        # Every line is text someone typed: cleaned as Crux cleans a claim (a NUL or a
+        # bidirectional control in it dropped), a claim's lines kept apart all the same.
+        line = one_line(raw)
         if not line:
             continue
         heading = _TITLE.match(line)
@@ -62,9 +66,12 @@ def _parse(text):
 
 def _fitted(text, line, keeper, warnings):
     """`text` as a claim, and the details to keep beside it: all of `text` when it is too long
-    for a claim, which is then shortened (the warning names `keeper`, where it is kept)."""
+    for a claim, which is then shortened (the warning names `keeper`, where it is kept);
+    KialoError when it is too long for details too."""
     if len(text) <= CLAIM_MAX_LENGTH:
         return text, ""
+    if len(text) > DETAILS_MAX_LENGTH:
+        raise KialoError(line, too_long("the claim", len(text), DETAILS_MAX_LENGTH))
     warnings.append(
         f"Line {line}: the claim has {len(text):,} characters, more than {CLAIM_MAX_LENGTH:,}: "
         f"shortened, and kept whole in {keeper}."
@@ -73,7 +80,8 @@ def _fitted(text, line, keeper, warnings):
 
 
 def kialo_to_crux(text: str, *, slug: str = "", author=None):
-    """The Crux JSON dict, the warnings and the links (reply ref, linked ref) of `text`."""
+    """The Crux JSON dict, the warnings and the links (reply ref, linked ref) of `text`.
+    `author`, the member importing it, is the author of every claim."""
     title, claims = _parse(text)
     thesis, *replies = claims.values()
     refs = {claim["key"]: f"a{n}" for n, claim in enumerate(replies, start=1)}
@@ -85,8 +93,14 @@ def kialo_to_crux(text: str, *, slug: str = "", author=None):
             target = claims.get(link.group(1))
             if target is None or target is thesis:
                 raise KialoError(claim["line"], f"the link points to no claim {link.group(1)}.")
-            quote = target["text"].strip()
-            body = quote
+            body = target["text"].strip()
+            quote = shortened(body, QUOTE_MAX_LENGTH)
+            if quote != body:
+                warnings.append(
+                    f"Line {claim['line']}: the claim it links to has {len(body):,} characters, "
+                    f"more than a quote keeps ({QUOTE_MAX_LENGTH:,}): quoted shortened; the "
+                    "link leads to it whole."
+                )
             links.append((refs[claim["key"]], refs[target["key"]]))
         body, details = _fitted(body, claim["line"], "its details", warnings)
         arguments.append(
@@ -97,7 +111,7 @@ def kialo_to_crux(text: str, *, slug: str = "", author=None):
                 "claim": body,
                 "details": details,
                 "quote": quote,
-                "author": None,
+                "author": author,
                 "votes": [],
                 "revisions": [],
             }

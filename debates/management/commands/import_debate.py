@@ -27,7 +27,8 @@ class Command(BaseCommand):
             if file == "-":
                 text = sys.stdin.read()
             else:
-                with open(file, encoding="utf-8") as handle:
+                # Windows Notepad saves UTF-8 with a byte-order mark, which json.loads refuses.
+                with open(file, encoding="utf-8-sig") as handle:
                     text = handle.read()
             data = json.loads(text) if format == "json" else None
         except (OSError, ValueError) as error:
