@@ -52,7 +52,8 @@ class NewMotions(Feed):
         return format_html("<p>{}</p>{}", motion.claim, mark_safe(motion.context_html))
 
     def item_author_name(self, motion):
-        return motion.held_by
+        # Who posted it, when a member did: an attribution is what it quotes, not its writer.
+        return motion.author.display_name if motion.author else motion.held_by
 
     def item_pubdate(self, motion):
         return motion.created_at
@@ -73,7 +74,7 @@ class _Arguments(Feed):
         return format_html("<p>{}</p>{}", argument.claim, mark_safe(argument.details_html))
 
     def item_author_name(self, argument):
-        return argument.held_by
+        return argument.author.display_name if argument.author else argument.held_by
 
     def item_categories(self, argument):
         return [argument.motion.title]

@@ -83,3 +83,21 @@ def test_pages_link_their_feeds(client, debate):
     profile = alternates(debate["writer"].get_absolute_url())
     assert len(profile) == 1 and f'href="/people/{debate["writer"].pk}/feed/"' in profile[0]
     assert 'type="application/atom+xml"' in profile[0]
+
+
+def test_an_entry_s_author_is_who_posted_it_not_whom_it_quotes(client, debate):
+    """An imported claim keeps the name its file gave it as an attribution; the member who
+    posted it is its author, in a feed as on the page."""
+    motion = debate["motion"]
+    motion.attribution = "Moderator Mo"
+    motion.save()
+    quoted = ArgumentFactory(motion=motion, author=debate["writer"], attribution="Moderator Mo")
+
+    motions = read(client, "/feeds/motions/")
+    arguments = read(client, f"/motions/{motion.slug}/feed/")
+    home = client.get("/").content.decode()
+
+    assert motions.entries[0].author == "Writer Wyn"
+    entry = next(e for e in arguments.entries if e.link.endswith(quoted.get_absolute_url()))
+    assert entry.author == "Writer Wyn"
+    assert "Held by Moderator Mo (posted by Writer Wyn)" in home
