@@ -382,3 +382,10 @@ def test_a_refused_import_does_not_use_up_the_limit(client, member, settings):
         assert refused.status_code == 422
     assert client.post(URL, {"format": "argdown", "text": ARGDOWN}).status_code == 303
     assert client.post(URL, {"format": "argdown", "text": ARGDOWN}).status_code == 429
+
+
+def test_an_imported_motion_s_address_reads_its_title_in_any_script(member):
+    motion, _, _ = import_text(
+        text="[Путин решает всё]: Москва решает.\n", format="argdown", author=member
+    )
+    assert motion.slug == "putin-resaet-vse"

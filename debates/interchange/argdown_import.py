@@ -17,14 +17,13 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
-from django.utils.text import slugify
 from lark import Lark
 from lark.exceptions import LarkError, UnexpectedInput
 
 from debates.interchange.argdown_export import PLACEHOLDERS
 from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Argument, Motion, Source
 from debates.services import QUOTE_MAX_LENGTH
-from debates.text import one_line
+from debates.text import one_line, slug_of
 from debates.transfer import (
     FORMAT,
     VERSION,
@@ -317,7 +316,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
         warnings.append(f"The title has {len(typed):,} characters; shortened to {TITLE_MAX:,}.")
     context = as_text("\n\n".join(p for p in (_string(root.data, "context"), *root.notes) if p))
     motion = {
-        "slug": slug or slugify(title)[:80] or "imported",
+        "slug": slug or slug_of(title)[:80] or "imported",
         "title": title,
         "context": _within(root, "context", context, DETAILS_MAX_LENGTH),
         "author": author,

@@ -2,13 +2,13 @@
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.text import slugify
 
 from debates import policy
 from debates.interchange.argdown_import import argdown_to_crux
 from debates.interchange.kialo import kialo_to_crux
 from debates.models import Argument, Motion
 from debates.rendering import render_markdown
+from debates.text import slug_of
 from debates.transfer import ImportRefused, import_debate
 
 FORMATS = ("argdown", "kialo")
@@ -16,7 +16,7 @@ SLUG_MAX = 80
 
 
 def _free_slug(title):
-    base = (slugify(title)[: SLUG_MAX - 6].strip("-")) or "imported"
+    base = (slug_of(title)[: SLUG_MAX - 6].strip("-")) or "imported"
     slug, n = base, 1
     while slug in Motion.RESERVED_SLUGS or Motion.objects.filter(slug=slug).exists():
         n += 1
