@@ -79,6 +79,7 @@ def argument(item: Argument, viewer, *, slug, shown=None) -> dict:
         "my_vote": getattr(item, "my_vote", None),
         "created_at": item.created_at,
         "edited_at": item.edited_at,
+        "votes_before_edit": item.votes_before_edit,
         "url": item.get_absolute_url(),
     }
 

@@ -92,6 +92,9 @@ class ArgumentOut(Schema):
     my_vote: Choice | None = None
     created_at: datetime
     edited_at: datetime | None
+    votes_before_edit: int = Field(
+        description="the votes it held when last reworded: cast on an earlier wording"
+    )
     url: str
 
 

@@ -238,6 +238,9 @@ class Argument(Claim):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     seed_key = models.SlugField(max_length=80, unique=True, null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The votes it held when its author last reworded it: those were cast on an earlier wording,
+    # and its readers are told so beside "edited".
+    votes_before_edit = models.PositiveIntegerField(default=0, editable=False)
     # A key minted with each reply form: a double click or a retried request posts it twice.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
@@ -294,6 +297,10 @@ class ArgumentRevision(models.Model):
     details_html = models.TextField(blank=True)
     written_at = models.DateTimeField(help_text="When this wording was first published.")
     replaced_at = models.DateTimeField(auto_now_add=True)
+    # The argument's tallies when this wording was replaced: what its voters had said of it (and
+    # of any wording before it).
+    agree_count = models.PositiveIntegerField(default=0, editable=False)
+    disagree_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-replaced_at", "-id"]

@@ -267,7 +267,8 @@ def post_argument(
 
 @transaction.atomic
 def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") -> Argument:
-    """Reword one's own argument; the wording it replaces is kept as a revision."""
+    """Reword one's own argument; the wording it replaces is kept as a revision, with the votes
+    it held, and the argument says how many votes came before the edit."""
     argument = Argument.objects.select_for_update().select_related("motion").get(pk=argument.pk)
     policy.enforce(policy.edit_refusal(editor, argument))
     claim, details = _clean_claim(claim), _clean_details(details)
@@ -279,11 +280,16 @@ def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") 
         details=argument.details,
         details_html=argument.details_html,
         written_at=argument.edited_at or argument.created_at,
+        agree_count=argument.agree_count,
+        disagree_count=argument.disagree_count,
     )
     argument.claim, argument.details = claim, details
     argument.details_html = render_details(details)
     argument.edited_at = timezone.now()
-    argument.save(update_fields=["claim", "details", "details_html", "edited_at", "updated_at"])
+    # Read under the claim's lock, which every vote takes: exact.
+    argument.votes_before_edit = argument.agree_count + argument.disagree_count
+    changed = ["claim", "details", "details_html", "edited_at", "votes_before_edit", "updated_at"]
+    argument.save(update_fields=changed)
     events.announce(argument.motion_id, events.ARGUMENT_CHANGED, argument_id=argument.pk)
     return argument
 

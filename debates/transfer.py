@@ -357,12 +357,17 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
             "created_at": _when(argument.created_at),
             "updated_at": _when(argument.updated_at),
             "edited_at": _when(argument.edited_at),
+            "votes_before_edit": argument.votes_before_edit,
             "revisions": [
                 {
                     "claim": revision.claim,
                     "details": revision.details,
                     "written_at": _when(revision.written_at),
                     "replaced_at": _when(revision.replaced_at),
+                    "tallies": {
+                        "agree": revision.agree_count,
+                        "disagree": revision.disagree_count,
+                    },
                 }
                 for revision in sorted(argument.revisions.all(), key=_oldest_first)
             ],
@@ -601,6 +606,8 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
                 details=revision.get("details") or "",
                 details_html=render_markdown(revision.get("details") or ""),
                 written_at=_datetime(revision["written_at"]),
+                agree_count=(revision.get("tallies") or {}).get("agree", 0),
+                disagree_count=(revision.get("tallies") or {}).get("disagree", 0),
             )
             ArgumentRevision.objects.filter(pk=kept.pk).update(
                 replaced_at=_datetime(revision.get("replaced_at"), kept.replaced_at)
@@ -614,6 +621,7 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
             agree_count=a,
             disagree_count=d,
             edited_at=_datetime(item.get("edited_at")),
+            votes_before_edit=item.get("votes_before_edit") or 0,
         )
         tallied += _import_tallies(item, argument=argument)
     motion.refresh_from_db()

@@ -4,14 +4,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from debates import services
+from debates import services, transfer, voting
 from debates.models import CLAIM_MAX_LENGTH, Argument, ArgumentRevision, Motion, Stance
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
+from tests.migrating import by_hand
 
 pytestmark = pytest.mark.django_db
 
@@ -386,6 +385,36 @@ def test_edit_page_saves_and_history_shows_versions(client, member, motion):
     assert reverse("argument_history", args=[motion.slug, argument.pk]) in page
 
 
+def test_readers_are_told_which_votes_came_before_an_edit(client, member, motion):
+    """Votes stay with a reworded claim, so its page says how many were cast on an earlier
+    wording, and its history what each wording held when it was replaced."""
+    argument, _ = post(member, motion, claim="Cats are independent.")
+    for choice in ("agree", "agree", "disagree"):
+        voting.cast_vote(voter=verified_user(), claim=argument, choice=choice)
+    services.edit_argument(editor=member, argument=argument, claim="Cats are aloof.")
+    voting.cast_vote(voter=verified_user(), claim=argument, choice="agree")
+
+    page = client.get(motion.get_absolute_url()).content.decode()
+    history = client.get(reverse("argument_history", args=[motion.slug, argument.pk]))
+
+    edited = re.search(r'<a class="argument__edited"[^>]*>(.*?)</a>', page, re.S)[1]
+    assert edited.startswith("edited after 3 votes")
+    assert "those were cast on an earlier wording" in edited
+    assert "when its votes stood at 2 agree and 1 disagree" in history.content.decode()
+    exported = transfer.export_debate(motion)["arguments"][0]
+    assert exported["votes_before_edit"] == 3
+    assert exported["revisions"][0]["tallies"] == {"agree": 2, "disagree": 1}
+    api = client.get(f"/api/v1/motions/{motion.slug}/arguments/{argument.pk}").json()
+    assert api["argument"]["votes_before_edit"] == 3
+
+
+def test_an_edit_before_any_vote_says_only_edited(client, member, motion):
+    argument, _ = post(member, motion, claim="Dogs are loyal.")
+    services.edit_argument(editor=member, argument=argument, claim="Dogs are faithful.")
+    page = client.get(motion.get_absolute_url()).content.decode()
+    assert re.search(r'<a class="argument__edited"[^>]*>edited</a>', page)
+
+
 def test_someone_elses_edit_page_is_403(client, member, motion):
     argument = ArgumentFactory(motion=motion)
     client.force_login(member)
@@ -484,18 +513,14 @@ def test_no_form_is_offered_for_what_a_retracted_argument_refuses(client, author
 def test_motions_slugged_as_a_page_before_that_was_refused_move_to_a_free_address():
     before = [("debates", "0017_flags_on_sources")]
     after = [("debates", "0018_motions_off_reserved_addresses")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    try:
+    with by_hand() as executor:
+        executor.migrate(before)
         old = executor.loader.project_state(before).apps
         motions = old.get_model("debates", "Motion")._default_manager
         for slug in ("new", "new-2", "import", "kept"):
             motions.create(slug=slug, title=slug, claim=f"Claim {slug}.")
         executor.loader.build_graph()
         executor.migrate(after)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
     slugs = set(Motion.objects.values_list("slug", flat=True))
     assert slugs == {"new-3", "new-2", "import-2", "kept"}

@@ -3,9 +3,8 @@ to be, or should not be here); moderators find it in the review queue, dismiss t
 the source, and nobody flags what they added or reviews flags on it."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.migrations.exceptions import IrreversibleError
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from api.schemas import FlagIn
@@ -14,6 +13,7 @@ from debates.errors import DebateRuleError
 from debates.models import Flag, ModerationAction
 from notifications.models import Notification
 from tests.factories import ArgumentFactory, SourceFactory, verified_user
+from tests.migrating import by_hand
 
 pytestmark = pytest.mark.django_db
 
@@ -145,13 +145,8 @@ def test_a_source_is_never_hidden_as_a_motion_nor_its_adder_suspended_from_the_q
 @pytest.mark.django_db(transaction=True)
 def test_undoing_source_flags_is_refused_while_any_exist(source, member):
     moderation.flag_claim(flagger=member, claim=source, reason="spam")
-    executor = MigrationExecutor(connection)
-    try:
-        with pytest.raises(IrreversibleError, match="Flags on sources exist"):
-            executor.migrate([("debates", "0016_source_url_index")])
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    with by_hand() as executor, pytest.raises(IrreversibleError, match="Flags on sources exist"):
+        executor.migrate([("debates", "0016_source_url_index")])
     assert Flag.objects.filter(source=source).count() == 1
 
 
