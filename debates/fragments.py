@@ -111,9 +111,11 @@ def new_argument_for_all(argument, motion):
     differently ("author", by name). Only those regions are rendered anew, for the public.
     `argument` may be the posted row, or one the stream read back."""
     nobody = policy.StandIn(policy.ANONYMOUS)
-    if not policy.is_shown(argument):
-        # Withdrawn since (a page catching up): its author's copy may hold what the public
-        # may not read, so the public's is rendered on its own, and nothing of hers is sent.
+    cited = argument.source if argument.source_id else None
+    if not policy.is_shown(argument) or (cited and not policy.source_shown_to(cited, nobody)):
+        # Withdrawn since (a page catching up), or citing a source hidden since: its author's
+        # copy may hold what the public may not read, so the public's is rendered on its own,
+        # and nothing of hers is sent.
         node = queries.just_posted(argument, motion)
         html = render_tree("debates/_argument.html", {"motion": motion, "node": node}, nobody)
         return {"html": html, "author": {}}
@@ -130,6 +132,7 @@ def _authors_copy(argument, motion) -> str:
     # Everything its markup shows that may have changed since it was posted.
     state = (argument.updated_at.timestamp(), argument.visibility, argument.agree_count)
     state += (argument.disagree_count, motion.state, motion.visibility)
+    state += (argument.source.visibility if argument.source_id else "",)
     key = ":".join(str(part) for part in ("new-argument", argument.pk, *state))
     html = cache.get(key)
     if html is None:

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from debates import policy, sources
+from debates import fragments, policy, sources
 from debates.interchange.argdown_export import export_argdown
 from debates.models import Source
 from debates.transfer import export_debate
@@ -213,3 +213,20 @@ def test_the_json_download_names_it_no_more_but_a_backup_keeps_it(citing, source
     )
     backup = json.dumps(export_debate(motion))
     assert all(name in backup for name in NAMING)
+
+
+def test_the_live_copy_of_a_new_argument_withholds_a_source_hidden_since(
+    citing, source, author, moderator, django_capture_on_commit_callbacks
+):
+    """A page catching up renders a new argument from its author's copy: if the source it cites
+    was hidden meanwhile, the public's copy must not carry its title from hers."""
+    motion, _ = citing
+    argument = cite(source, motion=motion, author=author)
+    authors = fragments.new_argument_for_all(argument, motion)["html"]
+    assert named(authors)  # rendered while the source was shown
+
+    hide(source, moderator, django_capture_on_commit_callbacks)
+    argument.source.refresh_from_db()
+    entry = fragments.new_argument_for_all(argument, motion)
+
+    assert withheld(entry["html"], argument) and entry["author"] == {}
