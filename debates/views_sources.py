@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import member_required
 from config import ratelimit
@@ -28,7 +29,8 @@ SOURCES_PAGE_SIZE = 30
 def source_detail(request, pk):
     """The reader: the text with every passage the debate argues marked in its stance's colour,
     the claims citing each paragraph beside it, and the coverage. The `body` part (HTMX) is the
-    same template's partial, which the page reloads when the live stream reports a change."""
+    same template's partial, which the page fetches when the live stream reports a change and
+    morphs in (htmx)."""
     source = source_queries.source_for_reader(pk)
     shown = policy.source_shown_to(source, request.user)
     text = sources.text_of(source) if shown else ""
@@ -43,6 +45,11 @@ def source_detail(request, pk):
         "may_moderate": policy.moderates(request.user),
     }
     if request.htmx and request.GET.get("part") == "body":
+        # Hidden from this viewer since the page opened, or hidden or shown again (the page
+        # says how it was drawn): the page around the body is no longer what a reload shows
+        # either, so the reader reloads it.
+        if not text or request.GET.get("visibility", source.visibility) != source.visibility:
+            return HttpResponseClientRefresh()
         return render(request, "debates/source_detail.html#reader-body", context)
     # The Flag link says "Flagged" to who has a flag on it open, as the flag's answer did.
     if policy.flag_offered_to(source, request.user):
@@ -98,6 +105,23 @@ def _offsets(data, text: str) -> tuple[int | None, int | None]:
     return start, end
 
 
+def _quote_too_long(form, length: int) -> str:
+    """What to say by the quote field when the passage picked is longer than a quote may be
+    (a whole paragraph, or a long selection), so the form does not look fine until it is sent;
+    the field is marked invalid and described by it. "" when the passage fits."""
+    if length <= services.QUOTE_MAX_LENGTH:
+        return ""
+    quote = form["quote"]
+    quote.field.widget.attrs |= {
+        "aria-invalid": "true",
+        "aria-describedby": f"{quote.auto_id}_helptext {quote.auto_id}_too_long",
+    }
+    return (
+        f"This passage is {length:,} characters; a quote may have "
+        f"{services.QUOTE_MAX_LENGTH:,} at most. Shorten it to the words you argue from."
+    )
+
+
 @member_required
 @require_http_methods(["GET", "POST"])
 def argue_from_passage(request, pk):
@@ -108,7 +132,7 @@ def argue_from_passage(request, pk):
     if not (text and policy.source_shown_to(source, request.user)):
         raise Http404("This source has no text to argue from.")
     motions = source_queries.open_motions()
-    status = 200
+    status, too_long = 200, ""
     if request.method == "POST":
         form = PassageArgumentForm(request.POST, motions=motions)
         if form.is_valid():
@@ -142,10 +166,17 @@ def argue_from_passage(request, pk):
         if start is not None:
             initial |= {"quote": text[start:end], "quote_start": start, "quote_end": end}
         form = PassageArgumentForm(initial=initial, motions=motions)
+        too_long = _quote_too_long(form, end - start) if start is not None else ""
     refusal = policy.participation_refusal(request.user, "post")
     if refusal is None and (citing := policy.citation_refusal(source)):
         refusal = citing.message
-    context = {"source": source, "form": form, "refusal": refusal, "motions": motions}
+    context = {
+        "source": source,
+        "form": form,
+        "refusal": refusal,
+        "motions": motions,
+        "too_long": too_long,
+    }
     return render(request, "debates/source_argue.html", context, status=status)
 
 

@@ -144,6 +144,28 @@ def test_the_live_reload_of_the_reader_is_the_same_templates_partial(client, ess
     assert part.strip() in _reader(client, essay)
 
 
+def _refresh_url(client, source) -> str:
+    """Where the reader's page asks for its body afresh, as the page was drawn."""
+    address = re.search(r'hx-get="([^"]*part=body[^"]*)"', _reader(client, source))[1]
+    return address.replace("&amp;", "&")
+
+
+def test_the_live_refresh_of_a_source_hidden_since_reloads_the_page(client, essay, moderator):
+    """A reader open when a moderator hides the source gets what a reload shows, not a body
+    with no text in it; so does one who may still read it (the page around the body says it is
+    hidden now); a page drawn since gets the body."""
+    url = _refresh_url(client, essay)
+    sources.hide_source(moderator=moderator, source=essay, reason="Copyright.")
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response["HX-Refresh"] == "true"
+    assert b"reader-body" not in response.content
+    client.force_login(moderator)
+    assert client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    part = client.get(_refresh_url(client, essay), headers={"HX-Request": "true"})
+    assert not part.has_header("HX-Refresh")
+    assert 'id="reader-body" data-argue-url=""' in part.content.decode()
+
+
 def test_a_source_without_text_lists_its_claims_and_free_quotes(client, seeded):
     trenin = Source.objects.get(seed_key="trenin-article")
     html = _reader(client, trenin)
@@ -239,6 +261,32 @@ def test_without_javascript_each_paragraph_offers_to_argue_from_it(client, essay
     assert link in html
     anonymous = _reader(client.__class__(), essay)
     assert "Argue from this paragraph" not in anonymous
+
+
+def test_a_paragraph_over_the_quote_limit_says_so_when_the_form_opens(client, essay, member):
+    """Without JavaScript a paragraph is the passage: one longer than a quote may be opens the
+    form with it whole in the field, to be cut, and says by the field that it must be."""
+    client.force_login(member)
+    url = reverse("argue_from_passage", args=[essay.pk])
+    paragraphs = source_queries.reading(essay).paragraphs
+    long = next(p for p in paragraphs if len(p.text) > services.QUOTE_MAX_LENGTH)
+    response = client.get(url, {"start": long.start, "end": long.end})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].initial["quote"] == long.text
+    notice = (
+        f"This passage is {len(long.text):,} characters; a quote may have "
+        f"{services.QUOTE_MAX_LENGTH:,} at most. Shorten it to the words you argue from."
+    )
+    assert f'<p class="notice notice--warning" id="id_quote_too_long">{notice}</p>' in html
+    field = re.search(r"<textarea[^>]*name=\"quote\"[^>]*>", html).group()
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="id_quote_helptext id_quote_too_long"' in field
+
+    short = next(p for p in paragraphs if len(p.text) <= services.QUOTE_MAX_LENGTH)
+    html = client.get(url, {"start": short.start, "end": short.end}).content.decode()
+    field = re.search(r"<textarea[^>]*name=\"quote\"[^>]*>", html).group()
+    assert "too_long" not in html and "aria-invalid" not in field
 
 
 def test_offsets_that_make_no_passage_leave_the_quote_empty(client, essay, member):

@@ -20,6 +20,30 @@
     return Number(paragraph.dataset.start) + [...before.toString()].length;
   };
 
+  // The other way: the text node and its offset (in UTF-16 units) at an offset in the source.
+  const pointAt = (offset) => {
+    for (const paragraph of document.querySelectorAll(".reader__paragraph")) {
+      if (offset < Number(paragraph.dataset.start) || offset > Number(paragraph.dataset.end)) continue;
+      let left = offset - Number(paragraph.dataset.start);
+      const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const points = [...node.data];
+        if (left <= points.length) return { node, offset: points.slice(0, left).join("").length };
+        left -= points.length;
+      }
+    }
+    return null;
+  };
+
+  // The source's words from start to end as the reader shows them, paragraph by paragraph.
+  const wordsBetween = (start, end) =>
+    [...document.querySelectorAll(".reader__paragraph")]
+      .map((paragraph) => {
+        const from = Number(paragraph.dataset.start);
+        return [...paragraph.textContent].slice(Math.max(start - from, 0), Math.max(end - from, 0)).join("");
+      })
+      .join("\n");
+
   const selectedPassage = () => {
     const selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
@@ -35,8 +59,8 @@
   const showArgueLink = () => {
     const link = document.getElementById("argue-selection");
     const reader = document.getElementById("reader-body");
-    if (!link || !reader || !reader.dataset.argueUrl) return;
-    const passage = selectedPassage();
+    if (!link || !reader) return;
+    const passage = reader.dataset.argueUrl ? selectedPassage() : null;
     link.hidden = passage === null;
     if (passage) link.href = `${reader.dataset.argueUrl}?start=${passage.start}&end=${passage.end}`;
   };
@@ -54,10 +78,80 @@
     });
   };
 
+  // --- Live: htmx morphs the body afresh into the page (source_detail.html) --------------------
+  // Unchanged nodes stay, but a paragraph a new passage splits has its text rewritten: what htmx
+  // cannot know is the selection in it, taken as offsets in the source before the swap and
+  // selected again after it if the words are the same (else the offer goes, and is said to).
+
+  // The selection's ends as offsets in the source (anchor and focus: its direction too) and the
+  // words between them; null when it is not within the text.
+  const heldSelection = () => {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const anchor = paragraphOf(selection.anchorNode);
+    const focus = paragraphOf(selection.focusNode);
+    if (!anchor || !focus) return null;
+    const held = {
+      anchor: offsetOf(anchor, selection.anchorNode, selection.anchorOffset),
+      focus: offsetOf(focus, selection.focusNode, selection.focusOffset),
+    };
+    held.words = wordsBetween(Math.min(held.anchor, held.focus), Math.max(held.anchor, held.focus));
+    return held;
+  };
+
+  // Whether the selection still holds the same words, selecting them again where they now are.
+  const selectAgain = (held) => {
+    if (held.words !== wordsBetween(Math.min(held.anchor, held.focus), Math.max(held.anchor, held.focus))) {
+      return false;
+    }
+    const anchor = pointAt(held.anchor);
+    const focus = pointAt(held.focus);
+    if (!anchor || !focus) return false;
+    window.getSelection().setBaseAndExtent(anchor.node, anchor.offset, focus.node, focus.offset);
+    return true;
+  };
+
+  const isRefresh = (event) => event.target === document.getElementById("reader-body")?.parentElement;
+  let before = null;
+  let holding = false;
+  let waiting = null;
+  document.addEventListener("htmx:before:swap", (event) => {
+    if (!isRefresh(event)) return;
+    // A selection being made is not cut short: the body comes again once the pointer is up.
+    if (holding) {
+      event.preventDefault();
+      waiting = event.target;
+      return;
+    }
+    before = { held: heldSelection(), offered: !document.getElementById("argue-selection").hidden };
+  });
+  document.addEventListener("htmx:after:swap", (event) => {
+    if (!isRefresh(event) || !before) return;
+    const { held, offered } = before;
+    before = null;
+    markPassage();
+    const kept = held === null || selectAgain(held);
+    if (!kept) window.getSelection().removeAllRanges();
+    showArgueLink();
+    if (!offered || !document.getElementById("argue-selection").hidden) return;
+    const news = document.getElementById("live-news");
+    news.textContent = kept
+      ? "You can no longer argue from this source: reload the page to see why."
+      : "The text changed under your selection: select the words again to argue from them.";
+  });
+  document.addEventListener("pointerdown", (event) => {
+    holding = event.target instanceof Element && event.target.closest("#reader-body") !== null;
+  });
+  const release = () => {
+    holding = false;
+    if (waiting) htmx.trigger(waiting, "reader:again");
+    waiting = null;
+  };
+  document.addEventListener("pointerup", release);
+  document.addEventListener("pointercancel", release);
+
   document.addEventListener("selectionchange", showArgueLink);
   window.addEventListener("hashchange", markPassage);
-  // The live stream reloads the reader's body: the passage stays marked.
-  document.addEventListener("htmx:after:swap", markPassage);
   document.documentElement.classList.add("reader-scripted");
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", markPassage);
