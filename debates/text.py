@@ -13,6 +13,9 @@ _WITHOUT_BIDI = dict.fromkeys(BIDI_CONTROLS)
 _UNPRINTABLE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), *BIDI_CONTROLS], " ")
 
 
+BLANK_BRAILLE = "\u2800"
+
+
 def one_line(text) -> str:
     """`text` as one line of plain, printable text: controls dropped, whitespace collapsed; and
     nothing at all when none of it shows (zero-width spaces, joiners, soft hyphens, lone marks),
@@ -23,8 +26,14 @@ def one_line(text) -> str:
 
 def _shows(char: str) -> bool:
     # Letters, numbers, punctuation and symbols print on their own; format characters (Cf),
-    # marks and separators only ever change or space out those.
-    return unicodedata.category(char)[0] in "LNPS"
+    # marks and separators only ever change or space out those. Some letters and symbols are
+    # blank all the same: Unicode's default-ignorable ones (the Hangul fillers) and the blank
+    # Braille pattern.
+    return (
+        unicodedata.category(char)[0] in "LNPS"
+        and char != BLANK_BRAILLE
+        and not icu.Char.hasBinaryProperty(char, icu.UProperty.DEFAULT_IGNORABLE_CODE_POINT)
+    )
 
 
 def without_bidi(text) -> str:
@@ -38,4 +47,6 @@ def slug_of(title: str) -> str:
     Django's slugify alone would leave nothing. A transliterator is made per call (about a
     millisecond; proposing a motion is rare) rather than one shared between server threads."""
     latin = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII").transliterate(title)
-    return slugify(latin)
+    # Latin-ASCII leaves the schwa (Azerbaijani's commonest vowel; Armenian's ը comes out as
+    # one), which slugify would drop.
+    return slugify(latin.replace("ə", "e").replace("Ə", "E"))

@@ -411,8 +411,24 @@ def test_bidirectional_controls_are_dropped_from_what_people_post(settings_overr
 
 @pytest.mark.parametrize(
     "nothing",
-    ["\u200b\u2060\u00ad", "\ufeff", "\u0301\u0301", "\u200d \u3000", "\ue000"],
-    ids=["zero-width-and-soft-hyphen", "byte-order-mark", "lone-marks", "joiner", "private-use"],
+    [
+        "\u200b\u2060\u00ad",
+        "\ufeff",
+        "\u0301\u0301",
+        "\u200d \u3000",
+        "\ue000",
+        "\u2800\u2800",
+        "\u115f\u1160\u3164",
+    ],
+    ids=[
+        "zero-width-and-soft-hyphen",
+        "byte-order-mark",
+        "lone-marks",
+        "joiner",
+        "private-use",
+        "braille-blank",
+        "hangul-fillers",
+    ],
 )
 def test_text_that_shows_nothing_is_refused_as_empty(settings_override, nothing):
     """A title or claim of invisible characters would be a link with no text on every list."""
