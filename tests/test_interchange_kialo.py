@@ -67,9 +67,19 @@ def test_a_second_import_takes_a_free_slug_and_the_command_reads_kialo(tmp_path)
         ("1. Thesis\n1.1. Pro: a\n1.1. Con: again\n", 3),
         ("1. Thesis\n1.1. Pro: -> See 1.9.\n", 2),
         ("\n", 1),
+        ("1. \u200b\n1.1. Pro: A pro.\n", 1),
+        ("1. Thesis\n1.1. Pro: \u200b\u3164\n", 2),
     ],
 )
 def test_bad_kialo_is_refused_with_its_line(text, line):
     with pytest.raises(KialoError) as error:
         kialo_to_crux(text)
     assert error.value.line == line
+
+
+@pytest.mark.django_db
+def test_a_title_that_shows_nothing_gives_way_to_the_thesis():
+    motion, _, _ = import_text(
+        text="Discussion Title: \u200b\u200b\n1. The thesis.\n", format="kialo"
+    )
+    assert motion.title == "The thesis."

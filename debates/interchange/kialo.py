@@ -38,7 +38,7 @@ def _parse(text):
             continue
         heading = _TITLE.match(line)
         if heading and not claims:
-            title = heading.group(1).strip()
+            title = one_line(heading.group(1))
             continue
         match = _CLAIM.match(line)
         if match is None:
@@ -46,7 +46,7 @@ def _parse(text):
                 raise KialoError(number, "expected a numbered claim such as '1. The thesis'.")
             last["text"] += "\n" + line
             continue
-        key, stance, body = match.group(1), match.group(2), match.group(3).strip()
+        key, stance, body = match.group(1), match.group(2), one_line(match.group(3))
         if key in claims:
             raise KialoError(number, f"claim {key}. is numbered twice.")
         parent = key.rpartition(".")[0]
@@ -61,6 +61,11 @@ def _parse(text):
         claims[key] = last
     if not claims:
         raise KialoError(1, "no numbered claims: is this a Kialo plain-text export?")
+    # What prints nothing (a zero-width space) is cleaned away: a claim of it alone is empty.
+    for claim in claims.values():
+        claim["text"] = claim["text"].strip("\n")
+        if not claim["text"]:
+            raise KialoError(claim["line"], f"claim {claim['key']}. has no text.")
     return title, claims
 
 
