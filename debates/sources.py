@@ -127,6 +127,23 @@ def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
     return _fields(found)
 
 
+# The placeholders pages show for a withdrawn claim or source: a title of one would pass for it.
+PLACEHOLDER_TITLES = {f"[{label.lower()}]" for label in Argument.Visibility.labels}
+
+
+def _refuse_hidden_again(adder, url: str) -> None:
+    """A text a moderator hid is not pasted again under its address by a member (a copyright
+    complaint would be undone by anyone); a moderator may, having judged it."""
+    hidden = Source.objects.filter(url=url, visibility="hidden", full_text__isnull=False)
+    if not policy.moderates(adder) and hidden.exists():
+        raise DebateRuleError(
+            "A moderator hid the text of the source at this address, so it can't be added "
+            "again; cite it by its address, or ask a moderator to review it.",
+            status=409,
+            field="url",
+        )
+
+
 def _required(value: str, message: str, field: str) -> str:
     if not value:
         raise DebateRuleError(message, status=422, field=field)
@@ -159,6 +176,12 @@ def add_source(
     policy.enforce(policy.participation_refusal(adder, "post"))
     title = _required(one_line(title), "Give the source its title.", "title")
     title = _bounded(title, "title", "title")
+    if title.lower() in PLACEHOLDER_TITLES:
+        raise DebateRuleError(
+            "That is what Crux shows in place of a withdrawn source: give it its own title.",
+            status=422,
+            field="title",
+        )
     text = clean_text(text)
     _required(text.strip(), "Paste the source's text.", "text")
     if len(text) > SOURCE_TEXT_MAX_LENGTH:
@@ -175,6 +198,7 @@ def add_source(
             raise DebateRuleError(
                 "The web address must start with http:// or https://.", status=422, field="url"
             ) from None
+        _refuse_hidden_again(adder, url)
     source = Source.objects.create(
         title=title,
         author=_bounded(one_line(author), "author", "author"),

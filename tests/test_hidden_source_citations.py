@@ -14,9 +14,11 @@ from django.test import Client
 from django.urls import reverse
 
 from debates import fragments, policy, sources
+from debates.errors import DebateRuleError
 from debates.interchange.argdown_export import export_argdown
+from debates.interchange.importing import import_text
 from debates.models import Source
-from debates.transfer import export_debate
+from debates.transfer import export_debate, import_debate
 from search import queries, schema
 from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
 
@@ -230,3 +232,43 @@ def test_the_live_copy_of_a_new_argument_withholds_a_source_hidden_since(
     entry = fragments.new_argument_for_all(argument, motion)
 
     assert withheld(entry["html"], argument) and entry["author"] == {}
+
+
+def test_a_download_imported_again_brings_no_source_passing_for_a_hidden_one(
+    citing, source, member, moderator
+):
+    """Imported, a download's "[hidden by a moderator]" source would be a visible source so
+    titled, a moderator's label anyone could fake: the claims come without it, quotes kept."""
+    motion, _ = citing
+    sources.hide_source(moderator=moderator, source=source, reason="Not the published text.")
+    before = Source.objects.count()
+
+    argdown, _, warnings = import_text(text=export_argdown(motion), format="argdown", author=member)
+    public = json.loads(Client().get(reverse("motion_export", args=[motion.slug])).content)
+    copy, _ = import_debate(public, slug="zanzibar-copy")
+
+    assert Source.objects.count() == before
+    for imported in (argdown, copy):
+        claims = [imported, *imported.arguments.all()]
+        assert all(claim.source is None and claim.quote == QUOTE for claim in claims)
+    assert any("its source was withheld" in warning for warning in warnings)
+
+
+def test_nobody_titles_a_source_as_a_withdrawn_one(member):
+    for title in (PLACEHOLDER, "[Retracted by its author]"):
+        with pytest.raises(DebateRuleError, match="its own title") as refused:
+            sources.add_source(adder=member, title=title, text="Some text.")
+        assert refused.value.status == 422
+
+
+def test_a_hidden_text_is_not_pasted_again_under_its_address_but_by_a_moderator(
+    citing, source, member, moderator
+):
+    sources.hide_source(moderator=moderator, source=source, reason="Copyright.")
+    again = {"title": "The Zanzibar Memoirs", "url": source.url, "text": "The same text."}
+    with pytest.raises(DebateRuleError, match="hid the text") as refused:
+        sources.add_source(adder=member, **again)
+    assert refused.value.status == 409
+    assert not sources.add_source(adder=moderator, **again).is_hidden
+    other = sources.add_source(adder=member, **{**again, "url": "https://example.org/other"})
+    assert other.url == "https://example.org/other"

@@ -23,6 +23,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 from debates.interchange.argdown_export import PLACEHOLDERS
 from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Argument, Motion, Source
 from debates.services import QUOTE_MAX_LENGTH
+from debates.sources import PLACEHOLDER_TITLES
 from debates.text import one_line, slug_of
 from debates.transfer import (
     FORMAT,
@@ -280,6 +281,10 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
 
     def source(node):
         title = _within(node, "'source'", as_line(_string(node.data, "source")), SOURCE_MAX)
+        if title.lower() in PLACEHOLDER_TITLES:
+            # An export's withheld source: a source so titled would pass for one a moderator hid.
+            warnings.append(f"Line {node.line}: its source was withheld; imported without it.")
+            return None
         if not title:
             return None
         for ref, known in sources.items():
