@@ -138,6 +138,14 @@ class Claim(models.Model):
         return self.attribution or (self.author.display_name if self.author else "")
 
     @property
+    def posted_for_another(self) -> bool:
+        """Whether a member posted it for someone else it names (an import's `by`): pages then
+        say who posted it, so a name is never passed off as the poster's."""
+        if not (self.author_id and self.attribution):
+            return False
+        return self.attribution.casefold() != self.author.display_name.casefold()
+
+    @property
     def passage_fragment(self):
         """The id of the quote's passage in its source's reader (issue 20): passage-a12 for an
         argument, passage-m3 for a motion."""

@@ -95,6 +95,15 @@ def test_a_byline_names_who_posted_what_it_attributes(client, author):
     )
 
 
+def test_a_byline_naming_its_own_poster_names_her_once(client, author):
+    """An import whose file names the importer herself: no "Ann (posted by Ann)"."""
+    motion = MotionFactory(author=author, attribution=author.display_name.upper())
+    ArgumentFactory(motion=motion, author=author, attribution=author.display_name)
+    page = client.get(motion.get_absolute_url()).content.decode()
+    assert "posted by" not in page
+    assert f'<a href="{author.get_absolute_url()}">{author.display_name}</a>' in page
+
+
 def test_bylines_of_only_an_author_or_only_an_attribution_are_as_they_were(client, seeded):
     motion = Motion.objects.get(slug="strategic-solitude")
     quoted = Argument.objects.filter(motion=motion, author=None).exclude(attribution="").first()
