@@ -59,7 +59,8 @@ class ImportForm(forms.Form):
                 data["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise forms.ValidationError("The file is not UTF-8 text.") from None
-        if not (data.get("text") or "").strip():
+        # Pasted text refused for itself (a NUL in it) was given all the same.
+        if not (data.get("text") or "").strip() and "text" not in self.errors:
             raise forms.ValidationError("Choose a file or paste the text to import.")
         return data
 

@@ -302,6 +302,15 @@ def test_a_raw_nul_or_bidi_control_in_an_uploaded_argdown_file_is_dropped(client
     assert "\x00" not in warm.details and "undercut" in warm.details
 
 
+def test_a_raw_nul_in_pasted_text_is_refused_once_for_what_it_is(client, member):
+    client.force_login(member)
+    response = client.post(URL, {"format": "argdown", "text": "[M]: Tea\x00 is best.\n"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Null characters are not allowed" in html
+    assert "Choose a file or paste the text" not in html
+
+
 def test_a_statement_of_nothing_printable_is_refused_naming_its_line(client, member):
     client.force_login(member)
     text = '[M]: Tea.\n  + [W]: Warm. {claim: "\\u0000\\u200b"}\n'

@@ -434,6 +434,8 @@ def test_a_closed_account_is_not_suspended_nor_offered_to_be(client, moderator, 
     client.force_login(moderator)
     profile = client.get(author.get_absolute_url()).content.decode()
     assert "Suspend " not in profile and "target_id=" in profile  # its log stays a click away
+    line = profile.split('class="profile__moderation">')[1].split("</p>")[0]
+    assert line.split()[0].startswith("<a")  # no separator before it with nothing to separate
     posted = client.post(reverse("suspend_user", args=[author.pk]), {"reason": "r", "days": "1"})
     assert posted.status_code == 409
     author.refresh_from_db()

@@ -74,8 +74,13 @@ def test_the_inbox_names_a_reply_s_author_only_while_the_debate_does(
 
     services.retract_argument(author=bob, argument=answer)
     inbox = html(client.get(reverse("notifications")))
+    # Its stance stays, as the debate shows it in the withdrawn claim's place.
     assert "Someone replied con to your argument" in inbox and "Bob Baker" not in inbox
     assert "a reply that is no longer shown" in inbox
+    assert (
+        '<div class="notification__meta muted">' in inbox
+        and "<p" not in inbox.split('class="notification__meta')[1].split("</div>")[0]
+    )
 
 
 def test_the_bell_shows_the_unread_count_to_members_only(client, alice, bob, alices, reply):
