@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import grant_moderator
 from debates import moderation, services, sources
@@ -189,3 +190,14 @@ def test_no_reply_email_to_a_moderator_of_a_reply_withdrawn_before_it_went(
     notification = Notification.objects.get(recipient=moderator, kind=Notification.Kind.REPLY)
     services.retract_argument(author=bob, argument=reply)
     assert not mailing.send_reply_email(notification.pk) and mailoutbox == []
+
+
+def test_both_parts_say_how_many_of_the_unread_they_list(mailoutbox, alice, alices, moderator):
+    moderation.hide_argument(moderator=moderator, argument=alices, reason="Spam")
+    moderation.restore_argument(moderator=moderator, argument=alices, reason="Appeal upheld.")
+    Notification.objects.filter(recipient=alice, action__action="hide").update(
+        emailed_at=timezone.now()
+    )
+    text, html = digest(alice, mailoutbox)
+    said = "You have 2 unread notifications on Crux; here is 1 of them:"
+    assert said in text and said in html
