@@ -6,7 +6,7 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 
-from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Stance
+from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Motion, Stance
 from debates.services import QUOTE_MAX_LENGTH, DebateRuleError
 
 
@@ -47,7 +47,8 @@ class _OverTheLimit(validators.MaxLengthValidator):
 
 class RuleErrorsMixin:
     def add_rule_error(self, error: DebateRuleError):
-        self.add_error(error.field if error.field in self.fields else None, error.message)
+        for refusal in (error, *getattr(error, "also", ())):
+            self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)
 
 
 class ArgumentForm(RuleErrorsMixin, forms.Form):
@@ -89,10 +90,18 @@ class EditArgumentForm(RuleErrorsMixin, forms.Form):
 
 
 class MotionForm(RuleErrorsMixin, forms.Form):
-    title = CountedCharField(max_length=120, help_text="A short name for the debate.")
+    # Title and claim are not required here: the service says what is missing together with
+    # whatever else is wrong (aria-required still tells assistive technology).
+    title = CountedCharField(
+        required=False,
+        max_length=Motion._meta.get_field("title").max_length,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
+        help_text="A short name for the debate.",
+    )
     claim = CountedCharField(
+        required=False,
         max_length=CLAIM_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
         help_text="The claim up for debate: one statement people can argue for or against.",
     )
     context = CountedCharField(

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from debates import events, policy, sources
-from debates.errors import DebateRuleError  # defined apart for debates.moderation
+from debates.errors import DebateRuleError, FieldChecks  # apart for debates.moderation
 from debates.models import (
     CLAIM_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
@@ -330,16 +330,15 @@ def propose_motion(
             sent = (one_line(title), one_line(claim), _plain(context))
             _require_same_submission(stored, (*sent, *_citation_sent(source_url, quote)))
             return earlier, False
-    title = one_line(title)
-    if not title:
-        raise DebateRuleError("Give the motion a short title.", status=422, field="title")
-    title_limit = Motion._meta.get_field("title").max_length
-    if len(title) > title_limit:
-        raise DebateRuleError(
-            f"Keep the title to {title_limit} characters.", status=422, field="title"
-        )
-    claim, context = _clean_claim(claim), _clean_details(context)
-    source, quote = _citation(source_url, quote)
+    # Every field is checked before a refusal is raised, so the form shows all that is wrong;
+    # a citation's source made meanwhile goes with the transaction a refusal rolls back.
+    fields = FieldChecks()
+    title = fields.check(lambda: _motion_title(title))
+    claim = fields.check(lambda: _clean_claim(claim))
+    context = fields.check(lambda: _clean_details(context))
+    cited = fields.check(lambda: _citation(source_url, quote))
+    fields.done()
+    source, quote = cited
     motion = Motion.objects.create(
         slug=_unique_slug(title),
         title=title,
@@ -352,6 +351,18 @@ def propose_motion(
         submission_key=submission_key,
     )
     return motion, True
+
+
+def _motion_title(title: str) -> str:
+    title = one_line(title)
+    if not title:
+        raise DebateRuleError("Give the motion a short title.", status=422, field="title")
+    title_limit = Motion._meta.get_field("title").max_length
+    if len(title) > title_limit:
+        raise DebateRuleError(
+            f"Keep the title to {title_limit} characters.", status=422, field="title"
+        )
+    return title
 
 
 def _unique_slug(title: str) -> str:

@@ -11,7 +11,12 @@ from debates.services import QUOTE_MAX_LENGTH
 
 
 class SourceForm(RuleErrorsMixin, forms.Form):
-    title = forms.CharField(max_length=Source._meta.get_field("title").max_length)
+    # Not required here: the service says what is missing together with what else is wrong.
+    title = forms.CharField(
+        required=False,
+        max_length=Source._meta.get_field("title").max_length,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
+    )
     author = forms.CharField(required=False, max_length=200)
     publisher = forms.CharField(required=False, max_length=200)
     published_on = forms.DateField(
@@ -27,12 +32,12 @@ class SourceForm(RuleErrorsMixin, forms.Form):
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     text = forms.CharField(
+        required=False,
         label="The text",
         # Counted after cleaning, by the service: a paste with Windows line breaks may be longer.
         max_length=SOURCE_TEXT_MAX_LENGTH * 2,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 16}),
-        error_messages={"required": "Paste the source's text."},
+        widget=forms.Textarea(attrs={"rows": 16, "aria-required": "true"}),
         help_text=(
             f"Plain text, up to {SOURCE_TEXT_MAX_LENGTH:,} characters; a blank line between "
             "paragraphs. Only text you may publish here."

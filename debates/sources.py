@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from debates import anchoring, events, moderation, policy
-from debates.errors import DebateRuleError
+from debates.errors import DebateRuleError, FieldChecks
 from debates.models import (
     SOURCE_TEXT_MAX_LENGTH,
     Argument,
@@ -161,6 +161,44 @@ def _bounded(value: str, field: str, label: str) -> str:
     return value
 
 
+def _source_title(title: str) -> str:
+    title = _bounded(
+        _required(one_line(title), "Give the source its title.", "title"), "title", "title"
+    )
+    if title.lower() in PLACEHOLDER_TITLES:
+        raise DebateRuleError(
+            "That is what Crux shows in place of a withdrawn source: give it its own title.",
+            status=422,
+            field="title",
+        )
+    return title
+
+
+def _source_text(text: str) -> str:
+    text = clean_text(text)
+    _required(text.strip(), "Paste the source's text.", "text")
+    if len(text) > SOURCE_TEXT_MAX_LENGTH:
+        raise DebateRuleError(
+            f"Keep the text to {SOURCE_TEXT_MAX_LENGTH:,} characters (it has {len(text):,}).",
+            status=422,
+            field="text",
+        )
+    return text
+
+
+def _source_url(adder, url: str) -> str:
+    url = _bounded(one_line(url), "url", "web address")
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise DebateRuleError(
+                "The web address must start with http:// or https://.", status=422, field="url"
+            ) from None
+        _refuse_hidden_again(adder, url)
+    return url
+
+
 @transaction.atomic
 def add_source(
     *,
@@ -172,38 +210,21 @@ def add_source(
     url: str = "",
     published_on: dt.date | None = None,
 ) -> Source:
-    """A member adds a published work with its text, for arguments to quote from."""
+    """A member adds a published work with its text, for arguments to quote from. Every field
+    is checked before any refusal is raised: the form shows all that is wrong at once."""
     policy.enforce(policy.participation_refusal(adder, "post"))
-    title = _required(one_line(title), "Give the source its title.", "title")
-    title = _bounded(title, "title", "title")
-    if title.lower() in PLACEHOLDER_TITLES:
-        raise DebateRuleError(
-            "That is what Crux shows in place of a withdrawn source: give it its own title.",
-            status=422,
-            field="title",
-        )
-    text = clean_text(text)
-    _required(text.strip(), "Paste the source's text.", "text")
-    if len(text) > SOURCE_TEXT_MAX_LENGTH:
-        raise DebateRuleError(
-            f"Keep the text to {SOURCE_TEXT_MAX_LENGTH:,} characters (it has {len(text):,}).",
-            status=422,
-            field="text",
-        )
-    url = one_line(url)
-    if url:
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            raise DebateRuleError(
-                "The web address must start with http:// or https://.", status=422, field="url"
-            ) from None
-        _refuse_hidden_again(adder, url)
+    fields = FieldChecks()
+    title = fields.check(lambda: _source_title(title))
+    text = fields.check(lambda: _source_text(text))
+    url = fields.check(lambda: _source_url(adder, url))
+    author = fields.check(lambda: _bounded(one_line(author), "author", "author"))
+    publisher = fields.check(lambda: _bounded(one_line(publisher), "publisher", "publisher"))
+    fields.done()
     source = Source.objects.create(
         title=title,
-        author=_bounded(one_line(author), "author", "author"),
-        publisher=_bounded(one_line(publisher), "publisher", "publisher"),
-        url=_bounded(url, "url", "web address"),
+        author=author,
+        publisher=publisher,
+        url=url,
         published_on=published_on,
         added_by=adder,
         added_at=timezone.now(),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debates import services, transfer, voting
-from debates.models import CLAIM_MAX_LENGTH, Argument, ArgumentRevision, Motion, Stance
+from debates.models import CLAIM_MAX_LENGTH, Argument, ArgumentRevision, Motion, Source, Stance
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 from tests.migrating import by_hand
 
@@ -461,6 +461,24 @@ def test_propose_motion_with_missing_claim_is_422(client, member):
     )
     assert response.status_code == 422
     assert not Motion.objects.exists()
+
+
+def test_the_propose_form_says_everything_wrong_at_once_and_makes_nothing(client, member):
+    client.force_login(member)
+    sent = {
+        "title": " ",
+        "claim": "",
+        "source_url": "javascript:alert(1)",
+        "context": "Kept background.",
+        "submission_key": str(uuid.uuid4()),
+    }
+    response = client.post(reverse("propose_motion"), sent)
+    html = response.content.decode()
+    assert response.status_code == 422
+    for said in ("Give the motion a short title.", "Write the claim", "must be a web address"):
+        assert said in html
+    assert "Kept background." in html
+    assert not Motion.objects.exists() and not Source.objects.exists()
 
 
 def test_locked_motion_page_offers_no_reply(client, member):

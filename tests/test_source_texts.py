@@ -7,6 +7,7 @@ and a member adding one."""
 import json
 
 import pytest
+from django.urls import reverse
 
 from debates import seeding, services, sources
 from debates.errors import DebateRuleError
@@ -194,6 +195,17 @@ def test_a_source_that_is_not_one_is_refused(member, fields, field, message):
         sources.add_source(adder=member, **fields)
     assert (refused.value.status, refused.value.field) == (422, field)
     assert message in refused.value.message
+
+
+def test_the_add_form_says_everything_wrong_at_once_and_keeps_what_was_typed(client, member):
+    client.force_login(member)
+    sent = {"title": "", "url": "javascript:alert(1)", "text": " ", "author": "Ann Author"}
+    response = client.post(reverse("add_source"), sent)
+    html = response.content.decode()
+    assert response.status_code == 422
+    for said in ("Give the source its title.", "Paste the source", "must start with http"):
+        assert said in html
+    assert 'value="Ann Author"' in html and not Source.objects.exists()
 
 
 def test_only_members_who_may_post_add_sources(db):
