@@ -59,8 +59,10 @@ def source_detail(request, pk):
 
 @require_safe
 def source_list(request):
-    """The sources whose text Crux holds, for their readers; a hidden one is not listed."""
-    listed = Source.objects.filter(full_text__isnull=False, visibility="visible")
+    """The sources whose text Crux holds, for their readers: those the viewer may read
+    (policy.sources_shown_to), so a hidden one only for who added it and moderators."""
+    shown = policy.sources_shown_to(request.user)
+    listed = Source.objects.filter(shown, full_text__isnull=False)
     listed = listed.order_by("title", "pk")
     page = Paginator(listed, SOURCES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "debates/source_list.html", {"page": page, "sources": page.object_list})

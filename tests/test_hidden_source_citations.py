@@ -272,3 +272,19 @@ def test_a_hidden_text_is_not_pasted_again_under_its_address_but_by_a_moderator(
     assert not sources.add_source(adder=moderator, **again).is_hidden
     other = sources.add_source(adder=member, **{**again, "url": "https://example.org/other"})
     assert other.url == "https://example.org/other"
+
+
+def test_the_sources_list_shows_a_hidden_one_only_to_who_may_read_it(
+    source, author, member, moderator
+):
+    sources.hide_source(moderator=moderator, source=source, reason="Copyright.")
+    listed = {}
+    for name, viewer in (
+        ("public", None),
+        ("member", member),
+        ("adder", author),
+        ("mod", moderator),
+    ):
+        html = page(reverse("sources"), viewer)
+        listed[name] = "The Zanzibar Memoirs" in html and "Hidden</span>" in html
+    assert listed == {"public": False, "member": False, "adder": True, "mod": True}
