@@ -63,7 +63,8 @@ def problem(kind, status, detail, errors=(), headers=None) -> JsonResponse:
 
 def _rule(request, error: DebateRuleError):
     kind = {403: "forbidden", 404: "not-found"}.get(error.status, "rule")
-    errors = [(error.field, error.message)] if error.field else []
+    # Each field's refusal, the write's others too (a page shows them all at once).
+    errors = [(each.field, each.message) for each in (error, *error.also) if each.field]
     return problem(kind, error.status, error.message, errors)
 
 

@@ -52,15 +52,17 @@ class RuleErrorsMixin:
 
 
 class ArgumentForm(RuleErrorsMixin, forms.Form):
+    # Stance and claim are not required here: the service says what is missing together with
+    # whatever else is wrong (aria-required still tells assistive technology).
     stance = forms.ChoiceField(
+        required=False,
         choices=Stance.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether you argue pro or con."},
+        widget=forms.RadioSelect(attrs={"aria-required": "true"}),
     )
     claim = CountedCharField(
+        required=False,
         max_length=CLAIM_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write the claim you want to make."},
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
         help_text=f"One clear statement, up to {CLAIM_MAX_LENGTH} characters.",
     )
     details = CountedCharField(

@@ -52,6 +52,11 @@ def _plain(text: str) -> str:
     return without_bidi(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def _stance(stance: str) -> None:
+    if stance not in Stance.values:
+        raise DebateRuleError("Choose whether you argue pro or con.", status=422, field="stance")
+
+
 def _clean_claim(claim: str) -> str:
     claim = one_line(claim)
     if not claim:
@@ -243,10 +248,14 @@ def post_argument(
     policy.enforce(policy.closed_refusal(motion))
     check_parent(motion, parent)
     policy.enforce(policy.reply_to_refusal(parent))
-    if stance not in Stance.values:
-        raise DebateRuleError("Choose whether you argue pro or con.", status=422, field="stance")
-    claim, details = _clean_claim(claim), _clean_details(details)
-    source, quote, anchor = _cited(source, source_url, quote, quote_start, quote_end)
+    # Every field is checked before a refusal is raised, so the form shows all that is wrong.
+    fields = FieldChecks()
+    fields.check(lambda: _stance(stance))
+    claim = fields.check(lambda: _clean_claim(claim))
+    details = fields.check(lambda: _clean_details(details))
+    cited = fields.check(lambda: _cited(source, source_url, quote, quote_start, quote_end))
+    fields.done()
+    source, quote, anchor = cited
     argument = Argument.objects.create(
         motion=motion,
         parent=parent,

@@ -196,6 +196,17 @@ def test_refusals_are_problem_details_with_the_pages_messages(debate, member):
         send(Client(), "post", url, {"stance": "pro", "claim": "   "}, **bearer(member)), 422
     )
     assert body["errors"] == [{"field": "claim", "message": "Write the claim you want to make."}]
+    both = assert_problem(
+        send(
+            Client(),
+            "post",
+            url,
+            {"stance": "pro", "claim": " ", "source_url": "javascript:x"},
+            **bearer(member),
+        ),
+        422,
+    )
+    assert [error["field"] for error in both["errors"]] == ["claim", "source_url"]
     unverified = UserFactory()
     assert_problem(
         send(Client(), "post", url, {"stance": "pro", "claim": "Hi."}, **bearer(unverified)),

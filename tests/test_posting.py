@@ -481,6 +481,18 @@ def test_the_propose_form_says_everything_wrong_at_once_and_makes_nothing(client
     assert not Motion.objects.exists() and not Source.objects.exists()
 
 
+def test_the_reply_form_says_everything_wrong_at_once(client, member, motion):
+    client.force_login(member)
+    sent = {"claim": " ", "source_url": "javascript:alert(1)", "details": "Kept details."}
+    sent["submission_key"] = str(uuid.uuid4())
+    response = client.post(reverse("reply_motion", args=[motion.slug]), sent)
+    html = response.content.decode()
+    assert response.status_code == 422
+    for said in ("Choose whether you argue pro or con.", "Write the claim", "must be a web"):
+        assert said in html
+    assert "Kept details." in html and not Argument.objects.exists()
+
+
 def test_locked_motion_page_offers_no_reply(client, member):
     locked = MotionFactory(state=Motion.State.LOCKED)
     ArgumentFactory(motion=locked)
