@@ -3,19 +3,20 @@
 
 class DebateRuleError(Exception):
     """A write the rules refuse. `status` is the HTTP status a view should answer with; `also`,
-    the write's other refusals, each of its own field, so a form shows them all at once."""
+    the write's other refusals (FieldChecks), each of its own field, so a form shows them all."""
 
-    def __init__(self, message, *, status=400, field=None, also=()):
+    def __init__(self, message, *, status=400, field=None):
         super().__init__(message)
         self.message = message
         self.status = status
         self.field = field
-        self.also = tuple(also)
+        self.also = ()
 
 
 class FieldChecks:
-    """Checks of a write's fields that go on past a refusal: `check(value_or_callable)` keeps
-    what each gives, and `done()` raises the first refusal with the others in `also`."""
+    """Checks of a write's fields that go on past a refusal: `check(make)` runs one and gives
+    what it made (None when refused), and `done()` raises the first refusal with the others in
+    its `also`."""
 
     def __init__(self):
         self.refusals = []

@@ -6,8 +6,8 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 
-from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Motion, Stance
-from debates.services import QUOTE_MAX_LENGTH, DebateRuleError
+from debates.errors import DebateRuleError
+from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Motion, Stance
 
 
 class CountedCharField(forms.CharField):

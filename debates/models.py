@@ -6,6 +6,7 @@ from django.urls import reverse
 
 CLAIM_MAX_LENGTH = 500
 DETAILS_MAX_LENGTH = 5000
+QUOTE_MAX_LENGTH = 1000  # a quote, not the source: forms and imports keep it to this
 MODERATION_REASON_MAX_LENGTH = 500
 SOURCE_TEXT_MAX_LENGTH = 200_000
 

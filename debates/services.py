@@ -17,6 +17,7 @@ from debates.errors import DebateRuleError, FieldChecks  # apart for debates.mod
 from debates.models import (
     CLAIM_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
     Argument,
     ArgumentRevision,
     Motion,
@@ -26,7 +27,6 @@ from debates.models import (
 from debates.rendering import render_details, render_markdown
 from debates.text import one_line, slug_of, without_bidi
 
-QUOTE_MAX_LENGTH = 1000
 # How long the same reply posted again from a fresh form is taken for the first (_posted_again).
 REPOST_WINDOW = timedelta(minutes=15)
 

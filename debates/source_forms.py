@@ -6,8 +6,7 @@ import uuid
 from django import forms
 
 from debates.forms import ArgumentForm, CountedCharField, RuleErrorsMixin
-from debates.models import SOURCE_TEXT_MAX_LENGTH, Source
-from debates.services import QUOTE_MAX_LENGTH
+from debates.models import QUOTE_MAX_LENGTH, SOURCE_TEXT_MAX_LENGTH, Source
 
 
 class SourceForm(RuleErrorsMixin, forms.Form):

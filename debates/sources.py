@@ -26,7 +26,7 @@ from debates.models import (
     Source,
     SourceText,
 )
-from debates.text import BIDI_CONTROLS, one_line
+from debates.text import BIDI_CONTROLS, WITHHELD, one_line
 
 # Controls other than the line break and tab, and bidirectional controls: invisible, they
 # garble a page; NUL is more than PostgreSQL stores.
@@ -127,8 +127,12 @@ def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
     return _fields(found)
 
 
-# The placeholders pages show for a withdrawn claim or source: a title of one would pass for it.
-PLACEHOLDER_TITLES = {f"[{label.lower()}]" for label in Argument.Visibility.labels}
+# The placeholders downloads and pages show for a withdrawn claim or source: a title of one would
+# pass for it.
+PLACEHOLDER_TITLES = {
+    *WITHHELD.values(),
+    *(f"[{label.lower()}]" for value, label in Argument.Visibility.choices if value in WITHHELD),
+}
 
 
 def _refuse_hidden_again(adder, url: str) -> None:

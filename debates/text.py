@@ -14,6 +14,9 @@ _UNPRINTABLE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), *BIDI_CONTROLS],
 
 
 BLANK_BRAILLE = "\u2800"
+# What a withheld claim or source reads as in downloads (debates.transfer, Argdown); the pages say
+# "[<visibility label>]". A title of either would pass for a moderator's or an author's act.
+WITHHELD = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
 
 
 def one_line(text) -> str:
@@ -34,6 +37,17 @@ def _shows(char: str) -> bool:
         and char != BLANK_BRAILLE
         and not icu.Char.hasBinaryProperty(char, icu.UProperty.DEFAULT_IGNORABLE_CODE_POINT)
     )
+
+
+def without_nul(text) -> str:
+    """`text` without NUL, which PostgreSQL cannot store (and nobody types)."""
+    return str(text or "").replace("\x00", "")
+
+
+def without_nul_or_bidi(text) -> str:
+    """Text that may run over lines, as a form would keep it: no NUL, no bidirectional
+    controls (an imported file's details, context or quote)."""
+    return without_nul(without_bidi(text))
 
 
 def without_bidi(text) -> str:

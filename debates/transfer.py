@@ -43,6 +43,7 @@ from debates.errors import DebateRuleError
 from debates.interchange.models import ImportedTally
 from debates.models import (
     DETAILS_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
     Argument,
     ArgumentRevision,
     Motion,
@@ -51,14 +52,11 @@ from debates.models import (
     Vote,
 )
 from debates.rendering import render_markdown
-from debates.services import QUOTE_MAX_LENGTH
-from debates.text import without_bidi
+from debates.text import WITHHELD
 
 FORMAT = "crux-debate"
 VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
-# What a withheld text reads as in a public export (as in the debate's pages).
-WITHHELD = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
 # A hidden source as the public download has it: nothing that names it or leads to it, as its
 # citations on the pages show it (a seeded source's key names it too: "saradzhyan-essay").
 WITHHELD_SOURCE = {
@@ -101,17 +99,6 @@ def shortened(text: str, limit: int) -> str:
 def too_long(what: str, length: int, limit: int) -> str:
     """The refusal of a text over its limit, in the words the posting forms use."""
     return f"{what} has {length:,} characters; keep it to {limit:,}."
-
-
-def without_nul(text: str) -> str:
-    """`text` without NUL, which PostgreSQL cannot store (and nobody types)."""
-    return text.replace("\x00", "")
-
-
-def plain(text: str) -> str:
-    """Text that may run over lines (details, context, a quote) from a member's file, as their
-    forms would keep it: no NUL, no bidirectional controls (debates.text)."""
-    return without_nul(without_bidi(text))
 
 
 # --- Export ------------------------------------------------------------------------------------

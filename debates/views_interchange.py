@@ -55,8 +55,8 @@ class ImportForm(forms.Form):
                 self.too_large = True
                 raise forms.ValidationError("The file is over 1 MB; split the debate.")
             try:
-                # Windows Notepad starts its UTF-8 with a byte-order mark.
-                data["text"] = upload.read().decode("utf-8-sig")
+                # A byte-order mark, if any, is left to import_text, which drops it from any text.
+                data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError:
                 raise forms.ValidationError("The file is not UTF-8 text.") from None
         # Pasted text refused for itself (a NUL in it) was given all the same.

@@ -17,7 +17,7 @@ from accounts.decorators import member_required
 from config import ratelimit
 from debates import moderation, policy, services, source_queries, sources
 from debates.errors import DebateRuleError
-from debates.models import Source
+from debates.models import QUOTE_MAX_LENGTH, Source
 from debates.source_forms import PassageArgumentForm, SourceForm
 from debates.views import HttpResponseSeeOther
 from debates.views_moderation import moderator_required
@@ -111,7 +111,7 @@ def _quote_too_long(form, length: int) -> str:
     """What to say by the quote field when the passage picked is longer than a quote may be
     (a whole paragraph, or a long selection), so the form does not look fine until it is sent;
     the field is marked invalid and described by it. "" when the passage fits."""
-    if length <= services.QUOTE_MAX_LENGTH:
+    if length <= QUOTE_MAX_LENGTH:
         return ""
     quote = form["quote"]
     quote.field.widget.attrs |= {
@@ -120,7 +120,7 @@ def _quote_too_long(form, length: int) -> str:
     }
     return (
         f"This passage is {length:,} characters; a quote may have "
-        f"{services.QUOTE_MAX_LENGTH:,} at most. Shorten it to the words you argue from."
+        f"{QUOTE_MAX_LENGTH:,} at most. Shorten it to the words you argue from."
     )
 
 

@@ -14,8 +14,7 @@ from django.core.management import CommandError, call_command
 from accounts.services import normalise_display_name
 from debates import moderation, services
 from debates.interchange.importing import import_text
-from debates.models import DETAILS_MAX_LENGTH, Argument, Motion
-from debates.services import QUOTE_MAX_LENGTH
+from debates.models import DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Argument, Motion
 from debates.transfer import FORMAT, VERSION, ImportRefused, export_debate, import_debate
 from tests.factories import ArgumentFactory, MotionFactory
 

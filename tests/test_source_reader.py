@@ -13,6 +13,7 @@ from django.utils.html import escape
 
 from debates import services, source_queries, sources
 from debates.models import (
+    QUOTE_MAX_LENGTH,
     SOURCE_TEXT_MAX_LENGTH,
     Argument,
     ModerationAction,
@@ -269,21 +270,21 @@ def test_a_paragraph_over_the_quote_limit_says_so_when_the_form_opens(client, es
     client.force_login(member)
     url = reverse("argue_from_passage", args=[essay.pk])
     paragraphs = source_queries.reading(essay).paragraphs
-    long = next(p for p in paragraphs if len(p.text) > services.QUOTE_MAX_LENGTH)
+    long = next(p for p in paragraphs if len(p.text) > QUOTE_MAX_LENGTH)
     response = client.get(url, {"start": long.start, "end": long.end})
     html = response.content.decode()
     assert response.status_code == 200
     assert response.context["form"].initial["quote"] == long.text
     notice = (
         f"This passage is {len(long.text):,} characters; a quote may have "
-        f"{services.QUOTE_MAX_LENGTH:,} at most. Shorten it to the words you argue from."
+        f"{QUOTE_MAX_LENGTH:,} at most. Shorten it to the words you argue from."
     )
     assert f'<p class="notice notice--warning" id="id_quote_too_long">{notice}</p>' in html
     field = re.search(r"<textarea[^>]*name=\"quote\"[^>]*>", html).group()
     assert 'aria-invalid="true"' in field
     assert 'aria-describedby="id_quote_helptext id_quote_too_long"' in field
 
-    short = next(p for p in paragraphs if len(p.text) <= services.QUOTE_MAX_LENGTH)
+    short = next(p for p in paragraphs if len(p.text) <= QUOTE_MAX_LENGTH)
     html = client.get(url, {"start": short.start, "end": short.end}).content.decode()
     field = re.search(r"<textarea[^>]*name=\"quote\"[^>]*>", html).group()
     assert "too_long" not in html and "aria-invalid" not in field

@@ -9,13 +9,13 @@ import re
 
 from debates import policy
 from debates.models import Argument, Motion
+from debates.text import WITHHELD
 from debates.transfer import imported_tallies
 
 # Every character Argdown's lexer gives a meaning inside text; a backslash makes it literal.
 _SPECIAL = re.compile(r"([\\@#*_\[\],:;</>\-(){}])")
 # Braces could end the data for a reader; YAML reads the others as line breaks or refuses them.
 _UNSAFE_IN_YAML = re.compile("[{}\x7f-\x9f\u2028\u2029\ufeff]")
-PLACEHOLDERS = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
 
 
 def escape(text: str) -> str:
@@ -46,13 +46,13 @@ def _status(claim):
 def _source_title(source):
     if source is None:
         return None
-    return source.title if policy.is_shown(source) else PLACEHOLDERS["hidden"]
+    return source.title if policy.is_shown(source) else WITHHELD["hidden"]
 
 
 def _statement(title, claim, crux, *, extra=(), imported=None):
     status = _status(claim)
     if status:
-        return f"[{title}]: {escape(PLACEHOLDERS[status])} " + _data(
+        return f"[{title}]: {escape(WITHHELD[status])} " + _data(
             [("crux", crux), ("status", status)]
         )
     text = escape(claim.claim)
@@ -84,7 +84,7 @@ def export_argdown(motion: Motion) -> str:
     for argument in arguments:
         children.setdefault(argument.parent_id, []).append(argument)
     motion_status = _status(motion)
-    title = PLACEHOLDERS["hidden"] if motion_status else motion.title
+    title = WITHHELD["hidden"] if motion_status else motion.title
     extra = () if motion_status else [("title", motion.title), ("context", motion.context)]
     lines = [
         "===",

@@ -20,20 +20,23 @@ import yaml
 from lark import Lark
 from lark.exceptions import LarkError, UnexpectedInput
 
-from debates.interchange.argdown_export import PLACEHOLDERS
-from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Argument, Motion, Source
-from debates.services import QUOTE_MAX_LENGTH
+from debates.models import (
+    CLAIM_MAX_LENGTH,
+    DETAILS_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
+    Argument,
+    Motion,
+    Source,
+)
 from debates.sources import PLACEHOLDER_TITLES
-from debates.text import one_line, slug_of
+from debates.text import WITHHELD, one_line, slug_of, without_nul, without_nul_or_bidi
 from debates.transfer import (
     FORMAT,
     VERSION,
     ImportRefused,
-    plain,
     shortened,
     shown,
     too_long,
-    without_nul,
 )
 
 GRAMMAR = r"""
@@ -193,8 +196,8 @@ class _Reader:
 
     def node(self, number, title, parts, data, stance="pro"):
         status = _string(data, "status")
-        if status in PLACEHOLDERS:
-            claim = PLACEHOLDERS[status]
+        if status in WITHHELD:
+            claim = WITHHELD[status]
         elif isinstance(data.get("claim"), str) and data["claim"].strip():
             claim = data["claim"]
         else:
@@ -277,7 +280,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
     sources = {}
     # A member's file is cleaned as what they type is; an export an admin restores keeps its
     # texts exactly (export, import and export again give the same file), but for the NUL.
-    as_line, as_text = (one_line, plain) if author else (without_nul, without_nul)
+    as_line, as_text = (one_line, without_nul_or_bidi) if author else (without_nul, without_nul)
 
     def source(node):
         title = _within(node, "'source'", as_line(_string(node.data, "source")), SOURCE_MAX)
@@ -340,7 +343,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
                 "parent": parent,
                 "stance": node.stance,
                 "details": details(node),
-                "visibility": status if status in PLACEHOLDERS else "visible",
+                "visibility": status if status in WITHHELD else "visible",
                 "author": author,
                 "revisions": [],
                 **claim_fields(node),

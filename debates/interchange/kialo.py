@@ -10,8 +10,7 @@ thesis: in the motion's context), with a warning; a longer title is shortened, w
 
 import re
 
-from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Motion
-from debates.services import QUOTE_MAX_LENGTH
+from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Motion
 from debates.text import one_line
 from debates.transfer import FORMAT, VERSION, ImportRefused, shortened, too_long
 
