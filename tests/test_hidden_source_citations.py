@@ -259,6 +259,7 @@ def test_nobody_titles_a_source_as_a_withdrawn_one(member):
         with pytest.raises(DebateRuleError, match="its own title") as refused:
             sources.add_source(adder=member, title=title, text="Some text.")
         assert refused.value.status == 422
+    assert sources.add_source(adder=member, title="[Visible]", text="Some text.").pk
 
 
 def test_a_hidden_text_is_not_pasted_again_under_its_address_but_by_a_moderator(

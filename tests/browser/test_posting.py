@@ -29,9 +29,14 @@ def test_member_argues_in_place_and_edits_then_retracts(signed_in, seeded_live):
     form = page.locator(f"#reply-slot-{target.pk} form")
     expect(form).to_be_visible()
 
+    # Sent empty, the form says all that is missing at once, in place.
+    form.get_by_role("button", name="Post argument").click()
+    expect(form.locator(".field__error")).to_have_text(
+        ["Choose whether you argue pro or con.", "Write the claim you want to make."]
+    )
     form.get_by_label("Con").check()
     form.get_by_role("button", name="Post argument").click()
-    expect(form.locator(".field__error")).to_have_text("Write the claim you want to make.")
+    expect(form.locator(".field__error")).to_have_text(["Write the claim you want to make."])
 
     form.get_by_label("Claim").fill("Anchoring can fail quietly without intervention.")
     form.get_by_role("button", name="Post argument").click()
