@@ -194,6 +194,24 @@ def test_the_panel_answers_htmx_with_the_svg_alone(client, small_debate):
 
 
 @pytest.mark.django_db
+def test_the_map_page_does_not_link_to_itself_and_the_pages_around_it_do(client, small_debate):
+    d = small_debate
+    own = f'href="{map_url(d.motion)}"'
+    assert own not in client.get(map_url(d.motion)).content.decode()
+    assert (
+        own
+        not in client.get(
+            map_url(d.motion, panel=""), headers={"HX-Request": "true"}
+        ).content.decode()
+    )
+    # The link to the map stays outside the panel that the map swaps in, so it survives the swap.
+    motion_page = client.get(d.motion.get_absolute_url()).content.decode()
+    assert re.search(rf'id="map-panel"[^>]*></div>\s*<p><a {own}>', motion_page)
+    permalink = client.get(d.con.get_absolute_url()).content.decode()
+    assert f'href="{map_url(d.motion)}?current={d.con.pk}">Map and outline' in permalink
+
+
+@pytest.mark.django_db
 def test_an_unknown_motion_is_404(client):
     assert client.get("/motions/no-such-motion/map/").status_code == 404
 
