@@ -84,11 +84,11 @@ def retract_argument(request, slug: Slug, argument_id: Id):
 
 
 def _vote(request, slug, argument_id, choice):
-    ratelimit.hit(request, "vote")
     try:
-        result = voting.cast_vote_at(
-            voter=request.user, slug=slug, argument_id=argument_id, choice=choice
-        )
+        with ratelimit.attempt(request, "vote"):
+            result = voting.cast_vote_at(
+                voter=request.user, slug=slug, argument_id=argument_id, choice=choice
+            )
     except (Motion.DoesNotExist, Argument.DoesNotExist):
         raise Http404("No such motion or argument.") from None
     return {

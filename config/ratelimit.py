@@ -117,21 +117,13 @@ def _count(windows: dict[str, int], action: str, now: int) -> dict[str, int]:
         return {}
 
 
-def hit(request, action: str) -> None:
-    """Count one attempt at `action`; raise RateLimited if any of its rates is now exceeded.
-
-    Every rate is counted on every attempt, so a refused attempt still counts: hammering does
-    not shorten the wait.
-    """
-    _hit(request, action)
-
-
 @contextmanager
 def attempt(request, action: str):
-    """Count one attempt at `action` around the write it guards, as `hit` does; if the write
-    then fails (its rules refuse what was sent), the attempt is given back, so correcting a
-    mistake costs nothing while hammering still does."""
-    keys = _hit(request, action)
+    """Count one attempt at `action` around the write it guards; raise RateLimited if any of
+    its rates is now exceeded. Every rate is counted on every attempt, so one the limit refuses
+    still counts (hammering does not shorten the wait); if the write itself fails (its rules
+    refuse what was sent), the attempt is given back, so correcting a mistake costs nothing."""
+    keys = _admit(request, action)
     try:
         yield
     except Exception:
@@ -142,7 +134,7 @@ def attempt(request, action: str):
         raise
 
 
-def _hit(request, action: str) -> list[str]:
+def _admit(request, action: str) -> list[str]:
     rates = parse_rates(getattr(settings, "CRUX_RATE_LIMITS", {}).get(action))
     now = time.time()
     windows = {}

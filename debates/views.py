@@ -213,10 +213,10 @@ def _vote(request, slug, argument_id=None):
     kind = "motion" if argument_id is None else "argument"
     choice = request.POST.get("choice", "")
     try:
-        ratelimit.hit(request, "vote")
-        result = voting.cast_vote_at(
-            voter=request.user, slug=slug, argument_id=argument_id, choice=choice
-        )
+        with ratelimit.attempt(request, "vote"):
+            result = voting.cast_vote_at(
+                voter=request.user, slug=slug, argument_id=argument_id, choice=choice
+            )
     except (Motion.DoesNotExist, Argument.DoesNotExist):
         raise Http404(f"No such {kind}.") from None
     except (DebateRuleError, ratelimit.RateLimited) as refusal:

@@ -109,6 +109,27 @@ def test_an_api_write_its_rules_refuse_gives_its_attempt_back(settings, frozen_c
     assert post("pro").status_code == 429
 
 
+def test_a_vote_its_rules_refuse_gives_its_attempt_back(settings, frozen_clock):
+    """A click on one's own claim (refused, with the reason shown) leaves the limit for real votes,
+    through the page and the API alike."""
+    settings.CRUX_RATE_LIMITS = {"vote": "1/m/user"}
+    ada = verified_user()
+    own, other = ArgumentFactory(author=ada), ArgumentFactory()
+    client = client_for(ada)
+
+    def page_vote(argument):
+        url = reverse("vote_argument", args=[argument.motion.slug, argument.pk])
+        return client.post(url, {"choice": "agree"}, headers=HTMX).status_code
+
+    def api_vote(argument):
+        url = f"/api/v1/motions/{argument.motion.slug}/arguments/{argument.pk}/vote"
+        return client.post(url, {"choice": "agree"}, content_type="application/json").status_code
+
+    assert [page_vote(own), api_vote(own), page_vote(other)] == [403, 403, 200]
+    assert api_vote(other) == 429
+    assert Vote.objects.filter(user=ada).count() == 1
+
+
 def test_one_address_is_limited_whoever_signs_in_from_it(settings):
     settings.CRUX_RATE_LIMITS = {"post": "2/m/ip"}
     motion = MotionFactory()
@@ -243,7 +264,8 @@ def test_simultaneous_attempts_admit_exactly_the_limit(settings, frozen_clock):
         request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.7")
         request.user = member
         try:
-            ratelimit.hit(request, "vote")
+            with ratelimit.attempt(request, "vote"):
+                pass
         except RateLimited:
             return "refused"
         return "admitted"
@@ -288,9 +310,10 @@ def test_one_statement_counts_every_rate_of_an_attempt(settings):
     settings.CRUX_RATE_LIMITS = {"post": "10/m/user,120/h/user,30/m/ip"}
     request = RequestFactory().post("/")
     request.user = UserFactory()
-    ratelimit.hit(request, "post")  # the first of a window also clears windows that are over
-    with CaptureQueriesContext(connection) as queries:
-        ratelimit.hit(request, "post")
+    with ratelimit.attempt(request, "post"):  # the first of a window also clears those over
+        pass
+    with CaptureQueriesContext(connection) as queries, ratelimit.attempt(request, "post"):
+        pass
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]  # the test's own
     assert len(statements) == 1 and "ON CONFLICT" in statements[0]
     assert sorted(Counter.objects.values_list("hits", flat=True)) == [2, 2, 2]
