@@ -100,7 +100,8 @@ def send_reply_email(notification_id: int) -> bool:
         mailing="replies",
         context={
             "notification": notification,
-            "url": absolute(notification.argument.get_absolute_url()),
+            # Through the inbox's own link, as the digest's are: opening it marks it read.
+            "url": absolute(reverse("notification_open", args=[notification.pk])),
         },
     )
     return True

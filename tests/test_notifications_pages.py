@@ -230,7 +230,15 @@ def test_a_reply_is_emailed_at_once_with_one_click_unsubscribe(
     answer = reply(bob, alices)
     [mail] = mailoutbox
     assert mail.to == ["alice@example.org"] and "Bob Baker replied to you" in mail.subject
-    assert f"https://crux.example{answer.get_absolute_url()}" in mail.body
+    # Its link is the inbox's: it marks the notification read on the way to the reply.
+    [told] = Notification.objects.filter(recipient=alice, argument=answer)
+    opening = reverse("notification_open", args=[told.pk])
+    assert f"https://crux.example{opening}" in mail.body and told.read_at is None
+    client.force_login(alice)
+    assert client.get(opening).url == answer.get_absolute_url()
+    told.refresh_from_db()
+    assert told.read_at is not None
+    client.logout()
     link = mail.extra_headers["List-Unsubscribe"].strip("<>")
     assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link in mail.body
