@@ -161,6 +161,15 @@ def arguments_listed_to(viewer) -> Q:
     return Q(motion_id__in=readable)
 
 
+def named_to(claim, viewer) -> bool:
+    """Whether a page outside the debate (reached by a bare id) may quote `claim` to `viewer`
+    and link it: its text is shown to them and, for an argument, its motion's too (the one-row
+    counterpart of arguments_listed_to)."""
+    if not text_shown_to(claim, viewer):
+        return False
+    return isinstance(claim, Motion) or text_shown_to(claim.motion, viewer)
+
+
 def texts_found_by(viewer, model) -> Q:
     """What search (issue 21) finds for `viewer` among `model`'s rows: what texts_shown_to
     shows, and for moderators retracted arguments too (their words are theirs to audit, as

@@ -200,7 +200,7 @@ def follow_refusal(member, claim, *, following: bool = True):
     alone (policy.told_of); unfollowing stays open."""
     if not getattr(member, "is_authenticated", False) or not member.is_active:
         return DebateRuleError("Sign in to follow.", status=403)
-    if not policy.text_shown_to(claim, member):
+    if not policy.named_to(claim, member):
         return DebateRuleError("There is nothing here to follow.", status=409)
     if following and not policy.followable(claim):
         return DebateRuleError(

@@ -91,8 +91,9 @@ def mark_all_read(request):
 def follow(request, kind, pk):
     """Whether one follows a motion or an argument, and the button to change it."""
     claim = queries.claim_of(kind, pk)
-    # The page quotes the claim: one the reader may not read is not there for them.
-    if claim is None or not policy.text_shown_to(claim, request.user):
+    # The page quotes the claim and links it (its address holds the motion's slug): one the
+    # reader may not read where it stands is not there for them.
+    if claim is None or not policy.named_to(claim, request.user):
         raise Http404("Nothing to follow here.")
     if request.method == "POST":
         following = request.POST.get("following") == "1"

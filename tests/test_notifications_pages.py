@@ -195,6 +195,21 @@ def test_a_hidden_claim_has_no_follow_page_but_for_whom_may_read_it(client, bob,
     assert "Alice&#x27;s point." in html(client.get(url))
 
 
+def test_an_argument_in_a_hidden_motion_has_no_follow_page_but_for_whom_may_read_the_motion(
+    client, bob, alices, moderator
+):
+    """Its address holds the motion's slug, made from the title the hiding withholds."""
+    motion = alices.motion
+    moderation.hide_motion(moderator=moderator, motion=motion, reason="Defamatory")
+    url = reverse("follow", args=["argument", alices.pk])
+    client.force_login(bob)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"following": "1"}).status_code == 404
+    for reader in (alices.author, moderator):
+        client.force_login(reader)
+        assert motion.slug in html(client.get(url))
+
+
 def test_follow_and_unfollow_over_http(client, bob, alices):
     url = reverse("follow", args=["argument", alices.pk])
     client.force_login(bob)
