@@ -597,9 +597,10 @@ def test_an_event_is_rendered_once_for_every_open_page_of_an_audience(rendered):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_unknown_motions_are_refused_and_leave_nothing_behind():
+def test_unknown_motions_are_refused_and_leave_nothing_behind(moderator):
     live.reset_broker()
-    hidden = MotionFactory(visibility=Motion.Visibility.HIDDEN)
+    hidden = MotionFactory(visibility=Motion.Visibility.HIDDEN, author=UserFactory())
+    stranger = UserFactory()
     missing = hidden.pk + 1000
 
     async def scenario():
@@ -607,14 +608,18 @@ def test_unknown_motions_are_refused_and_leave_nothing_behind():
         for offset in range(1000):
             sent = await request(live.channel_path(missing + offset), until=1)
             statuses.add(sent[0]["status"])
-        # A hidden motion's open pages still hear of it (their author and moderators read it).
-        opened = await request(live.channel_path(hidden.pk), until=2)
-        return statuses, opened[0]["status"]
+        # A hidden motion's events hold its slug: its stream is its author's and moderators'
+        # alone (their pages name them with a signed token), not open to a bare id.
+        hidden_to = [
+            (await request(live.channel_path(hidden.pk, member_id=reader), until=1))[0]["status"]
+            for reader in (None, stranger.pk, hidden.author_id, moderator.pk)
+        ]
+        return statuses, hidden_to
 
     try:
-        statuses, hidden_status = run(scenario())
+        statuses, hidden_to = run(scenario())
         hub = live.broker()
-        assert statuses == {404} and hidden_status == 200
+        assert statuses == {404} and hidden_to == [404, 404, 200, 200]
         assert (hub.subscribers, hub.backlogs, hub.forgotten) == ({}, {}, {})
     finally:
         run(live.broker().close())

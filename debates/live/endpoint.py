@@ -11,20 +11,31 @@ import asyncio
 import contextlib
 
 from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, close_old_connections
 from django.http import HttpResponse
 
 from config.converters import is_id
 from config.site_headers import asgi_headers, send_response, with_site_headers
+from debates import policy
 from debates.live.fanout import HOME, MEMBER
 from debates.live.paths import channels_for
 from debates.live.stream import stream
 from debates.models import Motion
 
+User = get_user_model()
 
-def _motion_exists(motion_id: int) -> bool:
+
+def _motion_streamed_to(motion_id: int, member_id: int | None) -> bool:
+    """Whether the motion exists and its stream is open to whoever asks: a hidden one's events
+    hold its slug (in every address), made from the title the hiding withholds, so they go to
+    its author and moderators alone, whose pages name them with a signed member token."""
     try:
-        return Motion.objects.filter(pk=motion_id).exists()
+        motion = Motion.objects.filter(pk=motion_id).first()
+        if motion is None or policy.is_shown(motion):
+            return motion is not None
+        member = User.objects.filter(pk=member_id, is_active=True).first() if member_id else None
+        return member is not None and policy.text_shown_to(motion, member)
     finally:
         close_old_connections()
 
@@ -39,11 +50,12 @@ async def _status(scope, channels) -> int:
         return 200
     # A short query on a worker thread, so no stream holds a connection; a motion that doesn't
     # exist gets no channel, and so costs this process nothing.
+    member_id = channels[1][1] if len(channels) > 1 else None
     try:
-        exists = await sync_to_async(_motion_exists, thread_sensitive=False)(channel)
+        open_ = await sync_to_async(_motion_streamed_to, thread_sensitive=False)(channel, member_id)
     except DatabaseError:
         return 503
-    return 200 if exists else 404
+    return 200 if open_ else 404
 
 
 async def app(scope, receive, send):
