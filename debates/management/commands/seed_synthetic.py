@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 from django.db import connection, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from accounts.models import User, fold_display_name
@@ -333,7 +333,7 @@ class Command(BaseCommand):
         )
         existing = Motion.objects.filter(slug=slug).first()
         if existing is not None:
-            if not existing.context.startswith(MARKER):
+            if not self._made_here(existing):
                 raise CommandError(
                     f"A motion with the slug {slug!r} exists and seed_synthetic did not make it; "
                     "choose another --motion-slug."
@@ -384,6 +384,22 @@ class Command(BaseCommand):
                 f"--votes {n_votes} is more than {n_users} users can cast on {n_args} arguments "
                 f"and the motion without voting twice or on their own claims ({possible})."
             )
+
+    def _made_here(self, motion) -> bool:
+        """Whether this command made `motion` and nobody else wrote or voted in it since: only
+        then may --replace delete it. Its marker alone is text any member can type, and what
+        members write is never deleted."""
+        if not motion.context.startswith(MARKER):
+            return False
+        ours = User.objects.filter(email__endswith=f"@{_email_domain(motion.slug)}")
+        outside = ~Q(author__in=ours) | Q(author__isnull=True)
+        return (
+            ours.filter(pk=motion.author_id).exists()
+            and not Argument.objects.filter(Q(motion=motion) & outside).exists()
+            and not Vote.objects.filter(
+                Q(motion=motion) | Q(argument__motion=motion), ~Q(user__in=ours)
+            ).exists()
+        )
 
     # --- writing -------------------------------------------------------------------------------
 
