@@ -131,13 +131,23 @@ def argue_from_passage(request, pk):
     offsets), or a paragraph picked without JavaScript and trimmed here."""
     source = source_queries.source_for_reader(pk)
     text = sources.text_of(source)
-    if not (text and policy.source_shown_to(source, request.user)):
+    shown = policy.source_shown_to(source, request.user)
+    # A source hidden while someone wrote from it: what they sent comes back with the reason
+    # (below), never a 404 that loses it; the page then names the source no more than the hiding.
+    if not text or not (shown or (request.method == "POST" and source.is_hidden)):
         raise Http404("This source has no text to argue from.")
     motions = source_queries.open_motions()
     status, too_long = 200, ""
+    # Asked first, so the page offers no form the service would refuse, and a refused post is
+    # answered with this one reason (its status) above what was sent.
+    refusal, refused_with = policy.participation_refusal(request.user, "post"), 403
+    if refusal is None and (citing := policy.citation_refusal(source)):
+        refusal, refused_with = citing.message, citing.status
     if request.method == "POST":
         form = PassageArgumentForm(request.POST, motions=motions)
-        if form.is_valid():
+        if refusal is not None:
+            status = refused_with
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 with ratelimit.attempt(request, "post"):
@@ -169,11 +179,9 @@ def argue_from_passage(request, pk):
             initial |= {"quote": text[start:end], "quote_start": start, "quote_end": end}
         form = PassageArgumentForm(initial=initial, motions=motions)
         too_long = _quote_too_long(form, end - start) if start is not None else ""
-    refusal = policy.participation_refusal(request.user, "post")
-    if refusal is None and (citing := policy.citation_refusal(source)):
-        refusal = citing.message
     context = {
         "source": source,
+        "source_shown": shown,
         "form": form,
         "refusal": refusal,
         "motions": motions,

@@ -209,6 +209,45 @@ def test_argue_from_a_selection_posts_an_exact_anchor_and_returns_to_the_passage
     assert source_queries.reading(essay).argued_count >= before
 
 
+@pytest.mark.parametrize("writer", ["member", "adder"])
+def test_a_source_hidden_while_one_writes_from_it_refuses_the_post_keeping_what_was_typed(
+    client, essay, member, moderator, writer
+):
+    """Not a 404 that loses the claim; and the page names the hidden source to nobody it hid
+    it from (its adder reads it still)."""
+    text = sources.text_of(essay)
+    start = text.index("Moscow’s decision not to intervene")
+    end = text.index(".", start) + 1
+    if writer == "adder":
+        Source.objects.filter(pk=essay.pk).update(added_by=member)
+    client.force_login(member)
+    url = reverse("argue_from_passage", args=[essay.pk])
+    assert client.get(url, {"start": start, "end": end}).status_code == 200
+    sources.hide_source(moderator=moderator, source=essay, reason="Copyright.")
+    sent = {
+        "motion": "strategic-solitude",
+        "stance": "con",
+        "claim": "Trade ties weighed more than solitude.",
+        "details": "Kept, every word of it.",
+        "quote": text[start:end],
+        "quote_start": start,
+        "quote_end": end,
+        "submission_key": "6f1c3c1e-6f45-4f7a-9a3c-2b1d7c6a0e12",
+    }
+    response = client.post(url, sent)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "A moderator has hidden this source" in page and page.count('role="alert"') == 1
+    assert "Trade ties weighed more than solitude." in page and "Kept, every word of it." in page
+    assert (
+        ("<cite>" + escape(essay.title)) in page if writer == "adder" else essay.title not in page
+    )
+    assert "Post the argument" not in page
+    assert not Argument.objects.filter(author=member).exists()
+    if writer == "member":
+        assert client.get(url).status_code == 404  # nothing to start from, once hidden
+
+
 def test_a_quote_not_in_the_source_is_refused_with_422_keeping_what_was_typed(
     client, essay, member
 ):
