@@ -75,8 +75,11 @@ def _rate_limited(request, error: ratelimit.RateLimited):
 def _invalid(request, error: ValidationError):
     errors = []
     for item in error.errors:
-        # ninja names where a field came from first ("body", "query", "path"): keep the field.
-        location = [str(part) for part in item.get("loc", ())[1:]] or ["request"]
+        # ninja names where a field came from first ("body", "query", "path"), and in a body
+        # the view's parameter next: keep the field as the caller sent it (and the rules name it).
+        where = item.get("loc", ())
+        location = [str(part) for part in where[2 if where[:1] == ("body",) else 1 :]]
+        location = location or ["request"]
         errors.append((".".join(location), item.get("msg", "Not valid.")))
     return problem("invalid", 422, "Some fields are not valid; see errors.", errors)
 
@@ -86,11 +89,14 @@ def _bad_cursor(request, error: BadCursor):
 
 
 def _unauthenticated(request, error):
+    scheme = request.headers.get("Authorization", "").partition(" ")[0]
+    detail = (
+        "This API token is not valid: it was revoked, its account closed, or it is mistyped."
+        if scheme.lower() == "bearer"
+        else "Sign in, or send a personal API token as 'Authorization: Bearer <token>'."
+    )
     return problem(
-        "unauthenticated",
-        401,
-        "Sign in, or send a personal API token as 'Authorization: Bearer <token>'.",
-        headers={"WWW-Authenticate": 'Bearer realm="crux"'},
+        "unauthenticated", 401, detail, headers={"WWW-Authenticate": 'Bearer realm="crux"'}
     )
 
 

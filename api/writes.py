@@ -22,6 +22,7 @@ from api.schemas import (
 )
 from config import ratelimit
 from debates import moderation, queries, services, voting
+from debates.errors import DebateRuleError
 from debates.models import Argument, Motion
 
 ERRORS = {frozenset({400, 401, 403, 404, 409, 422, 429}): Problem}
@@ -31,6 +32,15 @@ def _argument_of(motion, pk):
     return get_object_or_404(
         Argument.objects.select_related("motion", "author", "source"), pk=pk, motion=motion
     )
+
+
+def _parent_of(motion, pk):
+    try:
+        return _argument_of(motion, pk)
+    except Http404:
+        raise DebateRuleError(
+            f"There is no argument {pk} in this motion to reply to.", status=422, field="parent_id"
+        ) from None
 
 
 @router.post(
@@ -43,7 +53,7 @@ def _argument_of(motion, pk):
 def post_argument(request, slug: Slug, data: PostIn):
     """201 with the new argument; 200 with the earlier one when `submission_key` repeats."""
     motion = queries.motion_by_slug(slug)
-    parent = _argument_of(motion, data.parent_id) if data.parent_id else None
+    parent = _parent_of(motion, data.parent_id) if data.parent_id else None
     with ratelimit.attempt(request, "post"):
         argument, created = services.post_argument(
             author=request.user, motion=motion, parent=parent, **data.dict(exclude={"parent_id"})

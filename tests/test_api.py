@@ -216,8 +216,21 @@ def test_refusals_are_problem_details_with_the_pages_messages(debate, member):
     bad = assert_problem(
         send(Client(), "post", url, {"stance": "maybe", "claim": "A\x00"}, **bearer(member)), 422
     )
-    assert {error["field"] for error in bad["errors"]} == {"data.stance", "data.claim"}
-    assert_problem(send(Client(), "post", url, {"stance": "pro", "claim": "No one."}), 401)
+    # Named as sent, as the rules name them (not by the view's parameter).
+    assert {error["field"] for error in bad["errors"]} == {"stance", "claim"}
+    orphan = {"stance": "pro", "claim": "To nobody.", "parent_id": 999999}
+    missing = assert_problem(send(Client(), "post", url, orphan, **bearer(member)), 422)
+    assert missing["errors"] == [
+        {"field": "parent_id", "message": "There is no argument 999999 in this motion to reply to."}
+    ]
+    anonymous = assert_problem(
+        send(Client(), "post", url, {"stance": "pro", "claim": "No one."}), 401
+    )
+    assert anonymous["detail"].startswith("Sign in, or send a personal API token")
+    forged = {"HTTP_AUTHORIZATION": "Bearer not-a-token"}
+    for method, body in (("get", None), ("post", {"stance": "pro", "claim": "Hi."})):
+        refused = assert_problem(send(Client(), method, url, body, **forged), 401)
+        assert refused["detail"].startswith("This API token is not valid")
 
 
 def test_posting_is_rate_limited_as_on_the_pages(debate, member, settings):
