@@ -7,6 +7,7 @@ is nothing to guess, and lookup stays one indexed query.
 import hashlib
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from debates.text import one_line
 PREFIX = "crux_"
 NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 MAX_ACTIVE_TOKENS = 20
+User = get_user_model()
 
 
 def _digest(key: str) -> str:
@@ -33,8 +35,10 @@ def create_token(*, user, name: str, scope: str) -> tuple[ApiToken, str]:
         raise DebateRuleError(f"Keep the name to {NAME_MAX_LENGTH} characters.", field="name")
     if scope not in ApiToken.Scope.values:
         raise DebateRuleError("Choose read or read-write.", field="scope")
-    active = ApiToken.objects.select_for_update().filter(user=user, revoked_at=None)
-    if active.count() >= MAX_ACTIVE_TOKENS:
+    # The member's row is the lock: locking their active tokens held nothing while they had
+    # none, so simultaneous requests could each count below the limit and all create one.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if ApiToken.objects.filter(user=user, revoked_at=None).count() >= MAX_ACTIVE_TOKENS:
         raise DebateRuleError(
             f"You have {MAX_ACTIVE_TOKENS} tokens already: revoke one first.", status=409
         )

@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from api import cursors, tokens
 from api.models import ApiToken
 from debates import services
+from debates.errors import DebateRuleError
 from debates.models import Argument, Flag, Vote
+from tests.concurrency import run_at_once
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -335,6 +337,25 @@ def test_tokens_are_made_shown_once_stored_hashed_and_revoked_on_the_settings_pa
     other.force_login(stranger)
     other.post(f"/people/me/tokens/{token.pk}/revoke/")
     assert ApiToken.objects.filter(user=member).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_token_requests_make_no_more_than_the_limit(monkeypatch):
+    """A member with no token yet: nothing of theirs was there to lock before the member."""
+    monkeypatch.setattr(tokens, "MAX_ACTIVE_TOKENS", 2)
+    member = verified_user()
+
+    def make():
+        try:
+            tokens.create_token(user=member, name="script", scope="read")
+        except DebateRuleError:
+            return "refused"
+        return "made"
+
+    results, errors = run_at_once([make] * 6)
+    assert errors == []
+    assert sorted(results) == ["made"] * 2 + ["refused"] * 4
+    assert ApiToken.objects.filter(user=member).count() == 2
 
 
 def test_a_token_name_is_kept_to_one_printable_line(member):
