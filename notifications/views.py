@@ -36,6 +36,8 @@ def inbox(request):
         "kind": kind,
         "query": f"kind={request.GET['kind']}&" if kind else "",
     }
+    if request.htmx:
+        return render(request, "notifications/inbox.html#list", context)
     return render(request, "notifications/inbox.html", context)
 
 

@@ -126,6 +126,14 @@ def test_the_inbox_lists_newest_first_and_pages(client, alice, bob, alices, repl
     second = client.get(reverse("notifications"), {"page": 2})
     assert [n.argument for n in second.context["notifications"]] == [first]
     assert client.get(reverse("notifications"), {"page": "x"}).status_code == 200
+    # What the page's live refresh asks for: the same page's list alone, as a reload lists it.
+    live = client.get(reverse("notifications"), {"page": 2}, headers={"HX-Request": "true"})
+    assert live.content.decode().lstrip().startswith('<div id="inbox-list">')
+    assert "<html" not in html(live) and "First answer." in html(live)
+    whole = html(client.get(reverse("notifications"), {"page": 2}))
+    unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert 'hx-get="/notifications/?page=2"' in whole
+    assert unmasked.sub("", html(live).strip()) in unmasked.sub("", whole)
 
 
 def test_the_inbox_costs_the_same_queries_however_many(

@@ -67,3 +67,32 @@ def test_a_reply_rings_the_bell_live_and_the_inbox_leads_to_it(signed_in, transa
     alices_page.get_by_role("button", name="Save settings").click()
     expect(alices_page.locator(".messages")).to_contain_text("settings are saved")
     assert axe(alices_page) == []
+
+
+def test_the_inbox_brings_a_new_notification_in_live(signed_in, transactional_db):
+    alice = verified_user(display_name="Alice Archer")
+    motion = MotionFactory(title="Ports", claim="Ports should open at night.")
+    argument = ArgumentFactory(motion=motion, author=alice, claim="Night shifts cost little.")
+
+    inbox = signed_in(alice)
+    inbox.goto("/notifications/")
+    expect(inbox.locator(".empty")).to_contain_text("Nothing yet")
+    expect(inbox.locator(".member-stream")).to_have_attribute("data-state", "live")
+    inbox.evaluate("window.__noReload = true")
+
+    bob = signed_in(verified_user(display_name="Bob Baker"))
+    bob.goto(argument.get_absolute_url())
+    bob.locator(f"#argument-{argument.pk} .reply-link").first.click()
+    form = bob.locator(f"#reply-slot-{argument.pk} form")
+    form.get_by_label("Con").check()
+    form.get_by_label("Claim").fill("Night shifts cost a third more in wages.")
+    form.get_by_role("button", name="Post argument").click()
+    expect(bob.locator(f"#replies-{argument.pk}")).to_contain_text("a third more")
+
+    # Her open inbox lists it, as a reload would, with its "Mark read" and "Mark all read".
+    item = inbox.locator(".notification--unread")
+    expect(item).to_contain_text("Bob Baker replied con to your argument")
+    expect(item.get_by_role("button", name="Mark read")).to_be_visible()
+    expect(inbox.get_by_role("button", name="Mark all read")).to_be_visible()
+    expect(inbox.locator(".empty")).to_have_count(0)
+    assert inbox.evaluate("window.__noReload") is True
