@@ -280,7 +280,10 @@ def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") 
     it held, and the argument says how many votes came before the edit."""
     argument = Argument.objects.select_for_update().select_related("motion").get(pk=argument.pk)
     policy.enforce(policy.edit_refusal(editor, argument))
-    claim, details = _clean_claim(claim), _clean_details(details)
+    fields = FieldChecks()  # both refusals at once, as the reply form has them
+    claim = fields.check(lambda: _clean_claim(claim))
+    details = fields.check(lambda: _clean_details(details))
+    fields.done()
     if (claim, details) == (argument.claim, argument.details):
         return argument
     ArgumentRevision.objects.create(

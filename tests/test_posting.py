@@ -187,6 +187,24 @@ def test_an_unchanged_edit_records_nothing(member, motion):
     assert not ArgumentRevision.objects.exists()
 
 
+def test_an_edit_is_refused_for_everything_wrong_at_once(member, motion, client):
+    """As a reply is: a blank claim and details past the limit, both named, nothing changed
+    (through the API, which has no form to catch the length first)."""
+    argument, _ = post(member, motion, claim="Kept as it was.")
+    too_long = "x" * (services.DETAILS_MAX_LENGTH + 1)
+    with pytest.raises(services.DebateRuleError) as refusal:
+        services.edit_argument(editor=member, argument=argument, claim=" ", details=too_long)
+    refused = [refusal.value, *refusal.value.also]
+    assert [each.field for each in refused] == ["claim", "details"]
+    client.force_login(member)
+    url = f"/api/v1/motions/{motion.slug}/arguments/{argument.pk}"
+    body = {"claim": "", "details": too_long}
+    answer = client.patch(url, body, content_type="application/json").json()
+    assert [error["field"] for error in answer["errors"]] == ["claim", "details"]
+    argument.refresh_from_db()
+    assert argument.claim == "Kept as it was." and not ArgumentRevision.objects.exists()
+
+
 def test_only_the_author_can_edit_or_retract(member, motion):
     argument, _ = post(member, motion)
     stranger = verified_user()
