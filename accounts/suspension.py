@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import User
 
@@ -46,10 +46,11 @@ def check_days(days):
 
 
 def period_text(until):
-    """ "indefinitely" or "until 3 March 2026, 14:00 UTC", as the member is told."""
+    """ "indefinitely" or "until 3 March 2026, 14:00 UTC", as the member is told: in the format
+    of the pages' banner and notices ("j F Y, H:i" UTC), which a refusal often stands beside."""
     if until.year >= INDEFINITELY.year:
         return "indefinitely"
-    return f"until {until:%d %B %Y, %H:%M} UTC"
+    return f"until {dateformat.format(until.astimezone(UTC), 'j F Y, H:i')} UTC"
 
 
 def suspended_refusal(user, action):

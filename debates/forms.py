@@ -53,7 +53,8 @@ class RuleErrorsMixin:
 
 class ArgumentForm(RuleErrorsMixin, forms.Form):
     # Stance and claim are not required here: the service says what is missing together with
-    # whatever else is wrong (aria-required still tells assistive technology).
+    # whatever else is wrong. aria-required marks them required all the same, for assistive
+    # technology and for the label (debates/_field.html never calls them optional).
     stance = forms.ChoiceField(
         required=False,
         choices=Stance.choices,
@@ -93,7 +94,8 @@ class EditArgumentForm(RuleErrorsMixin, forms.Form):
 
 class MotionForm(RuleErrorsMixin, forms.Form):
     # Title and claim are not required here: the service says what is missing together with
-    # whatever else is wrong (aria-required still tells assistive technology).
+    # whatever else is wrong. aria-required marks them required all the same, for assistive
+    # technology and for the label (debates/_field.html never calls them optional).
     title = CountedCharField(
         required=False,
         max_length=Motion._meta.get_field("title").max_length,

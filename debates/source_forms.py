@@ -11,6 +11,7 @@ from debates.models import QUOTE_MAX_LENGTH, SOURCE_TEXT_MAX_LENGTH, Source
 
 class SourceForm(RuleErrorsMixin, forms.Form):
     # Not required here: the service says what is missing together with what else is wrong.
+    # aria-required marks the title and the text required all the same (debates/_field.html).
     title = forms.CharField(
         required=False,
         max_length=Source._meta.get_field("title").max_length,

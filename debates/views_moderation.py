@@ -393,16 +393,20 @@ def queue_act(request, kind, pk, act):
 # --- The log -----------------------------------------------------------------------------------
 
 
-def _is_number(text):
+def _digits(text):
     """ASCII digits only: str.isdigit() also accepts "²", which int() then refuses."""
-    return text.isascii() and text.isdigit() and len(text) <= 18
+    return text.isascii() and text.isdigit()
 
+
+# More digits than any id can have (a 64-bit key), leading zeros aside: no such row.
+ID_MAX_DIGITS = 18
 
 LOG_FILTERS = ("moderator", "action", "target", "target_id")
 
 
 class BadFilter(ValueError):
-    """A log filter that names nothing the log holds; `field` is the control to correct."""
+    """A log filter that names nothing the log holds; `field` is the control to correct ("page"
+    has none: the error stands by the form alone)."""
 
     def __init__(self, field, message):
         super().__init__(message)
@@ -410,14 +414,20 @@ class BadFilter(ValueError):
         self.message = message
 
 
-def _log_filters(params):
-    """The log's filters from the query string; BadFilter names the first bad one."""
+def _log_filters(params, moderator_ids):
+    """The log's filters from the query string; BadFilter names the first bad one.
+    `moderator_ids`: everyone the moderator filter offers."""
     filters = {}
     moderator = params.get("moderator", "").strip()
     if moderator:
-        if not _is_number(moderator):
+        if not _digits(moderator):
             raise BadFilter("moderator", "Choose the moderator from the list.")
-        filters["moderator_id"] = int(moderator)
+        digits = moderator.lstrip("0")
+        if len(digits) > ID_MAX_DIGITS or int(digits or 0) not in moderator_ids:
+            raise BadFilter(
+                "moderator", "No moderator with that id is in the log: choose one from the list."
+            )
+        filters["moderator_id"] = int(digits)
     action = params.get("action", "").strip()
     if action:
         if action not in ModerationAction.Action.values:
@@ -430,43 +440,67 @@ def _log_filters(params):
         filters["target_type"] = target
     target_id = params.get("target_id", "").strip()
     if target_id:
-        if not _is_number(target_id):
+        if not _digits(target_id):
             raise BadFilter("target_id", "The target id must be a number, such as 42.")
         if not target:
             raise BadFilter("target", "Choose a target too: the id alone does not say of what.")
-        filters["target_id"] = int(target_id)
+        digits = target_id.lstrip("0")
+        if len(digits) > ID_MAX_DIGITS:
+            raise BadFilter("target_id", f"There is no {target} with that id.")
+        filters["target_id"] = int(digits or 0)
     return filters
+
+
+def _log_page(entries, number, *, filtered):
+    """The page of `entries` the query string asks for (the first if none); BadFilter for one
+    that is no page number or past the last page, rather than some other page unasked."""
+    paginator = Paginator(entries, LOG_PAGE_SIZE)
+    number = (number or "").strip()
+    if not number:
+        return paginator.page(1)
+    digits = number.lstrip("0") if _digits(number) else ""
+    if not digits:
+        raise BadFilter("page", "The page must be a number from 1 up, such as 2.")
+    last = paginator.num_pages
+    # Compared as text first: int() refuses a number of more than 4,300 digits.
+    if len(digits) > len(str(last)) or int(digits) > last:
+        pages = "one page" if last == 1 else f"{last} pages"
+        these = "what these filters find fits" if filtered else "the log fits"
+        raise BadFilter("page", f"There is no such page: {these} on {pages}.")
+    return paginator.page(int(digits))
 
 
 @moderator_required
 @require_GET
 def log(request):
-    """The log, filtered by the query string. A bad filter answers the page again (422) with the
-    values as typed and the error by the form, and no entries: the whole log under an error
-    would read as what the filter found."""
+    """The log, filtered by the query string. A bad filter or page answers the page again (422)
+    with the values as typed and the error by the form, and no entries: the whole log under an
+    error would read as what the filter found."""
     typed = {name: request.GET.get(name, "").strip() for name in LOG_FILTERS}
+    filtered = any(typed.values())
+    moderators = list(moderation_queries.acting_moderators())
     status, bad, filters, entries, page = 200, None, {}, [], None
     try:
-        filters = _log_filters(request.GET)
+        filters = _log_filters(request.GET, {moderator.pk for moderator in moderators})
+        page = _log_page(
+            moderation_queries.moderation_log(**filters),
+            request.GET.get("page"),
+            filtered=filtered,
+        )
     except BadFilter as error:
         status, bad = 422, error
     else:
-        entries = moderation_queries.moderation_log(**filters)
-        page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
         entries = page.object_list
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
         "entries": entries,
         "filters": filters,
         "typed": typed,
-        "filtered": any(typed.values()),
+        "filtered": filtered,
         "bad_filter": bad,
-        "moderators": moderation_queries.acting_moderators(),
+        "moderators": moderators,
         "actions": ModerationAction.Action.choices,
         "target_types": moderation_queries.TARGET_TYPES,
-        "query": query.urlencode(),
     }
     return render(request, "debates/moderation/log.html", context, status=status)
 

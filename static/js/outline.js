@@ -9,6 +9,12 @@
 
   function upgrade(root) {
     root.setAttribute("role", "tree");
+    // The keys are the tree's: their help stays hidden while the outline is a plain list.
+    const help = root.parentElement?.querySelector(":scope > [data-outline-help]");
+    if (help) {
+      help.hidden = false;
+      root.setAttribute("aria-describedby", help.id);
+    }
     let counter = 0;
     function group(list, level) {
       const items = Array.from(list.children).filter((li) => li.tagName === "LI");

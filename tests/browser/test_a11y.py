@@ -2,6 +2,7 @@
 them scrolls sideways on a phone or a wide screen, even around a 300-character word."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -127,3 +128,79 @@ def test_no_action_under_an_argument_breaks_mid_word(signed_in, debate, width):
         "els => els.map(e => Math.round(e.getBoundingClientRect().height))"
     )
     assert heights and max(heights) <= 26, heights
+
+
+# Every id the page's aria-describedby attributes name, that no element of the page has.
+DANGLING = """() => Array.from(document.querySelectorAll("[aria-describedby]")).flatMap(
+    (element) => element.getAttribute("aria-describedby").split(/\\s+/)
+).filter((id) => id && !document.getElementById(id))"""
+
+
+def test_errors_are_tied_to_their_fields_and_required_fields_are_not_optional(
+    signed_in, debate, axe
+):
+    """Sent empty, a form marks what is missing by the fields (in place over HTMX too), each
+    field described by its error, and names no required field "(optional)"."""
+    page = signed_in(verified_user())
+    page.goto("/motions/new/")
+    form = page.locator("form.argument-form")
+    for name in ("Title", "Claim"):
+        expect(form.get_by_label(name, exact=True)).to_have_attribute("aria-required", "true")
+    expect(form.locator("label", has_text="(optional)")).to_have_text(
+        [
+            "Context (optional)",
+            "Source (web address) (optional)",
+            "Quote from the source (optional)",
+        ]
+    )
+    form.get_by_role("button", name="Open the debate").click()
+    claim = form.get_by_label("Claim", exact=True)
+    expect(claim).to_have_attribute("aria-invalid", "true")
+    expect(claim).to_have_accessible_description(
+        "The claim up for debate: one statement people can argue for or against. "
+        "Write the claim you want to make."
+    )
+    assert page.evaluate(DANGLING) == []
+    assert axe(page, "form.argument-form") == []
+
+    top = debate["top"]
+    page.goto(debate["motion"].get_absolute_url())
+    page.locator(f"#argument-{top.pk} .reply-link").first.click()
+    reply = page.locator(f"#reply-slot-{top.pk} form")
+    expect(reply.locator("label", has_text="Claim")).to_have_text("Claim")
+    reply.get_by_role("button", name="Post argument").click()
+    expect(reply.get_by_role("group", name="Stance")).to_have_accessible_description(
+        "Choose whether you argue pro or con."
+    )
+    expect(reply.get_by_label("Claim", exact=True)).to_have_accessible_description(
+        re.compile(r"Write the claim you want to make\.$")
+    )
+    assert page.evaluate(DANGLING) == []
+    assert axe(page, f"#reply-slot-{top.pk}") == []
+
+
+def test_the_outline_s_keyboard_help_shows_only_with_its_script(browser, live_server, page, debate):
+    path = f"/motions/{debate['motion'].slug}/map/"
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(path)
+        expect(plain.locator(".outline")).to_be_visible()  # a nested list of links
+        expect(plain.locator("#outline-help")).to_be_hidden()
+    finally:
+        context.close()
+
+    page.goto(path)
+    tree = page.get_by_role("tree")
+    help_ = page.locator("#outline-help")
+    expect(help_).to_be_visible()
+    expect(help_).to_contain_text("Arrow keys move")
+    expect(tree).to_have_accessible_description(re.compile(r"^Arrow keys move"))
+    # A live refresh swaps in the outline and its help afresh: the help shows again.
+    with page.expect_response(lambda r: "/map/?live" in r.url):
+        page.evaluate(
+            """() => document.getElementById("live-status")
+                .dispatchEvent(new CustomEvent("htmx:sse:after:message"))"""
+        )
+    expect(page.get_by_role("tree")).to_have_attribute("aria-describedby", "outline-help")
+    expect(page.locator("#outline-help")).to_be_visible()
