@@ -90,7 +90,7 @@ class PersonalCrux(NamedTuple):
     strength: float  # 90% lower bound of the share of them who voted the other way
 
 
-FORMAT = 1  # bump when as_dict's shape changes, so stored results are recomputed
+FORMAT = 2  # bump when as_dict's shape changes, so stored results are recomputed
 # A voter's votes before they count towards opinion groups (Pol.is), or all the claims they may
 # vote on if there are fewer: the claims with votes, less their own.
 MIN_VOTES = 7
@@ -102,8 +102,9 @@ def groups_rule(min_group_voters: int, min_votes: int) -> str:
     """When there are opinion groups, in the words the page and the API's reason both use."""
     return (
         f"Opinion groups need at least {min_group_voters} voters who have each voted on at least "
-        f"{min_votes} claims (the motion and its arguments), or on all the claims they may vote "
-        "on if there are fewer: those with votes that they did not write."
+        f"{min_votes} claims (the motion and its arguments). Where fewer than {min_votes} claims "
+        "have votes, voting on all of them is enough; nobody votes on their own claims, so a "
+        "voter's own are left out."
     )
 
 

@@ -45,7 +45,20 @@ class _OverTheLimit(validators.MaxLengthValidator):
             )
 
 
+STALE_FORM = (
+    "This form is out of date or incomplete: copy what you wrote, reload the page and post it "
+    "from the fresh form."
+)
+
+
 class RuleErrorsMixin:
+    def full_clean(self):
+        super().full_clean()
+        # A hidden field's error shows nowhere (only a forged or very old page leaves one out):
+        # its sender is told what to do, not met with a refusal that says nothing.
+        if any(self[name].is_hidden for name in self._errors if name in self.fields):
+            self.add_error(None, STALE_FORM)
+
     def add_rule_error(self, error: DebateRuleError):
         for refusal in (error, *getattr(error, "also", ())):
             self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)

@@ -34,7 +34,6 @@ def inbox(request):
         "page": page,
         "notifications": page.object_list,
         "kind": kind,
-        "query": f"kind={request.GET['kind']}&" if kind else "",
     }
     if request.htmx:
         return render(request, "notifications/inbox.html#list", context)

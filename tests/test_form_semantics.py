@@ -470,3 +470,20 @@ def test_the_log_pages_keep_the_filters_and_accept_a_moderator_by_id(client, mod
     response, _ = log_page(client, moderator, moderator=f"00{moderator.pk}", page="02")
     assert response.status_code == 200 and len(response.context["entries"]) == 5
     assert f'href="?moderator=00{moderator.pk}&amp;page=1"' in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["reply", "motion"])
+def test_a_form_sent_without_its_hidden_key_says_so_and_keeps_what_was_typed(client, page):
+    """Only a forged or very old page leaves the key out; a 422 that says nothing helps nobody."""
+    motion = MotionFactory()
+    client.force_login(verified_user())
+    if page == "reply":
+        url = reverse("reply_motion", args=[motion.slug])
+        sent = {"stance": "pro", "claim": "Kept, word for word."}
+    else:
+        url = reverse("propose_motion")
+        sent = {"title": "A title", "claim": "Kept, word for word."}
+    response = client.post(url, sent)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "This form is out of date or incomplete" in html and "Kept, word for word." in html
