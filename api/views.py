@@ -36,7 +36,7 @@ def docs(request):
 @member_required
 @require_http_methods(["GET", "POST"])
 def tokens_page(request):
-    status, error = 200, None
+    status, error, error_field = 200, None, None
     if request.method == "POST":
         try:
             _, new_key = tokens.create_token(
@@ -45,7 +45,7 @@ def tokens_page(request):
                 scope=request.POST.get("scope", ""),
             )
         except DebateRuleError as refusal:
-            status, error = refusal.status, refusal.message
+            status, error, error_field = refusal.status, refusal.message, refusal.field
             if status == 400:
                 status = 422
         else:
@@ -65,7 +65,9 @@ def tokens_page(request):
         "scopes": ApiToken.Scope.choices,
         "new_key": new_key,
         "error": error,
+        "error_field": error_field,
         "name": request.POST.get("name", "") if error else "",
+        "scope": request.POST.get("scope", "") if error else "",
     }
     response = render(request, "api/tokens.html", context, status=status)
     if new_key:

@@ -368,6 +368,12 @@ def test_a_token_name_is_kept_to_one_printable_line(member):
 
     assert made.status_code == 303 and ApiToken.objects.get(user=member).name == "my script"
     assert refused.status_code == 422 and "Name the token" in refused.content.decode()
+    # The refusal describes the field it is about, and the scope chosen stays chosen.
+    page = refused.content.decode()
+    assert 'aria-invalid="true" aria-describedby="token-name-error"' in page
+    assert 'id="token-name-error" role="alert">Name the token' in page
+    again = client.post("/people/me/tokens/", {"name": " ", "scope": "write"}).content.decode()
+    assert 'value="write" checked' in again and 'value="read" checked' not in again
 
 
 class _Controls(HTMLParser):
