@@ -225,6 +225,7 @@ def test_a_body_over_the_limit_gets_413_with_the_headers_of_every_page(client, d
     assert refused["x-request-id"] == "lb-2f9c1a7e-0042"
     assert re.fullmatch(r"app;dur=\d+\.\d", refused["server-timing"])
     assert b"Error 413" in body and b"crux.css" in body
+    assert b"split a debate you import into smaller files" in body
 
 
 # --- Error pages and request ids -----------------------------------------------------------------
