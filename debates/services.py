@@ -190,8 +190,9 @@ def _posted_again(author, sent: tuple) -> Argument | None:
 
 def _retried_once_on_clash(write):
     """For a write that a simultaneous one can beat to a unique key (the same submission sent
-    twice at once, or two motions taking the same slug): the loser's transaction rolls back and
-    runs once more, now seeing the winner (an earlier submission is returned, a slug is taken)."""
+    twice at once): the loser's transaction rolls back and runs once more, now seeing the
+    winner, whose earlier submission is returned. A slug taken meanwhile is no clash here:
+    save_under_free_slug passes over it."""
 
     @wraps(write)
     def once_more_if_beaten(**kwargs):
@@ -351,8 +352,7 @@ def propose_motion(
     cited = fields.check(lambda: _citation(source_url, quote))
     fields.done()
     source, quote = cited
-    motion = Motion.objects.create(
-        slug=_unique_slug(title),
+    motion = Motion(
         title=title,
         claim=claim,
         context=context,
@@ -362,7 +362,8 @@ def propose_motion(
         author=author,
         submission_key=submission_key,
     )
-    return motion, True
+    base = slug_of(title)[:60].strip("-") or "motion"
+    return save_under_free_slug(motion=motion, base=base), True
 
 
 def _motion_title(title: str) -> str:
@@ -377,14 +378,47 @@ def _motion_title(title: str) -> str:
     return title
 
 
-def _unique_slug(title: str) -> str:
-    base = slug_of(title)[:60].strip("-") or "motion"
+# How many slugs a new motion tries while simultaneous writes keep taking the one it chose: each
+# miss is another motion committed under that slug meanwhile, so this is far beyond need.
+SLUG_ATTEMPTS = 25
+
+
+def _free_slug(base: str) -> str:
+    """`base`, or the first of base-2, base-3, … that no motion has and no page is named."""
     taken = set(Motion.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     taken |= Motion.RESERVED_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def saved_unless_slug_taken(*, motion: Motion) -> bool:
+    """Insert the new `motion` under its slug; False, and nothing written, when a motion has that
+    slug, even one a simultaneous write committed after the slug was chosen (the unique key then
+    refuses this one: its savepoint rolls back and the transaction goes on). A refusal by any
+    other key or constraint is raised."""
+    try:
+        with transaction.atomic():
+            motion.save(force_insert=True)
+    except IntegrityError:
+        if Motion.objects.filter(slug=motion.slug).exists():
+            return False
+        raise
+    return True
+
+
+def save_under_free_slug(*, motion: Motion, base: str) -> Motion:
+    """Insert the new `motion` under the first free slug of base, base-2, base-3, …, taking the
+    next when a simultaneous write takes it first: people giving one title at once all get a
+    motion, each its own slug. Proposing a motion and importing one both create it here."""
+    for _ in range(SLUG_ATTEMPTS):
+        motion.slug = _free_slug(base)
+        if saved_unless_slug_taken(motion=motion):
+            return motion
+    raise DebateRuleError(
+        "Many motions are being given this title right now; try again in a moment.", status=409
+    )
 
 
 def _save_changed(instance, fields: dict):

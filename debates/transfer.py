@@ -31,13 +31,13 @@ from pathlib import Path
 import jsonschema
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import User, fold_display_name
-from debates import policy
+from debates import policy, services
 from debates import sources as source_texts
 from debates.errors import DebateRuleError
 from debates.interchange.models import ImportedTally
@@ -424,7 +424,7 @@ class _People:
         return self.found[key]
 
 
-def _claim_fields(data, people, sources):
+def _claim_fields(data, people, sources, texted):
     author = people(data.get("author"))
     attribution = data.get("attribution") or ""
     if author is None and data.get("author"):
@@ -436,7 +436,8 @@ def _claim_fields(data, people, sources):
         "source": source,
         "quote": quote,
         "author": author,
-        **_anchor(source, quote, data),
+        # Only a source with a text anchors a quote: asking the others would cost a query each.
+        **(_anchor(source, quote, data) if data.get("source") in texted else {}),
     }
 
 
@@ -453,7 +454,9 @@ def _anchor(source, quote, data) -> dict:
         return {}
 
 
-def _import_votes(votes, people, **claim):
+def _kept_votes(votes, people) -> tuple[list, int]:
+    """The votes of one claim whose voters are found here, one each (for the claim to be set
+    on); and how many are dropped."""
     voters, dropped = set(), 0
     rows = []
     for vote in votes or []:
@@ -462,23 +465,27 @@ def _import_votes(votes, people, **claim):
             dropped += 1
             continue
         voters.add(voter.pk)
-        rows.append(Vote(user=voter, choice=vote["choice"], **claim))
-    Vote.objects.bulk_create(rows)
-    agree = sum(1 for row in rows if row.choice == Vote.Choice.AGREE)
-    return agree, len(rows) - agree, dropped
+        rows.append(Vote(user=voter, choice=vote["choice"]))
+    return rows, dropped
 
 
-def _import_tallies(item, **claim):
+def _counts(votes) -> dict:
+    agree = sum(1 for vote in votes if vote.choice == Vote.Choice.AGREE)
+    return {"agree_count": agree, "disagree_count": len(votes) - agree}
+
+
+def _tally(item, what, **claim) -> list:
     """Counts nobody here cast (an export's imported tallies; a public download's or an Argdown
     file's tallies, which come without voters) are kept as imported tallies, never members'
-    votes."""
+    votes: the claim's one, if it has counts."""
     tallies = item.get("imported_tallies")
     if tallies is None and not item.get("votes"):
         tallies = item.get("tallies")
     if not tallies or not (tallies["agree"] or tallies["disagree"]):
-        return 0
-    ImportedTally.objects.create(agree=tallies["agree"], disagree=tallies["disagree"], **claim)
-    return 1
+        return []
+    tally = ImportedTally(agree=tallies["agree"], disagree=tallies["disagree"], **claim)
+    _full_clean(tally, f"the tallies of {what}")
+    return [tally]
 
 
 def imported_tallies(motion) -> dict:
@@ -491,12 +498,32 @@ def imported_tallies(motion) -> dict:
     }
 
 
-@transaction.atomic
-def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]:
+def _seed_keys_taken(model, items) -> set:
+    """The seed keys of `items` that rows of `model` have already (one query)."""
+    keys = {item["seed_key"] for item in items if item.get("seed_key")}
+    return set(model.objects.filter(seed_key__in=keys).values_list("seed_key", flat=True))
+
+
+def _free_seed_key(item, taken: set):
+    """The item's seed key, unless a row has it already, or an item before it in the file."""
+    seed_key = item.get("seed_key")
+    if not seed_key or seed_key in taken:
+        return None
+    taken.add(seed_key)
+    return seed_key
+
+
+def import_debate(
+    data: dict, *, slug: str | None = None, next_free: bool = False
+) -> tuple[Motion, dict]:
     """Create the debate `data` (from export_debate) describes; returns it and a summary.
 
-    Refuses (ImportRefused) a file of another format or version, or a slug already in use.
-    All or nothing: one transaction.
+    Under `slug` (else the file's), refused when a motion has it; `next_free`: under the first
+    free one of slug, slug-2, slug-3, … instead (an import named after its title).
+    Refuses (ImportRefused) a file of another format or version, or one the database refuses.
+    All or nothing: one transaction, which writes each kind of row in a few statements, however
+    many arguments the file brings; the file is read and checked before it begins (on SQLite
+    the transaction holds the write lock every writer waits on).
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportRefused("This is not a Crux debate export.")
@@ -506,16 +533,126 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
         )
     validate_export(data)
     _refuse_nul(data)
+    try:
+        return _import_debate(data, slug=slug, next_free=next_free)
+    except IntegrityError as error:
+        # Each row is checked field by field before anything is written; the keys and
+        # constraints that take a query to check, the database holds (and what it refuses is
+        # named to whoever imports, not a server error).
+        rule = str(error).strip().splitlines()[0]
+        raise ImportRefused(f"The database refuses this file: {rule}.") from error
+
+
+@transaction.atomic
+def _import_debate(data, *, slug, next_free) -> tuple[Motion, dict]:
     people = _People()
     fields = data["motion"]
     slug = slug or fields["slug"]
-    if slug in Motion.RESERVED_SLUGS:
+    if slug in Motion.RESERVED_SLUGS and not next_free:
         raise ImportRefused(f"The slug {slug!r} names a page of its own; choose another.")
-    if Motion.objects.filter(slug=slug).exists():
-        raise ImportRefused(f"A motion with the slug {slug!r} exists already; choose another.")
+    sources, texted = _import_sources(data.get("sources") or {})
 
-    sources = {}
-    for ref, source in (data.get("sources") or {}).items():
+    _within_limits("the motion", context=fields.get("context"), quote=fields.get("quote"))
+    votes, dropped = _kept_votes(fields.get("votes"), people)
+    motion = Motion(
+        slug=slug,
+        title=fields["title"],
+        context=fields.get("context") or "",
+        context_html=render_markdown(fields.get("context") or ""),
+        state=fields.get("state", Motion.State.OPEN),
+        lock_reason=fields.get("lock_reason") or "",
+        featured=bool(fields.get("featured")),
+        visibility=fields.get("visibility", Motion.Visibility.VISIBLE),
+        hidden_reason=fields.get("hidden_reason") or "",
+        **_counts(votes),
+        **_claim_fields(fields, people, sources, texted),
+    )
+    _full_clean(motion, "the motion")
+    if next_free:
+        services.save_under_free_slug(motion=motion, base=slug)
+    elif not services.saved_unless_slug_taken(motion=motion):
+        raise ImportRefused(f"A motion with the slug {slug!r} exists already; choose another.")
+    _stamp(motion, fields)
+    for vote in votes:
+        vote.motion = motion
+    tallies = _tally(fields, "the motion", motion=motion)
+
+    items = data.get("arguments") or []
+    seed_keys_taken = _seed_keys_taken(Argument, items)
+    arguments, revisions, dated = [], [], []
+    by_ref = {}
+    for item in items:
+        parent = by_ref.get(item.get("parent"))
+        if item.get("parent") and parent is None:
+            raise ImportRefused(f"Argument {shown(item.get('ref'))} replies to one not before it.")
+        what = f"argument {item['ref']}"
+        _within_limits(what, details=item.get("details"), quote=item.get("quote"))
+        kept, lost = _kept_votes(item.get("votes"), people)
+        argument = Argument(
+            motion=motion,
+            depth=parent.depth + 1 if parent else 0,
+            stance=item["stance"],
+            details=item.get("details") or "",
+            details_html=render_markdown(item.get("details") or ""),
+            figures=item.get("figures"),
+            visibility=item.get("visibility", Argument.Visibility.VISIBLE),
+            hidden_reason=item.get("hidden_reason") or "",
+            seed_key=_free_seed_key(item, seed_keys_taken),
+            edited_at=_datetime(item.get("edited_at")),
+            votes_before_edit=item.get("votes_before_edit") or 0,
+            **_counts(kept),
+            **_claim_fields(item, people, sources, texted),
+        )
+        _full_clean(argument, what)
+        by_ref[item["ref"]] = argument
+        arguments.append(argument)
+        for vote in kept:
+            vote.argument = argument
+        votes += kept
+        dropped += lost
+        tallies += _tally(item, what, argument=argument)
+        revisions += _revisions(item, argument, what)
+        if item.get("created_at") or item.get("updated_at"):
+            dated.append((argument, item))
+
+    # One insert for them all, in the file's order (ids follow the refs, as Kialo's links
+    # need): a reply's parent, in the same insert, has its id only after it, so it is set then.
+    Argument.objects.bulk_create(arguments)
+    for item, argument in zip(items, arguments, strict=True):
+        argument.parent = by_ref.get(item.get("parent"))
+    Argument.objects.bulk_update([each for each in arguments if each.parent_id], ["parent"])
+    # The times the rows were written, which auto_now and auto_now_add overwrote on insert.
+    for argument, item in dated:
+        argument.created_at = _datetime(item.get("created_at"), argument.created_at)
+        argument.updated_at = _datetime(item.get("updated_at"), argument.updated_at)
+    Argument.objects.bulk_update([argument for argument, _ in dated], ["created_at", "updated_at"])
+    ArgumentRevision.objects.bulk_create(revision for revision, _ in revisions)
+    for revision, replaced_at in revisions:
+        revision.replaced_at = replaced_at or revision.replaced_at
+    ArgumentRevision.objects.bulk_update(
+        [revision for revision, replaced_at in revisions if replaced_at], ["replaced_at"]
+    )
+    Vote.objects.bulk_create(votes)
+    ImportedTally.objects.bulk_create(tallies)
+    motion.refresh_from_db()
+    summary = {
+        "arguments": len(arguments),
+        "sources": len(sources),
+        "votes_dropped": dropped,
+        "imported_tallies": len(tallies),
+        "people_not_found": sorted(
+            {name for (_, name), user in people.found.items() if user is None and name}
+        ),
+    }
+    return motion, summary
+
+
+def _import_sources(given: dict) -> tuple[dict, set]:
+    """The sources of the file, created, by ref (None for a withheld one); and the refs of
+    those that have a text."""
+    seed_keys_taken = _seed_keys_taken(Source, given.values())
+    sources, texts = {}, {}
+    for ref, source in given.items():
         if source["title"].lower() in source_texts.PLACEHOLDER_TITLES:
             # A public download's withheld source: nothing of it to import, and a source so
             # titled would pass for one a moderator hid. Its claims keep their quotes.
@@ -526,11 +663,8 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
                 URLValidator(schemes=["http", "https"])(source["url"])
             except ValidationError:
                 raise ImportRefused(f"Source {shown(ref)} has no http(s) web address.") from None
-        seed_key = source.get("seed_key")
-        if seed_key and Source.objects.filter(seed_key=seed_key).exists():
-            seed_key = None
-        sources[ref] = Source.objects.create(
-            seed_key=seed_key,
+        sources[ref] = Source(
+            seed_key=_free_seed_key(source, seed_keys_taken),
             title=source["title"],
             author=source.get("author") or "",
             publisher=source.get("publisher") or "",
@@ -542,91 +676,30 @@ def import_debate(data: dict, *, slug: str | None = None) -> tuple[Motion, dict]
         if text := source_texts.clean_text(source.get("text") or ""):
             # Cleaned as a member's pasted text is; a quote's place is then checked against the
             # text, not trusted (debates.sources.anchored).
-            SourceText.objects.create(source=sources[ref], text=text)
+            texts[ref] = SourceText(source=sources[ref], text=text)
+    Source.objects.bulk_create(source for source in sources.values() if source is not None)
+    SourceText.objects.bulk_create(texts.values())
+    return sources, set(texts)
 
-    _within_limits("the motion", context=fields.get("context"), quote=fields.get("quote"))
-    motion = Motion(
-        slug=slug,
-        title=fields["title"],
-        context=fields.get("context") or "",
-        context_html=render_markdown(fields.get("context") or ""),
-        state=fields.get("state", Motion.State.OPEN),
-        lock_reason=fields.get("lock_reason") or "",
-        featured=bool(fields.get("featured")),
-        visibility=fields.get("visibility", Motion.Visibility.VISIBLE),
-        hidden_reason=fields.get("hidden_reason") or "",
-        **_claim_fields(fields, people, sources),
-    )
-    _full_clean(motion, "the motion")
-    motion.save()
-    agree, disagree, dropped = _import_votes(fields.get("votes"), people, motion=motion)
-    _stamp(Motion, motion.pk, fields, agree_count=agree, disagree_count=disagree)
-    tallied = _import_tallies(fields, motion=motion)
 
-    created = {}
-    for item in data.get("arguments") or []:
-        parent = created.get(item.get("parent"))
-        if item.get("parent") and parent is None:
-            raise ImportRefused(f"Argument {shown(item.get('ref'))} replies to one not before it.")
-        what = f"argument {item['ref']}"
-        _within_limits(what, details=item.get("details"), quote=item.get("quote"))
-        for number, revision in enumerate(item.get("revisions") or [], start=1):
-            _within_limits(f"revision {number} of {what}", details=revision.get("details"))
-        seed_key = item.get("seed_key")
-        if seed_key and Argument.objects.filter(seed_key=seed_key).exists():
-            seed_key = None
-        argument = Argument(
-            motion=motion,
-            parent=parent,
-            depth=parent.depth + 1 if parent else 0,
-            stance=item["stance"],
-            details=item.get("details") or "",
-            details_html=render_markdown(item.get("details") or ""),
-            figures=item.get("figures"),
-            visibility=item.get("visibility", Argument.Visibility.VISIBLE),
-            hidden_reason=item.get("hidden_reason") or "",
-            seed_key=seed_key,
-            **_claim_fields(item, people, sources),
+def _revisions(item, argument, what) -> list:
+    """The argument's earlier wordings, each with the time it was replaced, if the file has it."""
+    revisions = []
+    for number, revision in enumerate(item.get("revisions") or [], start=1):
+        _within_limits(f"revision {number} of {what}", details=revision.get("details"))
+        tallies = revision.get("tallies") or {}
+        kept = ArgumentRevision(
+            argument=argument,
+            claim=revision["claim"],
+            details=revision.get("details") or "",
+            details_html=render_markdown(revision.get("details") or ""),
+            written_at=_datetime(revision["written_at"]),
+            agree_count=tallies.get("agree", 0),
+            disagree_count=tallies.get("disagree", 0),
         )
-        _full_clean(argument, what)
-        argument.save()
-        created[item["ref"]] = argument
-        for revision in item.get("revisions") or []:
-            kept = ArgumentRevision.objects.create(
-                argument=argument,
-                claim=revision["claim"],
-                details=revision.get("details") or "",
-                details_html=render_markdown(revision.get("details") or ""),
-                written_at=_datetime(revision["written_at"]),
-                agree_count=(revision.get("tallies") or {}).get("agree", 0),
-                disagree_count=(revision.get("tallies") or {}).get("disagree", 0),
-            )
-            ArgumentRevision.objects.filter(pk=kept.pk).update(
-                replaced_at=_datetime(revision.get("replaced_at"), kept.replaced_at)
-            )
-        a, d, lost = _import_votes(item.get("votes"), people, argument=argument)
-        dropped += lost
-        _stamp(
-            Argument,
-            argument.pk,
-            item,
-            agree_count=a,
-            disagree_count=d,
-            edited_at=_datetime(item.get("edited_at")),
-            votes_before_edit=item.get("votes_before_edit") or 0,
-        )
-        tallied += _import_tallies(item, argument=argument)
-    motion.refresh_from_db()
-    summary = {
-        "arguments": len(created),
-        "sources": len(sources),
-        "votes_dropped": dropped,
-        "imported_tallies": tallied,
-        "people_not_found": sorted(
-            {name for (_, name), user in people.found.items() if user is None and name}
-        ),
-    }
-    return motion, summary
+        _full_clean(kept, f"revision {number} of {what}")
+        revisions.append((kept, _datetime(revision.get("replaced_at"))))
+    return revisions
 
 
 def _refuse_nul(data):
@@ -659,6 +732,11 @@ def _refuse_nul_at(path, data):
 # Texts the database does not bound (full_clean checks only a CharField's max_length), with the
 # limits a member's forms keep them to.
 _LIMITS = {"context": DETAILS_MAX_LENGTH, "details": DETAILS_MAX_LENGTH, "quote": QUOTE_MAX_LENGTH}
+# The most arguments a member's import may bring (debates.interchange.importing): its one
+# transaction holds the database's write lock while it writes them (SQLite's, against every
+# writer), and a megabyte of one-line claims is some 25,000. An admin's `manage.py
+# import_debate` is not held to it: a debate exported from a site comes back whole.
+ARGUMENTS_MAX = 2_000
 
 
 def _within_limits(what, **texts):
@@ -671,8 +749,15 @@ def _within_limits(what, **texts):
 
 
 def _full_clean(instance, what):
+    # The fields only: a unique key or a constraint takes a query to check, row by row (most of
+    # a big import's time, its write lock held); the database holds them, and import_debate
+    # turns its refusal into ImportRefused.
     try:
-        instance.full_clean(exclude=["author", "parent", "source", "motion"])
+        instance.full_clean(
+            exclude=["author", "parent", "source", "motion", "argument"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as error:
         said = " ".join(
             _field_problem(
@@ -692,11 +777,9 @@ def _field_problem(where: str, problem: ValidationError) -> str:
     return f"{where}: {' '.join(problem.messages)}"
 
 
-def _stamp(model, pk, data, **fields):
-    """Put back the times the rows were written (update(), so auto_now does not overwrite them)."""
-    now = timezone.now()
-    model.objects.filter(pk=pk).update(
-        created_at=_datetime(data.get("created_at"), now),
-        updated_at=_datetime(data.get("updated_at"), now),
-        **fields,
+def _stamp(motion, data):
+    """Put back the times the motion was written (update(), so auto_now does not overwrite them)."""
+    Motion.objects.filter(pk=motion.pk).update(
+        created_at=_datetime(data.get("created_at"), motion.created_at),
+        updated_at=_datetime(data.get("updated_at"), motion.updated_at),
     )

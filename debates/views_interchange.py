@@ -1,5 +1,5 @@
-"""A debate out as Argdown (/motions/<slug>/export.argdown) and in from an Argdown or Kialo file
-(/motions/import/, for members who may post): debates.interchange does the work."""
+"""A debate out as Argdown (/motions/<slug>/export.argdown) and in from an Argdown, Kialo or Crux
+JSON file (/motions/import/, for members who may post): debates.interchange does the work."""
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +17,11 @@ from debates.transfer import TALLIES_NOTE, ImportRefused
 from debates.views import HttpResponseSeeOther
 
 UPLOAD_MAX_BYTES = 1_000_000
+# Said beside the file field, by the form when it refuses one, and by static/js/import.js, which
+# refuses it before it is sent: over the server's request limit (config/body_limit.py) the form
+# would never see it, and the answer would be a page of its own.
+TOO_LARGE = "The file is over 1 MB; split the debate."
+TEXT_TOO_LARGE = "The text is over 1 MB; split the debate."
 # A page of warnings is enough to see what was kept in details; the rest are counted.
 WARNINGS_SHOWN = 20
 
@@ -34,15 +39,27 @@ def export_motion_argdown(request, slug):
 class ImportForm(forms.Form):
     too_large = False
     format = forms.ChoiceField(
-        choices=[("argdown", "Argdown"), ("kialo", "Kialo plain-text export")],
+        choices=[
+            ("argdown", "Argdown"),
+            ("kialo", "Kialo plain-text export"),
+            ("json", "Crux JSON (a motion's export.json)"),
+        ],
         widget=forms.RadioSelect,
         initial="argdown",
     )
-    file = forms.FileField(required=False, help_text="At most 1 MB, UTF-8 text.")
+    file = forms.FileField(
+        required=False,
+        help_text="At most 1 MB (1,000,000 bytes), UTF-8 text.",
+        widget=forms.ClearableFileInput(
+            attrs={"data-max-bytes": UPLOAD_MAX_BYTES, "data-too-large": TOO_LARGE}
+        ),
+    )
     text = forms.CharField(
         required=False,
         max_length=UPLOAD_MAX_BYTES,
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=forms.Textarea(
+            attrs={"rows": 12, "data-max-bytes": UPLOAD_MAX_BYTES, "data-too-large": TEXT_TOO_LARGE}
+        ),
         label="Or paste the text",
         help_text="At most 1 MB, as a file: a million characters of English, half in Cyrillic.",
     )
@@ -53,14 +70,19 @@ class ImportForm(forms.Form):
         if upload:
             if upload.size > UPLOAD_MAX_BYTES:
                 self.too_large = True
-                raise forms.ValidationError("The file is over 1 MB; split the debate.")
+                raise forms.ValidationError(TOO_LARGE)
             try:
                 # A byte-order mark, if any, is left to import_text, which drops it from any text.
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError:
                 raise forms.ValidationError("The file is not UTF-8 text.") from None
-        # Pasted text refused for itself (a NUL in it) was given all the same.
-        if not (data.get("text") or "").strip() and "text" not in self.errors:
+        elif len((data.get("text") or "").encode()) > UPLOAD_MAX_BYTES:
+            # A million characters fit the field, but not in Cyrillic: the limit is the file's.
+            self.too_large = True
+            raise forms.ValidationError(TEXT_TOO_LARGE)
+        # A file or pasted text refused for itself (an empty file, a NUL) was given all the same.
+        given = "text" in self.errors or "file" in self.errors
+        if not (data.get("text") or "").strip() and not given:
             raise forms.ValidationError("Choose a file or paste the text to import.")
         return data
 
@@ -95,7 +117,7 @@ def import_motion(request):
                     messages.warning(request, warning)
                 if len(warnings) > WARNINGS_SHOWN:
                     more = len(warnings) - WARNINGS_SHOWN
-                    messages.warning(request, f"And {more} more kept verbatim in details.")
+                    messages.warning(request, f"And {more} more warnings like these.")
                 return HttpResponseSeeOther(motion.get_absolute_url())
     context = {"form": form, "refusal": policy.participation_refusal(request.user, "post")}
     return render(request, "debates/import_motion.html", context, status=status)

@@ -5,21 +5,28 @@ top-level statement is the motion, `+`/`<+` below a statement a pro reply and `-
 the YAML data as argdown_export writes it (`agree`/`disagree` become imported tallies, not
 votes). A title met again (an equivalence class) stays one argument, linked where first
 defined: where it repeats, its parent's details mention it and the lines below attach to the
-first. What Crux has no place for (arguments `<...>`, premise-conclusion
-structures, undercuts, contradictions, outgoing relations, further top-level statements) is kept
-verbatim in the details of the claim above it, and each one is listed in the warnings. A claim,
-`by`, `source`, `quote`, details or context longer than Crux keeps is refused, naming its line; a
-longer title is shortened. A member's import is theirs: they are the author of every claim, the
-file's `by` kept as its attribution, and its texts are cleaned as what they type is.
+first; a top-level line naming it is where more replies to it begin. What Crux has no place for
+(arguments `<...>` and their premise-conclusion structures, undercuts, contradictions, outgoing
+relations, further top-level statements, a statement defined again in other words) is kept as
+written, in a code block, in the details of the claim above it (of the motion: in its
+context), and each one is listed in the warnings, saying where. Claims are plain text: a
+statement's bold and italics give up their marks (the words stay), its tags are left out, and
+a warning says so; a heading, front matter other than the title, and data Crux does not read
+are left out with a warning too. A claim, `by`, `source`, `quote`, details or context longer
+than Crux keeps is refused, naming its line; a longer title is shortened. A member's import is
+theirs: they are the author of every claim, the file's `by` kept as its attribution, and its
+texts are cleaned as what they type is.
 """
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import yaml
 from lark import Lark
 from lark.exceptions import LarkError, UnexpectedInput
 
+from debates.interchange.literal import as_written, fenced
 from debates.models import (
     CLAIM_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
@@ -56,13 +63,18 @@ DATA: /\{.*\}/
 _LINE = Lark(GRAMMAR, parser="lalr")
 _ESCAPED = re.compile(r"\\(.)")
 _PREMISE = re.compile(r"^(\(\d+\)|-{2,}|={2,})")
+_HEADING = re.compile(r"^#+(\s|$)")
 _SUPPORT, _ATTACK = {"+", "<+"}, {"-", "<-"}
+# What argdown_export writes in a statement's data, and so what this reads.
+_KEYS = {"crux", "claim", "by", "source", "quote", "agree", "disagree", "status"}
+_MOTION_KEYS, _ARGUMENT_KEYS = _KEYS | {"title", "context"}, _KEYS | {"details"}
 TITLE_MAX = Motion._meta.get_field("title").max_length
 BY_MAX = Argument._meta.get_field("attribution").max_length
 SOURCE_MAX = Source._meta.get_field("title").max_length
 # How much of a line or a title a message repeats.
 GLIMPSE = 60
 COUNT_MAX = 2**31 - 1  # what the database keeps in a count
+KEPT_NOTE = "As written in the Argdown file:"
 
 
 class ArgdownError(ImportRefused):
@@ -81,11 +93,112 @@ class _Node:
     line: int
     stance: str = "pro"
     children: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # Markdown, or _Kept lines
+
+
+@dataclass
+class _Kept:
+    """Lines kept as written: a line more indented than the first goes on with it (an undercut's
+    own replies), as does, for an argument, its premise-conclusion structure at the same indent."""
+
+    lines: list
+    first: int
+    last: int
+    indent: int
+    premises: bool = False
+    blank: int = 0  # blank lines since the last, kept only if the block goes on
+
+    def takes(self, indent, content) -> bool:
+        if indent > self.indent:
+            return True
+        return self.premises and indent == self.indent and bool(_PREMISE.match(content))
+
+    def add(self, number, line):
+        self.lines += [""] * self.blank + [line.rstrip()]
+        self.blank, self.last = 0, number
 
 
 def _text(raw) -> str:
     return " ".join(_ESCAPED.sub(r"\1", str(raw or "")).split())
+
+
+# Argdown's inline syntax in a statement's text, matched where no backslash made it literal
+# (statement_text masks every escaped character as a plain letter). No match runs on past the
+# next opening mark: the time stays linear in the length of a line, however long.
+_LINK = re.compile(r"\[([^\][]*)\]\(([^()\s]+)\)")
+_MENTION = re.compile(r"@(?:\[[^\][]+\]|<[^<>]+>)")
+_TAG = re.compile(r"\s?(?<!\S)#(?:\([^()]*\)|[\w-]+)")  # with the space before it
+_BOLD = re.compile(r"(?<!\w)(?:\*\*(?=\S)([^*]+?)(?<=\S)\*\*|__(?=\S)([^_]+?)(?<=\S)__)(?!\w)")
+_ITALIC = re.compile(
+    r"(?<![\w*])(?:\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*|_(?=[^\s_])([^_]+?)(?<=[^\s_])_)(?![\w*])"
+)
+_CHARACTER = re.compile(r"\\(.)|(.)", re.DOTALL)
+
+
+class _Statement:
+    """A statement's text as Argdown reads it: each character, and a mask in which an escaped
+    one is a plain letter, so that only unescaped marks are read as syntax."""
+
+    def __init__(self, raw: str):
+        self.chars, self.mask = [], []
+        for match in _CHARACTER.finditer(raw):
+            char = match.group(1) if match.group(1) is not None else match.group(2)
+            self.chars.append(char)
+            self.mask.append(char if match.group(1) is None or char.isspace() else "a")
+
+    def rewrite(self, pattern, replace) -> list[str]:
+        """Each match of `pattern` replaced by `replace(match)`: a list of group numbers (their
+        text kept), of (group number,) (its text kept, read as no syntax from then on) and of
+        strings; returns what the matches read."""
+        mask, chars = "".join(self.mask), self.chars
+        found, new_chars, new_mask, done = [], [], [], 0
+        for match in pattern.finditer(mask):
+            new_chars += chars[done : match.start()]
+            new_mask += self.mask[done : match.start()]
+            for part in replace(match):
+                if isinstance(part, int):
+                    new_chars += chars[match.start(part) : match.end(part)]
+                    new_mask += self.mask[match.start(part) : match.end(part)]
+                elif isinstance(part, tuple):
+                    kept = chars[match.start(*part) : match.end(*part)]
+                    new_chars += kept
+                    new_mask += [c if c.isspace() else "a" for c in kept]
+                else:
+                    new_chars += part
+                    new_mask += [c if c.isspace() else "a" for c in part]
+            found.append("".join(chars[match.start() : match.end()]))
+            done = match.end()
+        self.chars, self.mask = new_chars + chars[done:], new_mask + self.mask[done:]
+        return found
+
+    def __str__(self):
+        return " ".join("".join(self.chars).split())
+
+
+def statement_text(raw: str) -> tuple[str, list[str]]:
+    """The words of a statement's text (Crux's claims are plain text), and what of Argdown's
+    inline syntax they lost, in words."""
+    text, lost = _Statement(str(raw or "")), []
+    if links := text.rewrite(_LINK, lambda m: [1, " (", (2,), ")"]):
+        lost.append(f"{_its(links, 'link')} kept as words, the address in brackets")
+    if mentions := text.rewrite(_MENTION, lambda m: [0]):
+        lost.append(f"{_its(mentions, 'mention')} kept as plain text, linking nowhere")
+    if tags := [tag.strip() for tag in text.rewrite(_TAG, lambda m: [])]:
+        lost.append(f"{_its(tags, 'tag')} left out ({shortened(' '.join(tags), GLIMPSE)})")
+    # Bold and italics nest: each pass reads one level, and every pass runs.
+    marked = [text.rewrite(marks, _inner) for marks in (_BOLD, _ITALIC, _BOLD, _ITALIC)]
+    if any(marked):
+        lost.append("its bold and italics are dropped, the words kept")
+    return str(text), lost
+
+
+def _inner(match) -> list:
+    """The words inside the marks (`**`/`*` or `__`/`_`, whichever group matched)."""
+    return [1 if match.group(1) is not None else 2]
+
+
+def _its(found, noun) -> str:
+    return f"its {noun} is" if len(found) == 1 else f"its {len(found)} {noun}s are"
 
 
 def _data(raw, number):
@@ -133,19 +246,27 @@ def _frontmatter(lines):
     raise ArgdownError(first + 1, "the front matter opened with === is never closed.")
 
 
+def _glimpse(line) -> str:
+    return shortened(line.strip(), GLIMPSE)
+
+
 class _Reader:
     def __init__(self):
         self.root = None
         self.titles = {}
         self.warnings = []
         self.stack = []  # (indent, node) from the root down
-        self.verbatim = None  # (indent, lines) while copying a block Crux cannot represent
+        self.kept = None  # the _Kept block later lines may go on with
 
-    def keep(self, number, indent, line, what, holder):
-        glimpse = shortened(line.strip(), GLIMPSE)
-        self.warnings.append(f"Line {number}: {what}, kept verbatim in the details: {glimpse}")
-        self.verbatim = (indent, holder.notes)
-        holder.notes.append(line.rstrip())
+    def keep(self, number, indent, line, what, holder, *, premises=False, block=True):
+        """Keep `line` as written in the details (the motion's: context) of `holder`; with
+        `block`, the lines that go on with it (_Kept.takes) are kept with it."""
+        where = f"the details of {_named(holder)}"
+        where = "the motion's context" if holder is self.root else where
+        self.warnings.append(f"Line {number}: {what}, kept verbatim in {where}: {_glimpse(line)}")
+        kept = _Kept([line.rstrip()], number, number, indent, premises)
+        holder.notes.append(kept)
+        self.kept = kept if block else None
 
     def parent(self, indent, number):
         while self.stack and self.stack[-1][0] >= indent:
@@ -154,22 +275,34 @@ class _Reader:
             raise ArgdownError(number, "a relation needs a statement above it, less indented.")
         return self.stack[-1][1]
 
+    def above(self, indent):
+        """The statement a line at `indent` sits under (the motion, at the top level)."""
+        return next((node for at, node in reversed(self.stack) if at < indent), self.root)
+
     def line(self, number, line):
         indent = len(line) - len(line.lstrip(" "))
         content = line.strip()
-        if self.verbatim and indent > self.verbatim[0]:
-            self.verbatim[1].append(line.rstrip())
-            return
-        self.verbatim = None
+        if self.kept:
+            if not content:
+                self.kept.blank += 1
+                return
+            if self.kept.takes(indent, content):
+                self.kept.add(number, line)
+                return
+        self.kept = None
         if not content or content.startswith("//"):
             return
-        if content.startswith("# ") or content == "#":
+        if _HEADING.match(content):
+            self.warnings.append(
+                f"Line {number}: a heading, left out (Crux has no sections): {_glimpse(line)}"
+            )
             return
-        holder = self.stack[-1][1] if self.stack else self.root
         if _PREMISE.match(content):
+            holder = self.above(indent)
             if holder is None:
                 raise ArgdownError(number, "a premise-conclusion structure needs a motion above.")
-            self.keep(number, indent - 1, line, "a premise-conclusion structure", holder)
+            what = "a premise-conclusion structure"
+            self.keep(number, indent, line, what, holder, premises=True)
             return
         relation, kind, parts, data = _read_line(content, number)
         if relation is None:
@@ -180,19 +313,32 @@ class _Reader:
             self.keep(number, indent, line, f"a relation {relation!r} Crux cannot show", parent)
             return
         if kind not in ("definition", "reference"):
-            self.keep(number, indent, line, "an argument or free text", parent)
+            self.keep(number, indent, line, _KINDS[kind], parent, premises=kind == "argument")
             return
         stance = "pro" if relation in _SUPPORT else "con"
         title = _text(parts[0][1:-1])
         known = self.titles.get(title)
         if known is not None:
             word = "Supports" if stance == "pro" else "Attacks"
-            parent.notes.append(f"{word} it too: “{known.claim}” (above).")
+            parent.notes.append(f"{word} it too: “{as_written(known.claim)}” (above).")
+            self.again(number, indent, line, parts, data, known, parent)
             self.stack.append((indent, known))
             return
         node = self.node(number, title, parts, data, stance)
         parent.children.append(node)
         self.stack.append((indent, node))
+
+    def again(self, number, indent, line, parts, data, known, holder):
+        """A statement met again: in other words or with other data, the line is kept where it
+        stands; the lines below it reply to the statement first defined."""
+        words = statement_text(parts[1])[0] if len(parts) > 1 else ""
+        if words and words != known.claim:
+            what = f"{_named(known)} again, in other words"
+        elif data and data != known.data:
+            what = f"{_named(known)} again, with other data"
+        else:
+            return
+        self.keep(number, indent, line, what, holder, block=False)
 
     def node(self, number, title, parts, data, stance="pro"):
         status = _string(data, "status")
@@ -201,11 +347,24 @@ class _Reader:
         elif isinstance(data.get("claim"), str) and data["claim"].strip():
             claim = data["claim"]
         else:
-            claim = (_text(parts[1]) if len(parts) > 1 else "") or title
+            claim, lost = statement_text(parts[1]) if len(parts) > 1 else ("", [])
+            claim = claim or title
+            if lost:
+                named = f"[{shortened(title, GLIMPSE)}]" if title else "the motion"
+                said = "; ".join(lost)
+                self.warnings.append(
+                    f"Line {number}: {named} is imported as plain text, as Crux's claims are: "
+                    f"{said}."
+                )
         if not claim:
             raise ArgdownError(number, "this statement has no text.")
         node = _Node(title=title, claim=claim, data=data, line=number, stance=stance)
-        self.titles[title] = node
+        unread = [key for key in data if key not in (_ARGUMENT_KEYS if self.root else _MOTION_KEYS)]
+        if unread:
+            listed = shortened(", ".join(map(str, unread)), GLIMPSE)
+            self.warnings.append(f"Line {number}: data Crux does not read, left out: {listed}")
+        if title:
+            self.titles[title] = node
         return node
 
     def top_level(self, number, indent, line, kind, parts, data):
@@ -218,11 +377,28 @@ class _Reader:
             return
         if self.root is None:
             raise ArgdownError(number, "the first statement (the motion) must come first.")
-        if indent == 0:
+        statement = kind in ("definition", "reference")
+        known = self.titles.get(_text(parts[0][1:-1])) if statement else None
+        if known is not None:
+            # Argdown's way to give a statement more replies: name it again, replies below.
+            self.again(number, indent, line, parts, data, known, self.above(indent))
+            self.stack = [(indent, known)]
+        elif indent == 0:
             self.stack = [(-1, self.root)]
-            self.keep(number, indent, line, "a further top-level element", self.root)
+            what = f"a further top-level {_KINDS[kind].split()[-1]}"
+            self.keep(number, indent, line, what, self.root, premises=kind == "argument")
         else:
-            self.keep(number, indent, line, "an argument or free text", self.parent(indent, number))
+            what = f"{_KINDS[kind]} with no relation to the statement above"
+            holder = self.parent(indent, number)
+            self.keep(number, indent, line, what, holder, premises=kind == "argument")
+
+
+_KINDS = {
+    "argument": "an argument",
+    "text": "free text",
+    "definition": "a statement",
+    "reference": "a statement",
+}
 
 
 def parse_argdown(text: str):
@@ -230,6 +406,9 @@ def parse_argdown(text: str):
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ").split("\n")
     front, start = _frontmatter(lines)
     reader = _Reader()
+    if unread := [str(key) for key in front if key != "title"]:
+        listed = shortened(", ".join(unread), GLIMPSE)
+        reader.warnings.append(f"Front matter left out (Crux reads only its title): {listed}.")
     comment = False
     for number, line in enumerate(lines[start:], start=start + 1):
         stripped = line.strip()
@@ -240,6 +419,25 @@ def parse_argdown(text: str):
     if reader.root is None:
         raise ArgdownError(max(len(lines), 1), "there is no statement to make a motion of.")
     return reader.root, front, reader.warnings
+
+
+def _notes(node) -> str:
+    """The node's notes as Markdown: lines kept as written go in a code block, one for each run
+    of them, with a blank line where the file has lines between two."""
+    parts, run = [], []
+    for note in [*node.notes, None]:
+        if isinstance(note, _Kept):
+            run.append(note)
+            continue
+        if run:
+            lines = run[0].lines[:]
+            for before, kept in pairwise(run):
+                lines += ([""] if kept.first > before.last + 1 else []) + kept.lines
+            parts.append(f"{KEPT_NOTE}\n\n{fenced(lines, 'argdown')}")
+            run = []
+        if note is not None:
+            parts.append(note)
+    return "\n\n".join(parts)
 
 
 def _string(data, key):
@@ -297,7 +495,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
         return f"s{len(sources)}"
 
     def details(node):
-        parts = [_string(node.data, "details"), "\n".join(node.notes)]
+        parts = [_string(node.data, "details"), _notes(node)]
         text = as_text("\n\n".join(part for part in parts if part))
         return _within(node, "details", text, DETAILS_MAX_LENGTH)
 
@@ -322,7 +520,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
     title = shortened(typed or as_line(root.claim), TITLE_MAX)
     if len(typed) > TITLE_MAX:
         warnings.append(f"The title has {len(typed):,} characters; shortened to {TITLE_MAX:,}.")
-    context = as_text("\n\n".join(p for p in (_string(root.data, "context"), *root.notes) if p))
+    context = as_text("\n\n".join(p for p in (_string(root.data, "context"), _notes(root)) if p))
     motion = {
         "slug": slug or slug_of(title)[:80] or "imported",
         "title": title,

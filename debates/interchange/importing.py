@@ -1,34 +1,31 @@
-"""Create a new motion from an Argdown or Kialo file, through debates.transfer.import_debate."""
+"""Create a new motion from an Argdown, Kialo or Crux JSON file, through
+debates.transfer.import_debate."""
 
 from django.db import transaction
 from django.urls import reverse
 
 from debates import policy
 from debates.interchange.argdown_import import argdown_to_crux
+from debates.interchange.crux_json import json_to_crux
 from debates.interchange.kialo import kialo_to_crux
-from debates.models import Argument, Motion
+from debates.models import Argument
 from debates.rendering import render_markdown
 from debates.text import slug_of
-from debates.transfer import ImportRefused, import_debate
+from debates.transfer import ARGUMENTS_MAX, ImportRefused, import_debate
 
-FORMATS = ("argdown", "kialo")
+FORMATS = ("argdown", "kialo", "json")
 SLUG_MAX = 80
 
 
-def _free_slug(title):
-    base = (slug_of(title)[: SLUG_MAX - 6].strip("-")) or "imported"
-    slug, n = base, 1
-    while slug in Motion.RESERVED_SLUGS or Motion.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+def _slug_base(title):
+    """The slug an import takes from its title, or with -2, -3, … when one in use has it."""
+    return (slug_of(title)[: SLUG_MAX - 6].strip("-")) or "imported"
 
 
 def _person(user):
     return {"id": user.pk, "display_name": user.display_name} if user else None
 
 
-@transaction.atomic
 def import_text(*, text: str, format: str, slug: str | None = None, author=None):
     """The new motion, import_debate's summary and the warnings; ImportRefused (with a line
     number for text it cannot read) otherwise; DebateRuleError when `author` may not post.
@@ -39,7 +36,17 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
     # A byte-order mark (Windows Notepad's UTF-8, and text pasted from it) is no part of the
     # debate: left in, it makes the first line unreadable, whatever the format.
     text = text.removeprefix("\ufeff")
-    if format == "argdown":
+    if format in ("argdown", "kialo") and text.lstrip().startswith("{"):
+        # Neither reads a first line that opens a brace: this is most likely a JSON export.
+        raise ImportRefused(
+            "This looks like JSON, not Argdown or Kialo: import a Crux export (export.json) "
+            "as Crux JSON."
+        )
+    if format == "json":
+        may_hide = author is None or policy.moderates(author)
+        data, warnings = json_to_crux(text, author=_person(author), may_hide=may_hide)
+        links = []
+    elif format == "argdown":
         data, warnings = argdown_to_crux(text, author=_person(author))
         links = []
     elif format == "kialo":
@@ -48,10 +55,14 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
         raise ImportRefused(f"Unknown format {format!r}; choose one of {', '.join(FORMATS)}.")
     if author is not None and not policy.moderates(author):
         _refuse_hidden(data)
-    data["motion"]["slug"] = slug or _free_slug(data["motion"]["title"])
-    motion, summary = import_debate(data, slug=data["motion"]["slug"])
-    if links:
-        _link(motion, links)
+    if author is not None:
+        _refuse_too_many(data)
+    base = slug or _slug_base(data["motion"]["title"])
+    # The file is read outside the transaction: on SQLite it holds the write lock from its start.
+    with transaction.atomic():
+        motion, summary = import_debate(data, slug=base, next_free=slug is None)
+        if links:
+            _link(motion, links)
     return motion, summary, warnings
 
 
@@ -65,13 +76,25 @@ def _refuse_hidden(data):
         )
 
 
+def _refuse_too_many(data):
+    """A member's import writes all its arguments while it holds the database's write lock."""
+    count = len(data["arguments"])
+    if count > ARGUMENTS_MAX:
+        raise ImportRefused(
+            f"This file brings {count:,} arguments; an import may bring {ARGUMENTS_MAX:,} at "
+            "most: split the debate, and import each part as a motion of its own."
+        )
+
+
 def _link(motion, links):
     # import_debate creates the arguments in the file's order, so ids follow the refs.
     ids = Argument.objects.filter(motion=motion).order_by("id").values_list("id", flat=True)
     by_ref = {f"a{n}": pk for n, pk in enumerate(ids, start=1)}
+    linked = []
     for ref, target in links:
         url = reverse("argument", args=[motion.slug, by_ref[target]])
         details = f"The same claim as [this argument]({url}), which Kialo links here."
-        Argument.objects.filter(pk=by_ref[ref]).update(
-            details=details, details_html=render_markdown(details)
+        linked.append(
+            Argument(pk=by_ref[ref], details=details, details_html=render_markdown(details))
         )
+    Argument.objects.bulk_update(linked, ["details", "details_html"])

@@ -5,11 +5,13 @@ and marks replies `Pro:` or `Con:`; a line without a number continues the claim 
 that is only `-> See 1.1.2.` links to another: it becomes a reply quoting that claim, and the
 import links it (`links`: the reply's ref and the ref it points to). Kialo has no place for
 details, so a claim longer than Crux keeps is shortened, and kept whole in its details (the
-thesis: in the motion's context), with a warning; a longer title is shortened, with a warning.
+thesis: in the motion's context) as written, its Markdown marks escaped, with a warning; a
+longer title is shortened, with a warning.
 """
 
 import re
 
+from debates.interchange.literal import as_written
 from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Motion
 from debates.text import one_line
 from debates.transfer import FORMAT, VERSION, ImportRefused, shortened, too_long
@@ -70,17 +72,21 @@ def _parse(text):
 
 def _fitted(text, line, keeper, warnings):
     """`text` as a claim, and the details to keep beside it: all of `text` when it is too long
-    for a claim, which is then shortened (the warning names `keeper`, where it is kept);
-    KialoError when it is too long for details too."""
+    for a claim, which is then shortened (the warning names `keeper`, where it is kept, as
+    written: details are Markdown); KialoError when it is too long for details too."""
     if len(text) <= CLAIM_MAX_LENGTH:
         return text, ""
     if len(text) > DETAILS_MAX_LENGTH:
         raise KialoError(line, too_long("the claim", len(text), DETAILS_MAX_LENGTH))
+    written = as_written(text)
+    if len(written) > DETAILS_MAX_LENGTH:
+        what = "the claim, with the backslashes that keep it as written,"
+        raise KialoError(line, too_long(what, len(written), DETAILS_MAX_LENGTH))
     warnings.append(
         f"Line {line}: the claim has {len(text):,} characters, more than {CLAIM_MAX_LENGTH:,}: "
         f"shortened, and kept whole in {keeper}."
     )
-    return shortened(text, CLAIM_MAX_LENGTH), text
+    return shortened(text, CLAIM_MAX_LENGTH), written
 
 
 def kialo_to_crux(text: str, *, slug: str = "", author=None):
