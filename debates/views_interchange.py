@@ -13,7 +13,7 @@ from debates import policy, queries
 from debates.errors import DebateRuleError
 from debates.interchange.argdown_export import export_argdown
 from debates.interchange.importing import import_text
-from debates.transfer import TALLIES_NOTE, ImportRefused
+from debates.transfer import ARGUMENTS_MAX, TALLIES_NOTE, ImportRefused
 from debates.views import HttpResponseSeeOther
 
 UPLOAD_MAX_BYTES = 1_000_000
@@ -49,7 +49,7 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         required=False,
-        help_text="At most 1 MB (1,000,000 bytes), UTF-8 text.",
+        help_text=f"At most 1 MB (1,000,000 bytes), UTF-8 text, and {ARGUMENTS_MAX:,} arguments.",
         widget=forms.ClearableFileInput(
             attrs={"data-max-bytes": UPLOAD_MAX_BYTES, "data-too-large": TOO_LARGE}
         ),

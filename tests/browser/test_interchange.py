@@ -66,7 +66,8 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(
     )
     expect(page.get_by_label("File")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("File")).to_have_accessible_description(
-        "At most 1 MB (1,000,000 bytes), UTF-8 text. The file is over 1 MB; split the debate."
+        "At most 1 MB (1,000,000 bytes), UTF-8 text, and 2,000 arguments. "
+        "The file is over 1 MB; split the debate."
     )
     assert axe(page) == []
     page.get_by_role("button", name="Import as a new motion").click()

@@ -10,6 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from debates.errors import DebateRuleError
 from debates.interchange.importing import import_text
 from debates.transfer import TALLIES_NOTE, ImportRefused, import_debate
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
                 motion, summary, warnings = import_text(text=text, format=format, slug=slug)
             else:
                 motion, summary = import_debate(data, slug=slug)
+        except DebateRuleError as error:
+            raise CommandError(f"Not imported: {error.message}") from None
         except (ImportRefused, KeyError, TypeError) as error:
             raise CommandError(f"Not imported: {error}") from None
         for warning in warnings:
