@@ -348,9 +348,11 @@ def queue_act(request, kind, pk, act):
     claim = _claim(kind, pk)
     status, error, outcomes = 200, None, []
     item = moderation_queries.queue_item(kind, claim)
-    reason = request.POST.get("reason", "")
-    if act == "hide" and not reason.strip() and item is not None:
-        reason = item.default_reason
+    # The flags stand for the reason when none is sent (a one-click act); one the moderator
+    # emptied in the form is refused like any other missing reason, not quietly replaced.
+    reason = request.POST.get("reason")
+    if reason is None:
+        reason = item.default_reason if act == "hide" and item is not None else ""
     try:
         if act == "dismiss":
             outcomes = [

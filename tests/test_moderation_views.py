@@ -594,6 +594,15 @@ def test_queue_one_click_hide_logs_the_flags_as_reason(client, moderator, argume
     assert Flag.objects.get().status == "actioned"
 
 
+def test_queue_hide_with_the_reason_emptied_asks_for_one(client, moderator, argument):
+    Flag.objects.create(flagger=verified_user(), argument=argument, reason="abuse")
+    client.force_login(moderator)
+    url = reverse("queue_hide", args=["argument", argument.pk])
+    response = client.post(url, {"reason": "  "}, headers=HTMX)
+    assert response.status_code == 422 and "Give a reason" in html(response)
+    assert not ModerationAction.objects.exists() and Argument.objects.get(pk=argument.pk).is_visible
+
+
 def test_queue_hide_and_suspend_author(client, moderator, author, argument):
     Flag.objects.create(flagger=verified_user(), argument=argument, reason="abuse")
     client.force_login(moderator)
