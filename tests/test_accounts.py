@@ -1069,3 +1069,9 @@ def test_signing_in_unverified_while_the_mail_server_is_down_says_to_sign_in_lat
     )
     page = response.content.decode()
     assert SIGN_IN_FOR_A_NEW_LINK in page and SEND_FROM_EMAIL_SETTINGS not in page
+
+
+def test_a_stale_verification_link_says_what_to_do(client):
+    page = client.get("/accounts/confirm-email/not-a-key/").content.decode()
+    assert "This link has expired or was used already." in page
+    assert "Confirm Email Address" not in page

@@ -38,11 +38,13 @@ def test_visitor_joins_verifies_signs_in_sees_profile_and_signs_out(
     expect(nav.get_by_role("link", name="Sign in")).to_be_visible()
 
     page.goto(confirmation_link(mailoutbox, "ada@example.org"))
-    expect(page.get_by_role("heading", name="Confirm Email Address")).to_be_visible()
-    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("ada@example.org as the address of Ada Lovelace")
+    page.get_by_role("button", name="Verify this address").click()
 
     # Confirming in the browser that signed up signs in, with the name tidied.
     expect(nav.get_by_role("link", name="Ada Lovelace")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text("ada@example.org is verified")
     assert User.objects.get(email="ada@example.org").has_verified_email
     nav.get_by_role("button", name="Sign out").click()
     nav.get_by_role("link", name="Sign in").click()
