@@ -4,12 +4,25 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
 from debates import personal_queries, ranking
 from debates.models import Argument, Motion, Stance, Vote
+
+
+def telling_titles_apart(motions):
+    """`motions` with `same_title`, how many of them bear each one's title, for a list that
+    names motions by title (motion_label): imports may repeat a title. No query of its own."""
+    return motions.annotate(same_title=Window(Count("pk"), partition_by=[F("title")]))
+
+
+def motion_label(motion) -> str:
+    """A motion's title in a list of them, with its address where another there shares it."""
+    if getattr(motion, "same_title", 1) > 1:
+        return f"{motion.title} ({motion.slug})"
+    return motion.title
 
 
 def motions_for_home(*, include_hidden=False):

@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 
+from debates import queries
 from debates.forms import ArgumentForm, CountedCharField, RuleErrorsMixin
 from debates.models import QUOTE_MAX_LENGTH, SOURCE_TEXT_MAX_LENGTH, Source
 
@@ -75,5 +76,5 @@ class PassageArgumentForm(RuleErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.motions = {motion.slug: motion for motion in motions}
         self.fields["motion"].choices = [("", "Choose a motion…")] + [
-            (motion.slug, motion.title) for motion in motions
+            (motion.slug, queries.motion_label(motion)) for motion in motions
         ]

@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from django.shortcuts import get_object_or_404
 
-from debates import policy
+from debates import policy, queries
 from debates.models import Argument, Motion, Source
 from debates.sources import text_of
 
@@ -173,4 +173,4 @@ def open_motions() -> list[Motion]:
     motions = Motion.objects.filter(
         state=Motion.State.OPEN, visibility=Motion.Visibility.VISIBLE
     ).only("pk", "slug", "title", "featured", "created_at")
-    return list(motions[:200])
+    return list(queries.telling_titles_apart(motions)[:200])

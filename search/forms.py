@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import User
-from debates import policy
+from debates import policy, queries
 from debates.models import Motion, Stance
 from debates.text import one_line
 
@@ -16,6 +16,9 @@ class MotionChoiceField(forms.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return super().to_python(value)
+
+    def label_from_instance(self, obj):
+        return queries.motion_label(obj)
 
 
 class SearchForm(forms.Form):
@@ -48,7 +51,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         # Only motions whose title the viewer may read are offered (and accepted).
-        self.fields["motion"].queryset = (
+        self.fields["motion"].queryset = queries.telling_titles_apart(
             Motion.objects.filter(policy.texts_shown_to(viewer, Motion))
             .only("slug", "title")
             .order_by("title")

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from debates import policy
+from debates import sources as sources_api
 from debates.models import Argument, Motion, Source, Stance
 from search import queries, schema
 from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
@@ -494,3 +495,21 @@ def test_the_author_filter_finds_what_is_attributed_to_a_name_as_the_pages_show_
     assert "Nothing found" in body
     page = _page({"q": "moscow", "author": "Simon Saradzhyan"})
     assert page.status_code == 200 and "1 result" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_motions_that_share_a_title_are_told_apart_where_they_are_offered(client):
+    """Imports may repeat a title: a picker names those motions by their address too."""
+    first = MotionFactory(title="Label AI copy?", slug="label-ai-copy")
+    second = MotionFactory(title="Label AI copy?", slug="label-ai-copy-2")
+    MotionFactory(title="Alone", slug="alone")
+    search = client.get("/search/").content.decode()
+    assert '<option value="alone">Alone</option>' in search
+    for motion in (first, second):
+        assert f'<option value="{motion.slug}">Label AI copy? ({motion.slug})</option>' in search
+    client.force_login(verified_user())
+    source = SourceFactory()
+    sources_api.replace_text(source, "A paragraph to argue from.")
+    picker = client.get(f"/sources/{source.pk}/argue/").content.decode()
+    assert '<option value="label-ai-copy-2">Label AI copy? (label-ai-copy-2)</option>' in picker
+    assert '<option value="alone">Alone</option>' in picker
