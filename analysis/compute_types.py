@@ -103,8 +103,8 @@ def groups_rule(min_group_voters: int, min_votes: int) -> str:
     return (
         f"Opinion groups need at least {min_group_voters} voters who have each voted on at least "
         f"{min_votes} claims (the motion and its arguments). Where fewer than {min_votes} claims "
-        "have votes, voting on all of them is enough; nobody votes on their own claims, so a "
-        "voter's own are left out."
+        "have votes, voting on all of them is enough; nobody votes on their own claims, so "
+        "those are left out of the count."
     )
 
 

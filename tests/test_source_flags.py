@@ -105,7 +105,7 @@ def test_hiding_a_source_from_the_queue_answers_its_flags(client, source, modera
     moderation.flag_claim(flagger=verified_user(), claim=source, reason="abuse")
     client.force_login(moderator)
 
-    response = client.post(reverse("queue_hide", args=["source", source.pk]), {"reason": ""})
+    response = client.post(reverse("queue_hide", args=["source", source.pk]))
 
     assert response.status_code == 303
     source.refresh_from_db()
