@@ -126,7 +126,7 @@ def more_replies(request, slug, pk=None):
     except ValueError:
         offset = 0
     order = queries.reply_order(request.GET.get("sort"))
-    context = {"motion": motion, "parent_id": pk, "offset": offset, "order": order}
+    context = {"motion": motion, "offset": offset, "order": order}
     if _shares_tree(order):
         audience = policy.audience(request.user)
         entry = fragments.shared(
@@ -140,7 +140,7 @@ def more_replies(request, slug, pk=None):
     else:
         entry = _batch(motion, pk, offset, order, context, request.user)
         batch_html = fragments.for_request(request, entry["html"])
-    context.update(batch_html=batch_html, more=entry["more"])
+    context.update(batch_html=batch_html, more=entry["more"], parent=entry["parent"])
     if request.htmx:
         return HttpResponse(batch_html)
     return render(request, "debates/more_replies.html", context)
@@ -164,15 +164,22 @@ def _batch(motion, pk, offset, order, context, viewer):
     )
     next_offset = offset + len(batch)
     more = max(len(siblings) - next_offset, 0)
+    parent = tree.by_id[pk] if parent else None  # loaded in full with the batch
     context = {
         **context,
-        "parent": tree.by_id[pk] if parent else None,
+        "parent": parent,
         "batch": batch,
         "next_offset": next_offset,
         "more": more,
     }
     html = fragments.render_tree("debates/more_replies.html#batch", context, viewer)
-    return {"html": html, "shown": fragments.shown_ids(batch), "more": more}
+    return {
+        "html": html,
+        "shown": fragments.shown_ids(batch),
+        "more": more,
+        # The claim the page without JavaScript says these replies answer, without its replies.
+        "parent": _alone(parent) if parent else None,
+    }
 
 
 OWN_COPY_LIMIT = 200

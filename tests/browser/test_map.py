@@ -145,6 +145,8 @@ def test_the_map_follows_the_debate_live_and_throttled(page, signed_in, debate):
         "request", lambda r: panel_loads.append(r.url) if "/map/?panel" in r.url else None
     )
     panel_page.goto(motion.get_absolute_url())
+    panel_page.locator(".map-panel > summary").click()  # closed until the reader opens it
+    expect(panel_page.locator(f"#map-panel #map-arc-{arguments['top1'].pk}")).to_be_visible()
     for reader in (page, panel_page):
         expect(reader.locator("#live-status")).to_have_attribute(
             "data-state", "live", timeout=15_000
@@ -164,7 +166,7 @@ def test_the_map_follows_the_debate_live_and_throttled(page, signed_in, debate):
     fresh = post_from(writer, motion, "Fresh from another browser.")
     for reader in (page, panel_page):
         arc = reader.locator(f"#map-arc-{fresh.pk}")
-        expect(arc).to_be_attached(timeout=15_000)
+        expect(arc).to_be_visible(timeout=15_000)
         expect(arc.locator("title")).to_have_text("Con: Fresh from another browser.")
     expect(page.locator(f"#outline-arc-{fresh.pk}")).to_have_attribute("role", "treeitem")
     expect(page.get_by_role("heading", level=1)).to_contain_text("(13 arguments)")
@@ -189,6 +191,39 @@ def test_the_map_follows_the_debate_live_and_throttled(page, signed_in, debate):
     assert len(panel_loads) == 3
     assert page.evaluate("window.__noReload") and panel_page.evaluate("window.__noReload")
     assert errors == []
+
+
+# Where the focus is: in the map's panel, in an argument of the motion's tree, or elsewhere.
+FOCUS_IN = """() => {
+    const focused = document.activeElement;
+    if (focused.closest(".map-panel")) return "map";
+    return focused.closest("#replies-motion > li.argument") ? "argument" : "";
+}"""
+
+
+def test_the_motion_page_s_arguments_come_before_its_map(page, debate):
+    """The map's panel starts closed: its arcs, a link each, would otherwise stand between the
+    top of the page and the arguments (198 presses of Tab on a big debate). It loads all the
+    same, and opens in place."""
+    motion, arguments = debate
+    page.goto(motion.get_absolute_url())
+    arc = page.locator(f"#map-panel #map-arc-{arguments['top1'].pk}")
+    expect(arc).to_be_attached()  # loaded while closed
+    expect(arc).to_be_hidden()
+    panel = page.locator(".map-panel")
+    assert panel.get_attribute("open") is None
+    assert panel.bounding_box()["height"] < 60
+    where = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        where.append(page.evaluate(FOCUS_IN))
+        if where[-1] == "argument":
+            break
+    assert where[-1] == "argument", where
+    assert where.count("map") == 1, where  # its summary alone
+    page.locator(".map-panel > summary").click()
+    expect(arc).to_be_visible()
+    expect(panel.get_by_role("link", name="Map and outline of the whole debate")).to_be_visible()
 
 
 def test_a_permalink_marks_its_argument_on_the_map(page, debate):
@@ -242,7 +277,8 @@ def test_axe_finds_no_violations_on_the_map_and_outline(axe_page, debate):
     violations = axe_violations(axe_page)
     assert violations == [], json.dumps(violations, indent=1)
     axe_page.goto(motion.get_absolute_url())
-    expect(axe_page.locator(f"#map-panel #map-arc-{arguments['top1'].pk}")).to_be_attached()
+    axe_page.locator(".map-panel > summary").click()
+    expect(axe_page.locator(f"#map-panel #map-arc-{arguments['top1'].pk}")).to_be_visible()
     # The panel on the motion page: the rest of that page is other tests' business.
     violations = axe_violations(axe_page, ".map-panel")
     assert violations == [], json.dumps(violations, indent=1)

@@ -1,6 +1,8 @@
 """Issue 17 as a user meets it: fresh pages after Back, nothing typed or posted lost or doubled,
 focus where the eye is, and the small things a finished site has."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -8,6 +10,7 @@ from playwright.sync_api import expect
 
 from debates import services
 from debates.models import Argument
+from tests.browser.live_pages import open_live
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 
@@ -64,7 +67,8 @@ def test_back_after_posting_in_place_shows_the_new_argument(signed_in, motion):
     posted = page.locator(".argument", has_text="Shops lose customers.")
     expect(posted).to_be_visible()
     posted.get_by_role("link", name="Permalink").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("argument on")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Con argument: Shops lose customers.")
+    expect(page.locator(".answered")).to_contain_text(motion.claim)
     page.go_back()
     expect(page.locator(".argument__claim", has_text="Shops lose customers.")).to_have_count(1)
     # Back from elsewhere: a change made meanwhile is there too (made as the site makes it, so
@@ -163,3 +167,68 @@ def test_the_nav_and_the_account_pages_say_the_same_words(page, words, other):
     expect(page.get_by_role("main").get_by_role("button", name=words, exact=True)).to_be_visible()
     page.get_by_role("main").get_by_role("link", name=other, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(other)
+
+
+# Each part of the header: how many lines its text takes.
+HEADER_LINES = """(header) => Array.from(header.children, (part) => {
+    const text = document.createRange();
+    text.selectNodeContents(part);
+    const tops = new Set(Array.from(text.getClientRects(), (box) => Math.round(box.top)));
+    return [part.textContent.trim(), tops.size];
+})"""
+
+
+def test_a_live_reply_deep_on_a_phone_wraps_its_header_between_words(page, motion):
+    """At depth three on a 390 px phone, the header of a reply that arrives live (stance, author,
+    date and its "New" badge) wraps between its parts, never inside one ("NE/W")."""
+    parent = Argument.objects.get(motion=motion)
+    for depth in (1, 2):
+        parent = ArgumentFactory(
+            motion=motion, parent=parent, author=parent.author, claim=f"At depth {depth}."
+        )
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_live(page, motion.get_absolute_url())
+    writer = verified_user(display_name="Bartholomew Featherstonehaugh")
+    reply, _ = services.post_argument(
+        author=writer, motion=motion, parent=parent, stance="con", claim="At depth three."
+    )
+    header = page.locator(f"#argument-{reply.pk} > .argument__body > .argument__header")
+    expect(header.locator(".badge")).to_have_text("New")
+    parts = header.evaluate(HEADER_LINES)
+    assert [text for text, _ in parts] == ["Con", writer.display_name, parts[2][0], "New"], parts
+    assert all(lines == 1 for _, lines in parts), parts
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_vote_in_flight_looks_busy_and_nothing_moves(signed_in, motion):
+    top = Argument.objects.get(motion=motion)
+    page = signed_in(verified_user())
+    page.goto(motion.get_absolute_url())
+    form = page.locator(f"#vote-argument-{top.pk}")
+    form.scroll_into_view_if_needed()
+    before = form.bounding_box()
+    held = []
+    page.route(re.compile(r"/vote/$"), lambda route: held.append(route))  # answered later
+    form.get_by_role("button", name=re.compile("^Agree")).click()
+    expect(form).to_have_class(re.compile(r"\bhtmx-request\b"))
+    expect(form).to_have_css("cursor", "progress")
+    expect(form).to_have_css("opacity", "0.6")
+    assert form.bounding_box() == before
+    held[0].continue_()
+    expect(form.get_by_role("button", name=re.compile("^Agree"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(form).to_have_css("opacity", "1")
+    expect(form).to_have_css("cursor", "auto")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_earlier_wording_reads_as_clearly_as_the_current_one(page, motion, axe, scheme):
+    top = Argument.objects.get(motion=motion)
+    services.edit_argument(editor=top.author, argument=top, claim="Air gets much cleaner.")
+    page.emulate_media(color_scheme=scheme)
+    page.goto(f"{top.get_absolute_url()}history/")
+    old = page.locator(".history__version--old")
+    expect(old).to_contain_text("Air gets cleaner.")
+    expect(old).to_have_css("opacity", "1")
+    assert axe(page, ".history") == []
