@@ -6,8 +6,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 
 def _return_to(request):
-    """Where to come back after signing in: the page the person was on, not the action URL."""
-    candidates = [request.htmx.current_url if request.htmx else None]
+    """Where to come back after signing in: the page the person was on, not the action URL; at
+    the place a form names (a vote's `next` holds the claim's anchor, which no Referer does)."""
+    candidates = [request.POST.get("next") if request.method == "POST" else None]
+    candidates.append(request.htmx.current_url if request.htmx else None)
     if request.method != "GET":
         candidates.append(request.headers.get("Referer"))
     else:

@@ -35,24 +35,47 @@ def reply(request, slug, pk=None):
         if form.is_valid():
             try:
                 with ratelimit.attempt(request, "post"):
-                    argument, _ = services.post_argument(
+                    argument, created = services.post_argument(
                         author=request.user, motion=motion, parent=parent, **form.cleaned_data
                     )
             except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_rule_error(error)
                 status = error.status
             else:
+                if not created:
+                    return _posted_before(request, motion, argument)
                 if request.htmx:
                     return _render_new_argument(request, motion, argument)
                 messages.success(request, "Your argument is posted.")
                 return HttpResponseSeeOther(argument.get_absolute_url())
         else:
             status = 422
+        _focus_first_error(form)
     # With the claim it answers, so no form is offered in vain under a retracted argument.
     refusal = policy.reply_refusal(request.user, motion, parent)
     context = {"motion": motion, "parent": parent, "form": form, "refusal": refusal}
     template = "debates/reply.html#reply-form" if request.htmx else "debates/reply.html"
     return render(request, template, context, status=status)
+
+
+def _posted_before(request, motion, argument):
+    """The same reply sent again (services._posted_again): nothing new is posted, and the answer
+    says so and leads to the argument already there, instead of silently closing the form."""
+    if request.htmx:
+        context = {"motion": motion, "argument": argument}
+        return render(request, "debates/reply.html#posted-before", context)
+    messages.info(request, "You already posted this: here it is.")
+    return HttpResponseSeeOther(argument.get_absolute_url())
+
+
+def _focus_first_error(form):
+    """A form sent back with errors opens on the first field in error, JavaScript or not."""
+    if form.non_field_errors():
+        return  # the message above the fields comes first; the template focuses it
+    for field in form:
+        if field.errors:
+            form.fields[field.name].widget.attrs["autofocus"] = True
+            return
 
 
 def _render_new_argument(request, motion, argument):
@@ -153,5 +176,6 @@ def propose_motion(request):
                 return HttpResponseSeeOther(motion.get_absolute_url())
         else:
             status = 422
+        _focus_first_error(form)
     context = {"form": form, "refusal": policy.participation_refusal(request.user, "post")}
     return render(request, "debates/propose_motion.html", context, status=status)

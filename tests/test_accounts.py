@@ -1075,3 +1075,13 @@ def test_a_stale_verification_link_says_what_to_do(client):
     page = client.get("/accounts/confirm-email/not-a-key/").content.decode()
     assert "This link has expired or was used already." in page
     assert "Confirm Email Address" not in page
+
+
+@pytest.mark.urls(__name__)
+def test_member_required_returns_to_the_place_a_form_names(client):
+    """A vote's form names the claim's anchor in `next`; no Referer ever carries one."""
+    sent = {"next": "/motions/m/?sort=newest#argument-12"}
+    plain = client.post("/protected/", sent, HTTP_REFERER="http://testserver/motions/m/")
+    assert plain.url == "/accounts/login/?next=/motions/m/%3Fsort%3Dnewest%23argument-12"
+    foreign = client.post("/protected/", {"next": "https://evil.example/"})
+    assert foreign.url == "/accounts/login/?next=/"

@@ -54,7 +54,9 @@
   document.addEventListener("htmx:after:swap", (event) => {
     const opener = event.target instanceof Element && event.target.closest("a[hx-target^='#reply-slot-'], a[hx-target^='#flag-slot-']");
     const slot = opener && document.querySelector(opener.getAttribute("hx-target"));
-    slot?.querySelector("form input:not([type=hidden]), form textarea")?.focus();
+    const field = slot?.querySelector("form input:not([type=hidden]), form textarea");
+    // A group of radios is entered at its checked one (a restored draft's stance), as Tab does.
+    (field?.type === "radio" ? field.form.querySelector(`[name="${field.name}"]:checked`) || field : field)?.focus();
     const done = document.querySelector(".flag-slot .flag-form--done:not([tabindex])");
     if (done) {
       done.setAttribute("tabindex", "-1");
@@ -65,6 +67,26 @@
       answered.setAttribute("tabindex", "-1");
       answered.focus();
     }
+  });
+
+  // "Show N more replies" puts what it held back in its own place (or in its argument's): the
+  // focus goes on to the first reply it showed, where a keyboard user reads on, rather than to
+  // the page's start with the link gone. Before the handler below, which then leaves it there.
+  let unfolding = null;
+  document.addEventListener("htmx:before:swap", (event) => {
+    const source = event.detail?.ctx?.sourceElement;
+    if (!(source instanceof Element) || !source.matches("a.show-more, .more-replies > a")) return;
+    const shown = new Set([...document.querySelectorAll("li.argument[id]")].map((argument) => argument.id));
+    unfolding = { list: source.closest("ol"), shown };
+  });
+  document.addEventListener("htmx:after:swap", () => {
+    const { list, shown } = unfolding || {};
+    unfolding = null;
+    const first = list && [...list.querySelectorAll("li.argument[id]")].find((argument) => !shown.has(argument.id));
+    const body = first?.querySelector(":scope > .argument__body");
+    if (!body) return;
+    body.setAttribute("tabindex", "-1");
+    body.focus();
   });
 
   // Any other in-place answer that replaced what held the focus (a retracted argument, a form
@@ -101,12 +123,61 @@
 
   // An in-place reply form: Cancel or Escape closes it where it is and gives focus back to the
   // link that opened it; without JavaScript, Cancel is a plain link back to the claim.
+  // What was typed is kept as a draft for this tab (sessionStorage, by the address the form posts
+  // to), as a browser keeps a page's form without JavaScript: the same form opened again, here or
+  // on coming back to the page, holds it, and a page left with the form open opens it again.
+  // Posting it ends the draft.
   function replyOpener(slot) {
     const pk = slot.id.replace("reply-slot-", "");
     const selector = pk === "motion" ? ".debate__actions a" : `#argument-${pk} .reply-link`;
     return document.querySelector(selector);
   }
+  // Hers alone (her profile's address, from the nav): whoever signs in next in this tab finds
+  // none of them, and a page read signed out opens no form.
+  const drafter = document.querySelector(".site-nav__user")?.getAttribute("href");
+  const DRAFT = `crux:draft:${drafter}:`;
+  const here = () => location.pathname + location.search;
+  const draftKey = (form) => DRAFT + form.getAttribute("action");
+  function readDraft(key) {
+    try {
+      return JSON.parse(sessionStorage.getItem(key));
+    } catch {
+      return null;
+    }
+  }
+  function writeDraft(key, draft) {
+    try {
+      if (draft) sessionStorage.setItem(key, JSON.stringify(draft));
+      else sessionStorage.removeItem(key);
+    } catch {
+      // Storage refused (full, or switched off): the form still works, only without a draft.
+    }
+  }
+  const typed = (form) =>
+    [...new FormData(form)].filter(([name, value]) => typeof value === "string" && value && !["csrfmiddlewaretoken", "submission_key"].includes(name));
+  function saveDraft(form, open) {
+    const values = typed(form);
+    const slot = form.closest(".reply-slot");
+    writeDraft(draftKey(form), values.length && slot ? { values, open, page: here(), slot: slot.id } : null);
+  }
+  function restoreDraft(form) {
+    const draft = readDraft(draftKey(form));
+    // A form sent back with its errors holds what was sent: that wins.
+    if (!draft || typed(form).length) return;
+    for (const [name, value] of draft.values) {
+      const field = form.elements.namedItem(name);
+      if (field) field.value = value; // a group of radios checks the one with that value
+    }
+    const more = form.querySelector("details.argument-form__more");
+    if (more && [...more.querySelectorAll("input, textarea")].some((field) => field.value)) more.open = true;
+    saveDraft(form, true);
+  }
+  function restoreAdded(node) {
+    if (node instanceof HTMLFormElement && node.matches(".reply-slot form.argument-form")) restoreDraft(node);
+  }
   function closeReply(slot) {
+    const form = slot.querySelector("form.argument-form");
+    if (form) saveDraft(form, false);
     slot.replaceChildren();
     replyOpener(slot)?.focus();
   }
@@ -119,6 +190,48 @@
   document.addEventListener("keydown", (event) => {
     const slot = event.key === "Escape" && event.target instanceof Element && event.target.closest(".reply-slot");
     if (slot && slot.querySelector("form")) closeReply(slot);
+  });
+  document.addEventListener("input", (event) => {
+    const form = event.target instanceof Element && event.target.closest(".reply-slot form.argument-form");
+    if (form) saveDraft(form, true);
+  });
+  document.addEventListener("htmx:after:request", (event) => {
+    const ctx = event.detail?.ctx;
+    const form = ctx?.sourceElement;
+    const posted = ctx?.request?.method === "POST" && ctx.response?.status < 300 && !ctx.hx?.redirect;
+    if (posted && form instanceof HTMLFormElement && form.matches(".reply-slot form.argument-form")) writeDraft(draftKey(form), null);
+  });
+  function reopenDrafts() {
+    if (!drafter) return;
+    let keys;
+    try {
+      keys = Object.keys(sessionStorage).filter((key) => key.startsWith(DRAFT));
+    } catch {
+      return;
+    }
+    for (const key of keys) {
+      const draft = readDraft(key);
+      const slot = draft?.open && draft.page === here() && document.getElementById(draft.slot);
+      const opener = slot && !slot.querySelector("form") && replyOpener(slot);
+      if (opener && !opener.hidden) htmx.ajax("GET", key.slice(DRAFT.length), { source: opener, target: slot });
+    }
+  }
+  // After htmx's own start, which runs first (its script is not deferred; this one is).
+  document.addEventListener("DOMContentLoaded", reopenDrafts);
+
+  // Sent to sign in from a control in place (a reply link, a vote), one comes back where the
+  // control leads without JavaScript: the reply form's own page, the claim voted on (the vote
+  // form's `next`), not the top of the page the server only knows the request came from.
+  document.addEventListener("htmx:after:request", (event) => {
+    const ctx = event.detail?.ctx;
+    const source = ctx?.sourceElement;
+    if (!ctx?.hx?.redirect || !(source instanceof Element)) return;
+    const to = new URL(ctx.hx.redirect, location.href);
+    const next = to.searchParams.get("next");
+    const back = source.matches("a[href]") ? source.getAttribute("href") : source.closest("form")?.elements.namedItem("next")?.value;
+    if (!next || !back || to.origin !== location.origin || new URL(next, location.href).pathname !== location.pathname) return;
+    to.searchParams.set("next", back);
+    ctx.hx.redirect = to.pathname + to.search + to.hash;
   });
 
   // A field with a length limit counts as one types or pastes, and says how far over it is,
@@ -154,17 +267,69 @@
     const form = event.target instanceof Element && event.target.closest(".reply-slot form");
     posting = form ? oneLine(form.elements.namedItem("claim")?.value) : null;
   });
+  // The same reply sent again posts nothing: the answer saying so goes beside the argument she
+  // posted before, when the page shows it, and takes the focus there.
+  const answer = ".field--invalid input, .field--invalid textarea, .field__error, .notice--refusal, .notice--posted-before";
   function focusAfterPost(node) {
     if (posting === null || !(node instanceof Element)) return;
     if (node.matches("li.argument[id]") && oneLine(node.querySelector(".argument__claim")?.textContent) !== posting) return;
-    const target = node.matches("li.argument[id]")
-      ? node.querySelector(".argument__body")
-      : node.querySelector(".field--invalid input, .field--invalid textarea, .field__error, .notice--refusal");
+    const target = node.matches("li.argument[id]") ? node.querySelector(".argument__body") : node.matches(answer) ? node : node.querySelector(answer);
     if (!target) return;
     posting = null;
+    const before = target.matches(".notice--posted-before") && target.querySelector("a[data-argument]");
+    const earlier = before && document.getElementById(`body-${before.dataset.argument}`);
+    if (earlier) {
+      earlier.after(target);
+      before.href = `#argument-${before.dataset.argument}`;
+    }
     if (!target.matches("input, textarea")) target.setAttribute("tabindex", "-1");
     target.focus();
   }
+
+  // --- A new argument in its place -----------------------------------------------------------------
+  // The posted argument comes once for every page, to the end of its list (reply.html#posted): its
+  // author's answer and the live stream alike. Each page puts it where a reload would: by the
+  // order in its address (?sort=, read as debates.queries.reply_order reads it), or a group's view
+  // (#group-line). A new argument has no votes and no replies and is the newest, so it goes after
+  // the last sibling that PRECEDES says a reload puts before it. "bridging" and a group's view
+  // rank it as "best" does, after the arguments their analysis scored; the page cannot tell
+  // those, so it goes as in "best" (a scored one only disagreed with, last, would follow it).
+  // The counts are those the page shows: the arguments already there do not move (nothing moves
+  // under a reader), so once votes have changed a reload may order those otherwise.
+  const numberIn = (id) => Number.parseInt(document.getElementById(id)?.textContent, 10);
+  const PRECEDES = {
+    newest: () => false,
+    oldest: () => true,
+    // No votes is the least divisive there is, and among those the oldest come first.
+    controversial: () => true,
+    discussed: (sibling) => numberIn(`count-${sibling.id.replace("argument-", "")}`) > 0,
+    best: (sibling) => {
+      const pk = sibling.id.replace("argument-", "");
+      const agree = numberIn(`vote-argument-${pk}-agree-count`);
+      const disagree = numberIn(`vote-argument-${pk}-disagree-count`);
+      // A withdrawn argument shows no votes (NaN): the new one goes by the others.
+      return agree > 0 || disagree === 0;
+    },
+  };
+  function pageOrder() {
+    if (document.getElementById("group-line")) return "best";
+    const sort = new URLSearchParams(location.search).get("sort");
+    return Object.hasOwn(PRECEDES, sort) ? sort : "best";
+  }
+  document.addEventListener("htmx:before:swap", (event) => {
+    for (const task of event.detail?.tasks || []) {
+      const list = task.target;
+      const arriving = task.fragment && [...task.fragment.children].find((node) => node.matches("li.argument--new[id]"));
+      if (!arriving || !(list instanceof Element) || !list.id.startsWith("replies-")) continue;
+      const precedes = PRECEDES[pageOrder()];
+      const siblings = [...list.children].filter((node) => node.matches("li.argument[id]") && node.id !== arriving.id);
+      const after = siblings.findLast((sibling) => precedes(sibling));
+      // After all it follows, it stays last: past a "Show more" too, whose batch drops its copy.
+      if (!siblings.length || after === siblings.at(-1)) continue;
+      task.target = after || list;
+      task.swapSpec = { ...task.swapSpec, style: after ? "afterend" : "afterbegin" };
+    }
+  });
 
   // --- Live copies as this viewer would see them on reloading -----------------------------------
   // The stream renders each event once, as the public sees it. What this viewer sees differently
@@ -338,6 +503,7 @@
   new MutationObserver((mutations) => {
     for (const mutation of mutations) {
       mutation.addedNodes.forEach(dropDuplicates);
+      mutation.addedNodes.forEach(restoreAdded);
       mutation.addedNodes.forEach(focusAfterPost);
       mutation.addedNodes.forEach(arrived);
       mutation.addedNodes.forEach(takeLiveRegions);

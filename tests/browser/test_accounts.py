@@ -82,7 +82,7 @@ def test_anonymous_htmx_vote_goes_to_sign_in_and_back_to_the_debate(page, seeded
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
 
-    page.wait_for_url(re.compile(re.escape(motion.get_absolute_url()) + r"$"))
+    page.wait_for_url(re.compile(re.escape(motion.get_absolute_url()) + r"#vote-motion-\d+$"))
     expect(page.get_by_role("heading", name=motion.title, level=1)).to_be_visible()
     nav = page.get_by_role("navigation", name="Site")
     expect(nav.get_by_role("link", name="Grace Hopper")).to_be_visible()

@@ -8,7 +8,7 @@ from debates.live import broker, paths
 from debates.live.fanout import STALE
 from debates.models import Argument
 from tests.browser.live_pages import open_live
-from tests.factories import UserFactory, verified_user
+from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 
 def actions(page, pk):
@@ -205,3 +205,113 @@ def test_a_stream_whose_address_expired_stops_asking(signed_in, monkeypatch, tra
     expect(stream).to_have_attribute("data-state", "offline", timeout=15_000)
     reader.wait_for_timeout(2_500)  # what the first retries' back-off (0.5, 1, 2 s) would take
     assert len(asks) == 2
+
+
+def test_an_empty_debate_takes_its_first_argument_live_as_a_reload_shows_it(page, author):
+    """An empty debate says so where its arguments go, with no blank map or balance; the first
+    argument, arriving live, brings them as a reload would show them: the map closed, loaded."""
+    motion = MotionFactory(author=author, claim="Nobody has argued yet.")
+    open_live(page, motion.get_absolute_url())
+    empty = page.locator("#debate-empty")
+    expect(empty).to_have_text(
+        "No arguments yet. Be the first to argue for or against this motion."
+    )
+    around = [".map-panel", f"#balance-{motion.pk}", ".debate__analysis", ".debate__export"]
+    for selector in around:
+        expect(page.locator(selector)).to_be_hidden()
+
+    first, _ = services.post_argument(
+        author=verified_user(), motion=motion, parent=None, stance="pro", claim="The first word."
+    )
+    expect(page.locator(f"#replies-motion > #argument-{first.pk}")).to_contain_text(
+        "The first word."
+    )
+    expect(empty).to_have_count(0)
+    for selector in around:
+        expect(page.locator(selector)).to_be_visible()
+    expect(page.locator(f"#balance-{motion.pk}")).to_contain_text("100% pro")
+    panel = page.locator(".map-panel")
+    assert panel.get_attribute("open") is None
+    panel.locator("summary").click()
+    expect(page.locator(f"#map-panel #map-arc-{first.pk}")).to_be_visible(timeout=15_000)
+    assert page.evaluate("window.__noReload") is True
+
+    page.reload()
+    expect(empty).to_have_count(0)
+    for selector in around:
+        expect(page.locator(selector)).to_be_visible()
+    assert panel.get_attribute("open") is None
+
+
+def test_a_hidden_motion_opens_no_stream_for_whoever_may_not_read_it(
+    new_page, signed_in, author, moderator
+):
+    """Its stream answers 404 to all but its author and moderators (its events hold the slug):
+    anyone else's page opens none and says why, rather than "Connecting…" for ever."""
+    motion = MotionFactory(author=author)
+    argument = ArgumentFactory(motion=motion, author=author)
+    moderation.hide_motion(moderator=moderator, motion=motion, reason="Defamatory.")
+    member = verified_user()
+    for reader in (new_page(), signed_in(member)):
+        asked = []
+        reader.on("request", lambda r, asked=asked: asked.append(r.url) if "/live/" in r.url else 0)
+        for url in (motion.get_absolute_url(), argument.get_absolute_url()):
+            reader.goto(url)
+            status = reader.locator("#live-status")
+            expect(status).to_have_text("This motion is hidden: live updates are off")
+            expect(status).to_have_attribute("data-state", "off")
+        assert not [url for url in asked if "/live/motions/" in url], asked
+    # The member's own stream (the nav's bell), which a debate's page carries, opens alone.
+    expect(reader.locator(".member-stream")).to_have_attribute("data-state", "live", timeout=15_000)
+
+    for reader in (signed_in(author), signed_in(moderator)):
+        for url in (motion.get_absolute_url(), argument.get_absolute_url()):
+            open_live(reader, url)
+            expect(reader.locator("#live-status")).to_have_text("Live")
+
+
+REPLIES_SHOWN = (
+    "() => [...document.querySelectorAll('#replies-motion > li.argument')].map(a => a.id)"
+)
+
+
+def test_a_new_argument_arrives_where_a_reload_puts_it_in_every_order(new_page, signed_in, author):
+    """The posted argument comes once for every page; each places it by its own order (crux.js),
+    the poster's own answer too. "best" puts one without votes after those agreed with or not
+    voted on, before those only disagreed with; "discussed" after those with replies."""
+    motion = MotionFactory(author=author)
+    liked = ArgumentFactory(motion=motion, claim="Liked.", agree_count=2)
+    unvoted = ArgumentFactory(motion=motion, claim="Unvoted.")
+    rejected = ArgumentFactory(motion=motion, claim="Rejected.", disagree_count=2)
+    ArgumentFactory(motion=motion, claim="Split.", agree_count=1, disagree_count=1)
+    ArgumentFactory(motion=motion, parent=liked, claim="Answered.")
+    orders = ["best", "newest", "oldest", "discussed", "controversial", "bridging"]
+    pages = {
+        order: open_live(new_page(), f"{motion.get_absolute_url()}?sort={order}")
+        for order in orders
+    }
+    poster = open_live(signed_in(verified_user()), f"{motion.get_absolute_url()}?sort=newest")
+    poster.get_by_role("link", name="Argue for or against this motion").click()
+    form = poster.locator("#reply-slot-motion form")
+    form.get_by_label("Con").check()
+    form.get_by_label("Claim").fill("Brand new.")
+    form.get_by_role("button", name="Post argument").click()
+    expect(poster.locator("#replies-motion")).to_contain_text("Brand new.")
+    new = f"argument-{Argument.objects.get(claim='Brand new.').pk}"
+
+    shown = {}
+    for order, page in [*pages.items(), ("poster", poster)]:
+        expect(page.locator(f"#replies-motion > #{new}")).to_have_count(1)
+        shown[order] = page.evaluate(REPLIES_SHOWN)
+        assert page.evaluate("window.__noReload") is True
+        page.reload()
+        assert page.evaluate(REPLIES_SHOWN) == shown[order], order
+    assert shown["newest"][0] == shown["poster"][0] == new
+    assert shown["oldest"][-1] == shown["controversial"][-1] == new
+    best = shown["best"]
+    assert (
+        best.index(f"argument-{unvoted.pk}") + 1
+        == best.index(new)
+        == best.index(f"argument-{rejected.pk}") - 1
+    )
+    assert shown["discussed"].index(new) == 1
