@@ -2,6 +2,7 @@ import factory
 
 from accounts.models import User
 from debates.models import Argument, Motion, Source, Stance
+from debates.transfer import FORMAT, VERSION
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -56,3 +57,14 @@ def verified_user(**fields):
     user = UserFactory(**fields)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+def small_export(*, motion=None, argument=None) -> dict:
+    """A debate of one argument as export.json holds it, with the fields given changed."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "motion": {"slug": "tea", "title": "Tea", "claim": "Tea is best.", **(motion or {})},
+        "sources": {},
+        "arguments": [{"ref": "a1", "stance": "pro", "claim": "It is warm.", **(argument or {})}],
+    }

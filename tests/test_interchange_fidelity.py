@@ -18,10 +18,16 @@ from debates.interchange.literal import as_written
 from debates.interchange.models import ImportedTally
 from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Argument, Motion, Source, Vote
 from debates.sources import hide_source
-from debates.transfer import FORMAT, VERSION, ImportRefused, export_debate
+from debates.transfer import ImportRefused, export_debate
 from debates.views_interchange import UPLOAD_MAX_BYTES
 from debates.voting import cast_vote_at
-from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
+from tests.factories import (
+    ArgumentFactory,
+    MotionFactory,
+    SourceFactory,
+    small_export,
+    verified_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -383,16 +389,7 @@ def test_a_public_export_citing_a_hidden_source_imports_without_it(
 
 
 def crux_json(**changes):
-    data = {
-        "format": FORMAT,
-        "version": VERSION,
-        "motion": {"slug": "tea", "title": "Tea", "claim": "Tea is best."},
-        "sources": {},
-        "arguments": [{"ref": "a1", "stance": "pro", "claim": "It is warm."}],
-    }
-    data["motion"].update(changes.pop("motion", {}))
-    data["arguments"][0].update(changes.pop("argument", {}))
-    return json.dumps(data)
+    return json.dumps(small_export(**changes))
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from accounts.services import normalise_display_name
 from debates import moderation, services
 from debates.interchange.importing import import_text
 from debates.models import DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Argument, Motion
-from debates.transfer import FORMAT, VERSION, ImportRefused, export_debate, import_debate
-from tests.factories import ArgumentFactory, MotionFactory
+from debates.transfer import ImportRefused, export_debate, import_debate
+from tests.factories import ArgumentFactory, MotionFactory, small_export
 
 pytestmark = pytest.mark.django_db
 
@@ -203,16 +203,9 @@ def test_a_kialo_link_to_a_claim_longer_than_a_quote_quotes_it_shortened():
     ) in warnings
 
 
-def crux_json(**changes):
-    data = {
-        "format": FORMAT,
-        "version": VERSION,
-        "motion": {"slug": "tea", "title": "Tea", "claim": "Tea is best."},
-        "sources": {},
-        "arguments": [{"ref": "a1", "stance": "pro", "claim": "It is warm."}],
-    }
-    for change in changes.values():
-        change(data)
+def crux_json(*, change):
+    data = small_export()
+    change(data)
     return data
 
 

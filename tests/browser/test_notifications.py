@@ -10,6 +10,17 @@ def reply_url(argument):
     return Argument.objects.get(parent=argument).get_absolute_url()
 
 
+def reply_con(page, argument, claim):
+    """Reply con to `argument` in place, on its page, and wait for the reply to show."""
+    page.goto(argument.get_absolute_url())
+    page.locator(f"#argument-{argument.pk} .reply-link").first.click()
+    form = page.locator(f"#reply-slot-{argument.pk} form")
+    form.get_by_label("Con").check()
+    form.get_by_label("Claim").fill(claim)
+    form.get_by_role("button", name="Post argument").click()
+    expect(page.locator(f"#replies-{argument.pk}")).to_contain_text(claim)
+
+
 def test_a_reply_rings_the_bell_live_and_the_inbox_leads_to_it(signed_in, transactional_db, axe):
     alice = verified_user(display_name="Alice Archer")
     bob = verified_user(display_name="Bob Baker")
@@ -29,13 +40,7 @@ def test_a_reply_rings_the_bell_live_and_the_inbox_leads_to_it(signed_in, transa
 
     # Bob replies to her argument on his own page.
     bobs_page = signed_in(bob)
-    bobs_page.goto(argument.get_absolute_url())
-    bobs_page.locator(f"#argument-{argument.pk} .reply-link").first.click()
-    form = bobs_page.locator(f"#reply-slot-{argument.pk} form")
-    form.get_by_label("Con").check()
-    form.get_by_label("Claim").fill("Night shifts cost a third more in wages.")
-    form.get_by_role("button", name="Post argument").click()
-    expect(bobs_page.locator(f"#replies-{argument.pk}")).to_contain_text("a third more")
+    reply_con(bobs_page, argument, "Night shifts cost a third more in wages.")
     expect(bobs_page.locator("#bell-count")).to_be_hidden()  # never told of his own act
 
     # Alice's open page shows the count go up, without a reload.
@@ -81,13 +86,7 @@ def test_the_inbox_brings_a_new_notification_in_live(signed_in, transactional_db
     inbox.evaluate("window.__noReload = true")
 
     bob = signed_in(verified_user(display_name="Bob Baker"))
-    bob.goto(argument.get_absolute_url())
-    bob.locator(f"#argument-{argument.pk} .reply-link").first.click()
-    form = bob.locator(f"#reply-slot-{argument.pk} form")
-    form.get_by_label("Con").check()
-    form.get_by_label("Claim").fill("Night shifts cost a third more in wages.")
-    form.get_by_role("button", name="Post argument").click()
-    expect(bob.locator(f"#replies-{argument.pk}")).to_contain_text("a third more")
+    reply_con(bob, argument, "Night shifts cost a third more in wages.")
 
     # Her open inbox lists it, as a reload would, with its "Mark read" and "Mark all read".
     item = inbox.locator(".notification--unread")
