@@ -135,13 +135,18 @@ PLACEHOLDER_TITLES = {
 }
 
 
-def _refuse_hidden_again(adder, url: str) -> None:
+def refuse_text_hidden_at(adder, *urls: str) -> None:
     """A text a moderator hid is not pasted again under its address by a member (a copyright
-    complaint would be undone by anyone); a moderator may, having judged it."""
-    hidden = Source.objects.filter(url=url, visibility="hidden", full_text__isnull=False)
-    if not policy.moderates(adder) and hidden.exists():
+    complaint would be undone by anyone); a moderator may, having judged it. One query for all
+    of `urls` (an import's); the refusal names the address when there were several."""
+    if not urls or policy.moderates(adder):
+        return
+    hidden = Source.objects.filter(url__in=urls, visibility="hidden", full_text__isnull=False)
+    url = hidden.values_list("url", flat=True).first()
+    if url is not None:
+        where = "this address" if len(urls) == 1 else url
         raise DebateRuleError(
-            "A moderator hid the text of the source at this address, so it can't be added "
+            f"A moderator hid the text of the source at {where}, so it can't be added "
             "again; cite it by its address, or ask a moderator to review it.",
             status=409,
             field="url",
@@ -199,7 +204,7 @@ def _source_url(adder, url: str) -> str:
             raise DebateRuleError(
                 "The web address must start with http:// or https://.", status=422, field="url"
             ) from None
-        _refuse_hidden_again(adder, url)
+        refuse_text_hidden_at(adder, url)
     return url
 
 

@@ -396,32 +396,50 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
 def _datetime(value, default=None):
     if not value:
         return default
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well formed, but no such time (month 13)
+        parsed = None
     if parsed is None:
         raise ImportRefused(f"Not a date and time: {shown(value)}")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 
 class _People:
-    """Finds the accounts an export names, once each."""
+    """Finds the accounts an export names (authors, voters): all of them in two queries, for an
+    export may name thousands; by id where its name still matches, else by the name."""
 
-    def __init__(self):
-        self.found = {}
+    def __init__(self, data):
+        named = [
+            person
+            for claim in (data["motion"], *(data.get("arguments") or []))
+            for person in (
+                claim.get("author"),
+                *(vote.get("voter") for vote in claim.get("votes") or []),
+            )
+            if isinstance(person, dict)
+        ]
+        ids = {person["id"] for person in named if isinstance(person.get("id"), int)}
+        keys = {fold_display_name(str(person.get("display_name") or "")) for person in named}
+        self.not_found = set()  # the names of those asked for and not found, for the summary
+        self.by_id = User.objects.in_bulk(ids) if ids else {}
+        self.by_key = (
+            {user.display_name_key: user for user in User.objects.filter(display_name_key__in=keys)}
+            if keys - {""}
+            else {}
+        )
 
     def __call__(self, person):
         if not person:
             return None
-        key = (person.get("id"), person.get("display_name"))
-        if key not in self.found:
-            name = str(person.get("display_name") or "")
-            folded = fold_display_name(name)
-            user = None
-            if isinstance(person.get("id"), int):
-                user = User.objects.filter(pk=person["id"], display_name=name).first()
-            if user is None and folded:
-                user = User.objects.filter(display_name_key=folded).first()
-            self.found[key] = user
-        return self.found[key]
+        name = str(person.get("display_name") or "")
+        user = self.by_id.get(person.get("id")) if isinstance(person.get("id"), int) else None
+        if user is not None and user.display_name == name:
+            return user
+        user = self.by_key.get(fold_display_name(name))
+        if user is None and name:
+            self.not_found.add(name)
+        return user
 
 
 def _claim_fields(data, people, sources, texted):
@@ -441,15 +459,29 @@ def _claim_fields(data, people, sources, texted):
     }
 
 
+def _date(value):
+    if not value:
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:  # well formed, but no such day (2020-13-45)
+        parsed = None
+    if parsed is None:
+        raise ImportRefused(f"Not a date: {shown(value)}")
+    return parsed
+
+
 def _anchor(source, quote, data) -> dict:
     """The quote's anchor in its source's text, where the export had it (or else where it is
     found); none when the text does not hold the quote: the quote itself is kept either way."""
     if source is None or not quote:
         return {}
+    start, end = data.get("quote_start"), data.get("quote_end")
+    # JSON Schema's "integer" takes 3.0 too: a place in a text is a whole number, never a float.
+    if any(isinstance(place, float) for place in (start, end)):
+        return {}
     try:
-        return source_texts.anchored(
-            source, quote, start=data.get("quote_start"), end=data.get("quote_end")
-        )
+        return source_texts.anchored(source, quote, start=start, end=end)
     except DebateRuleError:
         return {}
 
@@ -514,12 +546,13 @@ def _free_seed_key(item, taken: set):
 
 
 def import_debate(
-    data: dict, *, slug: str | None = None, next_free: bool = False
+    data: dict, *, slug: str | None = None, next_free: bool = False, adder=None
 ) -> tuple[Motion, dict]:
     """Create the debate `data` (from export_debate) describes; returns it and a summary.
 
     Under `slug` (else the file's), refused when a motion has it; `next_free`: under the first
-    free one of slug, slug-2, slug-3, … instead (an import named after its title).
+    free one of slug, slug-2, slug-3, … instead (an import named after its title). `adder`, the
+    member importing, adds its sources, as if pasted on the page (None for an admin's restore).
     Refuses (ImportRefused) a file of another format or version, or one the database refuses.
     All or nothing: one transaction, which writes each kind of row in a few statements, however
     many arguments the file brings; the file is read and checked before it begins (on SQLite
@@ -534,7 +567,7 @@ def import_debate(
     validate_export(data)
     _refuse_nul(data)
     try:
-        return _import_debate(data, slug=slug, next_free=next_free)
+        return _import_debate(data, slug=slug, next_free=next_free, adder=adder)
     except IntegrityError as error:
         # Each row is checked field by field before anything is written; the keys and
         # constraints that take a query to check, the database holds (and what it refuses is
@@ -544,13 +577,13 @@ def import_debate(
 
 
 @transaction.atomic
-def _import_debate(data, *, slug, next_free) -> tuple[Motion, dict]:
-    people = _People()
+def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
+    people = _People(data)
     fields = data["motion"]
     slug = slug or fields["slug"]
     if slug in Motion.RESERVED_SLUGS and not next_free:
         raise ImportRefused(f"The slug {slug!r} names a page of its own; choose another.")
-    sources, texted = _import_sources(data.get("sources") or {})
+    sources, texted = _import_sources(data.get("sources") or {}, adder)
 
     _within_limits("the motion", context=fields.get("context"), quote=fields.get("quote"))
     votes, dropped = _kept_votes(fields.get("votes"), people)
@@ -640,17 +673,18 @@ def _import_debate(data, *, slug, next_free) -> tuple[Motion, dict]:
         "sources": len(sources),
         "votes_dropped": dropped,
         "imported_tallies": len(tallies),
-        "people_not_found": sorted(
-            {name for (_, name), user in people.found.items() if user is None and name}
-        ),
+        "people_not_found": sorted(people.not_found),
     }
     return motion, summary
 
 
-def _import_sources(given: dict) -> tuple[dict, set]:
+def _import_sources(given: dict, adder) -> tuple[dict, set]:
     """The sources of the file, created, by ref (None for a withheld one); and the refs of
-    those that have a text."""
+    those that have a text. A member's are hers, as a text she pasted is: they bind nobody
+    else's citations of their address (an adderless text is Crux's own), and a text a moderator
+    hid at an address is not hers to bring back."""
     seed_keys_taken = _seed_keys_taken(Source, given.values())
+    added = {"added_by": adder, "added_at": timezone.now()} if adder is not None else {}
     sources, texts = {}, {}
     for ref, source in given.items():
         if source["title"].lower() in source_texts.PLACEHOLDER_TITLES:
@@ -669,14 +703,20 @@ def _import_sources(given: dict) -> tuple[dict, set]:
             author=source.get("author") or "",
             publisher=source.get("publisher") or "",
             url=source.get("url") or "",
-            published_on=parse_date(source["published_on"]) if source.get("published_on") else None,
+            published_on=_date(source.get("published_on")),
             visibility=source.get("visibility") or "visible",
             hidden_reason=source.get("hidden_reason") or "",
+            **added,
         )
         if text := source_texts.clean_text(source.get("text") or ""):
             # Cleaned as a member's pasted text is; a quote's place is then checked against the
             # text, not trusted (debates.sources.anchored).
             texts[ref] = SourceText(source=sources[ref], text=text)
+    if adder is not None:
+        try:
+            source_texts.refuse_text_hidden_at(adder, *{sources[ref].url for ref in texts} - {""})
+        except DebateRuleError as refusal:
+            raise ImportRefused(refusal.message) from None
     Source.objects.bulk_create(source for source in sources.values() if source is not None)
     SourceText.objects.bulk_create(texts.values())
     return sources, set(texts)
@@ -702,29 +742,36 @@ def _revisions(item, argument, what) -> list:
     return revisions
 
 
+# A NUL, which the schema allows in some texts (an attribution, a quote, the figures) but
+# PostgreSQL stores in none; and half of a UTF-16 pair, which JSON's \ud800 escapes can spell in
+# a file of valid UTF-8 but no database can store.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _refuse_nul(data):
-    """Refuse a NUL anywhere in the file, which the schema allows in some texts (an attribution,
-    a quote, the figures) but PostgreSQL stores in none, naming the first place it is found."""
+    """Refuse a character no database stores anywhere in the file, naming the first place."""
     stack = [((), data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
-            if any("\x00" in key for key in value):
-                _refuse_nul_at(path, data)
+            for key in value:
+                if found := _UNSTORABLE.search(key):
+                    _refuse_nul_at(path, data, found[0])
             stack.extend(((*path, key), item) for key, item in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend(((*path, index), item) for index, item in reversed(list(enumerate(value))))
-        elif isinstance(value, str) and "\x00" in value:
-            _refuse_nul_at(path, data)
+        elif isinstance(value, str) and (found := _UNSTORABLE.search(value)):
+            _refuse_nul_at(path, data, found[0])
 
 
-def _refuse_nul_at(path, data):
+def _refuse_nul_at(path, data, character):
     # Named down to the field of the motion, a source or an argument: inside one (the figures,
     # a vote's voter) a place in words would say no more.
     field = path[: 2 if path[:1] == ("motion",) else 3]
     where = "/".join(str(part) for part in path) or "the top level"
+    what = "'\\x00'" if character == "\x00" else "half of a UTF-16 pair (a lone \\ud800-\\udfff)"
     raise ImportRefused(
-        f"Not a valid Crux debate export at {where}: {_words(field, data)} holds '\\x00', "
+        f"Not a valid Crux debate export at {where}: {_words(field, data)} holds {what}, "
         "which the format does not allow."
     )
 

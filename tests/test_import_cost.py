@@ -14,7 +14,7 @@ from debates.interchange.importing import import_text
 from debates.interchange.models import ImportedTally
 from debates.models import Argument, ArgumentRevision, Motion, Source, Vote
 from debates.transfer import ARGUMENTS_MAX, ImportRefused, import_debate
-from tests.factories import ArgumentFactory, verified_user
+from tests.factories import ArgumentFactory, small_export, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,21 @@ def test_a_count_beyond_what_the_database_keeps_is_refused_by_name(where, said):
         import_debate(data)
 
     assert not Motion.objects.exists()
+
+
+def test_an_export_s_import_costs_the_same_queries_for_ten_voters_or_a_hundred():
+    """An export from a site names its voters by id and name: found all at once, not each."""
+
+    def imported(n, slug):
+        people = [verified_user() for _ in range(n)]
+        votes = [
+            {"voter": {"id": p.pk, "display_name": p.display_name}, "choice": "agree"}
+            for p in people
+        ]
+        renamed = {"id": people[0].pk, "display_name": "Not her name now"}
+        data = small_export(motion={"slug": slug}, argument={"votes": votes, "author": renamed})
+        return _queries(lambda: import_debate(data))
+
+    assert imported(10, "ten") == imported(100, "hundred")
+    argument = Argument.objects.get(motion__slug="hundred")
+    assert argument.agree_count == 100 and argument.author is None  # a name no longer hers

@@ -10,7 +10,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from debates import moderation
+from debates import moderation, services, sources
 from debates.interchange.argdown_export import export_argdown
 from debates.interchange.argdown_import import argdown_to_crux, statement_text
 from debates.interchange.importing import import_text
@@ -468,3 +468,72 @@ def test_the_form_says_the_limit_beside_the_file_field_and_loads_its_check(clien
     assert '<p class="field__help" id="id_file_helptext">At most 1 MB (1,000,000 bytes)' in page
     assert re.search(r'<script src="[^"]*js/import\.js" defer></script>', page)
     assert "Crux JSON" in page
+
+
+# --- A member's JSON sources are hers -------------------------------------------------------
+
+NEWS = "https://news.example/real-article"
+
+
+def with_source(**source):
+    data = small_export(argument={"source": "s1", "quote": "Planted words"})
+    data["sources"] = {
+        "s1": {
+            "title": "The real article",
+            "url": NEWS,
+            "text": "Planted words, not the paper's.",
+            **source,
+        }
+    }
+    return json.dumps(data)
+
+
+def test_a_member_s_imported_source_is_hers_and_binds_nobody_else_s_citations():
+    """An adderless text is Crux's own, which every citation of its address must quote."""
+    member, other = verified_user(), verified_user()
+    import_text(text=with_source(), format="json", author=member)
+    planted = Source.objects.get(url=NEWS)
+    assert planted.added_by == member and planted.added_at is not None
+    argument, _ = services.post_argument(
+        author=other,
+        motion=MotionFactory(),
+        parent=None,
+        stance="pro",
+        claim="The paper says so.",
+        source_url=NEWS,
+        quote="A sentence the paper really has.",
+    )
+    assert argument.source != planted and argument.quote == "A sentence the paper really has."
+
+
+def test_a_member_s_import_does_not_bring_back_a_text_a_moderator_hid(moderator):
+    hidden = sources.add_source(adder=verified_user(), title="Leak", text="Their words.", url=NEWS)
+    sources.hide_source(moderator=moderator, source=hidden, reason="Copyright complaint.")
+    with pytest.raises(ImportRefused, match="A moderator hid the text of the source"):
+        import_text(text=with_source(text="Their words."), format="json", author=verified_user())
+    assert Source.objects.filter(url=NEWS).count() == 1
+    # A moderator, having judged it, may.
+    import_text(text=with_source(text="Their words."), format="json", author=moderator)
+
+
+@pytest.mark.parametrize(
+    ("changed", "refusal"),
+    [
+        ({"source": {"published_on": "2020-13-45"}}, "Not a date: '2020-13-45'"),
+        ({"argument": {"quote_start": 0.0, "quote_end": 5.0}}, None),
+        ({"argument": {"claim": "Half a pair: \ud800."}}, "half of a UTF-16 pair"),
+        ({"motion": {"context": "\udfff"}}, "half of a UTF-16 pair"),
+    ],
+    ids=["impossible-date", "float-positions", "surrogate-claim", "surrogate-context"],
+)
+def test_what_the_schema_lets_through_is_refused_or_read_not_a_500(client, changed, refusal):
+    data = json.loads(with_source(**changed.get("source", {})))
+    data["motion"].update(changed.get("motion", {}))
+    data["arguments"][0].update(changed.get("argument", {}))
+    response = upload(client, verified_user(), json.dumps(data), "json")
+    if refusal is None:
+        assert response.redirect_chain and Motion.objects.count() == 1
+        assert Argument.objects.get().anchor == ""  # the quote kept, its place not trusted
+    else:
+        assert response.status_code == 422 and refusal in html.unescape(response.content.decode())
+        assert not Motion.objects.exists()

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import F, Q
 
 from accounts.models import User, fold_display_name
-from debates import services, voting
-from debates.models import Argument, Motion, Vote
+from debates import services, sources, voting
+from debates.models import Argument, Motion, Source, Vote
 from tests.factories import MotionFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,15 @@ def test_never_deletes_what_a_member_added_to_a_synthetic_debate(takes_part):
     assert Argument.objects.filter(motion=motion).count() == SMALL["arguments"] + (
         takes_part == "argues"
     )
+
+
+def test_replacing_leaves_a_source_a_member_added_under_its_addresses():
+    seed()
+    mine = sources.add_source(
+        adder=verified_user(),
+        title="Mine",
+        text="My text.",
+        url="https://example.org/synthetic/synthetic/mine",
+    )
+    seed(seed=9, replace=True)
+    assert Source.objects.filter(pk=mine.pk).exists()

@@ -60,7 +60,7 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
     base = slug or _slug_base(data["motion"]["title"])
     # The file is read outside the transaction: on SQLite it holds the write lock from its start.
     with transaction.atomic():
-        motion, summary = import_debate(data, slug=base, next_free=slug is None)
+        motion, summary = import_debate(data, slug=base, next_free=slug is None, adder=author)
         if links:
             _link(motion, links)
     return motion, summary, warnings

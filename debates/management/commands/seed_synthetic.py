@@ -416,7 +416,15 @@ class Command(BaseCommand):
             cursor.execute(f"DELETE FROM {argument_table} WHERE motion_id = %s", [motion.pk])
         slug = motion.slug
         motion.delete()
-        Source.objects.filter(url__startswith=self._source_prefix(slug)).delete()
+        # Its own sources alone: a member may have added one under the same address since.
+        ours = Source.objects.filter(url__startswith=self._source_prefix(slug), added_by=None)
+        try:
+            ours.delete()
+        except ProtectedError as error:
+            raise CommandError(
+                f"The synthetic sources of {slug!r} are cited outside that debate "
+                f"({len(error.protected_objects)} claims); remove those citations first."
+            ) from None
         users = User.objects.filter(email__endswith=f"@{_email_domain(slug)}")
         EmailAddress.objects.filter(user__in=users).delete()
         # Sessions the benchmarks signed them in with stay behind, signing nobody in: ids are
