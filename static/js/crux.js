@@ -218,6 +218,15 @@
   }
   // After htmx's own start, which runs first (its script is not deferred; this one is).
   document.addEventListener("DOMContentLoaded", reopenDrafts);
+  // Signing out leaves none of her drafts in the tab for whoever uses the computer next.
+  document.addEventListener("submit", (event) => {
+    if (!(event.target instanceof HTMLFormElement) || !event.target.action.endsWith("/accounts/logout/")) return;
+    try {
+      Object.keys(sessionStorage).filter((key) => key.startsWith(DRAFT)).forEach((key) => sessionStorage.removeItem(key));
+    } catch {
+      // Storage refused: there are no drafts to clear.
+    }
+  });
 
   // Sent to sign in from a control in place (a reply link, a vote), one comes back where the
   // control leads without JavaScript: the reply form's own page, the claim voted on (the vote

@@ -75,7 +75,11 @@ def test_a_draft_is_its_writers_alone(signed_in, motion):
     page.goto(motion.get_absolute_url())
     page.locator(f"#body-{top.pk} .reply-link").click()
     page.locator(f"#reply-slot-{top.pk}").get_by_label("Claim").fill("Mine, unfinished.")
+    assert "Mine, unfinished." in page.evaluate("JSON.stringify(sessionStorage)")
     page.get_by_role("navigation", name="Site").get_by_role("button", name="Sign out").click()
+    # Nothing of hers stays in the tab for whoever uses the computer next.
+    page.wait_for_url(re.compile(r"/$"))
+    assert "Mine, unfinished." not in page.evaluate("JSON.stringify(sessionStorage)")
 
     # Signed out, the page stays as it is, rather than opening the form (and so asking to sign in).
     page.goto(motion.get_absolute_url())
