@@ -362,7 +362,7 @@ def propose_motion(
         author=author,
         submission_key=submission_key,
     )
-    base = slug_of(title)[:60].strip("-") or "motion"
+    base = slug_base(title)
     return save_under_free_slug(motion=motion, base=base), True
 
 
@@ -381,6 +381,8 @@ def _motion_title(title: str) -> str:
 # How many slugs a new motion tries while simultaneous writes keep taking the one it chose: each
 # miss is another motion committed under that slug meanwhile, so this is far beyond need.
 SLUG_ATTEMPTS = 25
+# A slug from a title stops here, to read in an address with room for its -2, -3, ….
+SLUG_BASE_LENGTH = 60
 
 
 def _free_slug(base: str) -> str:
@@ -406,6 +408,11 @@ def saved_unless_slug_taken(*, motion: Motion) -> bool:
             return False
         raise
     return True
+
+
+def slug_base(title: str, *, fallback: str = "motion") -> str:
+    """The slug a new motion takes from its title, before any -2, -3, …: proposed or imported."""
+    return slug_of(title)[:SLUG_BASE_LENGTH].strip("-") or fallback
 
 
 def save_under_free_slug(*, motion: Motion, base: str) -> Motion:

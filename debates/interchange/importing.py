@@ -4,22 +4,15 @@ debates.transfer.import_debate."""
 from django.db import transaction
 from django.urls import reverse
 
-from debates import policy
+from debates import policy, services
 from debates.interchange.argdown_import import argdown_to_crux
 from debates.interchange.crux_json import json_to_crux
 from debates.interchange.kialo import kialo_to_crux
 from debates.models import Argument
 from debates.rendering import render_markdown
-from debates.text import slug_of
 from debates.transfer import ARGUMENTS_MAX, ImportRefused, import_debate
 
 FORMATS = ("argdown", "kialo", "json")
-SLUG_MAX = 80
-
-
-def _slug_base(title):
-    """The slug an import takes from its title, or with -2, -3, … when one in use has it."""
-    return (slug_of(title)[: SLUG_MAX - 6].strip("-")) or "imported"
 
 
 def _person(user):
@@ -57,7 +50,7 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
         _refuse_hidden(data)
     if author is not None:
         _refuse_too_many(data)
-    base = slug or _slug_base(data["motion"]["title"])
+    base = slug or services.slug_base(data["motion"]["title"], fallback="imported")
     # The file is read outside the transaction: on SQLite it holds the write lock from its start.
     with transaction.atomic():
         motion, summary = import_debate(data, slug=base, next_free=slug is None, adder=author)
