@@ -113,14 +113,6 @@ def test_an_argdown_by_or_source_over_the_limit_is_refused_naming_its_line(key, 
 
 
 @pytest.mark.django_db
-def test_an_argdown_title_over_the_limit_is_shortened_with_a_warning():
-    title = "t" * (TITLE_MAX + 30)
-    motion, _, warnings = import_text(text=f"===\ntitle: {title}\n===\n[T]: Tea.", format="argdown")
-    assert motion.title == title[: TITLE_MAX - 1] + "…"
-    assert warnings == [f"The title has {TITLE_MAX + 30:,} characters; shortened to {TITLE_MAX}."]
-
-
-@pytest.mark.django_db
 def test_argdown_warnings_repeat_only_a_glimpse_of_a_long_line():
     long = "u" * 4000
     text = f"[T]: Tea.\n  + [W]: Warm. {{agree: [{', '.join(['1'] * 500)}]}}\n    _ [U]: {long}"
@@ -148,9 +140,13 @@ def test_a_kialo_thesis_over_the_limit_is_shortened_and_kept_whole_in_the_contex
 
 
 @pytest.mark.django_db
-def test_a_kialo_title_over_the_limit_is_shortened_with_a_warning():
+@pytest.mark.parametrize(
+    ("format", "layout"),
+    [("argdown", "===\ntitle: {}\n===\n[T]: Tea."), ("kialo", "Discussion Title: {}\n1. Tea.")],
+)
+def test_a_title_over_the_limit_is_shortened_with_a_warning(format, layout):
     title = "y" * (TITLE_MAX + 30)
-    motion, _, warnings = import_text(text=f"Discussion Title: {title}\n1. Tea.", format="kialo")
+    motion, _, warnings = import_text(text=layout.format(title), format=format)
     assert motion.title == title[: TITLE_MAX - 1] + "…"
     assert warnings == [f"The title has {TITLE_MAX + 30:,} characters; shortened to {TITLE_MAX}."]
 
