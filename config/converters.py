@@ -6,10 +6,15 @@ from django.urls import register_converter
 ID_MAX = 2**63 - 1
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "²", which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def is_id(text: str) -> bool:
     """Whether `text`, from a query string or header, names an id without reaching int()'s or
     the database's limits (18 digits stay below ID_MAX)."""
-    return text.isascii() and text.isdigit() and len(text) <= 18
+    return is_digits(text) and len(text) <= 18
 
 
 class IdConverter:

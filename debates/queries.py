@@ -8,6 +8,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
+from config.converters import is_digits
 from debates import personal_queries, ranking
 from debates.models import Argument, Motion, Stance, Vote
 
@@ -345,7 +346,7 @@ def reply_order(requested, group=None):
     ?group= parameter, digits) asks for one opinion group's view."""
     if group is None and requested and requested.startswith(GROUP_ORDER):
         group = requested.removeprefix(GROUP_ORDER)  # a later batch of the same view
-    if group is not None and group.isascii() and group.isdigit() and len(group) < 3:
+    if group is not None and is_digits(group) and len(group) < 3:
         return f"{GROUP_ORDER}{int(group)}"
     return requested if requested in REPLY_ORDERS else DEFAULT_REPLY_ORDER
 

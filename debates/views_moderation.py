@@ -20,6 +20,7 @@ from accounts import suspension
 from accounts.decorators import member_required
 from accounts.models import User
 from config import ratelimit
+from config.converters import is_digits, is_id
 from debates import moderation, moderation_queries, policy, queries, sources
 from debates.errors import DebateRuleError
 from debates.models import Argument, Flag, ModerationAction, Motion, Source
@@ -395,14 +396,6 @@ def queue_act(request, kind, pk, act):
 # --- The log -----------------------------------------------------------------------------------
 
 
-def _digits(text):
-    """ASCII digits only: str.isdigit() also accepts "²", which int() then refuses."""
-    return text.isascii() and text.isdigit()
-
-
-# More digits than any id can have (a 64-bit key), leading zeros aside: no such row.
-ID_MAX_DIGITS = 18
-
 LOG_FILTERS = ("moderator", "action", "target", "target_id")
 
 
@@ -422,10 +415,10 @@ def _log_filters(params, moderator_ids):
     filters = {}
     moderator = params.get("moderator", "").strip()
     if moderator:
-        if not _digits(moderator):
+        if not is_digits(moderator):
             raise BadFilter("moderator", "Choose the moderator from the list.")
-        digits = moderator.lstrip("0")
-        if len(digits) > ID_MAX_DIGITS or int(digits or 0) not in moderator_ids:
+        digits = moderator.lstrip("0") or "0"
+        if not is_id(digits) or int(digits) not in moderator_ids:
             raise BadFilter(
                 "moderator", "No moderator with that id is in the log: choose one from the list."
             )
@@ -442,14 +435,15 @@ def _log_filters(params, moderator_ids):
         filters["target_type"] = target
     target_id = params.get("target_id", "").strip()
     if target_id:
-        if not _digits(target_id):
+        if not is_digits(target_id):
             raise BadFilter("target_id", "The target id must be a number, such as 42.")
         if not target:
             raise BadFilter("target", "Choose a target too: the id alone does not say of what.")
-        digits = target_id.lstrip("0")
-        if len(digits) > ID_MAX_DIGITS:
+        # Leading zeros aside, more digits than any id has names no row.
+        digits = target_id.lstrip("0") or "0"
+        if not is_id(digits):
             raise BadFilter("target_id", f"There is no {target} with that id.")
-        filters["target_id"] = int(digits or 0)
+        filters["target_id"] = int(digits)
     return filters
 
 
@@ -460,7 +454,7 @@ def _log_page(entries, number, *, filtered):
     number = (number or "").strip()
     if not number:
         return paginator.page(1)
-    digits = number.lstrip("0") if _digits(number) else ""
+    digits = number.lstrip("0") if is_digits(number) else ""
     if not digits:
         raise BadFilter("page", "The page must be a number from 1 up, such as 2.")
     last = paginator.num_pages

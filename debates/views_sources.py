@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.decorators import member_required
 from config import ratelimit
+from config.converters import is_digits
 from debates import moderation, policy, services, source_queries, sources
 from debates.errors import DebateRuleError
 from debates.models import QUOTE_MAX_LENGTH, Source
@@ -95,7 +96,7 @@ def _offsets(data, text: str) -> tuple[int | None, int | None]:
     the white space a selection may take in at either end."""
     start, end = data.get("start", ""), data.get("end", "")
     digits = (start, end)
-    if not all(n.isascii() and n.isdigit() and len(n) <= 9 for n in digits):
+    if not all(is_digits(n) and len(n) <= 9 for n in digits):
         return None, None
     start, end = int(start), int(end)
     if not 0 <= start < end <= len(text) or not text[start:end].strip():
