@@ -29,7 +29,9 @@ def reply(request, slug, pk=None):
     """The reply form: in place under a claim over HTMX, a page of its own without JavaScript."""
     motion = queries.motion_by_slug(slug)
     parent = _argument_of(motion, pk) if pk else None
-    form = ArgumentForm(request.POST or None)
+    # In place, several forms can be open on one page: each one's ids name the claim it answers.
+    auto_id = f"id_reply-{pk or 'motion'}-%s" if request.htmx else "id_%s"
+    form = ArgumentForm(request.POST or None, auto_id=auto_id)
     status = 200
     if request.method == "POST":
         if form.is_valid():

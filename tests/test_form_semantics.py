@@ -487,3 +487,25 @@ def test_a_form_sent_without_its_hidden_key_says_so_and_keeps_what_was_typed(cli
     html = response.content.decode()
     assert response.status_code == 422
     assert "This form is out of date or incomplete" in html and "Kept, word for word." in html
+
+
+def test_reply_forms_open_in_place_side_by_side_share_no_id(client, world, member):
+    """Two claims' reply forms open at once on one page: a label of one must not name a field
+    of the other, nor an error the other's field."""
+    client.force_login(member)
+    motion = world["motion"]
+    argument = ArgumentFactory(motion=motion)
+    in_place = {"headers": {"HX-Request": "true"}}
+    under_motion = client.get(reverse("reply_motion", args=[motion.slug]), **in_place)
+    under_argument = client.post(
+        reverse("reply", args=[motion.slug, argument.pk]), {"submission_key": KEY}, **in_place
+    )
+    assert under_argument.status_code == 422
+    first, second = Page(under_motion.content.decode()), Page(under_argument.content.decode())
+    assert first.by_id and second.by_id
+    assert set(first.by_id) & set(second.by_id) == set()
+    both = Page(under_motion.content.decode() + under_argument.content.decode())
+    assert both.dangling() == []
+    assert both.description(both.by_id[f"id_reply-{argument.pk}-claim"]) == (
+        "One clear statement, up to 500 characters. Write the claim you want to make."
+    )
