@@ -167,7 +167,7 @@ ARGUMENT_ACTS = {"hide": moderation.hide_argument, "restore": moderation.restore
 def moderate_argument(request, slug, pk, act):
     """Hide or restore an argument with a reason: in place over HTMX, else a confirmation page."""
     argument = _argument(slug, pk)
-    status, error = 200, None
+    status, error, error_field = 200, None, None
     # Asked up front so that the confirmation page offers no button the act would refuse; a POST
     # still goes to the act, which refuses it the same way (in place over HTMX).
     refusal = policy.own_content_refusal(request.user, argument, act)
@@ -179,7 +179,7 @@ def moderate_argument(request, slug, pk, act):
                 moderator=request.user, argument=argument, reason=request.POST.get("reason", "")
             )
         except DebateRuleError as rule:
-            status, error = rule.status, rule.message
+            status, error, error_field = rule.status, rule.message, rule.field
             outcome = None
         if request.htmx:
             return _argument_in_place(request, argument, outcome, error, status)
@@ -192,6 +192,7 @@ def moderate_argument(request, slug, pk, act):
         "motion": argument.motion,
         "refused": bool(refusal),
         "error": error,
+        "error_field": error_field,
         "reason": request.POST.get("reason", ""),
         "action_url": reverse(f"{act}_argument", args=[slug, pk]),
         "back_url": argument.get_absolute_url(),
@@ -232,7 +233,7 @@ MOTION_ACTS = {
 def moderate_motion(request, slug, act):
     """Hide, restore, lock, unlock, feature or unfeature a motion; back to its page after."""
     motion = get_object_or_404(Motion.objects.select_related("author"), slug=slug)
-    status, error = 200, None
+    status, error, error_field = 200, None, None
     refusal = policy.own_content_refusal(request.user, motion, act)
     if refusal:
         status, error = refusal.status, refusal.message
@@ -242,7 +243,7 @@ def moderate_motion(request, slug, act):
                 moderator=request.user, motion=motion, reason=request.POST.get("reason", "")
             )
         except DebateRuleError as rule:
-            status, error = rule.status, rule.message
+            status, error, error_field = rule.status, rule.message, rule.field
         else:
             return _done(request, outcome, motion.get_absolute_url())
     context = {
@@ -252,6 +253,7 @@ def moderate_motion(request, slug, act):
         "motion": motion,
         "refused": bool(refusal),
         "error": error,
+        "error_field": error_field,
         "reason": request.POST.get("reason", ""),
         "action_url": reverse(f"{act}_motion", args=[slug]),
         "back_url": motion.get_absolute_url(),
@@ -267,7 +269,7 @@ def moderate_motion(request, slug, act):
 def moderate_user(request, pk, act):
     """Suspend (for a period or indefinitely) or lift a suspension, with a reason."""
     person = get_object_or_404(User, pk=pk)
-    status, error, refused = 200, None, False
+    status, error, error_field, refused = 200, None, None, False
     try:
         if act == "suspend":
             policy.enforce(policy.suspension_refusal(request.user, person))
@@ -287,7 +289,7 @@ def moderate_user(request, pk, act):
                     moderator=request.user, user=person, reason=request.POST.get("reason", "")
                 )
         except DebateRuleError as rule:
-            status, error = rule.status, rule.message
+            status, error, error_field = rule.status, rule.message, rule.field
         else:
             return _done(request, outcome, person.get_absolute_url())
     context = {
@@ -296,6 +298,7 @@ def moderate_user(request, pk, act):
         "person": person,
         "refused": refused,
         "error": error,
+        "error_field": error_field,
         "reason": request.POST.get("reason", ""),
         "days": request.POST.get("days", "7"),
         "periods": suspension.PERIODS,

@@ -199,7 +199,7 @@ SOURCE_ACTS = {"hide": sources.hide_source, "restore": sources.restore_source}
 def moderate_source(request, pk, act):
     """Hide or restore a source, with a reason, logged; back to its reader after."""
     source = source_queries.source_for_reader(pk)
-    status, error = 200, None
+    status, error, error_field = 200, None, None
     # Asked first, so that the page offers no form the act would refuse (policy's own rule).
     refusal = policy.own_content_refusal(request.user, source, act)
     if refusal:
@@ -210,7 +210,7 @@ def moderate_source(request, pk, act):
                 moderator=request.user, source=source, reason=request.POST.get("reason", "")
             )
         except DebateRuleError as rule:
-            status, error = rule.status, rule.message
+            status, error, error_field = rule.status, rule.message, rule.field
         else:
             (messages.success if outcome.changed else messages.info)(request, outcome.message)
             return HttpResponseSeeOther(source.get_absolute_url())
@@ -219,6 +219,7 @@ def moderate_source(request, pk, act):
         "source": source,
         "refused": bool(refusal),
         "error": error,
+        "error_field": error_field,
         "reason": request.POST.get("reason", ""),
         "action_url": reverse(f"{act}_source", args=[pk]),
     }

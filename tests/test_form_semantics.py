@@ -188,6 +188,27 @@ def invalid_requests(world, member, moderator):
             {"reason": "Spam", "days": "x"},
             {},
         ),
+        "hide with no reason": (
+            moderator,
+            "post",
+            reverse("hide_argument", args=[motion.slug, argument.pk]),
+            {"reason": " "},
+            {},
+        ),
+        "lock with no reason": (
+            moderator,
+            "post",
+            reverse("lock_motion", args=[motion.slug]),
+            {"reason": ""},
+            {},
+        ),
+        "hide a source with no reason": (
+            moderator,
+            "post",
+            reverse("hide_source", args=[source.pk]),
+            {"reason": ""},
+            {},
+        ),
         "moderation log": (
             moderator,
             "get",
@@ -216,12 +237,15 @@ NAMES = [
     "sign in",
     "flag",
     "suspend",
+    "hide with no reason",
+    "lock with no reason",
+    "hide a source with no reason",
     "moderation log",
 ]
 
 
 # Refused with a message of the whole form, not of one field.
-NOT_FIELD_ERRORS = {"API tokens", "suspend"}
+NOT_FIELD_ERRORS = {"API tokens"}
 
 
 @pytest.mark.parametrize("name", NAMES)
