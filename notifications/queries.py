@@ -6,6 +6,7 @@ from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from debates import policy
 from debates.models import Argument, Motion
 from notifications.models import Digest, Follow, Notification, Preferences
 
@@ -120,7 +121,7 @@ def is_following(member, claim) -> bool:
     if not getattr(member, "is_authenticated", False):
         return False
     chosen = Follow.objects.filter(follower=member, **target_of(claim))
-    if claim.author_id != member.pk:
+    if not policy.written_by(claim, member):
         return chosen.filter(following=True).exists()
     # Their choice, else their preference, else the preference's default (no row saved yet).
     decided = Coalesce(
