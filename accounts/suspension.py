@@ -2,7 +2,8 @@
 
 This is the account's side only. Who may suspend whom, and the moderation log entry each act
 writes, belong to the moderation act that calls these (debates.moderation), since the log and
-the rules of who may do what live in debates and accounts never imports debates.
+the rules of who may do what live in debates; this module never imports debates, because
+debates.policy imports it.
 """
 
 from datetime import UTC, datetime, timedelta

@@ -147,11 +147,6 @@ def _locked_copy(claim):
     return model.objects.select_for_update().get(pk=claim.pk)
 
 
-def _refresh(instance, fresh, fields):
-    for name in fields:
-        setattr(instance, name, getattr(fresh, name))
-
-
 # --- Flags -------------------------------------------------------------------------------------
 
 

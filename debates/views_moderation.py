@@ -69,10 +69,6 @@ def _claim(kind, pk):
     raise Http404("No such kind of claim.")
 
 
-def _claim_url(claim):
-    return claim.get_absolute_url()
-
-
 def _done(request, outcome, url):
     """After a plain-form act: the outcome as a message, then "go and GET" the page."""
     (messages.success if outcome.changed else messages.info)(request, outcome.message)
@@ -130,7 +126,7 @@ def _flag(request, claim, kind, motion):
         else:
             if not request.htmx:
                 messages.success(request, "Thank you: a moderator will review your flag.")
-                return HttpResponseSeeOther(_claim_url(claim))
+                return HttpResponseSeeOther(claim.get_absolute_url())
     context = {
         "claim": claim,
         "kind": kind,
