@@ -121,10 +121,9 @@ def _alone(argument):
 def more_replies(request, slug, pk=None):
     """The next batch of replies a page held back: in place over HTMX, a page of its own without."""
     motion = queries.motion_by_slug(slug)
-    try:
-        offset = max(int(request.GET.get("offset", 0)), 0)
-    except ValueError:
-        offset = 0
+    # Digits alone: int() also takes " 3", "1_0" and 4,000 digits, each a cache key of its own.
+    raw_offset = request.GET.get("offset", "")
+    offset = int(raw_offset) if is_id(raw_offset) else 0
     order = queries.reply_order(request.GET.get("sort"))
     context = {"motion": motion, "offset": offset, "order": order}
     if _shares_tree(order):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.base import CacheKeyWarning
 from django.urls import reverse
 from django.utils import timezone
 
@@ -375,6 +376,21 @@ def test_more_replies_tolerates_bad_offsets_and_refuses_strangers(client):
         assert client.get(url, {"offset": offset}).status_code == 200
     stranger = ArgumentFactory()
     assert client.get(reverse("more_replies", args=[motion.slug, stranger.pk])).status_code == 404
+
+
+def test_an_offset_that_is_not_plain_digits_reads_as_the_first_batch(client, recwarn):
+    """int() takes " 1", "1_0" and thousands of digits: each was a cache entry of its own (a
+    4,000-digit key, which the cache warns of) for a batch nobody was shown a link to."""
+    motion = MotionFactory()
+    ArgumentFactory(motion=motion)
+    url = reverse("more_motion_replies", args=[motion.slug])
+    caches["fragments"].clear()
+    assert client.get(url, {"offset": "0"}).status_code == 200
+    assert len(caches["fragments"]._cache) == 1
+    for offset in [" 1", "1_0", "1" * 4000, "+1"]:
+        assert client.get(url, {"offset": offset}).status_code == 200, offset
+    assert len(caches["fragments"]._cache) == 1
+    assert [w for w in recwarn if w.category is CacheKeyWarning] == []
 
 
 @pytest.mark.parametrize("size", [5, 500])
