@@ -369,6 +369,19 @@ def test_a_suspension_s_end_reads_as_the_banner_and_notices_give_it(client, worl
     assert len(periods) >= 2 and set(periods) == {"4 December 2030, 23:09 UTC"}
 
 
+def test_the_moderation_log_gives_a_suspension_s_period_in_the_members_words(
+    client, member, moderator
+):
+    other = verified_user(display_name="Other Member")
+    moderation.suspend_user(moderator=moderator, user=member, days=None, reason="Spam")
+    moderation.suspend_user(moderator=moderator, user=other, days=7, reason="Spam")
+    other.refresh_from_db()
+    client.force_login(moderator)
+    html = " ".join(client.get(reverse("moderation_log")).content.decode().split())
+    assert '<span class="muted">indefinitely</span>' in html
+    assert f'<span class="muted">{suspension.period_text(other.suspended_until)}</span>' in html
+
+
 # --- A mention says where it is ----------------------------------------------------------------
 
 
