@@ -8,7 +8,9 @@ import uuid
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from debates import events, fragments, live, moderation, services, voting
@@ -274,6 +276,15 @@ async def request(path, method="GET", headers=(), until=2):
     scope["headers"] = list(headers)
     await asyncio.wait_for(live.app(scope, receive, send), 10)
     return sent
+
+
+def session_of(member) -> tuple:
+    """The cookie header of a browser signed in as `member`: a stream gives a member's own
+    events only to her own session."""
+    client = Client()
+    client.force_login(member)
+    name = settings.SESSION_COOKIE_NAME
+    return (b"cookie", f"{name}={client.cookies[name].value}".encode())
 
 
 def test_the_endpoint_refuses_what_it_does_not_serve():
@@ -602,17 +613,20 @@ def test_unknown_motions_are_refused_and_leave_nothing_behind(moderator):
     hidden = MotionFactory(visibility=Motion.Visibility.HIDDEN, author=UserFactory())
     stranger = UserFactory()
     missing = hidden.pk + 1000
+    readers = [(None, [])] + [
+        (person.pk, [session_of(person)]) for person in (stranger, hidden.author, moderator)
+    ]
+
+    async def status(path, headers=()):
+        return (await request(path, headers=headers, until=1))[0]["status"]
 
     async def scenario():
-        statuses = set()
-        for offset in range(1000):
-            sent = await request(live.channel_path(missing + offset), until=1)
-            statuses.add(sent[0]["status"])
+        statuses = {await status(live.channel_path(missing + offset)) for offset in range(1000)}
         # A hidden motion's events hold its slug: its stream is its author's and moderators'
-        # alone (their pages name them with a signed token), not open to a bare id.
+        # alone (their pages name them with a signed token, their session proves who asks),
+        # not open to a bare id.
         hidden_to = [
-            (await request(live.channel_path(hidden.pk, member_id=reader), until=1))[0]["status"]
-            for reader in (None, stranger.pk, hidden.author_id, moderator.pk)
+            await status(live.channel_path(hidden.pk, reader), cookie) for reader, cookie in readers
         ]
         return statuses, hidden_to
 

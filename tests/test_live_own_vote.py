@@ -18,7 +18,7 @@ from debates.live.render import render_event
 from debates.models import Argument
 from tests.event_loops import run
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory
-from tests.test_live import request
+from tests.test_live import request, session_of
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="LISTEN/NOTIFY and crux_cast_vote: PostgreSQL."
@@ -130,13 +130,14 @@ def test_her_page_gets_her_vote_and_the_public_stream_never_names_her_on_both_da
     voter = UserFactory()
     hers = live.channel_path(motion.pk, member_id=voter.pk)
     public = live.channel_path(motion.pk)
+    her_session = session_of(voter)
 
     async def first_id(path):
-        sent = await request(path, until=2)
+        sent = await request(path, headers=[her_session], until=2)
         return int(sent[2]["body"].decode().removeprefix("id: ").strip())
 
     async def since(path, seen, messages):
-        headers = [(b"last-event-id", str(seen).encode())]
+        headers = [(b"last-event-id", str(seen).encode()), her_session]
         sent = await request(path, headers=headers, until=1 + messages)  # after "retry:"
         return "".join(m["body"].decode() for m in sent if m["type"] == "http.response.body")
 

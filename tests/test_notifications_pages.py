@@ -19,7 +19,7 @@ from notifications import services as notify
 from notifications.models import Notification, Preferences
 from tests.event_loops import run
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
-from tests.test_live import request
+from tests.test_live import request, session_of
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -447,15 +447,17 @@ def test_the_members_stream_rings_and_catches_up_on_both_databases():
     argument = ArgumentFactory(author=alice)
     reply = ArgumentFactory(parent=argument, motion=argument.motion)
     path = live.paths.member_channel_path(alice.pk)
+    her_session = session_of(alice)
     live.reset_broker()
 
     async def scenario():
-        first = await request(path, until=2)
+        first = await request(path, headers=[her_session], until=2)
         assert first[0]["status"] == 200
         seen = int(first[2]["body"].decode().removeprefix("id: ").strip())
         await asyncio.to_thread(notify.notify_of_argument, argument_id=reply.pk, posted=True)
         await asyncio.sleep(0.5)
-        again = await request(path, headers=[(b"last-event-id", str(seen).encode())], until=2)
+        headers = [(b"last-event-id", str(seen).encode()), her_session]
+        again = await request(path, headers=headers, until=2)
         return again[2]["body"].decode()
 
     try:
@@ -474,6 +476,7 @@ def test_one_page_stream_carries_the_debate_and_the_bell_and_catches_up_on_both(
     alice = verified_user(display_name="Alice Archer")
     argument = ArgumentFactory(author=alice)
     path = live.channel_path(argument.motion_id, alice.pk)
+    her_session = session_of(alice)
     live.reset_broker()
 
     def bob_replies():
@@ -487,12 +490,13 @@ def test_one_page_stream_carries_the_debate_and_the_bell_and_catches_up_on_both(
             )
 
     async def scenario():
-        first = await request(path, until=2)
+        first = await request(path, headers=[her_session], until=2)
         assert first[0]["status"] == 200
         seen = int(first[2]["body"].decode().removeprefix("id: ").strip())
         await asyncio.to_thread(bob_replies)
         await asyncio.sleep(0.5)
-        again = await request(path, headers=[(b"last-event-id", str(seen).encode())], until=3)
+        headers = [(b"last-event-id", str(seen).encode()), her_session]
+        again = await request(path, headers=headers, until=3)
         return "".join(m.get("body", b"").decode() for m in again[1:])
 
     try:

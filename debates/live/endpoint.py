@@ -1,5 +1,7 @@
 """The live streams' HTTP endpoint: `/live/motions/<id>/`, `/live/home/` (each perhaps with its
-member's `?member=<token>`) and `/live/members/<token>/`, a bare ASGI app.
+member's `?member=<token>`) and `/live/members/<token>/`, a bare ASGI app. A member's own
+events go only to a request that carries her live session cookie (read with Django's session
+engine); without it her token counts as expired.
 
 Served beside Django rather than through a Django view on purpose: Django's ASGI handler gives
 every request its own worker thread for sync code, held until the response ends, and a page holds
@@ -9,11 +11,15 @@ that give every response of Crux's its request id and security headers.
 
 import asyncio
 import contextlib
+from importlib import import_module
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, close_old_connections
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 
 from config.converters import is_id
 from config.site_headers import asgi_headers, send_response, with_site_headers
@@ -26,42 +32,69 @@ from debates.models import Motion
 User = get_user_model()
 
 
-def _motion_streamed_to(motion_id: int, member_id: int | None) -> bool:
-    """Whether the motion exists and its stream is open to whoever asks: a hidden one's events
-    hold its slug (in every address), made from the title the hiding withholds, so they go to
-    its author and moderators alone, whose pages name them with a signed member token."""
+def _session_key(scope) -> str | None:
+    """The session cookie the request carries, parsed as Django parses a page's cookies."""
+    headers = scope.get("headers") or ()
+    cookies = "; ".join(value.decode("latin-1") for name, value in headers if name == b"cookie")
+    return parse_cookie(cookies).get(settings.SESSION_COOKIE_NAME)
+
+
+def _signed_in_member(member_id: int, session_key: str | None):
+    """The member if the session is live and signed in as her by Django's own rules (her
+    account open, her password unchanged since), else None."""
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    user = auth.get_user(request)
+    return user if user.is_authenticated and user.pk == member_id else None
+
+
+def _admitted(motion_id: int | None, member_id: int | None, session_key: str | None):
+    """Whether the motion (if any) exists and its stream is open to whoever asks, and whether
+    the member's channel (if named) is hers: her token names it, her session proves who asks.
+    A hidden motion's events hold its slug (in every address), made from the title the hiding
+    withholds, so they go to its author and moderators alone, signed in."""
     try:
-        motion = Motion.objects.filter(pk=motion_id).first()
+        motion = Motion.objects.filter(pk=motion_id).first() if motion_id else None
+        if motion_id and motion is None:
+            return False, False
+        member = _signed_in_member(member_id, session_key) if member_id else None
+        hers = member is not None
         if motion is None or policy.is_shown(motion):
-            return motion is not None
-        member = User.objects.filter(pk=member_id, is_active=True).first() if member_id else None
-        return member is not None and policy.text_shown_to(motion, member)
+            return True, hers
+        return hers and policy.text_shown_to(motion, member), hers
     finally:
         close_old_connections()
 
 
-async def _status(scope, channels) -> int:
+async def _admit(scope, channels) -> tuple[int, tuple | None]:
+    """The response's status, and the channels it streams: a member's own only to her session,
+    else as if her token had expired (a page's stream keeps its debate's, hers alone is 404)."""
     if channels is None:
-        return 404
+        return 404, None
     if scope["method"] != "GET":
-        return 405
-    channel = channels[0]
-    if channel == HOME or isinstance(channel, tuple):  # a member's: their id came signed
-        return 200
-    # A short query on a worker thread, so no stream holds a connection; a motion that doesn't
+        return 405, None
+    page = None if isinstance(channels[0], tuple) else channels[0]
+    member_id = channels[-1][1] if isinstance(channels[-1], tuple) else None
+    if page == HOME and member_id is None:
+        return 200, channels
+    # Short queries on a worker thread, so no stream holds a connection; a motion that doesn't
     # exist gets no channel, and so costs this process nothing.
-    member_id = channels[1][1] if len(channels) > 1 else None
+    motion_id = None if page == HOME else page
+    session_key = _session_key(scope) if member_id else None
     try:
-        open_ = await sync_to_async(_motion_streamed_to, thread_sensitive=False)(channel, member_id)
+        open_, hers = await sync_to_async(_admitted, thread_sensitive=False)(
+            motion_id, member_id, session_key
+        )
     except DatabaseError:
-        return 503
-    return 200 if open_ else 404
+        return 503, None
+    if open_ and member_id and not hers:
+        channels = channels[:-1]
+    return (200, channels) if open_ and channels else (404, None)
 
 
 async def app(scope, receive, send):
     query = scope.get("query_string", b"").decode("latin-1")
-    channels = channels_for(scope["path"], query)
-    status = await _status(scope, channels)
+    status, channels = await _admit(scope, channels_for(scope["path"], query))
     if status == 200:
         response = HttpResponse(
             content_type="text/event-stream; charset=utf-8",

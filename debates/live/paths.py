@@ -1,5 +1,6 @@
 """Where pages listen: `/live/motions/<id>/` for a motion, `/live/home/` for every motion, and
-`/live/members/<token>/` for one member's own events (their notifications' count, their own votes).
+`/live/members/<token>/` for one member's own events (their notifications' count, their own votes),
+streamed only to that member's own session.
 
 A signed-in member's debate page adds `?member=<token>` to its own path, so one stream carries
 both the debate and the member's own events: browsers allow few connections per host over
@@ -14,10 +15,12 @@ from config.converters import is_id
 from debates.live.fanout import HOME, member_channel
 
 PATH_PREFIX = "/live/"
-# A member's path carries their id signed, not bare: the stream reads no session, and nobody
-# else can guess the path that tells when that member has something new or how they voted. It
-# is good for a day from the page that gave it, so one that leaks (a saved page, a proxy's log)
-# stops telling; a page open longer keeps its debate's events and gets a new token on reload.
+# A member's path names her channel by her id signed, not bare, so nobody can forge a path to
+# another's channel. The token names the channel; the session proves who asks: the stream
+# (debates.live.endpoint) gives her events only to a request carrying her own live session, so a
+# token that leaks (a saved page, a proxy's log: it is in the address) tells nobody else, nor
+# anything once she has signed out. It is good for a day from the page that gave it; a page open
+# longer keeps its debate's events and gets a new token on reload.
 _MEMBER_SIGNER = signing.TimestampSigner(salt="crux.live.member")
 MEMBER_TOKEN_MAX_AGE = 24 * 60 * 60
 EXPIRED = object()

@@ -18,7 +18,8 @@
   }
   document.addEventListener("htmx:sse:after:connection", (event) => setLiveState(event.target, "live"));
   // A 404 when reconnecting means the stream's address no longer holds (a member's token lasts a
-  // day): asking again every minute would only repeat it, so the page stops; a reload gets a new one.
+  // day, and only while she is signed in): asking again every minute would only repeat it, so the
+  // page stops; a reload gets a new one.
   const refused = new WeakSet();
   document.addEventListener("htmx:sse:error", (event) => {
     if (event.detail?.status === 404) refused.add(event.target);
