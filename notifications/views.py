@@ -40,13 +40,15 @@ def inbox(request):
     return render(request, "notifications/inbox.html", context)
 
 
-def place_of(notification: Notification) -> str:
+def place_of(notification: Notification, member) -> str:
     """Where a notification leads: the argument in its debate, the motion, the source (an act
-    on one she added), or (a suspension) the member's moderation notices."""
-    if notification.argument_id:
-        return notification.argument.get_absolute_url()
-    if notification.motion_id:
-        return notification.motion.get_absolute_url()
+    on one she added), or (a suspension) the member's moderation notices. A motion hidden since
+    keeps its address from her: its slug is made from the title the hiding withholds."""
+    claim = notification.argument or notification.motion
+    if claim is not None and not policy.named_to(getattr(claim, "motion", claim), member):
+        return reverse("notifications") + ("?kind=moderation" if notification.action_id else "")
+    if claim is not None:
+        return claim.get_absolute_url()
     if notification.action_id and notification.action.source_id:
         return notification.action.source.get_absolute_url()
     return reverse("notifications") + "?kind=moderation"
@@ -61,7 +63,7 @@ def open_notification(request, pk):
     notification = services.mark_read(member=request.user, notification_id=pk)
     if notification is None:
         raise Http404("No such notification.")
-    return redirect(place_of(notification))
+    return redirect(place_of(notification, request.user))
 
 
 def _back(request):

@@ -5,8 +5,11 @@ whose name and ids hold the slug, is refused as its export.json is."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from debates.moderation import hide_motion
+from debates.models import Argument
+from debates.moderation import hide_argument, hide_motion
+from notifications.models import Notification
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 SLUG = "bob-smith-embezzled-the-club-funds"
@@ -48,3 +51,19 @@ def test_the_profile_counts_what_it_lists(hidden):
 def test_its_argdown_download_is_refused_as_its_export_json_is(hidden):
     for download in ("export.argdown", "export.json"):
         assert Client().get(f"/motions/{SLUG}/{download}").status_code == 404
+
+
+def test_a_notice_of_an_act_in_a_hidden_motion_leads_its_arguer_to_her_notices(
+    hidden, author, moderator
+):
+    argument = Argument.objects.get(author=hidden)
+    hide_argument(moderator=moderator, argument=argument, reason="Also defamatory")
+    notice = Notification.objects.get(recipient=hidden)
+    opened = signed_in(hidden).get(reverse("notification_open", args=[notice.pk]))
+    assert opened.status_code == 302
+    assert opened.headers["Location"] == reverse("notifications") + "?kind=moderation"
+    # Its author and moderators may read the motion: theirs lead into it.
+    reply = ArgumentFactory(motion=argument.motion, parent=argument, author=moderator)
+    told = Notification.objects.create(recipient=author, argument=reply, kind="reply")
+    opened = signed_in(author).get(reverse("notification_open", args=[told.pk]))
+    assert opened.headers["Location"] == reply.get_absolute_url()
