@@ -34,7 +34,9 @@ def create_token(*, user, name: str, scope: str) -> tuple[ApiToken, str]:
     if len(name) > NAME_MAX_LENGTH:
         raise DebateRuleError(f"Keep the name to {NAME_MAX_LENGTH} characters.", field="name")
     if scope not in ApiToken.Scope.values:
-        raise DebateRuleError("Choose read or read-write.", field="scope")
+        raise DebateRuleError(
+            "Choose what the token may do: Read (read) or Read and write (write).", field="scope"
+        )
     # The member's row is the lock: locking their active tokens held nothing while they had
     # none, so simultaneous requests could each count below the limit and all create one.
     User.objects.select_for_update().filter(pk=user.pk).first()
