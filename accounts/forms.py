@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.response import TemplateResponse
 
+from accounts.models import User
 from accounts.names import DISPLAY_NAME_MAX_LENGTH, DISPLAY_NAME_MIN_LENGTH, NAME_TAKEN
 from accounts.services import BIO_MAX_LENGTH, display_name_taken, normalise_display_name
 
@@ -88,7 +89,7 @@ class DeleteAccountForm(forms.Form):
 
     confirmation = forms.CharField(
         label="Type DELETE or your email address to confirm",
-        max_length=254,
+        max_length=User._meta.get_field("email").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
 

@@ -7,7 +7,14 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 
 from debates.errors import DebateRuleError
-from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Motion, Stance
+from debates.models import (
+    CLAIM_MAX_LENGTH,
+    DETAILS_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
+    Motion,
+    Source,
+    Stance,
+)
 
 
 class CountedCharField(forms.CharField):
@@ -88,7 +95,7 @@ class ArgumentForm(RuleErrorsMixin, forms.Form):
     source_url = forms.CharField(
         required=False,
         label="Source (web address)",
-        max_length=2000,
+        max_length=Source._meta.get_field("url").max_length,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     quote = CountedCharField(

@@ -18,8 +18,10 @@ class SourceForm(RuleErrorsMixin, forms.Form):
         max_length=Source._meta.get_field("title").max_length,
         widget=forms.TextInput(attrs={"aria-required": "true"}),
     )
-    author = forms.CharField(required=False, max_length=200)
-    publisher = forms.CharField(required=False, max_length=200)
+    author = forms.CharField(required=False, max_length=Source._meta.get_field("author").max_length)
+    publisher = forms.CharField(
+        required=False, max_length=Source._meta.get_field("publisher").max_length
+    )
     published_on = forms.DateField(
         required=False,
         label="Published on",
@@ -29,7 +31,7 @@ class SourceForm(RuleErrorsMixin, forms.Form):
     url = forms.CharField(
         required=False,
         label="Web address",
-        max_length=2000,
+        max_length=Source._meta.get_field("url").max_length,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     text = forms.CharField(
