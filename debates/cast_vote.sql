@@ -47,6 +47,7 @@ BEGIN
          WHERE (p_claim IS NULL OR m.id = p_claim) AND (p_slug IS NULL OR m.slug = p_slug)
            FOR NO KEY UPDATE;
     END IF;
+    -- The refusals restate debates.policy.vote_refusal, in its order, for a one-round-trip vote.
     IF claim_id IS NULL THEN
         outcome := 'missing';
     ELSIF author_id = p_voter THEN

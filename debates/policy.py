@@ -3,13 +3,15 @@
 Views, services, templates (through debates.templatetags.policy_tags, which only calls
 these) and live rendering all ask here rather than restate a rule. Facts about a person
 (is_moderator, is_suspended, has_verified_email) are the user model's; what they allow is
-decided here. One exception: a vote's refusals are checked by debates.voting under the claim's
-row lock, in its SQL statement and its ORM twin alike; vote_closure mirrors them for the page.
+decided here. A vote's refusals too (vote_refusal): debates.voting asks under the claim's row
+lock, and its one statement on PostgreSQL (debates/cast_vote.sql) restates them in SQL.
 
 Conventions: a `*_refusal` function answers why someone may not, or None when they may. The
 rules about a person alone answer a message (always a 403); those about a claim answer a
 DebateRuleError, whose status says who may not (403) from a state that forbids it (409).
-`enforce` raises either. The `*_shown_to` functions answer whether a viewer may read a text.
+`enforce` raises either. vote_refusal alone answers a code, the one its SQL restatement answers
+too; refused_vote turns it into the error. The `*_shown_to` functions answer whether a viewer may
+read a text.
 """
 
 from django.db.models import Q
@@ -283,13 +285,76 @@ def amendable_by(argument, user) -> bool:
     return argument.is_visible and _authored_by(argument, user)
 
 
-def vote_closure(claim, motion, user):
-    """Why the vote buttons on `claim` (in `motion`) are off for `user`, or None. The vote itself
-    is refused by debates.voting, whose one-statement path checks the same in SQL."""
+# --- Votes -------------------------------------------------------------------------------------
+
+# Why a vote is refused, as codes: debates/cast_vote.sql answers the same ones.
+OWN_CLAIM = "own-claim"
+MOTION_LOCKED = "motion-locked"
+MOTION_HIDDEN = "motion-hidden"
+ARGUMENT_WITHDRAWN = "argument-"  # + the argument's visibility: "argument-hidden", "-retracted"
+
+# Each code's error (debates.voting raises it) and what the page says beside its vote buttons.
+_REFUSED_VOTE = {
+    OWN_CLAIM: ("You cannot vote on your own claim.", 403),
+    MOTION_LOCKED: ("This motion is locked, so voting on it is closed.", 403),
+    MOTION_HIDDEN: ("A moderator has hidden this motion, so voting on it is closed.", 409),
+    "argument-hidden": (
+        "This argument was hidden by a moderator; it can no longer be voted on.",
+        409,
+    ),
+    "argument-retracted": (
+        "This argument was retracted by its author; it can no longer be voted on.",
+        409,
+    ),
+}
+_VOTING_CLOSED = {
+    MOTION_LOCKED: "Voting is closed: the motion is locked",
+    MOTION_HIDDEN: "Voting is closed: a moderator hid the motion",
+    "argument-hidden": "Voting is closed: a moderator hid the argument",
+    "argument-retracted": "Voting is closed: its author retracted the argument",
+}
+
+
+def vote_refusal(voter, claim, motion):
+    """Why `voter` may not vote on `claim` (a motion, which is `motion`, or an argument in it),
+    as a code, or None. The first that holds, in this order: their own claim; the motion locked;
+    the motion hidden; the argument hidden or retracted.
+
+    A vote meets participation_refusal(voter, "vote") before these, as it needs no claim.
+    debates.voting asks this with the claim locked, and its SQL statement restates it."""
+    if _authored_by(claim, voter):
+        return OWN_CLAIM
+    return _closed_to_votes(claim, motion)
+
+
+def _closed_to_votes(claim, motion):
+    """Why nobody may vote on `claim` now, as a vote_refusal code, or None."""
     if motion.is_locked:
-        return "Voting is closed: the motion is locked"
+        return MOTION_LOCKED
     if motion.is_hidden:
-        return "Voting is closed: a moderator hid the motion"
+        return MOTION_HIDDEN
+    if isinstance(claim, Argument) and not claim.is_visible:
+        return ARGUMENT_WITHDRAWN + claim.visibility
+    return None
+
+
+def refused_vote(outcome):
+    """The error a vote refused with `outcome` (a vote_refusal code) raises, or None for any
+    other outcome of a vote (the choice it counted, or no such claim)."""
+    if outcome not in _REFUSED_VOTE:
+        return None
+    message, status = _REFUSED_VOTE[outcome]
+    return DebateRuleError(message, status=status)
+
+
+def vote_closure(claim, motion, user):
+    """Why the vote buttons on `claim` (in `motion`) are off for `user`, or None: exactly when
+    vote_refusal refuses the vote. What closes the claim to everyone is named before its being
+    theirs: the page says a motion's closure once, on the motion, and an own argument's note
+    waits, hidden, for a live reopening (static/js/crux.js)."""
+    closed = _closed_to_votes(claim, motion)
+    if closed:
+        return _VOTING_CLOSED[closed]
     return own_vote_closure(claim, user)
 
 

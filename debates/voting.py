@@ -5,8 +5,9 @@ module, which each connection installs as a temporary function before its first 
 the busiest write, and the statement costs a fraction of the time of the same work done through
 the ORM in five queries and a transaction. When the vote is its own transaction the same
 statement announces it to open pages (debates.events), instead of a second one after commit.
-SQLite, one development process, takes the ORM path. Both apply the same rules in the same order
-and are held to the same results by tests/test_vote_paths.py; the messages live only here.
+SQLite, one development process, takes the ORM path. Which rule refuses a vote, in which order and
+with which message, is debates.policy's (vote_refusal, refused_vote): the ORM path asks it, the
+statement restates it in SQL, and tests/test_vote_paths.py holds the two to the same results.
 """
 
 import weakref
@@ -21,7 +22,7 @@ from django.utils import timezone
 from debates import events
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Vote
-from debates.policy import participation_refusal
+from debates.policy import enforce, participation_refusal, refused_vote, vote_refusal
 
 __all__ = ["WITHDRAW", "VoteResult", "cast_vote", "cast_vote_at"]
 
@@ -48,10 +49,10 @@ def cast_vote(*, voter, claim, choice) -> VoteResult:
     """Agree or disagree with a motion or argument; the same choice again withdraws the vote.
 
     `choice` WITHDRAW takes away the vote held, if any. Rules: a valid choice (400); the voter
-    may take part (debates.policy, 403); not their own claim (403); the motion is not locked
-    (403) or hidden (409); the argument is neither hidden nor retracted (409). The claim row is
-    locked until commit, so one person's concurrent clicks are applied one after another, and
-    the tallies change beside the Vote row.
+    may take part (403); then debates.policy.vote_refusal: not their own claim (403), the motion
+    neither locked (403) nor hidden (409), the argument neither hidden nor retracted (409). The
+    claim row is locked until commit, so one person's concurrent clicks are applied one after
+    another, and the tallies change beside the Vote row.
     `claim.agree_count`/`disagree_count` are refreshed on the instance passed in.
     """
     result = _vote(voter, type(claim), claim.pk, None, choice)
@@ -105,33 +106,17 @@ def _cast_vote(voter, model, claim_id, slug, choice) -> VoteResult:
     return VoteResult(claim.agree_count, claim.disagree_count, now, claim)
 
 
-# What a vote came to: the choice now held, WITHDRAWN, or why it was refused (nothing changed).
+# What a vote came to: the choice now held, WITHDRAWN, or why nothing changed (MISSING,
+# NOTHING_HELD, or a debates.policy.vote_refusal code).
 WITHDRAWN = "withdrawn"
 NOTHING_HELD = "nothing-held"  # WITHDRAW with no vote held
 MISSING = "missing"
-OWN_CLAIM = "own-claim"
-MOTION_LOCKED = "motion-locked"
-MOTION_HIDDEN = "motion-hidden"
-ARGUMENT_NOT_VISIBLE = "argument-"  # + the argument's visibility
 
 
 def _refuse(model, outcome):
     if outcome == MISSING:
         raise model.DoesNotExist(f"No such {_kind(model)}.")
-    if outcome == OWN_CLAIM:
-        raise DebateRuleError("You cannot vote on your own claim.", status=403)
-    if outcome == MOTION_LOCKED:
-        raise DebateRuleError("This motion is locked, so voting on it is closed.", status=403)
-    if outcome == MOTION_HIDDEN:
-        raise DebateRuleError(
-            "A moderator has hidden this motion, so voting on it is closed.", status=409
-        )
-    if outcome.startswith(ARGUMENT_NOT_VISIBLE):
-        visibility = Argument.Visibility(outcome.removeprefix(ARGUMENT_NOT_VISIBLE))
-        raise DebateRuleError(
-            f"This argument was {visibility.label.lower()}; it can no longer be voted on.",
-            status=409,
-        )
+    enforce(refused_vote(outcome))
 
 
 def _kind(model):
@@ -228,15 +213,9 @@ def _through_the_orm(voter, model, claim_id, slug, choice):
     claim = claims.select_for_update(of=("self",), no_key=True).filter(**lookup).first()
     if claim is None:
         return None, MISSING
-    motion = claim if model is Motion else claim.motion
-    if claim.author_id is not None and claim.author_id == voter.pk:
-        return claim, OWN_CLAIM
-    if motion.is_locked:
-        return claim, MOTION_LOCKED
-    if motion.is_hidden:
-        return claim, MOTION_HIDDEN
-    if model is Argument and not claim.is_visible:
-        return claim, ARGUMENT_NOT_VISIBLE + claim.visibility
+    refusal = vote_refusal(voter, claim, claim if model is Motion else claim.motion)
+    if refusal:
+        return claim, refusal
 
     on_claim = {_kind(model): claim, "argument" if model is Motion else "motion": None}
     votes = Vote.objects.filter(user=voter, **on_claim)

@@ -712,9 +712,6 @@ def test_access_rules_are_read_only_in_the_policy():
     exempt = {
         root / "debates" / "policy.py",
         root / "accounts" / "models.py",  # the facts: is_moderator, is_suspended
-        # The vote's own rules: its ORM path mirrors its SQL statement (a differential test
-        # holds the two together), and both run under the claim's row lock.
-        root / "debates" / "voting.py",
         # Tells an operator that staff still moderate after --revoke (User.is_moderator's fact).
         root / "accounts" / "management" / "commands" / "grant_moderator.py",
     }
