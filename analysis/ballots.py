@@ -1,17 +1,36 @@
-"""The votes an analysis reads: the motion's and its visible arguments', as compute's Ballots."""
+"""The votes an analysis counts: the motion's and those on its arguments everyone reads, as
+compute's Ballots. The computation, the page's personal cruxes and its "nobody has voted" all
+read counted_votes, so they count the same votes, and what "everyone reads" means stays
+debates.policy's to say."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from analysis.compute_types import Ballot, Claim
+from debates import policy
 from debates.models import Argument, Vote
+
+# Nobody in particular: what policy shows them, it shows every reader.
+PUBLIC = AnonymousUser()
+
+
+def shown_arguments(motion_id: int) -> QuerySet[Argument]:
+    """The motion's arguments every reader may read (policy.texts_shown_to for nobody in
+    particular): neither hidden nor retracted."""
+    return Argument.objects.filter(policy.texts_shown_to(PUBLIC, Argument), motion_id=motion_id)
+
+
+def counted_votes(motion_id: int) -> QuerySet[Vote]:
+    """The votes on the motion and on its shown arguments, as one query: a hidden or retracted
+    argument's votes do not count."""
+    on_arguments = Vote.objects.filter(argument__in=shown_arguments(motion_id).values("pk"))
+    return Vote.objects.filter(motion_id=motion_id) | on_arguments
 
 
 def ballots(motion_id: int) -> list[Ballot]:
-    """Every vote on the motion and on its visible arguments, with who wrote its claim, in one
-    query. A hidden or retracted argument's votes do not count."""
-    visible = Argument.objects.filter(
-        motion_id=motion_id, visibility=Argument.Visibility.VISIBLE
-    ).values("pk")
+    """Every counted vote, with who wrote its claim, in one query."""
     rows = (
-        (Vote.objects.filter(motion_id=motion_id) | Vote.objects.filter(argument__in=visible))
+        counted_votes(motion_id)
         .order_by()
         .values_list("user_id", "argument_id", "choice", "argument__author_id", "motion__author_id")
     )

@@ -32,9 +32,6 @@ class VoteMatrix:
     def n_claims(self) -> int:
         return len(self.claims)
 
-    def votes_per_voter(self) -> np.ndarray:
-        return np.bincount(self.rows, minlength=self.n_voters)
-
     def votes_per_claim(self) -> np.ndarray:
         return np.bincount(self.cols, minlength=self.n_claims)
 

@@ -5,6 +5,7 @@ Nothing here computes an analysis: pages serve the last stored one (analysis.ser
 
 from dataclasses import dataclass, field
 
+from analysis.ballots import counted_votes, shown_arguments
 from analysis.compute_types import MIN_GROUP_VOTERS, Analysis, Claim
 from analysis.models import MotionAnalysis
 from debates.models import Argument, Vote
@@ -41,9 +42,9 @@ def visible_arguments(motion, analysis: Analysis) -> dict[int, Argument]:
     ids = {claim.id for claim in _claims(analysis) if claim.kind == "argument"}
     if not ids:
         return {}
-    arguments = Argument.objects.filter(
-        motion=motion, pk__in=ids, visibility=Argument.Visibility.VISIBLE
-    ).only("id", "claim", "stance", "motion_id")
+    arguments = (
+        shown_arguments(motion.pk).filter(pk__in=ids).only("id", "claim", "stance", "motion_id")
+    )
     for argument in arguments:
         argument.motion = motion
     return {argument.pk: argument for argument in arguments}
@@ -227,15 +228,7 @@ def personal_cruxes(motion, row: MotionAnalysis, analysis: Analysis, viewer, *, 
     on the motion, counted as of the stored analysis (MotionAnalysis.group_votes). Two queries:
     the viewer's votes, and the arguments named.
     """
-    visible = Argument.objects.filter(motion=motion, visibility=Argument.Visibility.VISIBLE)
-    own = dict(
-        (
-            Vote.objects.filter(motion=motion)
-            | Vote.objects.filter(argument__in=visible.values("pk"))
-        )
-        .filter(user=viewer)
-        .values_list("argument_id", "choice")
-    )
+    own = dict(counted_votes(motion.pk).filter(user=viewer).values_list("argument_id", "choice"))
     if None not in own:
         return None
     agree = Vote.Choice.AGREE
@@ -259,7 +252,11 @@ def personal_cruxes(motion, row: MotionAnalysis, analysis: Analysis, viewer, *, 
         if strength > 0.5:
             found.append((-strength, -votes, argument_id, choice == agree, agrees / votes))
     found.sort()
-    names = visible.filter(pk__in=[f[2] for f in found[:5]]).only("id", "claim", "stance")
+    names = (
+        shown_arguments(motion.pk)
+        .filter(pk__in=[f[2] for f in found[:5]])
+        .only("id", "claim", "stance")
+    )
     arguments = {argument.pk: argument for argument in names}
     rows = []
     for strength, votes, argument_id, agreed, share in found[:5]:
@@ -271,8 +268,5 @@ def personal_cruxes(motion, row: MotionAnalysis, analysis: Analysis, viewer, *, 
 
 
 def has_votes(motion) -> bool:
-    """Whether anyone voted on the motion or a visible argument: the votes an analysis reads
-    (analysis/ballots.py)."""
-    visible = Argument.objects.filter(motion=motion, visibility=Argument.Visibility.VISIBLE)
-    on_arguments = Vote.objects.filter(argument__in=visible.values("pk"))
-    return (Vote.objects.filter(motion=motion) | on_arguments).exists()
+    """Whether the motion has any vote an analysis counts."""
+    return counted_votes(motion.pk).exists()

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from analysis import queries
 from analysis.compute_types import MIN_CRUX_VOTERS, MIN_GROUP_VOTERS, MIN_VOTES, groups_rule
+from config.converters import is_id
 from debates import policy
 from debates import queries as debate_queries
 
@@ -46,11 +47,13 @@ def analysis_page(request, slug):
 
 
 def _group(request, analysis):
-    """The opinion group asked for in `?against=`, or None (the other side of the motion)."""
-    try:
-        group = int(request.GET.get("against", ""))
-    except ValueError:
+    """The opinion group asked for in `?against=`, or None (the other side of the motion).
+    Only digits as the page's links write them ask for one: int() would also read "1_0", " 1 "
+    or "-0", and numbers thousands of digits long."""
+    asked = request.GET.get("against", "")
+    if not is_id(asked):
         return None
+    group = int(asked)
     return group if any(g.id == group for g in analysis.groups) else None
 
 
