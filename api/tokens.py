@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiToken
-from debates.errors import DebateRuleError
+from debates.errors import DebateRuleError, within_limit
 from debates.text import one_line
 
 PREFIX = "crux_"
@@ -31,8 +31,7 @@ def create_token(*, user, name: str, scope: str) -> tuple[ApiToken, str]:
     name = one_line(name)
     if not name:
         raise DebateRuleError("Name the token, e.g. after the script that uses it.", field="name")
-    if len(name) > NAME_MAX_LENGTH:
-        raise DebateRuleError(f"Keep the name to {NAME_MAX_LENGTH} characters.", field="name")
+    within_limit(name, limit=NAME_MAX_LENGTH, field="name")
     if scope not in ApiToken.Scope.values:
         raise DebateRuleError(
             "Choose what the token may do: Read (read) or Read and write (write).", field="scope"

@@ -13,6 +13,20 @@ class DebateRuleError(Exception):
         self.also = ()
 
 
+def within_limit(value: str, *, limit: int, field: str, noun: str = "", they: bool = False):
+    """`value`, if it has at most `limit` characters; else the one refusal every form gives
+    ("Keep the <noun> to <limit> characters (it has <n>)."), of `field` (also the noun unless
+    `noun` names it; `they` for a plural noun such as "details")."""
+    if len(value) > limit:
+        has = "they have" if they else "it has"
+        raise DebateRuleError(
+            f"Keep the {noun or field} to {limit:,} characters ({has} {len(value):,}).",
+            status=422,
+            field=field,
+        )
+    return value
+
+
 class FieldChecks:
     """Checks of a write's fields that go on past a refusal: `check(make)` runs one and gives
     what it made (None when refused), and `done()` raises the first refusal with the others in

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts import suspension
 from accounts.models import User
 from debates import policy
-from debates.errors import DebateRuleError
+from debates.errors import DebateRuleError, within_limit
 from debates.events import ARGUMENT_CHANGED, MOTION_CHANGED, announce
 from debates.models import (
     MODERATION_REASON_MAX_LENGTH,
@@ -83,13 +83,7 @@ def clean_reason(reason, *, required):
         raise DebateRuleError(
             "Give a reason: it is logged and shown with the notice.", status=422, field="reason"
         )
-    if len(reason) > MODERATION_REASON_MAX_LENGTH:
-        raise DebateRuleError(
-            f"Keep the reason to {MODERATION_REASON_MAX_LENGTH} characters (it has {len(reason)}).",
-            status=422,
-            field="reason",
-        )
-    return reason
+    return within_limit(reason, limit=MODERATION_REASON_MAX_LENGTH, field="reason")
 
 
 def _days(check, value):
@@ -176,12 +170,7 @@ def flag_claim(*, flagger, claim, reason, note=""):
             status=422,
             field="note",
         )
-    if len(note) > Flag.NOTE_MAX_LENGTH:
-        raise DebateRuleError(
-            f"Keep the note to {Flag.NOTE_MAX_LENGTH} characters (it has {len(note)}).",
-            status=422,
-            field="note",
-        )
+    within_limit(note, limit=Flag.NOTE_MAX_LENGTH, field="note")
     existing = open_flag(flagger, claim)
     if existing is not None:
         return existing, False

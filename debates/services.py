@@ -13,7 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from debates import events, policy, sources
-from debates.errors import DebateRuleError, FieldChecks  # apart for debates.moderation
+from debates.errors import (  # apart for debates.moderation
+    DebateRuleError,
+    FieldChecks,
+    within_limit,
+)
 from debates.models import (
     CLAIM_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
@@ -61,33 +65,15 @@ def _clean_claim(claim: str) -> str:
     claim = one_line(claim)
     if not claim:
         raise DebateRuleError("Write the claim you want to make.", status=422, field="claim")
-    if len(claim) > CLAIM_MAX_LENGTH:
-        raise DebateRuleError(
-            f"Keep the claim to {CLAIM_MAX_LENGTH} characters (it has {len(claim)}).",
-            status=422,
-            field="claim",
-        )
-    return claim
+    return within_limit(claim, limit=CLAIM_MAX_LENGTH, field="claim")
 
 
 def _clean_details(details: str) -> str:
-    details = _plain(details)
-    if len(details) > DETAILS_MAX_LENGTH:
-        raise DebateRuleError(
-            f"Keep the details to {DETAILS_MAX_LENGTH} characters (they have {len(details)}).",
-            status=422,
-            field="details",
-        )
-    return details
+    return within_limit(_plain(details), limit=DETAILS_MAX_LENGTH, field="details", they=True)
 
 
 def _bounded_quote(quote: str) -> str:
-    quote = _plain(quote)
-    if len(quote) > QUOTE_MAX_LENGTH:
-        raise DebateRuleError(
-            f"Keep the quote to {QUOTE_MAX_LENGTH} characters.", status=422, field="quote"
-        )
-    return quote
+    return within_limit(_plain(quote), limit=QUOTE_MAX_LENGTH, field="quote")
 
 
 def _cited(source, source_url, quote, start, end) -> tuple[Source | None, str, dict]:
@@ -370,12 +356,7 @@ def _motion_title(title: str) -> str:
     title = one_line(title)
     if not title:
         raise DebateRuleError("Give the motion a short title.", status=422, field="title")
-    title_limit = Motion._meta.get_field("title").max_length
-    if len(title) > title_limit:
-        raise DebateRuleError(
-            f"Keep the title to {title_limit} characters.", status=422, field="title"
-        )
-    return title
+    return within_limit(title, limit=Motion._meta.get_field("title").max_length, field="title")
 
 
 # How many slugs a new motion tries while simultaneous writes keep taking the one it chose: each

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from debates import anchoring, events, moderation, policy
-from debates.errors import DebateRuleError, FieldChecks
+from debates.errors import DebateRuleError, FieldChecks, within_limit
 from debates.models import (
     SOURCE_TEXT_MAX_LENGTH,
     Argument,
@@ -160,14 +160,9 @@ def _required(value: str, message: str, field: str) -> str:
 
 
 def _bounded(value: str, field: str, label: str) -> str:
-    limit = Source._meta.get_field(field).max_length
-    if len(value) > limit:
-        raise DebateRuleError(
-            f"Keep the {label} to {limit:,} characters (it has {len(value):,}).",
-            status=422,
-            field=field,
-        )
-    return value
+    return within_limit(
+        value, limit=Source._meta.get_field(field).max_length, field=field, noun=label
+    )
 
 
 def _source_title(title: str) -> str:
@@ -186,13 +181,7 @@ def _source_title(title: str) -> str:
 def _source_text(text: str) -> str:
     text = clean_text(text)
     _required(text.strip(), "Paste the source's text.", "text")
-    if len(text) > SOURCE_TEXT_MAX_LENGTH:
-        raise DebateRuleError(
-            f"Keep the text to {SOURCE_TEXT_MAX_LENGTH:,} characters (it has {len(text):,}).",
-            status=422,
-            field="text",
-        )
-    return text
+    return within_limit(text, limit=SOURCE_TEXT_MAX_LENGTH, field="text")
 
 
 def _source_url(adder, url: str) -> str:

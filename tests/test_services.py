@@ -1,7 +1,10 @@
+from pathlib import Path
+
 import pytest
 from django.db import IntegrityError, transaction
 
 from debates import services
+from debates.errors import DebateRuleError, within_limit
 from debates.models import Argument
 from debates.rendering import render_markdown
 from tests.factories import ArgumentFactory, MotionFactory
@@ -63,3 +66,25 @@ def test_markdown_details_are_sanitised():
     assert "<strong>bold</strong>" in html
     assert "<script" not in html and "javascript:" not in html
     assert 'rel="nofollow ugc noopener"' in html
+
+
+def test_every_length_refusal_reads_alike():
+    """One wording for every field's limit, counted as people count (thousands grouped)."""
+    with pytest.raises(DebateRuleError) as refused:
+        within_limit("x" * 5001, limit=5000, field="details", they=True)
+    assert refused.value.message == "Keep the details to 5,000 characters (they have 5,001)."
+    assert (refused.value.status, refused.value.field) == (422, "details")
+    assert within_limit("x" * 5, limit=5, field="claim") == "x" * 5
+
+
+def test_no_module_words_a_length_refusal_of_its_own():
+    root = Path(__file__).resolve().parents[1]
+    apps = [init.parent for init in root.glob("*/__init__.py") if init.parent.name != "tests"]
+    worded = [
+        f"{path.relative_to(root)}:{number}"
+        for app in apps
+        for path in app.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if '"Keep the ' in line and path.name != "errors.py"
+    ]
+    assert worded == []
