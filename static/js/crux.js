@@ -221,7 +221,8 @@
   document.addEventListener("DOMContentLoaded", reopenDrafts);
   // Signing out leaves none of her drafts in the tab for whoever uses the computer next.
   document.addEventListener("submit", (event) => {
-    if (!(event.target instanceof HTMLFormElement) || !event.target.action.endsWith("/accounts/logout/")) return;
+    // The attribute, not form.action: a control named "action" (the log's filter) shadows that.
+    if (!(event.target instanceof HTMLFormElement) || !event.target.getAttribute("action")?.endsWith("/accounts/logout/")) return;
     try {
       Object.keys(sessionStorage).filter((key) => key.startsWith(DRAFT)).forEach((key) => sessionStorage.removeItem(key));
     } catch {

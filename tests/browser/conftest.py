@@ -111,10 +111,14 @@ def browser():
 def new_page(browser, live_server, request):
     """Open pages in fresh, isolated browser contexts (one per simulated person)."""
     contexts = []
+    # A script error fails the test that met it, whatever the test asserted: a page whose
+    # script broke can still pass a check that its markup came from the server.
+    script_errors = []
 
     def open_page():
         context = browser.new_context(base_url=live_server.url)
         context.set_default_timeout(10_000)
+        context.on("page", lambda page: page.on("pageerror", lambda e: script_errors.append(e)))
         contexts.append(context)
         return context.new_page()
 
@@ -129,6 +133,7 @@ def new_page(browser, live_server, request):
                 )
         context.close()
     live_server.wait_until_idle()
+    assert failed or [str(error) for error in script_errors] == []
 
 
 @pytest.fixture

@@ -156,3 +156,14 @@ def test_a_source_is_flagged_in_place_and_hidden_from_the_queue(signed_in, trans
     reader.goto(source.get_absolute_url())
     expect(reader.locator(".source-head")).to_contain_text("A moderator has hidden this source")
     expect(reader.get_by_role("link", name="Flag")).to_have_count(0)
+
+
+def test_filtering_the_log_runs_no_script_into_an_error(signed_in, transactional_db):
+    """The log's filter has a control named "action", which shadows the form's own action."""
+    moderator = verified_user(display_name="Moderator Max")
+    grant_moderator(moderator)
+    page = signed_in(moderator)
+    page.goto("/moderation/log/")
+    page.get_by_label("Action").select_option(index=1)
+    page.get_by_role("button", name=re.compile("Filter|Show")).click()
+    expect(page).to_have_url(re.compile(r"action="))
