@@ -8,7 +8,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from debates import services
+from accounts.services import grant_moderator
+from debates import moderation, services
 from debates.models import Argument
 from tests.browser.live_pages import open_live
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
@@ -232,3 +233,25 @@ def test_an_earlier_wording_reads_as_clearly_as_the_current_one(page, motion, ax
     expect(old).to_contain_text("Air gets cleaner.")
     expect(old).to_have_css("opacity", "1")
     assert axe(page, ".history") == []
+
+
+def test_the_moderation_log_reads_on_a_phone_one_entry_a_card(signed_in, transactional_db):
+    """Five columns in 390 px shrank to a few letters each ("Mo/der/ato/r"): on a phone each
+    entry stands as a card whose cells name themselves, and no word breaks inside."""
+    moderator = verified_user(display_name="Moderator Maximilian")
+    grant_moderator(moderator)
+    argument = ArgumentFactory(claim="A claim a moderator hid.")
+    moderation.hide_argument(moderator=moderator, argument=argument, reason="Off-topic remarks")
+    page = signed_in(moderator)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/moderation/log/")
+    entry = page.locator(".log__entry").first
+    moderator_cell = entry.locator('td[data-label="Moderator"]')
+    expect(moderator_cell).to_have_text(moderator.display_name)
+    # One line: the cell is as wide as the card, not a column of letters.
+    height = moderator_cell.evaluate("cell => cell.getBoundingClientRect().height")
+    line = moderator_cell.evaluate("cell => parseFloat(getComputedStyle(cell).lineHeight)")
+    assert height < 2 * line
+    label = moderator_cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Moderator: "'
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
