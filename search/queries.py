@@ -6,7 +6,8 @@ read once, here, the way websearch_to_tsquery reads them ("a phrase", `or`, `-wo
 to each engine (to FTS5 in its own syntax); tests/test_search.py runs the same expectations on
 both, and checks this reading against websearch_to_tsquery's own.
 Who finds what is debates.policy.texts_found_by: the rule the pages read by, and retracted
-arguments for moderators.
+arguments for moderators. With no words typed but a filter set, the search lists whatever the
+filters admit, newest first, in the same SQL on both engines (no index is read).
 """
 
 import math
@@ -26,6 +27,8 @@ from debates.models import Argument, Motion, Source
 from search.schema import CODES, KINDS, SQLITE_FTS, parts, sqlite_rowid, title_of
 
 MODELS = {"argument": Argument, "motion": Motion, "source": Source}
+# When each kind was written, for listing by filters alone; a seeded source has no date.
+WRITTEN = {"argument": "created_at", "motion": "created_at", "source": "added_at"}
 # Claim, what it cites, details: a match in the claim counts most (bm25's column weights).
 _BM25_WEIGHTS = "10.0, 4.0, 1.0"
 # Highlight markers the database puts around matched words; stored text never holds controls
@@ -110,7 +113,6 @@ def read_terms(text: str) -> Terms | None:
 class Hit:
     kind: str  # "motion", "argument" or "source"
     claim: Motion | Argument | Source
-    rank: float
     title_html: SafeString  # a motion's or a source's title; empty for an argument
     claim_html: SafeString
     excerpt_html: SafeString  # where else it matched (quote, source, details), if anywhere
@@ -155,6 +157,11 @@ class Filters:
     @property
     def on_whom(self) -> bool:
         return self.author_id is not None or self.held_by is not None
+
+    @property
+    def narrowing(self) -> bool:
+        """Whether any filter is set: then they alone, without words, list what they admit."""
+        return self.motion is not None or bool(self.stance) or self.on_whom
 
     def by_whom(self, *, attributed: str) -> Q | None:
         """The filter on who holds a claim (`attributed`: the field naming them), or None."""
@@ -250,11 +257,14 @@ def _where(model, condition: Q) -> tuple[str, list]:
 
 
 class Search:
-    """Hits for `text` as `viewer` may see them, best first, a page at a time."""
+    """Hits for `text` as `viewer` may see them, best first, a page at a time; with no text but
+    a filter, everything the filters admit (`listing`), newest first."""
 
     def __init__(self, *, text: str, viewer, filters: Filters):
         self.terms = read_terms(text)
         self.backend = _Backend(self.terms) if self.terms else None
+        # Words that ask for nothing ("-") still find nothing, filters or not.
+        self.listing = not text.strip() and filters.narrowing
         self.viewer, self.filters = viewer, filters
 
     def _conditions(self, kind: str) -> Q | None:
@@ -291,18 +301,26 @@ class Search:
             condition = self._conditions(kind)
             if condition is None:
                 continue
-            source, match, match_params, rank = self.backend.matches(kind)
-            where, where_params = _where(model, condition)
             table = KINDS[kind]
+            if self.backend is None:  # filters alone: ordered by when it was written
+                source, match, match_params, order = table, "1 = 1", [], f"{table}.{WRITTEN[kind]}"
+            else:
+                source, match, match_params, order = self.backend.matches(kind)
+            where, where_params = _where(model, condition)
             selects.append(
-                f"SELECT '{kind}' AS kind, {table}.id AS id, {rank} AS rank "
+                f"SELECT '{kind}' AS kind, {table}.id AS id, {order} AS ordering "
                 f"FROM {source} WHERE {match} AND ({where})"
             )
             params += [*match_params, *where_params]
         return " UNION ALL ".join(selects), params
 
+    @property
+    def finds(self) -> bool:
+        """Whether anything can be found: words to look for, or filters to list by."""
+        return self.backend is not None or self.listing
+
     def count(self) -> int:
-        if self.backend is None:
+        if not self.finds:
             return 0
         union, params = self._union()
         with connection.cursor() as cursor:
@@ -310,16 +328,17 @@ class Search:
             return cursor.fetchone()[0]
 
     def _rows(self, limit: int, offset: int) -> tuple[list, int]:
-        """One page of (kind, id, rank), best first, and how many hits there are in all."""
+        """One page of (kind, id), best (or newest) first, and how many hits there are in all."""
         union, params = self._union()
         with connection.cursor() as cursor:
+            # NULLS LAST: SQLite's default for DESC, not PostgreSQL's (an undated source).
             cursor.execute(
-                f"SELECT kind, id, rank, count(*) OVER () FROM ({union}) AS hits "
-                "ORDER BY rank DESC, kind, id DESC LIMIT %s OFFSET %s",
+                f"SELECT kind, id, count(*) OVER () FROM ({union}) AS hits "
+                "ORDER BY ordering DESC NULLS LAST, kind, id DESC LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             )
             rows = cursor.fetchall()
-        return [row[:3] for row in rows], rows[0][3] if rows else 0
+        return [row[:2] for row in rows], rows[0][2] if rows else 0
 
     def page(self, number, per_page: int) -> Page:
         """Page `number` (1 if it is no number, the last if past the end): its hits counted
@@ -329,7 +348,7 @@ class Search:
         except (TypeError, ValueError):
             number = 1
         rows, total = [], 0
-        if self.backend is None:  # nothing searchable was typed: one empty page
+        if not self.finds:  # nothing searchable was typed, and no filter: one empty page
             number = 1
         else:
             rows, total = self._rows(per_page, (number - 1) * per_page)
@@ -343,7 +362,7 @@ class Search:
     def _hits(self, rows) -> list[Hit]:
         if not rows:
             return []
-        ids = {kind: [pk for k, pk, _ in rows if k == kind] for kind in MODELS}
+        ids = {kind: [pk for k, pk in rows if k == kind] for kind in MODELS}
         shown = ("id", "claim", "visibility", "attribution", "created_at", "author__display_name")
         arguments = Argument.objects.select_related("motion", "author").only(
             # The motion's author too: whether a hidden motion's title shows asks who wrote it.
@@ -360,9 +379,14 @@ class Search:
         )
         found = {"argument": arguments, "motion": motions, "source": sources}
         claims = {kind: found[kind].in_bulk(ids[kind]) if ids[kind] else {} for kind in MODELS}
-        marks = {kind: self.backend.highlights(kind, ids[kind]) for kind in MODELS}
+        if self.backend is None:
+            marks = {
+                kind: {pk: _unmarked(kind, c) for pk, c in claims[kind].items()} for kind in MODELS
+            }
+        else:
+            marks = {kind: self.backend.highlights(kind, ids[kind]) for kind in MODELS}
         hits = []
-        for kind, pk, rank in rows:
+        for kind, pk in rows:
             claim = claims[kind][pk]
             highlighted, cited, details = marks[kind][pk]
             title = ""
@@ -371,8 +395,17 @@ class Search:
             elif kind == "source":
                 title, highlighted = highlighted, ""
             excerpt = next((text for text in (cited, details) if START in (text or "")), "")
-            hits.append(Hit(kind, claim, rank, marked(title), marked(highlighted), marked(excerpt)))
+            hits.append(Hit(kind, claim, marked(title), marked(highlighted), marked(excerpt)))
         return hits
+
+
+def _unmarked(kind: str, claim) -> tuple[str, str, str]:
+    """A hit's claim, cited and details as highlights() gives them, when no word was looked for:
+    the claim as it stands (a motion's title with it, a source's title), nothing marked, and no
+    excerpt."""
+    if kind == "motion":
+        return f"{claim.title} {claim.claim}", "", ""
+    return (claim.title if kind == "source" else claim.claim), "", ""
 
 
 def similar_claims(*, motion: Motion, text: str, viewer, limit: int = SIMILAR_LIMIT):

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from debates.models import Stance
 from debates.queries import motion_by_slug
 from debates.text import one_line
 from search import queries
@@ -11,27 +12,47 @@ PAGE_SIZE = 20
 
 @require_safe
 def search(request):
-    """The search page: the form, and its results as a partial for HTMX as one types."""
+    """The search page: the form, and its results as a partial for HTMX as one types. Filters
+    without words list everything they admit; neither words nor filters, the page explains."""
     form = SearchForm(request.GET or None, viewer=request.user)
-    page, status = None, 200
-    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+    page, listed, status = None, None, 200
+    if form.is_bound and form.is_valid():
         found = form.cleaned_data
         name, member = found["author"] or ("", None)
-        results = queries.Search(
-            text=found["q"],
-            viewer=request.user,
-            filters=queries.Filters(
-                motion=found["motion"],
-                stance=found["stance"],
-                author_id=member.pk if member else None,
-                held_by=queries.names_like(name) if name else None,
-            ),
+        held_by = queries.names_like(name) if name else None
+        filters = queries.Filters(
+            motion=found["motion"],
+            stance=found["stance"],
+            author_id=member.pk if member else None,
+            held_by=held_by,
         )
-        page = results.page(request.GET.get("page"), PAGE_SIZE)
+        if found["q"] or filters.narrowing:
+            results = queries.Search(text=found["q"], viewer=request.user, filters=filters)
+            page = results.page(request.GET.get("page"), PAGE_SIZE)
+            if results.listing:
+                listed = _listed(
+                    name=name,
+                    member=member,
+                    held_by=held_by,
+                    stance=found["stance"],
+                    motion=found["motion"],
+                )
     elif form.errors:
         status = 400
     template = "search/search.html#results" if request.htmx else "search/search.html"
-    return render(request, template, {"form": form, "page": page}, status=status)
+    return render(request, template, {"form": form, "page": page, "listed": listed}, status=status)
+
+
+def _listed(*, name, member, held_by, stance, motion) -> dict:
+    """What the filters alone listed, for the count's words: "3 con arguments by Dmitri Trenin
+    in “Strategic solitude”". The author as the pages name them: the member's display name, else
+    the one attribution or source author the name stands for, else the name as typed."""
+    if member is not None:
+        name = member.display_name
+    elif len(held_by or ()) == 1:
+        name = held_by[0]
+    stance = Stance(stance).label.lower() if stance else ""
+    return {"stance": stance, "author": name, "motion": motion}
 
 
 @require_safe

@@ -5,6 +5,7 @@ differential tests at the end hold the two engines to one table of expectations.
 """
 
 import ast
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -269,7 +270,7 @@ def test_the_page_shows_ranked_highlighted_hits_with_motion_and_stance(motion):
 
 
 def test_the_page_without_a_query_explains_itself_and_htmx_gets_the_partial(motion):
-    for nothing in ({}, {"q": "  "}, {"q": "", "stance": "pro"}):
+    for nothing in ({}, {"q": "  "}, {"q": "", "motion": "", "stance": "", "author": " "}):
         assert "Search motions, arguments and sources" in _page(nothing).content.decode()
     ArgumentFactory(motion=motion, claim="Pipelines.")
     partial = _page({"q": "pipelines"}, HX_Request="true").content.decode()
@@ -341,6 +342,167 @@ def test_hits_in_a_hidden_motion_cost_a_moderator_no_query_each(
 def test_the_nav_has_a_search_box_that_works_without_js(client):
     body = client.get("/").content.decode()
     assert 'role="search"' in body and 'action="/search/"' in body and 'name="q"' in body
+
+
+# --- Filters alone ------------------------------------------------------------------------------
+
+
+def _dated(claim, day):
+    """`claim` as if written on that day of May 2024 (a source: added), for the listing order."""
+    when = datetime(2024, 5, day, 12, tzinfo=UTC)
+    field = "added_at" if isinstance(claim, Source) else "created_at"
+    type(claim).objects.filter(pk=claim.pk).update(**{field: when})
+    return claim
+
+
+@pytest.fixture
+def researched(motion):
+    """A motion Dmitri Trenin's thesis stands in, argued by him (attributed), by a member and
+    by others, with a source he wrote, and another motion he is quoted in."""
+    writer = verified_user(display_name="Writer Wyn")
+    other = MotionFactory(title="Elsewhere", claim="Another debate.")
+    trenin = "Dmitri Trenin"
+    found = {
+        "motion": _dated(motion, 1),
+        "other": _dated(other, 2),
+        "article": _dated(SourceFactory(title="Strategic solitude", author=trenin), 3),
+        "old_pro": ArgumentFactory(motion=motion, stance="pro", author=None, attribution=trenin),
+        "con": ArgumentFactory(motion=motion, stance="con", author=None, attribution=trenin),
+        "mine": ArgumentFactory(motion=motion, stance="con", author=writer),
+        "new_pro": ArgumentFactory(motion=motion, stance="pro", author=None, attribution=trenin),
+        "elsewhere": ArgumentFactory(motion=other, stance="con", author=None, attribution=trenin),
+        "seeded": SourceFactory(title="Undated", author=trenin),  # added by nobody, undated
+    }
+    for day, name in enumerate(("old_pro", "con", "mine", "new_pro", "elsewhere"), start=4):
+        _dated(found[name], day)
+    found["writer"] = writer
+    return found
+
+
+def test_filters_alone_list_what_they_admit_newest_first(researched, motion):
+    """What the filters admit with words, they admit without: the stance only arguments, the
+    motion its arguments and itself, the author what a member wrote or a name holds (a source by
+    who wrote it). Newest first; an undated (seeded) source last on both engines."""
+    r = researched
+    trenin = queries.names_like("dmitri trenin")
+    assert found("", held_by=trenin) == [
+        r["elsewhere"], r["new_pro"], r["con"], r["old_pro"], r["article"], r["seeded"]
+    ]  # fmt: skip
+    assert found("", author_id=r["writer"].pk, held_by=()) == [r["mine"]]
+    assert found("", motion=motion) == [r["new_pro"], r["mine"], r["con"], r["old_pro"], motion]
+    assert found("", stance="con") == [r["elsewhere"], r["mine"], r["con"]]
+    assert found("", motion=motion, stance="pro", held_by=trenin) == [r["new_pro"], r["old_pro"]]
+    assert found("", motion=motion, stance="con", held_by=trenin) == [r["con"]]
+    assert found("", motion=r["other"], held_by=trenin) == [r["elsewhere"]]
+    assert found("", stance="pro", held_by=queries.names_like("Nobody Known")) == []
+    # Neither words nor filters find nothing, and neither do words that ask for nothing.
+    assert found("") == found("  ") == found("-", stance="con") == []
+
+
+def test_the_page_lists_by_filters_alone_and_says_what_it_listed(researched, motion):
+    r = researched
+    cases = (
+        ({"author": "dmitri trenin", "motion": motion.slug, "stance": "con"},
+         "1 con argument by Dmitri Trenin in “Karabakh”", 1),
+        ({"q": "", "author": "Dmitri Trenin", "motion": motion.slug},
+         "3 results by Dmitri Trenin in “Karabakh”", 3),
+        ({"author": "writer wyn"}, "1 result by Writer Wyn", 1),
+        ({"stance": "pro"}, "2 pro arguments", 2),
+        ({"motion": r["other"].slug}, "2 results in “Elsewhere”", 2),
+        ({"author": "Nobody Known", "stance": "con"},
+         "No con arguments by Nobody Known. Try fewer or other filters.", 0),
+    )  # fmt: skip
+    for params, count, hits in cases:
+        response = _page(params)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert f'<p class="search-results__count">{count}</p>' in body, params
+        assert f'role="status">{count}</p>' in body  # heard, not only seen
+        assert body.count('class="search-hit"') == hits
+        assert "<mark>" not in body and "Search motions, arguments and sources" not in body
+    body = _page({"author": "Writer Wyn"}).content.decode()
+    assert f'href="{r["mine"].get_absolute_url()}"' in body and "Writer Wyn" in body
+    partial = _page({"stance": "pro"}, HX_Request="true").content.decode()
+    assert partial.lstrip().startswith('<hx-partial hx-target="#search-status">2 pro arguments<')
+    assert "<html" not in partial
+
+
+def test_filters_alone_never_list_what_the_viewer_may_not_find(
+    withdrawn, motion, author, member, moderator
+):
+    """The rules words are found by (policy.texts_found_by, arguments_listed_to,
+    sources_shown_to), with no words: hidden text for its author and moderators, retracted
+    arguments for moderators only, nothing in a hidden motion for the public."""
+    hidden_source = SourceFactory(title="Hidden paper", author="Author Al", visibility="hidden")
+    in_hidden = ArgumentFactory(motion=withdrawn["motion"], author=author, claim="Inside.")
+    by_author = queries.names_like("Author Al")
+    for viewer in (ANYONE, member):
+        assert found("", viewer, motion=motion, author_id=author.pk) == []
+        assert found("", viewer, author_id=author.pk, held_by=by_author) == []
+        assert found("", viewer, motion=motion) == [withdrawn["shown"], motion]
+    assert set(found("", author, author_id=author.pk, held_by=by_author)) == {
+        withdrawn["hidden"], withdrawn["motion"], in_hidden
+    }  # fmt: skip
+    assert set(found("", moderator, author_id=author.pk, held_by=by_author)) == {
+        withdrawn["hidden"], withdrawn["retracted"], withdrawn["motion"], in_hidden, hidden_source
+    }  # fmt: skip
+    body = _page({"author": "Author Al"}).content.decode()
+    assert "No results by Author Al" in body
+    for text in ("walrus", "Walrus", "Inside.", "Hidden paper"):
+        assert text not in body
+    # A hidden motion is no filter for the public, with words or without.
+    assert _page({"motion": withdrawn["motion"].slug}).status_code == 400
+
+
+def test_filters_alone_are_paginated_keeping_the_filters(motion):
+    for n in range(25):
+        _dated(ArgumentFactory(motion=motion, claim=f"Claim {n}.", stance="con"), n + 1)
+    first = _page({"stance": "con"}).content.decode()
+    assert "25 con arguments" in first and "Page 1 of 2" in first
+    assert 'href="?stance=con&amp;page=2"' in first
+    assert first.index("Claim 24.") < first.index("Claim 5.")  # newest first
+    assert "Claim 4." not in first
+    second = _page({"stance": "con", "page": "2"}).content.decode()
+    assert second.count('class="search-hit"') == 5 and "Claim 0." in second
+    last = _page({"stance": "con", "page": "9"}).content.decode()
+    assert "Page 2 of 2" in last and last.count('class="search-hit"') == 5
+
+
+def test_bad_filters_without_words_are_a_clear_400(motion):
+    for params, message in (
+        ({"motion": "no-such-motion"}, "There is no such motion"),
+        ({"stance": "maybe", "motion": motion.slug}, "Choose pro, con or any stance"),
+        ({"author": "x" * 201}, "at most 200 characters"),
+        ({"q": "", "motion": "nul\x00"}, "There is no such motion"),
+    ):
+        response = _page(params)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert "Check the search" in _page(params, HX_Request="true").content.decode()
+
+
+def test_filters_alone_cost_the_same_queries_however_many_hits(motion, django_assert_num_queries):
+    """Filters without words, on a page of arguments and a motion: the page (counted as it is
+    listed), arguments, motions, the chosen motion and the motion filter's choices, the member
+    of the author's name and the names held (a query per kind); nothing is highlighted."""
+    other = MotionFactory(title="Other", claim="Other.", attribution="Pat Quoted")
+
+    def cost(n):
+        for _ in range(n):
+            ArgumentFactory(motion=other, author=None, attribution="Pat Quoted")
+        Argument.objects.update(created_at=datetime(2024, 5, 1, tzinfo=UTC))
+        _dated(other, 2)  # the newest, so on the first page however many arguments follow
+        client = Client()
+        params = {"motion": other.slug, "author": "Pat Quoted"}
+        with django_assert_num_queries(9):
+            body = client.get("/search/", params).content.decode()
+        assert body.count('class="search-hit"') == min(n + 1, 20)
+        assert body.index('search-hit__meta">Motion<') < body.index("stance--pro")
+        with django_assert_num_queries(3):  # the page, arguments and the motion filter's choices
+            client.get("/search/", {"stance": "pro"})
+
+    cost(2)
+    cost(30)
 
 
 # --- Is your point already here? ---------------------------------------------------------------

@@ -36,6 +36,35 @@ def test_results_follow_the_typing_without_a_reload(page, debate, axe):
     assert axe(page) == []
 
 
+def test_filters_alone_list_as_they_change_and_are_heard(page, debate, axe):
+    """No words, a filter: everything it admits, newest first, its count in the status region."""
+    page.goto("/search/")
+    page.evaluate("window.__noReload = true")
+    page.get_by_label("Stance").select_option("con")
+    hits = page.locator("#search-results .search-hit")
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_contain_text("Mediators kept both sides talking.")
+    expect(page.locator(".search-results__count")).to_have_text("1 con argument")
+    expect(page.locator("#search-status")).to_have_text("1 con argument")
+    expect(page).to_have_url("/search/?q=&motion=&stance=con&author=")
+
+    page.get_by_label("Stance").select_option("")
+    page.get_by_label("Motion").select_option(debate.slug)
+    # The motion and its two shown arguments, never the hidden one.
+    expected = f"3 results in “{debate.title}”"
+    expect(page.locator("#search-status")).to_have_text(expected)
+    expect(hits).to_have_count(3)
+    expect(hits.last).to_contain_text("The talks will succeed.")
+    expect(page.locator("#search-results")).not_to_contain_text("Hidden negotiations")
+
+    page.get_by_label("Search for").press_sequentially("mediators", delay=30)
+    expect(page.locator("#search-status")).to_have_text("1 result")
+    page.get_by_label("Search for").fill("")
+    expect(page.locator("#search-status")).to_have_text(expected)
+    assert page.evaluate("window.__noReload") is True
+    assert axe(page) == []
+
+
 def test_the_nav_box_searches_without_javascript(browser, live_server, debate, axe):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:
