@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.models import User
 from debates import policy, queries
-from debates.models import Motion, Stance
+from debates.models import Argument, Motion, Stance
 from debates.text import one_line
 
 QUERY_MAX_LENGTH = 200
@@ -44,7 +44,7 @@ class SearchForm(forms.Form):
     author = forms.CharField(
         label="Author",
         required=False,
-        max_length=200,
+        max_length=Argument._meta.get_field("attribution").max_length,
         help_text="A member, or whoever a claim or source is attributed to.",
     )
 

@@ -451,6 +451,21 @@ def test_form_limits_and_labels_come_from_the_models(client, monkeypatch):
     assert 'maxlength="123"' in flag_page.content.decode()
 
 
+def test_no_form_types_a_length_of_its_own():
+    """A form's limit typed as a number drifts from the model's, as a template's would."""
+    root = Path(__file__).resolve().parents[1]
+    apps = [init.parent for init in root.glob("*/__init__.py") if init.parent.name != "tests"]
+    typed = [
+        f"{path.relative_to(root)}:{number}"
+        for app in apps
+        for path in app.rglob("*forms.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"max_length=\d", line)
+    ]
+    assert root / "search" / "forms.py" in {p for app in apps for p in app.rglob("*forms.py")}
+    assert typed == []
+
+
 def test_no_template_types_a_length_of_its_own():
     """A limit typed into a template drifts from the one the form or model enforces."""
     root = Path(__file__).resolve().parents[1]
