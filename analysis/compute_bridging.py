@@ -27,14 +27,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.compute_types import Bridging
+from analysis.compute_types import (
+    BRIDGING_INTERCEPT,
+    BRIDGING_MAX_FACTOR,
+    BRIDGING_MIN_VOTES,
+    Bridging,
+)
 from analysis.compute_votes import VoteMatrix
 
 LAMBDA_INTERCEPT = 0.15
 LAMBDA_FACTOR = 0.03
-BRIDGING_INTERCEPT = 0.40
-BRIDGING_MAX_FACTOR = 0.5
-MIN_VOTES = 5
 MAX_ITERATIONS = 500
 TOLERANCE = 1e-7  # stop when an iteration lowers the loss by less than this share of it
 
@@ -182,7 +184,7 @@ def bridging(matrix: VoteMatrix, seed: int) -> list[Bridging]:
 
 
 def _status(votes: int, intercept: float, factor: float) -> str:
-    if votes < MIN_VOTES:
+    if votes < BRIDGING_MIN_VOTES:
         return "needs-more-votes"
     if intercept >= BRIDGING_INTERCEPT and abs(factor) < BRIDGING_MAX_FACTOR:
         return "bridging"

@@ -42,6 +42,7 @@ class CruxTable:
     low: np.ndarray
     high: np.ndarray
     voters: np.ndarray
+    alike: np.ndarray  # voters who voted the same way on the argument and the motion
 
 
 def crux_table(matrix: VoteMatrix) -> CruxTable:
@@ -62,6 +63,7 @@ def crux_table(matrix: VoteMatrix) -> CruxTable:
         low=log_odds - Z_90_TWO_SIDED * se,
         high=log_odds + Z_90_TWO_SIDED * se,
         voters=counts.sum(axis=1),
+        alike=counts[:, 0] + counts[:, 3],
     )
 
 
@@ -81,6 +83,7 @@ def cruxes(matrix: VoteMatrix) -> list[Crux]:
             round(float(table.log_odds[c]), 4),
             round(float(lower[c]), 4),
             int(table.voters[c]),
+            int(table.alike[c]),
         )
         for c in picked
     ]

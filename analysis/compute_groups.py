@@ -32,6 +32,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
 
 from analysis.compute_types import (
+    MIN_COMMON_VOTES,
     MIN_GROUP_VOTERS,
     MIN_VOTES,
     Consensus,
@@ -168,23 +169,25 @@ def representative(matrix: VoteMatrix, groups: Groups) -> list[list[Representati
         a, n = groups.agree[g], groups.votes[g]
         a_rest, n_rest = all_agree - a, all_votes - n
         z = two_proportion_z(a, n, a_rest, n_rest)
-        rate, rate_rest = smoothed(a, n), smoothed(a_rest, n_rest)
+        rate = smoothed(a, n)
         leans = ((z >= Z_90_ONE_SIDED) & (rate > 0.5)) | ((z <= -Z_90_ONE_SIDED) & (rate < 0.5))
         leans[MOTION_COL] = False  # the group's stance on the motion is reported on its own
         picked = np.flatnonzero(leans)
         picked = picked[np.argsort(-np.abs(z[picked]), kind="stable")[:TOP]]
         result.append(
             [
-                Representative(matrix.claims[c], _r(rate[c]), _r(rate_rest[c]), _r(z[c]))
+                Representative(
+                    matrix.claims[c],
+                    int(a[c]),
+                    int(n[c]),
+                    int(a_rest[c]),
+                    int(n_rest[c]),
+                    _r(z[c]),
+                )
                 for c in picked
             ]
         )
     return result
-
-
-# Votes a claim needs in all before it can be common ground: one agreeing vote, smoothed to 2/3,
-# would otherwise pass for everyone's.
-MIN_COMMON_VOTES = 5
 
 
 def consensus(matrix: VoteMatrix, agree: np.ndarray, votes: np.ndarray) -> list[Consensus]:

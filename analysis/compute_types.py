@@ -45,9 +45,14 @@ class Ballot:
 
 
 class Representative(NamedTuple):
+    """A claim that sets a group apart. The counts are as cast, for people to read; only the
+    z-test that picked it smooths them (compute_groups)."""
+
     claim: Claim
-    agree_rate: float  # smoothed, among the group's members who voted on it
-    agree_rate_rest: float  # smoothed, among the other qualifying voters who did
+    agree: int  # the group's members who agreed with it
+    votes: int  # the group's members who voted on it
+    agree_rest: int  # the other qualifying voters who agreed with it
+    votes_rest: int  # the other qualifying voters who voted on it
     z: float  # > 0: the group agrees more than the rest; < 0: it disagrees more
 
 
@@ -68,11 +73,26 @@ class Divisive(NamedTuple):
     spread: float
 
 
+# Bridging (compute_bridging): at least this many votes, an intercept at least this high and a
+# factor smaller than this either way. Here, free of numpy, so that pages can state the rule.
+BRIDGING_MIN_VOTES = 5
+BRIDGING_INTERCEPT = 0.40
+BRIDGING_MAX_FACTOR = 0.5
+# Votes a claim needs in all before it can be common ground (compute_groups.consensus): one
+# agreeing vote, smoothed to 2/3, would otherwise pass for everyone's.
+MIN_COMMON_VOTES = 5
+
+
 class Bridging(NamedTuple):
     claim: Claim
     intercept: float
     factor: float
     status: str  # "bridging" | "not-bridging" | "needs-more-votes"
+
+    @property
+    def lean(self) -> float:
+        """How far it leans to one side of the divide, either way."""
+        return abs(self.factor)
 
 
 class Crux(NamedTuple):
@@ -80,6 +100,12 @@ class Crux(NamedTuple):
     log_odds: float  # > 0: agreeing with the argument goes with agreeing with the motion
     lower: float  # the end of the 90% interval nearest 0, with the sign of log_odds
     voters: int  # who voted on both the argument and the motion
+    alike: int  # of them, those who voted the same way on both (agreed or disagreed with both)
+
+    @property
+    def opposite(self) -> int:
+        """Those who voted one way on the argument and the other on the motion."""
+        return self.voters - self.alike
 
 
 class PersonalCrux(NamedTuple):
@@ -90,7 +116,7 @@ class PersonalCrux(NamedTuple):
     strength: float  # 90% lower bound of the share of them who voted the other way
 
 
-FORMAT = 2  # bump when as_dict's shape changes, so stored results are recomputed
+FORMAT = 3  # bump when as_dict's shape changes, so stored results are recomputed
 # A voter's votes before they count towards opinion groups (Pol.is), or all the claims they may
 # vote on if there are fewer: the claims with votes, less their own.
 MIN_VOTES = 7
@@ -124,8 +150,10 @@ class Group:
             "representative": [
                 {
                     **row.claim.as_ref(),
-                    "agree_rate": row.agree_rate,
-                    "agree_rate_rest": row.agree_rate_rest,
+                    "agree": row.agree,
+                    "votes": row.votes,
+                    "agree_rest": row.agree_rest,
+                    "votes_rest": row.votes_rest,
                     "z": row.z,
                 }
                 for row in self.representative
@@ -140,7 +168,14 @@ class Group:
             size=d["size"],
             members=tuple(d["members"]),
             representative=tuple(
-                Representative(Claim.from_ref(r), r["agree_rate"], r["agree_rate_rest"], r["z"])
+                Representative(
+                    Claim.from_ref(r),
+                    r["agree"],
+                    r["votes"],
+                    r["agree_rest"],
+                    r["votes_rest"],
+                    r["z"],
+                )
                 for r in d["representative"]
             ),
             stance_on_motion=d["stance_on_motion"],
@@ -185,6 +220,7 @@ class Analysis:
                     "log_odds": row.log_odds,
                     "lower": row.lower,
                     "voters": row.voters,
+                    "alike": row.alike,
                 }
                 for row in self.cruxes
             ],
@@ -206,7 +242,8 @@ class Analysis:
                 for r in d["bridging"]
             ),
             cruxes=tuple(
-                Crux(Claim.from_ref(r), r["log_odds"], r["lower"], r["voters"]) for r in d["cruxes"]
+                Crux(Claim.from_ref(r), r["log_odds"], r["lower"], r["voters"], r["alike"])
+                for r in d["cruxes"]
             ),
             reason=d["reason"],
         )

@@ -3,12 +3,19 @@
 Nothing here computes an analysis: pages serve the last stored one (analysis.services).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
+from math import sqrt
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from analysis.ballots import counted_votes, shown_arguments
 from analysis.compute_types import MIN_GROUP_VOTERS, Analysis, Claim
 from analysis.models import MotionAnalysis
-from debates.models import Argument, Vote
+from debates.debate_map import OPPOSES, SUPPORTS, side_of
+from debates.models import Argument, Stance, Vote
 from debates.ranking import wilson_lower_bound
 
 # A personal crux: the others voted the other way with a 90% (one-sided) lower bound over half,
@@ -19,6 +26,10 @@ Z_90_ONE_SIDED = 1.2816
 GROUP_COLOURS = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a")
 MAP_SIZE = 100
 MAP_MARGIN = 5
+# A dot's radius for one voter; voters who voted alike share a dot whose area grows with their
+# number, up to a radius that still leaves the map readable (its title gives the number).
+DOT_RADIUS = 1.2
+MAX_DOT_RADIUS = 6.0
 
 
 def stored(motion) -> MotionAnalysis | None:
@@ -40,14 +51,48 @@ def visible_arguments(motion, analysis: Analysis) -> dict[int, Argument]:
     """The motion's arguments the result names that everyone may still read, by id, in one
     query: one hidden or retracted since the run never appears."""
     ids = {claim.id for claim in _claims(analysis) if claim.kind == "argument"}
+    return named_arguments(motion, ids)
+
+
+# The cons on an argument's chain of ancestors, counted by walking up from the outer query's
+# argument, `{table}` (recursive queries: the ORM has none; SQLite and PostgreSQL read this alike).
+_CONS_ABOVE = """
+    WITH RECURSIVE up (next_id, cons) AS (
+        SELECT {table}.parent_id, 0
+        UNION ALL
+        SELECT above.parent_id, up.cons + CASE WHEN above.stance = %s THEN 1 ELSE 0 END
+        FROM {table} above JOIN up ON above.id = up.next_id
+    )
+    SELECT cons FROM up WHERE next_id IS NULL
+"""
+
+# A side of the motion (debate_map's words) in the stances' words, which the page's badges take.
+_STANCE_OF_SIDE = {SUPPORTS: Stance.PRO, OPPOSES: Stance.CON}
+
+
+def named_arguments(motion, ids) -> dict[int, Argument]:
+    """The arguments of `ids` everyone may read, by id, in one query, each with its bearing on
+    the motion as the debate's map reckons it (debate_map.side_of along its chain: a con of a
+    con is for the motion): `bearing` and, for a reply, its parent's `replies_to`, each "pro"
+    (for the motion) or "con" (against it)."""
     if not ids:
         return {}
+    table = connection.ops.quote_name(Argument._meta.db_table)
+    cons_above = RawSQL(_CONS_ABOVE.format(table=table), [Stance.CON])
     arguments = (
-        shown_arguments(motion.pk).filter(pk__in=ids).only("id", "claim", "stance", "motion_id")
+        shown_arguments(motion.pk)
+        .filter(pk__in=ids)
+        .only("id", "claim", "stance", "motion_id", "parent_id")
+        .annotate(cons_above=cons_above)
     )
+    found = {}
     for argument in arguments:
         argument.motion = motion
-    return {argument.pk: argument for argument in arguments}
+        parent_side = OPPOSES if argument.cons_above % 2 else SUPPORTS
+        argument.bearing = _STANCE_OF_SIDE[side_of(argument.stance, parent_side)]
+        argument.replies_to = None if argument.parent_id is None else _STANCE_OF_SIDE[parent_side]
+        found[argument.pk] = argument
+    return found
 
 
 def _claims(analysis: Analysis):
@@ -64,11 +109,34 @@ def _claims(analysis: Analysis):
 
 @dataclass
 class ClaimRow:
-    """One claim as the page lists it: the motion or an argument, and the row's figures."""
+    """One claim as the page lists it: the motion or an argument, and the row's figures (the
+    stored row itself, such as a Crux, read by name; for a personal crux, PersonalFigures)."""
 
     claim: object
     is_motion: bool
     figures: tuple
+
+
+class PersonalFigures(NamedTuple):
+    agree: bool  # the viewer's own vote
+    others_agree: int  # of the voters compared with, those who agreed
+    others: int  # the voters compared with who voted on it
+    strength: float  # 90% lower bound of the share of them who voted the other way
+
+
+class MapDot(NamedTuple):
+    """One dot of the opinion map: the voters of one group who stand at the same place (who
+    voted alike), `count` of them."""
+
+    x: float
+    y: float
+    colour: str
+    group_number: int
+    count: int
+
+    @property
+    def radius(self) -> float:
+        return round(min(DOT_RADIUS * sqrt(self.count), MAX_DOT_RADIUS), 2)
 
 
 @dataclass
@@ -90,12 +158,17 @@ class Report:
     reason: str | None
     more_voters_needed: int
     groups: list
-    points: list  # (x, y, colour) in the map's coordinates; no voter ids
+    dots: list  # MapDots in the map's coordinates; no voter ids
     consensus: list
     divisive: list
     bridging: list
     cruxes_for: list
     cruxes_against: list
+
+    @property
+    def unplaced_voters(self) -> int:
+        """Voters with too few votes to count towards the groups, left off the map."""
+        return self.voters - self.qualifying_voters
 
 
 def report(
@@ -106,11 +179,12 @@ def report(
 
     def rows(items):
         shown = []
-        for claim, *figures in items:
+        for item in items:
+            claim = item.claim
             if claim.kind == "motion":
-                shown.append(ClaimRow(motion, True, tuple(figures)))
+                shown.append(ClaimRow(motion, True, item))
             elif claim.id in arguments:
-                shown.append(ClaimRow(arguments[claim.id], False, tuple(figures)))
+                shown.append(ClaimRow(arguments[claim.id], False, item))
         return shown
 
     groups = [
@@ -133,17 +207,18 @@ def report(
         reason=analysis.reason,
         more_voters_needed=max(MIN_GROUP_VOTERS - analysis.qualifying_voters, 0),
         groups=groups,
-        points=_map_points(analysis),
+        dots=_map_dots(analysis),
         consensus=rows(analysis.consensus)[:limit],
         divisive=rows(analysis.divisive)[:limit],
-        bridging=[r for r in rows(analysis.bridging) if r.figures[2] == "bridging"][:limit],
-        cruxes_for=[r for r in cruxes if r.figures[0] > 0][:limit],
-        cruxes_against=[r for r in cruxes if r.figures[0] < 0][:limit],
+        bridging=[r for r in rows(analysis.bridging) if r.figures.status == "bridging"][:limit],
+        cruxes_for=[r for r in cruxes if r.figures.log_odds > 0][:limit],
+        cruxes_against=[r for r in cruxes if r.figures.log_odds < 0][:limit],
     )
 
 
-def _map_points(analysis: Analysis) -> list[tuple[float, float, str]]:
-    """The voters' coordinates scaled into the map's square, y pointing up; anonymous."""
+def _map_dots(analysis: Analysis) -> list[MapDot]:
+    """The voters' coordinates scaled into the map's square, y pointing up; anonymous. Voters
+    who voted alike stand at the same place: they share one dot, which says how many they are."""
     if not analysis.points:
         return []
     xs = [point[1] for point in analysis.points]
@@ -155,19 +230,23 @@ def _map_points(analysis: Analysis) -> list[tuple[float, float, str]]:
     def scale(value, centre):
         return round(MAP_SIZE / 2 + (value - centre) / span * inner, 2)
 
+    counts = Counter(
+        (scale(x, x0), MAP_SIZE - scale(y, y0), group) for _, x, y, group in analysis.points
+    )
     # In the map's own order, never the analysis's (voters by id): the k-th dot must not be the
     # k-th member to join, whose group its colour would tell.
-    return sorted(
-        (scale(x, x0), MAP_SIZE - scale(y, y0), GROUP_COLOURS[group % len(GROUP_COLOURS)])
-        for _, x, y, group in analysis.points
-    )
+    return [
+        MapDot(x, y, GROUP_COLOURS[group % len(GROUP_COLOURS)], group + 1, count)
+        for (x, y, group), count in sorted(counts.items())
+    ]
 
 
 # --- The JSON ------------------------------------------------------------------------------------
 
 
 def as_json(motion, row: MotionAnalysis | None, *, show_members: bool) -> dict:
-    """Issue 19's JSON: claim refs {"kind", "id"}; members only when `show_members`."""
+    """Issue 19's JSON: claim refs {"kind", "id"}; members only when `show_members`. Its shape
+    is the API's (api.schemas.AnalysisOut), kept as it was whatever the stored format holds."""
     analysis = analysis_of(row)
     if analysis is None:
         return {
@@ -194,7 +273,7 @@ def as_json(motion, row: MotionAnalysis | None, *, show_members: bool) -> dict:
             "id": group.id,
             "size": group.size,
             "stance_on_motion": group.stance_on_motion,
-            "representative": [ref(r[0]) for r in group.representative if shown(r[0])],
+            "representative": [ref(r.claim) for r in group.representative if shown(r.claim)],
         }
         if show_members:
             entry["members"] = list(group.members)
@@ -213,7 +292,9 @@ def as_json(motion, row: MotionAnalysis | None, *, show_members: bool) -> dict:
             if shown(c)
         ],
         "cruxes": [
-            ref(c, log_odds=lo, lower=lw, voters=n) for c, lo, lw, n in analysis.cruxes if shown(c)
+            ref(c.claim, log_odds=c.log_odds, lower=c.lower, voters=c.voters)
+            for c in analysis.cruxes
+            if shown(c.claim)
         ],
     }
 
@@ -223,10 +304,10 @@ def as_json(motion, row: MotionAnalysis | None, *, show_members: bool) -> dict:
 
 def personal_cruxes(motion, row: MotionAnalysis, analysis: Analysis, viewer, *, against=None):
     """Where `viewer`'s votes differ most from others', strongest first, as ClaimRows with
-    (own agree, others' agree share, others' votes, strength); None when the viewer has no vote
-    on the motion. The others: opinion group `against`, or else everyone who voted the other way
-    on the motion, counted as of the stored analysis (MotionAnalysis.group_votes). Two queries:
-    the viewer's votes, and the arguments named.
+    PersonalFigures; None when the viewer has no vote on the motion. The others: opinion group
+    `against`, or else everyone who voted the other way on the motion, counted as of the stored
+    analysis (MotionAnalysis.group_votes). Two queries: the viewer's votes, and the arguments
+    named.
     """
     own = dict(counted_votes(motion.pk).filter(user=viewer).values_list("argument_id", "choice"))
     if None not in own:
@@ -244,27 +325,36 @@ def personal_cruxes(motion, row: MotionAnalysis, analysis: Analysis, viewer, *, 
             continue
         agrees, votes = tallies[str(argument_id)]
         if member:  # the viewer is left out of their own group
-            agrees, votes = agrees - (choice == agree), votes - 1
+            agrees, votes = without_viewer(agrees, votes, agreed=choice == agree)
         if votes <= 0:
             continue
         other_way = votes - agrees if choice == agree else agrees
         strength = wilson_lower_bound(other_way, votes - other_way, z=Z_90_ONE_SIDED)
         if strength > 0.5:
-            found.append((-strength, -votes, argument_id, choice == agree, agrees / votes))
+            found.append((-strength, -votes, argument_id, choice == agree, agrees))
     found.sort()
-    names = (
-        shown_arguments(motion.pk)
-        .filter(pk__in=[f[2] for f in found[:5]])
-        .only("id", "claim", "stance")
-    )
-    arguments = {argument.pk: argument for argument in names}
-    rows = []
-    for strength, votes, argument_id, agreed, share in found[:5]:
-        if argument_id in arguments:
-            arguments[argument_id].motion = motion
-            figures = (agreed, share, -votes, -strength)
-            rows.append(ClaimRow(arguments[argument_id], False, figures))
-    return rows
+    arguments = named_arguments(motion, [f[2] for f in found[:5]])
+    return [
+        ClaimRow(arguments[argument_id], False, PersonalFigures(agreed, agrees, -votes, -strength))
+        for strength, votes, argument_id, agreed, agrees in found[:5]
+        if argument_id in arguments
+    ]
+
+
+def without_viewer(agrees: int, votes: int, *, agreed: bool) -> tuple[int, int]:
+    """A group's stored tally of an argument (agrees, votes) less the viewer's own vote on it,
+    `agreed` as it stands now.
+
+    The stored analysis keeps who formed each group, not what it counted of each member (that
+    would copy every vote into the row every page reads), so her current vote is what comes
+    off. It is the one counted unless she changed, withdrew and cast again, or first cast it
+    after the run read the votes; her vote queued a new run, and until it is stored the
+    difference may take off a vote never counted (7 of 7 agreed, she now disagrees: 7 of 6).
+    Each count is kept within what a tally can be (0 <= agrees <= votes), which is off by at
+    most her one vote, for those few seconds.
+    """
+    votes = max(votes - 1, 0)
+    return min(max(agrees - agreed, 0), votes), votes
 
 
 def has_votes(motion) -> bool:

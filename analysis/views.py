@@ -2,8 +2,17 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from analysis import queries
-from analysis.compute_types import MIN_CRUX_VOTERS, MIN_GROUP_VOTERS, MIN_VOTES, groups_rule
+from analysis import queries, scheduling
+from analysis.compute_types import (
+    BRIDGING_INTERCEPT,
+    BRIDGING_MAX_FACTOR,
+    BRIDGING_MIN_VOTES,
+    MIN_COMMON_VOTES,
+    MIN_CRUX_VOTERS,
+    MIN_GROUP_VOTERS,
+    MIN_VOTES,
+    groups_rule,
+)
 from config.converters import is_id
 from debates import policy
 from debates import queries as debate_queries
@@ -25,6 +34,11 @@ def analysis_page(request, slug):
     # Asked only before the first run: a motion nobody votes on is never analysed, and "not
     # analysed yet" would stand forever.
     voted = row is not None or queries.has_votes(motion)
+    # Stored in an older format (compute_types.FORMAT): ask for the run that replaces it, or a
+    # motion nobody votes on again would go without its analysis for good.
+    outdated = analysis is None and row is not None and row.result is not None
+    if outdated:
+        scheduling.request_analysis(motion_id=motion.pk)
     if analysis is not None:
         report = queries.report(
             motion, row, analysis, show_members=policy.group_members_shown_to(request.user)
@@ -38,9 +52,15 @@ def analysis_page(request, slug):
         "personal": personal,
         "personal_group": against,
         "voted": voted,
+        "outdated": outdated,
         # The page states the rule with compute's own numbers (compute_types: no numpy here).
         "groups_rule": groups_rule(MIN_GROUP_VOTERS, MIN_VOTES),
+        "min_votes": MIN_VOTES,
         "min_crux_voters": MIN_CRUX_VOTERS,
+        "min_common_votes": MIN_COMMON_VOTES,
+        "bridging_min_votes": BRIDGING_MIN_VOTES,
+        "bridging_intercept": BRIDGING_INTERCEPT,
+        "bridging_max_factor": BRIDGING_MAX_FACTOR,
         "map_size": queries.MAP_SIZE,
     }
     return render(request, "analysis/analysis.html", context)

@@ -12,7 +12,12 @@ def wilson_lower_bound(agree: int, disagree: int, z: float = Z_95) -> float:
     It answers "given these votes, what agree share can we be 95% sure of at least?", so a
     claim with 1 agree and no disagree (≈0.21) ranks below one with 95 agree and 5 disagree
     (≈0.89), and a claim nobody has voted on scores 0.
+
+    Counts are never negative: callers that derive them (analysis.queries) must keep them so,
+    and one that did not is told here rather than by sqrt's "math domain error".
     """
+    if agree < 0 or disagree < 0:
+        raise ValueError(f"Vote counts cannot be negative: {agree} agree, {disagree} disagree.")
     n = agree + disagree
     if n <= 0:
         return 0.0

@@ -70,7 +70,14 @@ def test_planted_groups_are_recovered_with_their_representative_claims():
         assert len(group.representative) == 5
         for row in group.representative:
             assert row.claim.id in own_block, (planted_group, row)
-            assert row.z >= 1.2816 and row.agree_rate > 0.5 > row.agree_rate_rest
+            assert row.z >= 1.2816 and row.agree / row.votes > 0.5 > row.agree_rest / row.votes_rest
+            # Raw counts as cast, for people to read: the group's members' and the others' votes.
+            members, others = set(group.members), set(planted) - set(group.members)
+            on_it = [b for b in ballots if b.claim == row.claim]
+            assert row.votes == sum(b.voter in members for b in on_it)
+            assert row.agree == sum(b.agree for b in on_it if b.voter in members)
+            assert row.votes_rest == sum(b.voter in others for b in on_it)
+            assert row.agree_rest == sum(b.agree for b in on_it if b.voter in others)
         on_motion = [b.agree for b in ballots if b.claim == MOTION and b.voter in group.members]
         assert group.stance_on_motion == round(sum(on_motion) / len(on_motion), 4)
         assert (group.stance_on_motion > 0.5) == (planted_group == 0)
@@ -280,6 +287,8 @@ def test_log_odds_ratio_with_haldane_correction_and_90_percent_interval():
     assert crux.log_odds == pytest.approx(expected, abs=1e-4)
     assert crux.lower == pytest.approx(expected - 1.6449 * se, abs=1e-4)
     assert crux.voters == 24
+    # What the page reads out: those who voted the same way on both (a + d), and the others.
+    assert (crux.alike, crux.opposite) == (19, 5)
 
 
 def test_an_argument_needs_eight_voters_on_both_to_be_a_crux():
@@ -422,12 +431,14 @@ def test_as_dict_round_trips_through_json_with_claim_refs():
     assert data["groups"][0]["representative"][0].keys() == {
         "kind",
         "id",
-        "agree_rate",
-        "agree_rate_rest",
+        "agree",
+        "votes",
+        "agree_rest",
+        "votes_rest",
         "z",
     }
     assert data["bridging"][0].keys() == {"kind", "id", "intercept", "factor", "status"}
-    assert data["cruxes"][0].keys() == {"kind", "id", "log_odds", "lower", "voters"}
+    assert data["cruxes"][0].keys() == {"kind", "id", "log_odds", "lower", "voters", "alike"}
     assert data["consensus"][0] == {
         "kind": "argument",
         "id": 900,

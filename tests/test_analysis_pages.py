@@ -1,6 +1,7 @@
 """Issue 19's Analysis page and JSON: what they show, to whom, and at what cost."""
 
 import random
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -70,6 +71,14 @@ def analysed(**kwargs):
 @pytest.fixture
 def planted(db):
     return analysed()
+
+
+def map_voters(html):
+    """The voters the opinion map's dots stand for, by their titles ("6 voters who voted alike,
+    group 1")."""
+    dots = re.findall(r"<circle [^>]*><title>(\d+) voters?\b", html)
+    assert len(dots) == html.count("<circle")
+    return sum(int(count) for count in dots)
 
 
 def claim_refs(data):
@@ -213,7 +222,7 @@ def test_page_shows_map_groups_and_cruxes_with_permalinks(client, planted):
     motion, args, _ = planted
     response = client.get(reverse("analysis", args=[motion.slug]))
     html = response.content.decode()
-    assert html.count("<circle") == 2 * CAMP_SIZE
+    assert map_voters(html) == 2 * CAMP_SIZE
     assert "Group 1: " in html and "Group 2: " in html
     assert 'id="cruxes-for"' in html and 'id="cruxes-against"' in html
     assert args["pro0"].get_absolute_url() in html
@@ -306,6 +315,6 @@ def test_the_opinion_map_draws_its_dots_in_an_order_that_names_nobody():
     def drawn(voters):
         points = [Point(v, x, y, g) for v, (x, y, g) in zip(voters, places, strict=True)]
         points.sort(key=lambda point: point.voter)
-        return queries._map_points(SimpleNamespace(points=tuple(points)))
+        return queries._map_dots(SimpleNamespace(points=tuple(points)))
 
     assert drawn([1, 2, 3, 4]) == drawn([4, 3, 2, 1]) == drawn([2, 4, 1, 3])

@@ -1,11 +1,14 @@
 """Issue 19 in a real browser: a planted debate's Analysis page and "view as group"."""
 
+import json
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from analysis import services
 from analysis.models import MotionAnalysis
+from debates.models import Vote
 from debates.moderation import hide_argument
 from debates.services import post_argument
 from tests.browser.live_pages import open_live
@@ -37,7 +40,10 @@ def test_analysis_page_shows_the_map_groups_and_a_crux_and_groups_reorder_replie
     page.get_by_role("link", name=re.compile("Where people disagree")).click()
     expect(page.get_by_role("heading", name="Where people disagree")).to_be_visible()
     expect(page.get_by_role("img", name="Opinion map")).to_be_visible()
-    expect(page.locator(".opinion-map circle")).to_have_count(2 * CAMP_SIZE)
+    # Voters who voted alike share a dot, whose title says how many: every voter is drawn once.
+    titles = page.locator(".opinion-map circle > title").all_text_contents()
+    assert sum(int(title.split()[0]) for title in titles) == 2 * CAMP_SIZE
+    assert len(titles) == page.locator(".opinion-map circle").count() < 2 * CAMP_SIZE
     expect(page.get_by_role("heading", name=re.compile(r"^Group 1: \d+ voters"))).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"^Group 2: \d+ voters"))).to_be_visible()
     crux = page.locator("#cruxes-for li, #cruxes-against li").first
@@ -101,3 +107,28 @@ def test_a_group_view_shows_live_changes_as_a_reload_would(page, moderator, tran
     )
     expect(page.locator(f"#argument-{later.pk}")).to_contain_text("Later.")
     expect(page.locator(".argument__group")).to_have_count(0)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_analysis_page(new_page, signed_in, axe, transactional_db, scheme):
+    """Anonymous, and a member comparing herself with her own group after changing a vote since
+    the run (the page that once answered 500)."""
+    motion, args, camps = plant_debate()
+    plant_replies(motion, args, camps)
+    services.refresh(motion_id=motion.pk)
+    her = camps[0][0]
+    groups = MotionAnalysis.objects.get(motion=motion).result["groups"]
+    own = next(group["id"] for group in groups if her.pk in group["members"])
+    Vote.objects.filter(user=her, argument=args["common"]).update(choice=Vote.Choice.DISAGREE)
+    url = motion.get_absolute_url().rstrip("/") + "/analysis/"
+    found = {}
+    for who, page in (("anonymous", new_page()), ("member", signed_in(her))):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(url if who == "anonymous" else f"{url}?against={own}")
+        expect(page.get_by_role("heading", name="Where people disagree")).to_be_visible()
+        if who == "member":
+            expect(page.locator("#personal-list")).to_contain_text(args["common"].claim)
+        violations = axe(page)
+        if violations:
+            found[who] = violations
+    assert found == {}, json.dumps(found, indent=1)
