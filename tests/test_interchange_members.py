@@ -104,12 +104,16 @@ def test_a_byline_naming_its_own_poster_names_her_once(client, author):
 
 
 def test_bylines_of_only_an_author_or_only_an_attribution_are_as_they_were(client, seeded):
+    """A claim no member posted says whom it is attributed to (the seed's: its words are Crux's
+    summary of their view); a member's own claim names her."""
     motion = Motion.objects.get(slug="strategic-solitude")
     quoted = Argument.objects.filter(motion=motion, author=None).exclude(attribution="").first()
     written = ArgumentFactory(motion=motion)
     page = client.get(motion.get_absolute_url()).content.decode()
-    assert '<p class="motion__held-by">Held by <strong>Dmitri Trenin</strong></p>' in page
-    assert f'<span class="argument__by">{html.escape(quoted.attribution)}</span>' in page
+    assert '<p class="motion__held-by">Attributed to <strong>Dmitri Trenin</strong></p>' in page
+    assert (
+        f'<span class="argument__by">Attributed to {html.escape(quoted.attribution)}</span>'
+    ) in page
     assert (
         f'<span class="argument__by"><a href="{written.author.get_absolute_url()}">'
         f"{written.author.display_name}</a></span>"

@@ -3,6 +3,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from debates import sources
 from debates.models import Argument, Motion, Source, Stance
 from debates.seeding import KARABAKH_SEED, SEED_DIR
 
@@ -49,6 +50,9 @@ def test_reseeding_keeps_what_people_added_and_moderators_changed(seeded):
 
 
 def test_every_seeded_claim_is_attributed_with_a_verbatim_quote(seeded):
+    """Verbatim from the source it cites, not merely from the page it was captured from: the
+    essay's sentence reporting Trenin's view is the essay's words, not Trenin's article's."""
+    held = [sources.text_of(source) for source in Source.objects.all()]
     claims = [*Motion.objects.all(), *Argument.objects.all()]
     for claim in claims:
         assert claim.author is None, "seeded claims are not posted by fake users"
@@ -56,6 +60,10 @@ def test_every_seeded_claim_is_attributed_with_a_verbatim_quote(seeded):
         assert claim.source is not None, claim
         assert claim.quote.strip(), claim
         assert claim.quote in ESSAY, f"not verbatim from the essay: {claim.quote!r}"
+        if cited := sources.text_of(claim.source):
+            assert claim.quote in cited, f"not verbatim in {claim.source}: {claim.quote!r}"
+        else:
+            assert not any(claim.quote in text for text in held), f"misattributed: {claim}"
 
 
 def test_every_motion_has_pro_and_con_arguments(seeded):

@@ -169,10 +169,14 @@ def test_the_live_refresh_of_a_source_hidden_since_reloads_the_page(client, essa
 
 def test_a_source_without_text_lists_its_claims_and_free_quotes(client, seeded):
     trenin = Source.objects.get(seed_key="trenin-article")
+    # The seed quotes Trenin only as the essay reports him: those quotes are the essay's.
+    assert "No argument cites it yet." in _reader(client, trenin)
+    quote = "Words Trenin may have written somewhere."
+    motion = MotionFactory(claim="Russia is on its own now.", source=trenin, quote=quote)
     html = _reader(client, trenin)
     assert "does not hold this source’s text" in html
     assert "reader-body" not in html
-    assert escape(Motion.objects.filter(source=trenin).first().claim[:40]) in html
+    assert escape(motion.claim) in html and escape(quote) in html
 
 
 # --- Arguing from a passage --------------------------------------------------------------------
