@@ -5,6 +5,7 @@ differential tests at the end hold the two engines to one table of expectations.
 """
 
 import ast
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -657,6 +658,9 @@ def test_the_author_filter_finds_what_is_attributed_to_a_name_as_the_pages_show_
     assert "Nothing found" in body
     page = _page({"q": "moscow", "author": "Simon Saradzhyan"})
     assert page.status_code == 200 and "1 result" in page.content.decode()
+    # Its byline reads as the debate's: attributed, and undated by the day it was stored.
+    byline = re.search(r'class="search-hit__byline muted">(.*?)</p>', page.content.decode(), re.S)
+    assert " ".join(byline.group(1).split()) == "Attributed to Simon Saradzhyan"
 
 
 @pytest.mark.django_db
