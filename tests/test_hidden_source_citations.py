@@ -3,6 +3,7 @@ the debate's pages (their shared trees too), search, and the public downloads sh
 "[hidden by a moderator]" in its place, with no title, author, link to the original or to its
 passage; who added it and moderators still read it. The claims keep their quotes."""
 
+import datetime as dt
 import importlib
 import json
 from types import SimpleNamespace
@@ -198,6 +199,25 @@ def test_the_argdown_download_names_it_no_more(citing, source, moderator):
     text = export_argdown(motion)
     assert text.count(f'source: "{PLACEHOLDER}"') == 2 and QUOTE in text
     assert not any(name in text for name in NAMING)
+
+
+def test_the_argdown_download_gives_its_details_only_while_it_is_shown(
+    citing, source, moderator, django_capture_on_commit_callbacks
+):
+    """Argdown writes a shown source's author, publisher, date and address beside its title; of
+    a hidden one, the placeholder alone, as the JSON download has it."""
+    motion, _ = citing
+    source.publisher, source.published_on = "Ghost Press", dt.date(1999, 12, 31)
+    source.save(update_fields=["publisher", "published_on"])
+    details = ("source_author", "source_publisher", "source_published", "source_url")
+    assert all(export_argdown(motion).count(f"{key}: ") == 2 for key in details)
+    hide(source, moderator, django_capture_on_commit_callbacks)
+    text = export_argdown(motion)
+    assert text.count(f'source: "{PLACEHOLDER}"') == 2
+    assert not any(key in text for key in details)
+    assert not any(name in text for name in (*NAMING, "Ghost Press", "1999"))
+    restore(source, moderator, django_capture_on_commit_callbacks)
+    assert 'source_published: "1999-12-31"' in export_argdown(motion)
 
 
 def test_the_json_download_names_it_no_more_but_a_backup_keeps_it(citing, source, moderator):

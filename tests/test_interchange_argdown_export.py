@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import json
 import os
@@ -31,7 +32,13 @@ def test_statements_nest_with_relations_and_carry_their_data():
         motion=motion,
         claim="It has [brackets], colons: #tags @people {braces} and ünïcödé",
         attribution="Ann",
-        source=SourceFactory(title="The Tea Book"),
+        source=SourceFactory(
+            title="The Tea Book",
+            author='Mo "Li"',
+            publisher="Leaf: Press",
+            published_on=dt.date(2020, 11, 10),
+            url="https://tea.example/book?a=1&b={x}",
+        ),
         quote='A "quoted" line',
     )
     con = ArgumentFactory(motion=motion, parent=pro, stance="con", claim="Line one\nline two")
@@ -40,9 +47,13 @@ def test_statements_nest_with_relations_and_carry_their_data():
     lines = text.splitlines()
     assert lines[:4] == ["===", 'title: "Tea"', "===", ""]
     assert lines[4].startswith('[tea]: Tea beats coffee. {crux: "tea", title: "Tea"')
+    # The source as the JSON export has it, its text aside; braces escaped, as YAML reads them.
     assert lines[5] == (
         f"  + [c{pro.pk}]: It has \\[brackets\\]\\, colons\\: \\#tags \\@people \\{{braces\\}} "
         f'and ünïcödé {{crux: {pro.pk}, by: "Ann", source: "The Tea Book", '
+        'source_author: "Mo \\"Li\\"", source_publisher: "Leaf: Press", '
+        'source_published: "2020-11-10", '
+        'source_url: "https://tea.example/book?a=1&b=\\u007bx\\u007d", '
         f'quote: "A \\"quoted\\" line", agree: 3, disagree: 1}}'
     )
     assert lines[6].startswith(f"    - [c{con.pk}]: Line one line two {{crux: {con.pk}, ")
@@ -91,6 +102,22 @@ def test_argdown_cli_reads_the_seeded_export(seeded, tmp_path):
     }
     for argument in Argument.objects.filter(motion=motion, visibility="visible"):
         assert texts[f"c{argument.pk}"] == " ".join(argument.claim.split())
+    # Argdown reads each cited source's details as Crux wrote them.
+    cited = Argument.objects.filter(motion=motion, visibility="visible", source__isnull=False)
+    assert cited.exists()
+    for argument in cited.select_related("source"):
+        source = argument.source
+        read = data["statements"][f"c{argument.pk}"]["data"]
+        published = source.published_on.isoformat() if source.published_on else None
+        assert (read["source"], read["source_author"], read["source_url"]) == (
+            source.title,
+            source.author,
+            source.url,
+        )
+        assert (read.get("source_publisher"), read.get("source_published")) == (
+            source.publisher or None,
+            published,
+        )
 
 
 @pytest.mark.django_db

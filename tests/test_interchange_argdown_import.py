@@ -1,3 +1,5 @@
+import datetime as dt
+import html
 import io
 import re
 
@@ -153,6 +155,9 @@ def test_equivalence_classes_and_what_crux_cannot_show():
         ("\n\n", 3),
         ("[a]: ok\n  + [b]: x {a: " + "[" * 5000 + "]" * 5000 + "}\n", 2),
         ("[a]: ok {status: [1]}\n  + [b]: x {a: &x [1], b: *y}\n", 2),
+        # YAML reads these as dates, which do not exist.
+        ("[a]: ok\n  + [b]: x {by: 2020-13-45}\n", 2),
+        ("===\ntitle: 2021-02-29\n===\n[a]: ok\n", 1),
     ],
 )
 def test_bad_argdown_is_refused_with_its_line(text, line):
@@ -189,3 +194,105 @@ def test_an_import_is_never_given_the_address_of_a_page():
     assert motion.slug not in Motion.RESERVED_SLUGS and motion.slug.startswith("new")
     with pytest.raises(ImportRefused, match="page of its own"):
         import_text(text="[A]: A claim.\n", format="argdown", slug="import")
+
+
+# --- A cited source's details ------------------------------------------------------------------
+
+SOURCE_DETAILS = ("title", "author", "publisher", "url", "published_on")
+
+
+def described(source):
+    return {name: getattr(source, name) for name in SOURCE_DETAILS}
+
+
+@pytest.mark.django_db
+def test_a_source_s_details_come_back_with_a_member_s_import_and_export_the_same(member):
+    motion = MotionFactory()
+    book = SourceFactory(
+        title="The Tea Book",
+        author="Mo Li",
+        publisher="Leaf Press",
+        url="https://tea.example/book?a=1&b={x}",
+        published_on=dt.date(2020, 11, 10),
+    )
+    # The same title with other details is another source; the same source cited twice, one.
+    reprint = SourceFactory(title="The Tea Book", author="Mo Li", url="https://tea.example/2")
+    for source in (book, reprint, book):
+        ArgumentFactory(motion=motion, source=source, quote="Steeped.")
+    exported = export_argdown(motion)
+    imported, _, warnings = import_text(text=exported, format="argdown", author=member)
+    assert warnings == []
+    cited = [argument.source for argument in imported.arguments.order_by("id")]
+    assert [described(source) for source in cited] == [
+        described(book),
+        described(reprint),
+        described(book),
+    ]
+    assert cited[0] == cited[2] != cited[1]
+    assert {source.added_by for source in cited} == {member}
+    assert normalised(export_argdown(imported)) == normalised(exported)
+
+
+@pytest.mark.django_db
+def test_a_source_s_details_written_by_hand_are_imported(member):
+    text = (
+        "[Tea]: Tea is best. {source: Leaves, source_author: Ann, source_published: 2021-01-29}\n"
+        "  + [Warm]: It is warm. {source: 'The Book', source_publisher: 'Leaf: Press', "
+        "source_url: 'http://book.example/a', source_published: '2020-02-29'}\n"
+        "  + [Cold]: Iced. {source_url: 'https://x.example', source_author: Bo}\n"
+    )
+    motion, _, warnings = import_text(text=text, format="argdown", author=member)
+    warm = Argument.objects.get(motion=motion, claim="It is warm.")
+    cold = Argument.objects.get(motion=motion, claim="Iced.")
+    assert described(motion.source) == {
+        "title": "Leaves",
+        "author": "Ann",
+        "publisher": "",
+        "url": "",
+        "published_on": dt.date(2021, 1, 29),
+    }
+    assert described(warm.source) == {
+        "title": "The Book",
+        "author": "",
+        "publisher": "Leaf: Press",
+        "url": "http://book.example/a",
+        "published_on": dt.date(2020, 2, 29),
+    }
+    assert motion.source.added_by == warm.source.added_by == member
+    # Details with no title to go with are no source: said, not dropped unsaid.
+    assert cold.source is None
+    assert warnings == [
+        "Line 3: source_url, source_author without the source's title ('source'), left out."
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ("source_url: 'ftp://book.example/a'", "is 'ftp://book.example/a', not an http(s) web"),
+        ("source_url: 'javascript:alert(1)'", "is 'javascript:alert(1)', not an http(s) web"),
+        ("source_url: 'book.example'", "is 'book.example', not an http(s) web address"),
+        ("source_published: '2020-02-30'", "is '2020-02-30', not a date (YYYY-MM-DD) that exists"),
+        ("source_published: 2021-02-29", "holds a date that does not exist"),
+        ("source_published: 2021-02-28 10:00:00", "is '2021-02-28 10:00:00', not a date"),
+        ("source_published: 1999", "is 1999, not a date"),
+        ("source_author: '" + "a" * 201 + "'", "'source_author' of [W] has 201 characters"),
+        ("source_publisher: '" + "p" * 201 + "'", "'source_publisher' of [W] has 201 characters"),
+        (
+            "source_url: 'https://e.org/" + "u" * 1990 + "'",
+            "'source_url' of [W] has 2,004 characters; keep it to 2,000.",
+        ),
+    ],
+)
+def test_a_source_s_bad_details_are_refused_naming_the_line_and_the_text_kept(
+    client, member, data, said
+):
+    text = f"[T]: Tea.\n\n  + [W]: Warm. {{source: The Book, {data}}}\n"
+    client.force_login(member)
+    response = client.post("/motions/import/", {"format": "argdown", "text": text})
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert "Not imported: Line 3: " in page and said in page
+    assert text.strip() in page
+    assert not Motion.objects.exists()

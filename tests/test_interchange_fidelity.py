@@ -2,6 +2,7 @@
 the warnings (saying where it went), a motion's own export.json comes back in through the import
 page under the same rules as Argdown and Kialo, and the upload form says its limits once."""
 
+import datetime as dt
 import html
 import json
 import re
@@ -386,6 +387,32 @@ def test_a_public_export_citing_a_hidden_source_imports_without_it(
     assert response.redirect_chain == [(motion.get_absolute_url(), 303)]
     warm = Argument.objects.get(motion=motion, claim="It is warm.")
     assert (warm.source, warm.quote, Source.objects.count()) == (None, "warm words", 1)
+
+
+def test_an_argdown_round_trip_keeps_a_source_as_a_json_one_does(client, member, debate):
+    Source.objects.update(
+        publisher="Leaf Press", url="https://book.example/tea", published_on=dt.date(2020, 11, 10)
+    )
+
+    def imported(download, format):
+        text = client.get(f"/motions/{debate.slug}/{download}").content.decode()
+        motion, _, _ = import_text(text=text, format=format, author=member)
+        source = Argument.objects.get(motion=motion, claim="It is warm.").source
+        fields = ("title", "author", "publisher", "url", "published_on", "added_by")
+        return {name: getattr(source, name) for name in fields}
+
+    assert (
+        imported("export.argdown", "argdown")
+        == imported("export.json", "json")
+        == {
+            "title": "The Book",
+            "author": "An Author",
+            "publisher": "Leaf Press",
+            "url": "https://book.example/tea",
+            "published_on": dt.date(2020, 11, 10),
+            "added_by": member,
+        }
+    )
 
 
 def crux_json(**changes):

@@ -1,8 +1,11 @@
 """A motion as Argdown (https://argdown.org): the motion is the top statement, each argument a
 statement `[c<id>]: claim` under its parent with `+` (pro) or `-` (con), and the rest in the
 statement's YAML data (agree and disagree count members' votes and any tallies an import brought,
-debates.interchange.models). Only what the public sees: hidden and retracted claims keep their place
-with the placeholder the page shows, and `status` says which."""
+debates.interchange.models; the cited source is its title, `source`, with its author, publisher,
+date and address beside it, `source_author`, `source_publisher`, `source_published` and
+`source_url`, so that an import brings it back as a JSON one does, but for its text). Only what
+the public sees: hidden and retracted claims keep their place with the placeholder the page
+shows, and `status` says which; a hidden source is its placeholder title alone."""
 
 import json
 import re
@@ -43,10 +46,19 @@ def _status(claim):
     return "retracted" if claim.visibility == Argument.Visibility.RETRACTED else "hidden"
 
 
-def _source_title(source):
+def _source(source) -> list:
     if source is None:
-        return None
-    return source.title if policy.is_shown(source) else WITHHELD["hidden"]
+        return []
+    if not policy.is_shown(source):
+        return [("source", WITHHELD["hidden"])]
+    published = source.published_on.isoformat() if source.published_on else None
+    return [
+        ("source", source.title),
+        ("source_author", source.author),
+        ("source_publisher", source.publisher),
+        ("source_published", published),
+        ("source_url", source.url),
+    ]
 
 
 def _statement(title, claim, crux, *, extra=(), imported=None):
@@ -62,7 +74,7 @@ def _statement(title, claim, crux, *, extra=(), imported=None):
         *extra,
         ("claim", exact),
         ("by", claim.held_by),
-        ("source", _source_title(claim.source)),
+        *_source(claim.source),
         ("quote", claim.quote),
         ("agree", claim.agree_count + (imported.agree if imported else 0)),
         ("disagree", claim.disagree_count + (imported.disagree if imported else 0)),

@@ -13,16 +13,24 @@ context), and each one is listed in the warnings, saying where. Claims are plain
 statement's bold and italics give up their marks (the words stay), its tags are left out, and
 a warning says so; a heading, front matter other than the title, and data Crux does not read
 are left out with a warning too. A claim, `by`, `source`, `quote`, details or context longer
-than Crux keeps is refused, naming its line; a longer title is shortened. A member's import is
-theirs: they are the author of every claim, the file's `by` kept as its attribution, and its
-texts are cleaned as what they type is.
+than Crux keeps is refused, naming its line; a longer title is shortened. A source is its title
+(`source`) and what the export writes beside it (`source_author`, `source_publisher`,
+`source_published`, `source_url`), checked as a Crux JSON import's are (an http(s) address, a
+day that exists, the lengths Crux keeps), naming the line; statements that give the same title
+and the same details cite one source. A member's import is theirs: they are the author of every
+claim and the adder of every source, the file's `by` kept as its attribution, and its texts are
+cleaned as what they type is.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.dateparse import parse_date
 from lark import Lark
 from lark.exceptions import LarkError, UnexpectedInput
 
@@ -66,11 +74,21 @@ _PREMISE = re.compile(r"^(\(\d+\)|-{2,}|={2,})")
 _HEADING = re.compile(r"^#+(\s|$)")
 _SUPPORT, _ATTACK = {"+", "<+"}, {"-", "<-"}
 # What argdown_export writes in a statement's data, and so what this reads.
-_KEYS = {"crux", "claim", "by", "source", "quote", "agree", "disagree", "status"}
+_SOURCE_KEYS = {
+    "source_author": "author",
+    "source_publisher": "publisher",
+    "source_published": "published_on",
+    "source_url": "url",
+}
+_KEYS = {"crux", "claim", "by", "source", "quote", "agree", "disagree", "status", *_SOURCE_KEYS}
 _MOTION_KEYS, _ARGUMENT_KEYS = _KEYS | {"title", "context"}, _KEYS | {"details"}
 TITLE_MAX = Motion._meta.get_field("title").max_length
 BY_MAX = Argument._meta.get_field("attribution").max_length
 SOURCE_MAX = Source._meta.get_field("title").max_length
+_DETAIL_MAX = {
+    field: Source._meta.get_field(field).max_length for field in ("author", "publisher", "url")
+}
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 # How much of a line or a title a message repeats.
 GLIMPSE = 60
 COUNT_MAX = 2**31 - 1  # what the database keeps in a count
@@ -211,6 +229,11 @@ def _data(raw, number):
         raise ArgdownError(number, f"the data in braces is not YAML ({problem}).") from None
     except RecursionError:
         raise ArgdownError(number, "the data in braces is nested too deeply.") from None
+    except ValueError as error:
+        # YAML reads 2020-02-30, unquoted, as a date, and Python has no such day.
+        raise ArgdownError(
+            number, f"the data in braces holds a date that does not exist ({error})."
+        ) from None
     if not isinstance(data, dict):
         raise ArgdownError(number, "the data in braces is not a map of keys to values.")
     return data
@@ -457,6 +480,48 @@ def _within(node, what: str, text: str, limit: int) -> str:
     return text
 
 
+def _source_details(node, clean) -> dict:
+    """The statement's source beside its title (author, publisher, date, address; only those
+    given), checked as a Crux JSON import checks them, but refused naming the line."""
+    described = {}
+    for key, name in _SOURCE_KEYS.items():
+        if name == "published_on":
+            value = _day(node, node.data.get(key))
+        else:
+            value = _within(node, f"'{key}'", clean(_string(node.data, key)), _DETAIL_MAX[name])
+        if value:
+            described[name] = value
+    if url := described.get("url"):
+        try:
+            _WEB_ADDRESS(url)
+        except ValidationError:
+            raise ArgdownError(
+                node.line,
+                f"the 'source_url' of {_named(node)} is {shown(url)}, not an http(s) web address.",
+            ) from None
+    return described
+
+
+def _day(node, value) -> str | None:
+    """`value` as YYYY-MM-DD: a date so written, or one YAML read unquoted."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    try:
+        day = parse_date(value) if isinstance(value, str) else None
+    except ValueError:  # well formed, but no such day (2020-02-30)
+        day = None
+    if day is None:
+        said = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value
+        raise ArgdownError(
+            node.line,
+            f"the 'source_published' of {_named(node)} is {shown(said)}, not a date "
+            "(YYYY-MM-DD) that exists.",
+        )
+    return day.isoformat()
+
+
 def _tallies(node, warnings):
     """The statement's `agree`/`disagree` counts, or None: counted elsewhere, they become imported
     tallies (debates.interchange.models), never members' votes."""
@@ -480,19 +545,28 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
     # texts exactly (export, import and export again give the same file), but for the NUL.
     as_line, as_text = (one_line, without_nul_or_bidi) if author else (without_nul, without_nul)
 
+    refs = {}  # a source's title and details: its ref
+
     def source(node):
         title = _within(node, "'source'", as_line(_string(node.data, "source")), SOURCE_MAX)
+        described = _source_details(node, as_line)
         if title.lower() in PLACEHOLDER_TITLES:
             # An export's withheld source: a source so titled would pass for one a moderator hid.
             warnings.append(f"Line {node.line}: its source was withheld; imported without it.")
             return None
         if not title:
+            if described:
+                given = ", ".join(key for key in node.data if key in _SOURCE_KEYS)
+                warnings.append(
+                    f"Line {node.line}: {given} without the source's title ('source'), left out."
+                )
             return None
-        for ref, known in sources.items():
-            if known["title"] == title:
-                return ref
-        sources[f"s{len(sources) + 1}"] = {"title": title}
-        return f"s{len(sources)}"
+        described = {"title": title, **described}
+        key = tuple(described.get(name) for name in ("title", *_SOURCE_KEYS.values()))
+        if key not in refs:
+            refs[key] = f"s{len(sources) + 1}"
+            sources[refs[key]] = described
+        return refs[key]
 
     def details(node):
         parts = [_string(node.data, "details"), _notes(node)]
