@@ -1,8 +1,13 @@
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from debates.errors import DebateRuleError, within_limit
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +35,12 @@ NOT_SENT = {
     "account/email/email_confirmation": SEND_FROM_EMAIL_SETTINGS,
 }
 _FAILED = "crux_mail_not_sent"
+# Django's form field takes addresses up to 320 characters, the tables 254: allauth cuts a longer
+# one short on sign-up (an account at an address nobody owns) and PostgreSQL refuses it as an
+# added address (a 500).
+EMAIL_MAX_LENGTH = min(
+    User._meta.get_field("email").max_length, EmailAddress._meta.get_field("email").max_length
+)
 
 
 def _what_to_do(request, template_prefix):
@@ -41,6 +52,14 @@ def _what_to_do(request, template_prefix):
 
 
 class CruxAccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email):
+        """Every address a person chooses (signing up, changing it) fits where it is kept."""
+        email = super().clean_email(email)
+        try:
+            return within_limit(email, limit=EMAIL_MAX_LENGTH, field="email", noun="address")
+        except DebateRuleError as refusal:
+            raise ValidationError(refusal.message, code="max_length") from None
+
     def save_user(self, request, user, form, commit=True):
         # The display name must be in place before the first save: the table refuses a blank one.
         # accounts.forms.SignupForm has already normalised and checked it.

@@ -17,6 +17,18 @@ DISPLAY_NAME_HELP = (
 )
 
 
+def focus_first_error(form: forms.Form) -> None:
+    """A form sent back with errors opens on its first field in error, JavaScript or not. An
+    error of the whole form comes first: the template focuses its message instead
+    (templates/allauth/elements/fields.html), so exactly one element asks for the focus."""
+    if form.non_field_errors():
+        return
+    for field in form.visible_fields():
+        if field.errors:
+            field.field.widget.attrs["autofocus"] = True
+            return
+
+
 def display_name_field():
     return forms.CharField(
         label="Display name",
@@ -61,6 +73,7 @@ class SignupForm(AllauthSignupForm):
             if not display_name_taken(self.cleaned_data["display_name"]):
                 raise
             self.add_error("display_name", NAME_TAKEN)
+            focus_first_error(self)
             context = get_entrance_context_data(request) | {"form": self}
             raise ImmediateHttpResponse(
                 TemplateResponse(request, "account/signup.html", context, status=409).render()

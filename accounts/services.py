@@ -1,4 +1,4 @@
-"""Accounts' rules in one place: display names, profiles, moderators, profile statistics.
+"""Accounts' rules in one place: display names, profiles, moderators, closing an account.
 
 Sign-up (accounts.forms.SignupForm), the profile form and the admin all validate display names
 with accounts.names, so the rules cannot drift apart; this module adds whether a name is taken.
@@ -10,8 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from accounts.models import MODERATORS_GROUP, User
 from accounts.names import (
@@ -100,7 +99,8 @@ def clean_bio(raw):
     return text
 
 
-def update_profile(user, display_name, bio):
+@transaction.atomic
+def update_profile(*, user: User, display_name: str, bio: str) -> User:
     """Set `user`'s display name and bio, or raise ValidationError keyed by field;
     DebateRuleError (403) while they may not (debates.policy.profile_edit_refusal)."""
     policy.enforce(policy.profile_edit_refusal(user))
@@ -118,7 +118,7 @@ def update_profile(user, display_name, bio):
     before = user.display_name, user.bio
     user.display_name, user.bio = display_name, bio
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: the unique key's refusal is answered below
             user.save(update_fields=["display_name", "bio"])
             if user.display_name != before[0]:
                 events.stamp_activity_of_writer(user.pk)
@@ -127,25 +127,6 @@ def update_profile(user, display_name, bio):
         user.display_name, user.bio = before
         raise ValidationError({"display_name": [NAME_TAKEN]}) from error
     return user
-
-
-def profile_stats(user, listed: Q | None = None):
-    """Arguments written (those `listed`, a filter) and votes they received, in one query."""
-    return Argument.objects.filter(listed or Q(), author=user).aggregate(
-        arguments=Count("pk"),
-        agree=Coalesce(Sum("agree_count"), 0),
-        disagree=Coalesce(Sum("disagree_count"), 0),
-    )
-
-
-def find_user(identifier):
-    """The user with this email, or else this display name (look-alikes match); None if neither."""
-    identifier = str(identifier).strip()
-    if "@" in identifier:
-        user = User.objects.filter(email__iexact=identifier).first()
-        if user:
-            return user
-    return User.objects.with_display_name(identifier).first()
 
 
 def moderators_group():
@@ -164,7 +145,8 @@ def moderators_group():
     return group
 
 
-def grant_moderator(user):
+@transaction.atomic
+def grant_moderator(*, user: User) -> bool:
     """Put `user` in the Moderators group. True if that changed anything."""
     group = moderators_group()
     if user.groups.filter(pk=group.pk).exists():
@@ -173,7 +155,8 @@ def grant_moderator(user):
     return True
 
 
-def revoke_moderator(user):
+@transaction.atomic
+def revoke_moderator(*, user: User) -> bool:
     """Take `user` out of the Moderators group. True if they were in it."""
     group = Group.objects.filter(name=MODERATORS_GROUP).first()
     if group is None or not user.groups.filter(pk=group.pk).exists():
@@ -186,7 +169,7 @@ def revoke_moderator(user):
 
 
 @transaction.atomic
-def delete_account(user):
+def delete_account(*, user: User) -> User:
     """Close `user`'s account for good, keeping what they wrote in the debates.
 
     Nothing is deleted that others read or replied to: their arguments, motions, votes and

@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import member_required
-from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.forms import DeleteAccountForm, ProfileForm, focus_first_error
 from accounts.models import User
+from accounts.queries import arguments_by, profile_stats
 from accounts.services import delete_account as close_account
-from accounts.services import profile_stats, update_profile
+from accounts.services import update_profile
 from debates import policy
-from debates.models import Argument
 from notifications.queries import moderation_notices
 
 PROFILE_PAGE_SIZE = 20
@@ -24,14 +24,8 @@ def profile(request, pk):
     A fixed number of queries whatever the page: the person, one aggregate, one page of arguments.
     """
     person = get_object_or_404(User, pk=pk)
-    listed = policy.arguments_listed_to(request.user)
-    stats = profile_stats(person, listed)
-    arguments = (
-        Argument.objects.filter(listed, author=person)
-        .select_related("motion")
-        .order_by("-created_at", "-id")
-    )
-    paginator = Paginator(arguments, PROFILE_PAGE_SIZE)
+    stats = profile_stats(person, viewer=request.user)
+    paginator = Paginator(arguments_by(person, viewer=request.user), PROFILE_PAGE_SIZE)
     paginator.count = stats["arguments"]  # already counted by the aggregate: skip a COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
     context = {
@@ -66,13 +60,18 @@ def profile_edit(request):
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
-                update_profile(user, form.cleaned_data["display_name"], form.cleaned_data["bio"])
+                update_profile(
+                    user=user,
+                    display_name=form.cleaned_data["display_name"],
+                    bio=form.cleaned_data["bio"],
+                )
             except ValidationError as error:
                 form.add_errors(error)
             else:
                 messages.success(request, "Profile saved.")
                 return redirect(user)
         status = 422
+        focus_first_error(form)
     else:
         form = ProfileForm(initial={"display_name": user.display_name, "bio": user.bio})
     return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
@@ -86,7 +85,7 @@ def delete_account(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            close_account(request.user)
+            close_account(user=request.user)
             logout(request)
             messages.success(
                 request,
@@ -95,4 +94,5 @@ def delete_account(request):
             )
             return redirect("home")
         status = 422
+        focus_first_error(form)
     return render(request, "accounts/delete_account.html", {"form": form}, status=status)

@@ -8,7 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from ninja.decorators import decorate_view
 
 from accounts.models import User
-from accounts.services import profile_stats
+from accounts.queries import arguments_by, profile_stats
 from analysis import queries as analysis_queries
 from api import cursors, present
 from api.auth import reader
@@ -174,7 +174,7 @@ def argument(request, slug: Slug, argument_id: Id, order: str = queries.DEFAULT_
 def person(request, person_id: Id):
     viewer = reader(request)
     found = get_object_or_404(User, pk=person_id)
-    stats = profile_stats(found, policy.arguments_listed_to(viewer))
+    stats = profile_stats(found, viewer=viewer)
     return {
         "id": found.pk,
         "display_name": found.display_name,
@@ -203,11 +203,7 @@ def person_arguments(
     """As their profile lists them: a withdrawn argument's wording only to its author."""
     viewer = reader(request)
     found = get_object_or_404(User, pk=person_id)
-    written = (
-        Argument.objects.filter(policy.arguments_listed_to(viewer), author=found)
-        .select_related("motion", "author", "source")
-        .order_by("-created_at", "-id")
-    )
+    written = arguments_by(found, viewer=viewer)
     total = written.count()
     page = list(written[offset : offset + limit])
     items = [

@@ -38,7 +38,7 @@ def seeded(db):
 @pytest.fixture
 def moderator(db):
     user = verified_user(display_name="Moderator Mo")
-    grant_moderator(user)
+    grant_moderator(user=user)
     return user
 
 

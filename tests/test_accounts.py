@@ -626,14 +626,16 @@ def test_a_look_alike_that_predates_the_key_can_still_be_saved_and_keep_its_name
 
     legacy.bio = "Still here."
     legacy.save()
-    services.update_profile(legacy, "Ada Lovelac\u0435", "Still here, same name.")
+    services.update_profile(
+        user=legacy, display_name="Ada Lovelac\u0435", bio="Still here, same name."
+    )
 
     legacy.refresh_from_db()
     assert legacy.display_name_key == f"{key} #{legacy.pk}"
     assert legacy.bio == "Still here, same name."
     with pytest.raises(ValidationError, match="taken"):
-        services.update_profile(legacy, "ADA LOVELACE", "")
-    services.update_profile(legacy, "Ada the Second", "")
+        services.update_profile(user=legacy, display_name="ADA LOVELACE", bio="")
+    services.update_profile(user=legacy, display_name="Ada the Second", bio="")
     assert legacy.display_name_key == fold_display_name("Ada the Second")
 
 
@@ -677,7 +679,9 @@ def test_migration_0005_keeps_look_alikes_that_predate_it_and_ends_old_sessions(
 def test_update_profile_saves_normalised_name_and_plain_bio():
     member = UserFactory()
 
-    services.update_profile(member, "  New   Name ", "Line one\r\nLine two\x00  \n")
+    services.update_profile(
+        user=member, display_name="  New   Name ", bio="Line one\r\nLine two\x00  \n"
+    )
 
     member.refresh_from_db()
     assert member.display_name == "New Name"
@@ -690,7 +694,7 @@ def test_update_profile_reports_every_bad_field():
     UserFactory(display_name="Taken Name")
 
     with pytest.raises(ValidationError) as error:
-        services.update_profile(member, "taken name", "x" * 501)
+        services.update_profile(user=member, display_name="taken name", bio="x" * 501)
 
     assert set(error.value.message_dict) == {"display_name", "bio"}
     member.refresh_from_db()
@@ -705,7 +709,7 @@ def test_update_profile_turns_a_lost_race_into_a_validation_error():
         mock.patch("accounts.services.display_name_taken", return_value=False),
         pytest.raises(ValidationError, match="taken"),
     ):
-        services.update_profile(member, "Taken name", "")
+        services.update_profile(user=member, display_name="Taken name", bio="")
     assert member.display_name == "Original"
 
 
@@ -880,7 +884,7 @@ def test_a_suspended_member_cannot_edit_their_profile(client):
     assert "suspended" in response.content.decode()
     # The service refuses too, whatever path calls it.
     with pytest.raises(DebateRuleError, match="suspended") as refused:
-        services.update_profile(member, "Rude name", "")
+        services.update_profile(user=member, display_name="Rude name", bio="")
     assert refused.value.status == 403
     member.refresh_from_db()
     assert member.display_name == "Original"

@@ -94,7 +94,7 @@ def leaver():
     from accounts.services import grant_moderator
 
     user = verified_user(display_name="Leaving Lee", bio="I argue things.")
-    grant_moderator(user)
+    grant_moderator(user=user)
     argument = ArgumentFactory(author=user, claim="What Lee argued stays.")
     voting.cast_vote(voter=user, claim=ArgumentFactory(), choice="agree")
     Flag.objects.create(flagger=user, argument=ArgumentFactory(), reason="spam")
@@ -110,7 +110,7 @@ def test_closing_an_account_anonymises_it_and_keeps_what_it_wrote(leaver):
     bystander.force_login(UserFactory())
 
     email = user.email
-    delete_account(user)
+    delete_account(user=user)
 
     user.refresh_from_db()
     assert not user.is_active and not user.is_staff

@@ -224,7 +224,7 @@ def test_hidden_and_retracted_arguments_are_grey_and_wordless(
     moderator = verified_user()
     from accounts.services import grant_moderator
 
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     with django_capture_on_commit_callbacks(execute=True):
         moderation.hide_argument(moderator=moderator, argument=d.con, reason="Abuse.")
         services.retract_argument(author=d.pro.author, argument=d.pro)

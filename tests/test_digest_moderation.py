@@ -149,7 +149,7 @@ def test_the_digest_costs_the_same_queries_however_many_items(mailoutbox, modera
     """Even for a moderator, told of replies nobody else is (whether she moderates is asked
     once), and of every kind of act on what she wrote."""
     other = verified_user(display_name="Other Moderator")
-    grant_moderator(other)
+    grant_moderator(user=other)
     motion = MotionFactory(author=moderator)
     notify.set_following(member=moderator, claim=motion, following=True)
 

@@ -97,7 +97,7 @@ def test_a_vote_on_its_own_is_never_served_stale(client, debate):
 def test_moderation_is_never_served_stale(client, debate, django_capture_on_commit_callbacks):
     motion, argument, _ = debate
     moderator = verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     page(client, motion)
     with django_capture_on_commit_callbacks(execute=True):
         moderation.hide_argument(moderator=moderator, argument=argument, reason="Abuse.")
@@ -115,11 +115,11 @@ def test_a_writer_s_new_name_is_never_served_stale(debate, django_capture_on_com
         reader, elsewhere
     )
     with django_capture_on_commit_callbacks(execute=True):
-        account_services.update_profile(author, "Renamed Rosa", "")
+        account_services.update_profile(user=author, display_name="Renamed Rosa", bio="")
     assert "Renamed Rosa" in page(reader, motion) and "Renamed Rosa" in page(reader, elsewhere)
 
     with django_capture_on_commit_callbacks(execute=True):
-        account_services.delete_account(author)
+        account_services.delete_account(user=author)
     for html in (page(reader, motion), page(reader, elsewhere)):
         assert "Renamed Rosa" not in html and f"Former member {author.pk}" in html
 

@@ -65,7 +65,7 @@ def not_moderators():
 
 
 def _moderator(user):
-    grant_moderator(user)
+    grant_moderator(user=user)
     return user
 
 

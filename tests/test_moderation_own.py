@@ -20,7 +20,7 @@ OWN_ARGUMENT = "You cannot dismiss flags on your own argument: another moderator
 @pytest.fixture
 def other_mod(db):
     person = verified_user(display_name="Other Mod")
-    grant_moderator(person)
+    grant_moderator(user=person)
     return person
 
 

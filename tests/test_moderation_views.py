@@ -704,7 +704,7 @@ def test_profile_shows_moderators_the_suspension_tools(client, moderator, author
 @pytest.fixture
 def logged(moderator, argument, motion, author):
     other = verified_user(display_name="Other Mod")
-    grant_moderator(other)
+    grant_moderator(user=other)
     hide(moderator, argument, reason="Insult")
     moderation.lock_motion(moderator=other, motion=motion, reason="Heated")
     moderation.suspend_user(moderator=moderator, user=author, days=1, reason="Abuse")

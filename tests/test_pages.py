@@ -424,7 +424,7 @@ def test_form_limits_and_labels_come_from_the_models(client, monkeypatch):
     from tests.factories import verified_user
 
     moderator = verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     motion = MotionFactory()
     argument = ArgumentFactory(motion=motion)
     Flag.objects.create(flagger=verified_user(), argument=argument, reason="spam")

@@ -59,10 +59,10 @@ def parsed(html):
 def world():
     """A debate with something personal for each kind of viewer in it."""
     author, voter, moderator = verified_user(), verified_user(), verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     suspended = verified_user(suspended_until=timezone.now() + timedelta(days=3))
     moderating_author = verified_user()
-    grant_moderator(moderating_author)
+    grant_moderator(user=moderating_author)
     flagger = verified_user()
     motion = MotionFactory()
     own = ArgumentFactory(motion=motion, author=author, claim="The author's standing claim.")

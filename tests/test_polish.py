@@ -67,7 +67,7 @@ def test_only_moderators_see_the_queue_link_with_its_open_flag_count(client):
     for _ in range(2):
         Flag.objects.create(argument=argument, flagger=verified_user(), reason="spam")
     member, moderator = verified_user(), verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     client.force_login(member)
     assert "Review queue" not in client.get("/").content.decode()
     client.force_login(moderator)

@@ -66,7 +66,7 @@ def build_world():
         "moderator": verified_user(display_name="Moderator Mo"),
         "staff": verified_user(display_name="Staff Stu", is_staff=True),
     }
-    grant_moderator(people["moderator"])
+    grant_moderator(user=people["moderator"])
     author = people["author"]
     motion = MotionFactory(author=author, title="The motion", claim="Motions are claims.")
     argument = ArgumentFactory(motion=motion, author=author, claim="The author's argument.")

@@ -37,7 +37,7 @@ def debate(transactional_db):
     ArgumentFactory(motion=locked, author=author, stance=Stance.CON)
     Flag.objects.create(argument=top, flagger=verified_user(), reason=Flag.Reason.SPAM)
     moderator = verified_user(display_name="Moderator Mo")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     # The search form's menu of motions holds this title whole.
     MotionFactory(title="A motion whose title runs to the limit " + "of what a title may hold " * 3)
     return {

@@ -110,7 +110,7 @@ def test_without_javascript_messages_stay_a_list_and_live_never_says_connecting(
 
 def test_a_locked_motion_says_voting_is_closed_once(signed_in, motion):
     moderator = verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     moderation.lock_motion(moderator=moderator, motion=motion, reason="Closed for review.")
     page = signed_in(verified_user())
     page.goto(motion.get_absolute_url())
@@ -124,7 +124,7 @@ def test_a_reply_refused_by_a_lock_keeps_what_was_typed(browser, live_server, mo
     page.get_by_label("Con").check()
     page.get_by_label("Claim").fill("Deliveries need the streets.")
     moderator = verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     moderation.lock_motion(moderator=moderator, motion=motion, reason="Closed for review.")
     page.get_by_role("button", name="Post argument").click()
     expect(page.get_by_text(re.compile("locked", re.IGNORECASE)).first).to_be_visible()

@@ -96,7 +96,7 @@ def test_moderation_reaches_an_open_page(signed_in, seeded_live):
     expect(reader.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
     reader.evaluate("window.__noReload = true")
     moderator = verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
 
     moderation.hide_argument(moderator=moderator, argument=target, reason="Off topic.")
     expect(reader.locator(f"#claim-{target.pk}")).to_have_text("[hidden by a moderator]")

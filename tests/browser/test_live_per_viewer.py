@@ -21,7 +21,7 @@ def test_a_new_argument_arrives_with_each_viewers_controls(signed_in, page, seed
     url = target.motion.get_absolute_url()
     author = verified_user(display_name="Writer A")
     moderator = verified_user(display_name="Moderator M")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     member = open_live(signed_in(verified_user(display_name="Reader B")), url)
     anonymous = open_live(page, url)
     # The author's other tab: the live copy of her post is all it gets.
@@ -82,7 +82,7 @@ def test_a_hidden_argument_keeps_its_text_for_moderators_only(signed_in, seeded_
     target = Argument.objects.filter(depth=0).select_related("motion", "author").first()
     url = target.motion.get_absolute_url()
     moderator = verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     member = open_live(signed_in(UserFactory()), url)
     moderating = open_live(signed_in(moderator), url)
 
@@ -105,7 +105,7 @@ def test_a_live_lock_closes_replies_and_votes_and_an_unlock_reopens_them(signed_
     form = reader.locator(f"#reply-slot-{target.pk} form")
     form.get_by_label("Claim").fill("Typed before the lock.")
     moderator = verified_user()
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
 
     moderation.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
 

@@ -27,7 +27,7 @@ def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
     ArgumentFactory(motion=motion, parent=argument, claim="Please keep it civil.")
     flagger = verified_user(display_name="Fair Fiona")
     moderator = verified_user(display_name="Moderator Max")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
 
     # The flagger flags the argument in place.
     reader = signed_in(flagger)
@@ -123,7 +123,7 @@ def test_a_source_is_flagged_in_place_and_hidden_from_the_queue(signed_in, trans
     adder = verified_user(display_name="Pasting Pat")
     source = sources.add_source(adder=adder, title="Not what it claims", text="A made-up text.")
     moderator = verified_user(display_name="Moderator Max")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
 
     reader = signed_in(verified_user(display_name="Careful Cal"))
     reader.goto(source.get_absolute_url())
@@ -161,9 +161,65 @@ def test_a_source_is_flagged_in_place_and_hidden_from_the_queue(signed_in, trans
 def test_filtering_the_log_runs_no_script_into_an_error(signed_in, transactional_db):
     """The log's filter has a control named "action", which shadows the form's own action."""
     moderator = verified_user(display_name="Moderator Max")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     page = signed_in(moderator)
     page.goto("/moderation/log/")
     page.get_by_label("Action").select_option(index=1)
     page.get_by_role("button", name=re.compile("Filter|Show")).click()
     expect(page).to_have_url(re.compile(r"action="))
+
+
+def test_a_refused_act_in_the_queue_keeps_what_was_typed_in_its_entry(signed_in, transactional_db):
+    author = verified_user(display_name="Rude Rita")
+    arguments = [ArgumentFactory(author=author, claim=f"Insult number {n}.") for n in range(3)]
+    for argument in arguments:
+        Flag.objects.create(flagger=verified_user(), argument=argument, reason="abuse")
+    moderator = verified_user(display_name="Moderator Max")
+    grant_moderator(user=moderator)
+    mod = signed_in(moderator)
+    mod.goto("/moderation/")
+    mark_page(mod)
+    expect(mod.locator("#nav-queue")).to_have_text("Review queue 3")
+    entry = mod.locator(f"#queue-argument-{arguments[1].pk}")
+    reason = entry.get_by_label("Reason")
+    reason.fill("")
+    entry.get_by_label("Suspend for").select_option("30")
+    suspend = entry.get_by_role("button", name="Hide and suspend author for 30 days")
+    suspend.click()
+
+    # The refusal in that entry alone, its field as typed, invalid, described and focused.
+    expect(entry.locator("#" + f"queue-argument-{arguments[1].pk}-error")).to_have_text(
+        "Give a reason: it is logged and shown with the notice."
+    )
+    expect(mod.locator("[role=alert]")).to_have_count(1)
+    expect(reason).to_be_focused()
+    expect(reason).to_have_value("")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    # (then the character count the page's script adds to every limited field)
+    expect(reason).to_have_accessible_description(
+        re.compile(r"^Give a reason: it is logged and shown with the notice\. 0 of 500")
+    )
+    expect(entry.get_by_label("Suspend for")).to_have_value("30")
+    other = mod.locator(f"#queue-argument-{arguments[0].pk}")
+    expect(other.get_by_label("Reason")).to_have_value("Flagged: abuse (1).")
+
+    # Corrected, the act goes through, and the nav's count follows as a reload would.
+    reason.fill("Personal insult")
+    suspend.click()
+    expect(entry).to_contain_text("Argument hidden.")
+    expect(mod.locator("#nav-queue")).to_have_text("Review queue 2")
+    assert_not_reloaded(mod)
+    mod.reload()
+    expect(mod.locator("#nav-queue")).to_have_text("Review queue 2")
+
+
+def test_a_flag_sent_without_a_reason_says_so_on_its_choices(signed_in, transactional_db):
+    argument = ArgumentFactory(claim="Nobody reads the details.")
+    reader = signed_in(verified_user(display_name="Fair Fiona"))
+    reader.goto(argument.get_absolute_url())
+    card = reader.locator(f"#argument-{argument.pk} > .argument__body")
+    card.get_by_role("link", name="Flag").click()
+    card.get_by_role("button", name="Send flag").click()
+    choices = card.get_by_role("group", name=re.compile("Why should a moderator look"))
+    expect(choices).to_have_accessible_description("Choose why you are flagging this.")
+    expect(choices.get_by_label("Spam", exact=True)).to_be_focused()

@@ -239,7 +239,7 @@ def test_the_moderation_log_reads_on_a_phone_one_entry_a_card(signed_in, transac
     """Five columns in 390 px shrank to a few letters each ("Mo/der/ato/r"): on a phone each
     entry stands as a card whose cells name themselves, and no word breaks inside."""
     moderator = verified_user(display_name="Moderator Maximilian")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     argument = ArgumentFactory(claim="A claim a moderator hid.")
     moderation.hide_argument(moderator=moderator, argument=argument, reason="Off-topic remarks")
     page = signed_in(moderator)

@@ -218,7 +218,7 @@ def test_an_offer_that_no_longer_holds_is_withdrawn_and_said(signed_in, seeded_l
     expect(offer).to_be_visible()
 
     moderator = verified_user(display_name="Mod Mae")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     moderation.suspend_user(moderator=moderator, user=alice, days=3, reason="A cooling-off.")
     services.post_argument(
         author=verified_user(display_name="Live Lou"),
@@ -243,7 +243,7 @@ def test_a_source_hidden_while_it_is_read_reads_as_a_reload_shows_it(page, seede
     page.goto(reverse("source", args=[essay.pk]))
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
     moderator = verified_user(display_name="Mod Mae")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     sources.hide_source(moderator=moderator, source=essay, reason="Copyright.")
     expect(page.get_by_role("heading", level=1)).to_have_text("[hidden by a moderator]")
     expect(page.locator(".reader__paragraph")).to_have_count(0)

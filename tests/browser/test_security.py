@@ -59,7 +59,7 @@ def debate(transactional_db):
     author = verified_user(display_name="Author Ada")
     member = verified_user(display_name="Member Max")
     moderator = verified_user(display_name="Moderator Mo")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
     motion, _ = services.propose_motion(
         author=author,
         title="Cities should ban cars",
@@ -200,10 +200,10 @@ INJECTED = """() => {
 def hostile(transactional_db):
     """Payloads in every place user text is shown, written through the services."""
     villain = verified_user()
-    update_profile(villain, "<svg onload=window.__xss=1>", f"{SCRIPT}\n{IMG}")
+    update_profile(user=villain, display_name="<svg onload=window.__xss=1>", bio=f"{SCRIPT}\n{IMG}")
     bystander = verified_user(display_name="Bystander Bea")
     moderator = verified_user(display_name="Moderator Mo")
-    grant_moderator(moderator)
+    grant_moderator(user=moderator)
 
     with pytest.raises(services.DebateRuleError, match="http:// or https://"):
         services.propose_motion(

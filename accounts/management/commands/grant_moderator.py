@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import find_user, grant_moderator, moderators_group, revoke_moderator
+from accounts.queries import find_user
+from accounts.services import grant_moderator, moderators_group, revoke_moderator
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user with the email address or display name {user!r}.")
         label = f"{person.display_name} <{person.email}>"
         if revoke:
-            if revoke_moderator(person):
+            if revoke_moderator(user=person):
                 self.stdout.write(self.style.SUCCESS(f"{label} is no longer a moderator."))
             else:
                 self.stdout.write(f"{label} was not in the Moderators group; nothing changed.")
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             moderators_group()
         except LookupError as error:
             raise CommandError(str(error)) from error
-        if grant_moderator(person):
+        if grant_moderator(user=person):
             self.stdout.write(self.style.SUCCESS(f"{label} is now a moderator."))
         else:
             self.stdout.write(f"{label} is already a moderator; nothing changed.")

@@ -1,0 +1,39 @@
+"""Reads about people: what a person has argued, as their profile and the API list it, its
+figures, and finding someone by email or display name. Each costs a fixed number of queries."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from debates import policy
+from debates.models import Argument
+
+
+def arguments_by(person: User, *, viewer: User | AnonymousUser) -> QuerySet[Argument]:
+    """`person`'s arguments that lists outside their debate name to `viewer`
+    (policy.arguments_listed_to), newest first, with what a list shows of each."""
+    return (
+        Argument.objects.filter(policy.arguments_listed_to(viewer), author=person)
+        .select_related("motion", "author", "source")
+        .order_by("-created_at", "-id")
+    )
+
+
+def profile_stats(person: User, *, viewer: User | AnonymousUser) -> dict[str, int]:
+    """How many of `person`'s arguments are listed to `viewer` and the votes they received."""
+    return Argument.objects.filter(policy.arguments_listed_to(viewer), author=person).aggregate(
+        arguments=Count("pk"),
+        agree=Coalesce(Sum("agree_count"), 0),
+        disagree=Coalesce(Sum("disagree_count"), 0),
+    )
+
+
+def find_user(identifier: str) -> User | None:
+    """The user with this email, or else this display name (look-alikes match); None if neither."""
+    identifier = str(identifier).strip()
+    if "@" in identifier:
+        user = User.objects.filter(email__iexact=identifier).first()
+        if user:
+            return user
+    return User.objects.with_display_name(identifier).first()
