@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import member_required
+from accounts.forms import focus_first_error
 from config import ratelimit
 from debates import fragments, policy, queries, services
 from debates.errors import DebateRuleError
@@ -52,7 +53,7 @@ def reply(request, slug, pk=None):
                 return HttpResponseSeeOther(argument.get_absolute_url())
         else:
             status = 422
-        _focus_first_error(form)
+        focus_first_error(form)
     # With the claim it answers, so no form is offered in vain under a retracted argument.
     refusal = policy.reply_refusal(request.user, motion, parent)
     context = {"motion": motion, "parent": parent, "form": form, "refusal": refusal}
@@ -68,16 +69,6 @@ def _posted_before(request, motion, argument):
         return render(request, "debates/reply.html#posted-before", context)
     messages.info(request, "You already posted this: here it is.")
     return HttpResponseSeeOther(argument.get_absolute_url())
-
-
-def _focus_first_error(form):
-    """A form sent back with errors opens on the first field in error, JavaScript or not."""
-    if form.non_field_errors():
-        return  # the message above the fields comes first; the template focuses it
-    for field in form:
-        if field.errors:
-            form.fields[field.name].widget.attrs["autofocus"] = True
-            return
 
 
 def _render_new_argument(request, motion, argument):
@@ -178,6 +169,6 @@ def propose_motion(request):
                 return HttpResponseSeeOther(motion.get_absolute_url())
         else:
             status = 422
-        _focus_first_error(form)
+        focus_first_error(form)
     context = {"form": form, "refusal": policy.participation_refusal(request.user, "post")}
     return render(request, "debates/propose_motion.html", context, status=status)
