@@ -6,6 +6,7 @@ of its own. Every moderator URL is behind moderator_required: 403 for signed-in
 non-moderators whatever the method or headers, sign-in for anonymous visitors.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -313,18 +314,46 @@ def queue(request):
     return _queue_page(request)
 
 
-def _queue_page(request, *, error=None, status=200):
+@dataclass(frozen=True)
+class QueueRefusal:
+    """A refused act on one queue entry, shown in that entry alone: the message, the control it
+    is about ("reason", "days" or None: the act as a whole), and the reason and period the
+    moderator sent, which the entry shows again as typed."""
+
+    kind: str
+    pk: int
+    message: str
+    field: str | None
+    reason: str
+    days: str
+
+    def is_of(self, item):
+        return (item.kind, item.pk) == (self.kind, self.pk)
+
+
+def _queue_page(request, *, refused=None, status=200):
     page = Paginator(moderation_queries.flag_groups(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     items = moderation_queries.queue_items(page.object_list)
+    rows = [
+        (
+            item,
+            _dismiss_refusal(request.user, item),
+            refused if refused and refused.is_of(item) else None,
+        )
+        for item in items
+    ]
     context = {
         "page": page,
         "items": items,
-        # Each entry with why its flags are not this moderator's to dismiss (their own claim).
-        "rows": [(item, _dismiss_refusal(request.user, item)) for item in items],
+        # Each entry with why its flags are not this moderator's to dismiss (their own claim),
+        # and the refusal of the act just sent on it, if any.
+        "rows": rows,
         "periods": suspension.PERIODS,
-        "error": error,
+        # Said above the entries only when the refused one is not on the page shown (another
+        # moderator resolved it meanwhile): the other entries have nothing to do with it.
+        "error": refused.message if refused and not any(row[2] for row in rows) else None,
     }
     return render(request, "debates/moderation/queue.html", context, status=status)
 
@@ -346,13 +375,15 @@ def queue_act(request, kind, pk, act):
     if kind not in CLAIM_KINDS:
         raise Http404("No such kind of claim.")
     claim = _claim(kind, pk)
-    status, error, outcomes = 200, None, []
+    status, refused, outcomes = 200, None, []
     item = moderation_queries.queue_item(kind, claim)
+    default_reason = item.default_reason if item is not None else ""
     # The flags stand for the reason when none is sent (a one-click act); one the moderator
     # emptied in the form is refused like any other missing reason, not quietly replaced.
-    reason = request.POST.get("reason")
+    typed = request.POST.get("reason")
+    reason = typed
     if reason is None:
-        reason = item.default_reason if act == "hide" and item is not None else ""
+        reason = default_reason if act == "hide" else ""
     try:
         if act == "dismiss":
             outcomes = [
@@ -370,26 +401,41 @@ def queue_act(request, kind, pk, act):
         else:
             outcomes = [moderation.hide_claim(moderator=request.user, claim=claim, reason=reason)]
     except DebateRuleError as rule:
-        status, error = rule.status, rule.message
+        status = rule.status
+        refused = QueueRefusal(
+            kind=kind,
+            pk=claim.pk,
+            message=rule.message,
+            field=rule.field,
+            reason=typed if typed is not None else default_reason,
+            days=request.POST.get("days", ""),
+        )
     if not request.htmx:
-        if error:
-            return _queue_page(request, error=error, status=status)
+        if refused:
+            return _queue_page(request, refused=refused, status=status)
         for outcome in outcomes:
             (messages.success if outcome.changed else messages.info)(request, outcome.message)
-        return HttpResponseSeeOther(reverse("moderation_queue"))
-    if error is None:
+        return HttpResponseSeeOther(_queue_url(request))
+    if refused is None:
         claim = _claim(kind, pk)  # as the acts left it
-    item = moderation_queries.queue_item(kind, claim) if error else None
+    item = moderation_queries.queue_item(kind, claim) if refused else None
     context = {
         "item": item,
         "dismiss_refusal": _dismiss_refusal(request.user, item) if item else None,
         "kind": kind,
         "claim": claim,
         "outcomes": outcomes,
-        "error": error,
+        "refused": refused,
         "periods": suspension.PERIODS,
     }
     return render(request, "debates/moderation/queue.html#resolved", context, status=status)
+
+
+def _queue_url(request):
+    """The queue at the page the plain form was sent from (its entries' forms name it)."""
+    number = request.GET.get("page", "")
+    url = reverse("moderation_queue")
+    return f"{url}?page={int(number)}" if is_id(number) and int(number) > 1 else url
 
 
 # --- The log -----------------------------------------------------------------------------------

@@ -122,6 +122,11 @@ def invalid_requests(world, member, moderator):
     htmx = {"HTTP_HX_REQUEST": "true"}
     key = {"submission_key": str(uuid.uuid4())}
     other = verified_user(display_name="Flagging Fay")
+    # One entry in the review queue, flagged by someone else than Fay (who flags it below).
+    moderation.flag_claim(
+        flagger=verified_user(display_name="Flagging Fred"), claim=argument, reason="spam"
+    )
+    queue_hide = reverse("queue_hide", args=["argument", argument.pk])
     return {
         "add a source": (member, "post", reverse("add_source"), {"published_on": "soon"}, {}),
         "propose a motion": (member, "post", reverse("propose_motion"), key, {}),
@@ -181,6 +186,28 @@ def invalid_requests(world, member, moderator):
             {"reason": "other"},
             {},
         ),
+        "flag with no reason": (
+            other,
+            "post",
+            reverse("flag_argument", args=[motion.slug, argument.pk]),
+            {"note": ""},
+            {},
+        ),
+        "queue: hide with no reason": (moderator, "post", queue_hide, {"reason": " "}, {}),
+        "queue: hide in place with no reason": (
+            moderator,
+            "post",
+            queue_hide,
+            {"reason": "", "suspend": "1", "days": "7"},
+            htmx,
+        ),
+        "queue: suspend for no period": (
+            moderator,
+            "post",
+            queue_hide,
+            {"reason": "Spam", "suspend": "1", "days": "x"},
+            {},
+        ),
         "suspend": (
             moderator,
             "post",
@@ -236,6 +263,10 @@ NAMES = [
     "sign up",
     "sign in",
     "flag",
+    "flag with no reason",
+    "queue: hide with no reason",
+    "queue: hide in place with no reason",
+    "queue: suspend for no period",
     "suspend",
     "hide with no reason",
     "lock with no reason",
