@@ -365,6 +365,116 @@
       if (node instanceof Element) htmx.process(node);
     }
   }
+  function regionNodes(start) {
+    const nodes = [];
+    for (let node = start.nextSibling; node && !isEnd(node); node = node.nextSibling) nodes.push(node);
+    return nodes;
+  }
+
+  // A copy never takes what a moderator is using in her tools (an argument's region "mod-N", the
+  // motion's #motion-moderation): the panel she opened, the reason she is typing, the outcome of
+  // her own act she is reading. While the copy offers the same acts, hers stays as it is; once it
+  // offers others (another moderator acted first), they come in open, with what she typed, unless
+  // they have no field for it (an argument retracted meanwhile): then hers stays, and sending it
+  // says why it can no longer be done. A flag form open in what a copy replaces (the motion's
+  // text) moves into the copy's slot; an argument's flag and reply slots are outside its body.
+  const TYPED = "input[type=text], textarea";
+  const within = (nodes, selector) =>
+    nodes.flatMap((node) => (node instanceof Element ? [...(node.matches(selector) ? [node] : []), ...node.querySelectorAll(selector)] : []));
+  const typedIn = (nodes) => within(nodes, TYPED).filter((field) => field.value !== field.defaultValue);
+  const inUse = (nodes) => within(nodes, "details[open]").length > 0 || typedIn(nodes).length > 0;
+  const acts = (nodes) => within(nodes, "form").map((form) => form.getAttribute("action")).join(" ");
+  // What stands in `after` where `element` stood in `before`: the same id, else the same kind of
+  // element at the same place (the reason of the same form, whichever act that form now does).
+  function counterpart(element, before, after) {
+    const same = element.id && within(after, `[id="${CSS.escape(element.id)}"]`)[0];
+    return same || within(after, element.localName)[within(before, element.localName).indexOf(element)];
+  }
+  function keeps(before, after) {
+    if (!inUse(before)) return false;
+    return acts(before) === acts(after) || typedIn(before).some((field) => !counterpart(field, before, after)?.matches(TYPED));
+  }
+  function focusState() {
+    const element = document.activeElement;
+    let start = null;
+    let end = null;
+    try {
+      [start, end] = [element.selectionStart, element.selectionEnd];
+    } catch {
+      // Not a text field: nothing selected to put back.
+    }
+    return { element, start, end };
+  }
+  function focusAgain(focus, element) {
+    if (!element?.isConnected) return;
+    element.focus({ preventScroll: true });
+    if (focus.start !== null && element.setSelectionRange) element.setSelectionRange(focus.start, focus.end);
+  }
+  function carry(before, after, focus) {
+    for (const slot of within(before, ".flag-slot")) {
+      const into = slot.firstChild && within(after, `[id="${CSS.escape(slot.id)}"]`)[0];
+      into?.replaceChildren(...slot.childNodes);
+    }
+    const opened = within(before, "details").map((details) => details.open);
+    within(after, "details").forEach((details, i) => {
+      if (opened[i]) details.open = true;
+    });
+    for (const field of typedIn(before)) {
+      const into = counterpart(field, before, after);
+      if (into?.matches(TYPED)) into.value = field.value;
+    }
+    if (focus) focusAgain(focus, focus.element.isConnected ? focus.element : counterpart(focus.element, before, after));
+  }
+  // A live copy of an argument brings its moderation region empty (the public's): a region she
+  // is using goes into the copy as it is, and her own copy, asked for next, is weighed against it.
+  // A flag form open in what it replaces goes into the copy's slot.
+  // In the capture phase, before the handlers above, which would move the focus to the argument.
+  let keptFocus = null;
+  document.addEventListener(
+    "htmx:before:swap",
+    (event) => {
+      if (!live || event.detail?.ctx?.sourceElement !== live) return;
+      for (const task of event.detail.tasks || []) {
+        // Only what takes the target's place: a new argument added beside others takes nothing.
+        if (!(task.target instanceof Element) || !task.fragment || !["outerHTML", "innerHTML"].includes(task.swapSpec?.style)) continue;
+        const walker = document.createTreeWalker(task.target, NodeFilter.SHOW_COMMENT);
+        const starts = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) if (node.data.startsWith("r:mod-")) starts.push(node);
+        for (const slot of task.target.querySelectorAll(".flag-slot:not(:empty)")) {
+          const into = task.fragment.querySelector(`[id="${CSS.escape(slot.id)}"]`);
+          if (!into) continue;
+          if (slot.contains(document.activeElement)) keptFocus = focusState();
+          into.replaceChildren(...slot.childNodes);
+        }
+        for (const start of starts) {
+          const before = regionNodes(start);
+          const into = inUse(before) && regionStart(task.fragment, start.data.slice(2));
+          if (!into) continue;
+          if (before.some((node) => node.contains(document.activeElement))) keptFocus = focusState();
+          while (into.nextSibling && !isEnd(into.nextSibling)) into.nextSibling.remove();
+          into.after(...before);
+        }
+      }
+    },
+    true,
+  );
+  document.addEventListener(
+    "htmx:after:swap",
+    () => {
+      if (keptFocus) focusAgain(keptFocus, keptFocus.element);
+      keptFocus = null;
+    },
+    true,
+  );
+  // In place of `before` (what the page shows), `after` (what a copy brings), unless `before` is
+  // a moderator's tools that she is using (keeps); what she opened, typed or focused carries over.
+  function replaceWith(before, after, parent, next, moderation) {
+    if (moderation && keeps(before, after)) return;
+    const focus = before.some((node) => node.contains(document.activeElement)) ? focusState() : null;
+    for (const node of before) node.remove();
+    put(after, parent, next);
+    carry(before, after, focus);
+  }
   function applyRegions(template) {
     const nodes = [...template.content.childNodes];
     for (let i = 0; i < nodes.length; i++) {
@@ -375,8 +485,8 @@
       const argument = document.getElementById(`argument-${name.slice(name.lastIndexOf("-") + 1)}`);
       const start = argument && regionStart(argument, name);
       if (!start) continue;
-      while (start.nextSibling && !isEnd(start.nextSibling)) start.nextSibling.remove();
-      put(replacement, start.parentNode, start.nextSibling);
+      const before = regionNodes(start);
+      replaceWith(before, replacement, start.parentNode, (before.at(-1) ?? start).nextSibling, name.startsWith("mod-"));
     }
   }
   function applyOwnCopy(html) {
@@ -385,9 +495,7 @@
     for (const template of copy.querySelectorAll("template[data-replace]")) {
       const old = document.getElementById(template.dataset.replace);
       if (!old) continue;
-      const nodes = [...template.content.childNodes];
-      put(nodes, old.parentNode, old);
-      old.remove();
+      replaceWith([old], [...template.content.childNodes], old.parentNode, old.nextSibling, old.id === "motion-moderation");
     }
     applyMotionState();
   }
@@ -416,6 +524,8 @@
     if (!status) return;
     const open = status.dataset.open === "true";
     for (const link of document.querySelectorAll(".reply-link")) link.hidden = !open;
+    // Following a motion and its downloads are offered while everyone reads it.
+    for (const offer of document.querySelectorAll(".debate > :is(.debate__follow, .debate__export)")) offer.hidden = status.dataset.shown !== "true";
     for (const form of document.querySelectorAll('form.vote:not([id^="vote-motion-"])')) {
       const own = form.hasAttribute("data-own");
       for (const button of form.querySelectorAll(".vote__button")) button.disabled = !open || own;

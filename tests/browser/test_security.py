@@ -99,9 +99,10 @@ def test_no_page_breaks_the_content_security_policy(page, signed_in, debate):
     expect(tab.locator("#reply-slot-motion form")).to_be_visible()
     card = tab.locator(f"#argument-{argument.pk} > .argument__body")
     card.get_by_role("link", name="Flag").click()
-    expect(card.locator(".flag-form form")).to_be_visible()
-    card.locator(".flag-form").get_by_role("button", name="Cancel").click()
-    expect(card.locator(".flag-form")).to_have_count(0)
+    slot = tab.locator(f"#flag-slot-argument-{argument.pk}")
+    expect(slot.locator(".flag-form form")).to_be_visible()
+    slot.locator(".flag-form").get_by_role("button", name="Cancel").click()
+    expect(slot.locator(".flag-form")).to_have_count(0)
     vote = tab.locator(f"#vote-argument-{argument.pk}")
     vote.get_by_role("button", name=re.compile("^Agree")).click()
     expect(vote.get_by_role("button", name=re.compile("^Agree"))).to_have_attribute(
