@@ -70,12 +70,12 @@ def test_the_inbox_names_a_reply_s_author_only_while_the_debate_does(
 ):
     answer = reply(bob, alices, claim="Bob's words.")
     client.force_login(alice)
-    assert "Bob Baker replied con to your argument" in html(client.get(reverse("notifications")))
+    assert "Bob Baker argued against your argument" in html(client.get(reverse("notifications")))
 
     services.retract_argument(author=bob, argument=answer)
     inbox = html(client.get(reverse("notifications")))
     # Its stance stays, as the debate shows it in the withdrawn claim's place.
-    assert "Someone replied con to your argument" in inbox and "Bob Baker" not in inbox
+    assert "Someone argued against your argument" in inbox and "Bob Baker" not in inbox
     assert "a reply that is no longer shown" in inbox
     assert (
         '<div class="notification__meta muted">' in inbox
@@ -122,7 +122,7 @@ def test_the_inbox_lists_newest_first_and_pages(client, alice, bob, alices, repl
     page = client.get(reverse("notifications"))
     listed = list(page.context["notifications"])
     assert len(listed) == 20 and listed[0].created_at >= listed[-1].created_at
-    assert "Bob Baker replied con to your argument" in html(page)
+    assert "Bob Baker argued against your argument" in html(page)
     second = client.get(reverse("notifications"), {"page": 2})
     assert [n.argument for n in second.context["notifications"]] == [first]
     assert client.get(reverse("notifications"), {"page": "x"}).status_code == 200
@@ -326,7 +326,10 @@ def test_digests_go_once_per_period_with_what_is_unread(
     notify.mark_read(member=alice, notification_id=Notification.objects.first().pk)
     assert mailing.send_due_digests() == 1
     [mail] = mailoutbox
-    assert "2 unread notifications" in mail.subject and mail.body.count("Bob Baker replied") == 2
+    assert (
+        "2 unread notifications" in mail.subject
+        and mail.body.count("Bob Baker argued for your argument") == 2
+    )
     assert "List-Unsubscribe" in mail.extra_headers and "digest" in mail.subject + mail.body
     # Something new the same period waits for the next.
     notify.notify_of_argument(
@@ -337,7 +340,7 @@ def test_digests_go_once_per_period_with_what_is_unread(
         digest_sent_at=timezone.now() - timedelta(days=every)
     )
     assert mailing.send_due_digests() == 1
-    assert mailoutbox[1].body.count("Bob Baker replied") == 1
+    assert mailoutbox[1].body.count("Bob Baker argued for your argument") == 1
 
 
 def test_no_digest_when_off_or_nothing_new(mailoutbox, alice, bob, alices):
@@ -363,7 +366,7 @@ def test_the_digest_leaves_out_what_has_been_hidden_since(
     for notification in Notification.objects.all()[:2]:
         moderation.hide_argument(moderator=moderator, argument=notification.argument, reason="x")
     mailing.send_due_digests()
-    assert mailoutbox[0].body.count("Bob Baker replied") == 1
+    assert mailoutbox[0].body.count("Bob Baker argued for your argument") == 1
 
 
 # --- The member's live channel -----------------------------------------------------------------

@@ -56,6 +56,24 @@ def test_the_essay_reads_with_every_seeded_passage_marked_in_its_stances_colour(
     assert 'class="reader__paragraph"' in html
 
 
+def test_the_margin_says_what_each_pro_or_con_is_of_and_keeps_its_pilcrow_with_it(client, essay):
+    html = _reader(client, essay)
+    top = Argument.objects.filter(source=essay, parent=None).order_by("pk").first()
+    reply = Argument.objects.filter(source=essay, parent__isnull=False).order_by("pk").first()
+    for argument, what in ((top, "on"), (reply, "reply in")):
+        title = escape(argument.motion.title)
+        short = escape(
+            argument.motion.title[:39] + "…"
+            if len(argument.motion.title) > 40
+            else argument.motion.title
+        )
+        assert f'<span class="stance-of__what">{what} “{short}”</span>' in html, argument.pk
+        assert f"in “{title}”" in html
+    # The ¶ follows the claim's last word with no break allowed between them.
+    assert '</a>&nbsp;<a class="reader__to-passage"' in html
+    assert re.search(r'</a>\s+<a class="reader__to-passage"', html) is None
+
+
 def test_each_highlight_links_its_argument_and_the_argument_links_back(client, essay):
     argument = Argument.objects.filter(source=essay).order_by("pk").first()
     html = _reader(client, essay)

@@ -90,7 +90,7 @@ def test_the_inbox_brings_a_new_notification_in_live(signed_in, transactional_db
 
     # Her open inbox lists it, as a reload would, with its "Mark read" and "Mark all read".
     item = inbox.locator(".notification--unread")
-    expect(item).to_contain_text("Bob Baker replied con to your argument")
+    expect(item).to_contain_text("Bob Baker argued against your argument")
     expect(item.get_by_role("button", name="Mark read")).to_be_visible()
     expect(inbox.get_by_role("button", name="Mark all read")).to_be_visible()
     expect(inbox.locator(".empty")).to_have_count(0)
