@@ -4,11 +4,12 @@ proves that she is the one asking. Without it, her token counts as expired: a pa
 its debate's events without hers, and her own stream alone is refused."""
 
 import asyncio
+from importlib import import_module
 
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from debates import live, services
@@ -205,3 +206,19 @@ def test_a_member_stream_costs_one_check_and_others_nothing_more(
 
     monkeypatch.setattr(endpoint, "_admitted", refused)
     assert run(read(live.channel_path(), bodies=1))[0] == 200
+
+
+def test_the_check_leaves_a_session_signed_with_a_retired_key_as_it_was(alice):
+    """A page moves such a session to a new key and sends it back as a cookie; a stream sends
+    none, so its check must not move or end the session her browser names."""
+    retired = settings.SECRET_KEY
+    client = Client()
+    client.force_login(alice)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    with override_settings(
+        SECRET_KEY="a-new-secret-key-" + "x" * 40, SECRET_KEY_FALLBACKS=[retired]
+    ):
+        assert endpoint._signed_in_member(alice.pk, key) == alice
+        assert store().exists(key)
+        assert client.get("/").wsgi_request.user == alice

@@ -15,11 +15,11 @@ from importlib import import_module
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib import auth
-from django.contrib.auth import get_user_model
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.db import DatabaseError, close_old_connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.cookie import parse_cookie
+from django.utils.crypto import constant_time_compare
 
 from config.converters import is_id
 from config.site_headers import asgi_headers, send_response, with_site_headers
@@ -40,12 +40,19 @@ def _session_key(scope) -> str | None:
 
 
 def _signed_in_member(member_id: int, session_key: str | None):
-    """The member if the session is live and signed in as her by Django's own rules (her
-    account open, her password unchanged since), else None."""
-    request = HttpRequest()
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
-    user = auth.get_user(request)
-    return user if user.is_authenticated and user.pk == member_id else None
+    """The member if the session is live and signed in as her, as Django's sign-in would still
+    have it (her account open, her password unchanged since), else None. Read only: Django's
+    own auth.get_user would move a session signed with a retired key to a new one, and a stream
+    sends no cookie back, so her browser would keep the old key and be signed out."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    if session.get(SESSION_KEY) != str(member_id):
+        return None
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if member is None:
+        return None
+    held = session.get(HASH_SESSION_KEY) or ""
+    hashes = [member.get_session_auth_hash(), *member.get_session_auth_fallback_hash()]
+    return member if any(constant_time_compare(held, each) for each in hashes) else None
 
 
 def _admitted(motion_id: int | None, member_id: int | None, session_key: str | None):

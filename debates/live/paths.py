@@ -19,8 +19,8 @@ PATH_PREFIX = "/live/"
 # another's channel. The token names the channel; the session proves who asks: the stream
 # (debates.live.endpoint) gives her events only to a request carrying her own live session, so a
 # token that leaks (a saved page, a proxy's log: it is in the address) tells nobody else, nor
-# anything once she has signed out. It is good for a day from the page that gave it; a page open
-# longer keeps its debate's events and gets a new token on reload.
+# any stream opened after she signed out. It is good for a day from the page that gave it; a
+# page open longer keeps its debate's events and gets a new token on reload.
 _MEMBER_SIGNER = signing.TimestampSigner(salt="crux.live.member")
 MEMBER_TOKEN_MAX_AGE = 24 * 60 * 60
 EXPIRED = object()
