@@ -157,3 +157,5 @@ def test_what_people_write_never_has_a_reader_s_token_or_address_filled_in(clien
             # Every vote form still carries the reader's own token and comes back to the page.
             tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
             assert tokens and "__crux_csrf_token__" not in tokens
+            nexts = re.findall(r'name="next" value="([^"#]*)#', html)
+            assert nexts and set(nexts) == {url}, url
