@@ -77,7 +77,8 @@ class ArgumentForm(RuleErrorsMixin, forms.Form):
     # technology and for the label (debates/_field.html never calls them optional).
     stance = forms.ChoiceField(
         required=False,
-        choices=Stance.choices,
+        # Said with their object: a bare "Pro / Con" leaves a reply's author to guess what of.
+        choices=[(Stance.PRO, "Pro: supports it"), (Stance.CON, "Con: objects to it")],
         widget=forms.RadioSelect(attrs={"aria-required": "true"}),
     )
     claim = CountedCharField(

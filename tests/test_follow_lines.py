@@ -36,10 +36,13 @@ def claims(author):
 
 
 def follow_line(client, claim) -> str:
-    """The page's follow paragraph, or "" if it has none."""
+    """The page's follow paragraph, or "" if it has none or shows none: one rendered hidden
+    waits for a live restoring of its motion (crux.js)."""
     html = client.get(claim.get_absolute_url()).content.decode()
-    start = html.find('<p class="debate__follow">')
-    return "" if start < 0 else html[start : html.index("</p>", start)]
+    start = html.find('<p class="debate__follow"')
+    if start < 0 or " hidden" in html[start : html.index(">", start)]:
+        return ""
+    return html[start : html.index("</p>", start)]
 
 
 def assert_says(line, kind, claim, following):

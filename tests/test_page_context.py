@@ -276,6 +276,6 @@ def test_the_balance_states_the_rule_it_counts_by(client, debate):
     )
     assert "net agree" not in caption
     assert (
-        "each counts 1, plus its agree votes minus its disagree votes when more agree than disagree"
+        "Each counts 1, plus its agree votes minus its disagree votes when more agree than disagree"
         in caption
     )

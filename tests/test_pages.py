@@ -111,7 +111,7 @@ def test_deep_branches_fold_into_a_link_that_works_without_javascript(client):
     assert chain[VISIBLE_DEPTH].claim in html
     assert chain[VISIBLE_DEPTH + 1].claim not in html
     assert f'href="{folded.get_absolute_url()}"' in html
-    assert "Show 2 more replies" in html
+    assert "Continue this thread (2 replies)" in html
 
 
 def test_permalink_shows_ancestors_and_subtree(client):
@@ -342,7 +342,7 @@ def test_a_big_debate_shows_its_strongest_arguments_and_holds_back_the_rest(clie
     html = response.content.decode()
     more_url = reverse("more_motion_replies", args=[motion.slug])
     assert f'href="{more_url}?offset=10&amp;sort=best"' in html
-    assert "Show 15 more replies" in html
+    assert "Show more replies (15 not shown yet)" in html
     assert weak[0].claim not in html
 
 
@@ -359,7 +359,7 @@ def test_held_back_replies_arrive_in_batches_over_htmx_and_as_a_page(client):
     )
     last = client.get(url, {"offset": PAGE_LIMITS[1] + MORE_BATCH, "sort": "oldest"})
 
-    assert f"Show {MORE_BATCH + 2} more replies" in page
+    assert f"Show more replies ({MORE_BATCH + 2} not shown yet)" in page
     batch = first.content.decode()
     assert "<html" not in batch and batch.count('class="argument argument--') == MORE_BATCH
     assert f"Reply {PAGE_LIMITS[1]}" in batch

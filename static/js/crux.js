@@ -525,7 +525,7 @@
     const open = status.dataset.open === "true";
     for (const link of document.querySelectorAll(".reply-link")) link.hidden = !open;
     // Following a motion and its downloads are offered while everyone reads it.
-    for (const offer of document.querySelectorAll(".debate > :is(.debate__follow, .debate__export)")) offer.hidden = status.dataset.shown !== "true";
+    for (const offer of document.querySelectorAll("[data-while-shown]")) offer.hidden = status.dataset.shown !== "true";
     for (const form of document.querySelectorAll('form.vote:not([id^="vote-motion-"])')) {
       const own = form.hasAttribute("data-own");
       for (const button of form.querySelectorAll(".vote__button")) button.disabled = !open || own;

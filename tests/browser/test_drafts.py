@@ -118,15 +118,15 @@ def test_the_same_reply_again_says_so_beside_the_first(signed_in, motion):
 def test_show_more_replies_takes_the_focus_to_the_first_reply_it_shows(page, transactional_db):
     motion = MotionFactory()
     roots = [ArgumentFactory(motion=motion, claim=f"Root {n}.") for n in range(12)]
-    # Four levels down, a page folds the replies away behind "Show 1 more reply".
+    # Four levels down, a page folds the replies away behind "Continue this thread (1 reply)".
     parent = roots[0]
     for depth in range(1, 5):
         parent = ArgumentFactory(motion=motion, parent=parent, claim=f"Depth {depth}.")
     page.goto(motion.get_absolute_url())
 
-    page.get_by_role("link", name="Show 2 more replies").press("Enter")
+    page.get_by_role("link", name="Show more replies (2 not shown yet)").press("Enter")
     expect(page.locator(f"#argument-{roots[10].pk} > .argument__body")).to_be_focused()
-    page.get_by_role("link", name="Show 1 more reply").press("Enter")
+    page.get_by_role("link", name="Continue this thread (1 reply)").press("Enter")
     expect(page.locator(f"#argument-{parent.pk} > .argument__body")).to_be_focused()
 
 

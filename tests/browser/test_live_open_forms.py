@@ -177,7 +177,8 @@ def test_a_motion_hidden_live_offers_neither_downloads_nor_following_until_resto
     for viewer in (own, member):
         expect(viewer.locator(".debate__follow")).to_be_visible()
     for viewer in (own, anonymous, member):
-        expect(viewer.get_by_role("link", name="export.json")).to_be_visible()
+        expect(viewer.locator(".debate__export > summary")).to_have_text("Download")
+        expect(viewer.locator(".debate__export")).to_be_visible()
 
     moderation.hide_motion(moderator=moderator, motion=motion, reason="Spam")
 
@@ -197,6 +198,7 @@ def test_a_motion_hidden_live_offers_neither_downloads_nor_following_until_resto
 
     for viewer in (own, anonymous, member):
         expect(viewer.locator("#motion-status")).not_to_contain_text("A moderator has hidden")
+        viewer.locator(".debate__export > summary").click()
         expect(viewer.get_by_role("link", name="export.json")).to_be_visible()
         assert viewer.evaluate("window.__noReload") is True
     expect(own.locator(".debate__follow")).to_contain_text("You are following this motion")
@@ -234,3 +236,21 @@ def test_without_javascript_the_flag_link_leads_to_the_flag_page(
         context.close()
         live_server.wait_until_idle()
     assert Flag.objects.get().reason == "spam"
+
+
+def test_an_argument_page_stops_offering_to_follow_while_its_motion_is_hidden_live(
+    signed_in, transactional_db
+):
+    motion = MotionFactory()
+    argument = ArgumentFactory(motion=motion, author=verified_user())
+    moderator = moderator_named("Hiding Moderator")
+    member = open_live(signed_in(verified_user()), argument.get_absolute_url())
+    expect(member.get_by_role("link", name="Follow this argument")).to_be_visible()
+
+    moderation.hide_motion(moderator=moderator, motion=motion, reason="Spam")
+    expect(member.locator("#motion-status")).to_contain_text("A moderator has hidden")
+    expect(member.locator(".debate__follow")).to_be_hidden()
+
+    moderation.restore_motion(moderator=moderator, motion=motion, reason="Not spam")
+    expect(member.get_by_role("link", name="Follow this argument")).to_be_visible()
+    assert member.evaluate("window.__noReload") is True
