@@ -75,7 +75,7 @@ def test_a_card_citing_another_source_names_it_in_full(page, seeded_live):
 
 def test_the_breadcrumb_keeps_each_claim_on_one_line(page, transactional_db):
     long = " ".join(["considerably"] * 12)
-    motion = MotionFactory(title=f"A motion whose title is {long}")
+    motion = MotionFactory(title=f"A motion whose title is {long}"[:120].strip())
     chain = [ArgumentFactory(motion=motion, claim=f"Claim {n} that is {long}.") for n in range(1)]
     for n in range(1, 4):
         chain.append(ArgumentFactory(motion=motion, parent=chain[-1], claim=f"Claim {n} {long}."))
