@@ -32,9 +32,11 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
 
 from analysis.compute_types import (
+    DIVISIVE_Z,
     MIN_COMMON_VOTES,
     MIN_GROUP_VOTERS,
     MIN_VOTES,
+    REPRESENTATIVE_Z,
     Consensus,
     Divisive,
     Representative,
@@ -42,8 +44,6 @@ from analysis.compute_types import (
 from analysis.compute_votes import MOTION_COL, VoteMatrix
 
 K_RANGE = range(2, 6)
-Z_90_ONE_SIDED = 1.2816
-Z_90_TWO_SIDED = 1.6449
 SILHOUETTE_SAMPLE = 3000  # silhouette costs O(n²): past this many points, a seeded sample
 TOP = 5
 
@@ -170,7 +170,7 @@ def representative(matrix: VoteMatrix, groups: Groups) -> list[list[Representati
         a_rest, n_rest = all_agree - a, all_votes - n
         z = two_proportion_z(a, n, a_rest, n_rest)
         rate = smoothed(a, n)
-        leans = ((z >= Z_90_ONE_SIDED) & (rate > 0.5)) | ((z <= -Z_90_ONE_SIDED) & (rate < 0.5))
+        leans = ((z >= REPRESENTATIVE_Z) & (rate > 0.5)) | ((z <= -REPRESENTATIVE_Z) & (rate < 0.5))
         leans[MOTION_COL] = False  # the group's stance on the motion is reported on its own
         picked = np.flatnonzero(leans)
         picked = picked[np.argsort(-np.abs(z[picked]), kind="stable")[:TOP]]
@@ -211,7 +211,7 @@ def divisive(matrix: VoteMatrix, groups: Groups) -> list[Divisive]:
         groups.agree[low, cols],
         groups.votes[low, cols],
     )
-    split = np.flatnonzero(z >= Z_90_TWO_SIDED)
+    split = np.flatnonzero(z >= DIVISIVE_Z)
     split = split[np.argsort(-spread[split], kind="stable")[:TOP]]
     return [Divisive(matrix.claims[c], _r(spread[c])) for c in split]
 

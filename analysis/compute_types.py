@@ -78,6 +78,12 @@ class Divisive(NamedTuple):
 BRIDGING_MIN_VOTES = 5
 BRIDGING_INTERCEPT = 0.40
 BRIDGING_MAX_FACTOR = 0.5
+# A claim sets a group apart when the group's agree rate differs from the other voters' by a
+# two-proportion z of at least this, one-sided (90%); a claim is divisive when the groups that
+# agree most and least with it differ by at least this z, two-sided (90%) (compute_groups). Here,
+# free of numpy, so that pages can state the rules.
+REPRESENTATIVE_Z = 1.2816
+DIVISIVE_Z = 1.6449
 # Votes a claim needs in all before it can be common ground (compute_groups.consensus): one
 # agreeing vote, smoothed to 2/3, would otherwise pass for everyone's.
 MIN_COMMON_VOTES = 5

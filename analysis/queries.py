@@ -4,15 +4,18 @@ Nothing here computes an analysis: pages serve the last stored one (analysis.ser
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from math import sqrt
 from typing import NamedTuple
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils.text import Truncator
 
 from analysis.ballots import counted_votes, shown_arguments
-from analysis.compute_types import MIN_GROUP_VOTERS, Analysis, Claim
+from analysis.compute_types import MIN_GROUP_VOTERS, MIN_VOTES, Analysis, Claim
 from analysis.models import MotionAnalysis
 from debates.debate_map import OPPOSES, SUPPORTS, side_of
 from debates.models import Argument, Stance, Vote
@@ -30,6 +33,11 @@ MAP_MARGIN = 5
 # number, up to a radius that still leaves the map readable (its title gives the number).
 DOT_RADIUS = 1.2
 MAX_DOT_RADIUS = 6.0
+# The ring around the viewer's own dot stands this far off it, and "You" is written beside the
+# ring, on the side with room for it (its width at the map's font size, 4 units).
+RING_GAP = 1.2
+LABEL_GAP = 0.8
+LABEL_WIDTH = 8.0
 
 
 def stored(motion) -> MotionAnalysis | None:
@@ -107,14 +115,28 @@ def _claims(analysis: Analysis):
 # --- The page ------------------------------------------------------------------------------------
 
 
+class GroupTally(NamedTuple):
+    """How one opinion group's members voted on an argument, as cast."""
+
+    number: int  # the group's, as people count
+    agree: int
+    votes: int
+
+    @property
+    def disagree(self) -> int:
+        return self.votes - self.agree
+
+
 @dataclass
 class ClaimRow:
     """One claim as the page lists it: the motion or an argument, and the row's figures (the
-    stored row itself, such as a Crux, read by name; for a personal crux, PersonalFigures)."""
+    stored row itself, such as a Crux, read by name; for a personal crux, PersonalFigures), and
+    for a divisive argument how each group voted on it."""
 
     claim: object
     is_motion: bool
     figures: tuple
+    tallies: tuple[GroupTally, ...] = ()
 
 
 class PersonalFigures(NamedTuple):
@@ -137,6 +159,41 @@ class MapDot(NamedTuple):
     @property
     def radius(self) -> float:
         return round(min(DOT_RADIUS * sqrt(self.count), MAX_DOT_RADIUS), 2)
+
+
+class YouOnMap(NamedTuple):
+    """The viewer's own place on the opinion map: the dot she shares with whoever voted exactly
+    as she did, her group, and where the map writes "You" beside the ring round her dot."""
+
+    dot: MapDot
+    group_number: int
+    group_size: int
+    label_x: float
+    label_y: float
+    label_anchor: str  # "start": the label reads rightwards from label_x; "end": it ends there
+
+    @property
+    def ring_radius(self) -> float:
+        return round(self.dot.radius + RING_GAP, 2)
+
+    @property
+    def alike(self) -> int:
+        """The others who voted exactly as she did (who share her dot)."""
+        return self.dot.count - 1
+
+
+class OffMap(NamedTuple):
+    """Why a signed-in viewer has no place on the map, as far as the stored analysis and her own
+    votes tell: "no-votes"; "since-the-run" (a vote of hers is newer than the run); "too-few"
+    (fewer than a voter needs to count, and all of them counted by the run)."""
+
+    reason: str
+    votes: int  # her votes that count
+
+
+class ViewerVotes(NamedTuple):
+    choices: dict  # argument id, None for the motion -> her choice
+    latest: datetime | None  # when the last of them was cast or changed
 
 
 @dataclass
@@ -164,6 +221,7 @@ class Report:
     bridging: list
     cruxes_for: list
     cruxes_against: list
+    you: YouOnMap | None = None  # the viewer's place on the map, when she has one
 
     @property
     def unplaced_voters(self) -> int:
@@ -172,19 +230,27 @@ class Report:
 
 
 def report(
-    motion, row: MotionAnalysis, analysis: Analysis, *, show_members: bool, limit: int = 10
+    motion,
+    row: MotionAnalysis,
+    analysis: Analysis,
+    *,
+    show_members: bool,
+    viewer_id: int | None = None,
+    limit: int = 10,
 ) -> Report:
-    """The stored analysis as the page shows it (one query: the claims it names)."""
+    """The stored analysis as the page shows it to the viewer whose id is `viewer_id` (None:
+    anonymous), her own dot marked if she is on the map (one query: the claims it names)."""
     arguments = visible_arguments(motion, analysis)
 
-    def rows(items):
+    def rows(items, *, tallied=False):
         shown = []
         for item in items:
             claim = item.claim
             if claim.kind == "motion":
                 shown.append(ClaimRow(motion, True, item))
             elif claim.id in arguments:
-                shown.append(ClaimRow(arguments[claim.id], False, item))
+                tallies = group_tallies(row, analysis, claim.id) if tallied else ()
+                shown.append(ClaimRow(arguments[claim.id], False, item, tallies))
         return shown
 
     groups = [
@@ -200,6 +266,8 @@ def report(
         for group in analysis.groups
     ]
     cruxes = rows(analysis.cruxes)
+    places = _places(analysis)
+    dots = _map_dots(places)
     return Report(
         computed_at=row.computed_at,
         voters=analysis.voters,
@@ -207,18 +275,29 @@ def report(
         reason=analysis.reason,
         more_voters_needed=max(MIN_GROUP_VOTERS - analysis.qualifying_voters, 0),
         groups=groups,
-        dots=_map_dots(analysis),
+        dots=dots,
         consensus=rows(analysis.consensus)[:limit],
-        divisive=rows(analysis.divisive)[:limit],
+        divisive=rows(analysis.divisive, tallied=True)[:limit],
         bridging=[r for r in rows(analysis.bridging) if r.figures.status == "bridging"][:limit],
         cruxes_for=[r for r in cruxes if r.figures.log_odds > 0][:limit],
         cruxes_against=[r for r in cruxes if r.figures.log_odds < 0][:limit],
+        you=_you_on_map(places, dots, analysis, viewer_id),
     )
 
 
-def _map_dots(analysis: Analysis) -> list[MapDot]:
-    """The voters' coordinates scaled into the map's square, y pointing up; anonymous. Voters
-    who voted alike stand at the same place: they share one dot, which says how many they are."""
+def group_tallies(row: MotionAnalysis, analysis: Analysis, argument_id: int):
+    """How each opinion group voted on the argument, as cast (MotionAnalysis.group_votes)."""
+    return tuple(
+        GroupTally(
+            group.id + 1, *row.group_votes.get(str(group.id), {}).get(str(argument_id), (0, 0))
+        )
+        for group in analysis.groups
+    )
+
+
+def _places(analysis: Analysis) -> list[tuple[int, tuple[float, float, int]]]:
+    """Each voter's place, (x, y, group): the coordinates scaled into the map's square, y
+    pointing up. Voters who voted alike stand at the same place."""
     if not analysis.points:
         return []
     xs = [point[1] for point in analysis.points]
@@ -230,15 +309,57 @@ def _map_dots(analysis: Analysis) -> list[MapDot]:
     def scale(value, centre):
         return round(MAP_SIZE / 2 + (value - centre) / span * inner, 2)
 
-    counts = Counter(
-        (scale(x, x0), MAP_SIZE - scale(y, y0), group) for _, x, y, group in analysis.points
-    )
+    return [
+        (voter, (scale(x, x0), round(MAP_SIZE - scale(y, y0), 2), group))
+        for voter, x, y, group in analysis.points
+    ]
+
+
+def _map_dots(places) -> list[MapDot]:
+    """One dot a place (`_places`), which says how many voters stand there; anonymous."""
+    counts = Counter(place for _, place in places)
     # In the map's own order, never the analysis's (voters by id): the k-th dot must not be the
     # k-th member to join, whose group its colour would tell.
     return [
         MapDot(x, y, GROUP_COLOURS[group % len(GROUP_COLOURS)], group + 1, count)
         for (x, y, group), count in sorted(counts.items())
     ]
+
+
+def _you_on_map(places, dots, analysis: Analysis, viewer_id: int | None) -> YouOnMap | None:
+    """The viewer's dot, or None for a viewer the map does not place (or nobody signed in)."""
+    if viewer_id is None:
+        return None
+    place = next((place for voter, place in places if voter == viewer_id), None)
+    if place is None:
+        return None
+    x, y, group = place
+    dot = next(dot for dot in dots if (dot.x, dot.y, dot.group_number) == (x, y, group + 1))
+    beside = dot.radius + RING_GAP + LABEL_GAP
+    # Right of the ring, unless the label would run off the map; then left of it.
+    right = x + beside + LABEL_WIDTH <= MAP_SIZE
+    return YouOnMap(
+        dot=dot,
+        group_number=group + 1,
+        group_size=analysis.group(group).size,
+        label_x=round(x + beside if right else x - beside, 2),
+        # The baseline a little below the centre: a capital's height at the map's font size.
+        label_y=round(y + 1.4, 2),
+        label_anchor="start" if right else "end",
+    )
+
+
+def off_map(row: MotionAnalysis, own: ViewerVotes) -> OffMap | None:
+    """Why the viewer, not on the map, is not, when her votes say: None when they do not (a
+    vote withdrawn since, an argument hidden since)."""
+    count = len(own.choices)
+    if not count:
+        return OffMap("no-votes", 0)
+    if own.latest > row.computed_at:
+        return OffMap("since-the-run", count)
+    if count < MIN_VOTES:
+        return OffMap("too-few", count)
+    return None
 
 
 # --- The JSON ------------------------------------------------------------------------------------
@@ -299,17 +420,87 @@ def as_json(motion, row: MotionAnalysis | None, *, show_members: bool) -> dict:
     }
 
 
+# --- The download --------------------------------------------------------------------------------
+
+# A claim as the download quotes it, on one line: enough to know it by beside its address.
+SHORT_TEXT = 120
+# A spreadsheet takes a cell that starts with one of these for a formula (OWASP, "CSV
+# Injection"): a claim typed as "=HYPERLINK(…)" must open as the text it is.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_SIDE_WORDS = {Stance.PRO: "for", Stance.CON: "against"}
+
+
+def download(
+    motion, row: MotionAnalysis, analysis: Analysis, *, link: Callable[[str], str]
+) -> tuple[list[str], list[list]]:
+    """The analysis per argument and opinion group, as the CSV download has it: a header, and a
+    row for each argument the run counted a vote on that everyone may still read, by id (one
+    query, as the page reads them). Each group's agree and disagree counts are as cast
+    (MotionAnalysis.group_votes); `bearing` and `crux_side` say "for" or "against" the motion,
+    as the page's badges and its two lists of cruxes do; `link` makes an address absolute."""
+    bridging = {r.claim.id: r for r in analysis.bridging if r.claim.kind == "argument"}
+    cruxes = {r.claim.id: r for r in analysis.cruxes if r.claim.kind == "argument"}
+    common = {r.claim.id for r in analysis.consensus if r.claim.kind == "argument"}
+    divisive = {r.claim.id for r in analysis.divisive if r.claim.kind == "argument"}
+    arguments = named_arguments(motion, list(bridging))
+    header = ["argument_id", "url", "text", "bearing"]
+    for group in analysis.groups:
+        header += [f"group_{group.id + 1}_agree", f"group_{group.id + 1}_disagree"]
+    header += [
+        *("across_the_divide", "lean", "bridging"),
+        *("crux_side", "crux_voters", "crux_voted_alike", "crux_log_odds"),
+        *("common_ground", "divisive"),
+    ]
+    rows = []
+    for argument_id, argument in sorted(arguments.items()):
+        text = Truncator(" ".join(argument.claim.split())).chars(SHORT_TEXT)
+        line = [argument_id, link(argument.get_absolute_url()), _cell(text)]
+        line.append(_SIDE_WORDS[argument.bearing])
+        for tally in group_tallies(row, analysis, argument_id):
+            line += [tally.agree, tally.disagree]
+        figures = bridging[argument_id]
+        line += [figures.intercept, figures.lean, figures.status]
+        crux = cruxes.get(argument_id)
+        if crux is None:
+            line += ["", "", "", ""]
+        else:
+            side = _SIDE_WORDS[Stance.PRO if crux.log_odds > 0 else Stance.CON]
+            line += [side, crux.voters, crux.alike, crux.log_odds]
+        line += ["yes" if argument_id in common else "", "yes" if argument_id in divisive else ""]
+        rows.append(line)
+    return header, rows
+
+
+def _cell(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 # --- Personal cruxes -----------------------------------------------------------------------------
 
 
-def personal_cruxes(motion, row: MotionAnalysis, analysis: Analysis, viewer, *, against=None):
-    """Where `viewer`'s votes differ most from others', strongest first, as ClaimRows with
-    PersonalFigures; None when the viewer has no vote on the motion. The others: opinion group
-    `against`, or else everyone who voted the other way on the motion, counted as of the stored
-    analysis (MotionAnalysis.group_votes). Two queries: the viewer's votes, and the arguments
+def viewer_votes(motion, viewer) -> ViewerVotes:
+    """The viewer's votes the analysis counts, on the motion and its arguments (one query)."""
+    rows = list(
+        counted_votes(motion.pk)
+        .filter(user=viewer)
+        .values_list("argument_id", "choice", "updated_at")
+    )
+    return ViewerVotes(
+        choices={argument_id: choice for argument_id, choice, _ in rows},
+        latest=max((updated for *_, updated in rows), default=None),
+    )
+
+
+def personal_cruxes(
+    motion, row: MotionAnalysis, analysis: Analysis, viewer, own: ViewerVotes, *, against=None
+):
+    """Where `viewer`'s votes (`own`, viewer_votes) differ most from others', strongest first,
+    as ClaimRows with PersonalFigures; None when the viewer has no vote on the motion. The
+    others: opinion group `against`, or else everyone who voted the other way on the motion,
+    counted as of the stored analysis (MotionAnalysis.group_votes). One query: the arguments
     named.
     """
-    own = dict(counted_votes(motion.pk).filter(user=viewer).values_list("argument_id", "choice"))
+    own = own.choices
     if None not in own:
         return None
     agree = Vote.Choice.AGREE

@@ -1,5 +1,10 @@
-from django.http import Http404, JsonResponse
+import csv
+from math import erf, sqrt
+
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from analysis import queries, scheduling
@@ -7,10 +12,12 @@ from analysis.compute_types import (
     BRIDGING_INTERCEPT,
     BRIDGING_MAX_FACTOR,
     BRIDGING_MIN_VOTES,
+    DIVISIVE_Z,
     MIN_COMMON_VOTES,
     MIN_CRUX_VOTERS,
     MIN_GROUP_VOTERS,
     MIN_VOTES,
+    REPRESENTATIVE_Z,
     groups_rule,
 )
 from config.converters import is_id
@@ -25,12 +32,18 @@ def _motion(request, slug):
     return motion
 
 
+def _confidence(z: float, *, two_sided: bool) -> int:
+    """The confidence, in per cent, of a z-test's threshold `z` (the normal distribution's)."""
+    inside = erf(z / sqrt(2))
+    return round(100 * (inside if two_sided else (1 + inside) / 2))
+
+
 @require_safe
 def analysis_page(request, slug):
     motion = _motion(request, slug)
     row = queries.stored(motion)
     analysis = queries.analysis_of(row)
-    report = personal = against = None
+    report = personal = against = off_map = None
     # Asked only before the first run: a motion nobody votes on is never analysed, and "not
     # analysed yet" would stand forever.
     voted = row is not None or queries.has_votes(motion)
@@ -40,17 +53,28 @@ def analysis_page(request, slug):
     if outdated:
         scheduling.request_analysis(motion_id=motion.pk)
     if analysis is not None:
+        signed_in = request.user.is_authenticated
         report = queries.report(
-            motion, row, analysis, show_members=policy.group_members_shown_to(request.user)
+            motion,
+            row,
+            analysis,
+            show_members=policy.group_members_shown_to(request.user),
+            viewer_id=request.user.pk if signed_in else None,
         )
         against = _group(request, analysis)
-        if request.user.is_authenticated:
-            personal = queries.personal_cruxes(motion, row, analysis, request.user, against=against)
+        if signed_in:
+            own = queries.viewer_votes(motion, request.user)
+            personal = queries.personal_cruxes(
+                motion, row, analysis, request.user, own, against=against
+            )
+            if report.dots and report.you is None:
+                off_map = queries.off_map(row, own)
     context = {
         "motion": motion,
         "report": report,
         "personal": personal,
         "personal_group": against,
+        "off_map": off_map,
         "voted": voted,
         "outdated": outdated,
         # The page states the rule with compute's own numbers (compute_types: no numpy here).
@@ -61,6 +85,9 @@ def analysis_page(request, slug):
         "bridging_min_votes": BRIDGING_MIN_VOTES,
         "bridging_intercept": BRIDGING_INTERCEPT,
         "bridging_max_factor": BRIDGING_MAX_FACTOR,
+        "representative_confidence": _confidence(REPRESENTATIVE_Z, two_sided=False),
+        "divisive_z": DIVISIVE_Z,
+        "divisive_confidence": _confidence(DIVISIVE_Z, two_sided=True),
         "map_size": queries.MAP_SIZE,
     }
     return render(request, "analysis/analysis.html", context)
@@ -82,3 +109,26 @@ def analysis_json(request, slug):
     motion = _motion(request, slug)
     show_members = policy.group_members_shown_to(request.user)
     return JsonResponse(queries.as_json(motion, queries.stored(motion), show_members=show_members))
+
+
+@require_safe
+def analysis_csv(request, slug):
+    """The analysis per argument and opinion group as a CSV file (queries.download): what the
+    page shows to everyone, so the same for every reader the motion is shown to."""
+    motion = _motion(request, slug)
+    row = queries.stored(motion)
+    analysis = queries.analysis_of(row)
+    if analysis is None:
+        raise Http404("This motion has no analysis to download yet.")
+    header, rows = queries.download(motion, row, analysis, link=request.build_absolute_uri)
+    filename = f"{motion.slug}-analysis-{row.computed_at:%Y-%m-%d}.csv"
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A hidden motion's file is its moderators': no shared cache may keep it for the next reader.
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -294,7 +294,8 @@ def test_personal_cruxes_from_stored_tallies_match_the_computation(planted, agai
     analysis = queries.analysis_of(row)
     votes = ballots(motion.pk)
     for voter in (camps[0][0], camps[1][3]):
-        page = queries.personal_cruxes(motion, row, analysis, voter, against=against)
+        own = queries.viewer_votes(motion, voter)
+        page = queries.personal_cruxes(motion, row, analysis, voter, own, against=against)
         computed = personal_cruxes(
             votes,
             motion=Claim("motion", motion.pk),
@@ -315,6 +316,6 @@ def test_the_opinion_map_draws_its_dots_in_an_order_that_names_nobody():
     def drawn(voters):
         points = [Point(v, x, y, g) for v, (x, y, g) in zip(voters, places, strict=True)]
         points.sort(key=lambda point: point.voter)
-        return queries._map_dots(SimpleNamespace(points=tuple(points)))
+        return queries._map_dots(queries._places(SimpleNamespace(points=tuple(points))))
 
     assert drawn([1, 2, 3, 4]) == drawn([4, 3, 2, 1]) == drawn([2, 4, 1, 3])

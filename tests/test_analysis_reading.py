@@ -69,15 +69,15 @@ def test_what_sets_a_group_apart_is_shown_as_the_votes_were_cast(client, planted
 def test_voters_who_voted_alike_share_one_dot_that_says_how_many():
     places = [(0.5, 0.5, 0)] * 6 + [(0.1, 0.9, 1), (0.9, 0.1, 1), (0.9, 0.1, 1)]
     points = tuple(Point(v, x, y, g) for v, (x, y, g) in enumerate(places, start=1))
-    dots = queries._map_dots(SimpleNamespace(points=points))
+    dots = queries._map_dots(queries._places(SimpleNamespace(points=points)))
     assert sorted((dot.count, dot.group_number) for dot in dots) == [(1, 2), (2, 2), (6, 1)]
     radius = {dot.count: dot.radius for dot in dots}
     # Area for number: six voters' dot is √6 times as wide as one voter's.
     assert radius[6] == pytest.approx(radius[1] * 6**0.5, abs=0.01)
     many = tuple(Point(v, 0.5, 0.5, 0) for v in range(1, 1001)) + points[-1:]
-    assert max(dot.radius for dot in queries._map_dots(SimpleNamespace(points=many))) == (
-        queries.MAX_DOT_RADIUS
-    )
+    assert max(
+        dot.radius for dot in queries._map_dots(queries._places(SimpleNamespace(points=many)))
+    ) == (queries.MAX_DOT_RADIUS)
 
 
 def test_the_map_draws_one_dot_a_place_and_names_its_voters_number(client, planted):

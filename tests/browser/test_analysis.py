@@ -132,3 +132,44 @@ def test_axe_finds_nothing_on_the_analysis_page(new_page, signed_in, axe, transa
         if violations:
             found[who] = violations
     assert found == {}, json.dumps(found, indent=1)
+
+
+def test_a_member_sees_her_own_place_on_the_map_and_a_reader_sees_none(
+    new_page, signed_in, transactional_db
+):
+    motion, _, camps = plant_debate()
+    services.refresh(motion_id=motion.pk)
+    her = camps[1][0]
+    groups = MotionAnalysis.objects.get(motion=motion).result["groups"]
+    number = next(group["id"] for group in groups if her.pk in group["members"]) + 1
+    url = motion.get_absolute_url().rstrip("/") + "/analysis/"
+
+    page = signed_in(her)
+    page.goto(url)
+    opinion_map = page.get_by_role("img", name="Opinion map")
+    # The map is named by its title and its description together (aria-labelledby).
+    expect(opinion_map).to_have_accessible_name(
+        re.compile(f"Your own dot, in group {number}, is ringed and labelled “You”")
+    )
+    expect(page.locator("#map-you text")).to_have_text("You")
+    expect(page.locator("#you-are-here")).to_contain_text(f"You are in group {number}:")
+    # The ring is round her dot, and the label stands inside the map, where it can be read.
+    ring = page.locator("#map-you circle").bounding_box()
+    dot = page.locator("circle", has=page.locator("title", has_text="you are here"))
+    expect(dot).to_have_count(1)
+    own = dot.bounding_box()
+    assert abs((ring["x"] + ring["width"] / 2) - (own["x"] + own["width"] / 2)) < 0.5
+    assert abs((ring["y"] + ring["height"] / 2) - (own["y"] + own["height"] / 2)) < 0.5
+    assert ring["width"] > own["width"]
+    label, frame = page.locator("#map-you text").bounding_box(), opinion_map.bounding_box()
+    assert frame["x"] <= label["x"] and label["x"] + label["width"] <= frame["x"] + frame["width"]
+    expect(
+        page.get_by_role("heading", name=f"Group {number}: 12 voters (your group)")
+    ).to_be_visible()
+
+    reader = new_page()
+    reader.goto(url)
+    expect(reader.get_by_role("img", name="Opinion map")).to_be_visible()
+    expect(reader.locator("#map-you")).to_have_count(0)
+    expect(reader.locator("#you-are-here")).to_have_count(0)
+    expect(reader.get_by_text("your group")).to_have_count(0)
