@@ -34,18 +34,20 @@ class SearchForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label="All motions",
+        help_text="Sources and their texts belong to no motion: choosing one leaves them out.",
         error_messages={"invalid_choice": "There is no such motion to search in."},
     )
     stance = forms.ChoiceField(
         choices=[("", "Any stance"), *Stance.choices],
         required=False,
+        help_text="Only arguments take a stance: choosing one leaves motions and sources out.",
         error_messages={"invalid_choice": "Choose pro, con or any stance."},
     )
     author = forms.CharField(
         label="Author",
         required=False,
         max_length=Argument._meta.get_field("attribution").max_length,
-        help_text="A member, or whoever a claim or source is attributed to.",
+        help_text="A member, or whoever a claim or source is attributed to (a source's text too).",
     )
 
     def __init__(self, *args, viewer, **kwargs):

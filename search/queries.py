@@ -6,8 +6,10 @@ read once, here, the way websearch_to_tsquery reads them ("a phrase", `or`, `-wo
 to each engine (to FTS5 in its own syntax); tests/test_search.py runs the same expectations on
 both, and checks this reading against websearch_to_tsquery's own.
 Who finds what is debates.policy.texts_found_by: the rule the pages read by, and retracted
-arguments for moderators. With no words typed but a filter set, the search lists whatever the
-filters admit, newest first, in the same SQL on both engines (no index is read).
+arguments for moderators. A source's text is found by paragraph (search.models.Passage) by who
+may read the source (debates.policy.sources_shown_to, as its reader asks). With no words typed
+but a filter set, the search lists whatever the filters admit, newest first, in the same SQL on
+both engines (no index is read); passages are never listed so, only found by their words.
 """
 
 import math
@@ -24,10 +26,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from debates import policy
 from debates.models import Argument, Motion, Source
-from search.schema import CODES, KINDS, SQLITE_FTS, parts, sqlite_rowid, title_of
+from search.models import Passage
+from search.schema import CODES, KINDS, SQLITE_FTS, STRIDE, parts, sqlite_rowid, title_of
 
-MODELS = {"argument": Argument, "motion": Motion, "source": Source}
-# When each kind was written, for listing by filters alone; a seeded source has no date.
+MODELS = {"argument": Argument, "motion": Motion, "source": Source, "passage": Passage}
+# When each kind was written, for listing by filters alone; a seeded source has no date. A
+# passage is found by the words in it, never listed: filters alone would list whole texts.
 WRITTEN = {"argument": "created_at", "motion": "created_at", "source": "added_at"}
 # Claim, what it cites, details: a match in the claim counts most (bm25's column weights).
 _BM25_WEIGHTS = "10.0, 4.0, 1.0"
@@ -111,11 +115,11 @@ def read_terms(text: str) -> Terms | None:
 
 @dataclass
 class Hit:
-    kind: str  # "motion", "argument" or "source"
-    claim: Motion | Argument | Source
-    title_html: SafeString  # a motion's or a source's title; empty for an argument
+    kind: str  # "motion", "argument", "source" or "passage" (a paragraph of a source's text)
+    claim: Motion | Argument | Source | Passage
+    title_html: SafeString  # a motion's or a source's title (a passage's source's); or empty
     claim_html: SafeString
-    excerpt_html: SafeString  # where else it matched (quote, source, details), if anywhere
+    excerpt_html: SafeString  # where else it matched (quote, source, details, text), if anywhere
 
 
 def marked(text: str) -> SafeString:
@@ -202,8 +206,8 @@ class _Backend:
             )
         fts = SQLITE_FTS
         return (
-            f"{fts} JOIN {table} ON {table}.id = {fts}.rowid / 3",
-            f"{fts} MATCH %s AND {fts}.rowid %% 3 = {CODES[kind]}",
+            f"{fts} JOIN {table} ON {table}.id = {fts}.rowid / {STRIDE}",
+            f"{fts} MATCH %s AND {fts}.rowid %% {STRIDE} = {CODES[kind]}",
             [self.terms.fts5],
             f"-bm25({fts}, {_BM25_WEIGHTS})",
         )
@@ -233,12 +237,12 @@ class _Backend:
         else:
             fts = SQLITE_FTS
             sql = (
-                f"SELECT rowid / 3, highlight({fts}, 0, char(2), char(3)), "
+                f"SELECT rowid / {STRIDE}, highlight({fts}, 0, char(2), char(3)), "
                 f"snippet({fts}, 1, char(2), char(3), '…', 24), "
                 f"snippet({fts}, 2, char(2), char(3), '…', 24) "
                 f"FROM {fts} WHERE {fts} MATCH %s AND rowid IN ({marks})"
             )
-            params = [self.terms.fts5, *(pk * 3 + CODES[kind] for pk in ids)]
+            params = [self.terms.fts5, *(pk * STRIDE + CODES[kind] for pk in ids)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return {row[0]: row[1:] for row in cursor.fetchall()}
@@ -270,14 +274,19 @@ class Search:
     def _conditions(self, kind: str) -> Q | None:
         """Who may find what, and the filters; None when the filters rule the kind out."""
         model, filters = MODELS[kind], self.filters
-        if kind == "source":
-            # A source belongs to no motion and has no stance: those filters leave it out. Its
-            # author is a name it gives, never a member.
+        if kind in ("source", "passage"):
+            # A source belongs to no motion and has no stance: those filters leave it out, and
+            # its text with it. Its author is a name it gives, never a member. Its text is read
+            # by who may read the source (its reader asks the same of debates.policy).
             if filters.motion is not None or filters.stance:
+                return None
+            if kind == "passage" and self.backend is None:
                 return None
             condition = policy.sources_shown_to(self.viewer)
             if filters.on_whom:
                 condition &= Q(author__in=filters.held_by or ())
+            if kind == "passage":
+                return Q(source__in=Source.objects.filter(condition).values("pk"))
             return condition
         condition = policy.texts_found_by(self.viewer, model)
         if (held := filters.by_whom(attributed="attribution")) is not None:
@@ -377,7 +386,16 @@ class Search:
         sources = Source.objects.only(
             "id", "title", "author", "publisher", "visibility", "added_by_id"
         )
-        found = {"argument": arguments, "motion": motions, "source": sources}
+        passages = Passage.objects.select_related("source").only(
+            "id",
+            "number",
+            "source",
+            "source__title",
+            "source__author",
+            "source__published_on",
+            "source__visibility",
+        )
+        found = {"argument": arguments, "motion": motions, "source": sources, "passage": passages}
         claims = {kind: found[kind].in_bulk(ids[kind]) if ids[kind] else {} for kind in MODELS}
         if self.backend is None:
             marks = {
@@ -394,6 +412,8 @@ class Search:
                 title, highlighted = _split_title(highlighted, claim.title)
             elif kind == "source":
                 title, highlighted = highlighted, ""
+            elif kind == "passage":  # its source's title, as it stands; the text's excerpt
+                title = claim.source.title
             excerpt = next((text for text in (cited, details) if START in (text or "")), "")
             hits.append(Hit(kind, claim, marked(title), marked(highlighted), marked(excerpt)))
         return hits

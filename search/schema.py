@@ -6,35 +6,59 @@ weighted parts, best first: its claim (a motion's title with it), what it cites 
 attribution, the source's title), and its details (a motion's context). A source a moderator
 hid lends its title to nothing while it is hidden: the pages show its citations without it, and
 an excerpt must not show it either (the source itself is found only by who may read it).
+The texts Crux holds are found by paragraph: a trigger on debates_sourcetext cuts each into
+search_passage (search.models.Passage), indexed as details are.
 
-- PostgreSQL: a `search_vector` tsvector column on debates_argument and debates_motion, set by a
-  BEFORE trigger (English stemming, weights A/B/C) and indexed with GIN; pg_trgm's GiST index on
-  arguments' claims serves the duplicate warning.
+- PostgreSQL: a `search_vector` tsvector column on debates_argument, debates_motion,
+  debates_source and search_passage, set by a BEFORE trigger (English stemming, weights A/B/C)
+  and indexed with GIN; pg_trgm's GiST index on arguments' claims serves the duplicate warning.
 - SQLite: one FTS5 table (Porter stemming), filled by AFTER triggers.
+
+A kind whose table is not there yet (an earlier migration running install) is left out.
 """
 
 from django.db import connections
 
-KINDS = {"argument": "debates_argument", "motion": "debates_motion", "source": "debates_source"}
+KINDS = {
+    "argument": "debates_argument",
+    "motion": "debates_motion",
+    "source": "debates_source",
+    "passage": "search_passage",
+}
 CITING = ("argument", "motion")  # the kinds that index the title of the source they cite
 # What changes a row's indexed text; other updates (vote counts, activity) leave it alone.
 _INDEXED = {
     "argument": "claim, quote, attribution, source_id, details",
     "motion": "title, claim, quote, attribution, source_id, context",
     "source": "title, author, publisher",
+    "passage": "text",
 }
 # What of a source changes the indexed text of the claims citing it: its title, and whether a
 # moderator hides it.
 _CITED = "title, visibility"
+# Between the pieces of one part (a quote, who said it, the source's title): excerpts show
+# them, and run together with spaces they read as one sentence.
+SEPARATOR = " · "
+
+
+def _joined(*pieces: str) -> str:
+    """SQL for the pieces that are neither NULL nor empty, SEPARATOR between them: each is
+    prefixed with it, and the first one's cut off (same SQL on both engines, which SQLite's
+    lack of concat_ws before 3.44 asks for)."""
+    each = [f"coalesce('{SEPARATOR}' || nullif({piece}, ''), '')" for piece in pieces]
+    prefixed = " || ".join(each)
+    return f"substr({prefixed}, {len(SEPARATOR) + 1})"
 
 
 def parts(kind: str, row: str, source_title: str) -> tuple[str, str, str]:
     """SQL for a row's three indexed parts, read from the row alias `row`; a source's are its
-    title, and who wrote and published it."""
+    title, and who wrote and published it; a passage's, its text (as details)."""
     if kind == "source":
-        return f"{row}.title", f"{row}.author || ' ' || {row}.publisher", "''"
+        return f"{row}.title", _joined(f"{row}.author", f"{row}.publisher"), "''"
+    if kind == "passage":
+        return "''", "''", f"{row}.text"
     claim = f"{row}.claim" if kind == "argument" else f"{row}.title || ' ' || {row}.claim"
-    cited = f"{row}.quote || ' ' || {row}.attribution || ' ' || coalesce({source_title}, '')"
+    cited = _joined(f"{row}.quote", f"{row}.attribution", source_title)
     details = f"{row}.details" if kind == "argument" else f"{row}.context"
     return claim, cited, details
 
@@ -49,16 +73,72 @@ def title_of(row: str) -> str:
     return f"(SELECT {_shown_title('s')} FROM debates_source AS s WHERE s.id = {row}.source_id)"
 
 
+# --- A text's paragraphs -----------------------------------------------------------------------
+# A text as debates stores it (debates.sources.clean_text) has exactly one blank line between
+# paragraphs, and none before the first or after the last: its paragraphs are what lies between
+# two line breaks in a row, numbered from 1 as the reader numbers them
+# (debates.source_queries.paragraph_spans); a blank one, which only a text written past that
+# cleaning could hold, is skipped and not counted, as there.
+
+
+def _paragraphs(vendor: str, text: str) -> tuple[str, str, str, str]:
+    """FROM, a paragraph's text and its position among the pieces, and the condition that it is
+    not blank, in SQL, for the text `text`."""
+    if vendor == "postgresql":
+        return (
+            rf"unnest(string_to_array({text}, E'\n\n')) WITH ORDINALITY AS paragraph(text, n)",
+            "paragraph.text",
+            "paragraph.n",
+            r"btrim(paragraph.text, E' \t\n') <> ''",
+        )
+    # SQLite has no split: the text as one JSON string, each break made the end of one string
+    # and the start of the next, read back by json_each. The breaks become char(1) and the
+    # backslashes char(2) first (a stored text holds no controls), so that in the JSON every
+    # backslash starts an escape and `\u0001` can only be a break.
+    marked = rf"replace(replace({text}, '\', char(2)), char(10) || char(10), char(1))"
+    array = rf"""'[' || replace(json_quote({marked}), '\u0001', '","') || ']'"""
+    return (
+        f"json_each({array}) AS paragraph",
+        r"replace(paragraph.value, char(2), '\')",
+        "paragraph.key",
+        "trim(paragraph.value, ' ' || char(9) || char(10)) <> ''",
+    )
+
+
+def _insert_passages(vendor: str, new: str) -> str:
+    """SQL inserting the passages of the debates_sourcetext row `new`."""
+    source, value, position, kept = _paragraphs(vendor, f"{new}.text")
+    return (
+        "INSERT INTO search_passage (source_id, number, text) "
+        f"SELECT {new}.source_id, row_number() OVER (ORDER BY {position}), {value} "
+        f"FROM {source} WHERE {kept}"
+    )
+
+
+def _insert_all_passages(vendor: str) -> str:
+    """SQL inserting the passages of every text that has none."""
+    source, value, position, kept = _paragraphs(vendor, "t.text")
+    return (
+        "INSERT INTO search_passage (source_id, number, text) SELECT t.source_id, "
+        f"row_number() OVER (PARTITION BY t.source_id ORDER BY {position}), {value} "
+        f"FROM debates_sourcetext AS t, {source} WHERE {kept} AND NOT EXISTS "
+        "(SELECT 1 FROM search_passage AS p WHERE p.source_id = t.source_id)"
+    )
+
+
 # --- SQLite ------------------------------------------------------------------------------------
 # One FTS5 table for every kind, so that bm25's word statistics, and so the ranks, are those of
-# one corpus: rowid = id * 3 + the kind's code.
+# one corpus: rowid = id * STRIDE + the kind's code.
 
 SQLITE_FTS = "search_fts"
-CODES = {"argument": 0, "motion": 1, "source": 2}
+CODES = {"argument": 0, "motion": 1, "source": 2, "passage": 3}
+STRIDE = len(CODES)
+# The triggers on debates_sourcetext that keep search_passage (then its own keep the index).
+_TEXT_EVENTS = ("text_insert", "text_update", "text_delete")
 
 
 def sqlite_rowid(kind: str, pk: str) -> str:
-    return f"({pk}) * 3 + {CODES[kind]}"
+    return f"({pk}) * {STRIDE} + {CODES[kind]}"
 
 
 def _sqlite_statements(kind: str) -> list[str]:
@@ -83,14 +163,30 @@ def _sqlite_statements(kind: str) -> list[str]:
             f"{insert} SELECT {sqlite_rowid(kind, 'c.id')}, {retitled} FROM {table} AS c "
             "WHERE c.source_id = NEW.id; END"
         )
+    if kind == "passage":
+        forget = "DELETE FROM search_passage WHERE source_id = OLD.source_id;"
+        cut = _insert_passages("sqlite", "NEW") + ";"
+        on = "ON debates_sourcetext BEGIN"
+        create = "CREATE TRIGGER IF NOT EXISTS search_passage_text"
+        statements += [
+            f"{create}_insert AFTER INSERT {on} {cut} END",
+            f"{create}_update AFTER UPDATE OF source_id, text {on} {forget} {cut} END",
+            f"{create}_delete AFTER DELETE {on} {forget} END",
+        ]
     return statements
 
 
-def _sqlite_triggers() -> set[str]:
+def _sqlite_triggers(kinds) -> set[str]:
     return {
         f"search_{kind}_{event}"
-        for kind in KINDS
-        for event in ("insert", "update", "delete", *(("source",) if kind in CITING else ()))
+        for kind in kinds
+        for event in (
+            "insert",
+            "update",
+            "delete",
+            *(("source",) if kind in CITING else ()),
+            *(_TEXT_EVENTS if kind == "passage" else ()),
+        )
     }
 
 
@@ -102,9 +198,10 @@ def _sqlite_search_objects(cursor, kind: str) -> set[str]:
     return {name for (name,) in cursor.fetchall()}
 
 
-def _sqlite_install(cursor) -> None:
+def _sqlite_install(cursor, kinds) -> None:
     tables = _sqlite_search_objects(cursor, "table")
-    if SQLITE_FTS in tables and _sqlite_triggers() <= _sqlite_search_objects(cursor, "trigger"):
+    triggers = _sqlite_search_objects(cursor, "trigger")
+    if SQLITE_FTS in tables and _sqlite_triggers(kinds) <= triggers:
         return
     # Something was missing, so writes may have gone unindexed: rebuild it all.
     _sqlite_drop_triggers(cursor)
@@ -115,11 +212,14 @@ def _sqlite_install(cursor) -> None:
         "claim, cited, details, tokenize = 'porter unicode61 remove_diacritics 2')"
     )
     cursor.execute(f"DELETE FROM {SQLITE_FTS}")
-    for kind, table in KINDS.items():
+    if "passage" in kinds:
+        cursor.execute("DELETE FROM search_passage")
+        cursor.execute(_insert_all_passages("sqlite"))
+    for kind in kinds:
         indexed = ", ".join(parts(kind, "c", title_of("c")))
         cursor.execute(
             f"INSERT INTO {SQLITE_FTS} (rowid, claim, cited, details) "
-            f"SELECT {sqlite_rowid(kind, 'c.id')}, {indexed} FROM {table} AS c"
+            f"SELECT {sqlite_rowid(kind, 'c.id')}, {indexed} FROM {KINDS[kind]} AS c"
         )
         for statement in _sqlite_statements(kind):
             cursor.execute(statement)
@@ -163,6 +263,20 @@ def _postgresql_statements(kind: str) -> list[str]:
             f"ON debates_source FOR EACH ROW WHEN ({_fields('OLD')} IS DISTINCT FROM "
             f"{_fields('NEW')}) EXECUTE FUNCTION search_{kind}_source()",
         ]
+    if kind == "passage":
+        # A text's passages are cut again whenever it changes; their own trigger (above)
+        # indexes them as they are inserted.
+        statements += [
+            "CREATE OR REPLACE FUNCTION search_passage_text() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN IF TG_OP <> 'INSERT' THEN "
+            "DELETE FROM search_passage WHERE source_id = OLD.source_id; END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {_insert_passages('postgresql', 'NEW')}; END IF; "
+            "RETURN NULL; END $$",
+            "CREATE OR REPLACE TRIGGER search_passage_text AFTER INSERT OR DELETE OR UPDATE OF "
+            "source_id, text ON debates_sourcetext FOR EACH ROW "
+            "EXECUTE FUNCTION search_passage_text()",
+            _insert_all_passages("postgresql"),
+        ]
     return statements
 
 
@@ -179,7 +293,12 @@ _POSTGRESQL_TRIGRAMS = (
 
 def _postgresql_removal(kind: str) -> list[str]:
     table = KINDS[kind]
+    cutting = [
+        "DROP TRIGGER IF EXISTS search_passage_text ON debates_sourcetext",
+        "DROP FUNCTION IF EXISTS search_passage_text() CASCADE",
+    ]
     return [
+        *(cutting if kind == "passage" else ()),
         f"DROP TRIGGER IF EXISTS search_{kind}_source ON debates_source",
         f"DROP FUNCTION IF EXISTS search_{kind}_source() CASCADE",
         f"DROP TRIGGER IF EXISTS search_{kind}_vector ON {table}",
@@ -191,34 +310,44 @@ def _postgresql_removal(kind: str) -> list[str]:
 # --- Both --------------------------------------------------------------------------------------
 
 
+def _present(connection, cursor, kinds) -> list[str]:
+    """The kinds among `kinds` whose table exists (a migration before search_passage's runs
+    install too)."""
+    tables = set(connection.introspection.table_names(cursor))
+    return [kind for kind in kinds if KINDS[kind] in tables]
+
+
 def install(connection) -> None:
     """Create the index and its triggers where missing, and fill it; safe to repeat. On SQLite
     a missing trigger means writes may have gone unindexed, so the index is rebuilt."""
     with connection.cursor() as cursor:
+        kinds = _present(connection, cursor, KINDS)
         if connection.vendor == "postgresql":
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            for kind in KINDS:
+            for kind in kinds:
                 for statement in _postgresql_statements(kind):
                     cursor.execute(statement)
             cursor.execute(_POSTGRESQL_TRIGRAMS)
             return
-        _sqlite_install(cursor)
+        _sqlite_install(cursor, kinds)
 
 
 def uninstall(connection, kinds=tuple(KINDS)) -> None:
     with connection.cursor() as cursor:
+        present = _present(connection, cursor, kinds)
         if connection.vendor == "postgresql":
             if "argument" in kinds:
                 cursor.execute("DROP INDEX IF EXISTS search_argument_claim_gist")
-            for kind in kinds:
+            for kind in present:
                 for statement in _postgresql_removal(kind):
                     cursor.execute(statement)
             return
+        fts = SQLITE_FTS in _sqlite_search_objects(cursor, "table")
         for kind in kinds:
-            for name in sorted(_sqlite_triggers()):
-                if name.startswith(f"search_{kind}_"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            cursor.execute(f"DELETE FROM {SQLITE_FTS} WHERE rowid % 3 = {CODES[kind]}")
+            for name in sorted(_sqlite_triggers([kind])):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            if fts:
+                cursor.execute(f"DELETE FROM {SQLITE_FTS} WHERE rowid % {STRIDE} = {CODES[kind]}")
         if set(kinds) == set(KINDS):
             cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_FTS}")
 

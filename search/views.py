@@ -15,7 +15,7 @@ def search(request):
     """The search page: the form, and its results as a partial for HTMX as one types. Filters
     without words list everything they admit; neither words nor filters, the page explains."""
     form = SearchForm(request.GET or None, viewer=request.user)
-    page, listed, status = None, None, 200
+    page, listed, status, sources_left_out = None, None, 200, False
     if form.is_bound and form.is_valid():
         found = form.cleaned_data
         name, member = found["author"] or ("", None)
@@ -29,6 +29,9 @@ def search(request):
         if found["q"] or filters.narrowing:
             results = queries.Search(text=found["q"], viewer=request.user, filters=filters)
             page = results.page(request.GET.get("page"), PAGE_SIZE)
+            # Said with the results, as the fields' help says it: a source and its text belong
+            # to no motion and take no stance (search.queries.Search).
+            sources_left_out = found["motion"] is not None or bool(found["stance"])
             if results.listing:
                 listed = _listed(
                     name=name,
@@ -40,7 +43,8 @@ def search(request):
     elif form.errors:
         status = 400
     template = "search/search.html#results" if request.htmx else "search/search.html"
-    return render(request, template, {"form": form, "page": page, "listed": listed}, status=status)
+    context = {"form": form, "page": page, "listed": listed, "sources_left_out": sources_left_out}
+    return render(request, template, context, status=status)
 
 
 def _listed(*, name, member, held_by, stance, motion) -> dict:

@@ -1,5 +1,8 @@
 """Searching (issue 21) in a real browser: as one types, without JavaScript, and the duplicate
-warning under a claim being typed; each checked with axe."""
+warning under a claim being typed, and a passage of a source's text leading into its reader;
+each checked with axe."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -98,3 +101,24 @@ def test_is_your_point_already_here(signed_in, debate, axe):
     form.get_by_label("Pro").check()
     form.get_by_role("button", name="Post argument").click()
     expect(page.locator("#replies-motion")).to_contain_text("The negotiations stalled for years")
+
+
+def test_a_passage_of_a_source_leads_into_its_reader(page, seeded_live, axe):
+    """Words in the essay's text: the hit names the essay, marks the words and leads to their
+    paragraph in the reader."""
+    page.goto("/search/")
+    page.get_by_label("Search for").press_sequentially("game-changer drones", delay=20)
+    passage = page.locator("#search-results .search-hit").filter(
+        has_text="From the text of a source"
+    )
+    expect(passage).to_have_count(1)
+    expect(passage.locator("mark").first).to_have_text(re.compile("game", re.I))
+    expect(passage.locator(".search-hit__byline")).to_have_text("Simon Saradzhyan, 2021")
+    assert axe(page) == []
+    link = passage.get_by_role("link", name=re.compile("Karabakh calculus"))
+    fragment = link.get_attribute("href").split("#")[1]
+    link.click()
+    expect(page).to_have_url(re.compile(f"/sources/\\d+/#{fragment}$"))
+    paragraph = page.locator(f"#{fragment}")
+    expect(paragraph).to_contain_text("game-changer")
+    expect(paragraph).to_be_in_viewport()
