@@ -208,13 +208,15 @@ def enforce(refusal):
     raise refusal
 
 
-def closed_refusal(motion):
-    """Why a motion takes no new arguments, and its arguments no edits, now; or None."""
+def closed_refusal(motion, *, editing: bool = False):
+    """Why a motion takes no new arguments, and its arguments no edits, now; or None. The
+    message speaks of what was tried: `editing` an argument, or else posting one."""
+    refused = "edits to its arguments" if editing else "new arguments"
     if motion.is_locked:
-        return DebateRuleError("This motion is locked: it takes no new arguments.", status=403)
+        return DebateRuleError(f"This motion is locked: it takes no {refused}.", status=403)
     if motion.is_hidden:
         return DebateRuleError(
-            "A moderator has hidden this motion: it takes no new arguments.", status=409
+            f"A moderator has hidden this motion: it takes no {refused}.", status=409
         )
     return None
 
@@ -258,7 +260,7 @@ def edit_refusal(editor, argument):
     if not argument.is_visible:
         state = argument.get_visibility_display().lower()
         return DebateRuleError(f"This argument was {state}: it can't be edited.", status=409)
-    return closed_refusal(argument.motion)
+    return closed_refusal(argument.motion, editing=True)
 
 
 def retract_refusal(author, argument):

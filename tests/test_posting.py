@@ -85,6 +85,27 @@ def test_a_locked_motion_takes_no_arguments(member):
     with pytest.raises(services.DebateRuleError, match="locked") as refusal:
         post(member, locked)
     assert refusal.value.status == 403
+    assert refusal.value.message == "This motion is locked: it takes no new arguments."
+
+
+@pytest.mark.parametrize(
+    ("state", "visibility", "message"),
+    [
+        ("locked", "visible", "This motion is locked: it takes no edits to its arguments."),
+        (
+            "open",
+            "hidden",
+            "A moderator has hidden this motion: it takes no edits to its arguments.",
+        ),
+    ],
+)
+def test_a_closed_motion_refuses_an_edit_in_words_of_editing(member, state, visibility, message):
+    argument = ArgumentFactory(
+        author=member, motion=MotionFactory(state=state, visibility=visibility)
+    )
+    with pytest.raises(services.DebateRuleError) as refusal:
+        services.edit_argument(editor=member, argument=argument, claim="Reworded.")
+    assert refusal.value.message == message
 
 
 def test_an_unverified_member_cannot_post_yet(motion):
