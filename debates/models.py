@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
+from django.utils.text import Truncator
 
 CLAIM_MAX_LENGTH = 500
 DETAILS_MAX_LENGTH = 5000
@@ -74,6 +75,14 @@ class Source(models.Model):
     @property
     def is_hidden(self):
         return self.visibility == "hidden"
+
+    @property
+    def short_citation(self) -> str:
+        """The source cited in short (a debate's cards, the feeds): its author and year, else
+        the start of its title."""
+        if not self.author:
+            return Truncator(self.title).words(6, truncate=" …")
+        return f"{self.author} {self.published_on:%Y}" if self.published_on else self.author
 
 
 class SourceText(models.Model):

@@ -3,6 +3,10 @@
 Feeds are read by feed readers, signed in or not, and cached on the way: each shows the debate
 as the public reads it (debates.policy.texts_shown_to for nobody in particular), so a hidden or
 retracted claim, or anything in a hidden motion, is never in one.
+
+An entry's author is the member who posted it. A claim the seed attributes to someone was posted
+by no member: its entry has no author of its own (the feed's, Crux, stands for it, as Atom
+requires one) and its summary says whom it is attributed to, as the debate's pages do.
 """
 
 from django.contrib.syndication.views import Feed
@@ -19,6 +23,8 @@ from debates.models import Argument, Motion
 
 ITEMS = 50
 TITLE_WORDS = 20
+# Posted by the site itself, not by a member: the seeded debate.
+SITE_AUTHOR = "Crux"
 
 
 def _public(model):
@@ -29,13 +35,44 @@ def _public_arguments():
     return (
         _public(Argument)
         .filter(motion__in=_public(Motion))
-        .select_related("motion", "author")
+        .select_related("motion", "author", "source")
         .order_by("-created_at", "-id")
     )
 
 
-class NewMotions(Feed):
+def _short_citation(source) -> str:
+    """A source as a debate's cards cite it in short; nothing once a moderator hid it."""
+    if source is None or not policy.source_shown_to(source, None):
+        return ""
+    return source.short_citation
+
+
+def _held_by(claim):
+    """Whom the claim is held by when not by the member who posted it, worded as the home page
+    words it: "Attributed to" someone when no member posted it, "Held by" someone a member
+    posted it for (the entry's author says who did)."""
+    if not claim.attribution:
+        return ""
+    if claim.author_id and not claim.posted_for_another:
+        return ""
+    said = "Held by" if claim.author_id else "Attributed to"
+    cited = _short_citation(claim.source)
+    if not cited:
+        return format_html("<p>{} {}</p>", said, claim.attribution)
+    return format_html("<p>{} {}, <cite>{}</cite></p>", said, claim.attribution, cited)
+
+
+def _posted_by(claim):
+    """The member who posted it; None for a claim no member posted (the feed's author)."""
+    return claim.author.display_name if claim.author_id else None
+
+
+class _Feed(Feed):
     feed_type = Atom1Feed
+    author_name = SITE_AUTHOR
+
+
+class NewMotions(_Feed):
     title = "Crux: new motions"
     subtitle = "Motions newly up for debate on Crux."
 
@@ -43,17 +80,22 @@ class NewMotions(Feed):
         return reverse("home")
 
     def items(self):
-        return _public(Motion).select_related("author").order_by("-created_at", "-id")[:ITEMS]
+        return (
+            _public(Motion)
+            .select_related("author", "source")
+            .order_by("-created_at", "-id")[:ITEMS]
+        )
 
     def item_title(self, motion):
         return motion.title
 
     def item_description(self, motion):
-        return format_html("<p>{}</p>{}", motion.claim, mark_safe(motion.context_html))
+        return format_html(
+            "<p>{}</p>{}{}", motion.claim, _held_by(motion), mark_safe(motion.context_html)
+        )
 
     def item_author_name(self, motion):
-        # Who posted it, when a member did: an attribution is what it quotes, not its writer.
-        return motion.author.display_name if motion.author else motion.held_by
+        return _posted_by(motion)
 
     def item_pubdate(self, motion):
         return motion.created_at
@@ -62,19 +104,19 @@ class NewMotions(Feed):
         return motion.updated_at
 
 
-class _Arguments(Feed):
-    feed_type = Atom1Feed
-
+class _Arguments(_Feed):
     def item_title(self, argument):
         claim = Truncator(argument.claim).words(TITLE_WORDS)
         return f"{argument.get_stance_display()}: {claim}"
 
     def item_description(self, argument):
         # details_html is the site's own sanitised rendering of the details.
-        return format_html("<p>{}</p>{}", argument.claim, mark_safe(argument.details_html))
+        return format_html(
+            "<p>{}</p>{}{}", argument.claim, _held_by(argument), mark_safe(argument.details_html)
+        )
 
     def item_author_name(self, argument):
-        return argument.author.display_name if argument.author else argument.held_by
+        return _posted_by(argument)
 
     def item_categories(self, argument):
         return [argument.motion.title]
