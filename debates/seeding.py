@@ -6,6 +6,10 @@ anything is written, where it could be a misquotation: a quote from a source wit
 it verbatim (one that can only anchor fuzzily says why in its `fuzzy_reason`), and a quote found
 verbatim in a text Crux holds must cite that text, not a source whose text Crux lacks (the essay's
 sentence reporting Trenin's view is the essay's, not Trenin's article's).
+
+Loading it again while Crux serves changes only what the file changed, and announces it as any
+other write does (debates.events): each motion whose debate it changed is stamped, so the pages
+cached under its old stamp are not served again (debates.fragments).
 """
 
 import json
@@ -15,7 +19,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from debates import services, sources
+from debates import events, services, sources
+from debates.models import Argument, Motion, Source, SourceText
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 KARABAKH_SEED = SEED_DIR / "karabakh.json"
@@ -78,6 +83,7 @@ def _check_quotes(data: dict, held: dict[str, str]):
 def load_seed(data: dict, texts: Path | None = None) -> SeedResult:
     held = {entry["key"]: sources.clean_text(_text(entry, texts)) for entry in data["sources"]}
     _check_quotes(data, held)
+    before = _as_stored(data)
     result = SeedResult()
     cited = {}
     for entry in data["sources"]:
@@ -120,4 +126,65 @@ def load_seed(data: dict, texts: Path | None = None) -> SeedResult:
             )
             result.arguments += 1
             pending.extend((argument, child) for child in node.get("arguments", []))
+    for motion_id in _changed_debates(before, _as_stored(data)):
+        events.announce(motion_id, events.MOTION_CHANGED)
     return result
+
+
+# What a citation of a source shows of it (debates/_citation.html).
+_CITED_AS = ("title", "author", "publisher", "url", "published_on")
+
+
+@dataclass
+class _Stored:
+    """What of the seed's the database holds: when each seeded claim last changed (a save of it
+    moves its updated_at) and where it stands, and each seeded source as its citations show it."""
+
+    motions: dict
+    arguments: dict
+    sources: dict
+
+
+def _as_stored(data: dict) -> _Stored:
+    arguments = [entry["key"] for _, entry in _claims(data) if "key" in entry]
+    stored = Source.objects.filter(seed_key__in=[entry["key"] for entry in data["sources"]])
+    texts = dict(SourceText.objects.filter(source__in=stored).values_list("source_id", "text"))
+    return _Stored(
+        motions=dict(
+            Motion.objects.filter(
+                slug__in=[entry["slug"] for entry in data["motions"]]
+            ).values_list("pk", "updated_at")
+        ),
+        arguments={
+            key: (updated_at, motion_id)
+            for key, updated_at, motion_id in Argument.objects.filter(
+                seed_key__in=arguments
+            ).values_list("seed_key", "updated_at", "motion_id")
+        },
+        sources={
+            source.seed_key: (
+                source.pk,
+                *(getattr(source, name) for name in _CITED_AS),
+                texts.get(source.pk, ""),
+            )
+            for source in stored.only("seed_key", *_CITED_AS)
+        },
+    )
+
+
+def _changed_debates(before: _Stored, after: _Stored) -> set[int]:
+    """The motions, there before this load, whose pages it changed: a seeded motion or argument
+    saved (or an argument added, or moved from one motion to another), or a seeded source that
+    claims in them cite. A motion the load created has no page cached yet."""
+    changed = {pk for pk, stamp in after.motions.items() if before.motions.get(pk, stamp) != stamp}
+    for key, now in after.arguments.items():
+        was = before.arguments.get(key)
+        if was != now:
+            changed.update({now[1], was[1]} if was else {now[1]})
+    cited = [now[0] for key, now in after.sources.items() if before.sources.get(key, now) != now]
+    if cited:
+        changed.update(Motion.objects.filter(source__in=cited).values_list("pk", flat=True))
+        changed.update(
+            Argument.objects.filter(source__in=cited).values_list("motion_id", flat=True)
+        )
+    return changed & set(before.motions)
