@@ -26,6 +26,7 @@ from config.site_headers import asgi_headers, send_response, with_site_headers
 from debates import policy
 from debates.live.fanout import HOME, MEMBER
 from debates.live.paths import channels_for
+from debates.live.signout import session_mark
 from debates.live.stream import stream
 from debates.models import Motion
 
@@ -119,9 +120,11 @@ async def app(scope, receive, send):
     await send({"type": "http.response.start", "status": 200, "headers": asgi_headers(dressed)})
     channel = channels[0]
     audience = "home" if channel == HOME else MEMBER if isinstance(channel, tuple) else "motion"
+    # Her channel was admitted for this session: its sign-out ends her events here (signout).
+    session = session_mark(_session_key(scope)) if isinstance(channels[-1], tuple) else None
 
     async def pump():
-        async for chunk in stream(channels, last_event_id, audience):
+        async for chunk in stream(channels, last_event_id, audience, session):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
     async def hang_up():

@@ -157,10 +157,18 @@ class Broker:
 
     def unsubscribe(self, subscription: Subscription) -> None:
         for channel in subscription.channels:
-            subscriptions = self.subscribers.get(channel, set())
-            subscriptions.discard(subscription)
-            if not subscriptions:
-                self.subscribers.pop(channel, None)
+            self._leave(subscription, channel)
+
+    def leave(self, subscription: Subscription, channel) -> None:
+        """Stop feeding one of a page's channels (her own, once she signed out); the rest go on."""
+        self._leave(subscription, channel)
+        subscription.channels = tuple(c for c in subscription.channels if c != channel)
+
+    def _leave(self, subscription: Subscription, channel) -> None:
+        subscriptions = self.subscribers.get(channel, set())
+        subscriptions.discard(subscription)
+        if not subscriptions:
+            self.subscribers.pop(channel, None)
 
     def missed(self, channel, last_event_id: int, *more_channels):
         """What a page that saw `last_event_id` on its channels missed, in id order (ids are

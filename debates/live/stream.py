@@ -3,7 +3,8 @@
 An idle page is an asyncio task awaiting its queue: no thread, no database connection. A message
 is rendered once per event per process for the pages that follow along, however many they are.
 A page catching up is sent the debate as it is now: nothing rendered before a later event about
-the same motion, which may have hidden or withdrawn what it showed.
+the same motion, which may have hidden or withdrawn what it showed. A member's own events stop on
+the streams of a session she signs out of (debates.live.signout).
 """
 
 import asyncio
@@ -14,6 +15,7 @@ from asgiref.sync import sync_to_async
 from debates.live.fanout import CLOSE, MEMBER, STALE, Broker, LiveEvent
 from debates.live.hub import broker
 from debates.live.render import render_event_apart, render_stale_notice
+from debates.live.signout import ends, is_sign_out
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +65,12 @@ def _latest_of_each(backlog: list[LiveEvent], audience: str) -> list[LiveEvent]:
     return list(latest.values())
 
 
-async def stream(channels: tuple, last_event_id: int | None, audience: str):
+async def stream(
+    channels: tuple, last_event_id: int | None, audience: str, session: str | None = None
+):
     """Yield a page's SSE bytes: what it missed on its channels, then each event as it comes,
-    until closed. `audience`: whom the page's debate events are rendered for."""
+    until closed. `audience`: whom the page's debate events are rendered for; `session`: the
+    mark (signout.session_mark) of the session that opened her own channel, if among them."""
     # The page learns at once that it is connected, even while this process's listener is still
     # connecting to the database.
     yield f"retry: {RETRY_MILLISECONDS}\n\n".encode()
@@ -73,16 +78,34 @@ async def stream(channels: tuple, last_event_id: int | None, audience: str):
     if hub.loop is not asyncio.get_running_loop() or hub.closed:
         await hub.start()
     subscription = hub.subscribe(*channels)
+    hers = next((channel for channel in channels if isinstance(channel, tuple)), None)
     stale_notice = sync_to_async(render_stale_notice, thread_sensitive=False)
+
+    def signed_out(live) -> bool:
+        """Whether the event is a sign-out, which is never sent: her own events stop here if it
+        is this stream's session's."""
+        if not is_sign_out(live):
+            return False
+        if ends(live, session):
+            hub.leave(subscription, hers)
+        return True
+
+    def hers_ended(live) -> bool:
+        return live.motion_id is None and hers not in subscription.channels
+
     try:
         sent = hub.high_water
         if last_event_id is not None:
             backlog, complete = hub.missed(channels[0], last_event_id, *channels[1:])
             if not complete:
                 yield encode(None, await stale_notice())
+            sent = max([sent, *(live.id for live in backlog)])
+            backlog = [live for live in backlog if not signed_out(live)]
+            if not subscription.channels:
+                return
+            backlog = [live for live in backlog if not hers_ended(live)]
             for live in _latest_of_each(backlog, audience):
                 yield await message(hub, live, audience_of(live, audience), as_of_now=True)
-            sent = max([sent, *(live.id for live in backlog)])
         else:
             yield encode(sent)
         while True:
@@ -99,7 +122,11 @@ async def stream(channels: tuple, last_event_id: int | None, audience: str):
             if item is STALE:
                 yield encode(None, await stale_notice())
                 continue
-            if item.id <= sent:
+            if signed_out(item):
+                if not subscription.channels:
+                    return  # her own stream, which has nothing left to carry
+                continue
+            if item.id <= sent or hers_ended(item):
                 continue
             sent = item.id
             yield await message(hub, item, audience_of(item, audience))

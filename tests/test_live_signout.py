@@ -1,0 +1,148 @@
+"""Signing out ends her own live events on the streams of that session at once: a debate's
+stream carries on without them, her own stream alone ends, and her streams in a session still
+signed in go on as before. Through the process's broker, so on PostgreSQL across processes
+(LISTEN/NOTIFY) as on SQLite in the process."""
+
+import asyncio
+
+import pytest
+from django.conf import settings
+from django.db import connections, transaction
+from django.test import Client
+
+from debates import live, services
+from debates.events import MEMBER_NOTIFIED, VOTE_CHANGED, DebateEvent
+from debates.live import fanout, signout
+from tests.event_loops import run
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BELL = 'hx-target="#bell-count"'
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def broker():
+    live.reset_broker()
+    yield
+    run(live.broker().close())
+    live.reset_broker()
+
+
+def signed_in(member) -> tuple[Client, tuple]:
+    client = Client()
+    client.force_login(member)
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return client, (b"cookie", f"{settings.SESSION_COOKIE_NAME}={value}".encode())
+
+
+class Reading:
+    """One open stream: what the endpoint sent, until the test hangs up (or it ends itself)."""
+
+    def __init__(self, path, headers):
+        self.sent, self.hang_up = [], asyncio.Event()
+        path, _, query = path.partition("?")
+        scope = {"type": "http", "path": path, "query_string": query.encode(), "method": "GET"}
+        scope["headers"] = list(headers)
+        self.task = asyncio.create_task(live.app(scope, self.receive, self.send))
+
+    async def receive(self):
+        await self.hang_up.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message):
+        self.sent.append(message)
+
+    @property
+    def text(self):
+        bodies = (m.get("body", b"") for m in self.sent if m["type"] == "http.response.body")
+        return b"".join(bodies).decode()
+
+    async def opened(self):
+        # "retry:" and the first id: subscribed, listening.
+        while len([m for m in self.sent if m["type"] == "http.response.body"]) < 2:
+            await asyncio.sleep(0.02)
+
+    async def close(self):
+        ended_by_itself = self.task.done()
+        self.hang_up.set()
+        await asyncio.wait_for(self.task, 10)
+        return ended_by_itself
+
+
+def test_signing_out_stops_her_events_on_that_sessions_streams_alone(broker):
+    alice, bob = verified_user(display_name="Alice Archer"), verified_user()
+    hers = ArgumentFactory(author=alice, motion=MotionFactory(author=alice))
+    leaving, leaving_cookie = signed_in(alice)
+    _, staying_cookie = signed_in(alice)
+    page = live.channel_path(hers.motion_id, alice.pk)
+    alone = live.paths.member_channel_path(alice.pk)
+
+    def sign_out_then_bob_replies():
+        try:
+            leaving.logout()
+            with transaction.atomic():
+                services.post_argument(
+                    author=bob, motion=hers.motion, parent=hers, stance="con", claim="Bob's say."
+                )
+        finally:
+            connections.close_all()  # this thread's, before the test database goes
+
+    async def scenario():
+        readings = {
+            "page signed out": Reading(page, [leaving_cookie]),
+            "alone signed out": Reading(alone, [leaving_cookie]),
+            "page still in": Reading(page, [staying_cookie]),
+            "alone still in": Reading(alone, [staying_cookie]),
+        }
+        for reading in readings.values():
+            await asyncio.wait_for(reading.opened(), 10)
+        await asyncio.to_thread(sign_out_then_bob_replies)
+        await asyncio.sleep(1.0)
+        ended = {name: await reading.close() for name, reading in readings.items()}
+        return {name: reading.text for name, reading in readings.items()}, ended
+
+    texts, ended = run(scenario())
+
+    assert "Bob&#x27;s say." in texts["page signed out"] and BELL not in texts["page signed out"]
+    assert ended["alone signed out"] and BELL not in texts["alone signed out"]
+    assert "Bob&#x27;s say." in texts["page still in"] and BELL in texts["page still in"]
+    assert not ended["alone still in"] and BELL in texts["alone still in"]
+    assert not ended["page signed out"] and not ended["page still in"]
+
+
+def test_the_sign_out_names_the_session_by_a_digest_after_the_commit(monkeypatch):
+    heard = fanout.LocalBroker()
+    monkeypatch.setattr(signout, "broker", lambda: heard)
+    caught = []
+    monkeypatch.setattr(heard, "_deliver", caught.append)
+    alice = verified_user()
+    client, _ = signed_in(alice)
+    key = client.session.session_key
+
+    with transaction.atomic():
+        client.logout()
+        assert caught == []
+
+    [event] = caught
+    assert event.motion_id is None and event.kind == signout.MEMBER_SIGNED_OUT
+    assert event.channels == (fanout.member_channel(alice.pk),)
+    assert event.ids["session"] == signout.session_mark(key) and key not in str(event.ids)
+
+
+def test_a_page_that_leaves_her_channel_keeps_its_debates():
+    hub = fanout.LocalBroker()
+    hers = fanout.member_channel(7)
+    subscription = hub.subscribe(3, hers)
+
+    hub.leave(subscription, hers)
+    hub.publish(DebateEvent(motion_id=None, kind=MEMBER_NOTIFIED, ids={"member_id": 7}))
+    hub.publish(DebateEvent(motion_id=3, kind=VOTE_CHANGED))
+
+    assert subscription.channels == (3,)
+    assert hers not in hub.subscribers
+    assert [subscription.queue.get_nowait().motion_id] == [3] and subscription.queue.empty()
