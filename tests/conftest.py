@@ -7,6 +7,7 @@ from accounts.services import grant_moderator
 from debates import events, live
 from debates.live import fanout, postgres
 from debates.seeding import load_seed_file
+from tests.event_loops import run
 from tests.factories import verified_user
 
 
@@ -72,4 +73,19 @@ def heard():
     live.reset_broker()
     yield drain
     listener.close()
+    live.reset_broker()
+
+
+@pytest.fixture
+def tasks_run_at_once(settings):
+    """Background tasks (notifications, the analysis) done as they are queued."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def live_broker():
+    """A broker of the process's own for the test, closed after it."""
+    live.reset_broker()
+    yield
+    run(live.broker().close())
     live.reset_broker()

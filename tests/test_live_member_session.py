@@ -19,21 +19,11 @@ from tests.event_loops import run
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 from tests.test_live import request, session_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("tasks_run_at_once"),
+]
 BELL = 'hx-target="#bell-count"'
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_at_once(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def broker():
-    live.reset_broker()
-    yield
-    run(live.broker().close())
-    live.reset_broker()
 
 
 @pytest.fixture
@@ -119,7 +109,7 @@ def since_a_reply(bob, argument, asks):
     return run(scenario())
 
 
-def test_her_token_with_her_session_gets_her_events(broker, alice, bob, alices):
+def test_her_token_with_her_session_gets_her_events(live_broker, alice, bob, alices):
     hers = [session_of(alice)]
     on_her_page, on_home, alone = since_a_reply(
         bob,
@@ -139,7 +129,7 @@ def test_her_token_with_her_session_gets_her_events(broker, alice, bob, alices):
     "who", ["nobody", "another member", "signed out", "closed", "new password"]
 )
 def test_her_token_without_her_live_session_gets_none_of_her_events(
-    broker, alice, bob, alices, who
+    live_broker, alice, bob, alices, who
 ):
     """As if her token had expired: the debate's events go on, hers stop; her stream alone is
     refused."""
@@ -170,7 +160,7 @@ def test_her_token_without_her_live_session_gets_none_of_her_events(
     assert alone == (404, "")
 
 
-def test_a_hidden_motions_stream_needs_its_authors_session_too(broker, alice, bob):
+def test_a_hidden_motions_stream_needs_its_authors_session_too(live_broker, alice, bob):
     """Its events hold the slug made from the title the hiding withholds: her token alone, in
     anyone else's hands, opens nothing."""
     hidden = MotionFactory(author=alice, visibility=Motion.Visibility.HIDDEN)
@@ -184,7 +174,7 @@ def test_a_hidden_motions_stream_needs_its_authors_session_too(broker, alice, bo
 
 
 def test_a_member_stream_costs_one_check_and_others_nothing_more(
-    broker, alice, alices, monkeypatch
+    live_broker, alice, alices, monkeypatch
 ):
     """The motion, her session (from the cache, or one query where sessions live in the
     database alone) and her account: read once as the stream opens, on a worker thread."""

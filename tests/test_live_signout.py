@@ -16,21 +16,11 @@ from debates.live import fanout, signout
 from tests.event_loops import run
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("tasks_run_at_once"),
+]
 BELL = 'hx-target="#bell-count"'
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_at_once(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def broker():
-    live.reset_broker()
-    yield
-    run(live.broker().close())
-    live.reset_broker()
 
 
 def signed_in(member) -> tuple[Client, tuple]:
@@ -74,7 +64,7 @@ class Reading:
         return ended_by_itself
 
 
-def test_signing_out_stops_her_events_on_that_sessions_streams_alone(broker):
+def test_signing_out_stops_her_events_on_that_sessions_streams_alone(live_broker):
     alice, bob = verified_user(display_name="Alice Archer"), verified_user()
     hers = ArgumentFactory(author=alice, motion=MotionFactory(author=alice))
     leaving, leaving_cookie = signed_in(alice)
