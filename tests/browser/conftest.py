@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from django.conf import settings
+from django.test import Client
 from django.test.utils import modify_settings
 from playwright.sync_api import sync_playwright
 
@@ -109,14 +111,15 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server, request):
-    """Open pages in fresh, isolated browser contexts (one per simulated person)."""
+    """Open pages in fresh, isolated browser contexts (one per simulated person), with
+    JavaScript unless `javascript=False`."""
     contexts = []
     # A script error fails the test that met it, whatever the test asserted: a page whose
     # script broke can still pass a check that its markup came from the server.
     script_errors = []
 
-    def open_page():
-        context = browser.new_context(base_url=live_server.url)
+    def open_page(*, javascript: bool = True):
+        context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
         context.set_default_timeout(10_000)
         context.on("page", lambda page: page.on("pageerror", lambda e: script_errors.append(e)))
         contexts.append(context)
@@ -143,15 +146,14 @@ def page(new_page):
 
 @pytest.fixture
 def signed_in(new_page, live_server):
-    """A fresh context signed in as `user` (the sign-in pages have browser tests of their own)."""
-    from django.conf import settings
-    from django.test import Client
+    """A fresh context signed in as `user` (the sign-in pages have browser tests of their own),
+    with JavaScript unless `javascript=False`."""
 
-    def open_as(user):
+    def open_as(user, *, javascript: bool = True):
         client = Client()
         client.force_login(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        page = new_page()
+        page = new_page(javascript=javascript)
         page.context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
         )

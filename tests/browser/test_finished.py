@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from accounts.services import grant_moderator
 from debates import moderation
 from debates.models import Argument, Motion, Source
-from tests.browser.test_polish import context_as
 from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
 
 SOURCE_URL = "https://example.org/reports/air-2024"
@@ -91,11 +90,8 @@ def test_the_details_summary_shows_the_sites_focus_ring(signed_in, motion):
     assert outline == ["solid", "3px"]
 
 
-def test_without_javascript_messages_stay_a_list_and_live_never_says_connecting(
-    browser, live_server, motion
-):
-    context = context_as(browser, live_server, verified_user(), java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_messages_stay_a_list_and_live_never_says_connecting(signed_in, motion):
+    page = signed_in(verified_user(), javascript=False)
     page.goto(f"{motion.get_absolute_url()}reply/")
     page.get_by_label("Pro").check()
     page.get_by_label("Claim").fill("Children walk to school.")
@@ -105,7 +101,6 @@ def test_without_javascript_messages_stay_a_list_and_live_never_says_connecting(
     expect(page.get_by_role("status").get_by_role("list")).to_have_count(1)
     page.goto(motion.get_absolute_url())
     expect(page.locator("#live-status")).not_to_contain_text("Connecting")
-    context.close()
 
 
 def test_a_locked_motion_says_voting_is_closed_once(signed_in, motion):
@@ -117,9 +112,8 @@ def test_a_locked_motion_says_voting_is_closed_once(signed_in, motion):
     expect(page.get_by_text(re.compile("voting is closed", re.IGNORECASE))).to_have_count(1)
 
 
-def test_a_reply_refused_by_a_lock_keeps_what_was_typed(browser, live_server, motion):
-    context = context_as(browser, live_server, verified_user(), java_script_enabled=False)
-    page = context.new_page()
+def test_a_reply_refused_by_a_lock_keeps_what_was_typed(signed_in, motion):
+    page = signed_in(verified_user(), javascript=False)
     page.goto(f"{motion.get_absolute_url()}reply/")
     page.get_by_label("Con").check()
     page.get_by_label("Claim").fill("Deliveries need the streets.")
@@ -129,7 +123,6 @@ def test_a_reply_refused_by_a_lock_keeps_what_was_typed(browser, live_server, mo
     page.get_by_role("button", name="Post argument").click()
     expect(page.get_by_text(re.compile("locked", re.IGNORECASE)).first).to_be_visible()
     expect(page.get_by_label("Claim")).to_have_value("Deliveries need the streets.")
-    context.close()
 
 
 def test_a_cited_source_shows_author_publisher_date_and_link(page, motion):

@@ -1,41 +1,22 @@
 """Browser, without JavaScript: the flag page sent back refused opens on the field in error, as
 the site's other forms do, so a keyboard or screen-reader user starts where the correction is."""
 
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.factories import MotionFactory, verified_user
 
 
-def test_a_refused_flag_focuses_the_field_in_error_without_javascript(
-    browser, live_server, transactional_db
-):
+def test_a_refused_flag_focuses_the_field_in_error_without_javascript(signed_in, transactional_db):
     member = verified_user()
     motion = MotionFactory(title="Tea beats coffee")
-    client = Client()
-    client.force_login(member)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    try:
-        page.goto(reverse("flag_motion", args=[motion.slug]))
-        page.get_by_role("button", name="Send flag").click()
-        expect(page.locator(".field__error")).to_contain_text("Choose why")
-        expect(page.get_by_label("Spam", exact=True)).to_be_focused()
+    page = signed_in(member, javascript=False)
+    page.goto(reverse("flag_motion", args=[motion.slug]))
+    page.get_by_role("button", name="Send flag").click()
+    expect(page.locator(".field__error")).to_contain_text("Choose why")
+    expect(page.get_by_label("Spam", exact=True)).to_be_focused()
 
-        page.get_by_label("Other", exact=True).check()
-        page.get_by_role("button", name="Send flag").click()
-        expect(page.locator(".field__error")).to_contain_text("a note is needed")
-        expect(page.get_by_label("Note")).to_be_focused()
-    finally:
-        context.close()
+    page.get_by_label("Other", exact=True).check()
+    page.get_by_role("button", name="Send flag").click()
+    expect(page.locator(".field__error")).to_contain_text("a note is needed")
+    expect(page.get_by_label("Note")).to_be_focused()

@@ -4,8 +4,6 @@ the moderator's own act. Everything else arrives as a reload would show it."""
 
 import re
 
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -206,35 +204,20 @@ def test_a_motion_hidden_live_offers_neither_downloads_nor_following_until_resto
 
 
 def test_without_javascript_the_flag_link_leads_to_the_flag_page(
-    browser, live_server, transactional_db
+    signed_in, live_server, transactional_db
 ):
     argument = ArgumentFactory(author=verified_user(), claim="Read without scripts.")
-    client = Client()
-    client.force_login(verified_user())
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    try:
-        page = context.new_page()
-        page.goto(argument.motion.get_absolute_url())
-        page.locator(f"#argument-{argument.pk} > .argument__body").get_by_role(
-            "link", name="Flag"
-        ).click()
-        flag_page = reverse("flag_argument", args=[argument.motion.slug, argument.pk])
-        expect(page).to_have_url(re.compile(re.escape(flag_page) + "$"))
-        page.get_by_label("Spam", exact=True).check()
-        page.get_by_role("button", name="Send flag").click()
-        expect(page.get_by_role("status").first).to_contain_text("a moderator will review")
-    finally:
-        context.close()
-        live_server.wait_until_idle()
+    page = signed_in(verified_user(), javascript=False)
+    page.goto(argument.motion.get_absolute_url())
+    page.locator(f"#argument-{argument.pk} > .argument__body").get_by_role(
+        "link", name="Flag"
+    ).click()
+    flag_page = reverse("flag_argument", args=[argument.motion.slug, argument.pk])
+    expect(page).to_have_url(re.compile(re.escape(flag_page) + "$"))
+    page.get_by_label("Spam", exact=True).check()
+    page.get_by_role("button", name="Send flag").click()
+    expect(page.get_by_role("status").first).to_contain_text("a moderator will review")
+    live_server.wait_until_idle()
     assert Flag.objects.get().reason == "spam"
 
 

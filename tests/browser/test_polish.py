@@ -4,8 +4,6 @@ focus where the eye is, and the small things a finished site has."""
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
@@ -23,22 +21,9 @@ def motion(transactional_db):
     return motion
 
 
-def context_as(browser, live_server, user, **options):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, **options)
-    context.set_default_timeout(10_000)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    return context
-
-
 @pytest.mark.parametrize("javascript", [True, False])
-def test_back_after_posting_shows_the_new_argument(browser, live_server, motion, javascript):
-    context = context_as(browser, live_server, verified_user(), java_script_enabled=javascript)
-    page = context.new_page()
+def test_back_after_posting_shows_the_new_argument(signed_in, motion, javascript):
+    page = signed_in(verified_user(), javascript=javascript)
     page.goto(motion.get_absolute_url())
     page.goto(f"{motion.get_absolute_url()}reply/")
     page.get_by_label("Pro").check()
@@ -55,7 +40,6 @@ def test_back_after_posting_shows_the_new_argument(browser, live_server, motion,
         page.go_back()
     assert page.url.endswith(motion.get_absolute_url())
     expect(page.locator(".argument__claim", has_text="Streets become quieter.")).to_be_visible()
-    context.close()
 
 
 def test_back_after_posting_in_place_shows_the_new_argument(signed_in, motion):
@@ -82,11 +66,10 @@ def test_back_after_posting_in_place_shows_the_new_argument(signed_in, motion):
     expect(page.locator(".argument__claim", has_text="Buses run on time.")).to_be_visible()
 
 
-def test_back_to_a_posted_form_and_post_again_makes_no_duplicate(browser, live_server, motion):
+def test_back_to_a_posted_form_and_post_again_makes_no_duplicate(signed_in, motion):
     # Back fetches the form afresh (pages are not stored), with a new submission key: the
     # service knows the same reply posted moments ago and answers with it.
-    context = context_as(browser, live_server, verified_user(), java_script_enabled=False)
-    page = context.new_page()
+    page = signed_in(verified_user(), javascript=False)
     page.goto(f"{motion.get_absolute_url()}reply/")
     page.get_by_label("Con").check()
     page.get_by_label("Claim").fill("Deliveries get harder.")
@@ -105,7 +88,6 @@ def test_back_to_a_posted_form_and_post_again_makes_no_duplicate(browser, live_s
     page.get_by_role("button", name="Post argument").click()
     expect(page.get_by_text("Your argument is posted.")).to_be_visible()
     assert Argument.objects.filter(claim__startswith="Deliveries get harder").count() == 2
-    context.close()
 
 
 def test_reply_form_in_place_keyboard_focus_and_count(signed_in, motion):

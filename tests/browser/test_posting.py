@@ -87,24 +87,9 @@ def test_member_argues_in_place_and_edits_then_retracts(signed_in, seeded_live):
     assert_not_reloaded(page)
 
 
-def test_posting_works_without_javascript(browser, live_server, seeded_live):
-    from django.conf import settings
-    from django.test import Client
-
+def test_posting_works_without_javascript(signed_in, seeded_live):
     member = verified_user()
-    client = Client()
-    client.force_login(member)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
+    page = signed_in(member, javascript=False)
     target = Argument.objects.filter(depth=1).first()
     page.goto(target.get_absolute_url())
     actions(page, target.pk).get_by_role("link", name="Reply").click()
@@ -115,7 +100,6 @@ def test_posting_works_without_javascript(browser, live_server, seeded_live):
     created = Argument.objects.get(claim="Plain forms still work.")
     assert page.url.endswith(created.get_absolute_url())
     expect(page.locator(f"#claim-{created.pk}")).to_have_text("Plain forms still work.")
-    context.close()
 
 
 def test_the_reply_page_with_javascript_shows_what_was_posted(signed_in, seeded_live):

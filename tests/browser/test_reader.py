@@ -33,6 +33,15 @@ def _coverage(page) -> int:
     return int(page.locator("#coverage-figure strong").inner_text().rstrip("%"))
 
 
+def _argue_on_the_motion(page, stance, claim) -> Argument:
+    """Finish the reader's argue form, already holding its quote, and post it."""
+    page.get_by_label("Argue on the motion").select_option("strategic-solitude")
+    page.get_by_label(stance).check()
+    page.get_by_label("Claim").fill(claim)
+    page.get_by_role("button", name="Post the argument").click()
+    return Argument.objects.get(claim=claim)
+
+
 def test_a_reader_follows_a_highlight_to_its_argument_and_back(page, seeded_live, axe, live_server):
     essay = _essay()
     page.goto(reverse("source", args=[essay.pk]))
@@ -71,12 +80,7 @@ def test_a_member_argues_from_a_selected_sentence_and_coverage_rises(signed_in, 
 
     expect(page.get_by_label("The passage you quote")).to_have_value(sentence)
     assert axe(page) == []
-    page.get_by_label("Argue on the motion").select_option("strategic-solitude")
-    page.get_by_label("Con").check()
-    page.get_by_label("Claim").fill("This passage cuts against strategic solitude.")
-    page.get_by_role("button", name="Post the argument").click()
-
-    argument = Argument.objects.get(claim="This passage cuts against strategic solitude.")
+    argument = _argue_on_the_motion(page, "Con", "This passage cuts against strategic solitude.")
     assert (argument.quote_start, argument.anchor) == (paragraph.start, "exact")
     assert argument.quote_end == paragraph.start + len(sentence)
     expect(page).to_have_url(re.compile(f"/sources/{essay.pk}/#{argument.passage_fragment}$"))
@@ -106,10 +110,7 @@ def test_a_new_argument_quoting_the_source_is_highlighted_on_open_reader_pages(p
     ).to_be_visible()
 
 
-def test_without_javascript_a_member_argues_from_a_paragraph(browser, live_server, seeded_live):
-    from django.conf import settings
-    from django.test import Client
-
+def test_without_javascript_a_member_argues_from_a_paragraph(signed_in, seeded_live):
     essay = _essay()
     paragraph = next(
         p
@@ -117,39 +118,19 @@ def test_without_javascript_a_member_argues_from_a_paragraph(browser, live_serve
         if ". " in p.text and p.text == p.text.strip()
     )
     sentence = paragraph.text[: paragraph.text.index(". ") + 1]
-    client = Client()
-    client.force_login(verified_user(display_name="Plain Pat"))
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    try:
-        page = context.new_page()
-        page.goto(reverse("source", args=[essay.pk]))
-        expect(page.get_by_role("link", name="Argue from this passage")).to_be_hidden()
-        page.locator(f"#p-{paragraph.number}").get_by_role(
-            "link", name="Argue from this paragraph"
-        ).click()
-        quote = page.get_by_label("The passage you quote")
-        expect(quote).to_have_value(paragraph.text)
-        quote.fill(sentence)
-        page.get_by_label("Argue on the motion").select_option("strategic-solitude")
-        page.get_by_label("Pro").check()
-        page.get_by_label("Claim").fill("Argued from a paragraph, without scripts.")
-        page.get_by_role("button", name="Post the argument").click()
-
-        argument = Argument.objects.get(claim="Argued from a paragraph, without scripts.")
-        assert (argument.quote_start, argument.anchor) == (paragraph.start, "exact")
-        marked = page.locator(f'.passage--pro[data-passages~="{argument.passage_fragment}"]')
-        expect(marked).to_have_text(sentence)
-    finally:
-        context.close()
+    page = signed_in(verified_user(display_name="Plain Pat"), javascript=False)
+    page.goto(reverse("source", args=[essay.pk]))
+    expect(page.get_by_role("link", name="Argue from this passage")).to_be_hidden()
+    page.locator(f"#p-{paragraph.number}").get_by_role(
+        "link", name="Argue from this paragraph"
+    ).click()
+    quote = page.get_by_label("The passage you quote")
+    expect(quote).to_have_value(paragraph.text)
+    quote.fill(sentence)
+    argument = _argue_on_the_motion(page, "Pro", "Argued from a paragraph, without scripts.")
+    assert (argument.quote_start, argument.anchor) == (paragraph.start, "exact")
+    marked = page.locator(f'.passage--pro[data-passages~="{argument.passage_fragment}"]')
+    expect(marked).to_have_text(sentence)
 
 
 SELECTION = """() => {
@@ -186,11 +167,7 @@ def test_a_passage_arriving_live_keeps_the_readers_selection(signed_in, seeded_l
     bob.evaluate(SELECT_FIRST_SENTENCE, paragraph.number)
     bob.get_by_role("link", name="Argue from this passage").click()
     bob.get_by_label("The passage you quote").fill(sentence[:30])
-    bob.get_by_label("Argue on the motion").select_option("strategic-solitude")
-    bob.get_by_label("Pro").check()
-    bob.get_by_label("Claim").fill("Bob argues from Alice's sentence.")
-    bob.get_by_role("button", name="Post the argument").click()
-    argument = Argument.objects.get(claim="Bob argues from Alice's sentence.")
+    argument = _argue_on_the_motion(bob, "Pro", "Bob argues from Alice's sentence.")
     expect(bob).to_have_url(re.compile(f"#{argument.passage_fragment}$"))
 
     marked = alice.locator(f'.passage--pro[data-passages~="{argument.passage_fragment}"]')

@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from debates.models import Motion, Vote
@@ -16,23 +14,6 @@ def debate(transactional_db):
     motion = MotionFactory(title="Votes in the browser")
     argument = ArgumentFactory(motion=motion, claim="A claim worth voting on")
     return motion, argument
-
-
-def signed_in_page(new_page, live_server, user):
-    """A fresh browser context carrying `user`'s session cookie (force_login, no form)."""
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
 
 
 def open_debate(page, motion):
@@ -59,11 +40,11 @@ def assert_not_reloaded(page):
     assert page.evaluate("window.__marker") == 1
 
 
-def test_two_people_vote_switch_and_withdraw_without_reloading(new_page, live_server, debate):
+def test_two_people_vote_switch_and_withdraw_without_reloading(signed_in, debate):
     motion, argument = debate
     alice, bob = UserFactory(display_name="Alice"), UserFactory(display_name="Bob")
-    alice_page = signed_in_page(new_page, live_server, alice)
-    bob_page = signed_in_page(new_page, live_server, bob)
+    alice_page = signed_in(alice)
+    bob_page = signed_in(bob)
 
     open_debate(alice_page, motion)
     form, agree, disagree = widget(alice_page, argument)
@@ -113,9 +94,9 @@ def test_two_people_vote_switch_and_withdraw_without_reloading(new_page, live_se
     expect(widget(alice_page, argument)[2]).to_have_attribute("aria-pressed", "false")
 
 
-def test_voting_on_the_motion_and_the_balance_update_in_place(new_page, live_server, debate):
+def test_voting_on_the_motion_and_the_balance_update_in_place(signed_in, debate):
     motion, argument = debate
-    page = signed_in_page(new_page, live_server, UserFactory())
+    page = signed_in(UserFactory())
     open_debate(page, motion)
 
     motion_widget = page.locator(f"#vote-motion-{motion.pk}")
@@ -133,9 +114,9 @@ def test_voting_on_the_motion_and_the_balance_update_in_place(new_page, live_ser
     assert_not_reloaded(page)
 
 
-def test_refusals_are_shown_in_place(new_page, live_server, debate):
+def test_refusals_are_shown_in_place(signed_in, debate):
     motion, argument = debate
-    page = signed_in_page(new_page, live_server, UserFactory())
+    page = signed_in(UserFactory())
     open_debate(page, motion)
     Motion.objects.filter(pk=motion.pk).update(state=Motion.State.LOCKED)  # after the page loaded
 
@@ -150,31 +131,16 @@ def test_refusals_are_shown_in_place(new_page, live_server, debate):
     assert not Vote.objects.exists()
 
 
-def test_without_javascript_the_buttons_are_forms_that_come_back(browser, live_server, debate):
+def test_without_javascript_the_buttons_are_forms_that_come_back(signed_in, debate):
     motion, argument = debate
     user = UserFactory()
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    try:
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        page = context.new_page()
-        page.goto(motion.get_absolute_url())
-        widget(page, argument)[1].click()
+    page = signed_in(user, javascript=False)
+    page.goto(motion.get_absolute_url())
+    widget(page, argument)[1].click()
 
-        page.wait_for_url(f"**{motion.get_absolute_url()}#argument-{argument.pk}")
-        expect(widget(page, argument)[1]).to_have_attribute("aria-pressed", "true")
-        expect(widget(page, argument)[1]).to_contain_text("1")
-    finally:
-        context.close()
+    page.wait_for_url(f"**{motion.get_absolute_url()}#argument-{argument.pk}")
+    expect(widget(page, argument)[1]).to_have_attribute("aria-pressed", "true")
+    expect(widget(page, argument)[1]).to_contain_text("1")
 
 
 def test_anonymous_voters_are_sent_to_sign_in_and_back(page, debate):
