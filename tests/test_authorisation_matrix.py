@@ -49,6 +49,9 @@ MATRIX = {
     "profile": PUBLIC,
     "analysis": PUBLIC,
     "analysis_json": PUBLIC,
+    # Nothing to download before a motion's first analysis, which this world's never had: who
+    # may download what is tests/test_analysis_download.py's.
+    "analysis_csv": {"GET": everyone(404), "POST": everyone(405)},
     "motion_map": PUBLIC,
     "motion_export": PUBLIC,
     "export_argdown": PUBLIC,

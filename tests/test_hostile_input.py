@@ -162,7 +162,8 @@ GROUPS = {
     ],
     "pages": [
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",
-        "profile", "own_profile", "moderation_notices", "analysis", "analysis_json", "motion_map",
+        "profile", "own_profile", "moderation_notices", "analysis", "analysis_json", "analysis_csv",
+        "motion_map",
         "motion_export", "export_argdown", "sitemap", "sitemap_section", "robots_txt", "favicon",
         "search", "similar_claims", "feed_motions", "feed_motion", "feed_person", "own_copy",
         "api_root",
