@@ -15,9 +15,20 @@ from api.models import ApiToken
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def _as_member(request, token):
+def _bearer_key(request) -> str | None:
+    """The key of an `Authorization: Bearer …` header, without the spaces around it; None when
+    the request names no bearer token."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else None
+
+
+def _as_member(request, key: str):
+    """The member whose live token `key` is, who the request is then made as. A key that is not
+    one (mistyped, revoked, its account closed) is a 401: never passed over for the session, or
+    read as anonymous, so a script learns its token no longer works."""
+    token = tokens.user_for_key(key)
     if token is None:
-        return None
+        raise AuthenticationError()
     if request.method not in SAFE_METHODS and token.scope != ApiToken.Scope.WRITE:
         raise HttpError(403, "This token may only read: make a read-write token to write.")
     request.user = token.user
@@ -27,7 +38,8 @@ def _as_member(request, token):
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        return _as_member(request, tokens.user_for_key(token))
+        # ninja's `token` keeps any further space after "Bearer ", which reads drop too.
+        return _as_member(request, token.strip())
 
 
 class Session(SessionAuth):
@@ -40,15 +52,13 @@ class Session(SessionAuth):
         return super()._get_key(request)
 
 
+# The token first: with a bearer header, the session is not asked.
 WRITERS = [BearerToken(), Session()]
 
 
 def reader(request):
-    """The viewer of a read: a token's member, else the session's user (maybe anonymous).
-    A token that is not valid is refused rather than read as anonymous."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, key = header.partition(" ")
-    known = scheme.lower() == "bearer" and tokens.user_for_key(key.strip())
-    if scheme.lower() == "bearer" and _as_member(request, known or None) is None:
-        raise AuthenticationError()
+    """The viewer of a read: a token's member, else the session's user (maybe anonymous)."""
+    key = _bearer_key(request)
+    if key is not None:
+        _as_member(request, key)
     return request.user

@@ -31,6 +31,8 @@ KINDS = {
     "server-error": "Something went wrong on our side.",
     "http": "The request cannot be answered as sent.",
     "bad-cursor": "The cursor was not given by the API, or not for this listing.",
+    "method-not-allowed": "The address does not answer this method: its Allow header lists "
+    "those it does.",
 }
 
 
@@ -85,7 +87,14 @@ def _invalid(request, error: ValidationError):
 
 
 def _bad_cursor(request, error: BadCursor):
-    return problem("bad-cursor", 400, str(error), [("cursor", str(error))])
+    return problem("bad-cursor", 400, str(error), [(error.field, str(error))])
+
+
+def not_allowed(allowed) -> JsonResponse:
+    """The answer to a method an address does not take (ninja's own is a page of HTML)."""
+    methods = ", ".join(sorted(allowed))
+    detail = f"This address answers {methods} only."
+    return problem("method-not-allowed", 405, detail, headers={"Allow": methods})
 
 
 def _unauthenticated(request, error):

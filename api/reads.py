@@ -1,9 +1,11 @@
 """The API's reads: anonymous, each a fixed number of queries, as the public pages show them."""
 
+from functools import wraps
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import conditional_page
 from django.views.decorators.vary import vary_on_headers
 from ninja.decorators import decorate_view
 
@@ -24,6 +26,7 @@ from api.schemas import (
     MotionOut,
     MotionPage,
     Offset,
+    Order,
     ProfileOut,
     Slug,
     SourceOut,
@@ -38,11 +41,30 @@ PAGED_ERRORS = {frozenset({400, 401, 403, 404, 422}): Problem}
 TREE_LIMITS = (queries.MORE_BATCH, *queries.PAGE_LIMITS[1:])
 # The nearest ancestors of an argument: a chain thousands deep is walked up by parent_id.
 ANCESTORS_SHOWN = 20
-# ETag from the answer's body, and 304 to an If-None-Match that still matches (Django's own).
+
+
+def _conditional(run):
+    """An ETag from the answer's body, and 304 to an If-None-Match that still matches, as
+    Django's conditional_page gives GET; for HEAD too, which it leaves alone (a HEAD answer's
+    body is empty where it looks): a read answers HEAD in full, its body dropped after this
+    (api.router)."""
+
+    @wraps(run)
+    def answer(request, *args, **kwargs):
+        response = run(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+    return answer
+
+
 # What a read shows depends on who asks (a token's member, the session's), so a cache may keep
 # it for that caller only and must ask again each time: the ETag makes asking cheap.
 etagged = decorate_view(
-    conditional_page,
+    _conditional,
     vary_on_headers("Authorization"),
     cache_control(private=True, no_cache=True),
 )
@@ -103,20 +125,22 @@ def tree(
     request,
     slug: Slug,
     parent: Id | None = None,
-    order: str = queries.DEFAULT_REPLY_ORDER,
+    order: Order | None = None,
     cursor: Cursor | None = None,
 ):
     """The arguments at one level (the motion's own with no `parent`, else that argument's
-    replies), ten at a time, each with the replies the motion's page shows below it (strongest
-    first, three, then two, then one, then folded). For the rest of the level send back
-    `next_cursor` as `cursor` (it keeps the level and order); for an argument's `more_replies` or
-    `folded` replies ask with `parent`. At most 160 arguments in one answer, however big the
-    debate (tests pin it)."""
+    replies), ten at a time, each with the replies the motion's page shows below it (in `order`,
+    strongest first unless asked; three, then two, then one, then folded). For the rest of the
+    level send back `next_cursor` as `cursor` (it keeps the level and order: a `parent` or
+    `order` sent with it that differs is a 400); for an argument's `more_replies` or `folded`
+    replies ask with `parent`. At most 160 arguments in one answer, however big the debate
+    (tests pin it)."""
     viewer = reader(request)
     found = queries.motion_by_slug(slug)
     offset = 0
     if cursor is not None:
-        parent, order, offset = cursors.read(cursor, motion=found.slug)
+        parent, order, offset = cursors.read(cursor, motion=found.pk, parent=parent, order=order)
+    order = order or queries.DEFAULT_REPLY_ORDER
     if parent is None:
         debate = queries.debate_tree(found)
     else:
@@ -124,7 +148,6 @@ def tree(
         if parent not in debate.by_id:
             raise Http404("No such argument in this debate.")
     siblings = debate.by_id[parent].children if parent else debate.roots
-    order = queries.reply_order(order)
     batch = queries.shown_arguments(
         debate, siblings, viewer=viewer, order=order, limits=TREE_LIMITS, offset=offset
     )
@@ -135,7 +158,7 @@ def tree(
         "order": order,
         "count": len(siblings),
         "next_cursor": (
-            cursors.make(motion=found.slug, parent=parent, order=order, offset=shown)
+            cursors.make(motion=found.pk, parent=parent, order=order, offset=shown)
             if shown < len(siblings)
             else None
         ),
@@ -150,13 +173,11 @@ def tree(
     summary="An argument with its ancestors and replies",
 )
 @etagged
-def argument(request, slug: Slug, argument_id: Id, order: str = queries.DEFAULT_REPLY_ORDER):
+def argument(request, slug: Slug, argument_id: Id, order: Order = queries.DEFAULT_REPLY_ORDER):
     viewer = reader(request)
     found = queries.motion_by_slug(slug)
     try:
-        node, ancestors = queries.subtree(
-            found, argument_id, viewer=viewer, order=queries.reply_order(order)
-        )
+        node, ancestors = queries.subtree(found, argument_id, viewer=viewer, order=order)
     except Argument.DoesNotExist:
         raise Http404("No such argument in this debate.") from None
     shown = ancestors[-ANCESTORS_SHOWN:]

@@ -7,7 +7,10 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from api.cursors import LENGTH_MAX as CURSOR_MAX
 from config.converters import ID_MAX
+from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Flag
+from debates.queries import REPLY_ORDERS
 
 
 def _storable(value: str) -> str:
@@ -23,12 +26,29 @@ def _storable(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_storable)]
+
+
+def _bounded(limit: int, *, required: bool = False):
+    """A text with the limits the forms hold it to (debates.models), declared in the OpenAPI
+    document. The services refuse a text out of them, in the forms' words and with its field,
+    counting as they store it (a form's CRLF one character, a claim's runs of spaces one): a
+    count of their own here would refuse what the pages take."""
+    bounds = {"maxLength": limit} | ({"minLength": 1, "pattern": r"\S"} if required else {})
+    return Annotated[Text, Field(json_schema_extra=bounds)]
+
+
+Claim = _bounded(CLAIM_MAX_LENGTH, required=True)
+Details = _bounded(DETAILS_MAX_LENGTH)
+Quote = _bounded(QUOTE_MAX_LENGTH)
+Note = _bounded(Flag.NOTE_MAX_LENGTH)
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,80}$")]
 Limit = Annotated[int, Field(ge=1, le=50)]
 Offset = Annotated[int, Field(ge=0, le=1_000_000)]
-Cursor = Annotated[str, Field(min_length=1, max_length=200, description="a `next_cursor`")]
+Cursor = Annotated[str, Field(min_length=1, max_length=CURSOR_MAX, description="a `next_cursor`")]
 Choice = Literal["agree", "disagree"]
+# The orders a motion's page offers (an unknown one is a 422, not the default in its place).
+Order = Literal[*REPLY_ORDERS]
 
 
 class Person(Schema):
@@ -111,7 +131,7 @@ ArgumentNode.model_rebuild()
 class TreePage(Schema):
     motion: str
     parent_id: int | None
-    order: str
+    order: Order
     count: int = Field(description="how many arguments stand at this level")
     next_cursor: str | None = Field(description="send it as `cursor` for the next batch")
     items: list[ArgumentNode]
@@ -193,18 +213,18 @@ class AnalysisOut(Schema):
 class PostIn(Schema):
     parent_id: Id | None = None
     stance: Literal["pro", "con"]
-    claim: Text
-    details: Text = ""
+    claim: Claim
+    details: Details = ""
     source_url: Text = ""
-    quote: Text = ""
+    quote: Quote = ""
     submission_key: uuid.UUID | None = Field(
         None, description="the same key sent again returns the argument it first made"
     )
 
 
 class EditIn(Schema):
-    claim: Text
-    details: Text = ""
+    claim: Claim
+    details: Details = ""
 
 
 class VoteIn(Schema):
@@ -219,7 +239,7 @@ class VoteOut(Schema):
 
 class FlagIn(Schema):
     reason: Literal["spam", "abuse", "off-topic", "copyright", "other"]
-    note: Text = ""
+    note: Note = Field("", description="needed when the reason is `other`")
 
 
 class FlagOut(Schema):

@@ -7,6 +7,10 @@ CORS stays closed: no Access-Control-* header is ever sent, so only the site's o
 clients outside a browser (with a token) use the API.
 """
 
+from functools import wraps
+
+from django.http import HttpResponseNotAllowed
+from django.urls import URLPattern
 from ninja import NinjaAPI
 
 from api import problems, reads, sources, writes
@@ -16,16 +20,42 @@ DESCRIPTION = (
     "Read motions, argument trees, members and sources anonymously; post, edit, retract, vote "
     "and flag as a member, with the session (and its CSRF token) or a personal token "
     "(`Authorization: Bearer crux_…`, made on your settings page). Errors are RFC 9457 problem "
-    "details. Reads carry an ETag: send it back as If-None-Match for a 304."
+    "details. Reads carry an ETag: send it back as If-None-Match for a 304; each answers HEAD "
+    "too."
 )
 
 
+def _not_allowed_as_problem(view):
+    """`view` (ninja's for one path), its refusal of a method a problem as every other one is,
+    with the Allow header ninja's page of HTML has."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return problems.not_allowed(response["Allow"].split(", "))
+        return response
+
+    return answer
+
+
 class CruxAPI(NinjaAPI):
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _not_allowed_as_problem(pattern.callback)
+        return patterns, app_name, namespace
+
     def get_openapi_schema(self, *args, **kwargs):
-        """The document, with refusals declared as what they are: application/problem+json."""
+        """The document, with refusals declared as what they are: application/problem+json.
+        HEAD, which every read answers (api.router), is left out: it is GET without the body,
+        and OpenAPI would have the same operation twice."""
         schema = super().get_openapi_schema(*args, **kwargs)
         problem_ref = "#/components/schemas/Problem"
         for operations in schema["paths"].values():
+            operations.pop("head", None)
             for operation in operations.values():
                 for response in operation.get("responses", {}).values():
                     content = response.get("content", {})

@@ -127,7 +127,7 @@ def test_a_big_tree_comes_a_level_at_a_time_in_a_fixed_number_of_queries(author)
     Argument.objects.bulk_create(
         Argument(motion=motion, author=author, stance="pro", claim=f"More {n}") for n in range(300)
     )
-    cursor = cursors.make(motion=motion.slug, parent=None, order="best", offset=350)
+    cursor = cursors.make(motion=motion.pk, parent=None, order="best", offset=350)
     with CaptureQueriesContext(connection) as big:
         assert len(Client().get(url, {"cursor": cursor}).json()["items"]) == 10
     assert len(small) == len(big) == 3

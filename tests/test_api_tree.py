@@ -104,7 +104,7 @@ def test_a_cursor_the_api_did_not_give_is_a_400_problem(bushy):
     url = f"{API}/motions/{bushy.slug}/arguments"
     given = Client().get(url).json()["next_cursor"]
     other = MotionFactory(slug="other")
-    forged = cursors.make(motion=bushy.slug, parent=None, order="best", offset=10) + "x"
+    forged = cursors.make(motion=bushy.pk, parent=None, order="best", offset=10) + "x"
     for cursor, target in (
         ("10", url),
         (forged, url),
