@@ -68,7 +68,10 @@ class RuleErrorsMixin:
 
     def add_rule_error(self, error: DebateRuleError):
         for refusal in (error, *getattr(error, "also", ())):
-            self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)
+            # A refusal of a field the page does not show (the submission key) is the form's.
+            field = refusal.field
+            shown = field in self.fields and not self[field].is_hidden
+            self.add_error(field if shown else None, refusal.message)
 
 
 class ArgumentForm(RuleErrorsMixin, forms.Form):

@@ -135,9 +135,10 @@ def _require_same_submission(stored: tuple, sent: tuple):
     a retry and answered "posted"."""
     if stored != sent:
         raise DebateRuleError(
-            "This form was already posted, with different content. Copy your text, reload the "
-            "page and post it from a fresh form.",
+            "This form was already posted, with different content: copy your text and post it "
+            "from a fresh form (one with a new submission key).",
             status=409,
+            field="submission_key",
         )
 
 

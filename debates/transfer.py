@@ -447,7 +447,9 @@ def _claim_fields(data, people, sources, texted):
     attribution = data.get("attribution") or ""
     if author is None and data.get("author"):
         attribution = attribution or str(data["author"].get("display_name") or "")
-    source, quote = sources.get(data.get("source")), data.get("quote") or ""
+    # Every ref is one of the file's sources (_refuse_unknown_refs); a withheld one is None.
+    source = sources[data["source"]] if data.get("source") is not None else None
+    quote = data.get("quote") or ""
     return {
         "claim": data["claim"],
         "attribution": attribution[:200],
@@ -566,6 +568,7 @@ def import_debate(
         )
     validate_export(data)
     _refuse_nul(data)
+    _refuse_unknown_refs(data)
     try:
         return _import_debate(data, slug=slug, next_free=next_free, adder=adder)
     except IntegrityError as error:
@@ -676,6 +679,27 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         "people_not_found": sorted(people.not_found),
     }
     return motion, summary
+
+
+def _refuse_unknown_refs(data):
+    """Refuse a file whose refs do not each name one thing: an argument given twice (its replies
+    would go to whichever came last) or a citation of a source the file does not have (its quote
+    would lose its source). A withheld source is in the file, as a placeholder: its citations
+    keep their quotes (_import_sources)."""
+    sources = data.get("sources") or {}
+    arguments, seen = data.get("arguments") or [], set()
+    for item in arguments:
+        if item["ref"] in seen:
+            raise ImportRefused(f"Argument {item['ref']} appears twice in the file.")
+        seen.add(item["ref"])
+    claims = [("The motion", data["motion"])]
+    claims += [(f"Argument {item['ref']}", item) for item in arguments]
+    for what, item in claims:
+        cited = item.get("source")
+        if cited is not None and cited not in sources:
+            raise ImportRefused(
+                f"{what} cites source {cited}, which is not among the file's sources."
+            )
 
 
 def _import_sources(given: dict, adder) -> tuple[dict, set]:

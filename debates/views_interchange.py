@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import member_required
@@ -111,6 +112,15 @@ def import_motion(request):
                 status = 422
             else:
                 messages.success(request, "The debate is imported as a new motion.")
+                if same := summary["same_title"]:
+                    messages.warning(
+                        request,
+                        format_html(
+                            'A motion with this title already exists: <a href="{}">{}</a>',
+                            same.get_absolute_url(),
+                            same.title,
+                        ),
+                    )
                 if summary["imported_tallies"]:
                     messages.info(request, TALLIES_NOTE.format(n=summary["imported_tallies"]))
                 for warning in warnings[:WARNINGS_SHOWN]:

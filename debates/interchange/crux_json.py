@@ -13,6 +13,7 @@ what she types is (no NUL, no bidirectional controls).
 """
 
 import json
+import re
 
 from debates.interchange.argdown_import import COUNT_MAX
 from debates.sources import PLACEHOLDER_TITLES as PLACEHOLDERS
@@ -20,6 +21,36 @@ from debates.text import one_line, without_nul_or_bidi
 from debates.transfer import ImportRefused, validate_export
 
 _MULTILINE = ("context", "details", "quote")
+# JSON's tokens as far as finding a number needs: a string (its escapes too), a run of digits,
+# and what lies between them.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|\d+|[^"\d]+')
+
+
+class _NumberTooLong(ValueError):
+    """A whole number with more digits than Python converts (sys.get_int_max_str_digits)."""
+
+    def __init__(self, digits: str):
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _whole_number(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:
+        raise _NumberTooLong(digits.lstrip("-")) from None
+
+
+def _number_too_long(text: str, digits: str) -> ImportRefused:
+    """The refusal of the first number written `digits`, outside any string, with its place."""
+    for token in _TOKENS.finditer(text):
+        if token[0] == digits:
+            line = text.count("\n", 0, token.start()) + 1
+            column = token.start() - text.rfind("\n", 0, token.start())
+            return ImportRefused(
+                f"Line {line}: a number in this file is too long to read (at column {column})."
+            )
+    return ImportRefused("A number in this file is too long to read.")
 
 
 def json_to_crux(text: str, *, author=None, may_hide: bool = False):
@@ -28,7 +59,10 @@ def json_to_crux(text: str, *, author=None, may_hide: bool = False):
     "display_name"}) the debate becomes hers (see above); a file with hidden sources is refused
     unless `may_hide`. Without one (an admin restoring a debate) the file is read as it is."""
     try:
-        data = json.loads(text)
+        # Python converts whole numbers of at most 4,300 digits; a longer one is the file's fault.
+        data = json.loads(text, parse_int=_whole_number)
+    except _NumberTooLong as error:
+        raise _number_too_long(text, error.digits) from None
     except json.JSONDecodeError as error:
         raise ImportRefused(
             f"Line {error.lineno}: this is not JSON ({error.msg}, at column {error.colno})."

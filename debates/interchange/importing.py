@@ -8,7 +8,7 @@ from debates import policy, services
 from debates.interchange.argdown_import import argdown_to_crux
 from debates.interchange.crux_json import json_to_crux
 from debates.interchange.kialo import kialo_to_crux
-from debates.models import Argument
+from debates.models import Argument, Motion
 from debates.rendering import render_markdown
 from debates.transfer import ARGUMENTS_MAX, ImportRefused, import_debate
 
@@ -22,6 +22,8 @@ def _person(user):
 def import_text(*, text: str, format: str, slug: str | None = None, author=None):
     """The new motion, import_debate's summary and the warnings; ImportRefused (with a line
     number for text it cannot read) otherwise; DebateRuleError when `author` may not post.
+    The summary's `same_title` is the first motion `author` may read whose title the new one
+    repeats (case aside), else None.
     `author`, the member importing, is the author of every claim; without one (an admin's
     `manage.py import_debate`) the claims are nobody's. All or nothing."""
     if author is not None:
@@ -50,12 +52,21 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
         _refuse_hidden(data)
     if author is not None:
         _refuse_too_many(data)
+    # Not refused (a second import may be meant), but said: the same file imported twice
+    # would otherwise make a second motion unnoticed.
+    same_title = (
+        Motion.objects.filter(policy.texts_shown_to(author, Motion))
+        .filter(title__iexact=data["motion"]["title"])
+        .order_by("created_at", "pk")
+        .first()
+    )
     base = slug or services.slug_base(data["motion"]["title"], fallback="imported")
     # The file is read outside the transaction: on SQLite it holds the write lock from its start.
     with transaction.atomic():
         motion, summary = import_debate(data, slug=base, next_free=slug is None, adder=author)
         if links:
             _link(motion, links)
+    summary["same_title"] = same_title
     return motion, summary, warnings
 
 

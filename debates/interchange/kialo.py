@@ -1,12 +1,13 @@
 """Kialo's plain-text export into the dict debates.transfer.import_debate reads.
 
 Kialo numbers each claim (`1.` the thesis, `1.2.` its second reply, `1.2.1.` a reply to that)
-and marks replies `Pro:` or `Con:`; a line without a number continues the claim above. A claim
-that is only `-> See 1.1.2.` links to another: it becomes a reply quoting that claim, and the
-import links it (`links`: the reply's ref and the ref it points to). Kialo has no place for
-details, so a claim longer than Crux keeps is shortened, and kept whole in its details (the
-thesis: in the motion's context) as written, its Markdown marks escaped, with a warning; a
-longer title is shortened, with a warning.
+and marks replies `Pro:` or `Con:`; a line without a number continues the claim above, as does
+one that begins with a number but no `Pro:` or `Con:` where no claim so numbered could come
+next ("2020 was a bad year"). A claim that is only `-> See 1.1.2.` links to another: it becomes
+a reply quoting that claim, and the import links it (`links`: the reply's ref and the ref it
+points to). Kialo has no place for details, so a claim longer than Crux keeps is shortened, and
+kept whole in its details (the thesis: in the motion's context) as written, its Markdown marks
+escaped, with a warning; a longer title is shortened, with a warning.
 """
 
 import re
@@ -42,6 +43,10 @@ def _parse(text):
             title = one_line(heading.group(1))
             continue
         match = _CLAIM.match(line)
+        if match and last is not None and match.group(2) is None and not _next(match[1], claims):
+            # Words that begin with a number ("2020 was a bad year", a list in a claim), not
+            # the number of a claim: the claim above goes on.
+            match = None
         if match is None:
             if last is None:
                 raise KialoError(number, "expected a numbered claim such as '1. The thesis'.")
@@ -53,6 +58,13 @@ def _parse(text):
         parent = key.rpartition(".")[0]
         if not claims and parent:
             raise KialoError(number, "the first claim must be the thesis, numbered '1.'.")
+        if claims and not parent:
+            thesis = next(iter(claims))
+            raise KialoError(
+                number,
+                f"claim {key}. is numbered as a second thesis: a reply is numbered after the "
+                f"claim it answers, such as {thesis}.1.",
+            )
         if claims and parent not in claims:
             raise KialoError(number, f"claim {key}. comes before the claim {parent}. it answers.")
         if parent and stance is None:
@@ -68,6 +80,11 @@ def _parse(text):
         if not claim["text"]:
             raise KialoError(claim["line"], f"claim {claim['key']}. has no text.")
     return title, claims
+
+
+def _next(key: str, claims: dict) -> bool:
+    """Whether `key` may number the next claim: a reply to a claim before it, not one before."""
+    return key not in claims and key.rpartition(".")[0] in claims
 
 
 def _fitted(text, line, keeper, warnings):
