@@ -39,6 +39,11 @@ _BM25_WEIGHTS = "10.0, 4.0, 1.0"
 # (debates.text), so they cannot be forged, and the text between them is escaped.
 START, STOP = "\x02", "\x03"
 _HEADLINE = f"StartSel={START}, StopSel={STOP}"
+# Between two parts of one excerpt (ts_headline's fragments), as SQLite's snippet() marks a cut.
+_FRAGMENTS = " … "
+# A text of up to this many characters is shown whole in an excerpt, as SQLite's snippet() of 24
+# tokens shows it; a longer one in fragments.
+_WHOLE_UP_TO = 160
 _MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 SIMILARITY = 0.4  # pg_trgm's similarity, as the duplicate warning asks
 SIMILAR_LIMIT = 3
@@ -219,21 +224,27 @@ class _Backend:
         if self.postgresql:
             table = KINDS[kind]
             claim, cited, details = parts(kind, "c", title_of("c"))
-            excerpt = f"MaxWords=30, MinWords=12, MaxFragments=2, {_HEADLINE}"
+            whole = f"HighlightAll=true, {_HEADLINE}"
+            excerpt = (
+                f"MaxWords=30, MinWords=12, MaxFragments=2, "
+                f'FragmentDelimiter="{_FRAGMENTS}", {_HEADLINE}'
+            )
+
+            def headline(part):
+                # Fragments of a text short enough to show whole would drop its edges.
+                return (
+                    f"CASE WHEN char_length({part}) <= {_WHOLE_UP_TO} "
+                    f"THEN ts_headline('english', {part}, query, %s) "
+                    f"ELSE ts_headline('english', {part}, query, %s) END"
+                )
+
             sql = (
                 f"SELECT c.id, ts_headline('english', {claim}, query, %s), "
-                f"ts_headline('english', {cited}, query, %s), "
-                f"ts_headline('english', {details}, query, %s) "
+                f"{headline(cited)}, {headline(details)}, {cited}, {details} "
                 f"FROM {table} AS c, websearch_to_tsquery('english', %s) AS query "
                 f"WHERE c.id IN ({marks})"
             )
-            params = [
-                f"HighlightAll=true, {_HEADLINE}",
-                excerpt,
-                excerpt,
-                self.terms.websearch,
-                *ids,
-            ]
+            params = [whole, whole, excerpt, whole, excerpt, self.terms.websearch, *ids]
         else:
             fts = SQLITE_FTS
             sql = (
@@ -245,7 +256,28 @@ class _Backend:
             params = [self.terms.fts5, *(pk * STRIDE + CODES[kind] for pk in ids)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return {row[0]: row[1:] for row in cursor.fetchall()}
+            rows = cursor.fetchall()
+        if not self.postgresql:
+            return {row[0]: row[1:] for row in rows}
+        return {
+            pk: (claim, _cut_marked(cited, whole_cited), _cut_marked(details, whole_details))
+            for pk, claim, cited, details, whole_cited, whole_details in rows
+        }
+
+
+def _cut_marked(excerpt: str | None, whole: str | None) -> str | None:
+    """A PostgreSQL excerpt (ts_headline) of `whole`, with an ellipsis where it starts after the
+    text's start or ends before its end, as SQLite's snippet() has them: an excerpt that begins
+    mid-sentence must not read as the text's own beginning."""
+    if not excerpt or not whole or START not in excerpt:
+        return excerpt
+    fragments = _MARKED.sub(r"\1", excerpt).split(_FRAGMENTS)
+    whole = whole.strip()
+    if not whole.startswith(fragments[0].strip()):
+        excerpt = f"…{excerpt}"
+    if not whole.endswith(fragments[-1].strip()):
+        excerpt = f"{excerpt}…"
+    return excerpt
 
 
 def _where(model, condition: Q) -> tuple[str, list]:

@@ -679,3 +679,27 @@ def test_motions_that_share_a_title_are_told_apart_where_they_are_offered(client
     picker = client.get(f"/sources/{source.pk}/argue/").content.decode()
     assert '<option value="label-ai-copy-2">Label AI copy? (label-ai-copy-2)</option>' in picker
     assert '<option value="alone">Alone</option>' in picker
+
+
+# --- Excerpts ----------------------------------------------------------------------------------
+
+OPENING = [f"Opening{n} words of the details." for n in range(20)]
+CLOSING = [f"Closing{n} words of the details." for n in range(20)]
+LONG_DETAILS = " ".join([*OPENING, "Here the zebracrossing matters most.", *CLOSING])
+
+
+def excerpt_of(text):
+    search = queries.Search(text=text, viewer=ANYONE, filters=queries.Filters())
+    return str(search.page(1, 50).object_list[0].excerpt_html)
+
+
+def test_an_excerpt_cut_from_the_middle_of_a_text_says_so_on_both_sides(motion):
+    ArgumentFactory(motion=motion, claim="Roads are for people.", details=LONG_DETAILS)
+    excerpt = excerpt_of("zebracrossing")
+    assert "<mark>zebracrossing</mark>" in excerpt
+    assert excerpt.startswith("…") and excerpt.endswith("…")
+
+
+def test_an_excerpt_that_is_the_whole_text_has_no_ellipsis(motion):
+    ArgumentFactory(motion=motion, claim="Roads are for people.", details="A zebracrossing.")
+    assert excerpt_of("zebracrossing") == "A <mark>zebracrossing</mark>."
