@@ -129,6 +129,21 @@ def test_a_kialo_line_beginning_with_a_number_continues_the_claim_above():
     ]
 
 
+def test_a_kialo_line_beginning_with_a_decimal_continues_the_claim_above():
+    """Kialo numbers a claim with a dot after it ("1.5."): "1.5 degrees" is words, even where
+    1.5 could be the next claim's number."""
+    text = (
+        "Discussion Title: Climate targets\n\n1. Climate policy must be stricter.\n"
+        "1.1. Pro: The Paris agreement names a target:\n1.5 degrees is the limit.\n"
+        "1.2. Con: Stricter policy costs too much.\n"
+    )
+    data, _, _ = kialo_to_crux(text)
+    assert [item["claim"] for item in data["arguments"]] == [
+        "The Paris agreement names a target:\n1.5 degrees is the limit.",
+        "Stricter policy costs too much.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -43,9 +43,9 @@ def _parse(text):
             title = one_line(heading.group(1))
             continue
         match = _CLAIM.match(line)
-        if match and last is not None and match.group(2) is None and not _next(match[1], claims):
-            # Words that begin with a number ("2020 was a bad year", a list in a claim), not
-            # the number of a claim: the claim above goes on.
+        if match and last is not None and match.group(2) is None and not _numbers(match, claims):
+            # Words that begin with a number ("2020 was a bad year", "1.5 degrees", a list in a
+            # claim), not the number of a claim: the claim above goes on.
             match = None
         if match is None:
             if last is None:
@@ -82,9 +82,13 @@ def _parse(text):
     return title, claims
 
 
-def _next(key: str, claims: dict) -> bool:
-    """Whether `key` may number the next claim: a reply to a claim before it, not one before."""
-    return key not in claims and key.rpartition(".")[0] in claims
+def _numbers(match, claims: dict) -> bool:
+    """Whether a line with no "Pro:" or "Con:" (`match`, of _CLAIM) is numbered as Kialo numbers
+    the next claim: with a dot after its number ("1.5.", never "1.5 degrees"), and as a reply to
+    a claim before it, not one before."""
+    key = match[1]
+    dotted = match.string[len(key) : len(key) + 1] == "."
+    return dotted and key not in claims and key.rpartition(".")[0] in claims
 
 
 def _fitted(text, line, keeper, warnings):
