@@ -126,7 +126,8 @@ def is_following(member, claim) -> bool:
     ORM cost a signed-in page more CPU than the query itself (issue 18)."""
     if not getattr(member, "is_authenticated", False):
         return False
-    target = "argument_id" if isinstance(claim, Argument) else "motion_id"
+    (field,) = target_of(claim)
+    target = Follow._meta.get_field(field).column
     chosen = (
         f"SELECT following FROM {Follow._meta.db_table} WHERE follower_id = %s AND {target} = %s"
     )
