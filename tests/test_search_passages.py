@@ -227,7 +227,9 @@ def test_both_engines_cut_a_text_as_the_reader_does(text):
     source = with_text(cleaned)
     assert passages(source) == expected  # this database's triggers
     assert _sqlite_cut(cleaned) == expected  # SQLite's, whatever the suite runs on
-    # A text written past debates' cleaning is cut as its reader cuts it too.
+    # A text written past debates' cleaning is cut as its reader cuts it too, as long as its
+    # paragraphs part at line breaks alone: every write cleans a text first (clean_text), and
+    # the triggers cut at two breaks where the reader also takes spaces on a blank line.
     raw = "A.\n\n\n\nB.\n\n \t\n\nC.\n\n\n"
     other = SourceFactory()
     SourceText.objects.create(source=other, text=raw)
