@@ -25,11 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.compute_types import MIN_CRUX_VOTERS, Crux, PersonalCrux
+from analysis.compute_types import CRUX_Z, MIN_CRUX_VOTERS, PERSONAL_CRUX_Z, Crux, PersonalCrux
 from analysis.compute_votes import MOTION_COL, VoteMatrix
 
-Z_90_TWO_SIDED = 1.6449
-Z_90_ONE_SIDED = 1.2816
 HALDANE = 0.5
 TOP_EACH_WAY = 10
 
@@ -60,8 +58,8 @@ def crux_table(matrix: VoteMatrix) -> CruxTable:
     log_odds[MOTION_COL] = np.nan
     return CruxTable(
         log_odds=log_odds,
-        low=log_odds - Z_90_TWO_SIDED * se,
-        high=log_odds + Z_90_TWO_SIDED * se,
+        low=log_odds - CRUX_Z * se,
+        high=log_odds + CRUX_Z * se,
         voters=counts.sum(axis=1),
         alike=counts[:, 0] + counts[:, 3],
     )
@@ -107,7 +105,7 @@ def personal_cruxes(
     votes = np.bincount(matrix.cols[theirs], minlength=matrix.n_claims)[own_cols]
     agrees = np.bincount(matrix.cols[theirs], matrix.agree[theirs], matrix.n_claims)[own_cols]
     other_way = np.where(own_agree, votes - agrees, agrees)
-    strength = wilson_lower(other_way, votes, Z_90_ONE_SIDED)
+    strength = wilson_lower(other_way, votes, PERSONAL_CRUX_Z)
     clear = np.flatnonzero((votes > 0) & (strength > 0.5))
     clear = clear[np.lexsort((own_cols[clear], -votes[clear], -strength[clear]))][:limit]
     return [

@@ -84,6 +84,13 @@ BRIDGING_MAX_FACTOR = 0.5
 # free of numpy, so that pages can state the rules.
 REPRESENTATIVE_Z = 1.2816
 DIVISIVE_Z = 1.6449
+# A crux's interval for its log odds ratio: log-odds ± this times its standard error, two-sided
+# (90%); cruxes rank by the end of it nearest 0 (compute_cruxes). Here, free of numpy, so that
+# pages can state the rule.
+CRUX_Z = 1.6449
+# A personal crux: the others voted the other way with a one-sided 90% Wilson lower bound over
+# half (compute_cruxes.personal_cruxes, and analysis.queries as of the stored analysis).
+PERSONAL_CRUX_Z = 1.2816
 # Votes a claim needs in all before it can be common ground (compute_groups.consensus): one
 # agreeing vote, smoothed to 2/3, would otherwise pass for everyone's.
 MIN_COMMON_VOTES = 5

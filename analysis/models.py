@@ -12,8 +12,9 @@ class MotionAnalysis(models.Model):
     # Motion.activity when the votes behind `result` were read: a later stamp means it is stale.
     activity = models.PositiveBigIntegerField(default=0)
     computed_at = models.DateTimeField(null=True, blank=True)
-    # Agree and total votes on each argument per opinion group and per side of the motion (see
-    # analysis.services): "view as group" and personal cruxes read it, not the votes.
+    # Agree and total votes on each argument per opinion group and per side of the motion, and
+    # on the motion per group (see analysis.services): "view as group", personal cruxes and the
+    # divisive claims read it, not the votes. Rows stored before the motion's entry lack it.
     group_votes = models.JSONField(default=dict, blank=True)
     # Set when a recomputation is queued, cleared when it starts: at most one pending per motion.
     queued_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,7 @@
 Nothing here computes an analysis: pages serve the last stored one (analysis.services).
 """
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,18 +13,20 @@ from typing import NamedTuple
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
-from django.utils.text import Truncator
 
 from analysis.ballots import counted_votes, shown_arguments
-from analysis.compute_types import MIN_GROUP_VOTERS, MIN_VOTES, Analysis, Claim
+from analysis.compute_types import (
+    MIN_GROUP_VOTERS,
+    MIN_VOTES,
+    PERSONAL_CRUX_Z,
+    Analysis,
+    Claim,
+)
 from analysis.models import MotionAnalysis
 from debates.debate_map import OPPOSES, SUPPORTS, side_of
 from debates.models import Argument, Stance, Vote
 from debates.ranking import wilson_lower_bound
 
-# A personal crux: the others voted the other way with a 90% (one-sided) lower bound over half,
-# as analysis.compute.personal_cruxes decides from the votes themselves.
-Z_90_ONE_SIDED = 1.2816
 # Colours of the opinion groups on the map and in its legend (SVG presentation attributes, which
 # the Content Security Policy allows where it forbids style attributes).
 GROUP_COLOURS = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a")
@@ -161,6 +164,18 @@ class MapDot(NamedTuple):
         return round(min(DOT_RADIUS * sqrt(self.count), MAX_DOT_RADIUS), 2)
 
 
+class GroupDots(NamedTuple):
+    """One opinion group's dots on the map, for a reader who cannot point at a dot to read its
+    title (on a phone, by keyboard): `sizes` pairs a number of voters with how many dots stand
+    for that many, largest first. A line per group, however many dots the map has."""
+
+    number: int
+    colour: str
+    voters: int
+    dots: int
+    sizes: tuple[tuple[int, int], ...]
+
+
 class YouOnMap(NamedTuple):
     """The viewer's own place on the opinion map: the dot she shares with whoever voted exactly
     as she did, her group, and where the map writes "You" beside the ring round her dot."""
@@ -228,6 +243,23 @@ class Report:
         """Voters with too few votes to count towards the groups, left off the map."""
         return self.voters - self.qualifying_voters
 
+    @property
+    def group_dots(self) -> list[GroupDots]:
+        """The map's dots by group and size (GroupDots)."""
+        sizes = {group.number: Counter() for group in self.groups}
+        for dot in self.dots:
+            sizes[dot.group_number][dot.count] += 1
+        return [
+            GroupDots(
+                group.number,
+                group.colour,
+                sum(size * dots for size, dots in sizes[group.number].items()),
+                sum(sizes[group.number].values()),
+                tuple(sorted(sizes[group.number].items(), reverse=True)),
+            )
+            for group in self.groups
+        ]
+
 
 def report(
     motion,
@@ -247,7 +279,8 @@ def report(
         for item in items:
             claim = item.claim
             if claim.kind == "motion":
-                shown.append(ClaimRow(motion, True, item))
+                tallies = motion_tallies(row, analysis) if tallied else ()
+                shown.append(ClaimRow(motion, True, item, tallies))
             elif claim.id in arguments:
                 tallies = group_tallies(row, analysis, claim.id) if tallied else ()
                 shown.append(ClaimRow(arguments[claim.id], False, item, tallies))
@@ -292,6 +325,17 @@ def group_tallies(row: MotionAnalysis, analysis: Analysis, argument_id: int):
             group.id + 1, *row.group_votes.get(str(group.id), {}).get(str(argument_id), (0, 0))
         )
         for group in analysis.groups
+    )
+
+
+def motion_tallies(row: MotionAnalysis, analysis: Analysis):
+    """How each opinion group voted on the motion, as cast (MotionAnalysis.group_votes); empty
+    for a row stored before runs kept these, which shows no counts until the next run."""
+    stored = row.group_votes.get("motion")
+    if stored is None:
+        return ()
+    return tuple(
+        GroupTally(group.id + 1, *stored.get(str(group.id), (0, 0))) for group in analysis.groups
     )
 
 
@@ -422,57 +466,86 @@ def as_json(motion, row: MotionAnalysis | None, *, show_members: bool) -> dict:
 
 # --- The download --------------------------------------------------------------------------------
 
-# A claim as the download quotes it, on one line: enough to know it by beside its address.
-SHORT_TEXT = 120
 # A spreadsheet takes a cell that starts with one of these for a formula (OWASP, "CSV
-# Injection"): a claim typed as "=HYPERLINK(…)" must open as the text it is.
+# Injection"), even after spaces; a tab or carriage return first hides one the same way.
 _FORMULA_STARTS = ("=", "+", "-", "@")
+_CONTROL_STARTS = ("\t", "\r")
+_FORMULA_AFTER_SEMICOLON = re.compile(r";([ \t]*)(?=[=+\-@])")
 _SIDE_WORDS = {Stance.PRO: "for", Stance.CON: "against"}
 
 
 def download(
     motion, row: MotionAnalysis, analysis: Analysis, *, link: Callable[[str], str]
 ) -> tuple[list[str], list[list]]:
-    """The analysis per argument and opinion group, as the CSV download has it: a header, and a
-    row for each argument the run counted a vote on that everyone may still read, by id (one
-    query, as the page reads them). Each group's agree and disagree counts are as cast
-    (MotionAnalysis.group_votes); `bearing` and `crux_side` say "for" or "against" the motion,
-    as the page's badges and its two lists of cruxes do; `link` makes an address absolute."""
-    bridging = {r.claim.id: r for r in analysis.bridging if r.claim.kind == "argument"}
-    cruxes = {r.claim.id: r for r in analysis.cruxes if r.claim.kind == "argument"}
-    common = {r.claim.id for r in analysis.consensus if r.claim.kind == "argument"}
-    divisive = {r.claim.id for r in analysis.divisive if r.claim.kind == "argument"}
-    arguments = named_arguments(motion, list(bridging))
-    header = ["argument_id", "url", "text", "bearing"]
+    """The analysis per claim and opinion group, as the CSV download has it: a header, and a
+    row for each claim the run counted a vote on that everyone may still read (one query, as
+    the page reads them): the motion first, then its arguments by id. The columns:
+
+    - `kind`: "motion" or "argument";
+    - `argument_id`: the argument's id; empty for the motion;
+    - `url`: the claim's address (`link` makes it absolute);
+    - `text`: the claim in full, on one line (its runs of spaces and newlines made one space);
+    - `bearing`: "for" or "against" the motion, as the page's badges say; empty for the motion;
+    - `group_N_agree`, `group_N_disagree`: for each opinion group N (1, 2, ...), its members'
+      votes as cast (MotionAnalysis.group_votes); both empty for the motion in a row stored
+      before runs kept the motion's;
+    - `across_the_divide`, `lean`, `bridging_status`: the bridging figures, the status
+      "bridging", "not-bridging" or "needs-more-votes";
+    - `crux_side`, `crux_voters`, `crux_voted_alike`, `crux_log_odds`: the crux figures, the
+      side "for" or "against" the motion as the page's two lists of cruxes say; all four
+      empty when the claim is no crux;
+    - `common_ground`, `divisive`: "yes" or "no", whether the analysis finds it common ground
+      or divisive (the page lists the first ten of each)."""
+    bridging = {(r.claim.kind, r.claim.id): r for r in analysis.bridging}
+    cruxes = {(r.claim.kind, r.claim.id): r for r in analysis.cruxes}
+    common = {(r.claim.kind, r.claim.id) for r in analysis.consensus}
+    divisive = {(r.claim.kind, r.claim.id) for r in analysis.divisive}
+    ids = [claim_id for kind, claim_id in bridging if kind == "argument"]
+    arguments = named_arguments(motion, ids)
+    header = ["kind", "argument_id", "url", "text", "bearing"]
     for group in analysis.groups:
         header += [f"group_{group.id + 1}_agree", f"group_{group.id + 1}_disagree"]
     header += [
-        *("across_the_divide", "lean", "bridging"),
+        *("across_the_divide", "lean", "bridging_status"),
         *("crux_side", "crux_voters", "crux_voted_alike", "crux_log_odds"),
         *("common_ground", "divisive"),
     ]
-    rows = []
+    claims = []
+    if ("motion", motion.pk) in bridging:
+        # A row stored before runs kept the motion's tallies: empty cells, not zeros.
+        tallies = motion_tallies(row, analysis) or (None,) * len(analysis.groups)
+        claims.append(("motion", motion, "", tallies))
     for argument_id, argument in sorted(arguments.items()):
-        text = Truncator(" ".join(argument.claim.split())).chars(SHORT_TEXT)
-        line = [argument_id, link(argument.get_absolute_url()), _cell(text)]
-        line.append(_SIDE_WORDS[argument.bearing])
-        for tally in group_tallies(row, analysis, argument_id):
-            line += [tally.agree, tally.disagree]
-        figures = bridging[argument_id]
+        tallies = group_tallies(row, analysis, argument_id)
+        claims.append(("argument", argument, _SIDE_WORDS[argument.bearing], tallies))
+    rows = []
+    for kind, claim, bearing, tallies in claims:
+        key = (kind, claim.pk)
+        line = [kind, claim.pk if kind == "argument" else "", link(claim.get_absolute_url())]
+        line += [_cell(" ".join(claim.claim.split())), bearing]
+        for tally in tallies:
+            line += ["", ""] if tally is None else [tally.agree, tally.disagree]
+        figures = bridging[key]
         line += [figures.intercept, figures.lean, figures.status]
-        crux = cruxes.get(argument_id)
+        crux = cruxes.get(key)
         if crux is None:
             line += ["", "", "", ""]
         else:
             side = _SIDE_WORDS[Stance.PRO if crux.log_odds > 0 else Stance.CON]
             line += [side, crux.voters, crux.alike, crux.log_odds]
-        line += ["yes" if argument_id in common else "", "yes" if argument_id in divisive else ""]
+        line += ["yes" if key in common else "no", "yes" if key in divisive else "no"]
         rows.append(line)
     return header, rows
 
 
 def _cell(text: str) -> str:
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    """`text` as a spreadsheet shows it, never runs it: quoted when it could start a formula,
+    and after each ";" that could (a spreadsheet of a locale that splits lines at ";" would
+    make the rest a cell of its own)."""
+    text = _FORMULA_AFTER_SEMICOLON.sub(r";\1'", text)
+    if text.startswith(_CONTROL_STARTS) or text.lstrip(" ").startswith(_FORMULA_STARTS):
+        return f"'{text}"
+    return text
 
 
 # --- Personal cruxes -----------------------------------------------------------------------------
@@ -520,7 +593,7 @@ def personal_cruxes(
         if votes <= 0:
             continue
         other_way = votes - agrees if choice == agree else agrees
-        strength = wilson_lower_bound(other_way, votes - other_way, z=Z_90_ONE_SIDED)
+        strength = wilson_lower_bound(other_way, votes - other_way, z=PERSONAL_CRUX_Z)
         if strength > 0.5:
             found.append((-strength, -votes, argument_id, choice == agree, agrees))
     found.sort()

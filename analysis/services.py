@@ -41,7 +41,10 @@ def refresh(*, motion_id: int) -> MotionAnalysis:
 def _group_votes(analysis: Analysis, votes) -> dict:
     """Agree and total votes on each argument among each opinion group's members (keys "0",
     "1", ...) and among those who agreed ("motion:agree") or disagreed ("motion:disagree") with
-    the motion: what "view as group" and personal cruxes compare with, without the votes."""
+    the motion, and on the motion itself among each group's members ("motion": {"0": ...}):
+    what "view as group", personal cruxes and the divisive claims compare with, without the
+    votes. The motion's tallies stand under a key of their own, so that each group's entry
+    stays keyed by argument id alone, as "view as group" reads it."""
     group_of = {voter: str(group.id) for group in analysis.groups for voter in group.members}
     side = {
         ballot.voter: "motion:agree" if ballot.agree else "motion:disagree"
@@ -49,12 +52,20 @@ def _group_votes(analysis: Analysis, votes) -> dict:
         if ballot.claim.kind == "motion"
     }
     tallies = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+
+    def count(key, entry, agree):
+        if key is not None and entry is not None:
+            tallies[key][entry][0] += agree
+            tallies[key][entry][1] += 1
+
+    for group in analysis.groups:
+        # Each group's entry, with votes or without: a missing one marks a row stored before.
+        tallies["motion"][str(group.id)] = [0, 0]
     for ballot in votes:
-        if ballot.claim.kind != "argument":
-            continue
-        for key in (group_of.get(ballot.voter), side.get(ballot.voter)):
-            if key is not None:
-                tally = tallies[key][str(ballot.claim.id)]
-                tally[0] += ballot.agree
-                tally[1] += 1
-    return {key: dict(claims) for key, claims in tallies.items()}
+        group = group_of.get(ballot.voter)
+        if ballot.claim.kind == "motion":
+            count("motion", group, ballot.agree)
+        else:
+            count(group, str(ballot.claim.id), ballot.agree)
+            count(side.get(ballot.voter), str(ballot.claim.id), ballot.agree)
+    return {key: dict(entries) for key, entries in tallies.items()}

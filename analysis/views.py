@@ -12,6 +12,7 @@ from analysis.compute_types import (
     BRIDGING_INTERCEPT,
     BRIDGING_MAX_FACTOR,
     BRIDGING_MIN_VOTES,
+    CRUX_Z,
     DIVISIVE_Z,
     MIN_COMMON_VOTES,
     MIN_CRUX_VOTERS,
@@ -88,6 +89,7 @@ def analysis_page(request, slug):
         "representative_confidence": _confidence(REPRESENTATIVE_Z, two_sided=False),
         "divisive_z": DIVISIVE_Z,
         "divisive_confidence": _confidence(DIVISIVE_Z, two_sided=True),
+        "crux_confidence": _confidence(CRUX_Z, two_sided=True),
         "map_size": queries.MAP_SIZE,
     }
     return render(request, "analysis/analysis.html", context)
@@ -113,8 +115,8 @@ def analysis_json(request, slug):
 
 @require_safe
 def analysis_csv(request, slug):
-    """The analysis per argument and opinion group as a CSV file (queries.download): what the
-    page shows to everyone, so the same for every reader the motion is shown to."""
+    """The analysis per claim and opinion group as a CSV file (queries.download): what the page
+    shows to everyone, so the same for every reader the motion is shown to."""
     motion = _motion(request, slug)
     row = queries.stored(motion)
     analysis = queries.analysis_of(row)

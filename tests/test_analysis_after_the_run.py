@@ -13,18 +13,20 @@ from debates.models import Vote
 from debates.ranking import wilson_lower_bound
 from tests.test_analysis_pages import plant_debate
 
-FIGURES = re.compile(r"\(you (agree|disagree); (\d+) of (\d+) of them agree\)")
+OTHER_SIDE = "of those who voted the other way on the motion"
 
 
-def personal_figures(html):
-    """{argument id: (own vote, others agreeing, others voting)} from "Your cruxes"."""
+def personal_figures(html, others=OTHER_SIDE):
+    """{argument id: (own vote, others agreeing, others voting)} from "Your cruxes", each row
+    naming who `others` are ("(you agree; 1 of 5 in group 2 agree)")."""
+    figures = re.compile(rf"\(you (agree|disagree); (\d+) of (\d+) {re.escape(others)} agree\)")
     listed = (
         html.split('id="personal-list"')[1].split("</ul>")[0] if "personal-list" in html else ""
     )
     rows = re.findall(r'/arguments/(\d+)/">.*?</a>\s*<span class="muted">(.*?)</span>', listed)
     found = {}
-    for argument_id, figures in rows:
-        own, agreeing, voting = FIGURES.fullmatch(figures).groups()
+    for argument_id, figures_text in rows:
+        own, agreeing, voting = figures.fullmatch(figures_text).groups()
         found[int(argument_id)] = (own, int(agreeing), int(voting))
     return found
 
@@ -49,12 +51,15 @@ def debate(db):
 
 
 def pages(client, motion, own, others):
-    """Her analysis page compared with her own group, each other group and the other side."""
+    """Her analysis page compared with her own group, each other group and the other side, each
+    figure naming whom it counts: the others of her group, another group, the other side."""
     url = reverse("analysis", args=[motion.slug])
+    named = {own: f"others in group {own + 1}", None: OTHER_SIDE}
+    named.update({other: f"in group {other + 1}" for other in others})
     for against in (own, *others, None):
         response = client.get(url, {} if against is None else {"against": against})
         assert response.status_code == 200
-        figures = personal_figures(response.content.decode())
+        figures = personal_figures(response.content.decode(), named[against])
         for _own_vote, agreeing, voting in figures.values():
             assert 0 <= agreeing <= voting, (against, figures)
         yield against, figures

@@ -1,16 +1,18 @@
 """Every section of the Analysis page says in plain words what puts a claim there, with the
-computation's own numbers: here the divisive claims and what sets a group apart."""
+computation's own numbers: here the divisive claims, the cruxes' order and what sets a group
+apart."""
 
 import re
 
 import pytest
 from django.urls import reverse
 
-from analysis import compute_groups, views
+from analysis import compute_cruxes, compute_groups, compute_types, services, views
 from analysis.ballots import ballots
-from analysis.compute import Claim, analyse
+from analysis.compute import Ballot, Claim, analyse
 from analysis.models import MotionAnalysis
-from tests.test_analysis_pages import analysed
+from debates.models import Vote
+from tests.test_analysis_pages import analysed, plant_debate
 
 
 @pytest.fixture
@@ -86,3 +88,84 @@ def test_the_groups_say_what_sets_a_group_apart(client, planted, monkeypatch):
     )
     monkeypatch.setattr(views, "REPRESENTATIVE_Z", 2.3263)
     assert "(99% confidence)" in section(client, motion, "groups-heading")
+
+
+def divisive_motion(html):
+    """The divisive list's row for the motion."""
+    items = re.findall(r"<li>.*?</li>", html.split('id="divisive-list"')[1], re.S)
+    (item,) = (item for item in items if "The motion: " in item)
+    return item
+
+
+def test_the_motion_among_the_divisive_claims_shows_how_each_group_voted(client, planted):
+    motion, _, _ = planted
+    stored = MotionAnalysis.objects.get(motion=motion)
+    on_motion = dict(
+        Vote.objects.filter(motion=motion, argument=None).values_list("user_id", "choice")
+    )
+    figures = []
+    for group in stored.result["groups"]:
+        cast = [on_motion[m] for m in group["members"] if m in on_motion]
+        figures.append(f"group {group['id'] + 1}: {cast.count('agree')} of {len(cast)} agree")
+        # As stored by the run, which the page reads.
+        assert stored.group_votes["motion"][str(group["id"])] == [cast.count("agree"), len(cast)]
+    item = divisive_motion(section(client, motion, "divisive-heading"))
+    assert f"({'; '.join(figures)})</span></li>" in item
+
+
+def test_a_row_stored_before_the_motion_s_tallies_shows_the_motion_without_counts(client, planted):
+    motion, _, _ = planted
+    stored = MotionAnalysis.objects.get(motion=motion)
+    del stored.group_votes["motion"]
+    stored.save()
+    divisive = section(client, motion, "divisive-heading")
+    assert "agree" not in divisive_motion(divisive)
+    assert re.search(r"\(group 1: \d+ of \d+ agree; group 2: \d+ of \d+ agree\)", divisive)
+
+
+def test_a_group_none_of_whose_members_voted_on_the_motion_has_a_tally_of_none(db):
+    motion, _, camps = plant_debate()
+    Vote.objects.filter(motion=motion, argument=None, user__in=camps[0]).delete()
+    stored = services.refresh(motion_id=motion.pk)
+    tallies = stored.group_votes["motion"]
+    # Every group has its entry: a missing one would read as a row stored before.
+    assert set(tallies) == {str(group["id"]) for group in stored.result["groups"]}
+    camp0 = {voter.pk for voter in camps[0]}
+    silent = [g for g in stored.result["groups"] if set(g["members"]) <= camp0]
+    assert silent
+    assert all(tallies[str(group["id"])] == [0, 0] for group in silent)
+
+
+def test_the_cruxes_say_how_they_are_ordered_and_why(client, planted, monkeypatch):
+    motion, _, _ = planted
+    cruxes = section(client, motion, "cruxes-heading")
+    assert (
+        "Each list puts the surest links first, ordered by the weakest link their votes allow "
+        "(the end of the log-odds' 90% confidence interval nearest 0), so a larger log-odds "
+        "from fewer votes can come below a smaller one from more." in cruxes
+    )
+    # The number is the computation's (compute_cruxes reads the same constant).
+    monkeypatch.setattr(views, "CRUX_Z", 2.5758)
+    assert "log-odds' 99% confidence interval" in section(client, motion, "cruxes-heading")
+    assert compute_cruxes.CRUX_Z is compute_types.CRUX_Z
+
+
+def test_the_cruxes_are_listed_surest_first_not_by_their_log_odds(db):
+    """As the page says: by the end of the interval nearest 0. A crux from many voters with a
+    smaller log-odds comes before one from few voters with a larger one."""
+    motion = Claim("motion", 0)
+    ballots = []
+    voter = iter(range(1, 10_000))
+    # Argument 1: 10 voters, 9 voting alike on it and the motion (a large log-odds, wide).
+    # Argument 2: 200 voters, 150 alike (a smaller log-odds, narrow).
+    for argument, voters, alike in ((1, 10, 9), (2, 200, 150)):
+        for k in range(voters):
+            who = next(voter)
+            on_motion = k % 2 == 0
+            same = k < alike
+            ballots.append(Ballot(who, motion, on_motion))
+            ballots.append(Ballot(who, Claim("argument", argument), on_motion == same))
+    cruxes = analyse(ballots, motion=motion).cruxes
+    assert [c.claim.id for c in cruxes] == [2, 1]
+    assert cruxes[0].log_odds < cruxes[1].log_odds
+    assert abs(cruxes[0].lower) > abs(cruxes[1].lower)

@@ -182,3 +182,46 @@ def test_the_marked_page_costs_constant_queries(client, db, django_assert_num_qu
         with django_assert_num_queries(OFF_MAP_PAGE_QUERIES):
             html = page(client, motion)
         assert "You are not on the map" in html
+
+
+def test_the_dots_numbers_are_in_a_table_a_line_a_group(client, planted):
+    """Pointing at a dot for its title needs a mouse: on a phone or by keyboard the numbers
+    are in a table under the map, a line a group, and no dot is made focusable."""
+    motion, _, _ = planted
+    html = page(client, motion)
+    groups = MotionAnalysis.objects.get(motion=motion).result["groups"]
+    table = html.split('id="map-dots"')[1].split("</table>")[0]
+    rows = re.findall(
+        r'<tr><th scope="row"><svg [^>]*><rect [^>]*/></svg> <a href="#group-(\d+)">Group \1</a>'
+        r"</th><td>(\d+)</td><td>(.*?)</td>",
+        table,
+    )
+    assert [int(number) for number, _, _ in rows] == [g["id"] + 1 for g in groups]
+    titles = re.findall(r"<title>(\d+) voters?(?: who voted alike)?, group (\d+)", html)
+    for number, voters, sizes in rows:
+        assert int(voters) == next(g["size"] for g in groups if g["id"] + 1 == int(number))
+        drawn = sorted((int(c) for c, g in titles if g == number), reverse=True)
+        listed = []
+        for dots, size in re.findall(r"(\d+) dots? of (\d+) voters?", sizes):
+            listed += [int(size)] * int(dots)
+        assert listed == drawn
+    assert "tabindex" not in html.split('<svg class="opinion-map__svg"')[1].split("</svg>")[0]
+    assert "the table above gives each group's dots" in html
+
+
+def test_the_dots_by_group_and_size():
+    dot = queries.MapDot
+    report = SimpleNamespace(
+        groups=[SimpleNamespace(number=1, colour="a"), SimpleNamespace(number=2, colour="b")],
+        dots=[
+            dot(1, 1, "a", 1, 1),
+            dot(2, 2, "a", 1, 6),
+            dot(3, 3, "b", 2, 1),
+            dot(4, 4, "a", 1, 1),
+            dot(5, 5, "a", 1, 4),
+        ],
+    )
+    assert queries.Report.group_dots.fget(report) == [
+        queries.GroupDots(1, "a", 12, 4, ((6, 1), (4, 1), (1, 2))),
+        queries.GroupDots(2, "b", 1, 1, ((1, 1),)),
+    ]

@@ -173,3 +173,64 @@ def test_a_member_sees_her_own_place_on_the_map_and_a_reader_sees_none(
     expect(reader.locator("#map-you")).to_have_count(0)
     expect(reader.locator("#you-are-here")).to_have_count(0)
     expect(reader.get_by_text("your group")).to_have_count(0)
+
+
+def test_on_a_phone_the_dots_numbers_the_motion_s_split_and_whom_a_crux_counts_are_read(
+    signed_in, transactional_db
+):
+    """No pointer to point at a dot with: the numbers are in the table under the map, which the
+    keyboard reaches by its links, not by hundreds of focusable dots. The motion's row among
+    the divisive claims says how each group voted, and "Your cruxes" name whom they count."""
+    motion, _, camps = plant_debate()
+    services.refresh(motion_id=motion.pk)
+    stored = MotionAnalysis.objects.get(motion=motion)
+    groups = stored.result["groups"]
+    her = camps[0][0]
+    own = next(group["id"] for group in groups if her.pk in group["members"])
+    page = signed_in(her)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(motion.get_absolute_url().rstrip("/") + "/analysis/")
+
+    table = page.get_by_role("table", name="The map's dots, by group")
+    expect(table).to_be_visible()
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(len(groups))
+    for group in groups:
+        row = rows.nth(group["id"])
+        expect(row.get_by_role("rowheader")).to_have_text(f"Group {group['id'] + 1}")
+        expect(row.get_by_role("cell").first).to_have_text(str(group["size"]))
+        expect(row.get_by_role("cell").nth(1)).to_contain_text(re.compile(r"\d+ dots? of \d+"))
+    # The table stays within the phone's width, and only the sizes wrap there.
+    assert table.bounding_box()["width"] <= 390
+    # The lines each heading's text takes (a range over a text node: a rectangle a line).
+    lines = table.locator("th").evaluate_all(
+        "els => els.map(e => { const t = document.createTreeWalker(e, NodeFilter.SHOW_TEXT)"
+        ".nextNode(); const r = document.createRange(); r.selectNodeContents(t);"
+        " return r.getClientRects().length; })"
+    )
+    assert lines == [1] * (3 + len(groups))
+    assert page.locator(".opinion-map circle[tabindex]").count() == 0
+    # By keyboard: the first group's link in the table is reached and leads to the group.
+    page.locator("#analysis-title").focus()
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#map-dots') !== null"):
+            break
+    expect(page.locator("#map-dots a").first).to_be_focused()
+
+    motion_row = page.locator("#divisive-list li", has_text="The motion:")
+    tallies = stored.group_votes["motion"]
+    expect(motion_row).to_contain_text(
+        "; ".join(
+            "group {}: {} of {} agree".format(g["id"] + 1, *tallies[str(g["id"])]) for g in groups
+        )
+    )
+
+    expect(page.locator("#personal-list li").first).to_contain_text(
+        re.compile(r"of those who voted the other way on the motion agree\)")
+    )
+    other = next(group["id"] for group in groups if group["id"] != own)
+    page.goto(f"{motion.get_absolute_url().rstrip('/')}/analysis/?against={other}")
+    expect(page.locator("#personal-list li").first).to_contain_text(
+        re.compile(rf"; \d+ of \d+ in group {other + 1} agree\)")
+    )
