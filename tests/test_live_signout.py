@@ -1,7 +1,10 @@
 """Signing out ends her own live events on the streams of that session at once: a debate's
-stream carries on without them, her own stream alone ends, and her streams in a session still
-signed in go on as before. Through the process's broker, so on PostgreSQL across processes
-(LISTEN/NOTIFY) as on SQLite in the process."""
+stream tells its page it is out of date and carries on with the debate as the public reads it
+(nothing the page would still take as a member's, such as a new argument's "Flag"), as a reload
+would show it; her own stream alone ends, and her streams in a session still signed in go on as
+before. A page of hers that comes back after she signed out is told the same. Through the
+process's broker, so on PostgreSQL across processes (LISTEN/NOTIFY) as on SQLite in the
+process."""
 
 import asyncio
 
@@ -21,6 +24,9 @@ pytestmark = [
     pytest.mark.usefixtures("tasks_run_at_once"),
 ]
 BELL = 'hx-target="#bell-count"'
+STALE = 'class="live__stale"'
+# What members and a new argument's author see differently, which a member's page takes as hers.
+FOR_MEMBERS = 'hx-target="#live-own"'
 
 
 def signed_in(member) -> tuple[Client, tuple]:
@@ -98,11 +104,59 @@ def test_signing_out_stops_her_events_on_that_sessions_streams_alone(live_broker
 
     texts, ended = run(scenario())
 
-    assert "Bob&#x27;s say." in texts["page signed out"] and BELL not in texts["page signed out"]
+    out, still_in = texts["page signed out"], texts["page still in"]
+    assert "Bob&#x27;s say." in out and BELL not in out
+    assert out.index(STALE) < out.index("Bob&#x27;s say.")
+    assert FOR_MEMBERS not in out
     assert ended["alone signed out"] and BELL not in texts["alone signed out"]
-    assert "Bob&#x27;s say." in texts["page still in"] and BELL in texts["page still in"]
+    assert "Bob&#x27;s say." in still_in and BELL in still_in
+    assert FOR_MEMBERS in still_in and STALE not in still_in
     assert not ended["alone still in"] and BELL in texts["alone still in"]
     assert not ended["page signed out"] and not ended["page still in"]
+
+
+def test_her_page_back_after_she_signed_out_is_told_it_is_out_of_date(live_broker):
+    """Reconnecting with her token and the session she signed out of (the sign-out unheard, or
+    heard before the page dropped): out of date at once, and the debate as the public reads it,
+    on a debate's page and the home page; her stream in a session still signed in as before."""
+    alice, bob = verified_user(display_name="Alice Archer"), verified_user()
+    hers = ArgumentFactory(author=alice, motion=MotionFactory(author=alice))
+    leaving, leaving_cookie = signed_in(alice)
+    _, staying_cookie = signed_in(alice)
+    leaving.logout()
+    page = live.channel_path(hers.motion_id, alice.pk)
+
+    def bob_replies():
+        try:
+            with transaction.atomic():
+                services.post_argument(
+                    author=bob, motion=hers.motion, parent=hers, stance="con", claim="Bob's say."
+                )
+        finally:
+            connections.close_all()
+
+    async def scenario():
+        readings = {
+            "page": Reading(page, [leaving_cookie]),
+            "home": Reading(live.channel_path(None, alice.pk), [leaving_cookie]),
+            "page still in": Reading(page, [staying_cookie]),
+        }
+        for reading in readings.values():
+            await asyncio.wait_for(reading.opened(), 10)
+        await asyncio.to_thread(bob_replies)
+        await asyncio.sleep(1.0)
+        for reading in readings.values():
+            await reading.close()
+        return {name: reading.text for name, reading in readings.items()}
+
+    texts = run(scenario())
+
+    assert STALE in texts["page"] and "Bob&#x27;s say." in texts["page"]
+    assert FOR_MEMBERS not in texts["page"] and BELL not in texts["page"]
+    assert STALE in texts["home"] and BELL not in texts["home"]
+    # Still a member's page (on PostgreSQL it may also have the listener's own gap notice, of
+    # a stream that opened while the listener connected: not the sign-out's).
+    assert FOR_MEMBERS in texts["page still in"]
 
 
 def test_the_sign_out_names_the_session_by_a_digest_after_the_commit(monkeypatch):

@@ -74,17 +74,18 @@ def _admitted(motion_id: int | None, member_id: int | None, session_key: str | N
         close_old_connections()
 
 
-async def _admit(scope, channels) -> tuple[int, tuple | None]:
-    """The response's status, and the channels it streams: a member's own only to her session,
-    else as if her token had expired (a page's stream keeps its debate's, hers alone is 404)."""
+async def _admit(scope, channels) -> tuple[int, tuple | None, bool]:
+    """The response's status, the channels it streams, and whether the page was rendered for a
+    member who is not signed in with this request: her own channel only to her session, else as
+    if her token had expired (a page's stream keeps its debate's, hers alone is 404)."""
     if channels is None:
-        return 404, None
+        return 404, None, False
     if scope["method"] != "GET":
-        return 405, None
+        return 405, None, False
     page = None if isinstance(channels[0], tuple) else channels[0]
     member_id = channels[-1][1] if isinstance(channels[-1], tuple) else None
     if page == HOME and member_id is None:
-        return 200, channels
+        return 200, channels, False
     # Short queries on a worker thread, so no stream holds a connection; a motion that doesn't
     # exist gets no channel, and so costs this process nothing.
     motion_id = None if page == HOME else page
@@ -94,15 +95,16 @@ async def _admit(scope, channels) -> tuple[int, tuple | None]:
             motion_id, member_id, session_key
         )
     except DatabaseError:
-        return 503, None
-    if open_ and member_id and not hers:
+        return 503, None, False
+    signed_out = bool(open_ and member_id and not hers)
+    if signed_out:
         channels = channels[:-1]
-    return (200, channels) if open_ and channels else (404, None)
+    return (200, channels, signed_out) if open_ and channels else (404, None, False)
 
 
 async def app(scope, receive, send):
     query = scope.get("query_string", b"").decode("latin-1")
-    status, channels = await _admit(scope, channels_for(scope["path"], query))
+    status, channels, signed_out = await _admit(scope, channels_for(scope["path"], query))
     if status == 200:
         response = HttpResponse(
             content_type="text/event-stream; charset=utf-8",
@@ -121,10 +123,14 @@ async def app(scope, receive, send):
     channel = channels[0]
     audience = "home" if channel == HOME else MEMBER if isinstance(channel, tuple) else "motion"
     # Her channel was admitted for this session: its sign-out ends her events here (signout).
+    # A page rendered for her that comes back without it (she signed out meanwhile) is out of
+    # date from the start, as a sign-out heard on the stream would make it.
     session = session_mark(_session_key(scope)) if isinstance(channels[-1], tuple) else None
 
     async def pump():
-        async for chunk in stream(channels, last_event_id, audience, session):
+        async for chunk in stream(
+            channels, last_event_id, audience, session, signed_out_here=signed_out
+        ):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
     async def hang_up():

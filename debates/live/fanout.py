@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 
 HOME = "home"
 MEMBER = "member"
+# Whom a debate page's events are rendered for once the member it was rendered for is no longer
+# signed in there (debates.live.signout): the public alone, with nothing her page would still
+# take as a member's or an author's, as a reload would show it.
+PUBLIC = "public"
 BACKLOG_SIZE = 256
 BACKLOG_SECONDS = 600
 SWEEP_SECONDS = 10

@@ -4,6 +4,7 @@ Rendered once per event, as an anonymous reader sees the debate at the time of r
 moderator hid never leaves the server, and no page's session is needed. A new argument also
 brings the regions a member and its author see differently (nothing either may not show the
 public); a page adds them, and asks for the rest of its own copy (crux.js, debates.fragments).
+A page rendered for a member no longer signed in there (fanout.PUBLIC) gets it without them.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -11,7 +12,7 @@ from django.db import close_old_connections
 from django.template.loader import render_to_string
 
 from debates import events, fragments, policy, queries
-from debates.live.fanout import MEMBER
+from debates.live.fanout import MEMBER, PUBLIC
 from debates.live.member import render_member_event
 from debates.models import Argument, Motion
 
@@ -23,6 +24,8 @@ def render_event(live, audience: str) -> str:
         return _render_home(live.motion_id)
     if audience == MEMBER:
         return render_member_event(live)
+    if audience == PUBLIC and live.kind == events.ARGUMENT_POSTED:
+        return _render_argument_posted(live, for_members=False)
     return _RENDERERS[live.kind](live)
 
 
@@ -48,18 +51,26 @@ def _argument(argument_id):
     )
 
 
-def _render_argument_posted(live) -> str:
+def _render_argument_posted(live, *, for_members=True) -> str:
+    """The new argument; `for_members`, with what members and its author see differently."""
     argument = _argument(live.ids["argument_id"])
     if argument is None:
         return ""
     motion = argument.motion
     entry = fragments.new_argument_for_all(argument, motion)
-    member = fragments.regions_markup(
-        policy.StandIn(policy.MEMBER), motion, [([argument], ("tools",))]
-    )
     context = {
         "argument_html": fragments.for_stream(entry["html"], motion),
         "parent_id": argument.parent_id,
+        **_balance(argument),
+    }
+    if not for_members:
+        return render_to_string("debates/reply.html#posted", context) + render_to_string(
+            f"{TEMPLATE}#balance", context
+        )
+    member = fragments.regions_markup(
+        policy.StandIn(policy.MEMBER), motion, [([argument], ("tools",))]
+    )
+    context |= {
         "argument_id": argument.pk,
         "member_regions": fragments.for_stream(member, motion),
         # Only where the page names its author anyway (a profile link), and never for a claim
@@ -68,7 +79,6 @@ def _render_argument_posted(live) -> str:
         if argument.author_id and not argument.attribution and policy.is_shown(argument)
         else None,
         "author_regions": fragments.for_stream("".join(entry["author"].values()), motion),
-        **_balance(argument),
     }
     return render_to_string(f"{TEMPLATE}#argument-posted", context)
 

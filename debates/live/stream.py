@@ -4,7 +4,9 @@ An idle page is an asyncio task awaiting its queue: no thread, no database conne
 is rendered once per event per process for the pages that follow along, however many they are.
 A page catching up is sent the debate as it is now: nothing rendered before a later event about
 the same motion, which may have hidden or withdrawn what it showed. A member's own events stop on
-the streams of a session she signs out of (debates.live.signout).
+the streams of a session she signs out of (debates.live.signout); her pages there are then out of
+date (a reload shows them signed out): they are told so, and their debate's events come as the
+public's (fanout.PUBLIC), with nothing they would still take as hers or a member's.
 """
 
 import asyncio
@@ -12,7 +14,7 @@ import logging
 
 from asgiref.sync import sync_to_async
 
-from debates.live.fanout import CLOSE, MEMBER, STALE, Broker, LiveEvent
+from debates.live.fanout import CLOSE, MEMBER, PUBLIC, STALE, Broker, LiveEvent
 from debates.live.hub import broker
 from debates.live.render import render_event_apart, render_stale_notice
 from debates.live.signout import ends, is_sign_out
@@ -66,11 +68,17 @@ def _latest_of_each(backlog: list[LiveEvent], audience: str) -> list[LiveEvent]:
 
 
 async def stream(
-    channels: tuple, last_event_id: int | None, audience: str, session: str | None = None
+    channels: tuple,
+    last_event_id: int | None,
+    audience: str,
+    session: str | None = None,
+    *,
+    signed_out_here: bool = False,
 ):
     """Yield a page's SSE bytes: what it missed on its channels, then each event as it comes,
     until closed. `audience`: whom the page's debate events are rendered for; `session`: the
-    mark (signout.session_mark) of the session that opened her own channel, if among them."""
+    mark (signout.session_mark) of the session that opened her own channel, if among them;
+    `signed_out_here`: the page was rendered for a member not signed in with this request."""
     # The page learns at once that it is connected, even while this process's listener is still
     # connecting to the database.
     yield f"retry: {RETRY_MILLISECONDS}\n\n".encode()
@@ -81,31 +89,43 @@ async def stream(
     hers = next((channel for channel in channels if isinstance(channel, tuple)), None)
     stale_notice = sync_to_async(render_stale_notice, thread_sensitive=False)
 
+    out = signed_out_here
+
     def signed_out(live) -> bool:
         """Whether the event is a sign-out, which is never sent: her own events stop here if it
-        is this stream's session's."""
+        is this stream's session's, and the page is out."""
+        nonlocal out
         if not is_sign_out(live):
             return False
         if ends(live, session):
             hub.leave(subscription, hers)
+            out = True
         return True
 
     def hers_ended(live) -> bool:
         return live.motion_id is None and hers not in subscription.channels
 
+    def audience_now() -> str:
+        return PUBLIC if out and audience == "motion" else audience
+
     try:
         sent = hub.high_water
+        # The notice stays on the page for good once shown: once is enough.
+        told = out
+        if out:
+            yield encode(None, await stale_notice())
         if last_event_id is not None:
             backlog, complete = hub.missed(channels[0], last_event_id, *channels[1:])
-            if not complete:
-                yield encode(None, await stale_notice())
-            sent = max([sent, *(live.id for live in backlog)])
             backlog = [live for live in backlog if not signed_out(live)]
             if not subscription.channels:
                 return
+            if (out or not complete) and not told:
+                told = True
+                yield encode(None, await stale_notice())
+            sent = max([sent, *(live.id for live in backlog)])
             backlog = [live for live in backlog if not hers_ended(live)]
             for live in _latest_of_each(backlog, audience):
-                yield await message(hub, live, audience_of(live, audience), as_of_now=True)
+                yield await message(hub, live, audience_of(live, audience_now()), as_of_now=True)
         else:
             yield encode(sent)
         while True:
@@ -120,15 +140,20 @@ async def stream(
             if item is CLOSE:
                 return
             if item is STALE:
-                yield encode(None, await stale_notice())
+                if not told:  # a page already told it is out of date needs no second notice
+                    told = out
+                    yield encode(None, await stale_notice())
                 continue
             if signed_out(item):
                 if not subscription.channels:
                     return  # her own stream, which has nothing left to carry
+                if out and not told:
+                    told = True
+                    yield encode(None, await stale_notice())
                 continue
             if item.id <= sent or hers_ended(item):
                 continue
             sent = item.id
-            yield await message(hub, item, audience_of(item, audience))
+            yield await message(hub, item, audience_of(item, audience_now()))
     finally:
         hub.unsubscribe(subscription)
