@@ -6,12 +6,17 @@ retracted claim, or anything in a hidden motion, is never in one.
 
 An entry's author is the member who posted it. A claim the seed attributes to someone was posted
 by no member: its entry has no author of its own (the feed's, Crux, stands for it, as Atom
-requires one) and its summary says whom it is attributed to, as the debate's pages do.
+requires one), its summary says whom it is attributed to and what source, as the debate's pages
+do, and it is dated by that source, never by the day it was seeded. An entry's id is its address
+(Django's default guid), so a date never changes which entry it is.
 """
+
+import datetime
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -40,26 +45,43 @@ def _public_arguments():
     )
 
 
-def _short_citation(source) -> str:
-    """A source as a debate's cards cite it in short; nothing once a moderator hid it."""
-    if source is None or not policy.source_shown_to(source, None):
-        return ""
-    return source.short_citation
+def _shown_source(claim):
+    """The source the claim cites, unless a moderator hid it (then it is named nowhere)."""
+    source = claim.source
+    return source if source is not None and policy.source_shown_to(source, None) else None
+
+
+def _source_line(source) -> str:
+    """The source in full, in a paragraph of its own: said after the attribution, its author
+    could read as a second holder of the claim ("Dmitri Trenin, Simon Saradzhyan 2021")."""
+    said = [source.author, source.publisher]
+    if source.published_on:
+        said.append(dateformat.format(source.published_on, "j F Y"))
+    rest = "".join(format_html(", {}", part) for part in said if part)
+    return format_html("<p>Source: <cite>{}</cite>{}</p>", source.title, mark_safe(rest))
 
 
 def _held_by(claim):
     """Whom the claim is held by when not by the member who posted it, worded as the home page
     words it: "Attributed to" someone when no member posted it, "Held by" someone a member
-    posted it for (the entry's author says who did)."""
+    posted it for (the entry's author says who did); then the source it cites."""
     if not claim.attribution:
         return ""
     if claim.author_id and not claim.posted_for_another:
         return ""
     said = "Held by" if claim.author_id else "Attributed to"
-    cited = _short_citation(claim.source)
-    if not cited:
-        return format_html("<p>{} {}</p>", said, claim.attribution)
-    return format_html("<p>{} {}, <cite>{}</cite></p>", said, claim.attribution, cited)
+    source = _shown_source(claim)
+    return format_html(
+        "<p>{} {}</p>{}", said, claim.attribution, _source_line(source) if source else ""
+    )
+
+
+def _dated(claim, posted):
+    """When the entry says it was published: a claim no member posted, by its source's date."""
+    source = None if claim.author_id else _shown_source(claim)
+    if source is None or source.published_on is None:
+        return posted
+    return datetime.datetime.combine(source.published_on, datetime.time(), tzinfo=datetime.UTC)
 
 
 def _posted_by(claim):
@@ -98,10 +120,10 @@ class NewMotions(_Feed):
         return _posted_by(motion)
 
     def item_pubdate(self, motion):
-        return motion.created_at
+        return _dated(motion, motion.created_at)
 
     def item_updateddate(self, motion):
-        return motion.updated_at
+        return _dated(motion, motion.updated_at)
 
 
 class _Arguments(_Feed):
@@ -122,10 +144,10 @@ class _Arguments(_Feed):
         return [argument.motion.title]
 
     def item_pubdate(self, argument):
-        return argument.created_at
+        return _dated(argument, argument.created_at)
 
     def item_updateddate(self, argument):
-        return argument.edited_at or argument.created_at
+        return _dated(argument, argument.edited_at or argument.created_at)
 
 
 class MotionArguments(_Arguments):

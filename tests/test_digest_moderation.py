@@ -93,11 +93,12 @@ def test_a_hidden_source_names_its_title(mailoutbox, alice, moderator):
     assert item(told(alice, "hide"), said) in html
 
 
-def test_a_locked_motion_names_its_claim(mailoutbox, alice, moderator):
-    motion = MotionFactory(author=alice, claim="Tea beats coffee.")
+def test_a_locked_motion_is_named_by_its_title(mailoutbox, alice, moderator):
+    # As the moderation log and the debate's pages name it.
+    motion = MotionFactory(author=alice, title="Tea or coffee", claim="Tea beats coffee.")
     moderation.lock_motion(moderator=moderator, motion=motion, reason="Heated")
     text, _ = digest(alice, mailoutbox)
-    said = "Your motion “Tea beats coffee.” was locked: Heated."
+    said = "Your motion “Tea or coffee” was locked: Heated."
     assert f"- {said}\n  {link(told(alice, 'lock'))}\n" in text
 
 
