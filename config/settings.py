@@ -275,6 +275,13 @@ CACHES["fragments"] = {
     "LOCATION": "crux-fragments",
     "OPTIONS": {"MAX_ENTRIES": 500},
 }
+# What a viewer wrote or flagged among a cached tree, rendered for them (debates.fragments): one
+# entry per reader and page, kept apart so that many readers never push the shared trees out.
+CACHES["own-regions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "crux-own-regions",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 # Per signed-in user AND per client IP (config.ratelimit): generous enough for anyone taking part
 # in earnest, tight enough to stop a script. An empty string turns an action's limits off, and
 # RATE_LIMITS=false all of them (e.g. for a load test from one address).

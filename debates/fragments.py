@@ -49,12 +49,12 @@ NOBODY = AnonymousUser()
 
 def shared(key: str, render, *, keep=None):
     """The cache entry under `key`, made by `render()` on a miss: a dict with at least "html"
-    (the shared markup) and "shown" (the ids of the arguments in it). `keep(entry)` may say not
-    to keep it: the cache holds what pages link to, not whatever anyone asks for."""
+    (the shared markup) and "shown" (the ids of the arguments in it), and its "key". `keep(entry)`
+    may say not to keep it: the cache holds what pages link to, not whatever anyone asks for."""
     cache = caches["fragments"]
     entry = cache.get(key)
     if entry is None:
-        entry = render()
+        entry = {**render(), "key": key}
         if keep is None or keep(entry):
             cache.set(key, entry)
     return entry
@@ -91,8 +91,8 @@ def personalise(request, entry, motion, state=None):
     `state` is the viewer's personal_queries.own_state, when the caller has it already."""
     if state is None:
         state = personal_queries.own_state(motion, request.user)
-    own = personal_queries.own_among(motion, state, entry["shown"])
-    return for_request(request, _with_own(entry["html"], request.user, motion, state, own))
+    html = _with_own(entry, request.user, motion, state)
+    return for_request(request, html)
 
 
 def own_regions(request, motion, arguments):
@@ -177,9 +177,10 @@ def regions_markup(viewer, motion, groups) -> str:
     return render_to_string("debates/_own_regions.html", context)
 
 
-def _with_own(html, viewer, motion, state, own):
-    """`html` with the viewer's votes pressed and the regions of what they wrote or flagged
-    (`own`, loaded) in place of the shared ones."""
+def _with_own(entry, viewer, motion, state):
+    """The markup of `entry` with the viewer's votes pressed and the regions of what they wrote
+    or flagged in place of the shared ones."""
+    html = entry["html"]
     if state.votes:
         # The one thing a vote changes in the markup everyone shares (debates/_vote.html).
         def press(match):
@@ -191,12 +192,34 @@ def _with_own(html, viewer, motion, state, own):
             )
 
         html = VOTE_BUTTON.sub(press, html)
-    if not own:
+    wanted = state.own_among(entry["shown"])
+    if not wanted:
         return html
+    regions = _own_regions_of(entry, viewer, motion, state, wanted)
+    # Only the regions to replace are looked for: the others are passed over at their start.
+    pattern = re.compile(rf"<!--r:({'|'.join(map(re.escape, regions))})-->.*?<!--/r-->", re.S)
+    return pattern.sub(lambda match: regions[match[1]], html)
+
+
+def _own_regions_of(entry, viewer, motion, state, wanted) -> dict:
+    """The regions of `wanted` (ids the viewer wrote or flagged) as the viewer sees them, by name.
+
+    Kept per viewer beside the shared entry: its key holds the motion's activity stamp, which
+    every change to what the regions show bumps, and `mine` what the viewer did that bumps none
+    (a flag, a vote). Loading and rendering them was most of what a prolific writer's page cost
+    beyond a typical member's (bench/README.md, "own regions kept")."""
+    cache = caches["own-regions"]
+    key = f"{entry['key']}:{viewer.pk}"
+    mine = tuple(
+        (pk, pk in state.written, pk in state.flagged, state.votes.get(pk)) for pk in wanted
+    )
+    kept = cache.get(key)
+    if kept is not None and kept[0] == mine:
+        return kept[1]
     # A claim everyone reads has the same byline and text for all: only its vote and tools are
     # its author's own. On one she flagged, only the tools ("Flagged") are hers.
     groups = []
-    for argument in own:
+    for argument in personal_queries.own_among(motion, state, entry["shown"]):
         if not policy.written_by(argument, viewer):
             groups.append(([argument], ("tools",)))
         elif policy.is_shown(argument):
@@ -207,9 +230,8 @@ def _with_own(html, viewer, motion, state, own):
                 regions += ("mod",)  # no Restore: another moderator must judge her own
             groups.append(([argument], regions))
     regions = dict(_pairs(regions_markup(viewer, motion, groups)))
-    # Only the regions to replace are looked for: the others are passed over at their start.
-    wanted = re.compile(rf"<!--r:({'|'.join(map(re.escape, regions))})-->.*?<!--/r-->", re.S)
-    return wanted.sub(lambda match: regions[match[1]], html)
+    cache.set(key, (mine, regions))
+    return regions
 
 
 def _pairs(html):

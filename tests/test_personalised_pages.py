@@ -6,6 +6,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,18 +189,36 @@ def test_nothing_personal_reaches_the_shared_tree(client, world):
 
 def test_a_members_page_leaves_the_tree_to_the_cache(client, world, django_assert_num_queries):
     """Session with its user, the motion, whether the viewer moderates, their own part of the
-    motion (one light query: votes are pressed in the shared markup) and the nav's bell; what
-    its author wrote, shown on the page, is loaded to render her own regions: one more. A whole
+    motion (one light query: votes are pressed in the shared markup) and the nav's bell. A whole
     motion or argument page also asks whether the viewer follows it (the follow line), while
-    everyone reads it (not the hidden argument's)."""
+    everyone reads it (not the hidden argument's). What its author wrote, shown on the page, is
+    loaded once to render her own regions, which are kept for as long as the tree is."""
     whole_pages = {world["motion"].get_absolute_url(), world["other"].get_absolute_url()}
-    for person, queries in [("voter", 5), ("author", 6)]:
+    for person in ("voter", "author"):
         client.force_login(world["viewers"][person])
         for url in pages(world):
             client.get(url)
         for url in pages(world):  # each shows something of the author's
-            with django_assert_num_queries(queries + (url in whole_pages)):
+            with django_assert_num_queries(5 + (url in whole_pages)):
                 client.get(url)
+    caches["own-regions"].clear()
+    for url in pages(world):
+        with django_assert_num_queries(6 + (url in whole_pages)):
+            client.get(url)
+
+
+def test_her_kept_regions_follow_what_she_did_since(client, world):
+    """A flag changes nothing everyone reads, so it stamps no motion: her page shows it all the
+    same, over the regions kept from before, as a full render does."""
+    author, motion, other = world["viewers"]["author"], world["motion"], world["other"]
+    client.force_login(author)
+    url = motion.get_absolute_url()
+    assert f'id="flag-link-argument-{other.pk}" href' in client.get(url).content.decode()
+    Flag.objects.create(flagger=author, argument=other, reason="spam")
+    assert f'id="flag-link-argument-{other.pk}">Flagged' in client.get(url).content.decode()
+    dismissed = {"status": Flag.Status.DISMISSED, "resolved_at": timezone.now()}
+    Flag.objects.filter(flagger=author).update(**dismissed)
+    assert f'id="flag-link-argument-{other.pk}" href' in client.get(url).content.decode()
 
 
 def test_a_stranger_gets_nothing_of_someone_elses_votes(client, world):
