@@ -207,7 +207,7 @@ def _own_regions_of(entry, viewer, motion, state, wanted) -> dict:
     Kept per viewer beside the shared entry: its key holds the motion's activity stamp, which
     every change to what the regions show bumps, and `mine` what the viewer did that bumps none
     (a flag, a vote). Loading and rendering them was most of what a prolific writer's page cost
-    beyond a typical member's (bench/README.md, "own regions kept")."""
+    beyond a typical member's (bench/README.md, "a reader's own regions kept")."""
     cache = caches["own-regions"]
     key = f"{entry['key']}:{viewer.pk}"
     mine = tuple(
