@@ -7,7 +7,7 @@ RateLimited from the same services."""
 import logging
 from http import HTTPStatus
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -30,6 +30,7 @@ KINDS = {
     "rate-limited": "Too many attempts: wait, then try again.",
     "server-error": "Something went wrong on our side.",
     "http": "The request cannot be answered as sent.",
+    "too-large": "The request's body, or a text in it, is over what the server takes.",
     "bad-cursor": "The cursor was not given by the API, or not for this listing.",
     "method-not-allowed": "The address does not answer this method: its Allow header lists "
     "those it does.",
@@ -49,13 +50,15 @@ class Problem(Schema):
     errors: list[FieldError] = []
 
 
-def problem(kind, status, detail, errors=(), headers=None) -> JsonResponse:
+def problem(kind, status, detail, errors=(), headers=None, extra=None) -> JsonResponse:
+    """The problem's answer; `extra` holds extension members (RFC 9457) beside the usual ones."""
     body = {
         "type": TYPE_BASE + kind,
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
         "errors": [{"field": field, "message": message} for field, message in errors],
+        **(extra or {}),
     }
     response = JsonResponse(body, status=status, content_type=MEDIA_TYPE)
     for name, value in (headers or {}).items():
@@ -122,6 +125,12 @@ def _forbidden(request, error):
     return problem("forbidden", 403, str(error) or "You may not do that.")
 
 
+def _too_large(request, error):
+    # Served as in production, config/body_limit.py refuses such a body before Django reads it;
+    # through WSGI, Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) raises this as it reads.
+    return problem("too-large", 413, "The request's body is over what the server takes.")
+
+
 def _server_error(request, error):
     logger.exception("API error on %s %s", request.method, request.path, exc_info=error)
     return problem("server-error", 500, "Something went wrong on our side; it has been logged.")
@@ -137,5 +146,6 @@ HANDLERS = {
     Http404: _not_found,
     ObjectDoesNotExist: _not_found,
     PermissionDenied: _forbidden,
+    RequestDataTooBig: _too_large,
     Exception: _server_error,
 }

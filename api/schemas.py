@@ -9,7 +9,8 @@ from pydantic import AfterValidator
 
 from api.cursors import LENGTH_MAX as CURSOR_MAX
 from config.converters import ID_MAX
-from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Flag
+from debates.interchange.importing import FORMATS, UPLOAD_MAX_BYTES
+from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Flag, Motion
 from debates.queries import REPLY_ORDERS
 
 
@@ -37,6 +38,7 @@ def _bounded(limit: int, *, required: bool = False):
     return Annotated[Text, Field(json_schema_extra=bounds)]
 
 
+Title = _bounded(Motion._meta.get_field("title").max_length, required=True)
 Claim = _bounded(CLAIM_MAX_LENGTH, required=True)
 Details = _bounded(DETAILS_MAX_LENGTH)
 Quote = _bounded(QUOTE_MAX_LENGTH)
@@ -247,3 +249,48 @@ class FlagOut(Schema):
     note: str
     status: str
     created: bool
+
+
+class MotionIn(Schema):
+    title: Title
+    claim: Claim
+    context: Details = Field("", description="background, in Markdown")
+    source_url: Text = ""
+    quote: Quote = ""
+    submission_key: uuid.UUID | None = Field(
+        None, description="the same key sent again returns the motion it first made"
+    )
+
+
+class ImportIn(Schema):
+    format: Literal[*FORMATS] = Field(
+        description="`argdown`, `kialo` (Kialo's plain-text export) or `json` (a motion's "
+        "export.json)"
+    )
+    # The limit is in bytes of UTF-8, as the page's: a maxLength in characters is the most the
+    # document can say (a character is at least a byte), and the view counts the bytes.
+    text: Annotated[
+        Text,
+        Field(
+            description=f"the debate, at most {UPLOAD_MAX_BYTES:,} bytes in UTF-8",
+            json_schema_extra={"maxLength": UPLOAD_MAX_BYTES, "minLength": 1, "pattern": r"\S"},
+        ),
+    ]
+
+
+class MotionLink(Schema):
+    slug: str
+    title: str
+    url: str
+
+
+class ImportOut(Schema):
+    motion: MotionOut
+    warnings: list[str] = Field(description="each line left out or changed, as the page says")
+    imported_tallies: int = Field(
+        description="claims that came with agree/disagree counts, kept apart from votes"
+    )
+    tallies_note: str | None = Field(description="what the page says of those counts, if any")
+    same_title: MotionLink | None = Field(
+        description="the first motion you may read that already has this title"
+    )

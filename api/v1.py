@@ -13,12 +13,13 @@ from django.http import HttpResponseNotAllowed
 from django.urls import URLPattern
 from ninja import NinjaAPI
 
-from api import problems, reads, sources, writes
+from api import motions, problems, reads, sources, writes
 from api.router import router
 
 DESCRIPTION = (
-    "Read motions, argument trees, members and sources anonymously; post, edit, retract, vote "
-    "and flag as a member, with the session (and its CSRF token) or a personal token "
+    "Read motions, argument trees, members and sources anonymously; propose and import motions, "
+    "post, edit, retract, vote and flag as a member, with the session (and its CSRF token) or a "
+    "personal token "
     "(`Authorization: Bearer crux_…`, made on your settings page). Errors are RFC 9457 problem "
     "details. Reads carry an ETag: send it back as If-None-Match for a 304; each answers HEAD "
     "too."
@@ -74,6 +75,6 @@ api = CruxAPI(
 )
 for error_class, handler in problems.HANDLERS.items():
     api.add_exception_handler(error_class, handler)
-# Each adds its operations to the one router.
-assert reads and writes and sources
+# Each adds its operations to the one router (api.motions before api.reads: see there).
+assert motions and reads and writes and sources
 api.add_router("", router)

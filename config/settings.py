@@ -276,7 +276,7 @@ CACHES["fragments"] = {
     "OPTIONS": {"MAX_ENTRIES": 500},
 }
 # What a viewer wrote or flagged among a cached tree, rendered for them (debates.fragments): one
-# entry per reader and page (2–4 KB for the bench's most prolific writers), kept apart so that
+# entry per reader and page (2 to 4 KB for the bench's most prolific writers), kept apart so that
 # many readers never push the shared trees out.
 CACHES["own-regions"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -13,16 +13,15 @@ from config import ratelimit
 from debates import policy, queries
 from debates.errors import DebateRuleError
 from debates.interchange.argdown_export import export_argdown
-from debates.interchange.importing import import_text
+from debates.interchange.importing import (
+    TEXT_TOO_LARGE,
+    TOO_LARGE,
+    UPLOAD_MAX_BYTES,
+    import_text,
+)
 from debates.transfer import ARGUMENTS_MAX, TALLIES_NOTE, ImportRefused
 from debates.views import HttpResponseSeeOther
 
-UPLOAD_MAX_BYTES = 1_000_000
-# Said beside the file field, by the form when it refuses one, and by static/js/import.js, which
-# refuses it before it is sent: over the server's request limit (config/body_limit.py) the form
-# would never see it, and the answer would be a page of its own.
-TOO_LARGE = "The file is over 1 MB; split the debate."
-TEXT_TOO_LARGE = "The text is over 1 MB; split the debate."
 # A page of warnings is enough to see what was kept in details; the rest are counted.
 WARNINGS_SHOWN = 20
 

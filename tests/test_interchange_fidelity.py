@@ -14,13 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from debates import moderation, services, sources
 from debates.interchange.argdown_export import export_argdown
 from debates.interchange.argdown_import import argdown_to_crux, statement_text
-from debates.interchange.importing import import_text
+from debates.interchange.importing import UPLOAD_MAX_BYTES, import_text
 from debates.interchange.literal import as_written
 from debates.interchange.models import ImportedTally
 from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Argument, Motion, Source, Vote
 from debates.sources import hide_source
 from debates.transfer import ImportRefused, export_debate
-from debates.views_interchange import UPLOAD_MAX_BYTES
 from debates.voting import cast_vote_at
 from tests.factories import (
     ArgumentFactory,

@@ -1,8 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from debates.interchange.importing import UPLOAD_MAX_BYTES
 from debates.models import Argument, Motion
-from debates.views_interchange import UPLOAD_MAX_BYTES
 from tests.factories import UserFactory
 
 ARGDOWN = "[Tea]: Tea is best.\n  + [Warm]: It is warm.\n    _ [U]: undercut\n"

@@ -13,6 +13,13 @@ from debates.rendering import render_markdown
 from debates.transfer import ARGUMENTS_MAX, ImportRefused, import_debate
 
 FORMATS = ("argdown", "kialo", "json")
+# What one import may bring, in bytes of UTF-8, from the page (debates.views_interchange) or the
+# API alike; its refusals below are said beside the page's file field, by the form, by
+# static/js/import.js before a file is sent (over the server's request limit, config/body_limit.py,
+# the form would never see it), and by the API.
+UPLOAD_MAX_BYTES = 1_000_000
+TOO_LARGE = "The file is over 1 MB; split the debate."
+TEXT_TOO_LARGE = "The text is over 1 MB; split the debate."
 
 
 def _person(user):
