@@ -84,8 +84,11 @@ def test_sign_up_creates_member_and_mails_a_verification_link_before_signing_in(
     assert not user.has_verified_email
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["ada@example.org"]
-    assert mailoutbox[0].subject.startswith("[Crux]")
+    assert mailoutbox[0].subject == "[Crux] Confirm your email address"
     assert "/accounts/confirm-email/" in mailoutbox[0].body
+    # In Crux's words, naming the account, not allauth's ("user … has given your email address").
+    assert "the Crux account of Ada Lovelace" in mailoutbox[0].body
+    assert "receiving" not in mailoutbox[0].body and "ignore this email" in mailoutbox[0].body
 
 
 def test_following_the_link_signs_the_new_member_in_and_returns_to_next(client, mailoutbox):
@@ -433,6 +436,8 @@ def test_password_reset_by_emailed_link(client, mailoutbox):
 
     response = client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
     assert response.status_code == 302
+    assert mailoutbox[-1].subject == "[Crux] Reset your password"
+    assert "your password stays as it is" in mailoutbox[-1].body
     url = link_in(mailoutbox[-1], "/accounts/password/reset/key/")
     form_page = client.get(url, follow=True)
     assert form_page.status_code == 200
