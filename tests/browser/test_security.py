@@ -97,6 +97,10 @@ def test_no_page_breaks_the_content_security_policy(page, signed_in, debate):
     # The reply form, in place over HTMX; the flag form and its Cancel button; a vote.
     tab.get_by_role("link", name="Argue for or against this motion").click()
     expect(tab.locator("#reply-slot-motion form")).to_be_visible()
+    # Sent empty, it comes back in place with its errors: the swap writes no inline style.
+    reply_form = tab.locator("#reply-slot-motion form")
+    reply_form.get_by_role("button", name="Post argument").click()
+    expect(reply_form.locator(".field__error").first).to_be_visible()
     card = tab.locator(f"#argument-{argument.pk} > .argument__body")
     card.get_by_role("link", name="Flag").click()
     slot = tab.locator(f"#flag-slot-argument-{argument.pk}")
