@@ -492,6 +492,18 @@ def test_the_nav_search_box_takes_what_the_search_form_takes(client, monkeypatch
     assert 'maxlength="77"' in box
 
 
+def test_the_nav_search_box_holds_the_query_of_the_results_it_heads(client):
+    """On the results page the two boxes agree; elsewhere the nav's is empty."""
+
+    def box(url):
+        html = client.get(url).content.decode()
+        return re.search(r'<input type="search" id="nav-search-q"[^>]*>', html)[0]
+
+    assert 'value="Trenin &quot;solitude&quot;"' in box('/search/?q=Trenin "solitude"')
+    assert "value=" not in box(reverse("home") + "?q=Trenin")
+    assert "value=" not in box("/search/")
+
+
 def test_a_reply_list_without_replies_has_nothing_inside(client):
     """The stylesheet hides `.replies:empty`; a stray space would show an empty list's margin."""
     leaf = ArgumentFactory()
