@@ -2,9 +2,11 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.http import urlencode
 
 from accounts.models import User
 from debates.errors import DebateRuleError, within_limit
@@ -67,6 +69,14 @@ class CruxAccountAdapter(DefaultAccountAdapter):
         if display_name:
             user.display_name = display_name
         return super().save_user(request, user, form, commit=commit)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The link in the mail carries where she was going when she signed up (or signed in and
+        was sent a new link): opened in another browser, where her session is not, it still leads
+        there once she has verified (the confirm page's redirect field takes it on)."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        going = get_next_redirect_url(request) if request is not None else None
+        return f"{url}?{urlencode({'next': going})}" if going else url
 
     def send_mail(self, template_prefix, email, context):
         """allauth's mail (the verification link, a password reset) goes out while the person

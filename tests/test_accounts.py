@@ -104,6 +104,33 @@ def test_following_the_link_signs_the_new_member_in_and_returns_to_next(client, 
     assert user.has_verified_email
 
 
+def test_the_link_opened_in_another_browser_still_leads_where_she_was_going(client, mailoutbox):
+    """The session that signed up knows where she was going; the link in the mail carries it too,
+    so another browser (her phone's mail app) leads there once the address is verified: to the
+    reply she started, which asks her to sign in first."""
+    motion = MotionFactory()
+    going = reverse("reply_motion", args=[motion.slug])
+    sign_up(client, next=going)
+    elsewhere = Client()
+    link = link_in(mailoutbox[0], "/accounts/confirm-email/")
+    page = elsewhere.get(link).content.decode()
+    assert f'name="next" value="{going}"' in page
+
+    verified = elsewhere.post(link, {"next": going})
+
+    assert verified.status_code == 302 and verified.url == going
+    assert User.objects.get(email="ada@example.org").has_verified_email
+    signing_in = elsewhere.get(verified.url)
+    assert signing_in.status_code == 302
+    assert signing_in.url == f"{reverse('account_login')}?next={going}"
+
+
+def test_the_link_carries_no_address_of_another_site(client, mailoutbox):
+    sign_up(client, next="https://elsewhere.example/phish")
+    assert "elsewhere" not in mailoutbox[0].body
+    assert "?next=" not in link_in(mailoutbox[0], "/accounts/confirm-email/")
+
+
 def test_an_unverified_member_signs_in_only_after_verifying(client, mailoutbox):
     member = UserFactory(email="ada@example.org")
     EmailAddress.objects.create(user=member, email=member.email, verified=False, primary=True)
