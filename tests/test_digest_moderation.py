@@ -202,3 +202,23 @@ def test_both_parts_say_how_many_of_the_unread_they_list(mailoutbox, alice, alic
     text, html = digest(alice, mailoutbox)
     said = "You have 2 unread notifications on Crux; here is 1 of them:"
     assert said in text and said in html
+
+
+def test_a_motion_is_named_by_its_title_an_argument_by_its_claim(client, mailoutbox, alice):
+    """As the moderation log and the debate's pages name them, in the inbox and the digest."""
+    moderator = verified_user()
+    grant_moderator(user=moderator)
+    motion = MotionFactory(author=alice, title="Tea or coffee", claim="Tea beats coffee.")
+    argument = ArgumentFactory(motion=motion, author=alice, claim="Tea soothes.")
+    moderation.lock_motion(moderator=moderator, motion=motion, reason="Heated")
+    moderation.hide_argument(moderator=moderator, argument=argument, reason="Rude")
+
+    client.force_login(alice)
+    inbox = client.get("/notifications/?kind=moderation").content.decode()
+    body, html = digest(alice, mailoutbox)
+
+    for text in (inbox, body, html):
+        assert "“Tea or coffee”" in text and "Tea beats coffee." not in text
+        assert "Tea soothes." in text
+    assert "“Tea or coffee”</a> was locked: Heated." in inbox
+    assert "Your motion “Tea or coffee” was locked: Heated." in body
