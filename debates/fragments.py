@@ -76,21 +76,11 @@ def render_tree(template: str, context: dict, viewer) -> str:
     return render_to_string(template, context)
 
 
-def shown_ids(nodes) -> tuple:
-    """The ids of `nodes` and of every reply shown below them (fold_below's shown_children)."""
-    ids, stack = [], list(nodes)
-    while stack:
-        node = stack.pop()
-        ids.append(node.pk)
-        stack.extend(getattr(node, "shown_children", ()))
-    return tuple(sorted(ids))
-
-
 def personalise(request, entry, motion, state=None):
     """The shared markup of `entry` with the viewer's own regions in place, ready to send.
     `state` is the viewer's personal_queries.own_state, when the caller has it already."""
     if state is None:
-        state = personal_queries.own_state(motion, request.user)
+        state = personal_queries.own_state(motion, request.user, entry["shown"])
     html = _with_own(entry, request.user, motion, state)
     return for_request(request, html)
 

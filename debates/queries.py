@@ -253,14 +253,26 @@ def fold_below(roots, limits):
 # --- Votes -------------------------------------------------------------------------------------
 
 
-def attach_my_votes(tree: DebateTree, user) -> None:
+def attach_my_votes(tree: DebateTree, user, ids) -> None:
     """Set `my_vote` ("agree", "disagree" or None) and `my_flag` (an open flag of theirs) on the
-    motion and every argument of the tree, from the viewer's own state: the same one query, for
-    a signed-in viewer, as a page built from the shared tree asks; none for anyone else."""
-    state = personal_queries.own_state(tree.motion, user)
+    motion and on the arguments of the tree among `ids` (those a page shows), from the viewer's
+    own state: the same one query, for a signed-in viewer, as a page built from the shared tree
+    asks; none for anyone else."""
+    state = personal_queries.own_state(tree.motion, user, ids)
     tree.motion.my_vote, tree.motion.my_flag = state.motion_vote, state.motion_flagged
-    for pk, argument in tree.by_id.items():
+    for pk in ids:
+        argument = tree.by_id[pk]
         argument.my_vote, argument.my_flag = state.votes.get(pk), pk in state.flagged
+
+
+def shown_ids(nodes) -> tuple:
+    """The ids of `nodes` and of every reply shown below them (fold_below's shown_children)."""
+    ids, stack = [], list(nodes)
+    while stack:
+        node = stack.pop()
+        ids.append(node.pk)
+        stack.extend(getattr(node, "shown_children", ()))
+    return tuple(sorted(ids))
 
 
 @dataclass(frozen=True)
@@ -396,11 +408,11 @@ def shown_arguments(tree: DebateTree, top, *, viewer, order, limits, offset=0, e
     that shows arguments takes this one path: two queries for a signed-in viewer, one otherwise,
     and one more for an order scored by the analysis (scored_order).
     """
-    attach_my_votes(tree, viewer)
     if scored_order(order):
         _attach_scores(tree, order)
-    top = sort_replies(top, order)
-    return materialise(tree, fold_below(top[offset:], limits), extra=extra)
+    shown = fold_below(sort_replies(top, order)[offset:], limits)
+    attach_my_votes(tree, viewer, {*shown_ids(shown), *(node.pk for node in extra)})
+    return materialise(tree, shown, extra=extra)
 
 
 def motion_page_tree(motion, *, viewer, order=DEFAULT_REPLY_ORDER) -> DebateTree:

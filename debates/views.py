@@ -38,7 +38,7 @@ def motion_detail(request, slug):
     context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
     if _shares_tree(order):
         entry = _shared_motion_tree(motion, order, policy.audience(request.user), context)
-        own = personal_queries.own_state(motion, request.user)
+        own = personal_queries.own_state(motion, request.user, entry["shown"])
         motion.my_vote, motion.my_flag = own.motion_vote, own.motion_flagged  # the tree clears them
         tree_html = fragments.personalise(request, entry, motion, own)
         context.update(tree_html=tree_html, debate_size=entry["size"], balance=entry["balance"])
@@ -61,7 +61,7 @@ def _shared_motion_tree(motion, order, audience, context):
         html = fragments.render_tree(
             "debates/motion_detail.html#tree", {**context, "tree": tree}, policy.StandIn(audience)
         )
-        shown = fragments.shown_ids(tree.shown_roots)
+        shown = queries.shown_ids(tree.shown_roots)
         return {"html": html, "shown": shown, "size": tree.size, "balance": tree.balance}
 
     return fragments.shared(fragments.key("motion-tree", motion, audience, order), render_tree)
@@ -100,7 +100,7 @@ def _shared_subtree(motion, pk, order, audience, context):
         )
         return {
             "html": html,
-            "shown": fragments.shown_ids([argument]),
+            "shown": queries.shown_ids([argument]),
             "has_replies": bool(argument.children),
             # What the page says around the tree: the claims alone, not the replies below.
             "argument": _alone(argument),
@@ -174,7 +174,7 @@ def _batch(motion, pk, offset, order, context, viewer):
     html = fragments.render_tree("debates/more_replies.html#batch", context, viewer)
     return {
         "html": html,
-        "shown": fragments.shown_ids(batch),
+        "shown": queries.shown_ids(batch),
         "more": more,
         # The claim the page without JavaScript says these replies answer, without its replies.
         "parent": _alone(parent) if parent else None,

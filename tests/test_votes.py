@@ -592,7 +592,7 @@ def test_attach_my_votes_costs_nothing_for_anonymous_viewers(django_assert_num_q
     ArgumentFactory(motion=motion)
     tree = queries.debate_tree(motion)
     with django_assert_num_queries(0):
-        queries.attach_my_votes(tree, AnonymousUser())
+        queries.attach_my_votes(tree, AnonymousUser(), list(tree.by_id))
     assert motion.my_vote is None
 
 
