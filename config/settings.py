@@ -128,6 +128,12 @@ else:
         "timeout": 10,
         "check": check_connection,
     }
+    # Parameters bound by the server, and what a connection has run twice kept prepared: PostgreSQL
+    # then stops parsing and planning the same few statements on every request, which was half
+    # its CPU for a signed-in page (bench/README.md, "statements PostgreSQL keeps prepared").
+    # Off for a pooler in front that cannot keep them (PgBouncer before 1.21 in transaction mode).
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 
 AUTH_USER_MODEL = "accounts.User"
 

@@ -66,6 +66,38 @@ def test_sqlite_gets_no_pool_and_postgresql_a_checked_one():
     assert postgresql.stdout.split()[-1] == "True"
 
 
+def test_postgresql_prepares_statements_unless_told_not_to():
+    script = (
+        "from django.conf import settings; options = settings.DATABASES['default']['OPTIONS']; "
+        "print(options.get('server_side_binding'), options.get('prepare_threshold'))"
+    )
+    postgresql = PRODUCTION | {"DATABASE_URL": "postgres://crux@db.example.org:5432/crux"}
+    on = manage("shell", "-c", script, env=postgresql)
+    off = manage("shell", "-c", script, env=postgresql | {"DATABASE_PREPARED_STATEMENTS": "false"})
+    sqlite = manage("shell", "-c", script, env=PRODUCTION)
+    assert on.returncode == off.returncode == sqlite.returncode == 0, on.stderr + off.stderr
+    assert on.stdout.split()[-2:] == ["True", "2"]
+    assert off.stdout.split()[-2:] == sqlite.stdout.split()[-2:] == ["None", "None"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Prepared statements: PostgreSQL.")
+@pytest.mark.django_db
+def test_postgresql_keeps_prepared_what_a_connection_has_run_twice(client):
+    def prepared_motion_reads():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%FROM "debates_motion"%'],
+            )
+            return cursor.fetchone()[0]
+
+    for _ in range(2):
+        assert client.get("/").status_code == 200
+    assert prepared_motion_reads() == 0
+    assert client.get("/").status_code == 200  # the third time: parsed and planned no more
+    assert prepared_motion_reads() >= 1
+
+
 def terminate_pooled_connections():
     """What a PostgreSQL restart does to the pool's idle connections: their backends end.
 
