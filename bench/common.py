@@ -211,6 +211,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu() -> float:
+    """CPU time so far of this machine's PostgreSQL processes, which share the cores with the
+    server: what a request costs the database shows here, not in the server's CPU."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            named_postgres = (entry / "comm").read_text().startswith("postgres")
+        except OSError:
+            continue
+        if named_postgres:
+            total += cpu_seconds(int(entry.name))
+    return total
+
+
 class Server:
     """Crux served as in production (config/serving.py: gunicorn, a uvicorn worker per process,
     each on its own SO_REUSEPORT socket; DEBUG off, PostgreSQL), on 127.0.0.1.

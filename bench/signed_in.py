@@ -21,6 +21,7 @@ from bench.common import (
     PROXY_HEADERS,
     RESULTS,
     Server,
+    database_cpu,
     fmt,
     install_signal_handlers,
     prepare_database,
@@ -92,12 +93,7 @@ def main(argv=None):
                 for who in ("anonymous", "signed in"):
                     make = page_request(url) if who == "anonymous" else None
                     make = make or signed_in_request(url, cookies, user_ids)
-                    cpu = server_cpu(server)
-                    recorder = asyncio.run(
-                        closed_loop(args.clients, args.duration, 60, make, server.port)
-                    )
-                    result = recorder.summary()
-                    result["cpu_ms"] = (server_cpu(server) - cpu) * 1000 / max(result["ok"], 1)
+                    result = _measured(server, args.clients, args.duration, make)
                     pair[who] = result
                     rows.append((page, round_number, who, result))
                     time.sleep(0.5)
@@ -109,25 +105,33 @@ def main(argv=None):
                 "reply": (ReplyPlan(t, cookies, server.port), args.clients),
             }
             for name, (plan, clients) in plans.items():
-                cpu = server_cpu(server)
-                recorder = asyncio.run(
-                    closed_loop(clients, args.duration, 60, plan.request, server.port)
-                )
-                result = recorder.summary()
-                result["cpu_ms"] = (server_cpu(server) - cpu) * 1000 / max(result["ok"], 1)
+                result = _measured(server, clients, args.duration, plan.request)
                 rows.append((name, 1, f"{clients} clients", result))
             votes, replies = rows[-2][3]["rps"], rows[-1][3]["rps"]
             print(f"replies/s at {replies / max(votes, 1e-9):.0%} of votes/s")
     if args.writes:
         _remove_replies()
     print()
-    print("| page | round | reader | req/s | p50 ms | p99 ms | server CPU ms/request | errors |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| page | round | reader | req/s | p50 ms | p99 ms | server CPU ms/request "
+        "| PostgreSQL CPU ms/request | errors |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for page, round_number, who, r in rows:
         print(
             f"| {page} | {round_number} | {who} | {r['rps']:.1f} | {fmt(r['p50'])} | "
-            f"{fmt(r['p99'])} | {r['cpu_ms']:.1f} | {r['errors']} |"
+            f"{fmt(r['p99'])} | {r['cpu_ms']:.1f} | {r['database_cpu_ms']:.2f} | {r['errors']} |"
         )
+
+
+def _measured(server, clients, duration, make):
+    """One closed-loop run, with the server's and PostgreSQL's CPU per request served."""
+    before = server_cpu(server), database_cpu()
+    result = asyncio.run(closed_loop(clients, duration, 60, make, server.port)).summary()
+    served = max(result["ok"], 1)
+    result["cpu_ms"] = (server_cpu(server) - before[0]) * 1000 / served
+    result["database_cpu_ms"] = (database_cpu() - before[1]) * 1000 / served
+    return result
 
 
 def _remove_replies():
