@@ -25,14 +25,30 @@ def section(client, motion, heading):
     return html.split(f'id="{heading}"')[1].split("</section>")[0]
 
 
+def how_computed(html):
+    """A section's text (its lists aside) split into what it says and what its "How this is
+    computed" holds, each with its tags gone and its spaces made one."""
+    said, _, how = html.partition('<details class="analysis__how">')
+    how = how.split("</details>")[0]
+    said = re.split(r"<(?:ul|ol) ", said)[0]
+    return tuple(" ".join(re.sub(r"<[^>]+>", " ", part).split()) for part in (said, how))
+
+
 def test_divisive_claims_say_what_puts_a_claim_there(client, planted):
     motion, _, _ = planted
     divisive = section(client, motion, "divisive-heading")
+    said, how = how_computed(divisive)
     assert (
         "Claims the opinion groups split on: the group that agrees with a claim most and the "
-        "group that agrees with it least are further apart than chance would explain (a test of "
-        "the two groups' shares at 90% confidence, z of at least 1.64). The widest splits come "
-        "first." in divisive
+        "group that agrees with it least are too far apart for chance to explain. The widest "
+        "splits come first." in said
+    )
+    # The test's own terms are there for whoever opens them, not in the sentence.
+    assert "z-score" not in said and "confidence" not in said
+    assert (
+        "A two-sided test of the two groups' shares of voters who agree, at 90% confidence: a "
+        "claim is divisive when the gap between the shares is at least 1.64 times its standard "
+        "error (a z-score of at least 1.64)." in how
     )
 
 
@@ -40,7 +56,7 @@ def test_the_divisive_rule_states_the_computation_s_numbers(client, planted, mon
     motion, _, _ = planted
     monkeypatch.setattr(views, "DIVISIVE_Z", 2.5758)
     divisive = section(client, motion, "divisive-heading")
-    assert "at 99% confidence, z of at least 2.58" in divisive
+    assert "at 99% confidence" in divisive and "a z-score of at least 2.58" in divisive
     # And that number is the one the computation applies.
     votes = ballots(motion.pk)
     assert analyse(votes, motion=Claim("motion", motion.pk)).divisive
@@ -76,6 +92,8 @@ def test_without_groups_the_divisive_section_says_why_it_is_empty(client, db):
     divisive = section(client, motion, "divisive-heading")
     assert "The widest splits come first; without opinion groups there are none." in divisive
     assert "None yet." in divisive
+    # No test to explain where there was nothing to test.
+    assert "How this is computed" not in divisive
 
 
 def test_the_groups_say_what_sets_a_group_apart(client, planted, monkeypatch):
@@ -138,15 +156,21 @@ def test_a_group_none_of_whose_members_voted_on_the_motion_has_a_tally_of_none(d
 
 def test_the_cruxes_say_how_they_are_ordered_and_why(client, planted, monkeypatch):
     motion, _, _ = planted
-    cruxes = section(client, motion, "cruxes-heading")
+    said, how = how_computed(section(client, motion, "cruxes-heading"))
     assert (
-        "Each list puts the surest links first, ordered by the weakest link their votes allow "
-        "(the end of the log-odds' 90% confidence interval nearest 0), so a larger log-odds "
-        "from fewer votes can come below a smaller one from more." in cruxes
+        "The surest links come first, so a link seen in the votes of many people can come above "
+        "a seemingly closer one seen in the votes of a few." in said
+    )
+    assert "log-odds" not in said.lower() and "confidence" not in said
+    assert (
+        "Each list is ordered by the weakest link the votes allow, the end of the log-odds "
+        "ratio's 90% confidence interval nearest 0, so a larger log-odds ratio from fewer votes "
+        "can come below a smaller one from more." in how
     )
     # The number is the computation's (compute_cruxes reads the same constant).
     monkeypatch.setattr(views, "CRUX_Z", 2.5758)
-    assert "log-odds' 99% confidence interval" in section(client, motion, "cruxes-heading")
+    _, how = how_computed(section(client, motion, "cruxes-heading"))
+    assert "log-odds ratio's 99% confidence interval" in how
     assert compute_cruxes.CRUX_Z is compute_types.CRUX_Z
 
 

@@ -180,19 +180,29 @@ def test_cruxes_read_as_voters_alike_with_the_log_odds_explained(client, planted
     motion, args, _ = planted
     stored = MotionAnalysis.objects.get(motion=motion).result["cruxes"]
     html = page(client, motion).split('id="cruxes-heading"')[1].split("</section>")[0]
-    assert "Log-odds say how closely the two votes go together: 0 is no link" in html
+    # Explained where it is asked for, not in the sentence everyone reads.
+    how = html.split('<details class="analysis__how">')[1].split("</details>")[0]
+    assert "measured by the log-odds ratio of the two votes: 0 means no link" in how
+    assert "log-odds" not in html.split("<details")[0].lower()
     by_id = {argument.pk: argument for argument in args.values()}
     for crux in stored:
         if crux["kind"] != "argument":
             continue
         (text,) = listed(html, by_id[crux["id"]])[:1]
-        log_odds = f"log-odds {crux['log_odds']:.2f}"
         if crux["log_odds"] > 0:
-            assert f"({crux['alike']} of {crux['voters']} voted the same way on both; " in text
+            figures = f"({crux['alike']} of {crux['voters']} voted the same way on both)"
         else:
             opposite = crux["voters"] - crux["alike"]
-            assert f"({opposite} of {crux['voters']} voted opposite ways on the two; " in text
-        assert text.endswith(f"{log_odds})")
+            figures = f"({opposite} of {crux['voters']} voted opposite ways on the two)"
+        assert text.endswith(figures)
+        # The precise figure stays at hand, on the figures (and in the CSV download).
+        url = re.escape(by_id[crux["id"]].get_absolute_url())
+        assert re.search(
+            rf'<li><a href="{url}">.*?<span class="muted" title="Log-odds ratio '
+            rf'{crux["log_odds"]:.2f}">',
+            html,
+            re.S,
+        )
 
 
 def test_common_ground_and_bridging_say_what_they_need_and_bridging_shows_its_figures(
