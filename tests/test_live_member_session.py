@@ -183,11 +183,11 @@ def test_a_member_stream_costs_one_check_and_others_nothing_more(
     session_key = key.cookies[settings.SESSION_COOKIE_NAME].value
     session_queries = int(settings.SESSION_ENGINE == "django.contrib.sessions.backends.db")
     with CaptureQueriesContext(connection) as anonymous:
-        assert endpoint._admitted(alices.motion_id, None, None) == (True, False)
+        assert endpoint._admitted(alices.motion_id, None, None) == (True, False, False)
     with CaptureQueriesContext(connection) as hers:
-        assert endpoint._admitted(alices.motion_id, alice.pk, session_key) == (True, True)
+        assert endpoint._admitted(alices.motion_id, alice.pk, session_key) == (True, True, False)
     with CaptureQueriesContext(connection) as no_cookie:
-        assert endpoint._admitted(alices.motion_id, alice.pk, None) == (True, False)
+        assert endpoint._admitted(alices.motion_id, alice.pk, None) == (True, False, False)
     assert len(anonymous) == 1 and len(no_cookie) == 1
     assert len(hers) == 2 + session_queries
 

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.test import Client
 
-from debates import live, services
+from accounts.services import grant_moderator
+from debates import live, moderation, services
 from debates.events import MEMBER_NOTIFIED, VOTE_CHANGED, DebateEvent
 from debates.live import fanout, signout
+from debates.models import Motion
 from tests.event_loops import run
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
@@ -158,6 +160,46 @@ def test_her_page_back_after_she_signed_out_is_told_it_is_out_of_date(live_broke
     # Still a member's page (on PostgreSQL it may also have the listener's own gap notice, of
     # a stream that opened while the listener connected: not the sign-out's).
     assert FOR_MEMBERS in texts["page still in"]
+
+
+def test_signing_out_ends_her_stream_of_a_motion_only_she_may_read(live_broker):
+    """A hidden motion's stream is open to its author and moderators alone: once she signs out,
+    her page there is told it is out of date and its stream ends, rather than carrying on with
+    the public's events of a debate the public may not read (they name it by its slug)."""
+    alice, moderator = verified_user(), verified_user()
+    grant_moderator(user=moderator)
+    motion = MotionFactory(author=alice, visibility=Motion.Visibility.HIDDEN)
+    hers = ArgumentFactory(author=alice, motion=motion, claim="Her standing claim.")
+    leaving, leaving_cookie = signed_in(alice)
+    _, staying_cookie = signed_in(alice)
+    page = live.channel_path(motion.pk, alice.pk)
+
+    def sign_out_then_a_moderator_acts():
+        try:
+            leaving.logout()
+            moderation.hide_argument(moderator=moderator, argument=hers, reason="Abusive.")
+        finally:
+            connections.close_all()
+
+    async def scenario():
+        readings = {
+            "signed out": Reading(page, [leaving_cookie]),
+            "still in": Reading(page, [staying_cookie]),
+        }
+        for reading in readings.values():
+            await asyncio.wait_for(reading.opened(), 10)
+        await asyncio.to_thread(sign_out_then_a_moderator_acts)
+        await asyncio.sleep(1.0)
+        ended = {name: await reading.close() for name, reading in readings.items()}
+        return {name: reading.text for name, reading in readings.items()}, ended
+
+    texts, ended = run(scenario())
+
+    out = texts["signed out"]
+    assert ended["signed out"] and STALE in out
+    assert f'id="body-{hers.pk}"' not in out and motion.slug not in out.split(STALE, 1)[1]
+    still_in = texts["still in"]
+    assert not ended["still in"] and f'id="body-{hers.pk}"' in still_in and motion.slug in still_in
 
 
 def test_the_sign_out_names_the_session_by_a_digest_after_the_commit(monkeypatch):

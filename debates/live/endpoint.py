@@ -57,54 +57,61 @@ def _signed_in_member(member_id: int, session_key: str | None):
 
 
 def _admitted(motion_id: int | None, member_id: int | None, session_key: str | None):
-    """Whether the motion (if any) exists and its stream is open to whoever asks, and whether
-    the member's channel (if named) is hers: her token names it, her session proves who asks.
-    A hidden motion's events hold its slug (in every address), made from the title the hiding
-    withholds, so they go to its author and moderators alone, signed in."""
+    """Whether the motion (if any) exists and its stream is open to whoever asks, whether the
+    member's channel (if named) is hers: her token names it, her session proves who asks, and
+    whether the motion's stream is open to her alone. A hidden motion's events hold its slug (in
+    every address), made from the title the hiding withholds, so they go to its author and
+    moderators alone, signed in."""
     try:
         motion = Motion.objects.filter(pk=motion_id).first() if motion_id else None
         if motion_id and motion is None:
-            return False, False
+            return False, False, False
         member = _signed_in_member(member_id, session_key) if member_id else None
         hers = member is not None
         if motion is None or policy.is_shown(motion):
-            return True, hers
-        return hers and policy.text_shown_to(motion, member), hers
+            return True, hers, False
+        open_ = hers and policy.text_shown_to(motion, member)
+        return open_, hers, open_
     finally:
         close_old_connections()
 
 
-async def _admit(scope, channels) -> tuple[int, tuple | None, bool]:
-    """The response's status, the channels it streams, and whether the page was rendered for a
-    member who is not signed in with this request: her own channel only to her session, else as
-    if her token had expired (a page's stream keeps its debate's, hers alone is 404)."""
+async def _admit(scope, channels) -> tuple[int, tuple | None, bool, bool]:
+    """The response's status, the channels it streams, whether the page was rendered for a
+    member who is not signed in with this request (her own channel only to her session, else as
+    if her token had expired: a page's stream keeps its debate's, hers alone is 404), and
+    whether the debate's stream is hers alone (a hidden motion's)."""
     if channels is None:
-        return 404, None, False
+        return 404, None, False, False
     if scope["method"] != "GET":
-        return 405, None, False
+        return 405, None, False, False
     page = None if isinstance(channels[0], tuple) else channels[0]
     member_id = channels[-1][1] if isinstance(channels[-1], tuple) else None
     if page == HOME and member_id is None:
-        return 200, channels, False
+        return 200, channels, False, False
     # Short queries on a worker thread, so no stream holds a connection; a motion that doesn't
     # exist gets no channel, and so costs this process nothing.
     motion_id = None if page == HOME else page
     session_key = _session_key(scope) if member_id else None
     try:
-        open_, hers = await sync_to_async(_admitted, thread_sensitive=False)(
+        open_, hers, hers_alone = await sync_to_async(_admitted, thread_sensitive=False)(
             motion_id, member_id, session_key
         )
     except DatabaseError:
-        return 503, None, False
+        return 503, None, False, False
     signed_out = bool(open_ and member_id and not hers)
     if signed_out:
         channels = channels[:-1]
-    return (200, channels, signed_out) if open_ and channels else (404, None, False)
+    if open_ and channels:
+        return 200, channels, signed_out, hers_alone
+    return 404, None, False, False
 
 
 async def app(scope, receive, send):
     query = scope.get("query_string", b"").decode("latin-1")
-    status, channels, signed_out = await _admit(scope, channels_for(scope["path"], query))
+    status, channels, signed_out, hers_alone = await _admit(
+        scope, channels_for(scope["path"], query)
+    )
     if status == 200:
         response = HttpResponse(
             content_type="text/event-stream; charset=utf-8",
@@ -129,7 +136,12 @@ async def app(scope, receive, send):
 
     async def pump():
         async for chunk in stream(
-            channels, last_event_id, audience, session, signed_out_here=signed_out
+            channels,
+            last_event_id,
+            audience,
+            session,
+            signed_out_here=signed_out,
+            ends_with_her=hers_alone,
         ):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
 

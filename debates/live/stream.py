@@ -74,11 +74,14 @@ async def stream(
     session: str | None = None,
     *,
     signed_out_here: bool = False,
+    ends_with_her: bool = False,
 ):
     """Yield a page's SSE bytes: what it missed on its channels, then each event as it comes,
     until closed. `audience`: whom the page's debate events are rendered for; `session`: the
     mark (signout.session_mark) of the session that opened her own channel, if among them;
-    `signed_out_here`: the page was rendered for a member not signed in with this request."""
+    `signed_out_here`: the page was rendered for a member not signed in with this request;
+    `ends_with_her`: the debate is hers to read alone (a hidden motion's, debates.live.endpoint),
+    so her signing out ends the stream, once the page is told it is out of date."""
     # The page learns at once that it is connected, even while this process's listener is still
     # connecting to the database.
     yield f"retry: {RETRY_MILLISECONDS}\n\n".encode()
@@ -122,6 +125,8 @@ async def stream(
             if (out or not complete) and not told:
                 told = True
                 yield encode(None, await stale_notice())
+            if out and ends_with_her:
+                return
             sent = max([sent, *(live.id for live in backlog)])
             backlog = [live for live in backlog if not hers_ended(live)]
             for live in _latest_of_each(backlog, audience):
@@ -150,6 +155,8 @@ async def stream(
                 if out and not told:
                     told = True
                     yield encode(None, await stale_notice())
+                if out and ends_with_her:
+                    return  # a debate the public may not read
                 continue
             if item.id <= sent or hers_ended(item):
                 continue
