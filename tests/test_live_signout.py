@@ -72,6 +72,18 @@ class Reading:
         return ended_by_itself
 
 
+async def read_while(streams: dict, act):
+    """Open each stream ({name: (path, cookie)}), run `act` in a thread once all are listening,
+    and give a second for what follows: what each sent, and whether each ended by itself."""
+    readings = {name: Reading(path, [cookie]) for name, (path, cookie) in streams.items()}
+    for reading in readings.values():
+        await asyncio.wait_for(reading.opened(), 10)
+    await asyncio.to_thread(act)
+    await asyncio.sleep(1.0)
+    ended = {name: await reading.close() for name, reading in readings.items()}
+    return {name: reading.text for name, reading in readings.items()}, ended
+
+
 def test_signing_out_stops_her_events_on_that_sessions_streams_alone(live_broker):
     alice, bob = verified_user(display_name="Alice Archer"), verified_user()
     hers = ArgumentFactory(author=alice, motion=MotionFactory(author=alice))
@@ -90,21 +102,13 @@ def test_signing_out_stops_her_events_on_that_sessions_streams_alone(live_broker
         finally:
             connections.close_all()  # this thread's, before the test database goes
 
-    async def scenario():
-        readings = {
-            "page signed out": Reading(page, [leaving_cookie]),
-            "alone signed out": Reading(alone, [leaving_cookie]),
-            "page still in": Reading(page, [staying_cookie]),
-            "alone still in": Reading(alone, [staying_cookie]),
-        }
-        for reading in readings.values():
-            await asyncio.wait_for(reading.opened(), 10)
-        await asyncio.to_thread(sign_out_then_bob_replies)
-        await asyncio.sleep(1.0)
-        ended = {name: await reading.close() for name, reading in readings.items()}
-        return {name: reading.text for name, reading in readings.items()}, ended
-
-    texts, ended = run(scenario())
+    streams = {
+        "page signed out": (page, leaving_cookie),
+        "alone signed out": (alone, leaving_cookie),
+        "page still in": (page, staying_cookie),
+        "alone still in": (alone, staying_cookie),
+    }
+    texts, ended = run(read_while(streams, sign_out_then_bob_replies))
 
     out, still_in = texts["page signed out"], texts["page still in"]
     assert "Bob&#x27;s say." in out and BELL not in out
@@ -181,19 +185,8 @@ def test_signing_out_ends_her_stream_of_a_motion_only_she_may_read(live_broker):
         finally:
             connections.close_all()
 
-    async def scenario():
-        readings = {
-            "signed out": Reading(page, [leaving_cookie]),
-            "still in": Reading(page, [staying_cookie]),
-        }
-        for reading in readings.values():
-            await asyncio.wait_for(reading.opened(), 10)
-        await asyncio.to_thread(sign_out_then_a_moderator_acts)
-        await asyncio.sleep(1.0)
-        ended = {name: await reading.close() for name, reading in readings.items()}
-        return {name: reading.text for name, reading in readings.items()}, ended
-
-    texts, ended = run(scenario())
+    streams = {"signed out": (page, leaving_cookie), "still in": (page, staying_cookie)}
+    texts, ended = run(read_while(streams, sign_out_then_a_moderator_acts))
 
     out = texts["signed out"]
     assert ended["signed out"] and STALE in out
