@@ -49,6 +49,9 @@ class Transport(Protocol):
     def publish(self, event: DebateEvent) -> None:
         """Tell open pages, in this process and any other; called after the commit."""
 
+    def publish_many(self, events: list[DebateEvent]) -> None:
+        """`publish` each of `events`, in order: at once, where the transport can."""
+
     def announcing_statement(self) -> tuple[str, int] | None:
         """The channel and lock key with which one SQL statement can publish as it commits, or
         None where events only go through `publish`."""
@@ -85,8 +88,18 @@ def announce_to_member(member_id: int) -> None:
     An event of no motion: no motion is stamped and debate_changed stays silent (nothing in a
     debate changed); the transport carries it to that member's channel alone.
     """
-    event = DebateEvent(motion_id=None, kind=MEMBER_NOTIFIED, ids={"member_id": member_id})
-    transaction.on_commit(lambda: _publish(event), robust=True)
+    announce_to_members([member_id])
+
+
+def announce_to_members(member_ids) -> None:
+    """announce_to_member for each of `member_ids`, published together: one statement for
+    everyone a reply tells, however many follow where it was posted."""
+    batch = [
+        DebateEvent(motion_id=None, kind=MEMBER_NOTIFIED, ids={"member_id": member_id})
+        for member_id in member_ids
+    ]
+    if batch and _transport is not None:
+        transaction.on_commit(lambda: _transport().publish_many(batch), robust=True)
 
 
 def member_voted(member_id: int, claim: str, claim_id: int | None) -> DebateEvent:

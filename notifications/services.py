@@ -128,8 +128,7 @@ def _tell_all(argument, told: dict) -> list[Notification]:
             for person, kind in told.items()
         ]
     )
-    for notification in created:
-        _tell(notification)
+    _tell(created)
     return created
 
 
@@ -153,7 +152,7 @@ def _tell_the_untold(argument, told: dict) -> list[Notification]:
     created = list(created.order_by("recipient_id"))
     for notification in created:
         notification.recipient = untold[notification.recipient_id][0]
-        _tell(notification)
+    _tell(created)
     return created
 
 
@@ -177,18 +176,20 @@ def notify_of_act(*, action: ModerationAction) -> Notification | None:
         motion=action.motion,
         created_at=action.created_at,
     )
-    _tell(notification)
+    _tell([notification])
     return notification
 
 
-def _tell(notification: Notification) -> None:
-    """Light the recipient's bell on their open pages, and mail a reply at once if they want."""
-    events.announce_to_member(notification.recipient_id)
-    if (
-        notification.kind == Kind.REPLY
-        and queries.loaded_preferences(notification.recipient).email_replies
-    ):
-        tasks.email_reply.enqueue(notification.pk)
+def _tell(notifications: list[Notification]) -> None:
+    """Light the recipients' bells on their open pages (one announcement for all), and mail a
+    reply at once to whoever wants it."""
+    events.announce_to_members([notification.recipient_id for notification in notifications])
+    for notification in notifications:
+        if (
+            notification.kind == Kind.REPLY
+            and queries.loaded_preferences(notification.recipient).email_replies
+        ):
+            tasks.email_reply.enqueue(notification.pk)
 
 
 # --- Following ---------------------------------------------------------------------------------

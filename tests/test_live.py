@@ -343,6 +343,20 @@ def activity(motion):
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
+def test_bells_rung_together_are_heard_each_on_its_members_channel_in_order(heard):
+    members = [UserFactory() for _ in range(3)]
+    with transaction.atomic():
+        events.announce_to_members([member.pk for member in members])
+        assert heard() == []  # after the commit, as every event
+
+    rung = heard()
+    assert [event["ids"]["member_id"] for event in rung] == [member.pk for member in members]
+    assert all(e["kind"] == events.MEMBER_NOTIFIED and e["motion_id"] is None for e in rung)
+    assert [event["id"] for event in rung] == sorted({event["id"] for event in rung})
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
 def test_a_vote_on_its_own_is_announced_by_its_statement_once(heard, monkeypatch):
     motion = MotionFactory()
     argument = ArgumentFactory(motion=motion)

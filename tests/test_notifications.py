@@ -326,6 +326,18 @@ def test_a_moderators_act_rolled_back_tells_nobody(alice, alices, moderator):
 # --- Reading and the bell ----------------------------------------------------------------------
 
 
+def test_everyone_a_reply_tells_hears_it_on_their_own_channel(
+    recording_broker, post, alice, bob, alices
+):
+    followers = [verified_user() for _ in range(3)]
+    for follower in followers:
+        notify.set_following(member=follower, claim=alices, following=True)
+    post(bob, parent=alices)
+    for member in (alice, *followers):
+        [rung] = list(recording_broker.backlogs[fanout.member_channel(member.pk)])
+        assert rung.kind == events.MEMBER_NOTIFIED and rung.ids == {"member_id": member.pk}
+
+
 def test_marking_read_lowers_the_count(post, alice, bob, alices, motion):
     first, second = post(bob, parent=alices), post(bob, parent=alices, claim="Again, no.")
     assert queries.unread_count(alice.pk) == 2

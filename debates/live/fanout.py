@@ -106,6 +106,10 @@ class Broker:
         any thread."""
         raise NotImplementedError
 
+    def publish_many(self, events) -> None:
+        for event in events:
+            self.publish(event)
+
     def announcing_statement(self) -> tuple[str, int] | None:
         return None
 

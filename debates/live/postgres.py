@@ -44,6 +44,16 @@ class PostgresBroker(Broker):
                 [event.motion_id, event.payload(), self.CHANNEL, self.LOCK_KEY],
             )
 
+    def publish_many(self, events) -> None:
+        # One statement for the lot, in their order: each is numbered and notified as `publish`
+        # does it, and the lock is taken once (the function's is the transaction's).
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT crux_publish_event((payload ->> 'motion_id')::bigint, payload, %s, %s)"
+                " FROM unnest(%s::jsonb[]) WITH ORDINALITY AS batch(payload, n) ORDER BY n",
+                [self.CHANNEL, self.LOCK_KEY, [event.payload() for event in events]],
+            )
+
     def announcing_statement(self) -> tuple[str, int]:
         return self.CHANNEL, self.LOCK_KEY
 
