@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -413,8 +414,19 @@ def queue_act(request, kind, pk, act):
     if not request.htmx:
         if refused:
             return _queue_page(request, refused=refused, status=status)
+        # With the ways on that the page in place offers: to the claim, and to its log.
+        log_url = f"{reverse('moderation_log')}?target={kind}&target_id={claim.pk}"
         for outcome in outcomes:
-            (messages.success if outcome.changed else messages.info)(request, outcome.message)
+            (messages.success if outcome.changed else messages.info)(
+                request,
+                format_html(
+                    '{} <a href="{}">View the {}</a> · <a href="{}">Its log</a>',
+                    outcome.message,
+                    claim.get_absolute_url(),
+                    kind,
+                    log_url,
+                ),
+            )
         return HttpResponseSeeOther(_queue_url(request))
     if refused is None:
         claim = _claim(kind, pk)  # as the acts left it

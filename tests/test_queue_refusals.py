@@ -223,12 +223,12 @@ def test_the_nav_s_count_follows_an_act_in_place_as_a_reload_shows_it(client, mo
     client.force_login(moderator)
     queue = client.get(reverse("moderation_queue")).content.decode()
     assert 'id="nav-queue"' in queue and nav_count(queue) == ["3"]
-    expected = ["2", "1", "0"]
+    expected = [["2"], ["1"], []]  # an empty queue shows no count
     for argument, count in zip(entries, expected, strict=True):
         answer = hide(client, argument, {"reason": "Abuse"}, headers=HTMX).content.decode()
         assert '<hx-partial hx-target="#nav-queue" hx-swap="innerHTML">' in answer
         reload = client.get(reverse("moderation_queue")).content.decode()
-        assert nav_count(answer) == nav_count(reload) == [count]
+        assert nav_count(answer) == nav_count(reload) == count
     # A refusal changes nothing, and says so too.
     Flag.objects.create(flagger=verified_user(), argument=ArgumentFactory(), reason="spam")
     refused = hide(client, entries[0], {"reason": ""}, headers=HTMX)
