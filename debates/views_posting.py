@@ -17,6 +17,8 @@ from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
 from debates.models import Argument
 from debates.views import HttpResponseSeeOther
 
+RETRACTED = "Your argument is retracted. Its replies stay in place."
+
 
 def _argument_of(motion, pk):
     return get_object_or_404(
@@ -126,10 +128,16 @@ def retract_argument(request, slug, pk):
             status, error = refusal.status, refusal.message
         else:
             if request.htmx:
+                # Said beside its tools, as a moderator's act in place is.
                 node = queries.subtree(motion, argument.pk, viewer=request.user).argument
-                context = {"motion": motion, "argument": node}
+                context = {
+                    "motion": motion,
+                    "argument": node,
+                    "retracted_here": node.pk,
+                    "retracted_message": RETRACTED,
+                }
                 return render(request, "debates/argument_detail.html#subtree", context)
-            messages.success(request, "Your argument is retracted. Its replies stay in place.")
+            messages.success(request, RETRACTED)
             return HttpResponseSeeOther(argument.get_absolute_url())
     elif refusal := policy.retract_offer_refusal(request.user, argument):
         status, error = refusal.status, refusal.message
