@@ -481,9 +481,7 @@ def test_retract_asks_for_confirmation_then_keeps_the_place(client, member, moti
     assert "[retracted by its author]" in page and "Regrettable." not in page
 
 
-def test_a_retraction_in_place_says_so_beside_the_argument_and_nowhere_else(
-    client, member, motion
-):
+def test_a_retraction_in_place_says_so_beside_the_argument_and_nowhere_else(client, member, motion):
     argument, _ = post(member, motion, claim="Regrettable.")
     client.force_login(member)
     url = reverse("retract_argument", args=[motion.slug, argument.pk])
