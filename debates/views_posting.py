@@ -17,8 +17,6 @@ from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
 from debates.models import Argument
 from debates.views import HttpResponseSeeOther
 
-RETRACTED = "Your argument is retracted. Its replies stay in place."
-
 
 def _argument_of(motion, pk):
     return get_object_or_404(
@@ -128,16 +126,10 @@ def retract_argument(request, slug, pk):
             status, error = refusal.status, refusal.message
         else:
             if request.htmx:
-                # Said beside its tools, as a moderator's act in place is.
                 node = queries.subtree(motion, argument.pk, viewer=request.user).argument
-                context = {
-                    "motion": motion,
-                    "argument": node,
-                    "retracted_here": node.pk,
-                    "retracted_message": RETRACTED,
-                }
+                context = {"motion": motion, "argument": node}
                 return render(request, "debates/argument_detail.html#subtree", context)
-            messages.success(request, RETRACTED)
+            messages.success(request, "Your argument is retracted. Its replies stay in place.")
             return HttpResponseSeeOther(argument.get_absolute_url())
     elif refusal := policy.retract_offer_refusal(request.user, argument):
         status, error = refusal.status, refusal.message

@@ -481,18 +481,6 @@ def test_retract_asks_for_confirmation_then_keeps_the_place(client, member, moti
     assert "[retracted by its author]" in page and "Regrettable." not in page
 
 
-def test_a_retraction_in_place_says_so_beside_the_argument_and_nowhere_else(client, member, motion):
-    argument, _ = post(member, motion, claim="Regrettable.")
-    client.force_login(member)
-    url = reverse("retract_argument", args=[motion.slug, argument.pk])
-
-    answer = client.post(url, headers={"HX-Request": "true"}).content.decode()
-
-    said = '<p class="argument__status" role="status">Your argument is retracted. Its replies'
-    assert "[retracted by its author]" in answer and said in answer
-    assert said not in client.get(motion.get_absolute_url()).content.decode()
-
-
 def test_propose_motion_page(client, member):
     client.force_login(member)
     response = client.post(
