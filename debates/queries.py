@@ -179,18 +179,13 @@ def _linked(motion, rows) -> DebateTree:
     return tree
 
 
-def materialise(tree: DebateTree, shown, extra=()):
+def materialise(tree: DebateTree, shown, wanted):
     """Load in full (one query) the arguments a page shows, in place of their branches.
 
-    `shown` are the top nodes of what the page shows (after fold_below); `extra` names more
-    arguments the page needs, such as a permalink's ancestors. Returns `shown`, loaded.
+    `shown` are the top nodes of what the page shows (after fold_below); `wanted` the ids of
+    every argument the page needs: those and the replies shown below them, and more, such as a
+    permalink's ancestors. Returns `shown`, loaded.
     """
-    wanted = {node.pk for node in extra}
-    stack = list(shown)
-    while stack:
-        node = stack.pop()
-        wanted.add(node.pk)
-        stack.extend(getattr(node, "shown_children", ()))
     loaded = Argument.objects.select_related("source", "author").in_bulk(wanted)
     for pk, argument in loaded.items():
         branch = tree.by_id[pk]
@@ -411,8 +406,9 @@ def shown_arguments(tree: DebateTree, top, *, viewer, order, limits, offset=0, e
     if scored_order(order):
         _attach_scores(tree, order)
     shown = fold_below(sort_replies(top, order)[offset:], limits)
-    attach_my_votes(tree, viewer, {*shown_ids(shown), *(node.pk for node in extra)})
-    return materialise(tree, shown, extra=extra)
+    wanted = {*shown_ids(shown), *(node.pk for node in extra)}
+    attach_my_votes(tree, viewer, wanted)
+    return materialise(tree, shown, wanted)
 
 
 def motion_page_tree(motion, *, viewer, order=DEFAULT_REPLY_ORDER) -> DebateTree:
