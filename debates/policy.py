@@ -28,6 +28,13 @@ def moderates(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_moderator", False))
 
 
+def takes_part(viewer) -> bool:
+    """Whether a page offers `viewer` to reply, vote and flag at all: everyone but a suspended
+    member, who is told why once, at the top of every page. (An anonymous reader is offered
+    them, and asked to sign in.)"""
+    return not getattr(viewer, "is_suspended", False)
+
+
 def moderation_refusal(user):
     """Why `user` may not moderate, or None: moderators are staff, members of the Moderators
     group or holders of accounts.moderate (User.is_moderator), and not while suspended."""
@@ -365,6 +372,8 @@ def own_vote_closure(claim, user):
     that learns live that the motion reopened keeps these buttons off."""
     if _authored_by(claim, user):
         return f"You cannot vote on {_yours(claim)}"
+    if not takes_part(user):
+        return "You cannot vote while your account is suspended"
     return None
 
 
@@ -372,10 +381,14 @@ def own_vote_closure(claim, user):
 
 
 def flag_offered_to(claim, user) -> bool:
-    """Whether the page shows `user` a "Flag" link on `claim` (or a source): signed in, not its
-    author (or who added the source), and shown to everyone (a withdrawn one needs no flag)."""
+    """Whether the page shows `user` a "Flag" link on `claim` (or a source): signed in and not
+    suspended, not its author (or who added the source), and shown to everyone (a withdrawn one
+    needs no flag)."""
     return (
-        getattr(user, "is_authenticated", False) and not _owned_by(claim, user) and is_shown(claim)
+        getattr(user, "is_authenticated", False)
+        and takes_part(user)
+        and not _owned_by(claim, user)
+        and is_shown(claim)
     )
 
 
@@ -444,16 +457,21 @@ def own_content_refusal(moderator, target, act):
 # --- Audiences ---------------------------------------------------------------------------------
 
 ANONYMOUS, MEMBER, MODERATOR = "anonymous", "member", "moderator"
+# A suspended member or moderator reads as one, and is offered nothing to take part with.
+SUSPENDED, SUSPENDED_MODERATOR = "suspended", "suspended-moderator"
 
 
 def audience(viewer) -> str:
     """Which shared rendering of a debate `viewer` reads. By the rules above, what a viewer may
-    see and do on arguments depends on whether they are signed in and moderate, and beyond that
-    only on the claims they wrote and the votes they cast: the rest is alike for every viewer of
-    one audience (debates.fragments renders it once each and adds the viewer's own)."""
+    see and do on arguments depends on whether they are signed in, moderate and are suspended,
+    and beyond that only on the claims they wrote and the votes they cast: the rest is alike for
+    every viewer of one audience (debates.fragments renders it once each and adds the viewer's
+    own)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return ANONYMOUS
     if moderates(viewer):
-        return MODERATOR
-    return MEMBER if getattr(viewer, "is_authenticated", False) else ANONYMOUS
+        return SUSPENDED_MODERATOR if viewer.is_suspended else MODERATOR
+    return SUSPENDED if viewer.is_suspended else MEMBER
 
 
 class StandIn:
@@ -462,13 +480,13 @@ class StandIn:
 
     pk = id = None
     is_active = True
-    is_suspended = False
     has_verified_email = True
 
     def __init__(self, audience_name: str):
         self.is_authenticated = audience_name != ANONYMOUS
         self.is_anonymous = not self.is_authenticated
-        self.is_moderator = audience_name == MODERATOR
+        self.is_moderator = audience_name in (MODERATOR, SUSPENDED_MODERATOR)
+        self.is_suspended = audience_name in (SUSPENDED, SUSPENDED_MODERATOR)
 
 
 # --- Sources (issue 20) ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 HIDDEN_CLAIM = "A claim a moderator hid."
 HIDDEN_REASON = "Abusive wording."
+SUSPENDED_CLAIM = "A claim of a member suspended since."
 
 
 class Canonical(HTMLParser):
@@ -65,6 +66,8 @@ def world():
     moderating_author = verified_user()
     grant_moderator(user=moderating_author)
     flagger = verified_user()
+    suspended_moderator = verified_user(suspended_until=timezone.now() + timedelta(days=3))
+    grant_moderator(user=suspended_moderator)
     motion = MotionFactory()
     own = ArgumentFactory(motion=motion, author=author, claim="The author's standing claim.")
     hidden = ArgumentFactory(
@@ -84,6 +87,14 @@ def world():
         author=moderating_author,
         claim="A moderator's own hidden claim.",
         visibility=Argument.Visibility.HIDDEN,
+    )
+    # Suspended since she wrote and voted: her claim and her vote stay hers on the page.
+    suspended_author = verified_user()
+    ArgumentFactory(motion=motion, parent=own, author=suspended_author, claim=SUSPENDED_CLAIM)
+    Vote.objects.create(user=suspended_author, argument=other, choice="agree")
+    Argument.objects.filter(pk=other.pk).update(agree_count=1)
+    type(suspended_author).objects.filter(pk=suspended_author.pk).update(
+        suspended_until=timezone.now() + timedelta(days=3)
     )
     for claim, choice in [(own, "agree"), (other, "disagree"), (reply, "agree")]:
         Vote.objects.create(user=voter, argument=claim, choice=choice)
@@ -105,6 +116,8 @@ def world():
             "suspended": suspended,
             "moderating author": moderating_author,
             "flagger": flagger,
+            "suspended moderator": suspended_moderator,
+            "suspended author": suspended_author,
         },
     }
 
@@ -128,6 +141,8 @@ VIEWERS = [
     "suspended",
     "moderating author",
     "flagger",
+    "suspended moderator",
+    "suspended author",
 ]
 
 
@@ -167,6 +182,47 @@ def test_what_each_viewer_sees_is_theirs(client, world):
     assert f'id="flag-link-argument-{own.pk}"' in as_voter
     assert f'id="flag-link-argument-{own.pk}"' not in as_author
     assert "You cannot vote on your own argument." in as_author
+
+
+def test_a_suspended_member_is_offered_nothing_to_take_part_with(client, world):
+    """Her page (its shared tree her audience's) has every vote button off, saying why, no Flag,
+    no Reply, no "Argue", no Edit of her own claim; her vote stays pressed. A member's page
+    offers them all; a suspended moderator's, none."""
+    motion, other = world["motion"], world["other"]
+    viewers = world["viewers"]
+    mine = Argument.objects.get(claim=SUSPENDED_CLAIM)
+
+    def page(person):
+        client.force_login(viewers[person])
+        return client.get(motion.get_absolute_url()).content.decode()
+
+    as_voter = page("voter")
+    assert 'class="reply-link"' in as_voter and "flag-link" in as_voter
+    assert "Argue for or against this motion" in as_voter
+    for person in ("suspended", "suspended author", "suspended moderator"):
+        html = page(person)
+        buttons = re.findall(r'<button type="submit" name="choice"[^>]*>', html, re.S)
+        assert buttons and all(" disabled" in button for button in buttons), person
+        assert "You cannot vote while your account is suspended." in html, person
+        assert "flag-link" not in html, person
+        links = re.findall(r'<a href="[^"]*" class="reply-link"[^>]*>', html, re.S)
+        assert links and all(link.endswith(" hidden>") for link in links), person
+        assert re.search(r'<p class="debate__actions" hidden>', html), person
+    as_her = page("suspended author")
+    assert pressed_choice(as_her, other) == "agree"
+    assert "You cannot vote on your own argument." in as_her
+    assert reverse("edit_argument", args=[motion.slug, mine.pk]) not in as_her
+    assert reverse("retract_argument", args=[motion.slug, mine.pk]) in as_her
+
+
+def test_a_suspended_members_live_copy_offers_nothing_either(client, world):
+    """What her live page asks for after a public message (views.own_copy) has the buttons off."""
+    motion, other = world["motion"], world["other"]
+    client.force_login(world["viewers"]["suspended"])
+    html = client.get(reverse("own_copy", args=[motion.slug]), {"ids": other.pk}).content.decode()
+    buttons = re.findall(r'<button type="submit" name="choice"[^>]*>', html, re.S)
+    assert len(buttons) == 2 and all(" disabled" in button for button in buttons)
+    assert "flag-link" not in html
 
 
 def test_nothing_personal_reaches_the_shared_tree(client, world):

@@ -83,9 +83,9 @@ CASES = {
         409,
         "Voting is closed: its author retracted the argument",
     ),
-    # Taking part at all is refused before any claim's rule, and the buttons stay on: pages share
-    # one rendering per audience, and a click says why (or, signed out, leads to sign in).
-    "suspended voter": (None, SUSPENDED, 403, None),
+    # Taking part at all is refused before any claim's rule. A suspended member's buttons are
+    # off (her audience's shared rendering says why); signed out, they lead to sign in.
+    "suspended voter": (None, SUSPENDED, 403, "You cannot vote while your account is suspended"),
     "anonymous": (None, "Sign in to vote.", 403, None),
 }
 

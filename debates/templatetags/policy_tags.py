@@ -81,6 +81,11 @@ def open_to_replies(argument):
 
 
 @register.filter
+def takes_part(user):
+    return policy.takes_part(user)
+
+
+@register.filter
 def takes_arguments(motion):
     return policy.closed_refusal(motion) is None
 

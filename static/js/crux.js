@@ -350,6 +350,8 @@
   const live = document.getElementById("live-status");
   const viewer = live?.dataset.viewer || "";
   const audience = live?.dataset.audience || "anonymous";
+  // A suspended member is offered nothing to reply, vote or flag with (debates.policy.takes_part).
+  const takesPart = !audience.startsWith("suspended");
   const isEnd = (node) => node?.nodeType === Node.COMMENT_NODE && node.data === "/r";
 
   function regionStart(root, name) {
@@ -523,7 +525,8 @@
     const status = document.getElementById("motion-status");
     if (!status) return;
     const open = status.dataset.open === "true";
-    for (const link of document.querySelectorAll(".reply-link")) link.hidden = !open;
+    for (const link of document.querySelectorAll(".reply-link")) link.hidden = !open || !takesPart;
+    for (const actions of document.querySelectorAll(".debate__actions")) actions.hidden = !takesPart;
     // Following a motion and its downloads are offered while everyone reads it.
     for (const offer of document.querySelectorAll("[data-while-shown]")) offer.hidden = status.dataset.shown !== "true";
     for (const form of document.querySelectorAll('form.vote:not([id^="vote-motion-"])')) {
@@ -590,7 +593,9 @@
     if (node.matches("li.argument--new[id]") && node.isConnected) {
       countNewArgument(node);
       placeGroupLine(node.querySelector(":scope > article.argument__body"), true);
-      if (audience === "moderator") askOwnCopy(`ids=${node.id.replace("argument-", "")}`);
+      // A moderator's copy and a suspended member's differ from what the message brought for
+      // members (debates.policy.audience).
+      if (audience !== "member") askOwnCopy(`ids=${node.id.replace("argument-", "")}`);
     } else if (node.matches("article.argument__body[id]")) {
       placeGroupLine(node, false);
       askOwnCopy(`ids=${node.id.replace("body-", "")}`);

@@ -2,7 +2,10 @@
 member, an author and a moderator on a new argument, hidden text for moderators only, a lock that
 closes what a reload would not offer, counts, and a polite summary for screen readers."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
@@ -147,3 +150,29 @@ def test_counts_follow_and_a_summary_is_announced(page, seeded_live):
     voting.cast_vote(voter=UserFactory(), claim=target, choice="agree")
     expect(news).to_contain_text("Votes now")
     expect(news).to_contain_text(target.claim[:40])
+
+
+def test_a_suspended_member_gets_a_new_argument_as_her_reload_shows_it(signed_in, seeded_live):
+    """Her buttons off with their reason, no Flag, no Reply: what a reload gives her."""
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    url = target.motion.get_absolute_url()
+    suspended = verified_user(display_name="Reader S")
+    suspended.suspended_until = timezone.now() + timedelta(days=2)
+    suspended.save(update_fields=["suspended_until"])
+    her = open_live(signed_in(suspended), url)
+    expect(her.locator(".debate__actions")).to_be_hidden()
+
+    reply, _ = services.post_argument(
+        author=verified_user(), motion=target.motion, parent=target, stance="pro", claim="New."
+    )
+
+    new = body(her, reply.pk)
+    expect(new).to_contain_text("You cannot vote while your account is suspended.")
+    expect(her.locator(f"#vote-argument-{reply.pk}-agree")).to_be_disabled()
+    expect(her.locator(f"#vote-argument-{reply.pk}-disagree")).to_be_disabled()
+    expect(new.get_by_role("link", name="Flag")).to_have_count(0)
+    expect(new.get_by_role("link", name="Reply")).to_be_hidden()
+    assert her.evaluate("window.__noReload") is True
+    her.reload()
+    expect(body(her, reply.pk).get_by_role("link", name="Reply")).to_be_hidden()
+    expect(her.locator(f"#vote-argument-{reply.pk}-agree")).to_be_disabled()
