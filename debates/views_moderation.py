@@ -211,7 +211,7 @@ def _argument_in_place(request, argument, outcome, error, status):
             "error": error or "",
         },
     }
-    return render(request, "debates/argument_detail.html#subtree", context, status=status)
+    return render(request, "debates/argument_detail.html#acted-in-place", context, status=status)
 
 
 # --- Acts on a motion --------------------------------------------------------------------------
@@ -229,7 +229,11 @@ MOTION_ACTS = {
 @moderator_required
 @require_http_methods(["GET", "POST"])
 def moderate_motion(request, slug, act):
-    """Hide, restore, lock, unlock, feature or unfeature a motion; back to its page after."""
+    """Hide, restore, lock, unlock, feature or unfeature a motion; back to its page after.
+
+    A GET is the act's confirmation page: the panel's hiding form leads here without JavaScript,
+    with the reason typed there. Sent in place (hiding, once confirmed), a refusal comes back
+    into the panel."""
     motion = get_object_or_404(Motion.objects.select_related("author"), slug=slug)
     status, error, error_field = 200, None, None
     refusal = policy.own_content_refusal(request.user, motion, act)
@@ -241,9 +245,12 @@ def moderate_motion(request, slug, act):
                 moderator=request.user, motion=motion, reason=request.POST.get("reason", "")
             )
         except DebateRuleError as rule:
+            if request.htmx:
+                return _motion_panel_refusal(request, motion, act, rule)
             status, error, error_field = rule.status, rule.message, rule.field
         else:
             return _done(request, outcome, motion.get_absolute_url())
+    typed = request.POST if request.method == "POST" else request.GET
     context = {
         "act": act,
         "kind": "motion",
@@ -252,11 +259,27 @@ def moderate_motion(request, slug, act):
         "refused": bool(refusal),
         "error": error,
         "error_field": error_field,
-        "reason": request.POST.get("reason", ""),
+        "reason": typed.get("reason", ""),
         "action_url": reverse(f"{act}_motion", args=[slug]),
         "back_url": motion.get_absolute_url(),
     }
     return render(request, "debates/moderation/confirm.html", context, status=status)
+
+
+def _motion_panel_refusal(request, motion, act, rule):
+    """The motion's moderation panel again, with the refusal beside the act's form and the
+    reason as typed."""
+    context = {
+        "motion": motion,
+        "mod_result": {
+            "act": act,
+            "error": rule.message,
+            "field": rule.field,
+            "reason": request.POST.get("reason", ""),
+        },
+    }
+    template = "debates/motion_detail.html#motion-moderation"
+    return render(request, template, context, status=rule.status)
 
 
 # --- Suspensions -------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_a_phones_breadcrumb_keeps_the_page_it_is_on(signed_in, author):
     assert shown_items(crumbs) == ["Tea or coffee", "\u203a Reply"]
     # Three: all of them.
     page.goto(reverse("argument_history", args=[motion.slug, chain[0].pk]))
-    assert shown_items(crumbs) == ["Tea or coffee", "\u203a Argument", "\u203a History"]
+    assert shown_items(crumbs) == ["Tea or coffee", "\u203a This argument", "\u203a History"]
     # Many: the motion, "…" for what lies between, the claim this one answers, and this page.
     page.goto(chain[-1].get_absolute_url())
     first, between, last = shown_items(crumbs)
