@@ -125,11 +125,11 @@ def retract_argument(request, slug, pk):
         except DebateRuleError as refusal:
             status, error = refusal.status, refusal.message
         else:
+            messages.success(request, "Your argument is retracted. Its replies stay in place.")
             if request.htmx:
                 node = queries.subtree(motion, argument.pk, viewer=request.user).argument
                 context = {"motion": motion, "argument": node}
-                return render(request, "debates/argument_detail.html#subtree", context)
-            messages.success(request, "Your argument is retracted. Its replies stay in place.")
+                return render(request, "debates/argument_detail.html#acted-in-place", context)
             return HttpResponseSeeOther(argument.get_absolute_url())
     elif refusal := policy.retract_offer_refusal(request.user, argument):
         status, error = refusal.status, refusal.message

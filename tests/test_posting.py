@@ -420,10 +420,13 @@ def test_edit_page_saves_and_history_shows_versions(client, member, motion):
 
     assert response.status_code == 303
     assert b"After." in history.content and b"Before." in history.content
-    # Times as every other page gives them: 24-hour, in UTC, said so.
-    stamps = re.findall(r"<time [^>]*>([^<]*)</time>", history.content.decode())
+    # Dates as the argument's card gives them: the day, and the time (24-hour, in UTC, said so)
+    # on hovering.
+    stamps = re.findall(r'<time [^>]*title="([^"]*)">([^<]*)</time>', history.content.decode())
     assert len(stamps) == 3
-    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC", t) for t in stamps)
+    for title, shown in stamps:
+        assert re.fullmatch(r"[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC", title)
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", shown)
     page = client.get(motion.get_absolute_url()).content.decode()
     assert reverse("argument_history", args=[motion.slug, argument.pk]) in page
 
@@ -479,6 +482,23 @@ def test_retract_asks_for_confirmation_then_keeps_the_place(client, member, moti
     assert client.post(url).status_code == 303
     page = client.get(motion.get_absolute_url()).content.decode()
     assert "[retracted by its author]" in page and "Regrettable." not in page
+
+
+def test_retracting_in_place_says_so_where_the_page_tells_how_acts_went(client, member, motion):
+    """The HTMX answer: the argument as it now stands, and the plain path's message for the
+    page's status region (which the live copy of the argument cannot overwrite); said once."""
+    argument, _ = post(member, motion, claim="Regrettable.")
+    client.force_login(member)
+    url = reverse("retract_argument", args=[motion.slug, argument.pk])
+
+    answer = client.post(url, headers={"HX-Request": "true"}).content.decode()
+    argument_html, _, status = answer.partition('<hx-partial hx-target="#messages"')
+    assert f'id="argument-{argument.pk}"' in argument_html and "[retracted" in argument_html
+    assert "Your argument is retracted. Its replies stay in place." in status
+    # Its own page's follow line goes: a reload offers none for a withdrawn argument.
+    assert f'<p class="debate__follow" id="follow-argument-{argument.pk}" hidden></p>' in answer
+    page = client.get(motion.get_absolute_url()).content.decode()
+    assert '<div role="status" id="messages"></div>' in page
 
 
 def test_propose_motion_page(client, member):

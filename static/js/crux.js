@@ -527,8 +527,16 @@
     const open = status.dataset.open === "true";
     for (const link of document.querySelectorAll(".reply-link")) link.hidden = !open || !takesPart;
     for (const actions of document.querySelectorAll(".debate__actions")) actions.hidden = !takesPart;
-    // Following a motion and its downloads are offered while everyone reads it.
-    for (const offer of document.querySelectorAll("[data-while-shown]")) offer.hidden = status.dataset.shown !== "true";
+    // Following a motion and its downloads are offered while everyone reads it; following an
+    // argument, while everyone reads it and its motion. Its page's heading names it as its card.
+    for (const offer of document.querySelectorAll("[data-while-shown]")) {
+      const withdrawn = offer.dataset.argument && document.getElementById(`body-${offer.dataset.argument}`)?.hasAttribute("data-withdrawn");
+      offer.hidden = status.dataset.shown !== "true" || Boolean(withdrawn);
+    }
+    for (const heading of document.querySelectorAll("[data-claim-of]")) {
+      const claim = document.getElementById(`claim-${heading.dataset.claimOf}`);
+      if (claim) heading.textContent = claim.textContent.trim();
+    }
     for (const form of document.querySelectorAll('form.vote:not([id^="vote-motion-"])')) {
       const own = form.hasAttribute("data-own");
       for (const button of form.querySelectorAll(".vote__button")) button.disabled = !open || own;
@@ -596,6 +604,8 @@
       // A moderator's copy and a suspended member's differ from what the message brought for
       // members (debates.policy.audience).
       if (audience !== "member") askOwnCopy(`ids=${node.id.replace("argument-", "")}`);
+    } else if (node.matches("li.argument[id]")) {
+      applyMotionState(); // an act in place answers with its argument anew
     } else if (node.matches("article.argument__body[id]")) {
       placeGroupLine(node, false);
       askOwnCopy(`ids=${node.id.replace("body-", "")}`);

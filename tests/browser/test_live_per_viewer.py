@@ -176,3 +176,35 @@ def test_a_suspended_member_gets_a_new_argument_as_her_reload_shows_it(signed_in
     her.reload()
     expect(body(her, reply.pk).get_by_role("link", name="Reply")).to_be_hidden()
     expect(her.locator(f"#vote-argument-{reply.pk}-agree")).to_be_disabled()
+
+
+def test_a_withdrawn_argument_takes_its_follow_line_and_heading_along(signed_in, seeded_live):
+    """Its author retracts it in place on its own page, and says so there; a moderator's hiding
+    reaches a reader's copy of its page live: neither page offers to follow it any more, and
+    each page's heading names it as its card does, as a reload would."""
+    author = verified_user(display_name="Writer R")
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    mine, _ = services.post_argument(
+        author=author, motion=target.motion, parent=target, stance="pro", claim="Mine to take."
+    )
+    theirs, _ = services.post_argument(
+        author=verified_user(), motion=target.motion, parent=target, stance="con", claim="Hid."
+    )
+    her = open_live(signed_in(author), mine.get_absolute_url())
+    expect(her.locator(".debate__follow")).to_be_visible()
+    her.once("dialog", lambda dialog: dialog.accept())
+    body(her, mine.pk).get_by_role("link", name="Retract").click()
+    expect(her.locator("#messages")).to_contain_text("Your argument is retracted.")
+    expect(body(her, mine.pk)).to_contain_text("[retracted by its author]")
+    expect(her.locator(".debate__follow")).to_be_hidden()
+    expect(her.locator("h1")).to_have_text("Pro argument: [retracted by its author]")
+
+    reader = open_live(signed_in(verified_user(display_name="Reader F")), theirs.get_absolute_url())
+    expect(reader.locator(".debate__follow")).to_be_visible()
+    moderator = verified_user()
+    grant_moderator(user=moderator)
+    moderation.hide_argument(moderator=moderator, argument=theirs, reason="Spam.")
+    expect(body(reader, theirs.pk)).to_contain_text("[hidden by a moderator]")
+    expect(reader.locator(".debate__follow")).to_be_hidden()
+    expect(reader.locator("h1")).to_have_text("Con argument: [hidden by a moderator]")
+    assert reader.evaluate("window.__noReload") is True
