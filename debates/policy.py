@@ -304,7 +304,7 @@ ARGUMENT_WITHDRAWN = "argument-"  # + the argument's visibility: "argument-hidde
 
 # Each code's error (debates.voting raises it) and what the page says beside its vote buttons.
 _REFUSED_VOTE = {
-    OWN_CLAIM: ("You cannot vote on your own claim.", 403),
+    OWN_CLAIM: ("You cannot vote on your own {kind}.", 403),
     MOTION_LOCKED: ("This motion is locked, so voting on it is closed.", 403),
     MOTION_HIDDEN: ("A moderator has hidden this motion, so voting on it is closed.", 409),
     "argument-hidden": (
@@ -347,13 +347,14 @@ def _closed_to_votes(claim, motion):
     return None
 
 
-def refused_vote(outcome):
-    """The error a vote refused with `outcome` (a vote_refusal code) raises, or None for any
-    other outcome of a vote (the choice it counted, or no such claim)."""
+def refused_vote(outcome, kind: str):
+    """The error a vote on a `kind` of claim ("motion", "argument") refused with `outcome` (a
+    vote_refusal code) raises, or None for any other outcome of a vote (the choice it counted,
+    or no such claim). It names the claim as the note beside the buttons does."""
     if outcome not in _REFUSED_VOTE:
         return None
     message, status = _REFUSED_VOTE[outcome]
-    return DebateRuleError(message, status=status)
+    return DebateRuleError(message.format(kind=kind), status=status)
 
 
 def vote_closure(claim, motion, user):

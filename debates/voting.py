@@ -116,7 +116,7 @@ MISSING = "missing"
 def _refuse(model, outcome):
     if outcome == MISSING:
         raise model.DoesNotExist(f"No such {_kind(model)}.")
-    enforce(refused_vote(outcome))
+    enforce(refused_vote(outcome, _kind(model)))
 
 
 def _kind(model):

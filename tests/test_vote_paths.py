@@ -329,7 +329,7 @@ def test_the_vote_statement_and_the_orm_path_agree(recorder):
 
     # The examples reached every refusal and every outcome, not just the easy ones.
     assert {message for _, message in seen["refusals"]} >= {
-        "You cannot vote on your own claim.",
+        "You cannot vote on your own argument.",
         "This motion is locked, so voting on it is closed.",
         "A moderator has hidden this motion, so voting on it is closed.",
         "This argument was hidden by a moderator; it can no longer be voted on.",

@@ -47,7 +47,7 @@ def motion_of(claim):
     return claim if isinstance(claim, Motion) else claim.motion
 
 
-OWN = "You cannot vote on your own claim."
+OWN = "You cannot vote on your own argument."
 LOCKED = "This motion is locked, so voting on it is closed."
 MOTION_HIDDEN = "A moderator has hidden this motion, so voting on it is closed."
 HIDDEN = "This argument was hidden by a moderator; it can no longer be voted on."
@@ -57,7 +57,12 @@ SUSPENDED = "Your account is suspended"
 # case: (the code vote_refusal answers, the vote's refusal and status, the buttons' note)
 CASES = {
     "own argument": (policy.OWN_CLAIM, OWN, 403, "You cannot vote on your own argument"),
-    "own motion": (policy.OWN_CLAIM, OWN, 403, "You cannot vote on your own motion"),
+    "own motion": (
+        policy.OWN_CLAIM,
+        "You cannot vote on your own motion.",
+        403,
+        "You cannot vote on your own motion",
+    ),
     "locked motion": (policy.MOTION_LOCKED, LOCKED, 403, "Voting is closed: the motion is locked"),
     "hidden motion": (
         policy.MOTION_HIDDEN,
@@ -179,7 +184,7 @@ def test_both_paths_meet_the_rules_in_the_policys_order(path):
         if code is None:
             assert voting.cast_vote(voter=voter, claim=claim, choice="agree").choice == "agree"
             continue
-        expected = policy.refused_vote(code)
+        expected = policy.refused_vote(code, kind)
         assert refusal(voter, claim) == (expected.message, expected.status), (kind, own, *states)
 
 
@@ -201,13 +206,13 @@ def test_every_withdrawn_argument_has_its_refusal_and_its_note(visibility):
     argument = ArgumentFactory.build(visibility=visibility)
     code = policy.vote_refusal(UserFactory.build(pk=10**9), argument, argument.motion)
     assert code == f"argument-{visibility}"
-    assert policy.refused_vote(code).status == 409
+    assert policy.refused_vote(code, "argument").status == 409
     assert policy.vote_closure(argument, argument.motion, AnonymousUser())
 
 
 def test_only_a_refusal_code_is_an_error():
     for outcome in ["agree", "disagree", voting.WITHDRAWN, voting.NOTHING_HELD, voting.MISSING]:
-        assert policy.refused_vote(outcome) is None
+        assert policy.refused_vote(outcome, "argument") is None
 
 
 def widget(html, claim):

@@ -330,7 +330,7 @@ def test_htmx_refusal_is_the_widget_with_the_message_and_a_4xx(client, voter):
     html = response.content.decode()
     assert response.status_code == 403
     assert f'id="vote-argument-{own.pk}"' in html
-    assert 'role="alert"' in html and "You cannot vote on your own claim." in html
+    assert 'role="alert"' in html and "You cannot vote on your own argument." in html
     assert "<html" not in html
 
 
@@ -410,7 +410,7 @@ def test_plain_form_refusal_is_a_message_after_the_redirect(client, voter):
     response = client.post(vote_url(own), {"choice": "agree"}, follow=True)
 
     assert response.redirect_chain[0][1] == 303
-    assert "You cannot vote on your own claim." in response.content.decode()
+    assert "You cannot vote on your own argument." in response.content.decode()
     assert not Vote.objects.exists()
 
 
