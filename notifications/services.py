@@ -115,8 +115,9 @@ def _follow_what_they_answered(argument, follows: dict, opted_out: set[int]) -> 
     if author_id is None or (author_id, kind) in follows or author_id in opted_out:
         return
     target = queries.target_of(argument.parent or argument.motion)
-    # get_or_create: a follow chosen since the follows were read stays as it was.
-    Follow.objects.get_or_create(follower_id=author_id, **target)
+    # A follow chosen since the follows were read stays as it was: the insert skips it, in one
+    # statement where get_or_create took four (a read, and an insert in a savepoint).
+    Follow.objects.bulk_create([Follow(follower_id=author_id, **target)], ignore_conflicts=True)
 
 
 def _tell_all(argument, told: dict) -> list[Notification]:
