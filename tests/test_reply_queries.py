@@ -77,3 +77,18 @@ def test_a_reply_costs_the_same_however_many_follow_what_it_answers(
         notify.set_following(member=verified_user(), claim=argument, following=True)
     many = queries_of_a_reply(client, argument)
     assert len(many) == len(few), "\n".join(many)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_her_first_reply_there_follows_it_in_one_statement(client, production_sessions, debate):
+    """A poster's first reply to an argument also makes her follow it: one insert that skips a
+    follow she chose meanwhile, not a read and an insert in a savepoint."""
+    _, argument = debate
+    client.force_login(verified_user())
+    reply(client, ArgumentFactory(motion=argument.motion), 0)  # the analysis's mark, opened
+    with CaptureQueriesContext(connection) as queries:
+        assert reply(client, argument, 1).status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    follows = [sql for sql in statements if "notifications_follow" in sql]
+    assert len(follows) == 2, "\n".join(follows)  # the follows where it was posted, and hers
+    assert len(statements) == REPLY_QUERIES + 1, "\n".join(statements)
