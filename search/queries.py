@@ -181,15 +181,20 @@ class Filters:
 
 
 def names_like(name: str) -> tuple[str, ...]:
-    """The attributions and source authors stored that are `name` but for case, compared as
+    """The attributions and source authors stored that have every word of `name` among their
+    own, but for case: "trenin" is "Dmitri Trenin", as a researcher names an author. Compared as
     Python folds case: SQLite's LIKE folds only ASCII letters, PostgreSQL's UPPER all of them,
     and the filter must find the same on both. A query for each kind, only when filtering."""
-    folded = name.casefold()
+    wanted = set(_name_words(name))
     stored = set()
     for model, field in ((Argument, "attribution"), (Motion, "attribution"), (Source, "author")):
         names = model.objects.exclude(**{field: ""}).order_by().values_list(field, flat=True)
         stored.update(names.distinct())
-    return tuple(sorted(held for held in stored if held.casefold() == folded))
+    return tuple(sorted(held for held in stored if wanted and wanted <= set(_name_words(held))))
+
+
+def _name_words(name: str) -> list[str]:
+    return re.findall(r"\w+", name.casefold())
 
 
 class _Backend:

@@ -15,7 +15,7 @@ def search(request):
     """The search page: the form, and its results as a partial for HTMX as one types. Filters
     without words list everything they admit; neither words nor filters, the page explains."""
     form = SearchForm(request.GET or None, viewer=request.user)
-    page, listed, status, sources_left_out = None, None, 200, False
+    page, listed, status, sources_left_out, filtered = None, None, 200, False, False
     if form.is_bound and form.is_valid():
         found = form.cleaned_data
         name, member = found["author"] or ("", None)
@@ -26,7 +26,8 @@ def search(request):
             author_id=member.pk if member else None,
             held_by=held_by,
         )
-        if found["q"] or filters.narrowing:
+        filtered = filters.narrowing
+        if found["q"] or filtered:
             results = queries.Search(text=found["q"], viewer=request.user, filters=filters)
             page = results.page(request.GET.get("page"), PAGE_SIZE)
             # Said with the results, as the fields' help says it: a source and its text belong
@@ -43,7 +44,13 @@ def search(request):
     elif form.errors:
         status = 400
     template = "search/search.html#results" if request.htmx else "search/search.html"
-    context = {"form": form, "page": page, "listed": listed, "sources_left_out": sources_left_out}
+    context = {
+        "form": form,
+        "page": page,
+        "listed": listed,
+        "sources_left_out": sources_left_out,
+        "filtered": filtered,
+    }
     return render(request, template, context, status=status)
 
 

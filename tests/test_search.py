@@ -703,3 +703,19 @@ def test_an_excerpt_cut_from_the_middle_of_a_text_says_so_on_both_sides(motion):
 def test_an_excerpt_that_is_the_whole_text_has_no_ellipsis(motion):
     ArgumentFactory(motion=motion, claim="Roads are for people.", details="A zebracrossing.")
     assert excerpt_of("zebracrossing") == "A <mark>zebracrossing</mark>."
+
+
+def test_an_author_is_found_by_any_of_her_names_as_researchers_name_her(motion):
+    """A surname, or any of a name's words in any case, stands for the whole name; a word no
+    name has, or half a word, finds nobody. The count names her in full. Words and filters that
+    find nothing say to try fewer of either."""
+    ArgumentFactory(motion=motion, claim="Solitude.", author=None, attribution="Dmitri Trenin")
+    SourceFactory(title="Moscow's new rules", author="Dmitri Trenin")
+    ArgumentFactory(motion=motion, claim="Ties.", author=None, attribution="Simon Saradzhyan")
+    assert queries.names_like("trenin") == queries.names_like("TRENIN dmitri") == ("Dmitri Trenin",)
+    assert queries.names_like("tren") == queries.names_like("Dmitri Saradzhyan") == ()
+    page = _page({"author": "Trenin"}).content.decode()
+    assert "2 results by Dmitri Trenin" in page
+    body = _page({"q": "zzzzqqq", "author": "Trenin"}).content.decode()
+    assert "Nothing found. Try fewer or other words, or fewer filters." in body
+    assert "Nothing found. Try fewer or other words." in _page({"q": "zzzzqqq"}).content.decode()
