@@ -34,7 +34,7 @@ def test_results_follow_the_typing_without_a_reload(page, debate, axe):
 
     page.get_by_label("Stance").select_option("con")
     expect(page.locator(".search-results__count")).to_have_text(
-        "Nothing found. Try fewer or other words."
+        "Nothing found. Try fewer or other words, or fewer filters."
     )
     assert axe(page) == []
 
