@@ -422,7 +422,7 @@ def saved_unless_slug_taken(*, motion: Motion) -> bool:
 
 def slug_base(title: str, *, fallback: str = "motion") -> str:
     """The slug a new motion takes from its title, before any -2, -3, …: proposed or imported."""
-    return slug_of(title)[:SLUG_BASE_LENGTH].strip("-") or fallback
+    return slug_of(title, SLUG_BASE_LENGTH) or fallback
 
 
 def save_under_free_slug(*, motion: Motion, base: str) -> Motion:

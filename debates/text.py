@@ -55,12 +55,17 @@ def without_bidi(text) -> str:
     return str(text or "").translate(_WITHOUT_BIDI)
 
 
-def slug_of(title: str) -> str:
+def slug_of(title: str, max_length: int) -> str:
     """The words of a web address for `title`, in Latin letters whatever its script (ICU's
     transliteration): "Путин решает всё" is read in its address as putin-resaet-vse, where
-    Django's slugify alone would leave nothing. A transliterator is made per call (about a
+    Django's slugify alone would leave nothing. At most `max_length` characters, cut between
+    words (a word longer than that is cut). A transliterator is made per call (about a
     millisecond; proposing a motion is rare) rather than one shared between server threads."""
     latin = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII").transliterate(title)
     # Latin-ASCII leaves the schwa (Azerbaijani's commonest vowel; Armenian's ը comes out as
     # one), which slugify would drop.
-    return slugify(latin.replace("ə", "e").replace("Ə", "E"))
+    slug = slugify(latin.replace("ə", "e").replace("Ə", "E"))
+    if len(slug) <= max_length:
+        return slug
+    cut = slug[: max_length + 1]
+    return (cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]).strip("-")

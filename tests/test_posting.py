@@ -266,6 +266,12 @@ def test_propose_motion_gives_a_unique_slug(member):
         ("Qarabağ: who won?", "qarabag-who-won"),
         ("Azərbaycan şəhərləri", "azerbaycan-seherleri"),
         ("«»", "motion"),
+        # A long title's address ends between words, at most 60 characters.
+        (
+            "Russia's failure to stop the Karabakh war early harmed its own standing",
+            "russias-failure-to-stop-the-karabakh-war-early-harmed-its",
+        ),
+        ("W" * 70 + " war", "w" * 60),
     ],
 )
 def test_a_motion_s_address_reads_its_title_in_any_script(client, member, title, slug):

@@ -596,7 +596,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
         warnings.append(f"The title has {len(typed):,} characters; shortened to {TITLE_MAX:,}.")
     context = as_text("\n\n".join(p for p in (_string(root.data, "context"), _notes(root)) if p))
     motion = {
-        "slug": slug or slug_of(title)[:80] or "imported",
+        "slug": slug or slug_of(title, 80) or "imported",
         "title": title,
         "context": _within(root, "context", context, DETAILS_MAX_LENGTH),
         "author": author,
