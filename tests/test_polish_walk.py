@@ -23,13 +23,15 @@ def html(response):
 
 
 @pytest.fixture
-def motion(author):
-    return MotionFactory(author=author, title="Tea beats coffee", claim="Tea is better.")
+def argument(author):
+    """Her argument in her motion: what the walk acted on and read back."""
+    motion = MotionFactory(author=author, title="Tea beats coffee", claim="Tea is better.")
+    return ArgumentFactory(motion=motion, author=author, claim="Coffee is bitter.")
 
 
 @pytest.fixture
-def argument(motion, author):
-    return ArgumentFactory(motion=motion, author=author, claim="Coffee is bitter.")
+def motion(argument):
+    return argument.motion
 
 
 # --- Hiding a motion asks first ----------------------------------------------------------------
