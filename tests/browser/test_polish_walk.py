@@ -102,3 +102,27 @@ def test_on_a_wide_screen_the_acts_line_up_in_columns(signed_in, transactional_d
         assert len({round(act[part]["x"]) for act in acts}) == 1, part
     assert len({round(right(act["field"])) for act in acts}) == 1
     assert len({round(right(act["button"])) for act in acts}) == 1
+
+
+def test_hiding_a_motion_once_confirmed_with_javascript_or_without(signed_in, transactional_db):
+    """With JavaScript the dialog, then the page as hidden; without, the confirmation page with
+    the reason typed in the panel, and its own button hides."""
+    motion, page, panel = open_panel(signed_in, 1100)
+    panel.get_by_label("Reason to hide").fill("Off-topic spam.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    panel.get_by_role("button", name="Hide motion").click()
+    expect(page.locator("#motion-text .notice--hidden")).to_contain_text("Off-topic spam.")
+    assert Motion.objects.get(pk=motion.pk).is_hidden
+
+    other = MotionFactory(title="Trams beat buses")
+    moderator = verified_user(display_name="Moderator Nia")
+    grant_moderator(user=moderator)
+    plain = signed_in(moderator, javascript=False)
+    plain.goto(other.get_absolute_url())
+    plain.get_by_label("Reason to hide").fill("Duplicate motion.")
+    plain.get_by_role("button", name="Hide motion").click()
+    expect(plain.get_by_label("Reason")).to_have_value("Duplicate motion.")
+    assert not Motion.objects.get(pk=other.pk).is_hidden
+    plain.get_by_role("button", name="Hide").click()
+    expect(plain.locator("#motion-text .notice--hidden")).to_contain_text("Duplicate motion.")
+    assert Motion.objects.get(pk=other.pk).is_hidden
