@@ -194,7 +194,7 @@ def names_like(name: str) -> tuple[str, ...]:
 
 
 def _name_words(name: str) -> list[str]:
-    return re.findall(r"\w+", name.casefold())
+    return _WORDS.findall(name.casefold())
 
 
 class _Backend:
