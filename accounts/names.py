@@ -26,12 +26,24 @@ def fold_display_name(name):
     look-alike characters from any script folded (Unicode TR39 skeletons).
 
     "Anna Lee", "anna  lee", a full-width "Anna" and an "Anna" spelt with a Cyrillic "A" all give
-    one key. TR39 also reads "rn" as "m" and "0" as "O", so the key is not for display.
+    one key; so do "Mara" and a "Mara" spelt with a Cyrillic capital Em. TR39 also reads "rn"
+    as "m" and "0" as "O", so the key is not for display.
     """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name or "").casefold())
+    # A capital from another script that looks like a Latin capital is read as that capital
+    # first: a Cyrillic capital Em lowercases to a letter no Latin one resembles, though the two
+    # capitals look the same.
+    name = "".join(map(_as_latin_capital, unicodedata.normalize("NFKC", name or "")))
+    folded = unicodedata.normalize("NFKC", name.casefold())
     # The skeleton keeps case apart ("0" becomes "O"), so fold case again after it.
     skeleton = _spoof_checker.getSkeleton(0, folded)
     return " ".join(unicodedata.normalize("NFKC", skeleton.casefold()).split())
+
+
+def _as_latin_capital(char):
+    if char.isascii() or not char.isupper():
+        return char
+    skeleton = _spoof_checker.getSkeleton(0, char)
+    return skeleton if len(skeleton) == 1 and "A" <= skeleton <= "Z" else char
 
 
 def is_former_member_name(name):

@@ -158,6 +158,11 @@ def test_an_unverified_member_signs_in_only_after_verifying(client, mailoutbox):
         ("Paypal", "\u0420aypal"),
         ("Tim Berners", "Tirn Berners"),  # rn reads as m
         ("Alan", "A\u217c\u0430n"),  # Roman numeral fifty, Cyrillic a
+        # Cyrillic capitals that look Latin though their small letters do not (Em, Ve, En, Ka).
+        ("Mara Moderator", "\u041cara Moderator"),
+        ("Bob Smith", "\u0412ob Smith"),
+        ("Hans", "\u041dans"),
+        ("Kim Lee", "\u041aim Lee"),
     ],
 )
 def test_sign_up_refuses_a_look_alike_of_an_existing_name(client, taken, chosen):
@@ -706,6 +711,29 @@ def test_migration_0005_keeps_look_alikes_that_predate_it_and_ends_old_sessions(
     look_alike.save()
     assert User.objects.get(pk=second.pk).display_name_key == f"{root} #{second.pk}"
     assert not DjangoSession.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0006_folds_look_alike_capitals_and_keeps_those_that_predate_it():
+    before = [("accounts", "0005_stock_sessions_confusable_name_keys")]
+    after = [("accounts", "0006_display_name_keys_fold_capitals")]
+    with by_hand() as executor:
+        executor.migrate(before)
+        users = executor.loader.project_state(before).apps.get_model("accounts", "User")
+        # Keys as 0005 computed them: a Cyrillic capital Em lowercased to a letter of its own.
+        first, second = (
+            users._default_manager.create(email=email, display_name=name, display_name_key=key)
+            for email, name, key in [
+                ("mara@example.org", "Mara Moderator", "rnara rnoderator"),
+                ("mimic@example.org", "\u041cara Moderator", "\u028dara rnoderator"),
+            ]
+        )
+        executor.loader.build_graph()
+        executor.migrate(after)
+
+    keys = dict(User.objects.values_list("pk", "display_name_key"))
+    mara = fold_display_name("Mara Moderator")
+    assert keys == {first.pk: mara, second.pk: f"{mara} #{second.pk}"}
 
 
 def test_update_profile_saves_normalised_name_and_plain_bio():
