@@ -526,6 +526,7 @@
     if (!status) return;
     const open = status.dataset.open === "true";
     for (const link of document.querySelectorAll(".reply-link")) link.hidden = !open || !takesPart;
+    for (const link of document.querySelectorAll(".edit-link")) link.hidden = !open;
     for (const actions of document.querySelectorAll(".debate__actions")) actions.hidden = !takesPart;
     // Following a motion and its downloads are offered while everyone reads it; following an
     // argument, while everyone reads it and its motion. Its page's heading names it as its card.

@@ -153,7 +153,7 @@ def test_counts_follow_and_a_summary_is_announced(page, seeded_live):
 
 
 def test_a_suspended_member_gets_a_new_argument_as_her_reload_shows_it(signed_in, seeded_live):
-    """Her buttons off with their reason, no Flag, no Reply: what a reload gives her."""
+    """Her buttons off (the page's banner says why), no Flag, no Reply: what a reload gives her."""
     target = Argument.objects.filter(depth=0).select_related("motion").first()
     url = target.motion.get_absolute_url()
     suspended = verified_user(display_name="Reader S")
@@ -167,7 +167,9 @@ def test_a_suspended_member_gets_a_new_argument_as_her_reload_shows_it(signed_in
     )
 
     new = body(her, reply.pk)
-    expect(new).to_contain_text("You cannot vote while your account is suspended.")
+    # The page's banner says why, once; the new argument's buttons are off without a note.
+    expect(her.locator(".suspension-banner")).to_be_visible()
+    expect(new).not_to_contain_text("You cannot vote")
     expect(her.locator(f"#vote-argument-{reply.pk}-agree")).to_be_disabled()
     expect(her.locator(f"#vote-argument-{reply.pk}-disagree")).to_be_disabled()
     expect(new.get_by_role("link", name="Flag")).to_have_count(0)
@@ -208,3 +210,31 @@ def test_a_withdrawn_argument_takes_its_follow_line_and_heading_along(signed_in,
     expect(reader.locator(".debate__follow")).to_be_hidden()
     expect(reader.locator("h1")).to_have_text("Con argument: [hidden by a moderator]")
     assert reader.evaluate("window.__noReload") is True
+
+
+def test_a_lock_takes_an_authors_edit_away_live_and_unlocking_brings_it_back(
+    signed_in, seeded_live
+):
+    """A locked motion takes no edits: the Edit a reload would not offer goes live too."""
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    motion = target.motion
+    author = verified_user(display_name="Writer E")
+    mine, _ = services.post_argument(
+        author=author, motion=motion, parent=target, stance="pro", claim="Mine, for now."
+    )
+    moderator = verified_user(display_name="Moderator E")
+    grant_moderator(user=moderator)
+    hers = open_live(signed_in(author), motion.get_absolute_url())
+    edit = body(hers, mine.pk).get_by_role("link", name="Edit")
+    expect(edit).to_be_visible()
+
+    moderation.lock_motion(moderator=moderator, motion=motion, reason="Cooling off.")
+    expect(hers.locator("#motion-status")).to_contain_text("This motion is locked")
+    expect(edit).to_be_hidden()
+    expect(body(hers, mine.pk).get_by_role("link", name="Retract")).to_be_visible()
+
+    moderation.unlock_motion(moderator=moderator, motion=motion)
+    expect(edit).to_be_visible()
+    assert hers.evaluate("window.__noReload") is True
+    hers.reload()
+    expect(body(hers, mine.pk).get_by_role("link", name="Edit")).to_be_visible()
