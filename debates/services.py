@@ -318,7 +318,9 @@ def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") 
     argument.votes_before_edit = argument.agree_count + argument.disagree_count
     changed = ["claim", "details", "details_html", "edited_at", "votes_before_edit", "updated_at"]
     argument.save(update_fields=changed)
-    events.announce(argument.motion_id, events.ARGUMENT_CHANGED, argument_id=argument.pk)
+    events.announce(
+        argument.motion_id, events.ARGUMENT_CHANGED, argument_id=argument.pk, reworded=True
+    )
     return argument
 
 

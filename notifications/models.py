@@ -9,22 +9,25 @@ from debates.models import Argument, ModerationAction, Motion
 
 
 class Notification(models.Model):
-    """One thing a member is told of: a reply, a mention, a reply in what they follow, or a
-    moderator's act on their content or account. One per event per person (the constraints):
-    an argument that answers them, mentions them and lands in what they follow tells them once,
-    by the most personal of those."""
+    """One thing a member is told of: a reply, a mention, a reply in what they follow, an
+    argument they answered or follow reworded, or a moderator's act on their content or account.
+    One per event per person (the constraints): an argument that answers them, mentions them and
+    lands in what they follow tells them once, by the most personal of those. Its rewordings
+    tell them apart from that, in one row of their own that each new rewording brings back as
+    unread: ten typo fixes are one notice, not ten."""
 
     class Kind(models.TextChoices):
         REPLY = "reply", "Reply to you"
         MENTION = "mention", "Mention"
         FOLLOWED = "followed", "Reply in what you follow"
+        REWORDED = "reworded", "An argument you answered or follow was reworded"
         MODERATION = "moderation", "Moderation"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=12, choices=Kind)
-    # The argument posted (reply, mention, followed) or acted on (moderation), if any.
+    # The argument posted (reply, mention, followed), reworded, or acted on (moderation), if any.
     argument = models.ForeignKey(Argument, null=True, on_delete=models.PROTECT, related_name="+")
     # The motion acted on (moderation of a motion).
     motion = models.ForeignKey(Motion, null=True, on_delete=models.PROTECT, related_name="+")
@@ -47,8 +50,13 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "argument"],
-                condition=Q(action__isnull=True),
+                condition=Q(action__isnull=True) & ~Q(kind="reworded"),
                 name="notification_one_per_argument",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "argument"],
+                condition=Q(kind="reworded"),
+                name="notification_one_per_rewording",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "action"],

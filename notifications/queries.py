@@ -94,18 +94,31 @@ PREFERENCES = "notification_preferences"
 
 def argument_to_tell(argument_id: int) -> Argument | None:
     """A committed argument with what telling people of it reads, and nothing else: who wrote
-    it, what it answers and its motion, what it says, and whether each is shown. A reply's
-    request runs this, and a whole row of each costs twice the time."""
+    it, what it answers and its motion, what it says, when it was last reworded, and whether
+    each is shown. A reply's request runs this, and a whole row of each costs twice the time."""
     return (
         Argument.objects.select_related("motion", "parent")
         .only(
-            *("author_id", "parent_id", "motion_id", "details", "visibility"),
+            *("author_id", "parent_id", "motion_id", "details", "visibility", "edited_at"),
             *("motion__author_id", "motion__visibility"),
             *("parent__author_id", "parent__visibility"),
         )
         .filter(pk=argument_id)
         .first()
     )
+
+
+def repliers_to(argument) -> set[int]:
+    """The authors of the replies to `argument` that everyone reads (policy.is_shown: neither
+    hidden nor withdrawn)."""
+    replies = Argument.objects.filter(parent_id=argument.pk, visibility=Argument.Visibility.VISIBLE)
+    return set(replies.exclude(author=None).values_list("author_id", flat=True))
+
+
+def followers_of(argument) -> set[int]:
+    """Who chose to follow `argument`, and have not unfollowed it since."""
+    follows = Follow.objects.filter(argument_id=argument.pk, following=True)
+    return set(follows.values_list("follower_id", flat=True))
 
 
 def people_to_tell(member_ids) -> list:

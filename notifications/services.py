@@ -5,6 +5,8 @@ Who is told of what:
   everyone its details mention as `@display name`, and everyone following its motion or the
   argument it answers; each person once, by the most personal reason (reply, mention, follow);
 - an edit tells the people its new details mention, if they were not told of it already;
+- a rewording by its author tells the authors of the argument's shown replies and its
+  followers, in one notice each that every new rewording brings back as unread;
 - a moderator's act tells the author of the claim acted on, or the member suspended.
 Never one's own act; and while the argument, what it answers or its motion is hidden or
 withdrawn, nobody but moderators (debates.policy.told_of).
@@ -140,8 +142,10 @@ def _tell_the_untold(argument, told: dict) -> list[Notification]:
     failing the rest, and is read back for the ids (a skipped row has none). Whoever it raced
     is told twice at most, and mailed once (mailing.send_reply_email claims the mail)."""
     untold = {person.pk: (person, kind) for person, kind in told.items()}
-    already = Notification.objects.filter(argument=argument, action=None, recipient_id__in=untold)
-    for pk in already.order_by().values_list("recipient_id", flat=True):
+    # A rewording's notice is no telling of the argument itself: it has a row of its own.
+    of_it = Notification.objects.filter(argument=argument, action=None).exclude(kind=Kind.REWORDED)
+    already = of_it.filter(recipient_id__in=untold).order_by()
+    for pk in already.values_list("recipient_id", flat=True):
         untold.pop(pk)
     if not untold:
         return []
@@ -149,12 +153,54 @@ def _tell_the_untold(argument, told: dict) -> list[Notification]:
         [Notification(recipient=p, argument=argument, kind=k) for p, k in untold.values()],
         ignore_conflicts=True,
     )
-    created = Notification.objects.filter(argument=argument, action=None, recipient_id__in=untold)
-    created = list(created.order_by("recipient_id"))
+    created = list(of_it.filter(recipient_id__in=untold).order_by("recipient_id"))
     for notification in created:
         notification.recipient = untold[notification.recipient_id][0]
     _tell(created)
     return created
+
+
+def notify_of_rewording(*, argument_id: int) -> list[Notification]:
+    """Tell whom its author's rewording of a committed argument concerns: the authors of its
+    shown replies, whose answers now stand under words they did not answer, and those who
+    follow it. Returns the notifications told now.
+
+    Each has one notice of the argument's rewordings: a new rewording brings it back as unread
+    (and to the digest) rather than adding another; told of this wording already (the rewording
+    heard a second time), they are not told again.
+    """
+    argument = queries.argument_to_tell(argument_id)
+    if argument is None or argument.edited_at is None:
+        return []
+    repliers = queries.repliers_to(argument)
+    if not repliers:
+        return []  # reworded before anyone answered it: no answer stands under other words
+    # Its author follows it too, by authorship (queries.is_following), and is who reworded it.
+    wanted = (repliers | queries.followers_of(argument)) - {argument.author_id}
+    people = queries.people_to_tell(wanted) if wanted else []
+    told = [person.pk for person in people if policy.told_of(argument, person)]
+    if not told:
+        return []
+    notices = Notification.objects.filter(
+        kind=Kind.REWORDED, argument=argument, recipient_id__in=told
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        notices.filter(created_at__lt=argument.edited_at).update(
+            created_at=now, read_at=None, emailed_at=None
+        )
+        # Whoever has a notice already is skipped: brought back just now, or told of this
+        # wording before.
+        Notification.objects.bulk_create(
+            [
+                Notification(recipient_id=pk, argument=argument, kind=Kind.REWORDED, created_at=now)
+                for pk in told
+            ],
+            ignore_conflicts=True,
+        )
+        told_now = list(notices.filter(created_at=now).order_by("recipient_id"))
+        _tell(told_now)
+    return told_now
 
 
 def notify_of_act(*, action: ModerationAction) -> Notification | None:

@@ -1,5 +1,6 @@
 """Notifications in the browser (issue 21): the bell rings live, the inbox leads to the reply."""
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from debates.models import Argument
@@ -95,3 +96,41 @@ def test_the_inbox_brings_a_new_notification_in_live(signed_in, transactional_db
     expect(inbox.get_by_role("button", name="Mark all read")).to_be_visible()
     expect(inbox.locator(".empty")).to_have_count(0)
     assert inbox.evaluate("window.__noReload") is True
+
+
+def test_a_rewording_of_what_one_answered_rings_the_bell_live(signed_in, transactional_db, axe):
+    alice = verified_user(display_name="Alice Archer")
+    bob = verified_user(display_name="Bob Baker")
+    motion = MotionFactory(title="Ports", claim="Ports should open at night.")
+    argument = ArgumentFactory(motion=motion, author=alice, claim="Night shifts cost little.")
+
+    # Bob answers Alice's argument and stays on its page; his bell shows nothing unread.
+    bobs_page = signed_in(bob)
+    reply_con(bobs_page, argument, "Night shifts cost a third more in wages.")
+    bell = bobs_page.locator("#bell-count")
+    expect(bell).to_be_hidden()
+    expect(bobs_page.locator("#live-status")).to_have_attribute("data-state", "live")
+    bobs_page.evaluate("window.__noReload = true")
+
+    # Alice rewords her argument on its edit page.
+    alices_page = signed_in(alice)
+    alices_page.goto(reverse("edit_argument", args=[motion.slug, argument.pk]))
+    alices_page.get_by_label("Claim").fill("Night shifts cost less than idle berths.")
+    alices_page.get_by_role("button", name="Save changes").click()
+    expect(alices_page.locator(f"#claim-{argument.pk}")).to_have_text(
+        "Night shifts cost less than idle berths."
+    )
+    expect(alices_page.locator("#bell-count")).to_have_text("1 unread")  # Bob's reply, only
+
+    # Bob's open page shows the count go up, without a reload; the inbox says what happened
+    # and leads to the argument's history, where the wording he answered still stands.
+    expect(bell).to_have_text("1 unread")
+    assert bobs_page.evaluate("window.__noReload") is True
+    bobs_page.locator(".bell__link").click()
+    item = bobs_page.locator(".notification--unread")
+    expect(item).to_contain_text("Alice Archer reworded an argument you answered or follow")
+    expect(item).to_contain_text("“Night shifts cost less than idle berths.”")
+    assert axe(bobs_page) == []
+    item.get_by_role("link", name="See what changed").click()
+    expect(bobs_page.get_by_role("heading", name="History of this argument")).to_be_visible()
+    expect(bobs_page.locator(".history__version--old")).to_contain_text("Night shifts cost little.")
