@@ -1,4 +1,5 @@
 import copy
+from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,7 +12,7 @@ from accounts.decorators import member_required
 from config import ratelimit
 from config.converters import is_id
 from config.views import too_many_requests
-from debates import fragments, personal_queries, policy, queries, voting
+from debates import fragments, pending_votes, personal_queries, policy, queries, voting
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion
 
@@ -271,13 +272,34 @@ def _claim(slug, argument_id):
     )
 
 
+def _kept_for_sign_in(view):
+    """An anonymous press is kept, to be cast as she signs in (debates.pending_votes), before
+    member_required sends her there."""
+
+    @wraps(view)
+    def wrapper(request, slug, **kwargs):
+        if not request.user.is_authenticated:
+            pending_votes.remember(
+                session=request.session,
+                viewer=request.user,
+                slug=slug,
+                argument_id=kwargs.get("pk"),
+                choice=request.POST.get("choice", ""),
+            )
+        return view(request, slug, **kwargs)
+
+    return wrapper
+
+
 @require_POST
+@_kept_for_sign_in
 @member_required
 def vote_motion(request, slug):
     return _vote(request, slug)
 
 
 @require_POST
+@_kept_for_sign_in
 @member_required
 def vote_argument(request, slug, pk):
     return _vote(request, slug, pk)

@@ -1,0 +1,93 @@
+"""A vote pressed before signing in, kept in the session and cast as she signs in.
+
+An anonymous reader who presses Agree or Disagree is sent to sign in (accounts.decorators
+member_required); without this she would have to find the claim and press again. One vote is
+kept: the last pressed. It waits through sign-up, whose email verification comes before any
+sign-in, until the first sign-in in the same browser. The sign-in and sign-up pages
+(templates/account/) say it is waiting by reading the session under SESSION_KEY, where what
+they show is already written, so those pages make no query for it.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
+from django.utils.text import Truncator
+
+from accounts.models import User
+from debates import policy, queries, voting
+from debates.errors import DebateRuleError
+from debates.models import Argument, Motion, Vote
+
+__all__ = ["SESSION_KEY", "cast", "cast_on_sign_in", "remember"]
+
+SESSION_KEY = "pending_vote"
+# How much of an argument the pages quote: enough to recognise it, short enough for one line.
+QUOTED_LENGTH = 80
+
+
+def remember(
+    *,
+    session: SessionBase,
+    viewer: User | AnonymousUser,
+    slug: str,
+    argument_id: int | None,
+    choice: str,
+) -> None:
+    """Keep this press to cast on signing in, in place of any earlier one. Only a valid choice
+    on a claim `viewer` may read: the sign-in page quotes the claim, and a hidden one's words
+    must not reach it through a forged press."""
+    if choice not in Vote.Choice.values:
+        return
+    claim = _claim(slug=slug, argument_id=argument_id)
+    if claim is None or not policy.named_to(claim, viewer):
+        return
+    session[SESSION_KEY] = {
+        "slug": slug,
+        "argument_id": argument_id,
+        "choice": choice,
+        "claim": _quoted(claim),
+    }
+
+
+def cast(*, request: HttpRequest, voter: User) -> None:
+    """Cast the vote waiting in `request`'s session for `voter`, now signed in, and say what
+    came of it; it waits no longer either way. Nothing (no query) when none waits."""
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending is None:
+        return
+    choice = pending["choice"]
+    said = f"{Vote.Choice(choice).label} with “{pending['claim']}”"
+    claim = _claim(slug=pending["slug"], argument_id=pending["argument_id"])
+    if claim is None:
+        messages.error(request, f"Your vote was not counted: {said}. The claim is gone.")
+        return
+    # The same choice again withdraws a vote (debates.voting): a press made before signing in
+    # means to hold that choice, never to take it back.
+    if queries.my_vote(voter, claim) == choice:
+        messages.info(request, f"Your vote was already counted: {said}.")
+        return
+    try:
+        voting.cast_vote(voter=voter, claim=claim, choice=choice)
+    except DebateRuleError as refusal:
+        messages.error(request, f"Your vote was not counted: {said}. {refusal.message}")
+    else:
+        messages.success(request, f"Your vote is counted: {said}.")
+
+
+def cast_on_sign_in(sender, *, request: HttpRequest, user: User, **kwargs) -> None:
+    """The receiver of django.contrib.auth's user_logged_in (connected in debates.apps)."""
+    cast(request=request, voter=user)
+
+
+def _claim(*, slug: str, argument_id: int | None) -> Motion | Argument | None:
+    if argument_id is None:
+        return Motion.objects.filter(slug=slug).first()
+    arguments = Argument.objects.select_related("motion")
+    return arguments.filter(pk=argument_id, motion__slug=slug).first()
+
+
+def _quoted(claim: Motion | Argument) -> str:
+    if isinstance(claim, Motion):
+        return claim.title
+    return Truncator(claim.claim).chars(QUOTED_LENGTH)
