@@ -271,7 +271,7 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
 def top_level_claims(response):
     """The claims of the motion's direct replies, in the order the page shows them."""
     html = response.content.decode()
-    claims = re.findall(r'<p class="argument__claim" id="claim-(\d+)">([^<]*)</p>', html)
+    claims = re.findall(r'<p class="argument__claim" id="claim-(\d+)"[^>]*>([^<]*)</p>', html)
     top = set(Argument.objects.filter(parent=None).values_list("pk", flat=True))
     return [claim for pk, claim in claims if int(pk) in top]
 

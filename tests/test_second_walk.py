@@ -1,6 +1,7 @@
 """What a second walk through a reader's, an author's and a moderator's journeys met: a locked
-motion still offered its authors an Edit that could only refuse, and a suspended member's page
-said why she could not vote under every single argument."""
+motion still offered its authors an Edit that could only refuse, a suspended member's page said
+why she could not vote under every single argument, and a screen reader had no heading to go
+from one argument to the next."""
 
 import re
 
@@ -49,3 +50,36 @@ def test_a_closed_motion_offers_no_edit_until_it_reopens(
             moderation.restore_motion(moderator=moderator, motion=motion, reason="Fine")
     (link,) = edit_links(client.get(motion.get_absolute_url()).content.decode(), argument)
     assert " hidden" not in link
+
+
+def headings(page):
+    """(level, text) of every heading, <hN> or role="heading", in page order."""
+    found = re.findall(
+        r'<h([1-6])[^>]*>(.*?)</h\1>|<p [^>]*role="heading" aria-level="(\d)"[^>]*>(.*?)</p>',
+        page,
+        re.S,
+    )
+    return [
+        (int(level or aria), " ".join(re.sub(r"<[^>]+>", "", text or claim).split()))
+        for level, text, aria, claim in found
+    ]
+
+
+def test_every_argument_is_a_heading_below_its_pages_own(client):
+    top = ArgumentFactory(claim="Trams first.")
+    reply = ArgumentFactory(motion=top.motion, parent=top, claim="Buses are cheaper.")
+    ArgumentFactory(motion=top.motion, parent=reply, claim="Not per rider.")
+
+    on_motion = headings(client.get(top.motion.get_absolute_url()).content.decode())
+    assert on_motion[:2] == [(1, top.motion.title), (2, "Arguments (3)")]
+    claims = [(3, "Trams first."), (3, "Buses are cheaper."), (3, "Not per rider.")]
+    assert [h for h in on_motion if h in claims] == claims
+
+    # A thread that starts deep still goes one level at a time: 1, 2, then its claims.
+    on_its_page = headings(client.get(reply.get_absolute_url()).content.decode())
+    assert on_its_page == [
+        (1, "Pro argument: Buses are cheaper."),
+        (2, "The argument and its replies"),
+        (3, "Buses are cheaper."),
+        (3, "Not per rider."),
+    ]
