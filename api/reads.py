@@ -75,7 +75,10 @@ def _next(offset, shown, total):
 
 
 @router.get(
-    "/motions", tags=["read"], response={200: MotionPage, **ERRORS}, summary="Motions, newest first"
+    "/motions",
+    tags=["read"],
+    response={200: MotionPage, **PAGED_ERRORS},
+    summary="Motions, newest first",
 )
 @etagged
 def motions(
@@ -86,8 +89,15 @@ def motions(
     offset: Offset = 0,
 ):
     """Featured first, then newest; `featured` and `open` filter. Hidden motions only for
-    moderators, as on the home page."""
+    moderators, as on the home page. Pages by `offset` (send back `next_offset`): this listing
+    gives no cursor, and a `cursor` sent to it is a 400."""
     viewer = reader(request)
+    if "cursor" in request.GET:
+        # Ignored, it would answer the first page as if it were the one asked for.
+        raise cursors.BadCursor(
+            "This listing gives no cursor: it pages by `offset`; send its `next_offset` as "
+            "`offset`, and no `cursor`."
+        )
     found = queries.motions_for_home(include_hidden=policy.moderates(viewer))
     if featured is not None:
         found = found.filter(featured=featured)

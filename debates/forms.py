@@ -15,6 +15,7 @@ from debates.models import (
     Source,
     Stance,
 )
+from debates.text import one_line
 
 
 class CountedCharField(forms.CharField):
@@ -141,3 +142,23 @@ class MotionForm(RuleErrorsMixin, forms.Form):
     source_url = ArgumentForm.base_fields["source_url"]
     quote = ArgumentForm.base_fields["quote"]
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # The title the page last named motions of the same title for (debates.views_posting): sent
+    # back with it, the proposal goes ahead; a title changed since is looked up anew.
+    same_title_seen = forms.CharField(
+        required=False,
+        max_length=Motion._meta.get_field("title").max_length,
+        widget=forms.HiddenInput,
+    )
+
+    def same_title_was_seen(self) -> bool:
+        seen = self.cleaned_data["same_title_seen"]
+        return bool(seen) and _title_key(seen) == _title_key(self.cleaned_data["title"])
+
+    def mark_same_title_seen(self):
+        """The page sent back carries the title it names motions for, to propose it anyway."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("same_title_seen")] = one_line(self.cleaned_data["title"])
+
+
+def _title_key(title: str) -> str:
+    return one_line(title).casefold()

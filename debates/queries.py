@@ -9,8 +9,9 @@ from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
 from config.converters import is_digits
-from debates import personal_queries, ranking
+from debates import personal_queries, policy, ranking
 from debates.models import Argument, Motion, Stance, Vote
+from debates.text import one_line
 
 
 def telling_titles_apart(motions):
@@ -51,6 +52,18 @@ def motions_for_home(*, include_hidden=False):
 def _per_motion(aggregate, **filters):
     arguments = Argument.objects.filter(motion=OuterRef("pk"), **filters).order_by()
     return Subquery(arguments.values("motion").annotate(value=aggregate).values("value"))
+
+
+def motions_titled(title: str, *, viewer):
+    """The motions `viewer` may read whose title is `title` as a new motion would store it,
+    case aside, oldest first: what a proposal or an import repeats. Not refused (a second
+    debate may be meant), but said, as the same file imported twice or a motion proposed
+    again would otherwise make a second one unnoticed."""
+    return (
+        Motion.objects.filter(policy.texts_shown_to(viewer, Motion))
+        .filter(title__iexact=one_line(title))
+        .order_by("created_at", "pk")
+    )
 
 
 def motion_by_slug(slug):

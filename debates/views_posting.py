@@ -17,6 +17,10 @@ from debates.forms import ArgumentForm, EditArgumentForm, MotionForm
 from debates.models import Argument
 from debates.views import HttpResponseSeeOther
 
+# The motions of the same title a proposal is shown before it goes ahead, oldest first: enough
+# to find the debate meant; past them the page says there are more.
+SAME_TITLE_SHOWN = 5
+
 
 def _argument_of(motion, pk):
     return get_object_or_404(
@@ -154,21 +158,40 @@ def argument_history(request, slug, pk):
 @member_required
 @require_http_methods(["GET", "POST"])
 def propose_motion(request):
+    """A title that motions the proposer may read already bear (case aside, as an import is
+    told, debates.interchange.importing) brings the form back first, naming them: not refused,
+    a second debate may be meant, and "Propose anyway" sends it on."""
     form = MotionForm(request.POST or None)
+    refusal = policy.participation_refusal(request.user, "post")
     status = 200
+    same_title = []
     if request.method == "POST":
         if form.is_valid():
-            try:
-                with ratelimit.attempt(request, "motion"):
-                    motion, _ = services.propose_motion(author=request.user, **form.cleaned_data)
-            except (DebateRuleError, ratelimit.RateLimited) as error:
-                form.add_rule_error(error)
-                status = error.status
+            fields = dict(form.cleaned_data)
+            del fields["same_title_seen"]
+            # Whoever may not post hears that from the service, not of other motions.
+            if not refusal and not form.same_title_was_seen():
+                found = queries.motions_titled(fields["title"], viewer=request.user)
+                same_title = list(found[: SAME_TITLE_SHOWN + 1])
+            if same_title:
+                form.mark_same_title_seen()
             else:
-                messages.success(request, "Your motion is open for debate.")
-                return HttpResponseSeeOther(motion.get_absolute_url())
+                try:
+                    with ratelimit.attempt(request, "motion"):
+                        motion, _ = services.propose_motion(author=request.user, **fields)
+                except (DebateRuleError, ratelimit.RateLimited) as error:
+                    form.add_rule_error(error)
+                    status = error.status
+                else:
+                    messages.success(request, "Your motion is open for debate.")
+                    return HttpResponseSeeOther(motion.get_absolute_url())
         else:
             status = 422
         focus_first_error(form)
-    context = {"form": form, "refusal": policy.participation_refusal(request.user, "post")}
+    context = {
+        "form": form,
+        "refusal": refusal,
+        "same_title": same_title[:SAME_TITLE_SHOWN],
+        "more_same_title": len(same_title) > SAME_TITLE_SHOWN,
+    }
     return render(request, "debates/propose_motion.html", context, status=status)

@@ -274,3 +274,25 @@ def test_the_session_imports_with_its_csrf_token(member):
     token = client.cookies["csrftoken"].value
     made = client.post(IMPORT, data=sent, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert made.status_code == 201
+
+
+# --- Listing -------------------------------------------------------------------------------------
+
+
+def test_the_listing_refuses_a_cursor_it_never_gave(author):
+    motion = MotionFactory(author=author)
+    ArgumentFactory.create_batch(11, motion=motion, author=author)
+    tree_cursor = Client().get(f"{API}/motions/{motion.slug}/arguments").json()["next_cursor"]
+    for cursor in ("garbled", tree_cursor, ""):
+        response = Client().get(PROPOSE, {"cursor": cursor, "limit": 1})
+        body = assert_problem(response, 400)
+        assert body["type"].endswith("#problem-bad-cursor")
+        assert "pages by `offset`" in body["detail"]
+        assert [error["field"] for error in body["errors"]] == ["cursor"]
+    assert Client().get(PROPOSE, {"offset": 0, "limit": 1}).json()["count"] == 1
+
+
+def test_the_listing_documents_its_400():
+    document = Client().get(f"{API}/openapi.json").json()
+    answers = document["paths"][f"{API}/motions"]["get"]["responses"]
+    assert "400" in answers

@@ -39,7 +39,9 @@ def _posting(person, path, data):
 
 
 def _proposal(person):
+    # Proposed anyway: the others of this title land meanwhile (views_posting names them first).
     data = {"title": "Same title", "claim": f"Claim by {person.pk}.", "context": ""}
+    data["same_title_seen"] = "Same title"
     return _posting(person, "/motions/new/", {**data, "submission_key": str(uuid.uuid4())})
 
 

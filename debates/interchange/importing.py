@@ -4,11 +4,11 @@ debates.transfer.import_debate."""
 from django.db import transaction
 from django.urls import reverse
 
-from debates import policy, services
+from debates import policy, queries, services
 from debates.interchange.argdown_import import argdown_to_crux
 from debates.interchange.crux_json import json_to_crux
 from debates.interchange.kialo import kialo_to_crux
-from debates.models import Argument, Motion
+from debates.models import Argument
 from debates.rendering import render_markdown
 from debates.transfer import ARGUMENTS_MAX, ImportRefused, import_debate
 
@@ -59,14 +59,7 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
         _refuse_hidden(data)
     if author is not None:
         _refuse_too_many(data)
-    # Not refused (a second import may be meant), but said: the same file imported twice
-    # would otherwise make a second motion unnoticed.
-    same_title = (
-        Motion.objects.filter(policy.texts_shown_to(author, Motion))
-        .filter(title__iexact=data["motion"]["title"])
-        .order_by("created_at", "pk")
-        .first()
-    )
+    same_title = queries.motions_titled(data["motion"]["title"], viewer=author).first()
     base = slug or services.slug_base(data["motion"]["title"], fallback="imported")
     # The file is read outside the transaction: on SQLite it holds the write lock from its start.
     with transaction.atomic():
