@@ -70,6 +70,16 @@ etagged = decorate_view(
 )
 
 
+def _refuse_cursor(request):
+    """A listing paged by offset gives no cursor: one sent to it, ignored, would answer the first
+    page as if it were the one asked for."""
+    if "cursor" in request.GET:
+        raise cursors.BadCursor(
+            "This listing gives no cursor: it pages by `offset`; send its `next_offset` as "
+            "`offset`, and no `cursor`."
+        )
+
+
 def _next(offset, shown, total):
     return offset + shown if offset + shown < total else None
 
@@ -92,12 +102,7 @@ def motions(
     moderators, as on the home page. Pages by `offset` (send back `next_offset`): this listing
     gives no cursor, and a `cursor` sent to it is a 400."""
     viewer = reader(request)
-    if "cursor" in request.GET:
-        # Ignored, it would answer the first page as if it were the one asked for.
-        raise cursors.BadCursor(
-            "This listing gives no cursor: it pages by `offset`; send its `next_offset` as "
-            "`offset`, and no `cursor`."
-        )
+    _refuse_cursor(request)
     found = queries.motions_for_home(include_hidden=policy.moderates(viewer))
     if featured is not None:
         found = found.filter(featured=featured)
@@ -221,7 +226,7 @@ def person(request, person_id: Id):
 @router.get(
     "/people/{person_id}/arguments",
     tags=["read"],
-    response={200: ArgumentList, **ERRORS},
+    response={200: ArgumentList, **PAGED_ERRORS},
     summary="A member's arguments, newest first",
 )
 @etagged
@@ -231,8 +236,10 @@ def person_arguments(
     limit: Limit = 20,
     offset: Offset = 0,
 ):
-    """As their profile lists them: a withdrawn argument's wording only to its author."""
+    """As their profile lists them: a withdrawn argument's wording only to its author. Pages by
+    `offset` (send back `next_offset`): a `cursor` sent to it is a 400."""
     viewer = reader(request)
+    _refuse_cursor(request)
     found = get_object_or_404(User, pk=person_id)
     written = arguments_by(found, viewer=viewer)
     total = written.count()

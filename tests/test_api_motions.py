@@ -292,7 +292,15 @@ def test_the_listing_refuses_a_cursor_it_never_gave(author):
     assert Client().get(PROPOSE, {"offset": 0, "limit": 1}).json()["count"] == 1
 
 
-def test_the_listing_documents_its_400():
+def test_a_members_arguments_refuse_a_cursor_too(author):
+    ArgumentFactory(author=author)
+    listing = f"{API}/people/{author.pk}/arguments"
+    body = assert_problem(Client().get(listing, {"cursor": "garbled"}), 400)
+    assert body["type"].endswith("#problem-bad-cursor")
+    assert Client().get(listing, {"offset": 0}).json()["count"] == 1
+
+
+def test_the_listings_document_their_400():
     document = Client().get(f"{API}/openapi.json").json()
-    answers = document["paths"][f"{API}/motions"]["get"]["responses"]
-    assert "400" in answers
+    for path in (f"{API}/motions", f"{API}/people/{{person_id}}/arguments"):
+        assert "400" in document["paths"][path]["get"]["responses"], path
