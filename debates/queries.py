@@ -349,7 +349,9 @@ REPLY_ORDER_LABELS = {
     "bridging": "Bridging",
 }
 DEFAULT_REPLY_ORDER = "best"
-# "View as group" (?group=<n>): replies ranked by how one opinion group of the analysis voted.
+# "View as group" (?group=<n>, the group's number as pages show it: group 1 first): replies
+# ranked by how one opinion group of the analysis voted. The order names the group by its id
+# (its number less one), as the analysis stores it.
 GROUP_ORDER = "group:"
 # Orders whose scores come from outside the debate: the analysis app registers its source when
 # Django starts (the debate never imports it), a callable (motion, order) -> {argument id: score}.
@@ -363,11 +365,14 @@ def use_order_scores(source) -> None:
 
 def reply_order(requested, group=None):
     """The order a page asked for in its URL, or the default for anything unknown; `group` (the
-    ?group= parameter, digits) asks for one opinion group's view."""
-    if group is None and requested and requested.startswith(GROUP_ORDER):
-        group = requested.removeprefix(GROUP_ORDER)  # a later batch of the same view
-    if group is not None and is_digits(group) and len(group) < 3:
-        return f"{GROUP_ORDER}{int(group)}"
+    ?group= parameter, digits: the group's number) asks for one opinion group's view."""
+    if group is not None:
+        if is_digits(group) and len(group) < 3 and int(group) > 0:
+            return f"{GROUP_ORDER}{int(group) - 1}"
+    elif requested and requested.startswith(GROUP_ORDER):
+        group_id = requested.removeprefix(GROUP_ORDER)  # a later batch of the same view
+        if is_digits(group_id) and len(group_id) < 3:
+            return f"{GROUP_ORDER}{int(group_id)}"
     return requested if requested in REPLY_ORDERS else DEFAULT_REPLY_ORDER
 
 

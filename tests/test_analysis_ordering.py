@@ -33,7 +33,7 @@ def test_view_as_group_ranks_replies_by_that_groups_agreement(client, planted):
     motion, args, camps = planted
     tops = []
     for group in (0, 1):
-        html = client.get(motion.get_absolute_url(), {"group": group}).content.decode()
+        html = client.get(motion.get_absolute_url(), {"group": group + 1}).content.decode()
         assert 'id="group-view"' in html
         order = shown_order(html, args)
         # A camp agreed with its side's arguments and everyone with the common ground.
@@ -46,14 +46,14 @@ def test_view_as_group_ranks_replies_by_that_groups_agreement(client, planted):
 
 def test_view_as_group_is_never_cached_with_the_public_tree(client, planted):
     motion, args, _ = planted
-    first = client.get(motion.get_absolute_url(), {"group": 0}).content.decode()
-    second = client.get(motion.get_absolute_url(), {"group": 1}).content.decode()
+    first = client.get(motion.get_absolute_url(), {"group": 1}).content.decode()
+    second = client.get(motion.get_absolute_url(), {"group": 2}).content.decode()
     assert shown_order(first, args) != shown_order(second, args)
 
 
 def test_a_bad_group_value_falls_back_quietly(client, planted):
     motion, _, _ = planted
-    for value in ("x", "-1", "123456789", "²", "\u0661"):
+    for value in ("x", "-1", "0", "123456789", "²", "\u0661"):
         response = client.get(motion.get_absolute_url(), {"group": value})
         assert response.status_code == 200
         assert 'id="group-view"' not in response.content.decode()
@@ -76,7 +76,9 @@ def test_bridging_is_a_reply_order(client, planted):
 
 
 def test_reply_order_reads_the_group_parameter():
-    assert queries.reply_order("best", group="2") == "group:2"
+    # ?group= names the group as pages number it; the order, by its id.
+    assert queries.reply_order("best", group="2") == "group:1"
+    assert queries.reply_order("best", group="0") == "best"
     assert queries.reply_order("group:3") == "group:3"
     assert queries.reply_order("best", group="two") == "best"
     assert queries.reply_order("bridging") == "bridging"
@@ -125,7 +127,7 @@ def test_view_as_group_ranks_and_annotates_replies_at_every_level(client, with_r
     for group in groups:
         number, size = group["id"] + 1, group["size"]
         camp = camp_of_group(motion, camps, group["id"])
-        html = client.get(motion.get_absolute_url(), {"group": group["id"]}).content.decode()
+        html = client.get(motion.get_absolute_url(), {"group": number}).content.decode()
         shown = shown_order(html, {k: v for k, v in replies.items() if k != "deeper"})
         own, other = ("camp0", "camp1") if camp == 0 else ("camp1", "camp0")
         assert shown == [own, other, "unvoted"], shown  # the group's favourite first
@@ -156,7 +158,7 @@ def test_replies_loaded_later_keep_the_groups_view(client, with_replies):
 def test_a_withdrawn_reply_shows_no_groups_figures(client, with_replies):
     motion, replies, _ = with_replies
     Argument.objects.filter(pk=replies["camp1"].pk).update(visibility=Argument.Visibility.HIDDEN)
-    html = client.get(motion.get_absolute_url(), {"group": 0}).content.decode()
+    html = client.get(motion.get_absolute_url(), {"group": 1}).content.decode()
     assert annotation(html, replies["camp1"]) is None
     assert annotation(html, replies["camp0"]) is not None
 

@@ -81,7 +81,7 @@ def test_a_group_view_shows_live_changes_as_a_reload_would(page, moderator, tran
     motion, args, _ = plant_debate()
     services.refresh(motion_id=motion.pk)
     common, doomed = args["common"], args["pro0"]
-    open_live(page, f"{motion.get_absolute_url()}?group=0")
+    open_live(page, f"{motion.get_absolute_url()}?group=1")
     expect(page.locator(f"#group-agreement-{doomed.pk}")).to_be_visible()
 
     reply, _ = post_argument(
