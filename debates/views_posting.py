@@ -78,7 +78,8 @@ def _posted_before(request, motion, argument):
 def _render_new_argument(request, motion, argument):
     argument_html = fragments.new_argument(request, argument, motion)
     context = {"argument_html": argument_html, "parent_id": argument.parent_id}
-    return render(request, "debates/reply.html#posted", context)
+    context.update(motion=motion, parent=argument.parent)
+    return render(request, "debates/reply.html#posted-by-her", context)
 
 
 @member_required

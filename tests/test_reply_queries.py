@@ -20,9 +20,10 @@ from tests.factories import ArgumentFactory, MotionFactory, verified_user
 # Session, user, the argument's checks (whether it was sent before is one statement, issue 18)
 # and insert, its announcement, the analysis's mark, and telling two people (the answered
 # argument's author and the motion's, who follows it): three reads, then their notifications in
-# one statement however many they are. On PostgreSQL their bells are one more statement
-# (crux_publish_event over them all); SQLite's broker is in-process.
-REPLY_QUERIES = 22 if connection.vendor == "postgresql" else 21
+# one statement however many they are; then the follow line of what she answered, for her
+# answer. On PostgreSQL their bells are one more statement (crux_publish_event over them all);
+# SQLite's broker is in-process.
+REPLY_QUERIES = 23 if connection.vendor == "postgresql" else 22
 
 
 @pytest.fixture
@@ -90,5 +91,6 @@ def test_her_first_reply_there_follows_it_in_one_statement(client, production_se
         assert reply(client, argument, 1).status_code == 200
     statements = [q["sql"] for q in queries.captured_queries]
     follows = [sql for sql in statements if "notifications_follow" in sql]
-    assert len(follows) == 2, "\n".join(follows)  # the follows where it was posted, and hers
+    # The follows where it was posted, hers, and her answer's follow line reading it back.
+    assert len(follows) == 3, "\n".join(follows)
     assert len(statements) == REPLY_QUERIES + 1, "\n".join(statements)

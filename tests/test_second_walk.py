@@ -4,6 +4,7 @@ why she could not vote under every single argument, and a screen reader had no h
 from one argument to the next."""
 
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -83,3 +84,32 @@ def test_every_argument_is_a_heading_below_its_pages_own(client):
         (3, "Buses are cheaper."),
         (3, "Not per rider."),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_posters_answer_brings_the_follow_line_of_what_she_answered(client, author):
+    """Posting follows what it answers: her page's line says so at once, as a reload would
+    (the follow is made as the post commits, so this test commits)."""
+    top = ArgumentFactory(claim="Trams first.")
+    motion = top.motion
+    client.force_login(author)
+    line = f'id="follow-motion-{motion.pk}"'
+    assert "Follow this motion</a>" in client.get(motion.get_absolute_url()).content.decode()
+
+    answer = client.post(
+        reverse("reply_motion", args=[motion.slug]),
+        {"stance": "pro", "claim": "Cheaper too.", "submission_key": uuid.uuid4()},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f'<hx-partial hx-target="#follow-motion-{motion.pk}" hx-swap="outerHTML">' in answer
+    assert line in answer and "You are following this motion" in answer
+
+    answer = client.post(
+        reverse("reply", args=[motion.slug, top.pk]),
+        {"stance": "con", "claim": "Not here.", "submission_key": uuid.uuid4()},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f'<hx-partial hx-target="#follow-argument-{top.pk}" hx-swap="outerHTML">' in answer
+    assert "You are following this argument" in answer
+    reload = client.get(top.get_absolute_url()).content.decode()
+    assert "You are following this argument" in reload
