@@ -67,6 +67,10 @@ class ImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
+        if upload and data.get("text"):
+            # Either could be what was meant: importing one would drop the other unsaid.
+            self.add_error("text", "Send a file or paste the text, not both.")
+            return data
         if upload:
             if upload.size > UPLOAD_MAX_BYTES:
                 self.too_large = True

@@ -1,7 +1,10 @@
 import datetime as dt
 import html
 import io
+import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,10 +15,11 @@ from hypothesis import strategies as st
 from debates.interchange.argdown_export import export_argdown
 from debates.interchange.argdown_import import ArgdownError, argdown_to_crux
 from debates.interchange.importing import import_text
-from debates.models import Argument, Motion
+from debates.models import CLAIM_MAX_LENGTH, Argument, Motion
 from debates.transfer import ImportRefused
 from debates.voting import cast_vote_at
 from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verified_user
+from tests.test_interchange_argdown_export import ARGDOWN_CLI
 
 
 def normalised(text):
@@ -296,3 +300,133 @@ def test_a_source_s_bad_details_are_refused_naming_the_line_and_the_text_kept(
     assert "Not imported: Line 3: " in page and said in page
     assert text.strip() in page
     assert not Motion.objects.exists()
+
+
+# --- Untitled statements, and a statement given its text after its title ----------------------
+
+UNTITLED = """[T]: Homework should be banned.
+  + Children need time to play.
+  - Practice helps reading.
+"""
+TEXT_LATER = """[T]: Homework should be banned.
+  - [Screens]
+  + [Play]: Children need time to play.
+    - [Screens]: Free time is mostly spent on screens.
+"""
+BOTH = """[T]: Homework should be banned.
+  + [Play]
+    - Screens fill free time.
+      + [Play]
+  - Practice helps reading.
+    + [Drill]: Drills bore. {by: Ann}
+    + Practice helps reading.
+
+[Play]: Children need time to play. {by: Bo}
+  + Outdoors is healthy.
+"""
+_TOO = re.compile(r"(Supports|Attacks) it too: “(.*?)” \(above\)\.")
+
+
+def relations(data):
+    """Who supports or attacks whom in the import, by their texts: each argument's reply to its
+    parent, and each statement a parent's details say replies to it too."""
+    claims = {argument["ref"]: argument["claim"] for argument in data["arguments"]}
+    found = set()
+    for argument in data["arguments"]:
+        to = claims.get(argument["parent"], data["motion"]["claim"])
+        found.add((argument["claim"], to, "support" if argument["stance"] == "pro" else "attack"))
+        for word, claim in _TOO.findall(argument["details"]):
+            found.add((claim, argument["claim"], "support" if word == "Supports" else "attack"))
+    return found
+
+
+def read_by_argdown(text, tmp_path):
+    """The relations @argdown/cli reads in `text`, by the statements' texts."""
+    if not ARGDOWN_CLI or shutil.which("node") is None:
+        pytest.skip("The Argdown CLI is not installed (npm install @argdown/cli): not checked.")
+    (tmp_path / "debate.argdown").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [ARGDOWN_CLI, "json", str(tmp_path / "debate.argdown"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    read = json.loads((tmp_path / "debate.json").read_text(encoding="utf-8"))
+    texts = {
+        title: next(
+            text for m in statement["members"] if (text := " ".join(m.get("text", "").split()))
+        )
+        for title, statement in read["statements"].items()
+    }
+    return {(texts[r["from"]], texts[r["to"]], r["relationType"]) for r in read["relations"]}
+
+
+@pytest.mark.parametrize("text", [UNTITLED, TEXT_LATER, BOTH])
+def test_the_import_reads_the_relations_argdown_reads(text, tmp_path):
+    data, warnings = argdown_to_crux(text)
+    assert warnings == []
+    assert relations(data) == read_by_argdown(text, tmp_path)
+
+
+def test_untitled_statements_are_arguments_nested_by_indentation():
+    data, warnings = argdown_to_crux(BOTH)
+    assert warnings == [] and data["motion"]["context"] == ""
+    argued = [(a["ref"], a["parent"], a["stance"], a["claim"]) for a in data["arguments"]]
+    assert argued == [
+        ("a1", None, "pro", "Children need time to play."),
+        ("a2", "a1", "con", "Screens fill free time."),
+        ("a3", "a1", "pro", "Outdoors is healthy."),
+        ("a4", None, "con", "Practice helps reading."),
+        ("a5", "a4", "pro", "Drills bore."),
+        # Argdown makes each untitled statement one of its own, though the words are the same.
+        ("a6", "a4", "pro", "Practice helps reading."),
+    ]
+    # The text given later brings its data with it.
+    assert [a["attribution"] for a in data["arguments"]] == ["Bo", "", "", "", "Ann", ""]
+    assert (
+        data["arguments"][1]["details"] == "Supports it too: “Children need time to play.” (above)."
+    )
+
+
+@pytest.mark.django_db
+def test_a_walk_through_s_untitled_and_later_texts_are_imported():
+    motion, _, warnings = import_text(text=UNTITLED, format="argdown")
+    assert warnings == [] and motion.context == ""
+    argued = Argument.objects.filter(motion=motion).order_by("claim")
+    assert [(a.parent, a.stance, a.claim) for a in argued] == [
+        (None, "pro", "Children need time to play."),
+        (None, "con", "Practice helps reading."),
+    ]
+    motion, _, warnings = import_text(text=TEXT_LATER, format="argdown")
+    assert warnings == []
+    screens = Argument.objects.get(motion=motion, stance="con")
+    play = Argument.objects.get(motion=motion, stance="pro")
+    assert (screens.parent, screens.claim) == (None, "Free time is mostly spent on screens.")
+    assert play.details == "Attacks it too: “Free time is mostly spent on screens.” (above)."
+
+
+def test_a_statement_given_other_words_later_is_still_a_redefinition_kept_as_written():
+    text = TEXT_LATER + "  - [Screens]: Screens are fine.\n"
+    data, warnings = argdown_to_crux(text)
+    claims = [a["claim"] for a in data["arguments"]]
+    assert claims == ["Free time is mostly spent on screens.", "Children need time to play."]
+    assert "- [Screens]: Screens are fine." in data["motion"]["context"]
+    assert warnings == [
+        "Line 5: [Screens] again, in other words, kept verbatim in the motion's context: "
+        "- [Screens]: Screens are fine."
+    ]
+
+
+def test_an_untitled_statement_s_warnings_and_refusals_name_its_line():
+    data, warnings = argdown_to_crux("[T]: Tea.\n  + It is **warm**. {agree: -1}\n")
+    assert data["arguments"][0]["claim"] == "It is warm."
+    assert warnings == [
+        "Line 2: the untitled statement on line 2 is imported as plain text, as Crux's claims "
+        "are: its bold and italics are dropped, the words kept.",
+        "the untitled statement on line 2: agree: -1 is not a count; left out.",
+    ]
+    with pytest.raises(
+        ArgdownError, match=r"^Line 3: the claim of the untitled statement on line 3 has"
+    ):
+        argdown_to_crux("[T]: Tea.\n\n  - " + "x" * (CLAIM_MAX_LENGTH + 1) + "\n")

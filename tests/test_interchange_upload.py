@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -59,6 +61,18 @@ def test_bad_uploads_get_a_clear_4xx_and_keep_the_text(client, member, data, sta
     assert message in response.content.decode()
     if data.get("text", "").strip():
         assert data["text"] in response.content.decode()
+    assert not Motion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_and_pasted_text_together_are_refused_the_paste_kept(client, member):
+    client.force_login(member)
+    upload = SimpleUploadedFile("tea.argdown", ARGDOWN.encode(), content_type="text/plain")
+    pasted = "[Coffee]: Coffee is best.\n  + [Awake]: It wakes."
+    response = client.post(URL, {"format": "argdown", "file": upload, "text": pasted})
+    assert response.status_code == 422
+    assert response.context["form"].errors == {"text": ["Send a file or paste the text, not both."]}
+    assert html.escape(pasted) in response.content.decode()
     assert not Motion.objects.exists()
 
 

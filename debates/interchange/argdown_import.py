@@ -2,24 +2,25 @@
 
 Each line is read by a small grammar (lark, LALR); nesting comes from indentation. The first
 top-level statement is the motion, `+`/`<+` below a statement a pro reply and `-`/`<-` a con,
-the YAML data as argdown_export writes it (`agree`/`disagree` become imported tallies, not
-votes). A title met again (an equivalence class) stays one argument, linked where first
-defined: where it repeats, its parent's details mention it and the lines below attach to the
-first; a top-level line naming it is where more replies to it begin. What Crux has no place for
-(arguments `<...>` and their premise-conclusion structures, undercuts, contradictions, outgoing
-relations, further top-level statements, a statement defined again in other words) is kept as
-written, in a code block, in the details of the claim above it (of the motion: in its
-context), and each one is listed in the warnings, saying where. Claims are plain text: a
-statement's bold and italics give up their marks (the words stay), its tags are left out, and
-a warning says so; a heading, front matter other than the title, and data Crux does not read
-are left out with a warning too. A claim, `by`, `source`, `quote`, details or context longer
-than Crux keeps is refused, naming its line; a longer title is shortened. A source is its title
-(`source`) and what the export writes beside it (`source_author`, `source_publisher`,
-`source_published`, `source_url`), checked as a Crux JSON import's are (an http(s) address, a
-day that exists, the lengths Crux keeps), naming the line; statements that give the same title
-and the same details cite one source. A member's import is theirs: they are the author of every
-claim and the adder of every source, the file's `by` kept as its attribution, and its texts are
-cleaned as what they type is.
+titled or not (an untitled statement is one of its own, as Argdown reads it), the YAML data as
+argdown_export writes it (`agree`/`disagree` become imported tallies, not votes). A title met
+again (an equivalence class) stays one argument, linked where first defined: where it repeats,
+its parent's details mention it and the lines below attach to the first; a top-level line naming
+it is where more replies to it begin. Its text is the first one the file gives it, wherever that
+is, as Argdown's is. What Crux has no place for (arguments `<...>` and their premise-conclusion
+structures, undercuts, contradictions, outgoing relations, further top-level statements, a
+statement defined again in other words) is kept as written, in a code block, in the details of
+the claim above it (of the motion: in its context), and each one is listed in the warnings,
+saying where. Claims are plain text: a statement's bold and italics give up their marks (the
+words stay), its tags are left out, and a warning says so; a heading, front matter other than
+the title, and data Crux does not read are left out with a warning too. A claim, `by`, `source`,
+`quote`, details or context longer than Crux keeps is refused, naming its line; a longer title
+is shortened. A source is its title (`source`) and what the export writes beside it
+(`source_author`, `source_publisher`, `source_published`, `source_url`), checked as a Crux JSON
+import's are (an http(s) address, a day that exists, the lengths Crux keeps), naming the line;
+statements that give the same title and the same details cite one source. A member's import is
+theirs: they are the author of every claim and the adder of every source, the file's `by` kept
+as its attribution, and its texts are cleaned as what they type is.
 """
 
 import datetime as dt
@@ -110,8 +111,22 @@ class _Node:
     data: dict
     line: int
     stance: str = "pro"
+    motion: bool = False
+    worded: bool = False  # False while it is named by its title only, its text yet to come
     children: list = field(default_factory=list)
-    notes: list = field(default_factory=list)  # Markdown, or _Kept lines
+    notes: list = field(default_factory=list)  # Markdown, _Also, or _Kept lines
+
+
+@dataclass
+class _Also:
+    """A parent's note that a statement placed above replies to it too: written once the whole
+    file is read, as the statement's text may be given below."""
+
+    word: str
+    node: _Node
+
+    def __str__(self):
+        return f"{self.word} it too: “{as_written(self.node.claim)}” (above)."
 
 
 @dataclass
@@ -335,15 +350,18 @@ class _Reader:
         if relation not in _SUPPORT | _ATTACK:
             self.keep(number, indent, line, f"a relation {relation!r} Crux cannot show", parent)
             return
-        if kind not in ("definition", "reference"):
-            self.keep(number, indent, line, _KINDS[kind], parent, premises=kind == "argument")
+        if kind == "argument":
+            self.keep(number, indent, line, _KINDS[kind], parent, premises=True)
             return
         stance = "pro" if relation in _SUPPORT else "con"
-        title = _text(parts[0][1:-1])
+        if kind == "text":
+            title, parts = "", ["", *parts]
+        else:
+            title = _text(parts[0][1:-1])
         known = self.titles.get(title)
         if known is not None:
             word = "Supports" if stance == "pro" else "Attacks"
-            parent.notes.append(f"{word} it too: “{as_written(known.claim)}” (above).")
+            parent.notes.append(_Also(word, known))
             self.again(number, indent, line, parts, data, known, parent)
             self.stack.append((indent, known))
             return
@@ -352,8 +370,15 @@ class _Reader:
         self.stack.append((indent, node))
 
     def again(self, number, indent, line, parts, data, known, holder):
-        """A statement met again: in other words or with other data, the line is kept where it
-        stands; the lines below it reply to the statement first defined."""
+        """A statement met again: named by its title only until now, it takes the text (and, had it
+        none, the data) given here; else, in other words or with other data, the line is kept
+        where it stands. The lines below it reply to the statement first defined."""
+        if not known.worded and (claim := self.claim(known, number, parts, known.data or data)):
+            known.claim, known.worded = claim, True
+            if not known.data:
+                known.data, known.line = data, number
+                self.unread(known)
+                return
         words = statement_text(parts[1])[0] if len(parts) > 1 else ""
         if words and words != known.claim:
             what = f"{_named(known)} again, in other words"
@@ -363,29 +388,34 @@ class _Reader:
             return
         self.keep(number, indent, line, what, holder, block=False)
 
-    def node(self, number, title, parts, data, stance="pro"):
+    def claim(self, node, number, parts, data) -> str:
+        """The text line `number` gives `node`: withheld, in its data, or its words; "" if none."""
         status = _string(data, "status")
         if status in WITHHELD:
-            claim = WITHHELD[status]
-        elif isinstance(data.get("claim"), str) and data["claim"].strip():
-            claim = data["claim"]
-        else:
-            claim, lost = statement_text(parts[1]) if len(parts) > 1 else ("", [])
-            claim = claim or title
-            if lost:
-                named = f"[{shortened(title, GLIMPSE)}]" if title else "the motion"
-                said = "; ".join(lost)
-                self.warnings.append(
-                    f"Line {number}: {named} is imported as plain text, as Crux's claims are: "
-                    f"{said}."
-                )
-        if not claim:
-            raise ArgdownError(number, "this statement has no text.")
-        node = _Node(title=title, claim=claim, data=data, line=number, stance=stance)
-        unread = [key for key in data if key not in (_ARGUMENT_KEYS if self.root else _MOTION_KEYS)]
-        if unread:
+            return WITHHELD[status]
+        if isinstance(data.get("claim"), str) and data["claim"].strip():
+            return data["claim"]
+        claim, lost = statement_text(parts[1]) if len(parts) > 1 else ("", [])
+        if lost:
+            self.warnings.append(
+                f"Line {number}: {_named(node)} is imported as plain text, as Crux's claims are: "
+                f"{'; '.join(lost)}."
+            )
+        return claim
+
+    def unread(self, node):
+        keys = _MOTION_KEYS if node.motion else _ARGUMENT_KEYS
+        if unread := [key for key in node.data if key not in keys]:
             listed = shortened(", ".join(map(str, unread)), GLIMPSE)
-            self.warnings.append(f"Line {number}: data Crux does not read, left out: {listed}")
+            self.warnings.append(f"Line {node.line}: data Crux does not read, left out: {listed}")
+
+    def node(self, number, title, parts, data, stance="pro"):
+        node = _Node(title, "", data, number, stance, motion=self.root is None)
+        claim = self.claim(node, number, parts, data)
+        node.claim, node.worded = claim or title, bool(claim)
+        if not node.claim:
+            raise ArgdownError(number, "this statement has no text.")
+        self.unread(node)
         if title:
             self.titles[title] = node
         return node
@@ -459,7 +489,7 @@ def _notes(node) -> str:
             parts.append(f"{KEPT_NOTE}\n\n{fenced(lines, 'argdown')}")
             run = []
         if note is not None:
-            parts.append(note)
+            parts.append(str(note))
     return "\n\n".join(parts)
 
 
@@ -469,7 +499,9 @@ def _string(data, key):
 
 
 def _named(node) -> str:
-    return f"[{shortened(node.title, GLIMPSE)}]" if node.title else "the motion"
+    if node.title:
+        return f"[{shortened(node.title, GLIMPSE)}]"
+    return "the motion" if node.motion else f"the untitled statement on line {node.line}"
 
 
 def _within(node, what: str, text: str, limit: int) -> str:
