@@ -13,13 +13,17 @@ from debates.models import QUOTE_MAX_LENGTH, SOURCE_TEXT_MAX_LENGTH, Source
 class SourceForm(RuleErrorsMixin, forms.Form):
     # Not required here: the service says what is missing together with what else is wrong.
     # aria-required marks the title and the text required all the same (debates/_field.html).
-    title = forms.CharField(
+    # Counted, not cut: a browser's maxlength would cut a pasted web address short unseen, and
+    # one sent too long is told by how much, as the live counter says it (debates.forms).
+    title = CountedCharField(
         required=False,
         max_length=Source._meta.get_field("title").max_length,
         widget=forms.TextInput(attrs={"aria-required": "true"}),
     )
-    author = forms.CharField(required=False, max_length=Source._meta.get_field("author").max_length)
-    publisher = forms.CharField(
+    author = CountedCharField(
+        required=False, max_length=Source._meta.get_field("author").max_length
+    )
+    publisher = CountedCharField(
         required=False, max_length=Source._meta.get_field("publisher").max_length
     )
     published_on = forms.DateField(
@@ -28,7 +32,7 @@ class SourceForm(RuleErrorsMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Give the date as YYYY-MM-DD."},
     )
-    url = forms.CharField(
+    url = CountedCharField(
         required=False,
         label="Web address",
         max_length=Source._meta.get_field("url").max_length,

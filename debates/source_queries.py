@@ -10,14 +10,29 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from debates import policy, queries
-from debates.models import Argument, Motion, Source
+from debates.models import Argument, Motion, Source, SourceText
 from debates.sources import text_of
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 SNIPPET_LENGTH = 160
+# What everyone reads: a source's citations as its own page lists them (citing_claims).
+PUBLIC = AnonymousUser()
 
 
 @dataclass
@@ -27,6 +42,8 @@ class Passage:
     claim: Argument | Motion
     start: int
     end: int
+    # The viewer's argument just posted from here: the reader says so beside it (views_sources).
+    posted: bool = False
 
     @property
     def kind(self) -> str:
@@ -59,6 +76,10 @@ class Segment:
     def fragments(self) -> str:
         return " ".join(passage.fragment for passage in self.passages)
 
+    @property
+    def posted(self) -> bool:
+        return any(passage.posted for passage in self.passages)
+
 
 @dataclass
 class Paragraph:
@@ -72,6 +93,11 @@ class Paragraph:
     @property
     def argued(self) -> bool:
         return bool(self.passages)
+
+    @property
+    def posted(self) -> Passage | None:
+        """The passage just posted, if it begins in this paragraph."""
+        return next((p for p in self.passages if p.posted and p.start >= self.start), None)
 
     @property
     def snippet(self) -> str:
@@ -97,6 +123,15 @@ class Reading:
     @property
     def unargued(self) -> list[Paragraph]:
         return [paragraph for paragraph in self.paragraphs if not paragraph.argued]
+
+    def mark_posted(self, fragment: str, author) -> Passage | None:
+        """Mark the passage of `fragment` as just posted, when it is `author`'s argument's."""
+        for passage in self.passages:
+            if passage.fragment == fragment and passage.kind == "argument":
+                mine = author.pk is not None and passage.claim.author_id == author.pk
+                passage.posted = mine
+                return passage if mine else None
+        return None
 
 
 def source_for_reader(pk: int) -> Source:
@@ -166,6 +201,45 @@ def citing_claims(source: Source) -> list[Argument | Motion]:
     motions = Motion.objects.filter(source=source)
     shown = [argument for argument in arguments if policy.passage_argued(argument)]
     return [*(motion for motion in motions if policy.is_shown(motion)), *shown]
+
+
+def _public_claims(model) -> QuerySet:
+    shown = policy.texts_shown_to(PUBLIC, model)
+    if model is Argument:
+        shown &= policy.arguments_listed_to(PUBLIC)
+    return model.objects.filter(shown).order_by()
+
+
+def _citing_count(model) -> Coalesce:
+    cited = _public_claims(model).filter(source=OuterRef("pk")).values("source")
+    counted = cited.annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def listed_sources(viewer) -> QuerySet:
+    """The sources the list names to `viewer`, of those policy.sources_shown_to gives: those
+    whose text Crux holds, and those without it that a reader finds cited, by a claim everyone
+    reads (as their own page lists them) or in a seeded or imported debate's list of sources,
+    which no claim cites (Trenin's article, which the seeded motions answer). Not one that only
+    withdrawn claims cite: it is a web page only a hidden or retracted claim leads to.
+
+    Each comes with `held` (Crux holds its text), `citing` (the claims everyone reads citing it)
+    and `attributed` (whether a claim everyone reads is attributed to its author, which search
+    lists): one query for a page of them."""
+    claims = (Argument, Motion)
+    attributed = Q()
+    for model in claims:
+        named = _public_claims(model).exclude(attribution="").filter(attribution=OuterRef("author"))
+        attributed |= Exists(named)
+    cited_by_none = Q()
+    for model in claims:
+        cited_by_none &= ~Exists(model.objects.filter(source=OuterRef("pk")))
+    listed = Source.objects.filter(policy.sources_shown_to(viewer)).annotate(
+        held=Exists(SourceText.objects.filter(source=OuterRef("pk"))),
+        citing=_citing_count(Argument) + _citing_count(Motion),
+        attributed=ExpressionWrapper(attributed, output_field=BooleanField()),
+    )
+    return listed.filter(Q(held=True) | Q(citing__gt=0) | cited_by_none).order_by("title", "pk")
 
 
 def open_motions() -> list[Motion]:

@@ -18,12 +18,15 @@ from config import ratelimit
 from config.converters import is_digits
 from debates import moderation, policy, services, source_queries, sources
 from debates.errors import DebateRuleError
-from debates.models import QUOTE_MAX_LENGTH, Source
+from debates.models import QUOTE_MAX_LENGTH
 from debates.source_forms import PassageArgumentForm, SourceForm
 from debates.views import HttpResponseSeeOther
 from debates.views_moderation import moderator_required
 
 SOURCES_PAGE_SIZE = 30
+
+
+POSTED_FROM_PASSAGE = "Your argument is posted; its passage is marked."
 
 
 @require_safe
@@ -35,36 +38,55 @@ def source_detail(request, pk):
     source = source_queries.source_for_reader(pk)
     shown = policy.source_shown_to(source, request.user)
     text = sources.text_of(source) if shown else ""
+    reading = source_queries.reading(source) if shown else None
+    body_only = request.htmx and request.GET.get("part") == "body"
+    told = [] if body_only else list(messages.get_messages(request))
+    posted = None
+    if text:
+        # The body fetched again keeps the note the page was drawn with (its address says which).
+        fragment = request.GET.get("posted", "") if body_only else _posted_from(told)
+        posted = reading.mark_posted(fragment, request.user) if fragment else None
     context = {
         "source": source,
         "shown": shown,
-        "reading": source_queries.reading(source) if shown else None,
+        "reading": reading,
         "text": text,
         "citing": [] if text or not shown else source_queries.citing_claims(source),
         "may_argue": policy.participation_refusal(request.user, "post") is None
         and policy.citation_refusal(source) is None,
         "may_moderate": policy.moderates(request.user),
+        "posted": posted,
     }
-    if request.htmx and request.GET.get("part") == "body":
+    if body_only:
         # Hidden from this viewer since the page opened, or hidden or shown again (the page
         # says how it was drawn): the page around the body is no longer what a reload shows
         # either, so the reader reloads it.
         if not text or request.GET.get("visibility", source.visibility) != source.visibility:
             return HttpResponseClientRefresh()
         return render(request, "debates/source_detail.html#reader-body", context)
+    # The confirmation of an argument posted from a passage stands above that passage, where
+    # the page lands, and not again at the page's top, out of view (base.html's messages).
+    context["messages"] = [
+        message for message in told if posted is None or message.extra_tags != posted.fragment
+    ]
     # The Flag link says "Flagged" to who has a flag on it open, as the flag's answer did.
     if policy.flag_offered_to(source, request.user):
         source.my_flag = moderation.open_flag(request.user, source) is not None
     return render(request, "debates/source_detail.html", context)
 
 
+def _posted_from(told) -> str:
+    """The passage (its fragment) of the argument the viewer was just told is posted, if any."""
+    tags = (message.extra_tags for message in told if message.message == POSTED_FROM_PASSAGE)
+    return next(tags, "")
+
+
 @require_safe
 def source_list(request):
-    """The sources whose text Crux holds, for their readers: those the viewer may read
-    (policy.sources_shown_to), so a hidden one only for who added it and moderators."""
-    shown = policy.sources_shown_to(request.user)
-    listed = Source.objects.filter(shown, full_text__isnull=False)
-    listed = listed.order_by("title", "pk")
+    """Every source a reader finds cited, for the viewer (source_queries.listed_sources): those
+    whose text Crux holds, to read, and those whose text it does not, marked so, with where the
+    original is and the claims citing it; a hidden one only for who added it and moderators."""
+    listed = source_queries.listed_sources(request.user)
     page = Paginator(listed, SOURCES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "debates/source_list.html", {"page": page, "sources": page.object_list})
 
@@ -169,7 +191,8 @@ def argue_from_passage(request, pk):
                 form.add_rule_error(error)
                 status = error.status
             else:
-                messages.success(request, "Your argument is posted; its passage is marked.")
+                # Tagged with its passage: the reader shows it there (source_detail).
+                messages.success(request, POSTED_FROM_PASSAGE, extra_tags=argument.passage_fragment)
                 return HttpResponseSeeOther(argument.passage_url)
         else:
             status = 422
