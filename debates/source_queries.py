@@ -128,9 +128,8 @@ class Reading:
         """Mark the passage of `fragment` as just posted, when it is `author`'s argument's."""
         for passage in self.passages:
             if passage.fragment == fragment and passage.kind == "argument":
-                mine = author.pk is not None and passage.claim.author_id == author.pk
-                passage.posted = mine
-                return passage if mine else None
+                passage.posted = policy.written_by(passage.claim, author)
+                return passage if passage.posted else None
         return None
 
 

@@ -76,9 +76,10 @@ def source_detail(request, pk):
 
 
 def _posted_from(told) -> str:
-    """The passage (its fragment) of the argument the viewer was just told is posted, if any."""
-    tags = (message.extra_tags for message in told if message.message == POSTED_FROM_PASSAGE)
-    return next(tags, "")
+    """The passage (its fragment) of the argument the viewer was last told is posted, if any:
+    the one the address leads to."""
+    tags = [message.extra_tags for message in told if message.message == POSTED_FROM_PASSAGE]
+    return tags[-1] if tags else ""
 
 
 @require_safe
