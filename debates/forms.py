@@ -97,7 +97,8 @@ class ArgumentForm(RuleErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Optional. Markdown: *emphasis*, **strong**, [links](https://…), lists.",
     )
-    source_url = forms.CharField(
+    # Counted, not cut, as the add-source form's address is (debates.source_forms).
+    source_url = CountedCharField(
         required=False,
         label="Source (web address)",
         max_length=Source._meta.get_field("url").max_length,

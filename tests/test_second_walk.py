@@ -113,3 +113,18 @@ def test_a_posters_answer_brings_the_follow_line_of_what_she_answered(client, au
     assert "You are following this argument" in answer
     reload = client.get(top.get_absolute_url()).content.decode()
     assert "You are following this argument" in reload
+
+
+def test_an_overlong_source_address_is_told_by_how_much_and_kept(client, author):
+    """As on the add-source form: the house's count, not Django's stock sentence."""
+    motion = MotionFactory()
+    client.force_login(author)
+    address = "https://example.org/" + "a" * 2000
+    response = client.post(
+        reverse("reply_motion", args=[motion.slug]),
+        {"stance": "pro", "claim": "Cited.", "source_url": address, "submission_key": uuid.uuid4()},
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "over the limit of 2000" in page and "Ensure this value" not in page
+    assert address in page
