@@ -19,7 +19,7 @@ from tests.factories import ArgumentFactory, MotionFactory, SourceFactory, verif
 
 pytestmark = pytest.mark.django_db
 
-NOT_HELD = "Cited; text not held here"
+NOT_HELD = "Text not held here"
 POSTED_NOTE = "Your argument is posted; its passage is marked below."
 
 
