@@ -48,10 +48,11 @@ def analysis_page(request, slug):
     # Asked only before the first run: a motion nobody votes on is never analysed, and "not
     # analysed yet" would stand forever.
     voted = row is not None or queries.has_votes(motion)
-    # Stored in an older format (compute_types.FORMAT): ask for the run that replaces it, or a
+    # Voted on but never queued (votes written in bulk, as seed_synthetic does, announce
+    # nothing), or stored in an older format (compute_types.FORMAT): ask for the run, or a
     # motion nobody votes on again would go without its analysis for good.
     outdated = analysis is None and row is not None and row.result is not None
-    if outdated:
+    if analysis is None and voted and (row is None or outdated):
         scheduling.request_analysis(motion_id=motion.pk)
     if analysis is not None:
         signed_in = request.user.is_authenticated

@@ -252,3 +252,25 @@ def test_a_result_in_an_older_format_is_recomputed_not_misread(client, planted, 
     assert "Opinion groups" in page(client, motion) and "brought up to date" not in page(
         client, motion
     )
+
+
+def test_votes_that_announced_nothing_are_analysed_once_the_page_is_read(client, db):
+    """Votes written in bulk (seed_synthetic, a restore) queue no run: the page asks for it,
+    once, rather than saying "not analysed yet" until somebody votes again."""
+    motion = MotionFactory()
+    argument = ArgumentFactory(motion=motion)
+    Vote.objects.bulk_create([Vote(user=UserFactory(), argument=argument, choice="agree")])
+    assert not MotionAnalysis.objects.filter(motion=motion).exists()
+    assert "has not been analysed yet" in page(client, motion)
+    queued = MotionAnalysis.objects.get(motion=motion).queued_at
+    assert queued is not None
+    page(client, motion)
+    assert MotionAnalysis.objects.get(motion=motion).queued_at == queued  # asked once
+    services.refresh(motion_id=motion.pk)
+    assert "has not been analysed yet" not in page(client, motion)
+
+
+def test_a_motion_nobody_voted_on_queues_nothing(client, db):
+    motion = MotionFactory()
+    assert "Nobody has voted" in page(client, motion)
+    assert not MotionAnalysis.objects.filter(motion=motion).exists()
