@@ -1,4 +1,7 @@
+from functools import partial
+
 from django.urls import path
+from django.views.generic import RedirectView
 
 import config.converters  # noqa: F401  (registers <id:…>, the database id in range)
 from debates import (
@@ -10,11 +13,16 @@ from debates import (
     views_sources,
 )
 
+_up = partial(RedirectView.as_view, permanent=True, http_method_names=["get", "head"])
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("motions/new/", views_posting.propose_motion, name="propose_motion"),
     path("motions/import/", views_interchange.import_motion, name="import_motion"),
     path("motions/<slug:slug>/", views.motion_detail, name="motion"),
+    # An address cut back by hand, as readers do, leads to the list it belongs to.
+    path("motions/", _up(pattern_name="home"), name="motions"),
+    path("motions/<slug:slug>/arguments/", _up(pattern_name="motion"), name="arguments"),
     path("motions/<slug:slug>/reply/", views_posting.reply, name="reply_motion"),
     path("motions/<slug:slug>/map/", views_map.motion_map, name="motion_map"),
     path(

@@ -130,6 +130,8 @@ MATRIX = {
     "queue_dismiss": {"GET": mods_only(405), "POST": mods_only(303)},
     "queue_hide": {"GET": mods_only(405), "POST": mods_only("303+")},
     "moderation_notices": {"GET": everyone(301), "POST": everyone(405)},
+    "motions": {"GET": everyone(301), "POST": everyone(405)},  # to the home page
+    "arguments": {"GET": everyone(301), "POST": everyone(405)},  # to the motion's page
     # --- sources and their reader (issue 20) ---
     "sources": PUBLIC,
     "source": PUBLIC,

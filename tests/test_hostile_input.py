@@ -166,7 +166,7 @@ GROUPS = {
         "motion_map",
         "motion_export", "export_argdown", "sitemap", "sitemap_section", "robots_txt", "favicon",
         "search", "similar_claims", "feed_motions", "feed_motion", "feed_person", "own_copy",
-        "api_root",
+        "api_root", "motions", "arguments",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue"],
     "sources": ["sources", "source", "add_source", "argue_from_passage"],

@@ -99,6 +99,15 @@ def test_motion_page_for_unknown_slug_is_404(client):
     assert client.get(reverse("motion", args=["no-such-motion"])).status_code == 404
 
 
+def test_an_address_cut_back_by_hand_leads_to_the_list_it_belongs_to(client):
+    motion = MotionFactory()
+    home = client.get("/motions/")
+    assert home.status_code == 301 and home["Location"] == reverse("home")
+    arguments = client.get(f"/motions/{motion.slug}/arguments/")
+    assert arguments.status_code == 301 and arguments["Location"] == motion.get_absolute_url()
+    assert client.get("/motions/no-such-motion/arguments/", follow=True).status_code == 404
+
+
 def test_deep_branches_fold_into_a_link_that_works_without_javascript(client):
     motion = MotionFactory()
     chain = [ArgumentFactory(motion=motion)]
