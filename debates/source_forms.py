@@ -38,11 +38,13 @@ class SourceForm(RuleErrorsMixin, forms.Form):
         max_length=Source._meta.get_field("url").max_length,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    text = forms.CharField(
+    # Counted, not cut, as above, to the limit the help and the service say: a line break is one
+    # character, CRLF or not, as the live counter counts it, so Windows line breaks need no
+    # margin. The service counts again after cleaning, which only ever shortens the text.
+    text = CountedCharField(
         required=False,
         label="The text",
-        # Counted after cleaning, by the service: a paste with Windows line breaks may be longer.
-        max_length=SOURCE_TEXT_MAX_LENGTH * 2,
+        max_length=SOURCE_TEXT_MAX_LENGTH,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 16, "aria-required": "true"}),
         help_text=(
