@@ -14,6 +14,7 @@ both engines (no index is read); passages are never listed so, only found by the
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramDistance
@@ -54,6 +55,35 @@ MAX_PAGE = 10_000  # beyond any real result list; keeps the offset a plain numbe
 
 _TOKENS = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORDS = re.compile(r"\w+")
+# PostgreSQL's English stop words (its tsearch_data/english.stop): the 'english' configuration
+# leaves them out of the index and out of a query, so "uniform's" (an apostrophe parts words)
+# asks for "uniform" alone. FTS5 indexes every word; its query leaves them out here.
+STOP_WORDS = frozenset({
+    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours", "yourself",
+    "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its",
+    "itself", "they", "them", "their", "theirs", "themselves", "what", "which", "who", "whom",
+    "this", "that", "these", "those", "am", "is", "are", "was", "were", "be", "been", "being",
+    "have", "has", "had", "having", "do", "does", "did", "doing", "a", "an", "the", "and", "but",
+    "if", "or", "because", "as", "until", "while", "of", "at", "by", "for", "with", "about",
+    "against", "between", "into", "through", "during", "before", "after", "above", "below", "to",
+    "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "then",
+    "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few",
+    "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so",
+    "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now",
+})  # fmt: skip
+
+
+def _fts5_term(term: str) -> str:
+    """A quoted word or phrase as FTS5 is asked for it: less the stop words at its ends, which
+    websearch_to_tsquery drops; "" when nothing else is left. One between two other words stays
+    as typed: PostgreSQL keeps its place ("peace of mind" is peace, a word, mind), and an FTS5
+    phrase can only ask for the word itself."""
+    words = term.strip('"').split()
+    while words and words[0].lower() in STOP_WORDS:
+        del words[0]
+    while words and words[-1].lower() in STOP_WORDS:
+        del words[-1]
+    return f'"{" ".join(words)}"' if words else ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +95,13 @@ class Clause:
 
     @property
     def fts5(self) -> str:
-        expression = f"({' AND '.join(self.required)})"
-        for term in self.excluded:
+        """The clause in FTS5's syntax; empty when it asks only for stop words, which find
+        nothing on PostgreSQL."""
+        required = [term for term in map(_fts5_term, self.required) if term]
+        if not required:
+            return ""
+        expression = f"({' AND '.join(required)})"
+        for term in filter(None, map(_fts5_term, self.excluded)):
             expression = f"({expression} NOT {term})"
         return expression
 
@@ -83,13 +118,22 @@ class Terms:
     clauses: tuple[Clause, ...]
 
     @property
+    def _asking(self) -> list[Clause]:
+        # A clause of stop words and words to leave out would, on PostgreSQL, find everything
+        # else (its stop words dropped, only the NOT is left): it asks for nothing, as one of
+        # words to leave out alone does (read_terms).
+        return [clause for clause in self.clauses if clause.fts5]
+
+    @property
     def fts5(self) -> str:
-        return " OR ".join(clause.fts5 for clause in self.clauses)
+        # An empty phrase finds nothing, as a query of stop words alone does on PostgreSQL.
+        return " OR ".join(clause.fts5 for clause in self._asking) or '""'
 
     @property
     def websearch(self) -> str:
-        """The query as read, for websearch_to_tsquery: what FTS5 is asked, word for word."""
-        return " or ".join(clause.websearch for clause in self.clauses)
+        """The query as read, for websearch_to_tsquery: what FTS5 is asked, word for word, but
+        for the stop words PostgreSQL drops itself."""
+        return " or ".join(clause.websearch for clause in self._asking)
 
 
 def read_terms(text: str) -> Terms | None:
@@ -182,9 +226,10 @@ class Filters:
 
 def names_like(name: str) -> tuple[str, ...]:
     """The attributions and source authors stored that have every word of `name` among their
-    own, but for case: "trenin" is "Dmitri Trenin", as a researcher names an author. Compared as
-    Python folds case: SQLite's LIKE folds only ASCII letters, PostgreSQL's UPPER all of them,
-    and the filter must find the same on both. A query for each kind, only when filtering."""
+    own, but for case and accents: "trenin" is "Dmitri Trenin" and "Zoe" is "Zoë", as a
+    researcher names an author. Compared as Python folds them: SQLite's LIKE folds only ASCII
+    letters, PostgreSQL's UPPER all of them and neither an accent, and the filter must find the
+    same on both. A query for each kind, only when filtering."""
     wanted = set(_name_words(name))
     stored = set()
     for model, field in ((Argument, "attribution"), (Motion, "attribution"), (Source, "author")):
@@ -193,8 +238,22 @@ def names_like(name: str) -> tuple[str, ...]:
     return tuple(sorted(held for held in stored if wanted and wanted <= set(_name_words(held))))
 
 
+# Letters whose mark is part of the letter, so decomposing does not take it off.
+_UNMARKED = str.maketrans("øłđħ\N{LATIN SMALL LETTER DOTLESS I}", "oldhi")
+# Alphabets whose marks are accents a researcher leaves off ("Zoe" for "Zoë", "Еременко" for
+# "Ерёменко"); in an abugida such as Devanagari a mark is a vowel and tells names apart.
+_ACCENTED = ("LATIN ", "GREEK ", "CYRILLIC ")
+
+
 def _name_words(name: str) -> list[str]:
-    return _WORDS.findall(name.casefold())
+    folded, base = [], ""
+    for char in unicodedata.normalize("NFKD", name.casefold()):
+        if not unicodedata.combining(char):
+            base = unicodedata.name(char, "")
+        elif base.startswith(_ACCENTED):
+            continue
+        folded.append(char)
+    return _WORDS.findall(unicodedata.normalize("NFC", "".join(folded)).translate(_UNMARKED))
 
 
 class _Backend:
