@@ -245,6 +245,9 @@
     ctx.hx.redirect = to.pathname + to.search + to.hash;
   });
 
+  // Characters as the server counts them (code points): an emoji is one, not its two UTF-16 halves.
+  const characters = (text) => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g) || []).length;
+
   // A field with a length limit counts as one types or pastes, and says how far over it is,
   // instead of the browser silently cutting a pasted claim at the limit (the server refuses it).
   document.addEventListener("focusin", (event) => {
@@ -261,9 +264,10 @@
     field.setAttribute("aria-describedby", `${field.getAttribute("aria-describedby") || ""} ${count.id}`.trim());
     field.after(count);
     const update = () => {
-      const over = field.value.length - limit;
+      const length = characters(field.value);
+      const over = length - limit;
       count.classList.toggle("char-count--over", over > 0);
-      count.textContent = over > 0 ? `${over} character${over === 1 ? "" : "s"} over the limit of ${limit}` : `${field.value.length} of ${limit} characters`;
+      count.textContent = over > 0 ? `${over} character${over === 1 ? "" : "s"} over the limit of ${limit}` : `${length} of ${limit} characters`;
     };
     field.addEventListener("input", update);
     update();

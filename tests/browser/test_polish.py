@@ -105,6 +105,11 @@ def test_reply_form_in_place_keyboard_focus_and_count(signed_in, motion):
     expect(page.locator(".char-count")).to_have_text(
         f"7 characters over the limit of {CLAIM_MAX_LENGTH}"
     )
+    # An emoji is one character, as the server counts it, not its two UTF-16 halves.
+    claim.fill("🕊" * CLAIM_MAX_LENGTH)
+    expect(page.locator(".char-count")).to_have_text(
+        f"{CLAIM_MAX_LENGTH} of {CLAIM_MAX_LENGTH} characters"
+    )
     page.keyboard.press("Escape")
     expect(page.locator(f"#reply-slot-{top.pk} form")).to_have_count(0)
     expect(reply_link).to_be_focused()
