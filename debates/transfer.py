@@ -19,6 +19,11 @@ reads it: a withheld text is its placeholder, and votes are tallies that name no
 A source Crux holds the text of travels with it, and each quote with the place it was anchored
 in that text (`quote_start`, `quote_end`), so the reader marks the same passages after an import;
 of a hidden source, the public download keeps only the placeholder its citations show.
+
+A link in the context or details to an argument of the debate itself is written as that
+argument's ref (`[words](#a3)`; debates.interchange.links), and an import leads it to the argument
+it makes of that ref: a copy's links lead into the copy, a restored debate's to its new ids. An
+older file's links are as it wrote them.
 """
 
 import datetime as dt
@@ -40,6 +45,7 @@ from accounts.models import User, fold_display_name
 from debates import policy, services
 from debates import sources as source_texts
 from debates.errors import DebateRuleError
+from debates.interchange.links import from_refs, to_refs
 from debates.interchange.models import ImportedTally
 from debates.models import (
     DETAILS_MAX_LENGTH,
@@ -304,11 +310,16 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
         return source_refs[source.pk]
 
     refs = {argument.pk: f"a{n}" for n, argument in enumerate(arguments, start=1)}
+
+    def linked(text):
+        # A link to one of these arguments leads to its ref: an import leads it into the copy.
+        return to_refs(text, slug=motion.slug, refs=refs)
+
     exported_motion = {
         "slug": motion.slug,
         "title": motion.title,
         "claim": motion.claim,
-        "context": motion.context,
+        "context": linked(motion.context),
         "attribution": motion.attribution,
         "source": source_ref(motion.source),
         "quote": motion.quote,
@@ -331,7 +342,7 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
             "seed_key": argument.seed_key,
             "stance": argument.stance,
             "claim": argument.claim,
-            "details": argument.details,
+            "details": linked(argument.details),
             "attribution": argument.attribution,
             "source": source_ref(argument.source),
             "quote": argument.quote,
@@ -348,7 +359,7 @@ def export_debate(motion: Motion, *, public: bool = False) -> dict:
             "revisions": [
                 {
                     "claim": revision.claim,
-                    "details": revision.details,
+                    "details": linked(revision.details),
                     "written_at": _when(revision.written_at),
                     "replaced_at": _when(revision.replaced_at),
                     "tallies": {
@@ -608,7 +619,6 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         services.save_under_free_slug(motion=motion, base=slug)
     elif not services.saved_unless_slug_taken(motion=motion):
         raise ImportRefused(f"A motion with the slug {slug!r} exists already; choose another.")
-    _stamp(motion, fields)
     for vote in votes:
         vote.motion = motion
     tallies = _tally(fields, "the motion", motion=motion)
@@ -651,8 +661,8 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         if item.get("created_at") or item.get("updated_at"):
             dated.append((argument, item))
 
-    # One insert for them all, in the file's order (ids follow the refs, as Kialo's links
-    # need): a reply's parent, in the same insert, has its id only after it, so it is set then.
+    # One insert for them all, in the file's order (ids follow the refs): a reply's parent, in
+    # the same insert, has its id only after it, so it is set then.
     Argument.objects.bulk_create(arguments)
     for item, argument in zip(items, arguments, strict=True):
         argument.parent = by_ref.get(item.get("parent"))
@@ -662,12 +672,24 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         argument.created_at = _datetime(item.get("created_at"), argument.created_at)
         argument.updated_at = _datetime(item.get("updated_at"), argument.updated_at)
     Argument.objects.bulk_update([argument for argument, _ in dated], ["created_at", "updated_at"])
-    ArgumentRevision.objects.bulk_create(revision for revision, _ in revisions)
-    for revision, replaced_at in revisions:
+    # With their ids known, a link to a ref of the file leads to the argument made of it.
+    relinked = []
+    for item, argument in zip(items, arguments, strict=True):
+        if _relinked(argument, "details", by_ref, f"argument {item['ref']}"):
+            relinked.append(argument)
+    Argument.objects.bulk_update(relinked, ["details", "details_html"])
+    for revision, _, what in revisions:
+        _relinked(revision, "details", by_ref, what)
+    ArgumentRevision.objects.bulk_create(revision for revision, _, _ in revisions)
+    for revision, replaced_at, _ in revisions:
         revision.replaced_at = replaced_at or revision.replaced_at
     ArgumentRevision.objects.bulk_update(
-        [revision for revision, replaced_at in revisions if replaced_at], ["replaced_at"]
+        [revision for revision, replaced_at, _ in revisions if replaced_at], ["replaced_at"]
     )
+    context = (
+        ("context", "context_html") if _relinked(motion, "context", by_ref, "the motion") else ()
+    )
+    _stamp(motion, fields, *context)
     Vote.objects.bulk_create(votes)
     ImportedTally.objects.bulk_create(tallies)
     motion.refresh_from_db()
@@ -747,10 +769,12 @@ def _import_sources(given: dict, adder) -> tuple[dict, set]:
 
 
 def _revisions(item, argument, what) -> list:
-    """The argument's earlier wordings, each with the time it was replaced, if the file has it."""
+    """The argument's earlier wordings, each with the time it was replaced, if the file has it,
+    and its name in a refusal."""
     revisions = []
     for number, revision in enumerate(item.get("revisions") or [], start=1):
-        _within_limits(f"revision {number} of {what}", details=revision.get("details"))
+        named = f"revision {number} of {what}"
+        _within_limits(named, details=revision.get("details"))
         tallies = revision.get("tallies") or {}
         kept = ArgumentRevision(
             argument=argument,
@@ -761,9 +785,31 @@ def _revisions(item, argument, what) -> list:
             agree_count=tallies.get("agree", 0),
             disagree_count=tallies.get("disagree", 0),
         )
-        _full_clean(kept, f"revision {number} of {what}")
-        revisions.append((kept, _datetime(revision.get("replaced_at"))))
+        _full_clean(kept, named)
+        revisions.append((kept, _datetime(revision.get("replaced_at")), named))
     return revisions
+
+
+def _relinked(row, field, by_ref, what) -> bool:
+    """Lead the links of `row`'s Markdown `field` to a ref of the file (`#a3`) to the argument
+    made of it, re-rendering the field's HTML; whether there were any. Refused when that takes
+    the text past its limit: the copy's address may be longer than the one exported."""
+    text = getattr(row, field)
+    relinked = from_refs(
+        text, lambda ref: by_ref[ref].get_absolute_url() if ref in by_ref else None
+    )
+    if relinked == text:
+        return False
+    if len(relinked) > _LIMITS[field]:
+        said = too_long(
+            f"the {field} of {what}, its links leading into this copy,",
+            len(relinked),
+            _LIMITS[field],
+        )
+        raise ImportRefused(said[0].upper() + said[1:])
+    setattr(row, field, relinked)
+    setattr(row, f"{field}_html", render_markdown(relinked))
+    return True
 
 
 # A NUL, which the schema allows in some texts (an attribution, a quote, the figures) but
@@ -848,9 +894,11 @@ def _field_problem(where: str, problem: ValidationError) -> str:
     return f"{where}: {' '.join(problem.messages)}"
 
 
-def _stamp(motion, data):
-    """Put back the times the motion was written (update(), so auto_now does not overwrite them)."""
+def _stamp(motion, data, *fields):
+    """Put back the times the motion was written (update(), so auto_now does not overwrite them),
+    and save its `fields`."""
     Motion.objects.filter(pk=motion.pk).update(
         created_at=_datetime(data.get("created_at"), motion.created_at),
         updated_at=_datetime(data.get("updated_at"), motion.updated_at),
+        **{field: getattr(motion, field) for field in fields},
     )

@@ -5,7 +5,9 @@ debates.interchange.models; the cited source is its title, `source`, with its au
 date and address beside it, `source_author`, `source_publisher`, `source_published` and
 `source_url`, so that an import brings it back as a JSON one does, but for its text). Only what
 the public sees: hidden and retracted claims keep their place with the placeholder the page
-shows, and `status` says which; a hidden source is its placeholder title alone."""
+shows, and `status` says which; a hidden source is its placeholder title alone. Details and the
+context are their Markdown as written, links too (an Argdown reader follows them to the site); an
+import leads those to the motion's own arguments into the new motion, by their `crux` data."""
 
 import json
 import re

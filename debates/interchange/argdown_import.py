@@ -18,9 +18,12 @@ the title, and data Crux does not read are left out with a warning too. A claim,
 is shortened. A source is its title (`source`) and what the export writes beside it
 (`source_author`, `source_publisher`, `source_published`, `source_url`), checked as a Crux JSON
 import's are (an http(s) address, a day that exists, the lengths Crux keeps), naming the line;
-statements that give the same title and the same details cite one source. A member's import is
-theirs: they are the author of every claim and the adder of every source, the file's `by` kept
-as its attribution, and its texts are cleaned as what they type is.
+statements that give the same title and the same details cite one source. A link in details or
+the context to an argument of the motion the file was exported from (the `crux` slug of its top
+statement, the `crux` id of one of its statements; debates.interchange.links) leads to the
+argument made of that statement. A member's import is theirs: they are the author of every claim
+and the adder of every source, the file's `by` kept as its attribution, and its texts are
+cleaned as what they type is.
 """
 
 import datetime as dt
@@ -35,6 +38,7 @@ from django.utils.dateparse import parse_date
 from lark import Lark
 from lark.exceptions import LarkError, UnexpectedInput
 
+from debates.interchange.links import to_refs
 from debates.interchange.literal import as_written, fenced
 from debates.models import (
     CLAIM_MAX_LENGTH,
@@ -635,11 +639,14 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
         "visibility": "hidden" if _string(root.data, "status") == "hidden" else "visible",
         **claim_fields(root),
     }
-    arguments = []
+    arguments, crux_refs = [], {}
     stack = [(child, None) for child in reversed(root.children)]
     while stack:
         node, parent = stack.pop()
         ref = f"a{len(arguments) + 1}"
+        crux = node.data.get("crux")
+        if isinstance(crux, int) and not isinstance(crux, bool):
+            crux_refs.setdefault(crux, ref)
         status = _string(node.data, "status")
         arguments.append(
             {
@@ -654,6 +661,12 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
             }
         )
         stack.extend((child, ref) for child in reversed(node.children))
+    # Links to the exported motion's own arguments (its `crux` slug, their `crux` ids) lead to
+    # their refs, as a Crux JSON file's do: the import leads them into the new motion.
+    exported = _string(root.data, "crux")
+    motion["context"] = to_refs(motion["context"], slug=exported, refs=crux_refs)
+    for item in arguments:
+        item["details"] = to_refs(item["details"], slug=exported, refs=crux_refs)
     data = {
         "format": FORMAT,
         "version": VERSION,

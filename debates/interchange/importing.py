@@ -1,15 +1,10 @@
 """Create a new motion from an Argdown, Kialo or Crux JSON file, through
 debates.transfer.import_debate."""
 
-from django.db import transaction
-from django.urls import reverse
-
 from debates import policy, queries, services
 from debates.interchange.argdown_import import argdown_to_crux
 from debates.interchange.crux_json import json_to_crux
 from debates.interchange.kialo import kialo_to_crux
-from debates.models import Argument
-from debates.rendering import render_markdown
 from debates.transfer import ARGUMENTS_MAX, ImportRefused, import_debate
 
 FORMATS = ("argdown", "kialo", "json")
@@ -47,12 +42,11 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
     if format == "json":
         may_hide = author is None or policy.moderates(author)
         data, warnings = json_to_crux(text, author=_person(author), may_hide=may_hide)
-        links = []
     elif format == "argdown":
         data, warnings = argdown_to_crux(text, author=_person(author))
-        links = []
     elif format == "kialo":
         data, warnings, links = kialo_to_crux(text, author=_person(author))
+        _link(data, links)
     else:
         raise ImportRefused(f"Unknown format {format!r}; choose one of {', '.join(FORMATS)}.")
     if author is not None and not policy.moderates(author):
@@ -61,11 +55,9 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
         _refuse_too_many(data)
     same_title = queries.motions_titled(data["motion"]["title"], viewer=author).first()
     base = slug or services.slug_base(data["motion"]["title"], fallback="imported")
-    # The file is read outside the transaction: on SQLite it holds the write lock from its start.
-    with transaction.atomic():
-        motion, summary = import_debate(data, slug=base, next_free=slug is None, adder=author)
-        if links:
-            _link(motion, links)
+    # The file is read outside import_debate's transaction: on SQLite it holds the write lock
+    # from its start.
+    motion, summary = import_debate(data, slug=base, next_free=slug is None, adder=author)
     summary["same_title"] = same_title
     return motion, summary, warnings
 
@@ -90,15 +82,11 @@ def _refuse_too_many(data):
         )
 
 
-def _link(motion, links):
-    # import_debate creates the arguments in the file's order, so ids follow the refs.
-    ids = Argument.objects.filter(motion=motion).order_by("id").values_list("id", flat=True)
-    by_ref = {f"a{n}": pk for n, pk in enumerate(ids, start=1)}
-    linked = []
+def _link(data, links):
+    """Each Kialo link as a link to the claim it names, by its ref, as an export writes one:
+    import_debate leads it to the argument it makes of that claim."""
+    by_ref = {item["ref"]: item for item in data["arguments"]}
     for ref, target in links:
-        url = reverse("argument", args=[motion.slug, by_ref[target]])
-        details = f"The same claim as [this argument]({url}), which Kialo links here."
-        linked.append(
-            Argument(pk=by_ref[ref], details=details, details_html=render_markdown(details))
+        by_ref[ref]["details"] = (
+            f"The same claim as [this argument](#{target}), which Kialo links here."
         )
-    Argument.objects.bulk_update(linked, ["details", "details_html"])
