@@ -6,6 +6,7 @@ accounts.names) wins. One query finds everyone a text may mention.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from accounts.models import User
@@ -15,8 +16,15 @@ from accounts.names import DISPLAY_NAME_MAX_LENGTH, fold_display_name
 _AT = re.compile(r"(?<![\w@])@(?=\w)")
 _WORD = re.compile(r"\S+")
 MAX_WORDS = 5
-# Punctuation that may follow a name without being part of it (closing quotes too).
-_TRAILING = ".,;:!?)]}`'\"\u201d\u2019\u00bb"
+
+
+def _less_trailing_punctuation(run: str) -> str:
+    """`run` without the punctuation that may follow a name, of any script (an Arabic comma,
+    an Armenian full stop, closing quotes), or a backtick."""
+    end = len(run)
+    while end and (unicodedata.category(run[end - 1]).startswith("P") or run[end - 1] == "`"):
+        end -= 1
+    return run[:end]
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ def _candidates(text: str, at: int):
         if count > MAX_WORDS:
             break
         run = window[: word.end()]
-        stripped = run.rstrip(_TRAILING)
+        stripped = _less_trailing_punctuation(run)
         for name in dict.fromkeys((run, stripped)):
             if name:
                 found.append((at + 1 + len(name), fold_display_name(name)))

@@ -121,6 +121,24 @@ def test_a_mention_tells_the_member_named_and_links_their_profile(post, alice, b
     assert "@Nobody Here" in reply.details_html and reply.details_html.count("<a ") == 1
 
 
+@pytest.mark.parametrize(
+    "after", ["\u060c", "\u061b", "\u061f", "\u0589", "\u05c3", "\u3001", "\u3002"]
+)
+def test_a_name_followed_by_another_scripts_punctuation_is_a_mention(post, bob, motion, after):
+    # An Arabic comma, semicolon or question mark, an Armenian full stop, a Hebrew sof pasuq, an
+    # ideographic comma or full stop: the name ends where the punctuation begins.
+    amina = verified_user(
+        display_name="\u0623\u0645\u064a\u0646\u0629 \u0627\u0644\u062d\u0633\u064a\u0646\u064a"
+    )
+    reply = post(
+        bob, motion=motion, details=f"@{amina.display_name}{after} \u0634\u0643\u0631\u0627\u064b"
+    )
+    assert told(amina) == [(Kind.MENTION, reply.pk)]
+    assert (
+        f'href="{amina.get_absolute_url()}">@{amina.display_name}</a>{after}' in reply.details_html
+    )
+
+
 def test_a_mention_finds_a_look_alike_spelling_and_the_longest_name(post, bob, motion):
     ann = verified_user(display_name="Ann")
     ann_lee = verified_user(display_name="Ann Lee")
