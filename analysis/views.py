@@ -129,6 +129,9 @@ def analysis_csv(request, slug):
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
+    # A byte order mark first: without it, Excel reads UTF-8 as the machine's code page, and an
+    # Arabic or Armenian claim arrives garbled (readers of UTF-8 take it as the mark it is).
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(header)
     writer.writerows(rows)

@@ -27,7 +27,7 @@ def download(client, motion):
 
 def table(response):
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def argument_rows(response):
@@ -43,6 +43,11 @@ def test_the_download_is_a_csv_file_named_for_its_motion_and_run(client, planted
     computed = MotionAnalysis.objects.get(motion=motion).computed_at
     assert response["Content-Disposition"] == (
         f'attachment; filename="planted-analysis-{computed:%Y-%m-%d}.csv"'
+    )
+    # It opens with a byte order mark, which Excel needs to read it as UTF-8, and only one.
+    assert (
+        response.content.startswith(b"\xef\xbb\xbfkind,")
+        and response.content.count(b"\xef\xbb\xbf") == 1
     )
     # A hidden motion's file is for its moderators: never kept by a shared cache.
     assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"private", "no-store"}
