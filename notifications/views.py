@@ -62,7 +62,9 @@ def open_notification(request, pk):
     notification of one's own becoming read) is what opening it means."""
     notification = services.mark_read(member=request.user, notification_id=pk)
     if notification is None:
-        raise Http404("No such notification.")
+        # Most often an emailed link opened where another account is signed in: say so, and
+        # offer the way to the right one, whether or not the number is anyone's.
+        return render(request, "notifications/not_yours.html", status=404)
     return redirect(place_of(notification, request.user))
 
 

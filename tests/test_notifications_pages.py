@@ -163,6 +163,28 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_place(
     assert queries.unread_count(alice.pk) == 0
 
 
+def test_anothers_notification_says_whose_account_is_signed_in_and_leads_to_the_right_one(
+    client, alice, bob, alices, reply
+):
+    reply(bob, alices)
+    notification = Notification.objects.get(recipient=alice)
+    opening = reverse("notification_open", args=[notification.pk])
+    client.force_login(bob)
+    for address in (opening, reverse("notification_open", args=[notification.pk + 1000])):
+        response = client.get(address)
+        html = response.content.decode()
+        # Alike whether the number is someone else's or nobody's: it tells nobody what exists.
+        assert response.status_code == 404 and "none of your notifications has this address" in html
+        assert f"You are signed in as <bdi>{bob.display_name}</bdi>" in html
+        assert f'<input type="hidden" name="next" value="{address}">' in html
+    assert Notification.objects.get(pk=notification.pk).read_at is None
+    # Signing out leads to the sign-in, and on to the notification for the account it is for.
+    response = client.post(reverse("account_logout"), {"next": opening}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{reverse('account_login')}?next={opening}"
+    client.force_login(alice)
+    assert client.get(opening).url == alices.replies.get().get_absolute_url()
+
+
 def test_mark_read_and_all_read(client, alice, bob, alices, reply):
     reply(bob, alices), reply(bob, alices, "Another.")
     client.force_login(alice)
