@@ -17,6 +17,9 @@ MAX_MARKS_PER_CHARACTER = 2
 FORMER_MEMBER = "Former member"
 NAME_TAKEN = "That display name is taken (names that look alike count as the same)."
 
+TATWEEL = "\u0640"
+# The scripts whose marks are optional vowels and points, written or left out at will.
+_POINTED = ("ARABIC ", "HEBREW ")
 # ICU's implementation of Unicode TR39; getSkeleton is safe to call from several threads.
 _spoof_checker = icu.SpoofChecker()
 
@@ -26,17 +29,32 @@ def fold_display_name(name):
     look-alike characters from any script folded (Unicode TR39 skeletons).
 
     "Anna Lee", "anna  lee", a full-width "Anna" and an "Anna" spelt with a Cyrillic "A" all give
-    one key; so do "Mara" and a "Mara" spelt with a Cyrillic capital Em. TR39 also reads "rn"
-    as "m" and "0" as "O", so the key is not for display.
+    one key; so do "Mara" and a "Mara" spelt with a Cyrillic capital Em, "ƏLİYEVA" and
+    "Əliyeva", and an Arabic or Hebrew name with its vowel points and without. TR39 also reads
+    "rn" as "m" and "0" as "O", so the key is not for display.
     """
     # A capital from another script that looks like a Latin capital is read as that capital
     # first: a Cyrillic capital Em lowercases to a letter no Latin one resembles, though the two
     # capitals look the same.
-    name = "".join(map(_as_latin_capital, unicodedata.normalize("NFKC", name or "")))
-    folded = unicodedata.normalize("NFKC", name.casefold())
+    name = "".join(map(_as_latin_capital, _without_optional_marks(name or "")))
+    # A capital I with a dot lowercases to an i with a second dot, which nobody sees.
+    folded = unicodedata.normalize("NFKC", name.casefold()).replace("i\u0307", "i")
     # The skeleton keeps case apart ("0" becomes "O"), so fold case again after it.
     skeleton = _spoof_checker.getSkeleton(0, folded)
     return " ".join(unicodedata.normalize("NFKC", skeleton.casefold()).split())
+
+
+def _without_optional_marks(name):
+    """`name` (composed, NFKC) without what a reader barely sees and its spelling does without:
+    Arabic's short vowels and other harakat, Hebrew's points, and the tatweel that only
+    stretches an Arabic letter. (A letter with its mark composed, such as alef with hamza above,
+    is a letter of its own, and stays.)"""
+    return "".join(
+        char
+        for char in unicodedata.normalize("NFKC", name)
+        if char != TATWEEL
+        and not (_is_mark(char) and unicodedata.name(char, "").startswith(_POINTED))
+    )
 
 
 def _as_latin_capital(char):

@@ -163,6 +163,20 @@ def test_an_unverified_member_signs_in_only_after_verifying(client, mailoutbox):
         ("Bob Smith", "\u0412ob Smith"),
         ("Hans", "\u041dans"),
         ("Kim Lee", "\u041aim Lee"),
+        # Optional marks: a tatweel, Arabic short vowels, Hebrew points; a dotted capital I.
+        (
+            "\u0623\u0645\u064a\u0646\u0629 \u0639\u0644\u064a",
+            "\u0623\u0645\u0640\u064a\u0646\u0629 \u0639\u0644\u064a",
+        ),
+        (
+            "\u0623\u0645\u064a\u0646\u0629 \u0639\u0644\u064a",
+            "\u0623\u064e\u0645\u0650\u064a\u0646\u064e\u0629 \u0639\u0644\u064a",
+        ),
+        (
+            "\u05d3\u05d5\u05d3 \u05db\u05d4\u05df",
+            "\u05d3\u05bc\u05b8\u05d5\u05b4\u05d3 \u05db\u05bc\u05b9\u05d4\u05b5\u05df",
+        ),
+        ("G\u00fcl\u015f\u0259n \u018fliyeva", "G\u00dcL\u015e\u018fN \u018fL\u0130YEVA"),
     ],
 )
 def test_sign_up_refuses_a_look_alike_of_an_existing_name(client, taken, chosen):
@@ -637,6 +651,14 @@ def test_names_in_any_script_are_still_welcome(chosen):
     assert name == unicodedata.normalize("NFC", chosen)
 
 
+def test_names_that_differ_in_a_letter_of_their_own_stay_apart():
+    # Latin accents spell a name ("Zoë" is not "Zoe"); an alef with hamza above is a letter.
+    assert fold_display_name("Zo\u00eb S.") != fold_display_name("Zoe S.")
+    assert fold_display_name("\u0623\u0645\u064a\u0646\u0629") != fold_display_name(
+        "\u0627\u0645\u064a\u0646\u0629"
+    )
+
+
 @pytest.mark.parametrize("chosen", ["F\u043ermer member 3", "FORMER  MEMBER 3", "Forrner member 3"])
 def test_nobody_may_choose_a_look_alike_of_a_former_members_name(chosen):
     with pytest.raises(ValidationError, match="kept for closed accounts"):
@@ -734,6 +756,51 @@ def test_migration_0006_folds_look_alike_capitals_and_keeps_those_that_predate_i
     keys = dict(User.objects.values_list("pk", "display_name_key"))
     mara = fold_display_name("Mara Moderator")
     assert keys == {first.pk: mara, second.pk: f"{mara} #{second.pk}"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0007_folds_optional_marks_and_keeps_those_that_predate_it():
+    before = [("accounts", "0006_display_name_keys_fold_capitals")]
+    after = [("accounts", "0007_display_name_keys_fold_points")]
+    names = [
+        (
+            "amina@example.org",
+            "\u0623\u0645\u064a\u0646\u0629 \u0627\u0644\u062d\u0633\u064a\u0646\u064a",
+        ),
+        # The same with a tatweel, then with short vowels: accepted as other names before.
+        (
+            "tatweel@example.org",
+            "\u0623\u0645\u0640\u064a\u0646\u0629 \u0627\u0644\u062d\u0633\u064a\u0646\u064a",
+        ),
+        (
+            "vowels@example.org",
+            "\u0623\u064e\u0645\u0650\u064a\u0646\u064e\u0629"
+            " \u0627\u0644\u062d\u0633\u064a\u0646\u064a",
+        ),
+    ]
+    with by_hand() as executor:
+        executor.migrate(before)
+        users = executor.loader.project_state(before).apps.get_model("accounts", "User")
+        created = [
+            # Keys as 0006 computed them: each name a key of its own.
+            users._default_manager.create(
+                email=email, display_name=name, display_name_key=f"old {n}"
+            )
+            for n, (email, name) in enumerate(names)
+        ]
+        executor.loader.build_graph()
+        executor.migrate(after)
+
+    keys = dict(User.objects.values_list("pk", "display_name_key"))
+    amina = fold_display_name(names[0][1])
+    amina_1, amina_2 = created[1].pk, created[2].pk
+    assert keys == {
+        created[0].pk: amina,
+        amina_1: f"{amina} #{amina_1}",
+        amina_2: f"{amina} #{amina_2}",
+    }
+    # (A dotted capital I folds too, but no two names differing in it alone can predate this:
+    # PostgreSQL's lower() of the name is unique already.)
 
 
 def test_update_profile_saves_normalised_name_and_plain_bio():
