@@ -1,3 +1,4 @@
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.templatekit import get_entrance_context_data
@@ -49,6 +50,22 @@ class SignInForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         if "remember" in self.fields:
             self.fields["remember"].label = "Remember me"
+
+
+class PasswordChangeForm(AllauthChangePasswordForm):
+    """allauth's change-password form, which refuses a new password that is the current one:
+    allauth takes it, and the member leaves believing she changed a password she did not."""
+
+    SAME_PASSWORD = "The new password is the same as your current one."
+
+    def clean_password1(self):
+        new = self.cleaned_data["password1"]
+        # Only once the current password is proven (clean_oldpassword ran first and kept it):
+        # compared with what was typed there, not the stored hash, the refusal cannot tell
+        # whoever holds a signed-in session whether a guess is the password.
+        if new == self.cleaned_data.get("oldpassword"):
+            raise ValidationError(self.SAME_PASSWORD, code="same_password")
+        return new
 
 
 class SignupForm(AllauthSignupForm):

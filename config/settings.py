@@ -182,8 +182,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.CruxAccountAdapter"
-# Sign-up adds the display name; sign-in only says its labels in the site's voice.
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.SignInForm"}
+# Sign-up adds the display name; sign-in only says its labels in the site's voice; changing the
+# password refuses the current one.
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.SignInForm",
+    "change_password": "accounts.forms.PasswordChangeForm",
+}
 # One address per account; a new one replaces the old once it is verified (keeps User.email true).
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or email changes
