@@ -141,15 +141,15 @@ def test_cruxes_are_labelled_for_or_against_the_motion_not_by_their_parent(clien
     cruxes_against = html.split('id="cruxes-against"')[1].split("</ul>")[0]
     assert (
         '<span class="bearing bearing--pro" title="A con reply to an argument against the motion">'
-        "For the motion</span> Reply A" in cruxes_for
+        "For the motion</span> <bdi>Reply A</bdi>" in cruxes_for
     )
     assert (
         '<span class="bearing bearing--con" title="A pro reply to an argument against the motion">'
-        "Against the motion</span> Reply B" in cruxes_against
+        "Against the motion</span> <bdi>Reply B</bdi>" in cruxes_against
     )
     # A top-level argument's stance is its bearing: no tooltip to explain it.
     assert (
-        f'<span class="bearing bearing--con">Against the motion</span> {answer.claim}'
+        f'<span class="bearing bearing--con">Against the motion</span> <bdi>{answer.claim}</bdi>'
         in cruxes_against
     )
     # Not the pro/con pill of a reply's stance: a bearing has a look of its own.

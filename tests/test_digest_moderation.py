@@ -217,8 +217,13 @@ def test_a_motion_is_named_by_its_title_an_argument_by_its_claim(client, mailout
     inbox = client.get("/notifications/?kind=moderation").content.decode()
     body, html = digest(alice, mailoutbox)
 
-    for text in (inbox, body, html):
-        assert "“Tea or coffee”" in text and "Tea beats coffee." not in text
+    # The page isolates what people wrote from its own words (<bdi>); the emails do not.
+    for text, title in (
+        (inbox, "<bdi>Tea or coffee</bdi>"),
+        (body, "Tea or coffee"),
+        (html, "Tea or coffee"),
+    ):
+        assert f"“{title}”" in text and "Tea beats coffee." not in text
         assert "Tea soothes." in text
-    assert "“Tea or coffee”</a> was locked: Heated." in inbox
+    assert "“<bdi>Tea or coffee</bdi>”</a> was locked: Heated." in inbox
     assert "Your motion “Tea or coffee” was locked: Heated." in body

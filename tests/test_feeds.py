@@ -100,4 +100,4 @@ def test_an_entry_s_author_is_who_posted_it_not_whom_it_quotes(client, debate):
     assert motions.entries[0].author == "Writer Wyn"
     entry = next(e for e in arguments.entries if e.link.endswith(quoted.get_absolute_url()))
     assert entry.author == "Writer Wyn"
-    assert "Held by Moderator Mo (posted by Writer Wyn)" in home
+    assert "Held by <bdi>Moderator Mo</bdi> (posted by <bdi>Writer Wyn</bdi>)" in home

@@ -435,6 +435,8 @@ def inbox_line(client, alice):
     client.force_login(alice)
     html = client.get(reverse("notifications")).content.decode()
     what = re.search(r'<p class="notification__what">(.*?)</p>', html, re.S).group(1)
+    # An isolated name or claim (<bdi>) runs on with the words around it; other tags part words.
+    what = re.sub(r"</?bdi>", "", what)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", what)).split())
 
 

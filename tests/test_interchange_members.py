@@ -64,19 +64,19 @@ def test_a_name_in_the_file_stays_an_attribution_beside_the_importer(client, mem
     warm = Argument.objects.get(motion=motion, claim="It is warm.")
     assert (motion.attribution, warm.attribution, warm.author) == (QUOTED, QUOTED, member)
     page = client.get(motion.get_absolute_url()).content.decode()
-    posted_by = f'<a href="{member.get_absolute_url()}">{member.display_name}</a>'
+    posted_by = f'<a href="{member.get_absolute_url()}"><bdi>{member.display_name}</bdi></a>'
     assert (
-        f'<!--r:by-{warm.pk}--><span class="argument__by">{QUOTED} '
+        f'<!--r:by-{warm.pk}--><span class="argument__by"><bdi>{QUOTED}</bdi> '
         f'<span class="muted">(posted by {posted_by})</span></span><!--/r-->'
     ) in page
     assert (
-        f'<p class="motion__held-by">Held by <strong>{QUOTED}</strong> '
+        f'<p class="motion__held-by">Held by <strong><bdi>{QUOTED}</bdi></strong> '
         f'<span class="muted">(posted by {posted_by})</span></p>'
     ) in page
     # Read by someone else, from the shared tree, it says the same.
     client.logout()
     assert (
-        f'{QUOTED} <span class="muted">(posted by {posted_by})</span>'
+        f'<bdi>{QUOTED}</bdi> <span class="muted">(posted by {posted_by})</span>'
         in client.get(motion.get_absolute_url()).content.decode()
     )
 
@@ -85,11 +85,14 @@ def test_a_byline_names_who_posted_what_it_attributes(client, author):
     motion = MotionFactory(author=author, attribution=QUOTED)
     argument = ArgumentFactory(motion=motion, author=author, attribution="Ann Other")
     page = client.get(motion.get_absolute_url()).content.decode()
-    posted_by = f'<a href="{author.get_absolute_url()}">{author.display_name}</a>'
-    assert f'Ann Other <span class="muted">(posted by {posted_by})</span>' in page
-    assert f'<strong>{QUOTED}</strong> <span class="muted">(posted by {posted_by})</span>' in page
+    posted_by = f'<a href="{author.get_absolute_url()}"><bdi>{author.display_name}</bdi></a>'
+    assert f'<bdi>Ann Other</bdi> <span class="muted">(posted by {posted_by})</span>' in page
+    assert (
+        f'<strong><bdi>{QUOTED}</bdi></strong> <span class="muted">(posted by {posted_by})</span>'
+        in page
+    )
     argument_page = client.get(argument.get_absolute_url())
-    assert f'Ann Other <span class="muted">(posted by {posted_by})</span>' in (
+    assert f'<bdi>Ann Other</bdi> <span class="muted">(posted by {posted_by})</span>' in (
         argument_page.content.decode()
     )
 
@@ -100,7 +103,7 @@ def test_a_byline_naming_its_own_poster_names_her_once(client, author):
     ArgumentFactory(motion=motion, author=author, attribution=author.display_name)
     page = client.get(motion.get_absolute_url()).content.decode()
     assert "posted by" not in page
-    assert f'<a href="{author.get_absolute_url()}">{author.display_name}</a>' in page
+    assert f'<a href="{author.get_absolute_url()}"><bdi>{author.display_name}</bdi></a>' in page
 
 
 def test_bylines_of_only_an_author_or_only_an_attribution_are_as_they_were(client, seeded):
@@ -110,13 +113,15 @@ def test_bylines_of_only_an_author_or_only_an_attribution_are_as_they_were(clien
     quoted = Argument.objects.filter(motion=motion, author=None).exclude(attribution="").first()
     written = ArgumentFactory(motion=motion)
     page = client.get(motion.get_absolute_url()).content.decode()
-    assert '<p class="motion__held-by">Attributed to <strong>Dmitri Trenin</strong></p>' in page
     assert (
-        f'<span class="argument__by">Attributed to {html.escape(quoted.attribution)}</span>'
-    ) in page
+        '<p class="motion__held-by">Attributed to <strong><bdi>Dmitri Trenin</bdi></strong></p>'
+        in page
+    )
+    attributed = html.escape(quoted.attribution)
+    assert f'<span class="argument__by">Attributed to <bdi>{attributed}</bdi></span>' in page
     assert (
         f'<span class="argument__by"><a href="{written.author.get_absolute_url()}">'
-        f"{written.author.display_name}</a></span>"
+        f"<bdi>{written.author.display_name}</bdi></a></span>"
     ) in page
     assert "posted by" not in page
 

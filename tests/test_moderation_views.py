@@ -404,7 +404,10 @@ def test_lock_shows_the_reason_and_closes_the_motion(client, moderator, member, 
     assert response.status_code == 303 and response.url == motion.get_absolute_url()
     client.force_login(member)
     page = html(client.get(motion.get_absolute_url()))
-    assert "This motion is locked: it takes no new arguments or votes. Reason: Cooling off" in page
+    assert (
+        "This motion is locked: it takes no new arguments or votes. Reason: <bdi>Cooling off</bdi>"
+        in page
+    )
     assert reverse("reply_motion", args=[motion.slug]) + '"' not in page.split("notice--locked")[1]
 
     client.force_login(moderator)
@@ -534,7 +537,7 @@ def test_queue_groups_open_flags_by_claim_oldest_first(client, moderator, argume
     ]
     assert items[1].counts == [("Spam", 1), ("Abuse", 1)]
     body = html(response)
-    assert "Buy cheap watches here." in body and "“Rude”" in body
+    assert "Buy cheap watches here." in body and "“<bdi>Rude</bdi>”" in body
     assert motion.title in body  # the claim in context: its motion
     assert body.index("Buy cheap watches") < body.index("Coffee drinkers")
     assert items[1].default_reason == "Flagged: spam (1), abuse (1)."
@@ -677,7 +680,7 @@ def test_a_suspended_member_sees_why_and_until_when(client, moderator, author, m
     author.refresh_from_db()
     client.force_login(author)
     page = html(client.get(reverse("home")))
-    assert "Your account is suspended until" in page and "Reason: Spamming links" in page
+    assert "Your account is suspended until" in page and "Reason: <bdi>Spamming links</bdi>" in page
     assert f"{author.suspended_until:%-d %B %Y}" in page
     reply = client.post(
         reverse("reply_motion", args=[motion.slug]),

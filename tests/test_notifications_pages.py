@@ -70,7 +70,9 @@ def test_the_inbox_names_a_reply_s_author_only_while_the_debate_does(
 ):
     answer = reply(bob, alices, claim="Bob's words.")
     client.force_login(alice)
-    assert "Bob Baker argued against your argument" in html(client.get(reverse("notifications")))
+    assert "<bdi>Bob Baker</bdi> argued against your argument" in html(
+        client.get(reverse("notifications"))
+    )
 
     services.retract_argument(author=bob, argument=answer)
     inbox = html(client.get(reverse("notifications")))
@@ -122,7 +124,7 @@ def test_the_inbox_lists_newest_first_and_pages(client, alice, bob, alices, repl
     page = client.get(reverse("notifications"))
     listed = list(page.context["notifications"])
     assert len(listed) == 20 and listed[0].created_at >= listed[-1].created_at
-    assert "Bob Baker argued against your argument" in html(page)
+    assert "<bdi>Bob Baker</bdi> argued against your argument" in html(page)
     second = client.get(reverse("notifications"), {"page": 2})
     assert [n.argument for n in second.context["notifications"]] == [first]
     assert client.get(reverse("notifications"), {"page": "x"}).status_code == 200

@@ -302,10 +302,10 @@ def test_the_inbox_says_who_reworded_what_and_links_its_history(
     client.force_login(bob)
     with django_assert_num_queries(5):  # as test_notifications_pages pins the inbox
         page = client.get(reverse("notifications")).content.decode()
-    assert "Alice Archer reworded an argument you answered or follow:" in page
+    assert "<bdi>Alice Archer</bdi> reworded an argument you answered or follow:" in page
     assert (
         f'<a href="{reverse("notification_open", args=[notice.pk])}">'
-        "“Night shifts cost less than idle berths.”</a>"
+        "“<bdi>Night shifts cost less than idle berths.</bdi>”</a>"
     ) in page
     history = reverse("argument_history", args=[alices.motion.slug, alices.pk])
     assert f'<a href="{history}">See what changed</a>' in page

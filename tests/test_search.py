@@ -404,14 +404,14 @@ def test_the_page_lists_by_filters_alone_and_says_what_it_listed(researched, mot
     r = researched
     cases = (
         ({"author": "dmitri trenin", "motion": motion.slug, "stance": "con"},
-         "1 con argument by Dmitri Trenin in “Karabakh”", 1),
+         "1 con argument by <bdi>Dmitri Trenin</bdi> in “<bdi>Karabakh</bdi>”", 1),
         ({"q": "", "author": "Dmitri Trenin", "motion": motion.slug},
-         "3 results by Dmitri Trenin in “Karabakh”", 3),
-        ({"author": "writer wyn"}, "1 result by Writer Wyn", 1),
+         "3 results by <bdi>Dmitri Trenin</bdi> in “<bdi>Karabakh</bdi>”", 3),
+        ({"author": "writer wyn"}, "1 result by <bdi>Writer Wyn</bdi>", 1),
         ({"stance": "pro"}, "2 pro arguments", 2),
-        ({"motion": r["other"].slug}, "2 results in “Elsewhere”", 2),
+        ({"motion": r["other"].slug}, "2 results in “<bdi>Elsewhere</bdi>”", 2),
         ({"author": "Nobody Known", "stance": "con"},
-         "No con arguments by Nobody Known. Try fewer or other filters.", 0),
+         "No con arguments by <bdi>Nobody Known</bdi>. Try fewer or other filters.", 0),
     )  # fmt: skip
     for params, count, hits in cases:
         response = _page(params)
@@ -448,7 +448,7 @@ def test_filters_alone_never_list_what_the_viewer_may_not_find(
         withdrawn["hidden"], withdrawn["retracted"], withdrawn["motion"], in_hidden, hidden_source
     }  # fmt: skip
     body = _page({"author": "Author Al"}).content.decode()
-    assert "No results by Author Al" in body
+    assert "No results by <bdi>Author Al</bdi>" in body
     for text in ("walrus", "Walrus", "Inside.", "Hidden paper"):
         assert text not in body
     # A hidden motion is no filter for the public, with words or without.
@@ -660,7 +660,7 @@ def test_the_author_filter_finds_what_is_attributed_to_a_name_as_the_pages_show_
     assert page.status_code == 200 and "1 result" in page.content.decode()
     # Its byline reads as the debate's: attributed, and undated by the day it was stored.
     byline = re.search(r'class="search-hit__byline muted">(.*?)</p>', page.content.decode(), re.S)
-    assert " ".join(byline.group(1).split()) == "Attributed to Simon Saradzhyan"
+    assert " ".join(byline.group(1).split()) == "Attributed to <bdi>Simon Saradzhyan</bdi>"
 
 
 @pytest.mark.django_db
@@ -715,7 +715,7 @@ def test_an_author_is_found_by_any_of_her_names_as_researchers_name_her(motion):
     assert queries.names_like("trenin") == queries.names_like("TRENIN dmitri") == ("Dmitri Trenin",)
     assert queries.names_like("tren") == queries.names_like("Dmitri Saradzhyan") == ()
     page = _page({"author": "Trenin"}).content.decode()
-    assert "2 results by Dmitri Trenin" in page
+    assert "2 results by <bdi>Dmitri Trenin</bdi>" in page
     body = _page({"q": "zzzzqqq", "author": "Trenin"}).content.decode()
     assert "Nothing found. Try fewer or other words, or fewer filters." in body
     assert "Nothing found. Try fewer or other words." in _page({"q": "zzzzqqq"}).content.decode()

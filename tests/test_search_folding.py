@@ -54,7 +54,7 @@ def test_the_page_lists_by_a_name_typed_without_accents_and_names_it_as_stored(m
     ArgumentFactory(motion=motion, claim="Ties.", author=None, attribution="Zoë S.")
     SourceFactory(title="Ties and solitude", author="Zoë S.")
     body = Client().get("/search/", {"author": "Zoe S."}).content.decode()
-    assert "2 results by Zoë S." in body
+    assert "2 results by <bdi>Zoë S.</bdi>" in body
     body = Client().get("/search/", {"q": "ties", "author": "zoe s"}).content.decode()
     assert "2 results" in body and "Nothing found" not in body
 

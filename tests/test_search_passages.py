@@ -82,7 +82,7 @@ def test_a_paragraph_of_a_text_is_found_and_leads_to_it_in_the_reader():
     assert f'href="{link}"' in body and "Karabakh calculus" in body
     assert "<mark>ceasefire</mark>" in body
     byline = re.search(r'class="search-hit__byline muted">(.*?)</p>', body, re.S).group(1)
-    assert byline == "Simon Saradzhyan, 2021"
+    assert byline == "<bdi>Simon Saradzhyan</bdi>, 2021"
 
 
 def test_each_matching_paragraph_is_a_hit_and_a_claim_ranks_above_them():
@@ -107,7 +107,7 @@ def test_the_seeded_essay_is_found_by_its_words(seeded):
     assert [(hit.claim.source, hit.claim.number) for hit in found_hits] == [(essay, number)]
     body = _page({"q": '"game changer"'}).content.decode()
     assert f'href="/sources/{essay.pk}/#p-{number}"' in body
-    assert "Simon Saradzhyan, 2021" in body
+    assert "<bdi>Simon Saradzhyan</bdi>, 2021" in body
 
 
 def test_a_text_edited_or_taken_away_is_found_as_it_stands():

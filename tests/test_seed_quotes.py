@@ -170,7 +170,7 @@ def test_a_seeded_claim_is_attributed_and_dated_by_its_source_not_by_seeding(cli
     argument = Argument.objects.get(seed_key="multi-vector")
     for url in (argument.motion.get_absolute_url(), argument.get_absolute_url()):
         header = _header(client.get(url).content.decode(), argument)
-        assert '<span class="argument__by">Attributed to Dmitri Trenin</span>' in header
+        assert '<span class="argument__by">Attributed to <bdi>Dmitri Trenin</bdi></span>' in header
         assert '<time class="argument__time" datetime="2021-01-29"' in header
         assert ">29 Jan 2021</time>" in header
         assert argument.created_at.strftime("%Y-%m-%dT") not in header
@@ -179,7 +179,7 @@ def test_a_seeded_claim_is_attributed_and_dated_by_its_source_not_by_seeding(cli
 def test_a_seeded_claim_whose_source_has_no_date_shows_none(client, seeded):
     reader = Argument.objects.get(seed_key="reader-brokered-peace")
     header = _header(client.get(reader.get_absolute_url()).content.decode(), reader)
-    assert '<span class="argument__by">Attributed to A reader</span>' in header
+    assert '<span class="argument__by">Attributed to <bdi>A reader</bdi></span>' in header
     assert "<time" not in header
 
 
@@ -187,7 +187,7 @@ def test_a_hidden_sources_date_is_withheld_with_its_citation(client, seeded):
     argument = Argument.objects.get(seed_key="multi-vector")
     Source.objects.filter(seed_key="saradzhyan-essay").update(visibility="hidden")
     header = _header(client.get(argument.get_absolute_url()).content.decode(), argument)
-    assert "Attributed to Dmitri Trenin" in header
+    assert "Attributed to <bdi>Dmitri Trenin</bdi>" in header
     assert "<time" not in header
 
 
@@ -203,8 +203,11 @@ def test_a_members_claim_keeps_the_day_she_posted_it(client, seeded):
 def test_a_seeded_motion_is_attributed_on_its_page_and_the_home_page(client, seeded):
     motion = Motion.objects.get(slug="strategic-solitude")
     page = client.get(motion.get_absolute_url()).content.decode()
-    assert '<p class="motion__held-by">Attributed to <strong>Dmitri Trenin</strong></p>' in page
+    assert (
+        '<p class="motion__held-by">Attributed to <strong><bdi>Dmitri Trenin</bdi></strong></p>'
+        in page
+    )
     assert "Held by" not in page
     home = client.get("/").content.decode()
-    assert re.search(r"Attributed to Dmitri Trenin\s+·", home)
-    assert "Held by Dmitri Trenin" not in home
+    assert re.search(r"Attributed to <bdi>Dmitri Trenin</bdi>\s+·", home)
+    assert "Held by <bdi>Dmitri Trenin</bdi>" not in home

@@ -30,6 +30,6 @@ def test_a_card_citing_the_motions_own_source_cites_it_in_short(client):
     ArgumentFactory(motion=motion, source=source, quote="More words.")
     page = client.get(motion.get_absolute_url()).content.decode()
     assert (
-        'class="citation__short" title="Ann Writer, A long essay, 1 May 2020">Ann Writer 2020</a>'
-        in page
+        'class="citation__short" title="Ann Writer, A long essay, 1 May 2020">'
+        "<bdi>Ann Writer 2020</bdi></a>" in page
     )

@@ -90,7 +90,7 @@ def test_the_queue_shows_a_flagged_source_and_dismisses_its_flags(client, source
 
     queue = client.get(reverse("moderation_queue")).content.decode()
     assert f'id="queue-source-{source.pk}"' in queue
-    assert "A pasted essay" in queue and "2 open flags" in queue and "“Fake.”" in queue
+    assert "A pasted essay" in queue and "2 open flags" in queue and "“<bdi>Fake.</bdi>”" in queue
     assert "Hide and suspend author" not in queue
 
     dismiss = reverse("queue_dismiss", args=["source", source.pk])
@@ -154,7 +154,7 @@ def test_who_added_a_source_is_told_it_was_hidden_and_led_to_it(client, source, 
     sources.hide_source(moderator=moderator, source=source, reason="Not the published text.")
     client.force_login(author)
     inbox = client.get(reverse("notifications")).content.decode()
-    assert "Your source" in inbox and "“A pasted essay”" in inbox
+    assert "Your source" in inbox and "“<bdi>A pasted essay</bdi>”" in inbox
     assert "was hidden by a moderator: Not the published text." in inbox
     notice = Notification.objects.get(recipient=author)
     opened = client.get(reverse("notification_open", args=[notice.pk]))

@@ -67,7 +67,9 @@ def test_the_margin_says_what_each_pro_or_con_is_of_and_keeps_its_pilcrow_with_i
             if len(argument.motion.title) > 40
             else argument.motion.title
         )
-        assert f'<span class="stance-of__what">{what} “{short}”</span>' in html, argument.pk
+        assert f'<span class="stance-of__what">{what} “<bdi>{short}</bdi>”</span>' in html, (
+            argument.pk
+        )
         assert f"in “{title}”" in html
     # The ¶ follows the claim's last word with no break allowed between them.
     assert '</a>&nbsp;<a class="reader__to-passage"' in html
@@ -262,7 +264,9 @@ def test_a_source_hidden_while_one_writes_from_it_refuses_the_post_keeping_what_
     assert "A moderator has hidden this source" in page and page.count('role="alert"') == 1
     assert "Trade ties weighed more than solitude." in page and "Kept, every word of it." in page
     assert (
-        ("<cite>" + escape(essay.title)) in page if writer == "adder" else essay.title not in page
+        ("<cite><bdi>" + escape(essay.title)) in page
+        if writer == "adder"
+        else essay.title not in page
     )
     assert "Post the argument" not in page
     assert not Argument.objects.filter(author=member).exists()

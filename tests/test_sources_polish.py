@@ -35,7 +35,7 @@ def _list(viewer=None, **query) -> str:
 def _item(html: str, title: str) -> str:
     """The list's entry for the source of that title ("" when it is not listed)."""
     for item in re.findall(r'<li class="source-list__item">(.*?)</li>', html, re.S):
-        if f"<cite>{title}</cite>" in item:
+        if f"<cite><bdi>{title}</bdi></cite>" in item:
             return item
     return ""
 
@@ -114,7 +114,7 @@ def test_a_claim_attributed_to_the_author_is_searched_for_only_while_everyone_re
 ):
     SourceFactory(title="Uncited essay", author="Vera Writer")
     claim = ArgumentFactory(attribution="Vera Writer")
-    assert "claims attributed to Vera Writer</a>" in _item(_list(), "Uncited essay")
+    assert "claims attributed to <bdi>Vera Writer</bdi></a>" in _item(_list(), "Uncited essay")
     moderation.hide_argument(moderator=moderator, argument=claim, reason="Abuse.")
     assert "attributed" not in _item(_list(), "Uncited essay")
     # Nor does a source without an author lead to claims attributed to nobody.
