@@ -163,7 +163,13 @@
     if (!arc) return;
     const caption = arc.closest(".map").querySelector(".map__caption");
     const title = arc.querySelector("title");
-    if (caption && title) caption.textContent = title.textContent;
+    if (!caption || !title) return;
+    // The house's lead ("Pro: ") stays outside the claim's isolate: a claim written right to
+    // left would otherwise carry the lead and its own full stop to the wrong ends.
+    const [, lead = "", claim = title.textContent] = title.textContent.match(/^((?:Pro|Con|The motion): )?([\s\S]*)$/) || [];
+    const isolate = document.createElement("bdi");
+    isolate.textContent = claim;
+    caption.replaceChildren(lead, isolate);
   }
   document.addEventListener("mouseover", showClaim);
   document.addEventListener("focusin", showClaim);

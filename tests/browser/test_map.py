@@ -59,6 +59,8 @@ def test_an_arc_of_the_map_leads_to_its_argument(page, debate):
     caption = page.locator(".map__caption")
     page.locator(f"#map-arc-{arguments['top1'].pk}").focus()
     expect(caption).to_have_text("Pro: Top 1.")
+    # The claim is isolated from the house's lead, as a claim written right to left needs.
+    expect(caption.locator("bdi")).to_have_text("Top 1.")
     point = point_in_arc(page, f"#map-arc-{reply.pk}")
     page.mouse.move(*point)
     expect(caption).to_have_text("Con: Reply 2b.")
