@@ -24,7 +24,7 @@ ERRORS = {frozenset({400, 401, 403, 409, 422, 429}): Problem}
 
 def _presented(motion, viewer):
     """`motion` as GET /motions/{slug} shows it to `viewer`."""
-    found = queries.motion_by_slug(motion.slug)
+    found = queries.motion_with_tallies(motion.slug)
     found.my_vote = queries.my_vote(viewer, found)
     return present.motion(found, viewer)
 

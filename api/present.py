@@ -50,9 +50,9 @@ def motion(item: Motion, viewer) -> dict:
         "agree": item.agree_count,
         "disagree": item.disagree_count,
         "my_vote": getattr(item, "my_vote", None),
-        "pro_count": getattr(item, "pro_count", None),
-        "con_count": getattr(item, "con_count", None),
-        "argument_count": getattr(item, "argument_count", None),
+        "pro_count": item.pro_count,
+        "con_count": item.con_count,
+        "argument_count": item.argument_count,
         "created_at": item.created_at,
         "url": item.get_absolute_url(),
     }

@@ -124,7 +124,7 @@ def motions(
 @etagged
 def motion(request, slug: Slug):
     viewer = reader(request)
-    found = queries.motion_by_slug(slug)
+    found = queries.motion_with_tallies(slug)
     found.my_vote = queries.my_vote(viewer, found)
     return present.motion(found, viewer)
 

@@ -83,9 +83,9 @@ class MotionOut(Schema):
     agree: int
     disagree: int
     my_vote: Choice | None = None
-    pro_count: int | None = None
-    con_count: int | None = None
-    argument_count: int | None = None
+    pro_count: int
+    con_count: int
+    argument_count: int
     created_at: datetime
     url: str
 

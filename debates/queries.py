@@ -70,6 +70,11 @@ def motion_by_slug(slug):
     return get_object_or_404(Motion.objects.select_related("source", "author"), slug=slug)
 
 
+def motion_with_tallies(slug):
+    """motion_by_slug with the counts the home page shows (motions_for_home), in one query."""
+    return get_object_or_404(motions_for_home(include_hidden=True), slug=slug)
+
+
 class Branch:
     """An argument's place in its debate: only what ordering, folding and tallies need.
 

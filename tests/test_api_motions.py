@@ -304,3 +304,14 @@ def test_the_listings_document_their_400():
     document = Client().get(f"{API}/openapi.json").json()
     for path in (f"{API}/motions", f"{API}/people/{{person_id}}/arguments"):
         assert "400" in document["paths"][path]["get"]["responses"], path
+
+
+def test_one_motion_counts_its_arguments_as_the_listing_does(member):
+    """GET /motions/{slug}, and the 201 of an import, had null counts where the listing had
+    numbers: one motion is read with the same tallies, in one query."""
+    body = _import(member, "argdown", ARGDOWN).json()["motion"]
+    listed = Client().get(f"{API}/motions").json()["items"][0]
+    one = Client().get(f"{API}/motions/{listed['slug']}").json()
+    counts = ("pro_count", "con_count", "argument_count")
+    assert [one[key] for key in counts] == [listed[key] for key in counts] == [1, 1, 2]
+    assert [body[key] for key in counts] == [1, 1, 2]
