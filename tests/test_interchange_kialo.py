@@ -83,3 +83,18 @@ def test_a_title_that_shows_nothing_gives_way_to_the_thesis():
         text="Discussion Title: \u200b\u200b\n1. The thesis.\n", format="kialo"
     )
     assert motion.title == "The thesis."
+
+
+def test_a_line_copied_with_a_direction_mark_before_its_number_is_a_claim_of_its_own():
+    text = (
+        "Discussion Title: \u200f\u05e9\u05dc\u05d5\u05dd\n\n1. \u05e9\u05dc\u05d5\u05dd.\n"
+        "\u200f1.1. Pro: \u05e9\u05dc\u05d5\u05dd \u05e2\u05db\u05e9\u05d9\u05d5\n"
+        "\u200e1.2. Con: Not yet.\n"
+    )
+    data, warnings, _ = kialo_to_crux(text)
+    claims = [(item["stance"], item["claim"]) for item in data["arguments"]]
+    assert claims == [
+        ("pro", "\u05e9\u05dc\u05d5\u05dd \u05e2\u05db\u05e9\u05d9\u05d5"),
+        ("con", "Not yet."),
+    ]
+    assert warnings == []

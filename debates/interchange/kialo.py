@@ -21,6 +21,8 @@ _CLAIM = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(?:(Pro|Con):\s*)?(.*)$", re.IGNOREC
 _LINK = re.compile(r"^->\s*See\s+(\d+(?:\.\d+)*)\.?\s*$", re.IGNORECASE)
 _TITLE = re.compile(r"^Discussion Title:\s*(.*)$", re.IGNORECASE)
 TITLE_MAX = Motion._meta.get_field("title").max_length
+# Left-to-right, right-to-left and Arabic letter marks: invisible, and kept by one_line.
+_DIRECTION_MARKS = "\u200e\u200f\u061c"
 
 
 class KialoError(ImportRefused):
@@ -35,7 +37,9 @@ def _parse(text):
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         # Every line is text someone typed: cleaned as Crux cleans a claim (a NUL or a
         # bidirectional control in it dropped), a claim's lines kept apart all the same.
-        line = one_line(raw)
+        # Marks of direction, which copying from a right-to-left page puts before a line, are
+        # no part of a claim's number either.
+        line = one_line(raw).lstrip(_DIRECTION_MARKS)
         if not line:
             continue
         heading = _TITLE.match(line)
