@@ -436,9 +436,21 @@ def as_json(motion, row: MotionAnalysis | None, *, show_members: bool) -> dict:
     for group in analysis.groups:
         entry = {
             "id": group.id,
+            "number": group.id + 1,  # as the pages name it, and as ?group= takes it
             "size": group.size,
             "stance_on_motion": group.stance_on_motion,
-            "representative": [ref(r.claim) for r in group.representative if shown(r.claim)],
+            # With its votes as cast, here and among the rest: which way the group leans.
+            "representative": [
+                ref(
+                    r.claim,
+                    agree=r.agree,
+                    votes=r.votes,
+                    agree_rest=r.agree_rest,
+                    votes_rest=r.votes_rest,
+                )
+                for r in group.representative
+                if shown(r.claim)
+            ],
         }
         if show_members:
             entry["members"] = list(group.members)

@@ -65,7 +65,7 @@ def _conditional(run):
 # it for that caller only and must ask again each time: the ETag makes asking cheap.
 etagged = decorate_view(
     _conditional,
-    vary_on_headers("Authorization"),
+    vary_on_headers("Authorization", "Cookie"),
     cache_control(private=True, no_cache=True),
 )
 

@@ -168,13 +168,23 @@ class ClaimRef(Schema):
     id: int
 
 
+class RepresentativeOut(ClaimRef):
+    agree: int = Field(description="the group's members who agreed with it")
+    votes: int = Field(description="the group's members who voted on it")
+    agree_rest: int = Field(description="the other placed voters who agreed with it")
+    votes_rest: int = Field(description="the other placed voters who voted on it")
+
+
 class GroupOut(Schema):
-    id: int
+    id: int = Field(description="from 0, as the stored analysis numbers it")
+    number: int = Field(
+        description="from 1: the group's name on the pages, and what `?group=` takes"
+    )
     size: int
     stance_on_motion: float | None = Field(
         None, description="the agree share of its members who voted on the motion"
     )
-    representative: list[ClaimRef]
+    representative: list[RepresentativeOut]
     members: list[int] | None = Field(
         None, description="its members' ids: for moderators only, null for everyone else"
     )

@@ -98,9 +98,21 @@ def test_json_has_issue_19s_shape(client, planted):
     assert data["computed_at"]
     assert [g["size"] for g in data["groups"]] and sum(g["size"] for g in data["groups"]) == 24
     for group in data["groups"]:
-        assert set(group) >= {"id", "size", "representative"}
+        assert set(group) >= {"id", "number", "size", "representative"}
+        # Numbered as the pages name groups and as ?group= takes them.
+        assert group["number"] == group["id"] + 1
         for ref in group["representative"]:
-            assert set(ref) == {"kind", "id"}
+            assert set(ref) == {"kind", "id", "agree", "votes", "agree_rest", "votes_rest"}
+            assert 0 <= ref["agree"] <= ref["votes"] and 0 <= ref["agree_rest"] <= ref["votes_rest"]
+    # Which way each group leans on a claim that sets it apart: the camps disagree on pro0.
+    leanings = {
+        group["number"]: ref["agree"] / ref["votes"]
+        for group in data["groups"]
+        for ref in group["representative"]
+        if ref["id"] == args["pro0"].pk and ref["votes"]
+    }
+    low, high = sorted(leanings.values())
+    assert low < 0.5 < high
     for ref in claim_refs(data):
         assert ref["kind"] in ("motion", "argument") and isinstance(ref["id"], int)
     assert all(set(b) == {"kind", "id", "intercept", "factor", "status"} for b in data["bridging"])

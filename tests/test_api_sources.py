@@ -65,3 +65,11 @@ def test_a_hidden_source_is_described_as_hidden_wherever_the_api_names_it(client
     assert (described["title"], described["author"]) == ("[hidden by a moderator]", "")
     cited = client.get(f"/api/v1/motions/{citing.motion.slug}/arguments/{citing.pk}").json()
     assert essay.title not in str(cited)
+
+
+def test_a_source_read_varies_on_the_session_as_on_the_token(client, seeded):
+    """A session may read a source a moderator hid: no cache may hand its answer to another."""
+    essay = Source.objects.get(seed_key="saradzhyan-essay")
+    for response in (client.get(f"/api/v1/sources/{essay.pk}"), _text(client, essay)):
+        assert response.status_code == 200
+        assert {"Authorization", "Cookie"} <= set(response["Vary"].replace(" ", "").split(","))
