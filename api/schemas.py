@@ -296,7 +296,10 @@ class MotionLink(Schema):
 
 class ImportOut(Schema):
     motion: MotionOut
-    warnings: list[str] = Field(description="each line left out or changed, as the page says")
+    warnings: list[str] = Field(
+        description="each line left out or changed, and each quote kept without its place in "
+        "its source's text, as the page says"
+    )
     imported_tallies: int = Field(
         description="claims that came with agree/disagree counts, kept apart from votes"
     )

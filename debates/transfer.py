@@ -453,7 +453,9 @@ class _People:
         return user
 
 
-def _claim_fields(data, people, sources, texted):
+def _claim_fields(data, people, sources, texted, *, what, warnings):
+    """The fields of a claim (the motion or an argument, named `what`) the file gives; a quote
+    that does not anchor in its source's text adds to `warnings`."""
     author = people(data.get("author"))
     attribution = data.get("attribution") or ""
     if author is None and data.get("author"):
@@ -468,7 +470,7 @@ def _claim_fields(data, people, sources, texted):
         "quote": quote,
         "author": author,
         # Only a source with a text anchors a quote: asking the others would cost a query each.
-        **(_anchor(source, quote, data) if data.get("source") in texted else {}),
+        **(_anchor(source, quote, data, what, warnings) if data.get("source") in texted else {}),
     }
 
 
@@ -484,19 +486,27 @@ def _date(value):
     return parsed
 
 
-def _anchor(source, quote, data) -> dict:
+def _anchor(source, quote, data, what, warnings) -> dict:
     """The quote's anchor in its source's text, where the export had it (or else where it is
-    found); none when the text does not hold the quote: the quote itself is kept either way."""
+    found); none when the text does not hold the quote, which `warnings` then names: the quote
+    itself is kept either way (a page refuses such a quote, but a restore must not fail)."""
     if source is None or not quote:
         return {}
     start, end = data.get("quote_start"), data.get("quote_end")
+    cited = f"source {data['source']} ({shown(source.title)})"
     # JSON Schema's "integer" takes 3.0 too: a place in a text is a whole number, never a float.
     if any(isinstance(place, float) for place in (start, end)):
-        return {}
-    try:
-        return source_texts.anchored(source, quote, start=start, end=end)
-    except DebateRuleError:
-        return {}
+        problem = f"its quote's place in the text of {cited} is not in whole numbers"
+    else:
+        try:
+            return source_texts.anchored(source, quote, start=start, end=end)
+        except DebateRuleError:
+            problem = f"its quote is not in the text of {cited}"
+    warnings.append(
+        f"{what[:1].upper()}{what[1:]}: {problem}; the quote is kept, without its place in the "
+        "source (no “Read the passage in the source”)."
+    )
+    return {}
 
 
 def _kept_votes(votes, people) -> tuple[list, int]:
@@ -561,7 +571,9 @@ def _free_seed_key(item, taken: set):
 def import_debate(
     data: dict, *, slug: str | None = None, next_free: bool = False, adder=None
 ) -> tuple[Motion, dict]:
-    """Create the debate `data` (from export_debate) describes; returns it and a summary.
+    """Create the debate `data` (from export_debate) describes; returns it and a summary, whose
+    `warnings` name what is kept otherwise than the file has it (a quote its source's text does
+    not hold, kept without its place).
 
     Under `slug` (else the file's), refused when a motion has it; `next_free`: under the first
     free one of slug, slug-2, slug-3, … instead (an import named after its title). `adder`, the
@@ -593,6 +605,7 @@ def import_debate(
 @transaction.atomic
 def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
     people = _People(data)
+    warnings = []  # what the file brings that the debate keeps otherwise than written
     fields = data["motion"]
     slug = slug or fields["slug"]
     if slug in Motion.RESERVED_SLUGS and not next_free:
@@ -612,7 +625,7 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         visibility=fields.get("visibility", Motion.Visibility.VISIBLE),
         hidden_reason=fields.get("hidden_reason") or "",
         **_counts(votes),
-        **_claim_fields(fields, people, sources, texted),
+        **_claim_fields(fields, people, sources, texted, what="the motion", warnings=warnings),
     )
     _full_clean(motion, "the motion")
     if next_free:
@@ -647,7 +660,7 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
             edited_at=_datetime(item.get("edited_at")),
             votes_before_edit=item.get("votes_before_edit") or 0,
             **_counts(kept),
-            **_claim_fields(item, people, sources, texted),
+            **_claim_fields(item, people, sources, texted, what=what, warnings=warnings),
         )
         _full_clean(argument, what)
         by_ref[item["ref"]] = argument
@@ -699,6 +712,7 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         "votes_dropped": dropped,
         "imported_tallies": len(tallies),
         "people_not_found": sorted(people.not_found),
+        "warnings": warnings,
     }
     return motion, summary
 

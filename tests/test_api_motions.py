@@ -12,7 +12,7 @@ from debates import voting
 from debates.interchange.importing import UPLOAD_MAX_BYTES
 from debates.models import Argument, Motion
 from debates.transfer import TALLIES_NOTE
-from tests.factories import ArgumentFactory, MotionFactory, verified_user
+from tests.factories import ArgumentFactory, MotionFactory, small_export, verified_user
 from tests.test_api import API, assert_problem, bearer, send
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +315,42 @@ def test_one_motion_counts_its_arguments_as_the_listing_does(member):
     counts = ("pro_count", "con_count", "argument_count")
     assert [one[key] for key in counts] == [listed[key] for key in counts] == [1, 1, 2]
     assert [body[key] for key in counts] == [1, 1, 2]
+
+
+def test_one_motion_and_a_proposal_count_in_integers_at_a_constant_cost(
+    member, django_assert_num_queries
+):
+    """GET /motions/{slug} reads its counts in the one query that reads the motion, however
+    many arguments it has; a proposal's 201 has them too (none yet: 0, not null), and the
+    document types them as integers."""
+    small, large = MotionFactory(slug="small"), MotionFactory(slug="large")
+    for motion, size in ((small, 2), (large, 40)):
+        top = ArgumentFactory(motion=motion, stance="con")
+        for _ in range(size - 1):
+            ArgumentFactory(motion=motion, parent=top)
+    counts = ("pro_count", "con_count", "argument_count")
+    for motion, expected in ((small, [0, 1, 2]), (large, [0, 1, 40])):
+        # The motion with its counts, and the session (none, so no query) for its viewer.
+        with django_assert_num_queries(1):
+            body = Client().get(f"{API}/motions/{motion.slug}").json()
+        assert [body[key] for key in counts] == expected
+    posted = send(Client(), "post", PROPOSE, {"title": "New", "claim": "C."}, **bearer(member))
+    assert [posted.json()[key] for key in counts] == [0, 0, 0]
+    document = Client().get(f"{API}/openapi.json").json()["components"]["schemas"]["MotionOut"]
+    for key in counts:
+        assert document["properties"][key]["type"] == "integer"  # no "anyOf" with null
+        assert key in document["required"]
+
+
+def test_an_import_s_201_names_each_quote_that_no_longer_anchors(member):
+    """The warnings of import_debate (a quote its source's text does not hold) reach the API's
+    answer as the reader's do."""
+    data = small_export(argument={"source": "s1", "quote": "Not there."})
+    data["sources"] = {"s1": {"title": "Essay", "text": "Other words."}}
+    response = _import(member, "json", json.dumps(data))
+    assert response.status_code == 201, response.content
+    assert response.json()["warnings"] == [
+        "Argument a1: its quote is not in the text of source s1 ('Essay'); the quote is kept, "
+        "without its place in the source (no “Read the passage in the source”)."
+    ]
+    assert Argument.objects.get().quote == "Not there."

@@ -161,7 +161,10 @@ def test_equivalence_classes_and_what_crux_cannot_show():
         ("[a]: ok {status: [1]}\n  + [b]: x {a: &x [1], b: *y}\n", 2),
         # YAML reads these as dates, which do not exist.
         ("[a]: ok\n  + [b]: x {by: 2020-13-45}\n", 2),
-        ("===\ntitle: 2021-02-29\n===\n[a]: ok\n", 1),
+        # The front matter's error is on its line, not the === above it.
+        ("===\ntitle: 2021-02-29\n===\n[a]: ok\n", 2),
+        ("===\ntitle: a: b\n===\n[a]: ok\n", 2),
+        ("\n===\ntitle: ok\nby: a: b\n===\n[a]: ok\n", 4),
     ],
 )
 def test_bad_argdown_is_refused_with_its_line(text, line):
@@ -430,3 +433,70 @@ def test_an_untitled_statement_s_warnings_and_refusals_name_its_line():
         ArgdownError, match=r"^Line 3: the claim of the untitled statement on line 3 has"
     ):
         argdown_to_crux("[T]: Tea.\n\n  - " + "x" * (CLAIM_MAX_LENGTH + 1) + "\n")
+
+
+# --- The walk's lines: a mark too many, and front matter that is not YAML -----------------------
+
+MARK_TOO_MANY = "[Motion]: Schools should ban homework.\n  +++ broken\n  - Fine con.\n"
+
+
+def test_a_reply_with_a_mark_too_many_is_read_as_argdown_reads_it_and_warned_of():
+    """Argdown reads "+++ broken" as a pro reply "++ broken", without an error: so does the
+    import, and it says so, for the mark is most likely a slip."""
+    data, warnings = argdown_to_crux(MARK_TOO_MANY)
+    argued = [(a["stance"], a["claim"]) for a in data["arguments"]]
+    assert argued == [("pro", "++ broken"), ("con", "Fine con.")]
+    assert warnings == [
+        "Line 2: imported as a pro reply whose claim begins with '++', as Argdown reads it (one "
+        "+ or - marks a reply, the rest is its text): +++ broken"
+    ]
+
+
+@pytest.mark.parametrize(
+    "reply", ["+ -5 °C is cold.", "+ [T]: ++ is a C++ joke.", "+ \\+\\+ escaped", "- a ++ b"]
+)
+def test_marks_that_are_the_words_of_a_reply_are_not_warned_of(reply):
+    _, warnings = argdown_to_crux(f"[M]: Motion.\n  {reply}\n")
+    assert warnings == []
+
+
+def test_argdown_reads_the_mark_too_many_as_the_import_does(tmp_path):
+    data, _ = argdown_to_crux(MARK_TOO_MANY)
+    assert relations(data) == read_by_argdown(MARK_TOO_MANY, tmp_path)
+
+
+def test_front_matter_that_is_not_yaml_is_named_as_front_matter_not_braces():
+    with pytest.raises(ArgdownError) as error:
+        argdown_to_crux("===\ntitle: a: b\n===\n\n[M]: Motion.\n")
+    assert (
+        str(error.value)
+        == "Line 2: the front matter is not YAML (mapping values are not allowed here)."
+    )
+    assert error.value.line == 2
+    for front, said in (
+        ("- a list", "is not a map of keys to values"),
+        ("d: 2020-02-30", "holds a date"),
+    ):
+        with pytest.raises(ArgdownError, match=f"^Line 2: the front matter {said}"):
+            argdown_to_crux(f"===\n{front}\n===\n[M]: Motion.\n")
+    # A statement's data in braces is still called so.
+    with pytest.raises(ArgdownError, match=r"^Line 2: the data in braces is not YAML"):
+        argdown_to_crux("[M]: Motion.\n  + [b]: x {a: b: c}\n")
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_api_say_where_the_front_matter_fails(client):
+    member = verified_user()
+    text = "===\ntitle: a: b\n===\n\n[M]: Motion.\n"
+    client.force_login(member)
+    page = client.post("/motions/import/", {"format": "argdown", "text": text})
+    assert page.status_code == 422
+    assert "Line 2: the front matter is not YAML" in html.unescape(page.content.decode())
+    answer = client.post(
+        "/api/v1/motions/import",
+        {"format": "argdown", "text": text},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert answer.json()["line"] == 2 and "the front matter is not YAML" in answer.json()["detail"]
+    assert not Motion.objects.exists()

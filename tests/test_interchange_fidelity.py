@@ -19,7 +19,7 @@ from debates.interchange.literal import as_written
 from debates.interchange.models import ImportedTally
 from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Argument, Motion, Source, Vote
 from debates.sources import hide_source
-from debates.transfer import ImportRefused, export_debate
+from debates.transfer import ImportRefused, export_debate, import_debate
 from debates.voting import cast_vote_at
 from tests.factories import (
     ArgumentFactory,
@@ -560,6 +560,60 @@ def test_what_the_schema_lets_through_is_refused_or_read_not_a_500(client, chang
     if refusal is None:
         assert response.redirect_chain and Motion.objects.count() == 1
         assert Argument.objects.get().anchor == ""  # the quote kept, its place not trusted
+        assert (
+            "Argument a1: its quote's place in the text of source s1 ('The real article') is "
+            "not in whole numbers; the quote is kept, without its place in the source (no "
+            "“Read the passage in the source”)."
+        ) in warnings_shown(response)
     else:
         assert response.status_code == 422 and refusal in html.unescape(response.content.decode())
         assert not Motion.objects.exists()
+
+
+# --- Quotes a JSON import cannot anchor ----------------------------------------------------------
+
+UNANCHORED = (
+    "{what}: its quote is not in the text of source s1 ('The real article'); the quote is "
+    "kept, without its place in the source (no “Read the passage in the source”)."
+)
+
+
+def test_a_quote_its_source_s_text_does_not_hold_is_kept_unanchored_and_warned_of(client):
+    """The walk's file: the argument kept its quote but lost its passage, with no warning. The
+    page refuses such a quote with 422; an import keeps it, and says so."""
+    text = with_source(text="A text that holds none of the words quoted.")
+    response = upload(client, verified_user(), text, "json")
+    assert response.redirect_chain and Motion.objects.count() == 1
+    argument = Argument.objects.get()
+    assert (argument.quote, argument.anchor, argument.quote_start) == ("Planted words", "", None)
+    assert UNANCHORED.format(what="Argument a1") in warnings_shown(response)
+
+
+def test_a_quote_that_anchors_is_not_warned_of():
+    _, _, warnings = import_text(text=with_source(), format="json", author=verified_user())
+    assert warnings == []
+    assert Argument.objects.get().anchor == "exact"
+
+
+def test_a_restore_keeps_every_quote_and_names_each_that_no_longer_anchors():
+    """An admin's restore (import_debate, no reader's warnings) must not fail on a quote: its
+    summary names each one, the motion's too, and the quotes that still anchor keep their
+    places."""
+    data = json.loads(with_source(text="Planted words, and the motion's words."))
+    data["motion"].update(source="s1", quote="Words nobody wrote.")
+    data["arguments"] += [
+        {"ref": "a2", "stance": "con", "claim": "It is cold.", "source": "s1", "quote": "Gone."},
+        {"ref": "a3", "stance": "pro", "claim": "It is kind.", "source": "s1", "quote": "words"},
+    ]
+    motion, summary = import_debate(data)
+    assert summary["warnings"] == [
+        UNANCHORED.format(what="The motion"),
+        UNANCHORED.format(what="Argument a2"),
+    ]
+    assert (motion.quote, motion.anchor) == ("Words nobody wrote.", "")
+    kept = {a.claim: (a.quote, a.anchor) for a in Argument.objects.filter(motion=motion)}
+    assert kept == {
+        "It is warm.": ("Planted words", "exact"),
+        "It is cold.": ("Gone.", ""),
+        "It is kind.": ("words", "exact"),
+    }

@@ -78,6 +78,9 @@ _ESCAPED = re.compile(r"\\(.)")
 _PREMISE = re.compile(r"^(\(\d+\)|-{2,}|={2,})")
 _HEADING = re.compile(r"^#+(\s|$)")
 _SUPPORT, _ATTACK = {"+", "<+"}, {"-", "<-"}
+# Relation marks at the start of an untitled reply's text, as a word of their own: "+++ x" is a
+# pro reply "++ x" to Argdown, and most likely one mark too many.
+_MARKS_FIRST = re.compile(r"(?:<\+|<-|\+>|->|<_|_>|><|\+|-|_)+(?=\s|$)")
 # What argdown_export writes in a statement's data, and so what this reads.
 _SOURCE_KEYS = {
     "source_author": "author",
@@ -238,23 +241,25 @@ def _its(found, noun) -> str:
     return f"its {noun} is" if len(found) == 1 else f"its {len(found)} {noun}s are"
 
 
-def _data(raw, number):
+def _data(raw, number, where="the data in braces"):
+    """The YAML `raw`, a map, whose first line is line `number`; `where` names it in a refusal
+    (a statement's data in braces, or the front matter), at the line YAML stumbled on."""
     if raw is None:
         return {}
     try:
         data = yaml.safe_load(str(raw))
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or "unreadable"
-        raise ArgdownError(number, f"the data in braces is not YAML ({problem}).") from None
+        mark = getattr(error, "problem_mark", None)
+        line = number + (mark.line if mark is not None else 0)
+        raise ArgdownError(line, f"{where} is not YAML ({problem}).") from None
     except RecursionError:
-        raise ArgdownError(number, "the data in braces is nested too deeply.") from None
+        raise ArgdownError(number, f"{where} is nested too deeply.") from None
     except ValueError as error:
         # YAML reads 2020-02-30, unquoted, as a date, and Python has no such day.
-        raise ArgdownError(
-            number, f"the data in braces holds a date that does not exist ({error})."
-        ) from None
+        raise ArgdownError(number, f"{where} holds a date that does not exist ({error}).") from None
     if not isinstance(data, dict):
-        raise ArgdownError(number, "the data in braces is not a map of keys to values.")
+        raise ArgdownError(number, f"{where} is not a map of keys to values.")
     return data
 
 
@@ -283,8 +288,8 @@ def _frontmatter(lines):
         return {}, 0
     for end in range(first + 1, len(lines)):
         if lines[end].strip() == "===":
-            data = _data("\n".join(lines[first + 1 : end]) or "{}", first + 1)
-            return data, end + 1
+            yaml_lines = "\n".join(lines[first + 1 : end]) or "{}"
+            return _data(yaml_lines, first + 2, "the front matter"), end + 1
     raise ArgdownError(first + 1, "the front matter opened with === is never closed.")
 
 
@@ -360,6 +365,12 @@ class _Reader:
         stance = "pro" if relation in _SUPPORT else "con"
         if kind == "text":
             title, parts = "", ["", *parts]
+            if marks := _MARKS_FIRST.match(parts[1]):
+                self.warnings.append(
+                    f"Line {number}: imported as a {stance} reply whose claim begins with "
+                    f"{marks.group()!r}, as Argdown reads it (one + or - marks a reply, the rest "
+                    f"is its text): {_glimpse(line)}"
+                )
         else:
             title = _text(parts[0][1:-1])
         known = self.titles.get(title)

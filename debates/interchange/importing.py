@@ -22,8 +22,9 @@ def _person(user):
 
 
 def import_text(*, text: str, format: str, slug: str | None = None, author=None):
-    """The new motion, import_debate's summary and the warnings; ImportRefused (with a line
-    number for text it cannot read) otherwise; DebateRuleError when `author` may not post.
+    """The new motion, import_debate's summary and the warnings (the reader's, then
+    import_debate's); ImportRefused (with a line number for text it cannot read) otherwise;
+    DebateRuleError when `author` may not post.
     The summary's `same_title` is the first motion `author` may read whose title the new one
     repeats (case aside), else None.
     `author`, the member importing, is the author of every claim; without one (an admin's
@@ -59,7 +60,7 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
     # from its start.
     motion, summary = import_debate(data, slug=base, next_free=slug is None, adder=author)
     summary["same_title"] = same_title
-    return motion, summary, warnings
+    return motion, summary, warnings + summary["warnings"]
 
 
 def _refuse_hidden(data):
