@@ -34,12 +34,12 @@ class Command(BaseCommand):
             data = json.loads(text) if format == "json" else None
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
-        warnings = []
         try:
             if data is None:
                 motion, summary, warnings = import_text(text=text, format=format, slug=slug)
             else:
                 motion, summary = import_debate(data, slug=slug)
+                warnings = summary["warnings"]
         except DebateRuleError as error:
             raise CommandError(f"Not imported: {error.message}") from None
         except (ImportRefused, KeyError, TypeError) as error:
