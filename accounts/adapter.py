@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.http import urlencode
 
 from accounts.models import User
+from accounts.services import carry_over_suspension
 from debates.errors import DebateRuleError, within_limit
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,14 @@ class CruxAccountAdapter(DefaultAccountAdapter):
         if display_name:
             user.display_name = display_name
         return super().save_user(request, user, form, commit=commit)
+
+    def confirm_email(self, request, email_address):
+        """An address verified (signing up, or adding one) brings along the suspension of an
+        account closed while suspended that held it."""
+        verified = super().confirm_email(request, email_address)
+        if verified:
+            carry_over_suspension(user=email_address.user, email=email_address.email)
+        return verified
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         """The link in the mail carries where she was going when she signed up (or signed in and

@@ -146,3 +146,21 @@ class User(AbstractUser):
         with connections[self._state.db or "default"].cursor() as cursor:
             cursor.execute(_moderator_sql(), params)
             return bool(cursor.fetchone()[0])
+
+
+class ClosedAddress(models.Model):
+    """An address of an account closed while suspended (accounts.services.delete_account), kept
+    only as its key (accounts.suspension.address_key): the suspension follows the address to the
+    next account that verifies it, for as long as the closed account's own suspension runs, so
+    that closing and signing up again is no way out of one."""
+
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="closed_addresses")
+    key = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="closed_address_once"),
+        ]
+
+    def __str__(self):
+        return f"an address of {self.account}"

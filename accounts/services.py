@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
+from accounts import suspension
 from accounts.models import MODERATORS_GROUP, User
 from accounts.names import (
     FORMER_MEMBER,
@@ -21,7 +22,7 @@ from accounts.names import (
     invisible_or_control,
 )
 from debates import events, policy
-from debates.models import Argument, Motion, Source
+from debates.models import MODERATION_REASON_MAX_LENGTH, Argument, ModerationAction, Motion, Source
 
 BIO_MAX_LENGTH = 500
 
@@ -178,11 +179,17 @@ def delete_account(*, user: User) -> User:
     staff rights, groups and permissions taken away, email addresses (allauth) removed. Returns
     the user.
 
+    Closed while suspended, the account keeps its addresses' keys, and its suspension follows
+    them to the next account that verifies one (carry_over_suspension).
+
     That also ends every session signed in as them, wherever it is stored: Django signs a
     session in only for an active user whose password hash still matches the one the session
     was signed in with, and both have changed.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_suspended:
+        addresses = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+        suspension.keep_addresses(user=user, emails=[user.email, *addresses])
     user.is_active = False
     user.is_staff = user.is_superuser = False
     user.email = f"deleted-{user.pk}@invalid"
@@ -197,3 +204,28 @@ def delete_account(*, user: User) -> User:
     user.user_permissions.clear()
     EmailAddress.objects.filter(user=user).delete()
     return user
+
+
+@transaction.atomic
+def carry_over_suspension(*, user: User, email: str) -> ModerationAction | None:
+    """`user` has just verified `email`: if an account closed while suspended held it, suspend
+    `user` for what is left of that suspension, logged as the moderator who suspended the closed
+    account, so the log says whose suspension it is. The entry, or None when there was none."""
+    closed = suspension.closed_and_suspended(email)
+    if closed is None or closed.pk == user.pk:
+        return None
+    reason = (
+        f"Carried over from a closed account ({closed.display_name}): {closed.suspension_reason}"
+    )[:MODERATION_REASON_MAX_LENGTH]
+    person = suspension.carry_over(closed=closed, user=user, reason=reason)
+    suspended = ModerationAction.objects.filter(user=closed, action=ModerationAction.Action.SUSPEND)
+    first = suspended.order_by("-created_at", "-pk").first()
+    if person is None or first is None:
+        return None
+    return ModerationAction.objects.create(
+        moderator_id=first.moderator_id,
+        action=ModerationAction.Action.SUSPEND,
+        user=person,
+        reason=reason,
+        suspended_until=person.suspended_until,
+    )

@@ -6,13 +6,14 @@ the rules of who may do what live in debates; this module never imports debates,
 debates.policy imports it.
 """
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
 
-from accounts.models import User
+from accounts.models import ClosedAddress, User
 
 # Suspended "indefinitely" is stored as the far future, so "is suspended" stays one comparison.
 INDEFINITELY = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
@@ -87,4 +88,45 @@ def lift(*, user: User) -> User | None:
     person.suspended_until, person.suspension_reason = None, ""
     person.save(update_fields=["suspended_until", "suspension_reason"])
     user.suspended_until, user.suspension_reason = None, ""
+    return person
+
+
+def address_key(email: str) -> str:
+    """What Crux keeps of an address of an account closed while suspended: a digest of it in
+    lower case without its "+tag" (most mail services deliver name+anything@ to name@, so a tag
+    is no new address)."""
+    local, _, domain = str(email).strip().lower().rpartition("@")
+    return hashlib.sha256(f"{local.split('+')[0]}@{domain}".encode()).hexdigest()
+
+
+def keep_addresses(*, user: User, emails) -> None:
+    """Before `user`'s account is closed while suspended: keep its addresses' keys."""
+    keys = {address_key(email) for email in emails if email}
+    ClosedAddress.objects.bulk_create(
+        [ClosedAddress(account=user, key=key) for key in sorted(keys)], ignore_conflicts=True
+    )
+
+
+def closed_and_suspended(email: str) -> User | None:
+    """The account closed while suspended that held `email`, its suspension still running (the
+    longest, if several did), or None."""
+    return (
+        User.objects.filter(
+            closed_addresses__key=address_key(email), suspended_until__gt=timezone.now()
+        )
+        .order_by("-suspended_until", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def carry_over(*, closed: User, user: User, reason: str) -> User | None:
+    """Suspend `user` as long as `closed` is, for `reason`. Returns the locked row, or None when
+    `user` is already suspended at least as long."""
+    person = User.objects.select_for_update().get(pk=user.pk)
+    if person.is_suspended and person.suspended_until >= closed.suspended_until:
+        return None
+    person.suspended_until, person.suspension_reason = closed.suspended_until, reason
+    person.save(update_fields=["suspended_until", "suspension_reason"])
+    user.suspended_until, user.suspension_reason = person.suspended_until, reason
     return person
