@@ -71,7 +71,7 @@ def _shared_motion_tree(motion, order, audience, context):
 @require_safe
 def argument_detail(request, slug, pk):
     motion = queries.motion_by_slug(slug)
-    order = queries.reply_order(request.GET.get("sort"))
+    order = queries.reply_order(request.GET.get("sort"), group=request.GET.get("group"))
     context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
     try:
         if _shares_tree(order):

@@ -173,3 +173,19 @@ def test_group_scores_carry_the_groups_votes(with_replies):
     assert (scores[replies[own].pk].percent, scores[replies[other].pk].percent) == (100, 0)
     assert scores[replies[own].pk] > scores[replies[other].pk]
     assert replies["unvoted"].pk not in scores
+
+
+def test_an_arguments_page_takes_the_group_as_the_motion_page_does(client, with_replies):
+    """The walk: the argument's own page ignored ?group= and took only ?sort=group:<id>, which
+    counts from 0 where the pages number groups from 1; nor did it say whose view it was."""
+    _, replies, _ = with_replies
+    url = replies["camp0"].parent.get_absolute_url()
+    firsts = []
+    for group in (1, 2):
+        by_number = client.get(url, {"group": group}).content.decode()
+        by_order = client.get(url, {"sort": f"group:{group - 1}"}).content.decode()
+        assert shown_order(by_number, replies) == shown_order(by_order, replies)
+        assert f"opinion group {group} of" in " ".join(by_number.split())
+        firsts.append(shown_order(by_number, replies)[0])
+    assert sorted(firsts) == ["camp0", "camp1"]
+    assert 'id="group-view"' not in client.get(url).content.decode()
