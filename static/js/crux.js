@@ -566,9 +566,18 @@
   }
 
   // Counts that a reload would show: the debate's size and the replies below each claim.
+  // The region remembers whose words it holds: a claim hidden or retracted since (spam, often)
+  // is not left there for a screen reader to read out again.
   const news = document.getElementById("live-news");
-  function announce(text) {
-    if (news) news.textContent = text;
+  function announce(text, about) {
+    if (!news) return;
+    news.textContent = text;
+    news.dataset.about = about || "";
+  }
+  function forgetIfWithdrawn(body) {
+    if (news && body?.hasAttribute("data-withdrawn") && news.dataset.about === body.id.replace("body-", "")) {
+      announce("");
+    }
   }
   function countNewArgument(node) {
     const size = document.getElementById("debate-size");
@@ -583,7 +592,7 @@
     }
     const stance = node.querySelector(".stance")?.textContent.trim().toLowerCase() || "new";
     const claim = node.querySelector(".argument__claim")?.textContent.trim() || "";
-    announce(`New ${stance} argument: ${claim.length > 120 ? `${claim.slice(0, 119)}…` : claim}`);
+    announce(`New ${stance} argument: ${claim.length > 120 ? `${claim.slice(0, 119)}…` : claim}`, node.id.replace("argument-", ""));
   }
   // A group's view (?group=): a new argument has no votes from the group yet, and a claim that
   // is hidden or retracted shows no line, as a reload would show them. (The body's data attribute
@@ -611,8 +620,10 @@
       if (audience !== "member") askOwnCopy(`ids=${node.id.replace("argument-", "")}`);
     } else if (node.matches("li.argument[id]")) {
       applyMotionState(); // an act in place answers with its argument anew
+      forgetIfWithdrawn(node.querySelector(":scope > article.argument__body"));
     } else if (node.matches("article.argument__body[id]")) {
       placeGroupLine(node, false);
+      forgetIfWithdrawn(node);
       askOwnCopy(`ids=${node.id.replace("body-", "")}`);
     } else if (node.id === "motion-status") {
       applyMotionState();
@@ -637,7 +648,8 @@
       const counts = [...forms[0].querySelectorAll(".vote__count")].map((c) => c.textContent.trim());
       const labelled = document.getElementById(forms[0].getAttribute("aria-labelledby")?.split(" ").pop() || "");
       const claim = labelled?.textContent.trim() || "";
-      announce(`Votes now ${counts[0]} agree, ${counts[1]} disagree: ${claim.length > 80 ? `${claim.slice(0, 79)}…` : claim}`);
+      const about = forms[0].closest("li.argument")?.id.replace("argument-", "");
+      announce(`Votes now ${counts[0]} agree, ${counts[1]} disagree: ${claim.length > 80 ? `${claim.slice(0, 79)}…` : claim}`, about);
     }, 1000);
   }
 

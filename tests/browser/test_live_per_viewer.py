@@ -152,6 +152,24 @@ def test_counts_follow_and_a_summary_is_announced(page, seeded_live):
     expect(news).to_contain_text(target.claim[:40])
 
 
+def test_the_announcement_of_a_claim_hidden_since_is_not_kept(page, seeded_live):
+    """The walk: spam announced live stayed in the screen readers' region until a reload."""
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    reader = open_live(page, target.motion.get_absolute_url())
+    spam, _ = services.post_argument(
+        author=verified_user(), motion=target.motion, parent=target, stance="con", claim="Buy now."
+    )
+    news = reader.locator("#live-news")
+    expect(news).to_have_text("New con argument: Buy now.")
+
+    moderator = verified_user(display_name="Mod Nia")
+    grant_moderator(user=moderator)
+    moderation.hide_argument(moderator=moderator, argument=spam, reason="Spam")
+
+    expect(body(reader, spam.pk)).to_have_attribute("data-withdrawn", "")
+    expect(news).to_have_text("")
+
+
 def test_a_suspended_member_gets_a_new_argument_as_her_reload_shows_it(signed_in, seeded_live):
     """Her buttons off (the page's banner says why), no Flag, no Reply: what a reload gives her."""
     target = Argument.objects.filter(depth=0).select_related("motion").first()
