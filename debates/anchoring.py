@@ -11,10 +11,13 @@ sure it is:
   dashes, spacing, `...` for `…`), leaves gaps marked `…` or `[…]`, or is within a few characters
   of a passage (rapidfuzz's best partial alignment, scored at least FUZZY_MIN_SCORE).
 
-A quote found nowhere raises QuoteNotFound.
+A quote found nowhere raises QuoteNotFound. A quote is composed (NFC) before it is looked for, as
+the texts are stored (debates.sources.clean_text): one copied from a PDF or a macOS file name,
+its accents apart from their letters, is the same text.
 """
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -95,7 +98,7 @@ def anchor(
     text: str, quote: str, *, prefix: str = "", suffix: str = "", near: int | None = None
 ) -> Anchor:
     """Where `quote` stands in `text`; QuoteNotFound when it is nowhere near."""
-    quote = quote.strip()
+    quote = unicodedata.normalize("NFC", quote).strip()
     if not quote or not text:
         raise QuoteNotFound("There is no quote to find.")
     starts = _occurrences(text, quote)

@@ -15,7 +15,7 @@ from debates.models import (
     Source,
     Stance,
 )
-from debates.text import one_line
+from debates.text import caseless, composed, one_line
 
 
 class CountedCharField(forms.CharField):
@@ -32,10 +32,11 @@ class CountedCharField(forms.CharField):
         ]
 
     def to_python(self, value):
-        # Browsers send a text box's line breaks as CRLF; the page's counter and the services
-        # count each as one character, and so must the limit.
+        # Browsers send a text box's line breaks as CRLF, and a pasted "ü" may come as "u" and a
+        # combining diaeresis: the services count each as the one character they store (text
+        # composed, NFC), and so must the limit.
         value = super().to_python(value)
-        return value.replace("\r\n", "\n") if value else value
+        return composed(value.replace("\r\n", "\n")) if value else value
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -162,4 +163,4 @@ class MotionForm(RuleErrorsMixin, forms.Form):
 
 
 def _title_key(title: str) -> str:
-    return one_line(title).casefold()
+    return caseless(one_line(title))

@@ -26,7 +26,7 @@ from debates.models import (
     Source,
     SourceText,
 )
-from debates.text import BIDI_CONTROLS, WITHHELD, one_line
+from debates.text import BIDI_CONTROLS, WITHHELD, composed, one_line
 
 # Controls other than the line break and tab, and bidirectional controls: invisible, they
 # garble a page; NUL is more than PostgreSQL stores.
@@ -35,9 +35,10 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
 def clean_text(text: str) -> str:
-    """A text as Crux stores it: line breaks made \\n, controls dropped, trailing spaces and
-    extra blank lines gone (a paragraph ends at one blank line)."""
-    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n").translate(_UNSHOWN)
+    """A text as Crux stores it: line breaks made \\n, controls dropped, composed (NFC, as
+    debates.text composes what people write, so a quote of it is found however it was typed),
+    trailing spaces and extra blank lines gone (a paragraph ends at one blank line)."""
+    text = composed(str(text or "").replace("\r\n", "\n").replace("\r", "\n").translate(_UNSHOWN))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text).strip("\n")
 
@@ -113,7 +114,7 @@ def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
     if not text:
         return {}
     try:
-        if start is not None and end is not None and text[start:end] == quote:
+        if start is not None and end is not None and text[start:end] == composed(quote):
             found = anchoring.anchor_at(text, start, end)
         else:
             found = anchoring.anchor(text, quote, near=start)

@@ -19,12 +19,30 @@ BLANK_BRAILLE = "\u2800"
 WITHHELD = {"hidden": "[hidden by a moderator]", "retracted": "[retracted]"}
 
 
+def composed(text) -> str:
+    """`text` in Unicode's composed form (NFC): "ü" one character however it came, where macOS
+    file names and PDFs give "u" and a combining diaeresis, so that text which looks the same is
+    the same to search, to a quote's anchor and to a comparison. Canonical only, never NFKC: a
+    ligature, a superscript or a full-width letter stays as written."""
+    return unicodedata.normalize("NFC", str(text or ""))
+
+
 def one_line(text) -> str:
-    """`text` as one line of plain, printable text: controls dropped, whitespace collapsed; and
-    nothing at all when none of it shows (zero-width spaces, joiners, soft hyphens, lone marks),
-    so every "write something" rule refuses a title or claim that would be an empty link."""
-    line = " ".join(str(text or "").translate(_UNPRINTABLE).split())
+    """`text` as one line of plain, printable text: controls dropped, whitespace collapsed,
+    composed (NFC); and nothing at all when none of it shows (zero-width spaces, joiners, soft
+    hyphens, lone marks), so every "write something" rule refuses a title or claim that would
+    be an empty link."""
+    line = composed(" ".join(str(text or "").translate(_UNPRINTABLE).split()))
     return line if any(_shows(char) for char in line) else ""
+
+
+def caseless(line: str) -> str:
+    """The key of a line (as one_line gives it) that its spellings in another case or Unicode
+    form share: "QARABAĞ MƏSƏLƏSİ" and "Qarabağ məsələsi", composed or not. Turkish and
+    Azerbaijani capitals are read either way, as no locale says which language a line is in: a
+    dotted capital I (which casefolds to an i with a second dot) and a dotless i are an i."""
+    folded = unicodedata.normalize("NFD", line).casefold()
+    return unicodedata.normalize("NFC", folded.replace("i\u0307", "i").replace("\u0131", "i"))
 
 
 def _shows(char: str) -> bool:
@@ -40,7 +58,8 @@ def _shows(char: str) -> bool:
 
 
 def without_nul(text) -> str:
-    """`text` without NUL, which PostgreSQL cannot store (and nobody types)."""
+    """`text` without NUL, which PostgreSQL cannot store (and nobody types), and otherwise as
+    it is: an export an admin restores keeps its texts exactly."""
     return str(text or "").replace("\x00", "")
 
 
@@ -51,8 +70,8 @@ def without_nul_or_bidi(text) -> str:
 
 
 def without_bidi(text) -> str:
-    """`text` with its line breaks kept, but no bidirectional controls."""
-    return str(text or "").translate(_WITHOUT_BIDI)
+    """`text` with its line breaks kept, but no bidirectional controls; composed (NFC)."""
+    return composed(str(text or "").translate(_WITHOUT_BIDI))
 
 
 def slug_of(title: str, max_length: int) -> str:
