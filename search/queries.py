@@ -1,10 +1,11 @@
 """Reading the search index (search.schema): ranked hits, highlighted, and similar claims.
 
 One rule, two engines: PostgreSQL's full-text search (websearch_to_tsquery, ts_rank_cd,
-ts_headline, pg_trgm) and SQLite's FTS5 (bm25, highlight, snippet). The words people type are
-read once, here, the way websearch_to_tsquery reads them ("a phrase", `or`, `-word`), and handed
-to each engine (to FTS5 in its own syntax); tests/test_search.py runs the same expectations on
-both, and checks this reading against websearch_to_tsquery's own.
+ts_headline, pg_trgm), by Crux's own configuration (search.schema.CONFIGURATION), and SQLite's
+FTS5 (bm25, highlight, snippet), its index folded as that configuration folds accents. The words
+people type are read once, here, the way websearch_to_tsquery reads them ("a phrase", `or`,
+`-word`), and handed to each engine (to FTS5 in its own syntax); tests/test_search.py runs the
+same expectations on both, and checks this reading against websearch_to_tsquery's own.
 Who finds what is debates.policy.texts_found_by: the rule the pages read by, and retracted
 arguments for moderators. A source's text is found by paragraph (search.models.Passage) by who
 may read the source (debates.policy.sources_shown_to, as its reader asks). With no words typed
@@ -28,7 +29,17 @@ from django.utils.safestring import SafeString, mark_safe
 from debates import policy
 from debates.models import Argument, Motion, Source
 from search.models import Passage
-from search.schema import CODES, KINDS, SQLITE_FTS, STRIDE, parts, sqlite_rowid, title_of
+from search.schema import (
+    CODES,
+    CONFIGURATION,
+    KINDS,
+    SQLITE_FTS,
+    STRIDE,
+    parts,
+    sqlite_folded,
+    sqlite_rowid,
+    title_of,
+)
 
 MODELS = {"argument": Argument, "motion": Motion, "source": Source, "passage": Passage}
 # When each kind was written, for listing by filters alone; a seeded source has no date. A
@@ -56,8 +67,9 @@ MAX_PAGE = 10_000  # beyond any real result list; keeps the offset a plain numbe
 _TOKENS = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORDS = re.compile(r"\w+")
 # PostgreSQL's English stop words (its tsearch_data/english.stop): the 'english' configuration
-# leaves them out of the index and out of a query, so "uniform's" (an apostrophe parts words)
-# asks for "uniform" alone. FTS5 indexes every word; its query leaves them out here.
+# (and so CONFIGURATION) leaves them out of the index and out of a query, so "uniform's" (an
+# apostrophe parts words) asks for "uniform" alone, and "à" too (unaccent reads it "a" before the
+# stemmer). FTS5 indexes every word; its query leaves them out here.
 STOP_WORDS = frozenset({
     "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours", "yourself",
     "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its",
@@ -79,9 +91,9 @@ def _fts5_term(term: str) -> str:
     as typed: PostgreSQL keeps its place ("peace of mind" is peace, a word, mind), and an FTS5
     phrase can only ask for the word itself."""
     words = term.strip('"').split()
-    while words and words[0].lower() in STOP_WORDS:
+    while words and _unaccented(words[0]) in STOP_WORDS:
         del words[0]
-    while words and words[-1].lower() in STOP_WORDS:
+    while words and _unaccented(words[-1]) in STOP_WORDS:
         del words[-1]
     return f'"{" ".join(words)}"' if words else ""
 
@@ -126,8 +138,9 @@ class Terms:
 
     @property
     def fts5(self) -> str:
+        """The query in FTS5's syntax, folded as its index is (search.schema.SQLITE_FOLDING)."""
         # An empty phrase finds nothing, as a query of stop words alone does on PostgreSQL.
-        return " OR ".join(clause.fts5 for clause in self._asking) or '""'
+        return sqlite_folded(" OR ".join(clause.fts5 for clause in self._asking) or '""')
 
     @property
     def websearch(self) -> str:
@@ -245,6 +258,12 @@ _UNMARKED = str.maketrans("øłđħ\N{LATIN SMALL LETTER DOTLESS I}", "oldhi")
 _ACCENTED = ("LATIN ", "GREEK ", "CYRILLIC ")
 
 
+def _unaccented(word: str) -> str:
+    """`word` in lower case without its accents, as unaccent reads it before the stemmer looks
+    for a stop word: near enough for the words STOP_WORDS holds."""
+    return " ".join(_name_words(word))
+
+
 def _name_words(name: str) -> list[str]:
     folded, base = [], ""
     for char in unicodedata.normalize("NFKD", name.casefold()):
@@ -268,7 +287,7 @@ class _Backend:
         table = KINDS[kind]
         if self.postgresql:
             return (
-                f"{table}, websearch_to_tsquery('english', %s) AS query",
+                f"{table}, websearch_to_tsquery('{CONFIGURATION}', %s) AS query",
                 f"{table}.search_vector @@ query",
                 [self.terms.websearch],
                 f"ts_rank_cd({table}.search_vector, query)",
@@ -298,14 +317,14 @@ class _Backend:
                 # Fragments of a text short enough to show whole would drop its edges.
                 return (
                     f"CASE WHEN char_length({part}) <= {_WHOLE_UP_TO} "
-                    f"THEN ts_headline('english', {part}, query, %s) "
-                    f"ELSE ts_headline('english', {part}, query, %s) END"
+                    f"THEN ts_headline('{CONFIGURATION}', {part}, query, %s) "
+                    f"ELSE ts_headline('{CONFIGURATION}', {part}, query, %s) END"
                 )
 
             sql = (
-                f"SELECT c.id, ts_headline('english', {claim}, query, %s), "
+                f"SELECT c.id, ts_headline('{CONFIGURATION}', {claim}, query, %s), "
                 f"{headline(cited)}, {headline(details)}, {cited}, {details} "
-                f"FROM {table} AS c, websearch_to_tsquery('english', %s) AS query "
+                f"FROM {table} AS c, websearch_to_tsquery('{CONFIGURATION}', %s) AS query "
                 f"WHERE c.id IN ({marks})"
             )
             params = [whole, whole, excerpt, whole, excerpt, self.terms.websearch, *ids]
@@ -540,7 +559,7 @@ def similar_claims(*, motion: Motion, text: str, viewer, limit: int = SIMILAR_LI
         nearest = shown.annotate(distance=TrigramDistance("claim", text)).order_by("distance")
         return [claim for claim in nearest[:limit] if claim.distance <= 1 - SIMILARITY]
     fts = SQLITE_FTS
-    anything = " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
+    anything = sqlite_folded(" OR ".join(f'"{word}"' for word in dict.fromkeys(words)))
     candidates = shown.extra(
         tables=[fts],
         where=[

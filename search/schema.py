@@ -10,12 +10,21 @@ The texts Crux holds are found by paragraph: a trigger on debates_sourcetext cut
 search_passage (search.models.Passage), indexed as details are.
 
 - PostgreSQL: a `search_vector` tsvector column on debates_argument, debates_motion,
-  debates_source and search_passage, set by a BEFORE trigger (English stemming, weights A/B/C)
-  and indexed with GIN; pg_trgm's GiST index on arguments' claims serves the duplicate warning.
-- SQLite: one FTS5 table (Porter stemming), filled by AFTER triggers.
+  debates_source and search_passage, set by a BEFORE trigger (weights A/B/C) and indexed with
+  GIN; words are read by Crux's own text search configuration (CONFIGURATION: English stemming
+  of words with their accents taken off). pg_trgm's GiST index on arguments' claims serves the
+  duplicate warning.
+- SQLite: one FTS5 table (Porter stemming, accents taken off), filled by AFTER triggers through
+  the table of what it indexes (SQLITE_TEXT).
+
+Researchers type names without their accents: "Erdogan" finds "Erdoğan" and "Erdogan" alike on
+both engines, and a hit is highlighted on the word as written. What each engine folds is pinned
+in tests/test_search_accents.py (where they still differ: SQLITE_FOLDING).
 
 A kind whose table is not there yet (an earlier migration running install) is left out.
 """
+
+import unicodedata
 
 from django.db import connections
 
@@ -39,6 +48,40 @@ _CITED = "title, visibility"
 # Between the pieces of one part (a quote, who said it, the source's title): excerpts show
 # them, and run together with spaces they read as one sentence.
 SEPARATOR = " · "
+
+# PostgreSQL's text search configuration the index, the queries and the excerpts read words by:
+# 'english' (its stemmer and stop words) with unaccent before the stemmer, for the words that
+# may hold letters beyond ASCII, as SQLite's tokenizer takes accents off (remove_diacritics 2).
+CONFIGURATION = "crux_english"
+# Those word types (of PostgreSQL's parser) and the dictionary each goes on to after unaccent,
+# as 'english' reads them.
+_UNACCENTED = {
+    "english_stem": "word, hword, hword_part",
+    "simple": "numword, numhword, hword_numpart",
+}
+# The letters PostgreSQL's unaccent folds and SQLite's tokenizer keeps, folded for SQLite too:
+# remove_diacritics takes off only marks a Latin letter decomposes into, so "ø", "ł" or a dotless
+# i (whose stroke or missing dot is no mark), a ligature, Greek's tonos and Cyrillic's "ё" stay.
+# Here are those of Latin-1 and Latin Extended-A (today's European alphabets), each as unaccent
+# has it ("ß" is "ss", "þ" "th"), and modern Greek's and Cyrillic's, less their marks. The
+# engines still differ on the rest unaccent folds (polytonic Greek, Latin Extended-B and
+# Additional letters with a hook or a stroke, IPA, small capitals, presentation ligatures):
+# PostgreSQL finds "Ἀθῆναι" by its letters without the breathing and accents, SQLite does not.
+# "ŉ" is left out too: its "'n" would cut the word in two on SQLite alone.
+SQLITE_FOLDING = {
+    "Æ": "AE", "æ": "ae", "Ð": "D", "ð": "d", "Ø": "O", "ø": "o", "Þ": "TH", "þ": "th",
+    "ß": "ss", "ẞ": "SS", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "Ĳ": "IJ", "ĳ": "ij",
+    "\N{LATIN SMALL LETTER DOTLESS I}": "i", "ĸ": "q", "Ŀ": "L", "ŀ": "l", "Ł": "L", "ł": "l",
+    "Ŋ": "N", "ŋ": "n", "Œ": "OE", "œ": "oe", "Ŧ": "T", "ŧ": "t",
+    **{letter: unicodedata.normalize("NFD", letter)[0] for letter in "ΆΈΉΊΌΎΏΪΫάέήίόύώϊϋΐΰЁё"},
+}  # fmt: skip
+_SQLITE_FOLDS = str.maketrans(SQLITE_FOLDING)
+
+
+def sqlite_folded(text: str) -> str:
+    """`text` with SQLITE_FOLDING's letters folded, as SQLite's index holds them (for a query
+    to it)."""
+    return text.translate(_SQLITE_FOLDS)
 
 
 def _joined(*pieces: str) -> str:
@@ -128,37 +171,79 @@ def _insert_all_passages(vendor: str) -> str:
 
 # --- SQLite ------------------------------------------------------------------------------------
 # One FTS5 table for every kind, so that bm25's word statistics, and so the ranks, are those of
-# one corpus: rowid = id * STRIDE + the kind's code.
+# one corpus: rowid = id * STRIDE + the kind's code. Its content is external: the triggers write
+# each row's parts, as they read, to SQLITE_TEXT, whose own triggers index them folded
+# (SQLITE_FOLDING). A highlight or a snippet reads the text from SQLITE_TEXT and finds the words
+# by their place among the words, which folding keeps (a letter folds into letters), so the
+# word marked is the word as written. Rows there are only inserted and deleted: FTS5 is told
+# what to take out of the index by the same folding of the same text it indexed. ('rebuild'
+# would index the text unfolded.)
 
 SQLITE_FTS = "search_fts"
+SQLITE_TEXT = "search_indexed"
+_COLUMNS = ("claim", "cited", "details")
 CODES = {"argument": 0, "motion": 1, "source": 2, "passage": 3}
 STRIDE = len(CODES)
 # The triggers on debates_sourcetext that keep search_passage (then its own keep the index).
 _TEXT_EVENTS = ("text_insert", "text_update", "text_delete")
+_INDEXING = {f"{SQLITE_TEXT}_insert", f"{SQLITE_TEXT}_delete"}
 
 
 def sqlite_rowid(kind: str, pk: str) -> str:
     return f"({pk}) * {STRIDE} + {CODES[kind]}"
 
 
+def _sqlite_folded(row: str) -> str:
+    """A SELECT of the rowid and the parts of the SQLITE_TEXT row `row`, folded as
+    sqlite_folded folds them: each letter of SQLITE_FOLDING the row holds replaced at a step of
+    a recursive CTE (fifty replace() calls nested would overflow SQLite's parser; most rows
+    hold none, and take no step). No letter folds into another that is folded, so their order
+    does not matter."""
+    letters = ", ".join(f"('{letter}', '{plain}')" for letter, plain in SQLITE_FOLDING.items())
+    held = " OR ".join(f"instr({row}.{column}, column1)" for column in _COLUMNS)
+    columns = ", ".join(_COLUMNS)
+    given = ", ".join(f"{row}.{column}" for column in _COLUMNS)
+    replaced = ", ".join(f"replace({column}, letter, plain)" for column in _COLUMNS)
+    return (
+        f"SELECT {row}.rowid, {columns} FROM (WITH RECURSIVE letters (n, letter, plain) AS "
+        f"(SELECT row_number() OVER (), column1, column2 FROM (VALUES {letters}) WHERE {held}), "
+        f"folded (n, {columns}) AS (SELECT 0, {given} UNION ALL "
+        f"SELECT folded.n + 1, {replaced} FROM folded JOIN letters ON letters.n = folded.n + 1) "
+        f"SELECT {columns} FROM folded ORDER BY n DESC LIMIT 1)"
+    )
+
+
+def _sqlite_indexing() -> list[str]:
+    """The triggers on SQLITE_TEXT that keep the index."""
+    columns = ", ".join(_COLUMNS)
+    fts, text = SQLITE_FTS, SQLITE_TEXT
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {text}_insert AFTER INSERT ON {text} BEGIN "
+        f"INSERT INTO {fts} (rowid, {columns}) {_sqlite_folded('NEW')}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {text}_delete AFTER DELETE ON {text} BEGIN "
+        f"INSERT INTO {fts} ({fts}, rowid, {columns}) "
+        f"SELECT 'delete', folded.* FROM ({_sqlite_folded('OLD')}) AS folded; END",
+    ]
+
+
 def _sqlite_statements(kind: str) -> list[str]:
-    table, fts = KINDS[kind], SQLITE_FTS
+    table, text = KINDS[kind], SQLITE_TEXT
     new = ", ".join(parts(kind, "NEW", title_of("NEW")))
     retitled = ", ".join(parts(kind, "c", _shown_title("NEW")))
-    insert = f"INSERT INTO {fts} (rowid, claim, cited, details)"
+    insert = f"INSERT INTO {text} (rowid, {', '.join(_COLUMNS)})"
     statements = [
         f"CREATE TRIGGER IF NOT EXISTS search_{kind}_insert AFTER INSERT ON {table} BEGIN "
         f"{insert} VALUES ({sqlite_rowid(kind, 'NEW.id')}, {new}); END",
         f"CREATE TRIGGER IF NOT EXISTS search_{kind}_update AFTER UPDATE OF {_INDEXED[kind]} "
-        f"ON {table} BEGIN DELETE FROM {fts} WHERE rowid = {sqlite_rowid(kind, 'OLD.id')}; "
+        f"ON {table} BEGIN DELETE FROM {text} WHERE rowid = {sqlite_rowid(kind, 'OLD.id')}; "
         f"{insert} VALUES ({sqlite_rowid(kind, 'NEW.id')}, {new}); END",
         f"CREATE TRIGGER IF NOT EXISTS search_{kind}_delete AFTER DELETE ON {table} BEGIN "
-        f"DELETE FROM {fts} WHERE rowid = {sqlite_rowid(kind, 'OLD.id')}; END",
+        f"DELETE FROM {text} WHERE rowid = {sqlite_rowid(kind, 'OLD.id')}; END",
     ]
     if kind in CITING:
         statements.append(
             f"CREATE TRIGGER IF NOT EXISTS search_{kind}_source AFTER UPDATE OF {_CITED} "
-            f"ON debates_source BEGIN DELETE FROM {fts} WHERE rowid IN "
+            f"ON debates_source BEGIN DELETE FROM {text} WHERE rowid IN "
             f"(SELECT {sqlite_rowid(kind, 'id')} FROM {table} WHERE source_id = NEW.id); "
             f"{insert} SELECT {sqlite_rowid(kind, 'c.id')}, {retitled} FROM {table} AS c "
             "WHERE c.source_id = NEW.id; END"
@@ -201,24 +286,28 @@ def _sqlite_search_objects(cursor, kind: str) -> set[str]:
 def _sqlite_install(cursor, kinds) -> None:
     tables = _sqlite_search_objects(cursor, "table")
     triggers = _sqlite_search_objects(cursor, "trigger")
-    if SQLITE_FTS in tables and _sqlite_triggers(kinds) <= triggers:
+    if {SQLITE_FTS, SQLITE_TEXT} <= tables and _sqlite_triggers(kinds) | _INDEXING <= triggers:
         return
     # Something was missing, so writes may have gone unindexed: rebuild it all.
     _sqlite_drop_triggers(cursor)
     for stale in sorted(name for name in tables if name.endswith("_fts")):
         cursor.execute(f"DROP TABLE IF EXISTS {stale}")
+    cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_TEXT}")
+    columns = ", ".join(_COLUMNS)
+    cursor.execute(f"CREATE TABLE {SQLITE_TEXT} (rowid INTEGER PRIMARY KEY, {columns})")
     cursor.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_FTS} USING fts5("
-        "claim, cited, details, tokenize = 'porter unicode61 remove_diacritics 2')"
+        f"CREATE VIRTUAL TABLE {SQLITE_FTS} USING fts5({columns}, content = '{SQLITE_TEXT}', "
+        "tokenize = 'porter unicode61 remove_diacritics 2')"
     )
-    cursor.execute(f"DELETE FROM {SQLITE_FTS}")
+    for statement in _sqlite_indexing():
+        cursor.execute(statement)
     if "passage" in kinds:
         cursor.execute("DELETE FROM search_passage")
         cursor.execute(_insert_all_passages("sqlite"))
     for kind in kinds:
         indexed = ", ".join(parts(kind, "c", title_of("c")))
         cursor.execute(
-            f"INSERT INTO {SQLITE_FTS} (rowid, claim, cited, details) "
+            f"INSERT INTO {SQLITE_TEXT} (rowid, {columns}) "
             f"SELECT {sqlite_rowid(kind, 'c.id')}, {indexed} FROM {KINDS[kind]} AS c"
         )
         for statement in _sqlite_statements(kind):
@@ -234,17 +323,46 @@ def _sqlite_drop_triggers(cursor) -> None:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
+def _postgresql_configuration(cursor) -> None:
+    """Create CONFIGURATION where missing (and unaccent), and map its words as it maps them. Not
+    only its migration (0005) does: the earlier ones install the index too, with the triggers as
+    they are now, which read words by it."""
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    cursor.execute(
+        "SELECT 1 FROM pg_ts_config WHERE cfgname = %s AND pg_ts_config_is_visible(oid)",
+        [CONFIGURATION],
+    )
+    if cursor.fetchone() is None:
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {CONFIGURATION} (COPY = english)")
+    for dictionary, types in _UNACCENTED.items():
+        cursor.execute(
+            f"ALTER TEXT SEARCH CONFIGURATION {CONFIGURATION} ALTER MAPPING FOR {types} "
+            f"WITH unaccent, {dictionary}"
+        )
+
+
+def _vector(kind: str, row: str, configuration: str) -> str:
+    """SQL for the tsvector of the row `row`, its words read by `configuration`."""
+    weighted = zip(parts(kind, row, title_of(row)), "ABC", strict=True)
+    return " || ".join(
+        f"setweight(to_tsvector('{configuration}', {part}), '{weight}')"
+        for part, weight in weighted
+    )
+
+
+def _vector_function(kind: str, configuration: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION search_{kind}_vector() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN NEW.search_vector := {_vector(kind, 'NEW', configuration)}; RETURN NEW; END $$"
+    )
+
+
 def _postgresql_statements(kind: str) -> list[str]:
     table = KINDS[kind]
-    claim, cited, details = parts(kind, "NEW", title_of("NEW"))
     first = _INDEXED[kind].split(",")[0]
     statements = [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector",
-        f"CREATE OR REPLACE FUNCTION search_{kind}_vector() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN NEW.search_vector := "
-        f"setweight(to_tsvector('english', {claim}), 'A') || "
-        f"setweight(to_tsvector('english', {cited}), 'B') || "
-        f"setweight(to_tsvector('english', {details}), 'C'); RETURN NEW; END $$",
+        _vector_function(kind, CONFIGURATION),
         f"CREATE OR REPLACE TRIGGER search_{kind}_vector BEFORE INSERT OR UPDATE OF "
         f"{_INDEXED[kind]} ON {table} FOR EACH ROW EXECUTE FUNCTION search_{kind}_vector()",
         f"UPDATE {table} SET {first} = {first} WHERE search_vector IS NULL",
@@ -324,12 +442,24 @@ def install(connection) -> None:
         kinds = _present(connection, cursor, KINDS)
         if connection.vendor == "postgresql":
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            _postgresql_configuration(cursor)
             for kind in kinds:
                 for statement in _postgresql_statements(kind):
                     cursor.execute(statement)
             cursor.execute(_POSTGRESQL_TRIGRAMS)
             return
         _sqlite_install(cursor, kinds)
+
+
+def reindex(connection, configuration: str = CONFIGURATION) -> None:
+    """PostgreSQL: make the triggers read words by `configuration`, and every row indexed read
+    again by it (install indexes only the rows that are not)."""
+    with connection.cursor() as cursor:
+        for kind in _present(connection, cursor, KINDS):
+            cursor.execute(_vector_function(kind, configuration))
+            cursor.execute(
+                f"UPDATE {KINDS[kind]} AS c SET search_vector = {_vector(kind, 'c', configuration)}"
+            )
 
 
 def uninstall(connection, kinds=tuple(KINDS)) -> None:
@@ -342,14 +472,15 @@ def uninstall(connection, kinds=tuple(KINDS)) -> None:
                 for statement in _postgresql_removal(kind):
                     cursor.execute(statement)
             return
-        fts = SQLITE_FTS in _sqlite_search_objects(cursor, "table")
+        indexed = SQLITE_TEXT in _sqlite_search_objects(cursor, "table")
         for kind in kinds:
             for name in sorted(_sqlite_triggers([kind])):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            if fts:
-                cursor.execute(f"DELETE FROM {SQLITE_FTS} WHERE rowid % {STRIDE} = {CODES[kind]}")
+            if indexed:  # its triggers take the rows out of the index too
+                cursor.execute(f"DELETE FROM {SQLITE_TEXT} WHERE rowid % {STRIDE} = {CODES[kind]}")
         if set(kinds) == set(KINDS):
             cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_FTS}")
+            cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_TEXT}")
 
 
 def _on_sqlite(using):
