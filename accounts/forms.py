@@ -38,7 +38,7 @@ def display_name_field():
         # browser's maxlength is only a hint.
         strip=False,
         widget=forms.TextInput(
-            attrs={"autocomplete": "nickname", "maxlength": DISPLAY_NAME_MAX_LENGTH}
+            attrs={"autocomplete": "nickname", "maxlength": DISPLAY_NAME_MAX_LENGTH, "dir": "auto"}
         ),
     )
 
@@ -106,7 +106,7 @@ class ProfileForm(forms.Form):
         required=False,
         strip=False,
         help_text=f"Plain text, up to {BIO_MAX_LENGTH} characters. Shown on your profile.",
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH}),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH, "dir": "auto"}),
     )
 
     def add_errors(self, error: ValidationError):

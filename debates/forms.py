@@ -41,6 +41,8 @@ class CountedCharField(forms.CharField):
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
         attrs["data-limit"] = attrs.pop("maxlength")
+        if getattr(widget, "input_type", "text") not in ("url", "email"):
+            attrs["dir"] = "auto"  # an Arabic or Hebrew text starts at its own edge as typed
         return attrs
 
 

@@ -26,7 +26,7 @@ class SearchForm(forms.Form):
         label="Search for",
         required=False,
         max_length=QUERY_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "dir": "auto"}),
         help_text='"A phrase" in quotes, "or" between alternatives, -word to leave a word out.',
     )
     motion = MotionChoiceField(
@@ -47,6 +47,7 @@ class SearchForm(forms.Form):
         label="Author",
         required=False,
         max_length=Argument._meta.get_field("attribution").max_length,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text="A member, or whoever a claim or source is attributed to (a source's text too).",
     )
 

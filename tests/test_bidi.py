@@ -251,3 +251,41 @@ def test_the_check_finds_right_to_left_text_left_in_the_house_s_direction():
     assert unisolated(f'<p dir="auto">{CLAIM} <span dir="ltr">Hidden</span></p>') == []
     assert unisolated(f'<div class="prose" dir="auto"><p>Hi.</p><p>{DETAILS_LINE}</p></div>') == []
     assert unisolated(f"<select><option>{TITLE}</option></select>") == []
+
+
+class _Boxes(HTMLParser):
+    """The boxes a person types words into (not an address, a password, a number or a date)."""
+
+    WORDLESS = {"email", "password", "url", "number", "date", "hidden", "checkbox", "radio",
+                "submit", "file"}  # fmt: skip
+
+    def __init__(self):
+        super().__init__()
+        self.boxes = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "textarea" or (tag == "input" and attrs.get("type", "text") not in self.WORDLESS):
+            self.boxes.append(attrs)
+
+
+def test_every_box_for_words_takes_the_direction_of_what_is_typed(client, rtl):
+    """The walk: an Arabic claim typed into a box laid out left to right starts at the wrong edge
+    and its punctuation lands on the wrong side."""
+    client.force_login(rtl["amina"])
+    motion, top = rtl["motion"], rtl["top"]
+    urls = [
+        reverse("propose_motion"),
+        reverse("reply_motion", args=[motion.slug]),
+        reverse("reply", args=[motion.slug, top.pk]),
+        reverse("add_source"),
+        reverse("profile_edit"),
+        reverse("search"),
+    ]
+    for url in urls:
+        parser = _Boxes()
+        parser.feed(client.get(url).content.decode())
+        named = [box.get("name") for box in parser.boxes]
+        assert named, url
+        undirected = [box.get("name") for box in parser.boxes if box.get("dir") != "auto"]
+        assert undirected == [], url
