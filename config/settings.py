@@ -94,6 +94,9 @@ TEMPLATES = [
 # Background work (issue 19's analysis): Django's tasks framework, queued in the database and run
 # by `manage.py db_worker` (django-tasks-db), which `make run` starts beside the server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How long a reply's mail waits before it goes (notifications.services): a spam reply a moderator
+# hides meanwhile, or one its reader saw on the page, is never mailed. Minutes; 0 sends at once.
+CRUX_REPLY_MAIL_DELAY_MINUTES = env.int("REPLY_MAIL_DELAY_MINUTES", default=5)
 
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

@@ -542,3 +542,16 @@ def told_of(argument, person) -> bool:
     `argument` comes with its motion and parent loaded."""
     answered = [argument.motion] + ([argument.parent] if argument.parent_id else [])
     return all(is_shown(claim) for claim in [argument, *answered]) or moderates(person)
+
+
+def told_of_filter(person, *, to: str, always: Q) -> Q:
+    """told_of as a filter of rows whose argument is the field `to` (notifications), besides
+    the rows `always` told of: what counts and lists them in the database (the bell, a digest)
+    keeps to what the pages tell."""
+    if moderates(person):
+        return Q()
+    visible = Argument.Visibility.VISIBLE
+    shown = Q(
+        **{f"{to}__visibility": visible, f"{to}__motion__visibility": Motion.Visibility.VISIBLE}
+    ) & (Q(**{f"{to}__parent__isnull": True}) | Q(**{f"{to}__parent__visibility": visible}))
+    return always | shown

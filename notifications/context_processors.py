@@ -1,7 +1,8 @@
 """The nav's bell: a signed-in member's unread count and the live path that keeps it current.
 
-The count is a callable, asked only when the base template shows the nav (one query), so a
-fragment (a vote's answer) never pays for it.
+The count is a callable, asked only when the base template shows the nav (one query, and
+whether she moderates, which the page asks anyway), so a fragment (a vote's answer) never pays
+for it.
 """
 
 from functools import cache
@@ -17,7 +18,7 @@ def bell(request):
 
     @cache
     def unread_notifications():
-        return queries.unread_count(user.pk)
+        return queries.unread_count(user)
 
     return {
         "unread_notifications": unread_notifications,

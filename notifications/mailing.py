@@ -1,4 +1,5 @@
-"""Notifications by email: a reply at once, and the daily or weekly digest of what is unread.
+"""Notifications by email: a reply after a short hold, and the daily or weekly digest of what
+is unread.
 
 Run by the background worker (notifications.tasks). Every message carries a signed one-click
 unsubscribe link for its own kind of mail (no sign-in needed) and the List-Unsubscribe and
@@ -6,6 +7,7 @@ List-Unsubscribe-Post headers (RFC 2369, RFC 8058), with which mail readers unsu
 click themselves.
 """
 
+import email.policy
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -49,6 +51,16 @@ def unsubscribe_url(member_id: int, mailing: str) -> str:
     return absolute(f"{reverse('unsubscribe')}?{query}")
 
 
+class _Mail(EmailMultiAlternatives):
+    """Headers folded at RFC 5322's limit of 998 characters a line, not at 78: Python's email
+    package writes a value with no space to fold at (List-Unsubscribe's <https://…?token=…>)
+    as RFC 2047 encoded words, which no mail client reads as an address, and one-click
+    unsubscribing (RFC 8058) fails. What the backend then sends is this message's policy."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _send(member, *, subject: str, template: str, mailing: str, context: dict) -> None:
     link = unsubscribe_url(member.pk, mailing)
     context = {
@@ -59,7 +71,7 @@ def _send(member, *, subject: str, template: str, mailing: str, context: dict) -
         "settings_url": absolute(reverse("notification_settings")),
         "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
+    message = _Mail(
         subject=f"[Crux] {subject}",
         body=render_to_string(f"{template}#text", context),
         to=[member.email],
@@ -77,7 +89,7 @@ def send_reply_email(notification_id: int) -> bool:
     mailed before, or the reply is no longer theirs to be told of or to read. Returns whether
     it went."""
     notification = queries.inbox_of_anyone().filter(pk=notification_id).first()
-    if notification is None or not _still_told(notification, notification.recipient):
+    if notification is None or not queries.still_told(notification, notification.recipient):
         return False
     member = notification.recipient
     if not member.is_active or not queries.preferences_of(member).email_replies:
@@ -107,15 +119,6 @@ def send_reply_email(notification_id: int) -> bool:
     return True
 
 
-def _still_told(notification: Notification, member) -> bool:
-    """A notification's argument may have been hidden since: then only moderators hear of it.
-    `member` is its recipient, passed as one object for all of a digest's items, so that
-    whether they moderate is asked once, not once an item."""
-    if notification.argument_id is None or notification.kind == Notification.Kind.MODERATION:
-        return True
-    return policy.told_of(notification.argument, member)
-
-
 def send_due_digests() -> int:
     """Send each member whose daily or weekly digest is due the unread notifications they were
     not yet mailed; returns how many digests went. Safe to run as often as one likes: a member
@@ -143,14 +146,13 @@ def _send_digest(member_id: int, now) -> int:
         member = preferences.member
         if preferences.digest == Digest.OFF or not member.is_active:
             return 0
-        items = queries.unread_for_digest(member)[:DIGEST_MAX_ITEMS]
-        items = [n for n in items if _still_told(n, member)]
+        items = list(queries.unread_for_digest(member)[:DIGEST_MAX_ITEMS])
         preferences.digest_sent_at = now
         preferences.save(update_fields=["digest_sent_at"])
         if not items:
             return 0
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
-    unread = queries.unread_count(member.pk)
+    unread = queries.unread_count(member)
     _send(
         member,
         subject=f"{unread} unread notification{'s' if unread != 1 else ''}",

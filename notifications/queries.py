@@ -15,13 +15,25 @@ DIGEST_EVERY = {Digest.DAILY: timedelta(days=1), Digest.WEEKLY: timedelta(days=7
 DIGEST_SLACK = timedelta(hours=1)
 
 
-def unread_count(member_id: int) -> int:
-    """The bell's count. Plain SQL, as `is_following`: every signed-in page asks it."""
-    table = Notification._meta.db_table
-    sql = f"SELECT COUNT(*) FROM {table} WHERE recipient_id = %s AND read_at IS NULL"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [member_id])
-        return cursor.fetchone()[0]
+def unread_count(member) -> int:
+    """The bell's count (and a digest's): unread notices of what she is still told of
+    (debates.policy.told_of), as a notice of a reply hidden since is news to moderators only."""
+    return Notification.objects.filter(told(member), recipient=member, read_at__isnull=True).count()
+
+
+def told(member) -> Q:
+    """Notifications `member` is still told of: a moderator's act always, a post while
+    debates.policy.told_of holds."""
+    always = Q(argument__isnull=True) | Q(kind=Notification.Kind.MODERATION)
+    return policy.told_of_filter(member, to="argument", always=always)
+
+
+def still_told(notification: Notification, member) -> bool:
+    """told for one notification loaded from inbox_of_anyone: its argument may have been
+    hidden since, and then only moderators hear of it."""
+    if notification.argument_id is None or notification.kind == Notification.Kind.MODERATION:
+        return True
+    return policy.told_of(notification.argument, member)
 
 
 def inbox_of_anyone():
@@ -67,10 +79,11 @@ def digests_due(frequency: str, sent_before: datetime) -> list[int]:
 
 
 def unread_for_digest(member):
-    """Unread notifications not yet emailed, oldest first."""
+    """Unread notifications not yet emailed that she is still told of, oldest first: chosen in
+    the database, so that a wave of notices of replies hidden since never fills a digest."""
     return (
         inbox(member)
-        .filter(read_at__isnull=True, emailed_at__isnull=True)
+        .filter(told(member), read_at__isnull=True, emailed_at__isnull=True)
         .order_by("created_at", "id")
     )
 

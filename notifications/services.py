@@ -12,6 +12,9 @@ Never one's own act; and while the argument, what it answers or its motion is hi
 withdrawn, nobody but moderators (debates.policy.told_of).
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -229,14 +232,26 @@ def notify_of_act(*, action: ModerationAction) -> Notification | None:
 
 def _tell(notifications: list[Notification]) -> None:
     """Light the recipients' bells on their open pages (one announcement for all), and mail a
-    reply at once to whoever wants it."""
+    reply to whoever wants it, once the hold (settings.CRUX_REPLY_MAIL_DELAY_MINUTES) is over:
+    mailing.send_reply_email checks then that it is still shown and unread."""
     events.announce_to_members([notification.recipient_id for notification in notifications])
+    mail = None
     for notification in notifications:
         if (
             notification.kind == Kind.REPLY
             and queries.loaded_preferences(notification.recipient).email_replies
         ):
-            tasks.email_reply.enqueue(notification.pk)
+            mail = mail or _held(tasks.email_reply)
+            mail.enqueue(notification.pk)
+
+
+def _held(task):
+    """`task` to run after the reply mail's hold, where its backend can wait (the worker's
+    database queue; not the immediate one tests and `manage.py` runs may use)."""
+    minutes = settings.CRUX_REPLY_MAIL_DELAY_MINUTES
+    if not minutes or not task.get_backend().supports_defer:
+        return task
+    return task.using(run_after=timezone.now() + timedelta(minutes=minutes))
 
 
 # --- Following ---------------------------------------------------------------------------------

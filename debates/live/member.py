@@ -21,7 +21,8 @@ TEMPLATE = "debates/live_events.html"
 def render_member_event(live) -> str:
     if live.kind == events.MEMBER_VOTED:
         return _render_own_vote(live.ids["member_id"], live.ids["claim"], live.ids["claim_id"])
-    count = notification_queries.unread_count(live.ids["member_id"])
+    member = User.objects.filter(pk=live.ids["member_id"]).first()
+    count = notification_queries.unread_count(member) if member else 0
     return render_to_string(f"{BELL_TEMPLATE}#live-bell", {"unread_notifications": count})
 
 

@@ -1,0 +1,141 @@
+"""What the second walk found in the mail: a digest stopped for good by a wave of spam replies
+hidden since, counts that told of them, a List-Unsubscribe header no mail reader could use, and
+reply mails sent before a moderator could hide the spam they carried."""
+
+from datetime import timedelta
+
+import pytest
+from django.tasks.backends.dummy import DummyBackend
+from django.urls import reverse
+from django.utils import timezone
+
+from debates import moderation
+from notifications import mailing, queries, tasks
+from notifications import services as notify
+from notifications.models import Notification
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+pytestmark = pytest.mark.django_db
+SITE = "https://crux.example"
+
+
+@pytest.fixture(autouse=True)
+def site(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def alice():
+    alice = verified_user(display_name="Alice Archer", email="alice@example.org")
+    notify.save_preferences(member=alice, follow_own=True, email_replies=False, digest="daily")
+    return alice
+
+
+@pytest.fixture
+def alices(alice):
+    return ArgumentFactory(author=alice, motion=MotionFactory(author=verified_user()))
+
+
+def reply_to(argument, claim="A reply."):
+    reply = ArgumentFactory(
+        author=verified_user(), motion=argument.motion, parent=argument, claim=claim
+    )
+    notify.notify_of_argument(argument_id=reply.pk, posted=True)
+    return reply
+
+
+def spam_wave(alices, moderator, size):
+    for n in range(size):
+        spam = reply_to(alices, claim=f"Buy now {n}.")
+        moderation.hide_argument(moderator=moderator, argument=spam, reason="Spam")
+
+
+def test_a_wave_of_hidden_spam_does_not_stop_her_digest(alice, alices, moderator, mailoutbox):
+    """The 50 oldest unread were taken, then those hidden left out: an empty digest, marked
+    sent, each day, while a real reply waited behind the spam."""
+    spam_wave(alices, moderator, mailing.DIGEST_MAX_ITEMS + 5)
+    real = reply_to(alices, claim="A real answer.")
+
+    mailing.send_due_digests()
+
+    [mail] = [mail for mail in mailoutbox if mail.to == [alice.email]]
+    assert "A real answer." in mail.body and "Buy now" not in mail.body
+    assert mail.subject == "[Crux] 1 unread notification"
+    assert Notification.objects.get(argument=real, recipient=alice).emailed_at is not None
+
+
+def test_the_bell_counts_what_the_inbox_marks_new(client, alice, alices, moderator):
+    spam_wave(alices, moderator, 3)
+    reply_to(alices, claim="A real answer.")
+    client.force_login(alice)
+
+    assert queries.unread_count(alice) == 1
+    page = client.get(reverse("notifications")).content.decode()
+    assert page.count("notification--unread") == 1
+    assert 'id="bell-count" class="badge site-nav__count bell__count">1<' in page
+    # Still listed, as no longer shown, but not news.
+    assert page.count("a reply that is no longer shown") == 3
+
+
+def test_a_moderator_is_still_told_of_replies_hidden_since(alices, moderator):
+    notify.set_following(member=moderator, claim=alices.motion, following=True)
+    spam = reply_to(alices)
+    moderation.hide_argument(moderator=moderator, argument=spam, reason="Spam")
+
+    assert queries.unread_count(moderator) == 1
+    assert queries.unread_count(alices.author) == 0
+
+
+def test_list_unsubscribe_is_written_whole(alice, alices, mailoutbox):
+    reply_to(alices, claim="An answer.")
+    mailing.send_due_digests()
+
+    [mail] = [mail for mail in mailoutbox if mail.to == [alice.email]]
+    sent = mail.message().as_bytes()
+    header = next(line for line in sent.split(b"\n") if line.startswith(b"List-Unsubscribe:"))
+    assert b"=?utf-8?" not in header
+    assert header.startswith(b"List-Unsubscribe: <https://crux.example/notifications/unsub")
+    assert header.rstrip().endswith(b">")
+
+
+@pytest.fixture
+def queued(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    backend = tasks.email_reply.get_backend()
+    assert isinstance(backend, DummyBackend)
+    backend.clear()
+    return backend
+
+
+def test_a_reply_mail_waits_for_the_hold(alice, alices, queued, settings):
+    settings.CRUX_REPLY_MAIL_DELAY_MINUTES = 5
+    notify.save_preferences(member=alice, follow_own=True, email_replies=True, digest="off")
+    before = timezone.now()
+
+    reply_to(alices)
+
+    [result] = queued.results
+    assert result.task.run_after is not None
+    assert before + timedelta(minutes=5) <= result.task.run_after
+    assert result.task.run_after <= timezone.now() + timedelta(minutes=5)
+
+
+def test_no_hold_when_it_is_set_to_nothing(alice, alices, queued, settings):
+    settings.CRUX_REPLY_MAIL_DELAY_MINUTES = 0
+    notify.save_preferences(member=alice, follow_own=True, email_replies=True, digest="off")
+
+    reply_to(alices)
+
+    [result] = queued.results
+    assert result.task.run_after is None
+
+
+def test_spam_hidden_within_the_hold_is_never_mailed(alice, alices, moderator, queued, mailoutbox):
+    notify.save_preferences(member=alice, follow_own=True, email_replies=True, digest="off")
+    spam = reply_to(alices, claim="Buy now.")
+    [held] = queued.results
+    moderation.hide_argument(moderator=moderator, argument=spam, reason="Spam")
+
+    assert mailing.send_reply_email(*held.args) is False
+    assert [mail for mail in mailoutbox if mail.to == [alice.email]] == []
