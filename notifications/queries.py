@@ -1,6 +1,7 @@
 """Reads for notifications: the inbox, the unread count, who follows what, preferences."""
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.db import connection
 from django.db.models import Q
@@ -17,8 +18,25 @@ DIGEST_SLACK = timedelta(hours=1)
 
 def unread_count(member) -> int:
     """The bell's count (and a digest's): unread notices of what she is still told of
-    (debates.policy.told_of), as a notice of a reply hidden since is news to moderators only."""
-    return Notification.objects.filter(told(member), recipient=member, read_at__isnull=True).count()
+    (debates.policy.told_of), as a notice of a reply hidden since is news to moderators only.
+    Every signed-in page asks it: its SQL is composed once an audience, as composing it through
+    the ORM on each page cost five times the query (issue 18)."""
+    sql, params = _unread_sql(policy.audience(member))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [member.pk if param == _RECIPIENT else param for param in params])
+        return cursor.fetchone()[0]
+
+
+_RECIPIENT = -1  # no member's id: where the recipient's id goes in _unread_sql's parameters
+
+
+@cache
+def _unread_sql(audience: str) -> tuple[str, tuple]:
+    unread = Notification.objects.filter(
+        told(policy.StandIn(audience)), recipient_id=_RECIPIENT, read_at__isnull=True
+    )
+    sql, params = unread.order_by().values("pk").query.sql_with_params()
+    return f"SELECT COUNT(*) FROM ({sql}) AS unread", params
 
 
 def told(member) -> Q:

@@ -358,13 +358,13 @@ def test_everyone_a_reply_tells_hears_it_on_their_own_channel(
 
 def test_marking_read_lowers_the_count(post, alice, bob, alices, motion):
     first, second = post(bob, parent=alices), post(bob, parent=alices, claim="Again, no.")
-    assert queries.unread_count(alice.pk) == 2
+    assert queries.unread_count(alice) == 2
     mine = Notification.objects.get(argument=first, recipient=alice)
     assert notify.mark_read(member=bob, notification_id=mine.pk) is None  # not Bob's
     notify.mark_read(member=alice, notification_id=mine.pk)
-    assert queries.unread_count(alice.pk) == 1
+    assert queries.unread_count(alice) == 1
     assert notify.mark_all_read(member=alice) == 1
-    assert queries.unread_count(alice.pk) == 0
+    assert queries.unread_count(alice) == 0
     assert second.pk
 
 

@@ -162,7 +162,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_place(
     client.force_login(alice)
     response = client.get(reverse("notification_open", args=[notification.pk]))
     assert response.status_code == 302 and response.url == answer.get_absolute_url()
-    assert queries.unread_count(alice.pk) == 0
+    assert queries.unread_count(alice) == 0
 
 
 def test_anothers_notification_says_whose_account_is_signed_in_and_leads_to_the_right_one(
@@ -192,11 +192,11 @@ def test_mark_read_and_all_read(client, alice, bob, alices, reply):
     client.force_login(alice)
     one = Notification.objects.filter(recipient=alice).first()
     response = client.post(reverse("notification_read", args=[one.pk]))
-    assert response.status_code == 302 and queries.unread_count(alice.pk) == 1
+    assert response.status_code == 302 and queries.unread_count(alice) == 1
     assert client.get(reverse("notifications_read")).status_code == 405
     response = client.post(reverse("notifications_read"), {"next": "https://evil.example/"})
     assert response.url == reverse("notifications")
-    assert queries.unread_count(alice.pk) == 0
+    assert queries.unread_count(alice) == 0
 
 
 def test_pages_ask_anonymous_readers_to_sign_in(client):

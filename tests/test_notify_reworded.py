@@ -211,17 +211,17 @@ def test_a_new_rewording_brings_the_one_notice_back_unread(post, reword, bob, al
     first = reworded(bob, alices)
     notify.mark_read(member=bob, notification_id=first.pk)
     Notification.objects.filter(pk=first.pk).update(emailed_at=timezone.now())
-    assert queries.unread_count(bob.pk) == 0
+    assert queries.unread_count(bob) == 0
 
     reword(alices, "Night shifts cost less than an idle berth.")
     again = reworded(bob, alices)
     assert again.pk == first.pk and again.read_at is None and again.emailed_at is None
     assert again.created_at > first.created_at >= alices.created_at
-    assert queries.unread_count(bob.pk) == 1
+    assert queries.unread_count(bob) == 1
     # Ten typo fixes are one notice.
     for n in range(3):
         reword(alices, f"Night shifts cost less than an idle berth ({n}).")
-    assert told(bob) == [(Kind.REWORDED, alices.pk)] and queries.unread_count(bob.pk) == 1
+    assert told(bob) == [(Kind.REWORDED, alices.pk)] and queries.unread_count(bob) == 1
 
 
 def test_a_rewording_heard_twice_tells_nobody_again(post, reword, bob, alices):
@@ -248,7 +248,7 @@ def test_only_the_authors_edit_tells_not_later_changes_to_the_argument(
     with django_capture_on_commit_callbacks(execute=True):
         moderation.restore_argument(moderator=moderator, argument=alices, reason="Fine")
     committed_retract(alices)
-    assert queries.unread_count(bob.pk) == 0 and told(dave) == []
+    assert queries.unread_count(bob) == 0 and told(dave) == []
 
 
 def test_an_edit_that_changes_no_wording_tells_nobody(post, reword, bob, alices):
