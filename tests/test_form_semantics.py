@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from accounts import suspension
-from debates import moderation, sources
+from debates import moderation, services, sources
 from debates.models import ModerationAction
 from notifications import mailing, queries
 from notifications import services as notify
@@ -446,6 +446,31 @@ def test_a_mention_says_it_is_in_the_details_of_the_claim_it_quotes(client, worl
         "New : Bob Baker mentioned you in the details of their argument "
         f"“Carol is wrong about trams.” in {world['motion'].title}"
     )
+
+
+def test_a_mention_reworded_away_says_it_was_in_an_earlier_wording(client, world, mentioned):
+    """The walk: the notice quoted the argument as worded now, which no longer named her."""
+    alice, argument = mentioned
+    services.edit_argument(
+        editor=argument.author, argument=argument, claim=argument.claim, details="Trams cost less."
+    )
+    assert inbox_line(client, alice) == (
+        "New : Bob Baker mentioned you in an earlier wording of the details of their argument "
+        f"“Carol is wrong about trams.” in {world['motion'].title} · See what changed"
+    )
+
+
+def test_the_digest_says_a_mention_was_reworded_away_too(mailoutbox, world, mentioned):
+    alice, argument = mentioned
+    services.edit_argument(
+        editor=argument.author, argument=argument, claim=argument.claim, details="Trams cost less."
+    )
+    notify.save_preferences(member=alice, follow_own=True, email_replies=False, digest="daily")
+    mailing.send_due_digests()
+    [digest] = [mail for mail in mailoutbox if mail.to == [alice.email]]
+    assert (
+        "Bob Baker mentioned you in an earlier wording of the details of their argument “Carol is"
+    ) in " ".join(digest.body.split())
 
 
 def test_a_mention_in_what_was_hidden_since_names_neither_author_nor_claim(
