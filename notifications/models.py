@@ -10,7 +10,8 @@ from debates.models import Argument, ModerationAction, Motion
 
 class Notification(models.Model):
     """One thing a member is told of: a reply, a mention, a reply in what they follow, an
-    argument they answered or follow reworded, or a moderator's act on their content or account.
+    argument they answered, voted on or follow reworded, or a moderator's act on their content
+    or account.
     One per event per person (the constraints): an argument that answers them, mentions them and
     lands in what they follow tells them once, by the most personal of those. Its rewordings
     tell them apart from that, in one row of their own that each new rewording brings back as
@@ -20,7 +21,7 @@ class Notification(models.Model):
         REPLY = "reply", "Reply to you"
         MENTION = "mention", "Mention"
         FOLLOWED = "followed", "Reply in what you follow"
-        REWORDED = "reworded", "An argument you answered or follow was reworded"
+        REWORDED = "reworded", "An argument you answered, voted on or follow was reworded"
         MODERATION = "moderation", "Moderation"
 
     recipient = models.ForeignKey(

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from debates import policy
-from debates.models import Argument, Motion
+from debates.models import Argument, Motion, Vote
 from notifications.models import Digest, Follow, Notification, Preferences
 
 DIGEST_EVERY = {Digest.DAILY: timedelta(days=1), Digest.WEEKLY: timedelta(days=7)}
@@ -144,6 +144,11 @@ def repliers_to(argument) -> set[int]:
     hidden nor withdrawn)."""
     replies = Argument.objects.filter(parent_id=argument.pk, visibility=Argument.Visibility.VISIBLE)
     return set(replies.exclude(author=None).values_list("author_id", flat=True))
+
+
+def voters_on(argument) -> set[int]:
+    """Who holds a vote on `argument`."""
+    return set(Vote.objects.filter(argument_id=argument.pk).values_list("user_id", flat=True))
 
 
 def followers_of(argument) -> set[int]:

@@ -165,8 +165,9 @@ def _tell_the_untold(argument, told: dict) -> list[Notification]:
 
 def notify_of_rewording(*, argument_id: int) -> list[Notification]:
     """Tell whom its author's rewording of a committed argument concerns: the authors of its
-    shown replies, whose answers now stand under words they did not answer, and those who
-    follow it. Returns the notifications told now.
+    shown replies, whose answers now stand under words they did not answer, those who voted on
+    it, whose votes now stand beside words they did not vote on (the page counts them as before
+    the edit), and those who follow it. Returns the notifications told now.
 
     Each has one notice of the argument's rewordings: a new rewording brings it back as unread
     (and to the digest) rather than adding another; told of this wording already (the rewording
@@ -175,11 +176,11 @@ def notify_of_rewording(*, argument_id: int) -> list[Notification]:
     argument = queries.argument_to_tell(argument_id)
     if argument is None or argument.edited_at is None:
         return []
-    repliers = queries.repliers_to(argument)
-    if not repliers:
-        return []  # reworded before anyone answered it: no answer stands under other words
+    standing = queries.repliers_to(argument) | queries.voters_on(argument)
+    if not standing:
+        return []  # reworded before anyone answered or voted: nothing stands under other words
     # Its author follows it too, by authorship (queries.is_following), and is who reworded it.
-    wanted = (repliers | queries.followers_of(argument)) - {argument.author_id}
+    wanted = (standing | queries.followers_of(argument)) - {argument.author_id}
     people = queries.people_to_tell(wanted) if wanted else []
     told = [person.pk for person in people if policy.told_of(argument, person)]
     if not told:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from debates import events, moderation, services
+from debates import events, moderation, services, voting
 from debates.live import fanout
 from notifications import mailing, queries
 from notifications import services as notify
@@ -118,6 +118,21 @@ def test_who_answered_it_is_told_though_they_follow_nothing(post, reword, bob, a
     assert not queries.is_following(bob, alices)
     reword(alices, "Night shifts cost less than idle berths.")
     assert told(bob) == [(Kind.REWORDED, alices.pk)]
+
+
+def test_who_voted_on_it_is_told_though_nobody_answered_it(reword, alice, bob, alices):
+    """The walk: a voter's agreement stood beside words she never voted on, and nobody said."""
+    voting.cast_vote(voter=bob, claim=alices, choice="agree")
+    reword(alices, "Night shifts cost less than idle berths.")
+    assert told(bob) == [(Kind.REWORDED, alices.pk)]
+    assert Kind.REWORDED not in [kind for kind, _ in told(alice)]
+
+
+def test_who_withdrew_her_vote_is_not_told(reword, bob, alices):
+    voting.cast_vote(voter=bob, claim=alices, choice="agree")
+    voting.cast_vote(voter=bob, claim=alices, choice="agree")  # again: withdrawn
+    reword(alices, "Night shifts cost less than idle berths.")
+    assert told(bob) == []
 
 
 def test_its_followers_are_told_and_who_unfollowed_it_is_not(post, reword, bob, alices):
@@ -302,7 +317,7 @@ def test_the_inbox_says_who_reworded_what_and_links_its_history(
     client.force_login(bob)
     with django_assert_num_queries(5):  # as test_notifications_pages pins the inbox
         page = client.get(reverse("notifications")).content.decode()
-    assert "<bdi>Alice Archer</bdi> reworded an argument you answered or follow:" in page
+    assert "<bdi>Alice Archer</bdi> reworded an argument you answered, voted on or follow:" in page
     assert (
         f'<a href="{reverse("notification_open", args=[notice.pk])}">'
         "“<bdi>Night shifts cost less than idle berths.</bdi>”</a>"
@@ -320,7 +335,7 @@ def test_the_inbox_names_nothing_of_a_reworded_argument_withdrawn_since(
     committed_retract(alices)
     client.force_login(bob)
     page = client.get(reverse("notifications")).content.decode()
-    assert "Someone reworded an argument you answered or follow:" in page
+    assert "Someone reworded an argument you answered, voted on or follow:" in page
     assert "an argument that is no longer shown" in page
     assert "idle berths" not in page and "See what changed" not in page
 
@@ -337,6 +352,6 @@ def test_the_digest_tells_of_the_rewording_and_no_mail_goes_at_once(
     mailing.send_due_digests()
     [mail] = [mail for mail in mailoutbox if mail.to == [bob.email]]
     assert (
-        "Alice Archer reworded an argument you answered or follow: "
+        "Alice Archer reworded an argument you answered, voted on or follow: "
         "“Night shifts cost less than idle berths.” in Ports"
     ) in mail.body

@@ -128,7 +128,9 @@ def test_a_rewording_of_what_one_answered_rings_the_bell_live(signed_in, transac
     assert bobs_page.evaluate("window.__noReload") is True
     bobs_page.locator(".bell__link").click()
     item = bobs_page.locator(".notification--unread")
-    expect(item).to_contain_text("Alice Archer reworded an argument you answered or follow")
+    expect(item).to_contain_text(
+        "Alice Archer reworded an argument you answered, voted on or follow"
+    )
     expect(item).to_contain_text("“Night shifts cost less than idle berths.”")
     assert axe(bobs_page) == []
     item.get_by_role("link", name="See what changed").click()
