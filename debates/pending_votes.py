@@ -3,15 +3,20 @@
 An anonymous reader who presses Agree or Disagree is sent to sign in (accounts.decorators
 member_required); without this she would have to find the claim and press again. One vote is
 kept: the last pressed. It waits through sign-up, whose email verification comes before any
-sign-in, until the first sign-in in the same browser. The sign-in and sign-up pages
-(templates/account/) say it is waiting by reading the session under SESSION_KEY, where what
-they show is already written, so those pages make no query for it.
+sign-in, until the first sign-in in the same browser, for a day at most (KEPT_FOR): on a
+shared computer, a press left by someone else long ago is not cast for whoever signs in next.
+The sign-in and sign-up pages (templates/account/) say it is waiting (waiting(), through the
+pending_vote tag), from the session, where what they show is already written, so those pages
+make no query for it.
 """
+
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.models import User
@@ -19,11 +24,13 @@ from debates import policy, queries, voting
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Vote
 
-__all__ = ["SESSION_KEY", "cast", "cast_on_sign_in", "remember"]
+__all__ = ["KEPT_FOR", "SESSION_KEY", "cast", "cast_on_sign_in", "remember", "waiting"]
 
 SESSION_KEY = "pending_vote"
 # How much of an argument the pages quote: enough to recognise it, short enough for one line.
 QUOTED_LENGTH = 80
+# Long enough to sign up and verify the address; short enough not to outlive the reader.
+KEPT_FOR = timedelta(days=1)
 
 
 def remember(
@@ -47,13 +54,28 @@ def remember(
         "argument_id": argument_id,
         "choice": choice,
         "claim": _quoted(claim),
+        "pressed_at": timezone.now().isoformat(),
     }
+
+
+def waiting(session: SessionBase) -> dict | None:
+    """The press waiting in `session`, unless it was made longer ago than KEPT_FOR (or before
+    presses were dated)."""
+    pending = session.get(SESSION_KEY)
+    if not pending:
+        return None
+    try:
+        pressed_at = datetime.fromisoformat(pending["pressed_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return pending if timezone.now() - pressed_at <= KEPT_FOR else None
 
 
 def cast(*, request: HttpRequest, voter: User) -> None:
     """Cast the vote waiting in `request`'s session for `voter`, now signed in, and say what
     came of it; it waits no longer either way. Nothing (no query) when none waits."""
-    pending = request.session.pop(SESSION_KEY, None)
+    pending = waiting(request.session)
+    request.session.pop(SESSION_KEY, None)
     if pending is None:
         return
     choice = pending["choice"]

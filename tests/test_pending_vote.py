@@ -381,3 +381,37 @@ def test_signing_in_with_no_vote_waiting_costs_nothing_more(reader):
         user_logged_in.connect(pending_votes.cast_on_sign_in, dispatch_uid="pending_votes")
 
     assert with_receiver == without
+
+
+# --- Kept for a day --------------------------------------------------------------------------
+
+
+def test_a_press_left_longer_than_a_day_is_neither_shown_nor_cast(client, reader, argument):
+    """Carried from an earlier walk: a press lived as long as the session, so on a shared
+    computer whoever signed in next, weeks later, cast someone else's vote."""
+    pressed = press(client, argument, "agree")
+    session = client.session
+    pending = session[pending_votes.SESSION_KEY]
+    pending["pressed_at"] = (
+        timezone.now() - pending_votes.KEPT_FOR - timedelta(minutes=1)
+    ).isoformat()
+    session[pending_votes.SESSION_KEY] = pending
+    session.save()
+
+    assert 'id="pending-vote"' not in client.get(pressed.url).content.decode()
+    signed_in = sign_in(client, reader, pressed.url)
+
+    assert held(reader) == []
+    assert said(signed_in) == []
+    assert pending_votes.SESSION_KEY not in client.session
+
+
+def test_a_press_within_the_day_still_waits(client, argument):
+    pressed = press(client, argument, "agree")
+    session = client.session
+    pending = session[pending_votes.SESSION_KEY]
+    pending["pressed_at"] = (timezone.now() - pending_votes.KEPT_FOR / 2).isoformat()
+    session[pending_votes.SESSION_KEY] = pending
+    session.save()
+
+    assert 'id="pending-vote"' in client.get(pressed.url).content.decode()

@@ -2,7 +2,7 @@ import math
 
 from django import template
 
-from debates import live
+from debates import live, pending_votes
 
 register = template.Library()
 
@@ -91,3 +91,9 @@ def page_has_stream(context) -> bool:
     """Whether the page opened a stream of its own above (live_path): a member's own events
     then ride on it, and need no second one."""
     return context.render_context.get(live.paths.PAGE_STREAM, False)
+
+
+@register.simple_tag
+def pending_vote(session):
+    """The vote pressed before signing in that still waits (debates.pending_votes), or None."""
+    return pending_votes.waiting(session)
