@@ -15,6 +15,7 @@ from debates.models import Argument, Motion
 from notifications import queries as notification_queries
 
 BELL_TEMPLATE = "notifications/_bell.html"
+SUSPENSION_TEMPLATE = "base.html"
 TEMPLATE = "debates/live_events.html"
 
 
@@ -22,8 +23,16 @@ def render_member_event(live) -> str:
     if live.kind == events.MEMBER_VOTED:
         return _render_own_vote(live.ids["member_id"], live.ids["claim"], live.ids["claim_id"])
     member = User.objects.filter(pk=live.ids["member_id"]).first()
-    count = notification_queries.unread_count(member) if member else 0
-    return render_to_string(f"{BELL_TEMPLATE}#live-bell", {"unread_notifications": count})
+    if member is None:
+        return render_to_string(f"{BELL_TEMPLATE}#live-bell", {"unread_notifications": 0})
+    bell = render_to_string(
+        f"{BELL_TEMPLATE}#live-bell",
+        {"unread_notifications": notification_queries.unread_count(member)},
+    )
+    # A moderator's act rings her bell: her suspension (or its lifting) among them, which her
+    # pages' banner says as a reload would (crux.js then brings the page itself up to date).
+    banner = render_to_string(f"{SUSPENSION_TEMPLATE}#suspension", {"user": member})
+    return f'{bell}<hx-partial hx-target="#suspension" hx-swap="innerHTML">{banner}</hx-partial>'
 
 
 def _render_own_vote(member_id: int, kind: str, claim_id: int) -> str:

@@ -653,8 +653,21 @@
     }, 1000);
   }
 
+  // Her suspension, or its lifting, arrives live as the banner a reload shows (with her bell).
+  // What the page offers her changes with it (takesPart, the shared tree of her audience): the
+  // page is loaded again, unless she is typing or selecting there (a passage to argue from),
+  // when the banner tells her and the page's own refreshes follow.
+  const suspendedAtLoad = document.querySelector("#suspension .suspension-banner") !== null;
+  function suspensionChanged(target) {
+    if (!(target instanceof Element) || target.id !== "suspension") return;
+    const suspended = target.querySelector(".suspension-banner") !== null;
+    const busy = typedIn([document.body]).length > 0 || window.getSelection()?.isCollapsed === false;
+    if (suspended !== suspendedAtLoad && !busy) window.location.reload();
+  }
+
   new MutationObserver((mutations) => {
     for (const mutation of mutations) {
+      suspensionChanged(mutation.target);
       mutation.addedNodes.forEach(dropDuplicates);
       mutation.addedNodes.forEach(restoreAdded);
       mutation.addedNodes.forEach(focusAfterPost);

@@ -256,3 +256,25 @@ def test_a_lock_takes_an_authors_edit_away_live_and_unlocking_brings_it_back(
     assert hers.evaluate("window.__noReload") is True
     hers.reload()
     expect(body(hers, mine.pk).get_by_role("link", name="Edit")).to_be_visible()
+
+
+def test_a_suspension_and_its_lifting_reach_her_open_page(signed_in, seeded_live):
+    """The walk: her page kept offering what the suspension took away until she reloaded."""
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    member = verified_user(display_name="Reader T")
+    her = open_live(signed_in(member), target.motion.get_absolute_url())
+    agree = her.locator(f"#vote-argument-{target.pk}-agree")
+    expect(agree).to_be_enabled()
+    moderator = verified_user(display_name="Mod Ola")
+    grant_moderator(user=moderator)
+
+    moderation.suspend_user(moderator=moderator, user=member, days=3, reason="A cooling-off.")
+
+    expect(her.locator(".suspension-banner")).to_contain_text("A cooling-off.")
+    expect(agree).to_be_disabled()
+    expect(her.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
+
+    moderation.unsuspend_user(moderator=moderator, user=member)
+
+    expect(her.locator(".suspension-banner")).to_have_count(0)
+    expect(agree).to_be_enabled()
