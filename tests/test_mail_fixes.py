@@ -2,14 +2,18 @@
 hidden since, counts that told of them, a List-Unsubscribe header no mail reader could use, and
 reply mails sent before a moderator could hide the spam they carried."""
 
+import email
+import email.policy
 from datetime import timedelta
 
 import pytest
 from django.tasks.backends.dummy import DummyBackend
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from debates import moderation
+from debates import services as debate_services
 from notifications import mailing, queries, tasks
 from notifications import services as notify
 from notifications.models import Notification
@@ -139,3 +143,95 @@ def test_spam_hidden_within_the_hold_is_never_mailed(alice, alices, moderator, q
 
     assert mailing.send_reply_email(*held.args) is False
     assert [mail for mail in mailoutbox if mail.to == [alice.email]] == []
+
+
+def test_the_worker_queue_holds_the_reply_mail(alice, alices, settings):
+    """The hold in the backend production runs (django-tasks-db): the worker picks the mail up
+    only once the hold is over."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CRUX_REPLY_MAIL_DELAY_MINUTES = 5
+    notify.save_preferences(member=alice, follow_own=True, email_replies=True, digest="off")
+    before = timezone.now()
+
+    reply_to(alices)
+
+    [row] = DBTaskResult.objects.filter(task_path=tasks.email_reply.module_path)
+    assert before + timedelta(minutes=5) <= row.run_after <= timezone.now() + timedelta(minutes=5)
+    assert not DBTaskResult.objects.ready().filter(pk=row.pk).exists()
+
+
+def test_a_reply_read_within_the_hold_is_never_mailed(alice, alices, queued, mailoutbox):
+    notify.save_preferences(member=alice, follow_own=True, email_replies=True, digest="off")
+    reply_to(alices)
+    [held] = queued.results
+    notify.mark_read(member=alice, notification_id=held.args[0])
+
+    assert mailing.send_reply_email(*held.args) is False
+    assert [mail for mail in mailoutbox if mail.to == [alice.email]] == []
+
+
+def test_list_unsubscribe_as_the_smtp_backend_writes_it(alice, alices, mailoutbox):
+    """The SMTP backend serialises with email.policy.SMTP (CRLF), not the default policy: the
+    header must come out whole there too, and read back as the link itself."""
+    reply_to(alices, claim="An answer.")
+    mailing.send_due_digests()
+
+    [mail] = [mail for mail in mailoutbox if mail.to == [alice.email]]
+    sent = mail.message(policy=email.policy.SMTP).as_bytes()
+    link = mailing.unsubscribe_url(alice.pk, "digest")
+    assert f"\r\nList-Unsubscribe: <{link}>\r\n".encode() in sent
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in sent
+    parsed = email.message_from_bytes(sent, policy=email.policy.default)
+    assert parsed["List-Unsubscribe"] == f"<{link}>"
+
+
+def _hide_reply(moderator, reply):
+    moderation.hide_argument(moderator=moderator, argument=reply, reason="Spam")
+
+
+def _retract_reply(moderator, reply):
+    debate_services.retract_argument(author=reply.author, argument=reply)
+
+
+def _hide_what_it_answers(moderator, reply):
+    moderation.hide_argument(moderator=moderator, argument=reply.parent, reason="Spam")
+
+
+def _hide_the_motion(moderator, reply):
+    moderation.hide_motion(moderator=moderator, motion=reply.motion, reason="Spam")
+
+
+@pytest.mark.parametrize(
+    "since", [_hide_reply, _retract_reply, _hide_what_it_answers, _hide_the_motion]
+)
+def test_the_counts_and_the_digest_keep_to_policy_told_of(alice, alices, moderator, since):
+    """The bell and the digest choose in SQL (policy.told_of_filter) what the inbox decides a
+    notice at a time (policy.told_of): for each way a reply stops being shown, both agree, for
+    a member and for a moderator."""
+    notify.set_following(member=moderator, claim=alices.motion, following=True)
+    reply = reply_to(alices)
+    reply_to(alices, claim="Still shown.")
+    since(moderator, reply)
+
+    for member in (alice, moderator):
+        unread = [n for n in queries.inbox(member) if n.read_at is None]
+        told = [n.pk for n in unread if queries.still_told(n, member)]
+        assert queries.unread_count(member) == len(told)
+        digest = [n.pk for n in queries.unread_for_digest(member)]
+        assert sorted(digest) == sorted(told)
+    # The case is one the two tell apart: she is not told of the reply, the moderator is.
+    assert not queries.still_told(Notification.objects.get(argument=reply, recipient=alice), alice)
+    assert queries.still_told(
+        Notification.objects.get(argument=reply, recipient=moderator), moderator
+    )
+
+
+def test_the_bell_is_one_query(alice, alices, moderator, django_assert_num_queries):
+    """Every signed-in page asks it; whether she moderates the page has asked already."""
+    notify.set_following(member=moderator, claim=alices.motion, following=True)
+    spam_wave(alices, moderator, 2)
+    reply_to(alices)
+    for member in (alice, moderator):
+        assert member.is_moderator in (True, False)  # asked, as the page asks it
+        with django_assert_num_queries(1):
+            queries.unread_count(member)
