@@ -147,10 +147,12 @@ def _send_digest(member_id: int, now) -> int:
         if preferences.digest == Digest.OFF or not member.is_active:
             return 0
         items = list(queries.unread_for_digest(member)[:DIGEST_MAX_ITEMS])
+        if not items:
+            # Only notices of replies hidden since: nothing sent, so her period does not start
+            # again (a reply just after would wait a whole one).
+            return 0
         preferences.digest_sent_at = now
         preferences.save(update_fields=["digest_sent_at"])
-        if not items:
-            return 0
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
     unread = queries.unread_count(member)
     _send(

@@ -16,7 +16,7 @@ from debates import moderation
 from debates import services as debate_services
 from notifications import mailing, queries, tasks
 from notifications import services as notify
-from notifications.models import Notification
+from notifications.models import Notification, Preferences
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +235,11 @@ def test_the_bell_is_one_query(alice, alices, moderator, django_assert_num_queri
         assert member.is_moderator in (True, False)  # asked, as the page asks it
         with django_assert_num_queries(1):
             queries.unread_count(member)
+
+
+def test_a_digest_of_nothing_told_does_not_start_her_period_again(alice, alices, moderator):
+    spam_wave(alices, moderator, 2)
+
+    mailing.send_due_digests()
+
+    assert Preferences.objects.get(member=alice).digest_sent_at is None
