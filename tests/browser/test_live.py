@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from debates import moderation, queries, services, voting
 from debates.live import broker, paths
-from debates.live.fanout import STALE
+from debates.live.fanout import STALE, member_channel
 from debates.models import Argument
 from tests.browser.live_pages import open_live
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
@@ -192,7 +192,8 @@ def test_a_permalink_page_takes_replies_votes_and_a_lock_live(page, moderator, s
 def test_a_stream_whose_address_expired_stops_asking(signed_in, monkeypatch, transactional_db):
     """A member's own stream is addressed by a token that lasts a day: a page open longer that
     loses its connection gets 404 when it reconnects, and asks no more."""
-    reader = signed_in(verified_user())
+    member = verified_user()
+    reader = signed_in(member)
     asks = []
     reader.on("request", lambda r: asks.append(r.url) if "/live/members/" in r.url else None)
     reader.goto(reverse("notifications"))
@@ -201,6 +202,12 @@ def test_a_stream_whose_address_expired_stops_asking(signed_in, monkeypatch, tra
 
     monkeypatch.setattr(paths, "MEMBER_TOKEN_MAX_AGE", -1)
     hub = broker()
+    # The page says "live" as soon as its stream opens, which is before the server subscribes it
+    # (that waits on the LISTEN connection): a drop sent in between would drop nothing.
+    deadline = time.monotonic() + 15
+    while member_channel(member.pk) not in list(hub.subscribers):
+        assert time.monotonic() < deadline, "the page's stream was never subscribed"
+        time.sleep(0.05)
     hub.loop.call_soon_threadsafe(hub.drop_connections)
     expect(stream).to_have_attribute("data-state", "offline", timeout=15_000)
     reader.wait_for_timeout(2_500)  # what the first retries' back-off (0.5, 1, 2 s) would take
