@@ -67,10 +67,14 @@ def test_a_page_catches_up_after_its_connection_drops(signed_in, seeded_live):
     status = reader.locator("#live-status")
     expect(status).to_have_attribute("data-state", "live", timeout=15_000)
     reader.evaluate("window.__noReload = true")
+    hub = broker()
+    # The page shows "live" on the stream's first bytes, which come before it subscribes.
+    deadline = time.monotonic() + 15
+    while not hub.subscribers.get(target.motion_id) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
     # The network goes, and with it the open stream (as when a proxy or a phone drops it).
     reader.context.set_offline(True)
-    hub = broker()
     hub.loop.call_soon_threadsafe(hub.drop_connections)
     expect(status).to_have_attribute("data-state", "reconnecting")
     author = verified_user()
