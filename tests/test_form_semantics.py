@@ -448,23 +448,27 @@ def test_a_mention_says_it_is_in_the_details_of_the_claim_it_quotes(client, worl
     )
 
 
-def test_a_mention_reworded_away_says_it_was_in_an_earlier_wording(client, world, mentioned):
-    """The walk: the notice quoted the argument as worded now, which no longer named her."""
+@pytest.fixture
+def reworded_away(mentioned):
+    """The mention, its details reworded since so that they no longer name her."""
     alice, argument = mentioned
     services.edit_argument(
         editor=argument.author, argument=argument, claim=argument.claim, details="Trams cost less."
     )
+    return alice
+
+
+def test_a_mention_reworded_away_says_it_was_in_an_earlier_wording(client, world, reworded_away):
+    """The walk: the notice quoted the argument as worded now, which no longer named her."""
+    alice = reworded_away
     assert inbox_line(client, alice) == (
         "New : Bob Baker mentioned you in an earlier wording of the details of their argument "
         f"“Carol is wrong about trams.” in {world['motion'].title} · See what changed"
     )
 
 
-def test_the_digest_says_a_mention_was_reworded_away_too(mailoutbox, world, mentioned):
-    alice, argument = mentioned
-    services.edit_argument(
-        editor=argument.author, argument=argument, claim=argument.claim, details="Trams cost less."
-    )
+def test_the_digest_says_a_mention_was_reworded_away_too(mailoutbox, world, reworded_away):
+    alice = reworded_away
     notify.save_preferences(member=alice, follow_own=True, email_replies=False, digest="daily")
     mailing.send_due_digests()
     [digest] = [mail for mail in mailoutbox if mail.to == [alice.email]]

@@ -18,15 +18,9 @@ from notifications import mailing, queries, tasks
 from notifications import services as notify
 from notifications.models import Notification, Preferences
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
+from tests.test_digest_moderation import site  # noqa: F401 (its autouse fixture)
 
 pytestmark = pytest.mark.django_db
-SITE = "https://crux.example"
-
-
-@pytest.fixture(autouse=True)
-def site(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.SITE_URL = SITE
 
 
 @pytest.fixture
