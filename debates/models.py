@@ -515,6 +515,9 @@ class ModerationAction(models.Model):
         SUSPEND = "suspend", "Suspend"
         UNSUSPEND = "unsuspend", "Unsuspend"
         DISMISS_FLAGS = "dismiss_flags", "Dismiss flags"
+        # Flags found right on an argument its author had retracted: nothing is hidden, as the
+        # retraction withdrew it already (debates.moderation.hide_argument).
+        UPHOLD_FLAGS = "uphold_flags", "Uphold flags (retracted by its author)"
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_acts"
@@ -563,6 +566,7 @@ class ModerationAction(models.Model):
                         "suspend",
                         "unsuspend",
                         "dismiss_flags",
+                        "uphold_flags",
                     ]
                 ),
                 name="moderation_action_valid",
@@ -608,6 +612,7 @@ class ModerationAction(models.Model):
         "suspend": "suspended",
         "unsuspend": "no longer suspended",
         "dismiss_flags": "cleared of flags",
+        "uphold_flags": "found to break the rules after its retraction",
     }
 
     @property

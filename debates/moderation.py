@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts import suspension
 from accounts.models import User
-from debates import policy
+from debates import moderation_queries, policy
 from debates.errors import DebateRuleError, within_limit
 from debates.events import ARGUMENT_CHANGED, MOTION_CHANGED, announce
 from debates.models import (
@@ -158,9 +158,13 @@ def flag_claim(*, flagger, claim, reason, note=""):
 
     Rules: verified members who may take part (403); not one's own claim or source (403); a
     reason from Flag.Reason (422); a note for "other" (422), at most 500 characters (422); the
-    claim or source is still shown (409: a hidden or retracted one needs no flag).
+    claim or source is still shown (409: a hidden or retracted one needs no flag); not again on
+    what a moderator kept after this flagger's earlier flag (409, policy.flag_refusal).
     """
-    policy.enforce(policy.flag_refusal(flagger, _locked_copy(claim)))
+    fresh = _locked_copy(claim)
+    policy.enforce(
+        policy.flag_refusal(flagger, fresh, moderation_queries.kept_flag(flagger, fresh))
+    )
     if reason not in Flag.Reason.values:
         raise DebateRuleError("Choose why you are flagging this.", status=422, field="reason")
     note = one_line(note)
@@ -202,13 +206,16 @@ def dismiss_flags(*, moderator, claim, reason=""):
 
 @transaction.atomic
 def hide_argument(*, moderator, argument, reason):
-    """Hide an argument from everyone but its author and moderators; its replies stay."""
+    """Hide an argument from everyone but its author and moderators; its replies stay.
+
+    One its author retracted stays retracted, and its open flags are upheld (_uphold_flags)."""
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
     fresh = _locked_copy(argument)
     if fresh.is_hidden:
         return Outcome(False, "This argument is already hidden; nothing changed.")
-    policy.enforce(policy.hide_refusal(fresh))
+    if fresh.is_retracted:
+        return _uphold_flags(moderator, fresh, reason)
     # update(), not save(): moderation is not activity, so updated_at stays as it was.
     Argument.objects.filter(pk=fresh.pk).update(
         visibility=Argument.Visibility.HIDDEN, hidden_reason=reason
@@ -218,6 +225,32 @@ def hide_argument(*, moderator, argument, reason):
     argument.visibility, argument.hidden_reason = Argument.Visibility.HIDDEN, reason
     _announce(fresh)
     return Outcome(True, "Argument hidden.", entry)
+
+
+def _uphold_flags(moderator, fresh, reason):
+    """Hiding `fresh`, an argument its author retracted: its open flags close as acted on (the
+    flaggers were right: not a dismissal) and the log says they were upheld, with the reason.
+
+    It is not made hidden. Its retraction withdraws it more than hiding would (nobody reads it in
+    the debate, where a hidden one shows to its author) and nothing undoes it, whereas a hidden
+    argument can be restored: restoring it would publish what its author withdrew. So the state
+    the author chose stays, and the moderator's finding is the log entry (and the author's
+    notice), which a suspension of the author can follow."""
+    resolved = resolve_flags(fresh, moderator, Flag.Status.ACTIONED)
+    if not resolved:
+        return Outcome(
+            False,
+            "Its author retracted this argument, so nobody reads it in the debate already, and "
+            "it has no open flags; nothing changed.",
+        )
+    entry = _log(moderator, Action.UPHOLD_FLAGS, fresh, reason, flags_resolved=resolved)
+    flags = f"{resolved} flag{'s' if resolved != 1 else ''}"
+    return Outcome(
+        True,
+        f"{flags} upheld. Its author had retracted this argument, so it stays withdrawn as "
+        "retracted by its author (nothing to hide or restore).",
+        entry,
+    )
 
 
 @transaction.atomic

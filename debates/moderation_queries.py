@@ -42,6 +42,9 @@ class QueueItem:
     total: int
     counts: list = field(default_factory=list)  # [(label, n)] for reasons with n > 0
     flags: list = field(default_factory=list)
+    # Its earlier flags a moderator dismissed, as Dismissals, the latest first: what the
+    # moderator deciding now should know was judged before.
+    dismissals: list = field(default_factory=list)
 
     @property
     def motion(self):
@@ -65,9 +68,35 @@ class QueueItem:
         return f"Flagged: {parts}."
 
 
+@dataclass
+class Dismissal:
+    """One dismissal of a claim's flags: when, by whom, how many, and whether an argument was
+    reworded since (then what was kept is not what the queue shows now)."""
+
+    when: datetime
+    by: User | None
+    count: int = 0
+    reworded_since: bool = False
+
+
+def _dismissals(flags, claim):
+    """`flags`, dismissed flags on `claim`, as its Dismissals (one act resolves its flags at one
+    time), the latest first."""
+    acts = {}
+    for flag in flags:
+        act = acts.setdefault(
+            (flag.resolved_at, flag.resolved_by_id), Dismissal(flag.resolved_at, flag.resolved_by)
+        )
+        act.count += 1
+    reworded = getattr(claim, "edited_at", None)
+    for act in acts.values():
+        act.reworded_since = reworded is not None and reworded > act.when
+    return sorted(acts.values(), key=lambda act: act.when, reverse=True)
+
+
 def queue_items(groups):
     """QueueItems for one page of flag_groups(): one query for each kind of thing flagged on
-    the page and one for the flags, whatever the page holds."""
+    the page and one for the flags, open and dismissed (its history), whatever the page holds."""
     groups = list(groups)
     argument_ids = [g["argument_id"] for g in groups if g["argument_id"]]
     motion_ids = [g["motion_id"] for g in groups if g["motion_id"]]
@@ -76,18 +105,19 @@ def queue_items(groups):
     motions = Motion.objects.select_related("author").in_bulk(motion_ids)
     sources = Source.objects.select_related("added_by").in_bulk(source_ids)
     flags = (
-        Flag.objects.filter(status=Flag.Status.OPEN)
+        Flag.objects.filter(status__in=[Flag.Status.OPEN, Flag.Status.DISMISSED])
         .filter(
             Q(argument_id__in=argument_ids)
             | Q(motion_id__in=motion_ids)
             | Q(source_id__in=source_ids)
         )
-        .select_related("flagger")
+        .select_related("flagger", "resolved_by")
         .order_by("created_at", "id")
     )
-    by_claim = {}
+    by_claim, dismissed = {}, {}
     for flag in flags:
-        by_claim.setdefault(_flagged(flag), []).append(flag)
+        held = by_claim if flag.status == Flag.Status.OPEN else dismissed
+        held.setdefault(_flagged(flag), []).append(flag)
     labels = dict(Flag.Reason.choices)
     items = []
     for group in groups:
@@ -104,6 +134,7 @@ def queue_items(groups):
                 total=group["total"],
                 counts=[(label, n) for label, n in counts if n],
                 flags=by_claim.get((kind, claim.pk), []),
+                dismissals=_dismissals(dismissed.get((kind, claim.pk), []), claim),
             )
         )
     return items
@@ -123,6 +154,21 @@ def queue_item(kind, claim):
     groups = flag_groups().filter(**{f"{kind}_id": claim.pk})
     items = queue_items(groups)
     return items[0] if items else None
+
+
+def kept_flag(flagger, claim):
+    """`flagger`'s latest flag on `claim` (a motion, argument or source) that a moderator
+    dismissed since its wording last changed, or None: an argument reworded after the dismissal
+    is not what the moderator kept."""
+    if not getattr(flagger, "is_authenticated", False):
+        return None
+    flags = Flag.objects.filter(
+        flagger=flagger, status=Flag.Status.DISMISSED, **{claim._meta.model_name: claim}
+    )
+    reworded = getattr(claim, "edited_at", None)
+    if reworded is not None:
+        flags = flags.filter(resolved_at__gt=reworded)
+    return flags.order_by("-resolved_at", "-id").first()
 
 
 TARGET_TYPES = ("argument", "motion", "user", "source")

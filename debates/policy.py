@@ -393,9 +393,13 @@ def flag_offered_to(claim, user) -> bool:
     )
 
 
-def flag_refusal(flagger, claim):
+def flag_refusal(flagger, claim, kept=None):
     """Why `flagger` may not flag `claim`, or None: verified members who may take part, not on
-    their own claim, and only while it is shown (409: a hidden or retracted claim needs none)."""
+    their own claim, and only while it is shown (409: a hidden or retracted claim needs none).
+    `kept` is their flag on it a moderator dismissed since its wording last changed
+    (moderation_queries.kept_flag): the moderator read it and kept it, so the same member's
+    flag on the same words is refused (409) rather than queued again; someone else's still
+    counts, and so does theirs once an argument is reworded."""
     refusal = participation_refusal(flagger, "flag")
     if refusal:
         return DebateRuleError(refusal, status=403)
@@ -409,22 +413,18 @@ def flag_refusal(flagger, claim):
     if not is_shown(claim):
         state = claim.get_visibility_display().lower()
         return DebateRuleError(f"This {_kind(claim)} is already {state}.", status=409)
+    if kept is not None:
+        kind, when = _kind(claim), kept.resolved_at
+        unless = " unless its author rewords it" if kind == "argument" else ""
+        return DebateRuleError(
+            f"You flagged this {kind} and a moderator reviewed it and kept it "
+            f"({when.day} {when:%B %Y}), so you can't flag it again{unless}.",
+            status=409,
+        )
     return None
 
 
 # --- Moderating claims -------------------------------------------------------------------------
-
-
-def hide_refusal(argument):
-    """Why no moderator may hide `argument` (409), beyond who they are: one its author retracted
-    has its text withdrawn already, and a later restore would undo the author's own choice."""
-    if argument.visibility == Argument.Visibility.RETRACTED:
-        return DebateRuleError(
-            "Its author retracted this argument, so its text is already withdrawn; "
-            "there is nothing to hide.",
-            status=409,
-        )
-    return None
 
 
 def restore_refusal(argument):

@@ -107,7 +107,10 @@ def _flag(request, claim, kind, motion):
     """The flag form: in place over HTMX, a page of its own without JavaScript."""
     status, error, field_errors = 200, None, {}
     flagged = moderation.open_flag(request.user, claim)
-    refusal = None if flagged else policy.flag_refusal(request.user, claim)
+    refusal = None
+    if not flagged:
+        kept = moderation_queries.kept_flag(request.user, claim)
+        refusal = policy.flag_refusal(request.user, claim, kept)
     if refusal is not None:
         status, error = refusal.status, refusal.message
     elif request.method == "POST" and not flagged:

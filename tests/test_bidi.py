@@ -278,6 +278,7 @@ def test_every_box_for_words_takes_the_direction_of_what_is_typed(client, rtl):
         reverse("propose_motion"),
         reverse("reply_motion", args=[motion.slug]),
         reverse("reply", args=[motion.slug, top.pk]),
+        reverse("flag_argument", args=[motion.slug, rtl["reply"].pk]),
         reverse("add_source"),
         reverse("profile_edit"),
         reverse("search"),

@@ -226,13 +226,16 @@ def test_hiding_the_hidden_says_so_with_200_and_logs_nothing_more(client, modera
     assert ModerationAction.objects.count() == 1
 
 
-def test_hiding_a_retracted_argument_is_409(client, moderator, argument):
+def test_hiding_a_retracted_argument_leaves_it_retracted(client, moderator, argument):
+    # No longer a 409: hiding one upholds its open flags (none here, so nothing changes), and
+    # says why it stays as its author left it (tests/test_flag_fixes.py).
     Argument.objects.filter(pk=argument.pk).update(visibility="retracted")
     client.force_login(moderator)
     url = reverse("hide_argument", args=[argument.motion.slug, argument.pk])
     response = client.post(url, {"reason": "r"}, headers=HTMX)
-    assert response.status_code == 409
-    assert "retracted" in html(response)
+    assert response.status_code == 200
+    assert "retracted" in html(response) and "nothing changed" in html(response)
+    assert Argument.objects.get(pk=argument.pk).visibility == "retracted"
 
 
 def test_without_javascript_hide_is_a_confirmation_page_then_a_redirect(
