@@ -210,7 +210,9 @@ def delete_account(*, user: User) -> User:
 def carry_over_suspension(*, user: User, email: str) -> ModerationAction | None:
     """`user` has just verified `email`: if an account closed while suspended held it, suspend
     `user` for what is left of that suspension, logged as the moderator who suspended the closed
-    account, so the log says whose suspension it is. The entry, or None when there was none."""
+    account, so the log says whose suspension it is. The entry, or None when nothing was carried
+    over, or when the closed account's suspension has no entry to name its moderator by (set
+    outside the moderation pages, in the admin)."""
     closed = suspension.closed_and_suspended(email)
     if closed is None or closed.pk == user.pk:
         return None
@@ -218,12 +220,17 @@ def carry_over_suspension(*, user: User, email: str) -> ModerationAction | None:
         f"Carried over from a closed account ({closed.display_name}): {closed.suspension_reason}"
     )[:MODERATION_REASON_MAX_LENGTH]
     person = suspension.carry_over(closed=closed, user=user, reason=reason)
-    suspended = ModerationAction.objects.filter(user=closed, action=ModerationAction.Action.SUSPEND)
-    first = suspended.order_by("-created_at", "-pk").first()
-    if person is None or first is None:
+    if person is None:
+        return None
+    suspending = (
+        ModerationAction.objects.filter(user=closed, action=ModerationAction.Action.SUSPEND)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if suspending is None:
         return None
     return ModerationAction.objects.create(
-        moderator_id=first.moderator_id,
+        moderator_id=suspending.moderator_id,
         action=ModerationAction.Action.SUSPEND,
         user=person,
         reason=reason,
