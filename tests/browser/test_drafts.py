@@ -61,9 +61,11 @@ def test_a_reply_being_written_outlives_escape_cancel_and_leaving_the_page(signe
     expect(other_claim).to_be_visible()
     expect(other_claim).to_have_value("")
 
-    # Posted, the draft is done with: the form opens empty.
+    # Posted, the draft is done with: the form opens empty. The live news of the new reply may
+    # come before the post's own answer, which is what closes the form.
     slot.get_by_role("button", name="Post argument").click()
     expect(page.locator(f"#replies-{top.pk}")).to_contain_text("Buses can change their routes.")
+    expect(slot.locator("form")).to_have_count(0)
     reply_link.click()
     expect(slot.get_by_label("Claim")).to_have_value("")
     expect(slot.get_by_label("Con")).not_to_be_checked()
