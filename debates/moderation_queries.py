@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Count, Min, Q
 
 from accounts.models import User
-from debates.models import Argument, Flag, ModerationAction, Motion, Source
+from debates.models import Argument, ArgumentRevision, Flag, ModerationAction, Motion, Source
 
 REASON_COUNTS = {
     "spam": Flag.Reason.SPAM,
@@ -60,6 +60,11 @@ class QueueItem:
     @property
     def dom_id(self):
         return f"queue-{self.kind}-{self.claim.pk}"
+
+    @property
+    def reworded_since_flagged(self):
+        """Whether some open flag was raised on a wording its author has replaced since."""
+        return any(getattr(flag, "wording_then", None) for flag in self.flags)
 
     @property
     def default_reason(self):
@@ -118,6 +123,14 @@ def queue_items(groups):
     for flag in flags:
         held = by_claim if flag.status == Flag.Status.OPEN else dismissed
         held.setdefault(_flagged(flag), []).append(flag)
+    _attach_wordings_then(
+        [
+            flag
+            for flag in flags
+            if flag.status == Flag.Status.OPEN and flag.argument_id in arguments
+        ],
+        lambda flag: (arguments[flag.argument_id], flag.created_at),
+    )
     labels = dict(Flag.Reason.choices)
     items = []
     for group in groups:
@@ -138,6 +151,57 @@ def queue_items(groups):
             )
         )
     return items
+
+
+def earlier_wordings(moments):
+    """{(argument id, when): the ArgumentRevision that was its wording then} for each
+    (argument, when) of `moments` whose argument its author reworded after `when`: what a flag
+    was raised on, or a moderator acted on, is not what the argument says now. One query, none
+    when no argument was reworded since."""
+    later = [(argument, when) for argument, when in moments if _reworded_after(argument, when)]
+    if not later:
+        return {}
+    revisions = {}
+    replaced = ArgumentRevision.objects.filter(argument_id__in={a.pk for a, _ in later})
+    for revision in replaced.order_by("replaced_at", "id"):
+        revisions.setdefault(revision.argument_id, []).append(revision)
+    # Each revision is a wording as it stood until replaced_at: the wording at `when` is the
+    # first one replaced after it.
+    return {
+        (argument.pk, when): next(
+            (
+                revision
+                for revision in revisions.get(argument.pk, [])
+                if revision.replaced_at > when
+            ),
+            None,
+        )
+        for argument, when in later
+    }
+
+
+def _reworded_after(argument, when) -> bool:
+    return argument.edited_at is not None and argument.edited_at > when
+
+
+def _attach_wordings_then(rows, moment):
+    """Set `wording_then` on each of `rows` (flags or log entries on arguments): the revision
+    its argument had at the row's `moment`, or None if it reads the same now."""
+    then = earlier_wordings(moment(row) for row in rows)
+    for row in rows:
+        argument, when = moment(row)
+        row.wording_then = then.get((argument.pk, when))
+
+
+def log_entries(entries):
+    """One page of moderation_log(), each entry on an argument with the wording it acted on when
+    its author has reworded it since (wording_then): at most one query more."""
+    entries = list(entries)
+    _attach_wordings_then(
+        [entry for entry in entries if entry.argument_id],
+        lambda entry: (entry.argument, entry.created_at),
+    )
+    return entries
 
 
 def _flagged(flag) -> tuple[str, int]:

@@ -569,7 +569,7 @@ def log(request):
     except BadFilter as error:
         status, bad = 422, error
     else:
-        entries = page.object_list
+        entries = moderation_queries.log_entries(page.object_list)
     context = {
         "page": page,
         "entries": entries,
