@@ -19,6 +19,8 @@ from analysis import services as analysis_services
 from debates import services
 from debates.models import Argument
 from debates.sources import add_source
+from debates.templatetags import text_tags
+from notifications.templatetags import mail_tags
 from tests.factories import MotionFactory, verified_user
 from tests.test_analysis_pages import plant_debate
 
@@ -290,3 +292,19 @@ def test_every_box_for_words_takes_the_direction_of_what_is_typed(client, rtl):
         assert named, url
         undirected = [box.get("name") for box in parser.boxes if box.get("dir") != "auto"]
         assert undirected == [], url
+
+
+@pytest.mark.parametrize(
+    ("reason", "clause"),
+    [
+        ("بريد مزعج", ": <bdi>بريد مزعج</bdi>."),
+        ("Spam & scams!", ": <bdi>Spam &amp; scams!</bdi>"),
+        ("  ", "."),
+    ],
+)
+def test_a_moderators_reason_is_isolated_in_a_notice(reason, clause):
+    """ "Hidden by a moderator: <reason>." keeps its colon and stop where English puts them."""
+    assert text_tags.reason_clause(reason) == clause
+    # A plain-text mail has no markup to isolate it with: the words as written.
+    plain = mail_tags.reason_clause(reason, autoescape=False)
+    assert plain == clause.replace("<bdi>", "").replace("</bdi>", "").replace("&amp;", "&")

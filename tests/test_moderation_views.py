@@ -197,7 +197,7 @@ def test_moderator_hides_an_argument_in_place(client, moderator, argument):
     assert body.lstrip().startswith(
         f'<li class="argument argument--pro" id="argument-{argument.pk}"'
     )
-    assert "Hidden by a moderator: Insulting" in body
+    assert "Hidden by a moderator: <bdi>Insulting" in body
     assert "Coffee drinkers are fools." in body  # moderators still read it
     assert "Argument hidden." in body
     assert reverse("restore_argument", args=[argument.motion.slug, argument.pk]) in body
@@ -279,7 +279,7 @@ def test_a_hidden_argument_shows_its_text_only_to_its_author_and_moderators(
         client.force_login(person)
         page = html(client.get(url))
         assert "Coffee drinkers are fools." in page
-        assert "Hidden by a moderator: Name-calling" in page
+        assert "Hidden by a moderator: <bdi>Name-calling" in page
 
     client.force_login(member)
     page = html(client.get(url))
@@ -350,7 +350,7 @@ def test_a_hidden_motion_is_a_placeholder_for_others(client, moderator, author, 
 
     client.force_login(author)
     page = html(client.get(motion.get_absolute_url()))
-    assert "Tea is better." in page and "Hidden by a moderator: Spam motion" in page
+    assert "Tea is better." in page and "Hidden by a moderator: <bdi>Spam motion" in page
 
     client.force_login(moderator)
     home = html(client.get(reverse("home")))
@@ -788,12 +788,12 @@ def test_people_see_notices_of_acts_on_their_own_content(
 
     client.force_login(author)
     body = html(client.get(NOTICES))
-    assert "Your argument" in body and "was hidden by a moderator: Insult." in body
-    assert "Your motion" in body and "was locked: Heated." in body
+    assert "Your argument" in body and "was hidden by a moderator: <bdi>Insult</bdi>." in body
+    assert "Your motion" in body and "was locked: <bdi>Heated</bdi>." in body
     assert "flags" not in body  # dismissed flags were never theirs to know about
     assert "Moderator Mo" not in body
     profile = html(client.get(author.get_absolute_url()))
-    assert "was hidden by a moderator: Insult." in profile
+    assert "was hidden by a moderator: <bdi>Insult</bdi>." in profile
 
     client.force_login(member)
     assert "Insult" not in html(client.get(NOTICES))
@@ -803,7 +803,7 @@ def test_people_see_notices_of_acts_on_their_own_content(
 def test_a_suspension_notice(client, moderator, author):
     moderation.suspend_user(moderator=moderator, user=author, days=None, reason="Spam")
     client.force_login(author)
-    assert "Your account was suspended indefinitely: Spam." in html(client.get(NOTICES))
+    assert "Your account was suspended indefinitely: <bdi>Spam</bdi>." in html(client.get(NOTICES))
 
 
 # --- The admin deletes nothing people wrote ---------------------------------------------------

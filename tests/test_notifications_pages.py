@@ -209,8 +209,8 @@ def test_moderation_notices_live_in_the_inbox(client, alice, alices, moderator):
     moderation.suspend_user(moderator=moderator, user=alice, days=None, reason="Spam")
     client.force_login(alice)
     body = html(client.get(reverse("notifications"), {"kind": "moderation"}))
-    assert "was hidden by a moderator: Insult." in body
-    assert "Your account was suspended indefinitely: Spam." in body
+    assert "was hidden by a moderator: <bdi>Insult</bdi>." in body
+    assert "Your account was suspended indefinitely: <bdi>Spam</bdi>." in body
     assert "Moderator Mo" not in body
 
 

@@ -155,7 +155,7 @@ def test_who_added_a_source_is_told_it_was_hidden_and_led_to_it(client, source, 
     client.force_login(author)
     inbox = client.get(reverse("notifications")).content.decode()
     assert "Your source" in inbox and "“<bdi>A pasted essay</bdi>”" in inbox
-    assert "was hidden by a moderator: Not the published text." in inbox
+    assert "was hidden by a moderator: <bdi>Not the published text.</bdi>" in inbox
     notice = Notification.objects.get(recipient=author)
     opened = client.get(reverse("notification_open", args=[notice.pk]))
     assert opened.status_code == 302 and opened["Location"] == source.get_absolute_url()
@@ -174,9 +174,11 @@ def test_a_notice_ends_its_sentence_once(client, source, author, moderator):
     sources.hide_source(moderator=moderator, source=source, reason="Copied.")
     client.force_login(author)
     inbox = client.get(reverse("notifications")).content.decode()
-    assert "was hidden by a moderator: Copied." in inbox and "Copied.." not in inbox
+    assert (
+        "was hidden by a moderator: <bdi>Copied.</bdi>" in inbox and "Copied.</bdi>." not in inbox
+    )
     reader = client.get(source.get_absolute_url()).content.decode()
-    assert "hidden this source: Copied. Arguments" in reader
+    assert "hidden this source: <bdi>Copied.</bdi> Arguments" in reader
 
 
 def test_a_source_is_flagged_for_copyright_and_the_queue_counts_it(client, source, member):

@@ -1,6 +1,5 @@
 """Filters for the notification emails, whose plain-text part is rendered with autoescaping off."""
 
-import html
 
 from django import template
 
@@ -11,7 +10,9 @@ register = template.Library()
 
 @register.filter(needs_autoescape=True)
 def reason_clause(reason, autoescape=True):
-    """The inbox's reason_clause (debates text_tags), unescaped in a plain-text part: a mail
-    reader shows that as it stands, and would read "&amp;" where the moderator wrote "&"."""
-    clause = text_tags.reason_clause(reason)
-    return clause if autoescape else html.unescape(clause)
+    """The inbox's reason_clause (debates text_tags); in a plain-text part, the words as the
+    moderator wrote them, with no markup: a mail reader shows that as it stands."""
+    if autoescape:
+        return text_tags.reason_clause(reason)
+    reason, stop = text_tags.reason_and_stop(reason)
+    return f": {reason}{stop}" if reason else "."
