@@ -4,9 +4,10 @@ Each costs a fixed number of queries per page, however many flags or entries the
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from accounts.models import User
 from debates.models import Argument, ArgumentRevision, Flag, ModerationAction, Motion, Source
@@ -202,6 +203,28 @@ def log_entries(entries):
         lambda entry: (entry.argument, entry.created_at),
     )
     return entries
+
+
+def shown_arguments_by(member, *, days=None):
+    """`member`'s arguments still shown in the debate; only those of the last `days` if given."""
+    arguments = Argument.objects.filter(author=member, visibility=Argument.Visibility.VISIBLE)
+    if days is not None:
+        arguments = arguments.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    return arguments
+
+
+def shown_argument_counts(member, windows) -> dict:
+    """{days: how many of `member`'s shown arguments are that recent} for each of `windows`
+    (None: all of them), in one query."""
+    now = timezone.now()
+    counts = {
+        str(days): Count("id", filter=Q(created_at__gte=now - timedelta(days=days)))
+        if days is not None
+        else Count("id")
+        for days in windows
+    }
+    found = shown_arguments_by(member).aggregate(**counts)
+    return {days: found[str(days)] for days in windows}
 
 
 def _flagged(flag) -> tuple[str, int]:

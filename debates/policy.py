@@ -81,6 +81,14 @@ def suspension_refusal(moderator, person):
     return None
 
 
+def bulk_hide_refusal(moderator, person):
+    """Why `moderator` may not hide `person`'s arguments in one act (their own: a moderator
+    withdraws their own words by retracting them), or None."""
+    if person.pk == moderator.pk:
+        return "You cannot hide your own arguments: retract them instead."
+    return None
+
+
 def lift_refusal(moderator, person):
     """Why `moderator` may not lift `person`'s suspension (their own), or None."""
     if person.pk == moderator.pk:

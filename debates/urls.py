@@ -90,6 +90,11 @@ urlpatterns += [
         )
         for act in ("suspend", "unsuspend")
     ),
+    path(
+        "moderation/people/<id:pk>/hide-arguments/",
+        views_moderation.hide_member_arguments,
+        name="hide_member_arguments",
+    ),
     path("moderation/", views_moderation.queue, name="moderation_queue"),
     *(
         path(

@@ -23,7 +23,7 @@ from accounts.decorators import member_required
 from accounts.models import User
 from config import ratelimit
 from config.converters import is_digits, is_id
-from debates import moderation, moderation_queries, policy, queries, sources
+from debates import bulk_moderation, moderation, moderation_queries, policy, queries, sources
 from debates.errors import DebateRuleError
 from debates.models import Argument, Flag, ModerationAction, Motion, Source
 from debates.views import HttpResponseSeeOther
@@ -330,6 +330,47 @@ def moderate_user(request, pk, act):
         "back_url": person.get_absolute_url(),
     }
     return render(request, "debates/moderation/confirm.html", context, status=status)
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def hide_member_arguments(request, pk):
+    """After a spam wave: hide a member's arguments still shown (the last day's, the last 7
+    days', or all), with one reason, each as one hide would."""
+    person = get_object_or_404(User, pk=pk)
+    status, error, error_field = 200, None, None
+    refusal = policy.bulk_hide_refusal(request.user, person)
+    if refusal:
+        status, error = 403, refusal
+    elif request.method == "POST":
+        try:
+            outcome = bulk_moderation.hide_arguments_by(
+                moderator=request.user,
+                member=person,
+                reason=request.POST.get("reason", ""),
+                days=bulk_moderation.parse_window(request.POST.get("window")),
+            )
+        except DebateRuleError as rule:
+            status, error, error_field = rule.status, rule.message, rule.field
+        else:
+            return _done(request, outcome, person.get_absolute_url())
+    windows = [days for days, _ in bulk_moderation.WINDOWS]
+    counts = moderation_queries.shown_argument_counts(person, windows)
+    context = {
+        "person": person,
+        "refused": bool(refusal),
+        "error": error,
+        "error_field": error_field,
+        "reason": request.POST.get("reason", ""),
+        # Nothing is chosen for her: which of a member's words go is the moderator's decision.
+        "window": request.POST.get("window", ""),
+        "windows": [
+            ("all" if days is None else str(days), label, counts[days])
+            for days, label in bulk_moderation.WINDOWS
+        ],
+        "shown": counts[None],
+    }
+    return render(request, "debates/moderation/hide_arguments.html", context, status=status)
 
 
 # --- The review queue --------------------------------------------------------------------------

@@ -125,6 +125,7 @@ MATRIX = {
     "unfeature_motion": {"GET": mods_only(200), "POST": mods_only(303)},
     "suspend_user": {"GET": mods_only(200), "POST": mods_only("303+")},
     "unsuspend_user": {"GET": mods_only(200), "POST": mods_only(303)},
+    "hide_member_arguments": {"GET": mods_only(200), "POST": mods_only("303+")},
     "moderation_queue": {"GET": mods_only(200), "POST": mods_only(405)},
     "moderation_log": {"GET": mods_only(200), "POST": mods_only(405)},
     "queue_dismiss": {"GET": mods_only(405), "POST": mods_only(303)},

@@ -131,6 +131,7 @@ FORMS = {
     "flag_motion": ["reason", "note"],
     "flag_argument": ["reason", "note"],
     "suspend_user": ["reason", "days"],
+    "hide_member_arguments": ["reason", "window"],
     "queue_hide": ["reason", "suspend", "days"],
     "profile_edit": ["display_name", "bio"],
     "delete_account": ["confirmation"],
@@ -158,7 +159,7 @@ GROUPS = {
     "moderation": [
         "hide_argument", "restore_argument", "hide_motion", "restore_motion", "lock_motion",
         "unlock_motion", "feature_motion", "unfeature_motion", "suspend_user", "unsuspend_user",
-        "queue_dismiss", "queue_hide", "hide_source", "restore_source",
+        "queue_dismiss", "queue_hide", "hide_source", "restore_source", "hide_member_arguments",
     ],
     "pages": [
         "home", "motion", "argument", "argument_history", "more_motion_replies", "more_replies",

@@ -137,6 +137,8 @@ def post_data(name, role="user"):
         return {"reason": "spam"}
     if name == "suspend_user":
         return {"reason": "Persistent spam.", "days": "7"}
+    if name == "hide_member_arguments":
+        return {"reason": "Spam wave.", "window": "all"}
     if name == "profile_edit":
         return {"display_name": f"Renamed {role}", "bio": "A new bio."}
     if name == "delete_account":

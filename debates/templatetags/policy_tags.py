@@ -53,6 +53,11 @@ def suspendable_by(person, user):
 
 
 @register.filter
+def arguments_hideable_by(person, user):
+    return policy.bulk_hide_refusal(user, person) is None
+
+
+@register.filter
 def restore_refusal(target, user):
     """Why `user` may not restore `target` (their own), as a message, or "" when they may."""
     refusal = policy.own_content_refusal(user, target, "restore")

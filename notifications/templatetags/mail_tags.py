@@ -1,6 +1,5 @@
 """Filters for the notification emails, whose plain-text part is rendered with autoescaping off."""
 
-
 from django import template
 
 from debates.templatetags import text_tags

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
@@ -68,6 +69,12 @@ def pages_to_check(debate):
         ("sign-up", None, "/accounts/signup/", None),
         ("sign-in", None, "/accounts/login/", None),
         ("moderation queue", "mod", "/moderation/", None),
+        (
+            "hiding a member's arguments",
+            "mod",
+            reverse("hide_member_arguments", args=[debate["author"].pk]),
+            None,
+        ),
         ("motion as its author", "author", motion.get_absolute_url(), None),
         ("search", None, "/search/?q=cars", None),
     ]
