@@ -9,6 +9,7 @@ log every act. Nothing can be deleted here.
 from django.contrib import admin
 
 from debates.models import (
+    Appeal,
     Argument,
     ArgumentRevision,
     Flag,
@@ -75,6 +76,13 @@ class FlagAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("__str__", "flagger", "reason", "status", "created_at", "resolved_by")
     list_filter = ("status", "reason")
     raw_id_fields = ("flagger", "motion", "argument", "source", "resolved_by")
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("__str__", "author", "status", "created_at", "resolved_by")
+    list_filter = ("status",)
+    raw_id_fields = ("argument", "author", "resolved_by")
 
 
 @admin.register(ModerationAction)

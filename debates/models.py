@@ -487,6 +487,51 @@ class Flag(models.Model):
         return self.motion if self.motion_id else self.argument
 
 
+class Appeal(models.Model):
+    """An author's request that a moderator look again at their argument a moderator hid. A
+    moderator upholds it by restoring the argument (debates.moderation.restore_argument) or
+    declines it, keeping the argument hidden (decline_appeal); one appeal per hiding."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a moderator"
+        UPHELD = "upheld", "Upheld: restored"
+        DECLINED = "declined", "Declined: kept hidden"
+
+    NOTE_MAX_LENGTH = 500
+
+    argument = models.ForeignKey(Argument, on_delete=models.PROTECT, related_name="appeals")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=NOTE_MAX_LENGTH)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=_not_empty("note"), name="appeal_note_not_empty"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="open", resolved_at__isnull=True)
+                    | models.Q(status__in=["upheld", "declined"], resolved_at__isnull=False)
+                ),
+                name="appeal_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["argument"],
+                condition=models.Q(status="open"),
+                name="appeal_one_open_per_argument",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Appeal on argument #{self.argument_id} ({self.status})"
+
+
 class AppendOnlyError(Exception):
     """The moderation log is append-only: entries are never changed or deleted."""
 
@@ -518,6 +563,8 @@ class ModerationAction(models.Model):
         # Flags found right on an argument its author had retracted: nothing is hidden, as the
         # retraction withdrew it already (debates.moderation.hide_argument).
         UPHOLD_FLAGS = "uphold_flags", "Uphold flags (retracted by its author)"
+        # Its author appealed its hiding and a moderator kept it hidden (debates.moderation).
+        DECLINE_APPEAL = "decline_appeal", "Decline appeal (kept hidden)"
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_acts"
@@ -567,6 +614,7 @@ class ModerationAction(models.Model):
                         "unsuspend",
                         "dismiss_flags",
                         "uphold_flags",
+                        "decline_appeal",
                     ]
                 ),
                 name="moderation_action_valid",
@@ -613,6 +661,7 @@ class ModerationAction(models.Model):
         "unsuspend": "no longer suspended",
         "dismiss_flags": "cleared of flags",
         "uphold_flags": "found to break the rules after its retraction",
+        "decline_appeal": "kept hidden after your appeal",
     }
 
     @property

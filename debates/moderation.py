@@ -1,4 +1,5 @@
-"""Moderation acts: flags, hide/restore, lock/unlock, feature/unfeature, suspend/unsuspend.
+"""Moderation acts: flags, hide/restore, appeals, lock/unlock, feature/unfeature,
+suspend/unsuspend.
 
 Every act is one function here that, in one transaction, checks with debates.policy that the
 actor may, changes the state and appends a ModerationAction to the log; once committed it
@@ -15,6 +16,7 @@ Conventions:
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,9 +26,10 @@ from accounts import suspension
 from accounts.models import User
 from debates import moderation_queries, policy
 from debates.errors import DebateRuleError, within_limit
-from debates.events import ARGUMENT_CHANGED, MOTION_CHANGED, announce
+from debates.events import ARGUMENT_CHANGED, MOTION_CHANGED, announce, stamp_activity
 from debates.models import (
     MODERATION_REASON_MAX_LENGTH,
+    Appeal,
     Argument,
     Flag,
     ModerationAction,
@@ -37,6 +40,9 @@ from debates.text import one_line
 
 __all__ = [
     "Outcome",
+    "appeal_hidden_argument",
+    "appeal_refusal",
+    "decline_appeal",
     "dismiss_flags",
     "feature_motion",
     "flag_claim",
@@ -266,6 +272,10 @@ def restore_argument(*, moderator, argument, reason):
     Argument.objects.filter(pk=fresh.pk).update(
         visibility=Argument.Visibility.VISIBLE, hidden_reason=""
     )
+    # Restoring it is what its author asked for, if they appealed.
+    Appeal.objects.filter(argument=fresh, status=Appeal.Status.OPEN).update(
+        status=Appeal.Status.UPHELD, resolved_at=timezone.now(), resolved_by=moderator
+    )
     entry = _log(moderator, Action.RESTORE, fresh, reason)
     argument.visibility, argument.hidden_reason = Argument.Visibility.VISIBLE, ""
     _announce(fresh)
@@ -328,6 +338,73 @@ def restore_claim(*, moderator, claim, reason):
     if kind == "motion":
         return restore_motion(moderator=moderator, motion=claim, reason=reason)
     raise TypeError("A source is restored by debates.sources.restore_source")
+
+
+# --- Appeals ----------------------------------------------------------------------------------
+
+
+def _appeal_state(appeal):
+    """moderation_queries.current_appeal's answer as policy.appeal_refusal takes it."""
+    if appeal is None:
+        return {}
+    if appeal.status == Appeal.Status.OPEN:
+        return {"waiting": appeal}
+    return {"declined": appeal}
+
+
+def appeal_refusal(author, argument):
+    """policy.appeal_refusal with the appeal on `argument` that stands now looked up (one
+    query): what the appeal page asks before offering its form."""
+    appeal = moderation_queries.current_appeal(argument)
+    return policy.appeal_refusal(author, argument, **_appeal_state(appeal))
+
+
+def _restamp(argument):
+    """After the commit, retire the cached rendering of the argument's debate: its author's own
+    copy of it says where their appeal stands. Nobody else's page changes, so nothing is
+    announced."""
+    transaction.on_commit(partial(stamp_activity, argument.motion_id), robust=True)
+
+
+@transaction.atomic
+def appeal_hidden_argument(*, author: User, argument: Argument, note: str) -> Appeal:
+    """Ask a moderator to look again at `argument`, hidden by one: its author alone, once for
+    each hiding, with a note saying why (policy.appeal_refusal; 422 for a missing or too long
+    note). A moderator restores it (upholding the appeal) or declines it (decline_appeal)."""
+    fresh = _locked_copy(argument)
+    policy.enforce(appeal_refusal(author, fresh))
+    note = one_line(note)
+    if not note:
+        raise DebateRuleError(
+            "Say why a moderator should look again: your note is what they read.",
+            status=422,
+            field="note",
+        )
+    within_limit(note, limit=Appeal.NOTE_MAX_LENGTH, field="note")
+    appeal = Appeal.objects.create(argument=fresh, author=author, note=note)
+    _restamp(fresh)
+    return appeal
+
+
+@transaction.atomic
+def decline_appeal(*, moderator: User, appeal: Appeal, reason: str) -> ModerationAction:
+    """Keep an appealed argument hidden: the appeal is declined, the log says why (as
+    decline_appeal on the argument) and its author is told (notifications, from the entry).
+    Never on one's own argument (policy.decide_appeal_refusal); to uphold it, restore it."""
+    require_moderator(moderator)
+    reason = clean_reason(reason, required=True)
+    argument = _locked_copy(appeal.argument)
+    fresh = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    fresh.argument = argument
+    policy.enforce(policy.decide_appeal_refusal(moderator, fresh))
+    now = timezone.now()
+    Appeal.objects.filter(pk=fresh.pk).update(
+        status=Appeal.Status.DECLINED, resolved_at=now, resolved_by=moderator
+    )
+    appeal.status, appeal.resolved_at, appeal.resolved_by = Appeal.Status.DECLINED, now, moderator
+    entry = _log(moderator, Action.DECLINE_APPEAL, argument, reason)
+    _restamp(argument)
+    return entry
 
 
 # --- Lock and feature --------------------------------------------------------------------------

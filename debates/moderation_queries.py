@@ -6,11 +6,19 @@ Each costs a fixed number of queries per page, however many flags or entries the
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from debates.models import Argument, ArgumentRevision, Flag, ModerationAction, Motion, Source
+from debates.models import (
+    Appeal,
+    Argument,
+    ArgumentRevision,
+    Flag,
+    ModerationAction,
+    Motion,
+    Source,
+)
 
 REASON_COUNTS = {
     "spam": Flag.Reason.SPAM,
@@ -285,3 +293,70 @@ def acting_moderators():
 def open_flag_count() -> int:
     """Open flags awaiting a moderator: the number beside the nav's link to the queue."""
     return Flag.objects.filter(status=Flag.Status.OPEN).count()
+
+
+# --- Appeals -----------------------------------------------------------------------------------
+
+
+def _last_hidden():
+    """When the argument of the outer query's appeal was last hidden (its latest hide in the
+    log), as a subquery."""
+    hides = ModerationAction.objects.filter(
+        argument_id=OuterRef("argument_id"), action=ModerationAction.Action.HIDE
+    )
+    return Subquery(hides.order_by("-created_at", "-id").values("created_at")[:1])
+
+
+def _current_appeals(argument_ref):
+    """The appeals on the argument `argument_ref` names that stand for its hiding now: its open
+    one (there is at most one), and those made since it was last hidden, the latest first."""
+    return (
+        Appeal.objects.filter(argument_id=argument_ref)
+        .filter(Q(status=Appeal.Status.OPEN) | Q(created_at__gte=_last_hidden()))
+        .order_by("-created_at", "-id")
+    )
+
+
+def current_appeal(argument):
+    """The appeal on `argument` that stands for its hiding now, or None: the open one, or the
+    latest made since it was last hidden (then declined, as restoring it upholds its appeal).
+    One query."""
+    return _current_appeals(argument.pk).first()
+
+
+def with_appeal_state(arguments):
+    """`arguments` (a queryset) with `appeal_status` and `appeal_resolved_at` of current_appeal
+    on each (None where there is none): in the query that loads them, not one more."""
+    appeal = _current_appeals(OuterRef("pk"))
+    return arguments.annotate(
+        appeal_status=Subquery(appeal.values("status")[:1]),
+        appeal_resolved_at=Subquery(appeal.values("resolved_at")[:1]),
+    )
+
+
+def open_appeals():
+    """Open appeals, the longest-waiting first, each with its argument (and motion) and author;
+    appeals_page adds what hid each argument to one page of them."""
+    return (
+        Appeal.objects.filter(status=Appeal.Status.OPEN)
+        .select_related("argument__motion", "author")
+        .order_by("created_at", "id")
+    )
+
+
+def appeals_page(appeals):
+    """One page of open_appeals(), each appeal with `hiding`, the log entry of its argument's
+    latest hide (who hid it, why): one query for the page, whatever it holds."""
+    appeals = list(appeals)
+    argument_ids = {appeal.argument_id for appeal in appeals}
+    hides = (
+        ModerationAction.objects.filter(
+            argument_id__in=argument_ids, action=ModerationAction.Action.HIDE
+        )
+        .select_related("moderator")
+        .order_by("created_at", "id")
+    )
+    latest = {hide.argument_id: hide for hide in hides} if argument_ids else {}
+    for appeal in appeals:
+        appeal.hiding = latest.get(appeal.argument_id)
+    return appeals

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery
 
+from debates import moderation_queries
 from debates.models import Argument, Flag, Vote
 
 
@@ -72,12 +73,14 @@ def own_state(motion, viewer, ids) -> OwnState:
 
 def own_among(motion, state: OwnState, shown_ids) -> list[Argument]:
     """What the viewer wrote or flagged among `shown_ids` (own_state), loaded as the tree shows
-    it, with `my_vote`, `my_flag` and `motion` set: one query, none when the page shows none of
+    it, with `my_vote`, `my_flag` and `motion` set, and where the viewer's appeal on it stands
+    (moderation_queries.with_appeal_state): one query, none when the page shows none of
     it. (Their votes need no loading: a page presses them in the markup it has.)"""
     wanted = state.own_among(shown_ids)
     if not wanted:
         return []
-    loaded = Argument.objects.select_related("author", "source").in_bulk(wanted)
+    own = Argument.objects.select_related("author", "source")
+    loaded = moderation_queries.with_appeal_state(own).in_bulk(wanted)
     arguments = [loaded[pk] for pk in wanted if pk in loaded]
     for argument in arguments:
         argument.motion, argument.my_vote = motion, state.votes.get(argument.pk)
@@ -92,12 +95,13 @@ def arguments_as_seen_by(motion, viewer, ids) -> list[Argument]:
         return []
     votes = Vote.objects.filter(user=viewer, argument=OuterRef("pk")).values("choice")[:1]
     flags = Flag.objects.filter(flagger=viewer, argument=OuterRef("pk"), status=Flag.Status.OPEN)
-    arguments = list(
+    seen = (
         Argument.objects.filter(motion=motion, pk__in=ids)
         .select_related("author", "source")
         .annotate(my_vote=Subquery(votes), my_flag=Exists(flags))
         .order_by("id")
     )
+    arguments = list(moderation_queries.with_appeal_state(seen))
     for argument in arguments:
         argument.motion = motion
     return arguments

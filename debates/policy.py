@@ -446,7 +446,11 @@ def restore_refusal(argument):
 
 
 # The moderation acts nobody may do to what they wrote or added, with their wording.
-SELF_REVIEWED_ACTS = {"dismiss": "dismiss flags on", "restore": "restore"}
+SELF_REVIEWED_ACTS = {
+    "dismiss": "dismiss flags on",
+    "restore": "restore",
+    "decide": "decide the appeal on",
+}
 
 
 def own_content_refusal(moderator, target, act):
@@ -461,6 +465,83 @@ def own_content_refusal(moderator, target, act):
     return DebateRuleError(
         f"You cannot {verb} {_yours(target)}: another moderator must review it.", status=403
     )
+
+
+# --- Appeals -----------------------------------------------------------------------------------
+
+
+def _appellant_refusal(author, argument):
+    """Why `author` may not appeal `argument` whatever became of their appeals, or None."""
+    if not getattr(author, "is_authenticated", False):
+        return DebateRuleError("Sign in to appeal.", status=403)
+    if not author.is_active:
+        return DebateRuleError("This account is deactivated.", status=403)
+    # A suspension is no bar: an appeal is how an argument hidden wrongly (and perhaps the
+    # suspension that came with it) is put right.
+    if not author.has_verified_email:
+        return DebateRuleError(
+            "Verify your email address before appealing: check your inbox for the link.",
+            status=403,
+        )
+    return _appealable_refusal(author, argument)
+
+
+def _appealable_refusal(author, argument):
+    """Why `argument` is not `author`'s to appeal: not theirs (403), not hidden (409)."""
+    if not _authored_by(argument, author):
+        return DebateRuleError("Only its author can appeal an argument's hiding.", status=403)
+    if not argument.is_hidden:
+        state = argument.get_visibility_display().lower()
+        if argument.is_visible:
+            state = "not hidden: everyone can read it"
+        return DebateRuleError(f"This argument is {state}: there is nothing to appeal.", status=409)
+    return None
+
+
+def appeal_refusal(author, argument, *, waiting=None, declined=None):
+    """Why `author` may not appeal the hiding of `argument`, or None: its author alone, signed
+    in with a verified address (suspended or not), while it is hidden (409 otherwise). `waiting`
+    is its open appeal (409: a moderator has yet to answer it) and `declined` an appeal on it a
+    moderator declined since it was last hidden (409: one appeal per hiding); both as
+    moderation_queries.current_appeal finds them."""
+    refusal = _appellant_refusal(author, argument)
+    if refusal:
+        return refusal
+    if waiting is not None:
+        when = waiting.created_at
+        return DebateRuleError(
+            f"You appealed on {when.day} {when:%B %Y}: your appeal is waiting for a moderator.",
+            status=409,
+        )
+    if declined is not None:
+        when = declined.resolved_at
+        return DebateRuleError(
+            f"A moderator declined your appeal on {when.day} {when:%B %Y} and kept this "
+            "argument hidden: there is one appeal for each hiding.",
+            status=409,
+        )
+    return None
+
+
+def appeal_offered_to(argument, user) -> bool:
+    """Whether the page offers `user` to appeal `argument`'s hiding, before looking at their
+    appeals: its author, while it is hidden and their account is open. Not whether their address
+    is verified, which costs the page a query: they posted it with one, and the appeal page says
+    so in the rare case they have none now (appeal_refusal)."""
+    return bool(getattr(user, "is_active", False)) and _appealable_refusal(user, argument) is None
+
+
+def decide_appeal_refusal(moderator, appeal):
+    """Why `moderator` may not decide `appeal`, or None: one on their own argument is another
+    moderator's to judge (own_content_refusal); one decided already is a 409."""
+    refusal = own_content_refusal(moderator, appeal.argument, "decide")
+    if refusal:
+        return refusal
+    if appeal.status != appeal.Status.OPEN:
+        return DebateRuleError(
+            f"This appeal was {appeal.status} already: there is nothing to decide.", status=409
+        )
+    return None
 
 
 # --- Audiences ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 import config.converters  # noqa: F401  (registers <id:…>, the database id in range)
 from debates import (
     views,
+    views_appeals,
     views_interchange,
     views_map,
     views_moderation,
@@ -106,6 +107,8 @@ urlpatterns += [
         for act in ("dismiss", "hide")
     ),
     path("moderation/log/", views_moderation.log, name="moderation_log"),
+    path(f"{_claim}appeal/", views_appeals.appeal_argument, name="appeal_argument"),
+    path("moderation/appeals/", views_appeals.appeals, name="moderation_appeals"),
     path("moderation/notices/", views_moderation.notices, name="moderation_notices"),
 ]
 

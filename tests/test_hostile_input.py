@@ -132,6 +132,8 @@ FORMS = {
     "flag_argument": ["reason", "note"],
     "suspend_user": ["reason", "days"],
     "hide_member_arguments": ["reason", "window"],
+    "appeal_argument": ["note"],
+    "moderation_appeals": ["appeal", "act", "reason"],
     "queue_hide": ["reason", "suspend", "days"],
     "profile_edit": ["display_name", "bio"],
     "delete_account": ["confirmation"],
@@ -142,6 +144,7 @@ LISTS = ["page", "sort", "offset"]
 QUERIES = {
     "moderation_log": ["moderator", "action", "target", "target_id", "page"],
     "moderation_queue": ["page"],
+    "moderation_appeals": ["page"],
     "search": ["q", "motion", "stance", "author", "page"],
     "similar_claims": ["claim"],
     "own_copy": ["ids", "motion"],
@@ -169,7 +172,8 @@ GROUPS = {
         "search", "similar_claims", "feed_motions", "feed_motion", "feed_person", "own_copy",
         "api_root", "motions", "arguments",
     ],
-    "moderation_pages": ["moderation_log", "moderation_queue"],
+    "moderation_pages": ["moderation_log", "moderation_queue", "moderation_appeals"],
+    "appeals": ["appeal_argument"],
     "sources": ["sources", "source", "add_source", "argue_from_passage"],
     "account": ["profile_edit", "delete_account", "api_tokens", "api_token_revoke"],
     "notifications": [

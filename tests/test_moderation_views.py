@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from accounts.services import grant_moderator
 from debates import moderation, services
-from debates.models import Argument, ArgumentRevision, Flag, ModerationAction, Motion, Source, Vote
+from debates.models import (
+    Appeal,
+    Argument,
+    ArgumentRevision,
+    Flag,
+    ModerationAction,
+    Motion,
+    Source,
+    Vote,
+)
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -810,7 +819,7 @@ def test_a_suspension_notice(client, moderator, author):
 
 
 @pytest.mark.parametrize(
-    "model", [Motion, Argument, Source, Flag, Vote, ArgumentRevision, ModerationAction]
+    "model", [Motion, Argument, Source, Flag, Vote, ArgumentRevision, ModerationAction, Appeal]
 )
 def test_admin_cannot_delete_user_content_or_the_log(client, model, moderator, argument):
     from accounts.models import User
@@ -820,6 +829,7 @@ def test_admin_cannot_delete_user_content_or_the_log(client, model, moderator, a
     Vote.objects.create(user=verified_user(), argument=argument, choice="agree")
     ArgumentRevision.objects.create(argument=argument, claim="Old", written_at=timezone.now())
     Source.objects.create(title="A source")
+    Appeal.objects.create(argument=argument, author=argument.author, note="It was fair.")
     admin = User.objects.create_superuser("admin@example.org", "pw", display_name="Admin")
     client.force_login(admin)
     obj = model.objects.first()

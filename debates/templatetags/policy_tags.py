@@ -43,6 +43,11 @@ def flag_offered_to(claim, user):
 
 
 @register.filter
+def appeal_offered_to(argument, user):
+    return policy.appeal_offered_to(argument, user)
+
+
+@register.filter
 def replies_open(argument, motion):
     return policy.replies_open(motion, argument)
 

@@ -1,0 +1,153 @@
+"""Appeals: an author asks a moderator to look again at their argument a moderator hid, and
+moderators answer on a page of their own, restoring it (the appeal upheld) or keeping it hidden.
+
+Plain forms, POST-redirect-GET: a refused form comes back with the message, its status (4xx)
+and what was typed.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import member_required
+from config.converters import is_id
+from debates import moderation, moderation_queries, policy
+from debates.errors import DebateRuleError
+from debates.models import Appeal, Argument
+from debates.views import HttpResponseSeeOther
+from debates.views_moderation import moderator_required
+
+APPEALS_PAGE_SIZE = 25
+APPEAL_ACTS = ("restore", "decline")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def appeal_argument(request, slug, pk):
+    """The author's appeal form: refused (403, 409) with the reason, a note missing or too long
+    (422) beside the note, as typed either way."""
+    argument = get_object_or_404(
+        Argument.objects.select_related("motion", "author"), pk=pk, motion__slug=slug
+    )
+    note = request.POST.get("note", "")
+    status, error, note_error = 200, None, None
+    refusal = moderation.appeal_refusal(request.user, argument)
+    if refusal is not None:
+        status, error = refusal.status, refusal.message
+    elif request.method == "POST":
+        try:
+            moderation.appeal_hidden_argument(author=request.user, argument=argument, note=note)
+        except DebateRuleError as rule:
+            status = rule.status
+            if rule.field == "note":
+                note_error = rule.message
+            else:
+                error = rule.message
+        else:
+            messages.success(
+                request, "Your appeal is sent: a moderator will look at your argument again."
+            )
+            return HttpResponseSeeOther(argument.get_absolute_url())
+    context = {
+        "argument": argument,
+        "motion": argument.motion,
+        "error": error,
+        "note_error": note_error,
+        "note": note,
+    }
+    return render(request, "debates/appeal.html", context, status=status)
+
+
+@dataclass(frozen=True)
+class AppealRefusal:
+    """A refused act on one appeal, shown on that appeal alone: the act, its message, whether
+    it is the reason's (then beside the field) and the reason as typed."""
+
+    pk: int
+    act: str
+    message: str
+    field: str | None
+    reason: str
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def appeals(request):
+    """Open appeals, the longest-waiting first; a POST restores one's argument (the appeal
+    upheld) or keeps it hidden (declined), then back to the page it was sent from."""
+    if request.method == "GET":
+        return _appeals_page(request)
+    act, raw = request.POST.get("act", ""), request.POST.get("appeal", "")
+    if act not in APPEAL_ACTS or not is_id(raw):
+        return HttpResponseBadRequest("Choose an appeal and what to do with it.")
+    appeal = get_object_or_404(Appeal.objects.select_related("argument__motion"), pk=int(raw))
+    reason = request.POST.get("reason", "")
+    try:
+        policy.enforce(policy.decide_appeal_refusal(request.user, appeal))
+        if act == "restore":
+            outcome = moderation.restore_argument(
+                moderator=request.user, argument=appeal.argument, reason=reason
+            )
+            messages.success(request, f"{outcome.message} The appeal is upheld.")
+        else:
+            moderation.decline_appeal(moderator=request.user, appeal=appeal, reason=reason)
+            messages.success(
+                request, "Appeal declined: the argument stays hidden, and its author is told why."
+            )
+    except DebateRuleError as rule:
+        refused = AppealRefusal(appeal.pk, act, rule.message, rule.field, reason)
+        return _appeals_page(request, refused=refused, status=rule.status)
+    return HttpResponseSeeOther(_appeals_url(request))
+
+
+@dataclass(frozen=True)
+class AppealRow:
+    """One open appeal on the page: why it is not this moderator's to decide (their own
+    argument), or None, and the refusal of the act just sent on it, or None."""
+
+    appeal: Appeal
+    own_refusal: DebateRuleError | None
+    refused: AppealRefusal | None
+
+    @property
+    def dom_id(self):
+        return f"appeal-{self.appeal.pk}"
+
+    @property
+    def reason_error_id(self):
+        """The id of the message a refused reason is described by, or "" (none refused)."""
+        return f"{self.dom_id}-error" if self.refused and self.refused.field == "reason" else ""
+
+
+def _appeals_page(request, *, refused=None, status=200):
+    page = Paginator(moderation_queries.open_appeals(), APPEALS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        AppealRow(
+            appeal,
+            policy.own_content_refusal(request.user, appeal.argument, "decide"),
+            refused if refused and refused.pk == appeal.pk else None,
+        )
+        for appeal in moderation_queries.appeals_page(page.object_list)
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        # Said above the appeals only when the refused one is not on the page (decided
+        # meanwhile by another moderator).
+        "error": refused.message if refused and not any(row.refused for row in rows) else None,
+    }
+    return render(request, "debates/moderation/appeals.html", context, status=status)
+
+
+def _appeals_url(request):
+    """The appeals page the form was sent from (its forms name a page after the first)."""
+    number = request.GET.get("page", "")
+    url = reverse("moderation_appeals")
+    return f"{url}?page={int(number)}" if is_id(number) and int(number) > 1 else url

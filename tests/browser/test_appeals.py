@@ -1,0 +1,65 @@
+"""The author of a hidden argument appeals from its page; a moderator restores it from the
+appeals page; the author's argument stands again."""
+
+from playwright.sync_api import expect
+
+from accounts.services import grant_moderator
+from debates import moderation
+from debates.models import Appeal
+from tests.factories import ArgumentFactory, MotionFactory, verified_user
+
+
+def test_an_author_appeals_and_a_moderator_restores(signed_in, axe, transactional_db):
+    author = verified_user(display_name="Appealing Ann")
+    motion = MotionFactory(author=verified_user(), title="Cities should ban cars")
+    argument = ArgumentFactory(motion=motion, author=author, claim="Car parks waste the centre.")
+    hider = verified_user(display_name="Hasty Hal")
+    grant_moderator(user=hider)
+    moderator = verified_user(display_name="Careful Cleo")
+    grant_moderator(user=moderator)
+    moderation.hide_argument(moderator=hider, argument=argument, reason="Looked like spam")
+
+    # The author reads the hiding on the argument's page and appeals: plain pages and forms (her
+    # browser runs no JavaScript), the moderator's with it.
+    ann = signed_in(author, javascript=False)
+    ann.goto(argument.get_absolute_url())
+    body = ann.locator(f"#body-{argument.pk}")
+    expect(body).to_contain_text("Hidden by a moderator")
+    body.get_by_role("link", name="Ask a moderator to look again").click()
+    expect(ann.get_by_role("heading", name="Ask a moderator to look again")).to_be_visible()
+    # The form as a browser with JavaScript shows it breaks no accessibility rule either.
+    checked = signed_in(author)
+    checked.goto(ann.url)
+    assert axe(checked) == []
+    note = ann.get_by_label("Why should a moderator look again?")
+    expect(note).to_have_attribute("dir", "auto")
+    note.fill("It is about parking policy, not an advert.")
+    ann.get_by_role("button", name="Send the appeal").click()
+    expect(ann.locator("#messages")).to_contain_text("Your appeal is sent")
+    expect(body).to_contain_text("Your appeal is waiting for a moderator.")
+    expect(body.get_by_role("link", name="Ask a moderator to look again")).to_have_count(0)
+
+    # Another moderator finds it on the appeals page, linked from the review queue.
+    cleo = signed_in(moderator)
+    cleo.goto("/moderation/")
+    cleo.get_by_role("link", name="Appeals", exact=True).click()
+    appeal = Appeal.objects.get()
+    entry = cleo.locator(f"#appeal-{appeal.pk}")
+    expect(entry).to_contain_text("Car parks waste the centre.")
+    expect(entry).to_contain_text("Looked like spam")
+    expect(entry).to_contain_text("It is about parking policy, not an advert.")
+    expect(entry).to_contain_text("Appealing Ann")
+    assert axe(cleo) == []
+    entry.get_by_label("Why restore it").fill("On topic after all")
+    entry.get_by_role("button", name="Restore").click()
+    expect(cleo.locator("#messages")).to_contain_text("Argument restored. The appeal is upheld.")
+    expect(cleo.get_by_text("No open appeals")).to_be_visible()
+
+    # The author's argument stands again, for her as for everyone.
+    ann.reload()
+    body = ann.locator(f"#body-{argument.pk}")
+    expect(body.locator(f"#claim-{argument.pk}")).to_have_text("Car parks waste the centre.")
+    expect(body).not_to_contain_text("Hidden by a moderator")
+    expect(body).not_to_contain_text("appeal")
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.UPHELD
