@@ -344,6 +344,11 @@ def open_appeals():
     )
 
 
+def open_appeal_count() -> int:
+    """Appeals awaiting a moderator: the review queue says how many, flags or none."""
+    return Appeal.objects.filter(status=Appeal.Status.OPEN).count()
+
+
 def appeals_page(appeals):
     """One page of open_appeals(), each appeal with `hiding`, the log entry of its argument's
     latest hide (who hid it, why): one query for the page, whatever it holds."""

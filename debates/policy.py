@@ -493,7 +493,7 @@ def _appealable_refusal(author, argument):
     if not argument.is_hidden:
         state = argument.get_visibility_display().lower()
         if argument.is_visible:
-            state = "not hidden: everyone can read it"
+            state = "not hidden (everyone can read it)"
         return DebateRuleError(f"This argument is {state}: there is nothing to appeal.", status=409)
     return None
 

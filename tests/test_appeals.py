@@ -76,7 +76,7 @@ def test_only_a_hidden_argument_is_appealed(author):
     refused = refusal(lambda: appeal(author, argument))
     assert refused.status == 409
     assert refused.message == (
-        "This argument is not hidden: everyone can read it: there is nothing to appeal."
+        "This argument is not hidden (everyone can read it): there is nothing to appeal."
     )
     argument.visibility = Argument.Visibility.RETRACTED
     argument.save()
@@ -467,3 +467,15 @@ def test_a_suspension_does_not_stop_an_appeal_from_the_page(client, moderator):
     response = client.post(appeal_url(argument), {"note": NOTE})
     assert response.status_code == 303
     assert Appeal.objects.filter(argument=argument, author=person).exists()
+
+
+def test_the_queue_says_how_many_appeals_wait_even_with_no_flags(client, author, hidden, other_mod):
+    client.force_login(other_mod)
+    page = text(client.get(reverse("moderation_queue")))
+    assert "nothing is waiting for review" in page
+    appeal(author, hidden)
+    page = text(client.get(reverse("moderation_queue")))
+    assert "No open flags, but 1 <a" in page and "appeal</a> is waiting." in page
+    assert re.search(
+        r'Appeals <span class="badge[^"]*">1<span class="visually-hidden"> waiting', page
+    )

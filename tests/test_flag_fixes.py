@@ -198,10 +198,10 @@ def test_the_queue_costs_the_same_with_history_and_suspended_flaggers(
         if n % 2:
             moderation.suspend_user(moderator=moderator, user=flagger, days=7, reason="Trolling")
     client.force_login(moderator)
-    # As tests/test_moderation_views.py counts it (9), with no motions flagged: session with its
+    # As tests/test_moderation_views.py counts it (10), with no motions flagged: session with its
     # user, is_moderator, count, one page of groups, arguments, flags (open and dismissed, with
-    # their flaggers and moderators), the nav's open-flag count and the bell.
-    with django_assert_num_queries(8):
+    # their flaggers and moderators), the appeals waiting, the nav's open-flag count and the bell.
+    with django_assert_num_queries(9):
         response = client.get(reverse("moderation_queue"))
     page = response.content.decode()
     assert page.count('class="queue-item__history') == min(20, groups)

@@ -579,8 +579,8 @@ def test_queue_costs_the_same_however_many_flags(
         Flag.objects.create(flagger=verified_user(), motion=argument.motion, reason="spam")
     client.force_login(moderator)
     # session with its user, is_moderator, count, one page of groups, arguments, motions, flags,
-    # and the nav's open-flag count and unread count (the bell)
-    with django_assert_num_queries(9):
+    # the appeals waiting, and the nav's open-flag count and unread count (the bell)
+    with django_assert_num_queries(10):
         response = client.get(reverse("moderation_queue"))
     assert len(response.context["items"]) == min(20, 2 * groups)
 
