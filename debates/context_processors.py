@@ -18,7 +18,7 @@ def site(request):
     # Asked only when the base template shows the nav: a fragment (a vote's answer) never
     # pays for the query that asks whether the viewer moderates. None for everyone else.
     @cache
-    def open_flags():
-        return moderation_queries.open_flag_count() if policy.moderates(user) else None
+    def review_waiting():
+        return moderation_queries.waiting_for_review() if policy.moderates(user) else None
 
-    return {"canonical_url": canonical_url, "open_flags": open_flags}
+    return {"canonical_url": canonical_url, "review_waiting": review_waiting}

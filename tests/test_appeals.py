@@ -479,3 +479,13 @@ def test_the_queue_says_how_many_appeals_wait_even_with_no_flags(client, author,
     assert re.search(
         r'Appeals <span class="badge[^"]*">1<span class="visually-hidden"> waiting', page
     )
+
+
+def test_the_nav_counts_appeals_waiting_with_open_flags(client, author, hidden, other_mod):
+    """The nav's badge on "Review queue" counts all that waits there: flags and appeals."""
+    client.force_login(other_mod)
+    assert "Review queue <span" not in text(client.get("/"))
+    appeal(author, hidden)
+    assert 'Review queue <span class="badge site-nav__count">1</span>' in text(client.get("/"))
+    moderation.flag_claim(flagger=verified_user(), claim=ArgumentFactory(), reason="spam")
+    assert 'Review queue <span class="badge site-nav__count">2</span>' in text(client.get("/"))
