@@ -39,10 +39,13 @@ def test_an_author_appeals_and_a_moderator_restores(signed_in, axe, transactiona
     expect(body).to_contain_text("Your appeal is waiting for a moderator.")
     expect(body.get_by_role("link", name="Ask a moderator to look again")).to_have_count(0)
 
-    # Another moderator finds it on the appeals page, linked from the review queue.
+    # Another moderator hears of it in the nav, and finds it on the appeals page, linked from
+    # the review queue with how many wait.
     cleo = signed_in(moderator)
+    cleo.goto("/")
+    expect(cleo.locator("#nav-queue")).to_have_text("Review queue 1")
     cleo.goto("/moderation/")
-    cleo.get_by_role("link", name="Appeals", exact=True).click()
+    cleo.get_by_role("link", name="Appeals 1 waiting", exact=True).click()
     appeal = Appeal.objects.get()
     entry = cleo.locator(f"#appeal-{appeal.pk}")
     expect(entry).to_contain_text("Car parks waste the centre.")
