@@ -60,6 +60,7 @@ __all__ = [
     "unfeature_motion",
     "unlock_motion",
     "unsuspend_user",
+    "uphold_appeal",
 ]
 
 Action = ModerationAction.Action
@@ -384,6 +385,19 @@ def appeal_hidden_argument(*, author: User, argument: Argument, note: str) -> Ap
     appeal = Appeal.objects.create(argument=fresh, author=author, note=note)
     _restamp(fresh)
     return appeal
+
+
+@transaction.atomic
+def uphold_appeal(*, moderator: User, appeal: Appeal, reason: str) -> Outcome:
+    """Restore an appealed argument, which upholds the appeal (restore_argument closes it): in
+    the same transaction as the check that it is still open and not on the moderator's own
+    argument (policy.decide_appeal_refusal), locked in decline_appeal's order."""
+    require_moderator(moderator)
+    argument = _locked_copy(appeal.argument)
+    fresh = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    fresh.argument = argument
+    policy.enforce(policy.decide_appeal_refusal(moderator, fresh))
+    return restore_argument(moderator=moderator, argument=argument, reason=reason)
 
 
 @transaction.atomic

@@ -6,7 +6,17 @@ Each costs a fixed number of queries per page, however many flags or entries the
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import User
@@ -329,11 +339,21 @@ def current_appeal(argument):
 
 def with_appeal_state(arguments):
     """`arguments` (a queryset) with `appeal_status` and `appeal_resolved_at` of current_appeal
-    on each (None where there is none): in the query that loads them, not one more."""
+    on each (None where there is none): in the query that loads them, not one more. Only a
+    hidden argument has an appeal that stands, so the others skip the lookup (a member's page
+    loads every argument of hers it shows this way)."""
     appeal = _current_appeals(OuterRef("pk"))
+
+    def if_hidden(field, output_field):
+        return Case(
+            When(visibility=Argument.Visibility.HIDDEN, then=Subquery(appeal.values(field)[:1])),
+            default=None,
+            output_field=output_field,
+        )
+
     return arguments.annotate(
-        appeal_status=Subquery(appeal.values("status")[:1]),
-        appeal_resolved_at=Subquery(appeal.values("resolved_at")[:1]),
+        appeal_status=if_hidden("status", CharField()),
+        appeal_resolved_at=if_hidden("resolved_at", DateTimeField()),
     )
 
 

@@ -88,11 +88,8 @@ def appeals(request):
     appeal = get_object_or_404(Appeal.objects.select_related("argument__motion"), pk=int(raw))
     reason = request.POST.get("reason", "")
     try:
-        policy.enforce(policy.decide_appeal_refusal(request.user, appeal))
         if act == "restore":
-            outcome = moderation.restore_argument(
-                moderator=request.user, argument=appeal.argument, reason=reason
-            )
+            outcome = moderation.uphold_appeal(moderator=request.user, appeal=appeal, reason=reason)
             messages.success(request, f"{outcome.message} The appeal is upheld.")
         else:
             moderation.decline_appeal(moderator=request.user, appeal=appeal, reason=reason)

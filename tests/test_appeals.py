@@ -217,6 +217,13 @@ def test_a_decided_appeal_is_not_decided_again(author, moderator, other_mod, hid
     )
     assert refused.status == 409 and "declined already" in refused.message
     assert ModerationAction.objects.filter(action="decline_appeal").count() == 1
+    # Nor upheld after all: the argument stays hidden, as the moderator who declined it left it.
+    refused = refusal(
+        lambda: moderation.uphold_appeal(moderator=other_mod, appeal=made, reason="Fine")
+    )
+    assert refused.status == 409 and "declined already" in refused.message
+    hidden.refresh_from_db()
+    assert hidden.is_hidden
 
 
 def test_only_a_moderator_declines(author, member, hidden):
