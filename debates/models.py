@@ -396,7 +396,29 @@ def _on_exactly_one(*fields):
     return condition
 
 
-class Flag(models.Model):
+class _Review(models.Model):
+    """What a member asks of the moderators (a flag, an appeal) and when and by whom it was
+    decided: open, with no decision, until a moderator resolves it."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
+def _resolved_once_closed(*closed: str) -> models.Q:
+    """A review's status agrees with its decision: open and undecided, or closed and decided."""
+    return models.Q(status="open", resolved_at__isnull=True) | models.Q(
+        status__in=list(closed), resolved_at__isnull=False
+    )
+
+
+class Flag(_Review):
     """One person's report that a motion, an argument or a source breaks the rules; a moderator
     resolves it."""
 
@@ -430,14 +452,8 @@ class Flag(models.Model):
     reason = models.CharField(max_length=10, choices=Reason)
     note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(_Review.Meta):
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
             models.CheckConstraint(
@@ -453,11 +469,7 @@ class Flag(models.Model):
                 name="flag_other_has_a_note",
             ),
             models.CheckConstraint(
-                condition=(
-                    models.Q(status="open", resolved_at__isnull=True)
-                    | models.Q(status__in=["dismissed", "actioned"], resolved_at__isnull=False)
-                ),
-                name="flag_status_valid",
+                condition=_resolved_once_closed("dismissed", "actioned"), name="flag_status_valid"
             ),
             models.UniqueConstraint(
                 fields=["flagger", "argument"],
@@ -487,7 +499,7 @@ class Flag(models.Model):
         return self.motion if self.motion_id else self.argument
 
 
-class Appeal(models.Model):
+class Appeal(_Review):
     """An author's request that a moderator look again at their argument a moderator hid. A
     moderator upholds it by restoring the argument (debates.moderation.restore_argument) or
     declines it, keeping the argument hidden (decline_appeal); one appeal per hiding."""
@@ -503,23 +515,13 @@ class Appeal(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=NOTE_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(_Review.Meta):
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
             models.CheckConstraint(condition=_not_empty("note"), name="appeal_note_not_empty"),
             models.CheckConstraint(
-                condition=(
-                    models.Q(status="open", resolved_at__isnull=True)
-                    | models.Q(status__in=["upheld", "declined"], resolved_at__isnull=False)
-                ),
-                name="appeal_status_valid",
+                condition=_resolved_once_closed("upheld", "declined"), name="appeal_status_valid"
             ),
             models.UniqueConstraint(
                 fields=["argument"],
