@@ -94,22 +94,24 @@
   // sent back with its errors) hands the focus to what came in its place: the field in error,
   // else the message, else the new content itself. Keyboard and screen-reader users are told
   // what happened instead of being left on the page's body; a live swap elsewhere moves nothing.
-  let refocus = null;
+  // Whichever swap takes it away: the poster's own answer, or the live stream's copy first. Both
+  // may be under way at once (the stream's copy of the argument's body, the answer's whole
+  // argument), so every area is kept and the outermost one that came back takes the focus.
+  const refocus = new Set();
   document.addEventListener("htmx:before:swap", (event) => {
     const active = document.activeElement;
     if (!active || active === document.body) return;
-    // Whichever swap takes it away: the poster's own answer, or the live stream's copy first.
     for (const task of event.detail?.tasks || []) {
       const target = task.target;
-      if (target instanceof Element && target.id && target.contains(active)) refocus = target.id;
+      if (target instanceof Element && target.id && target.contains(active)) refocus.add(target.id);
     }
   });
   document.addEventListener("htmx:after:swap", () => {
-    const id = refocus;
-    refocus = null;
+    const areas = [...refocus].map((id) => document.getElementById(id)).filter(Boolean);
+    refocus.clear();
     const active = document.activeElement;
-    if (!id || (active && active !== document.body)) return;
-    const area = document.getElementById(id);
+    if (active && active !== document.body) return;
+    const area = areas.find((candidate) => !areas.some((other) => other !== candidate && other.contains(candidate)));
     if (!area) return;
     const into = area.querySelector('[aria-invalid="true"], [role="alert"]') || area;
     if (!into.matches("input, textarea, select, button, a[href]")) into.setAttribute("tabindex", "-1");
