@@ -25,9 +25,11 @@ VOTE_CHANGED = "vote-changed"
 MOTION_CHANGED = "motion-changed"
 KINDS = {ARGUMENT_POSTED, ARGUMENT_CHANGED, VOTE_CHANGED, MOTION_CHANGED}
 # Not a debate's, and for one member's pages alone: what awaits them changed (their unread
-# notifications), or what they hold on a claim (their own vote, which the public never learns).
+# notifications), what they hold on a claim (their own vote, which the public never learns), or
+# what their own copy of an argument says that nobody else's does (where their appeal stands).
 MEMBER_NOTIFIED = "member-notified"
 MEMBER_VOTED = "member-voted"
+MEMBER_OWN_ARGUMENT = "member-own-argument"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,19 @@ def announce_to_voter(member_id: int, *, claim: str, claim_id: int) -> None:
     """Tell the voter's open pages, after the surrounding commit, that her vote changed (a vote
     whose own statement did not announce it: inside a caller's transaction, or on SQLite)."""
     event = member_voted(member_id, claim, claim_id)
+    transaction.on_commit(lambda: _publish(event), robust=True)
+
+
+def announce_own_argument(member_id: int, argument_id: int) -> None:
+    """Tell the member's open pages, after the surrounding commit, that her own copy of the
+    argument changed while everyone else's stayed as it was (her appeal on it made or declined):
+    on her channel alone, since the debate's stream has nothing new for anyone. Her pages that
+    show it ask for their own copy, as a reload would render it; the event carries no state."""
+    event = DebateEvent(
+        motion_id=None,
+        kind=MEMBER_OWN_ARGUMENT,
+        ids={"member_id": member_id, "argument_id": argument_id},
+    )
     transaction.on_commit(lambda: _publish(event), robust=True)
 
 

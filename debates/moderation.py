@@ -26,7 +26,13 @@ from accounts import suspension
 from accounts.models import User
 from debates import moderation_queries, policy
 from debates.errors import DebateRuleError, within_limit
-from debates.events import ARGUMENT_CHANGED, MOTION_CHANGED, announce, stamp_activity
+from debates.events import (
+    ARGUMENT_CHANGED,
+    MOTION_CHANGED,
+    announce,
+    announce_own_argument,
+    stamp_activity,
+)
 from debates.models import (
     MODERATION_REASON_MAX_LENGTH,
     Appeal,
@@ -360,11 +366,13 @@ def appeal_refusal(author, argument):
     return policy.appeal_refusal(author, argument, **_appeal_state(appeal))
 
 
-def _restamp(argument):
+def _appeal_changed(argument, author_id: int):
     """After the commit, retire the cached rendering of the argument's debate: its author's own
-    copy of it says where their appeal stands. Nobody else's page changes, so nothing is
-    announced."""
+    copy of it says where their appeal stands. Nobody else's page changes, so nothing goes on the
+    debate's stream: the appeal's author alone is told, on her own channel, and her open pages
+    that show it ask for their own copy of it, as a reload would show it."""
     transaction.on_commit(partial(stamp_activity, argument.motion_id), robust=True)
+    announce_own_argument(author_id, argument.pk)
 
 
 @transaction.atomic
@@ -383,7 +391,7 @@ def appeal_hidden_argument(*, author: User, argument: Argument, note: str) -> Ap
         )
     within_limit(note, limit=Appeal.NOTE_MAX_LENGTH, field="note")
     appeal = Appeal.objects.create(argument=fresh, author=author, note=note)
-    _restamp(fresh)
+    _appeal_changed(fresh, author.pk)
     return appeal
 
 
@@ -417,7 +425,7 @@ def decline_appeal(*, moderator: User, appeal: Appeal, reason: str) -> Moderatio
     )
     appeal.status, appeal.resolved_at, appeal.resolved_by = Appeal.Status.DECLINED, now, moderator
     entry = _log(moderator, Action.DECLINE_APPEAL, argument, reason)
-    _restamp(argument)
+    _appeal_changed(argument, fresh.author_id)
     return entry
 
 

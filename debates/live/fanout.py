@@ -51,8 +51,8 @@ class LiveEvent:
     @property
     def channels(self) -> tuple:
         """Where it goes: its motion's channel and the home page's, or, for an event of no
-        motion (debates.events.announce_to_member, announce_to_voter), its member's channel
-        alone."""
+        motion (debates.events.announce_to_member, announce_to_voter, announce_own_argument),
+        its member's channel alone: never a debate's, whatever its kind."""
         if self.motion_id is None:
             return (member_channel(self.ids["member_id"]),)
         return (self.motion_id, HOME)

@@ -1,5 +1,6 @@
 """A member's own live events as HTML, rendered for that member alone (their channel's one
-audience): their notification bell, and their own vote on a claim, as a reload would show them.
+audience): their notification bell, their own vote on a claim, as a reload would show them, and
+word that their own copy of an argument changed (their pages then ask for it, as for any other).
 
 Each is rendered from the page's own template partial and from the database as it is now, not
 from what the event says: the bell from the notifications app's partial and count, a vote from
@@ -22,6 +23,8 @@ TEMPLATE = "debates/live_events.html"
 def render_member_event(live) -> str:
     if live.kind == events.MEMBER_VOTED:
         return _render_own_vote(live.ids["member_id"], live.ids["claim"], live.ids["claim_id"])
+    if live.kind == events.MEMBER_OWN_ARGUMENT:
+        return _render_own_argument(live.ids["member_id"], live.ids["argument_id"])
     member = User.objects.filter(pk=live.ids["member_id"]).first()
     if member is None:
         return render_to_string(f"{BELL_TEMPLATE}#live-bell", {"unread_notifications": 0})
@@ -50,3 +53,14 @@ def _render_own_vote(member_id: int, kind: str, claim_id: int) -> str:
     context = {"claim": claim, "kind": kind, "motion": motion}
     html = fragments.render_tree(f"{TEMPLATE}#member-voted", context, member)
     return fragments.for_stream(html, motion)
+
+
+def _render_own_argument(member_id: int, argument_id: int) -> str:
+    """Word to her pages that her own copy of the argument changed (where her appeal on it
+    stands): each that shows it asks for that copy (crux.js), which the own-copy view renders as
+    a reload would, so nothing of it is rendered here. Where she or it is gone, nothing."""
+    if not User.objects.filter(pk=member_id, is_active=True).exists():
+        return ""
+    if not Argument.objects.filter(pk=argument_id).exists():
+        return ""
+    return render_to_string(f"{TEMPLATE}#own-argument", {"argument_id": argument_id})

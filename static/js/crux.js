@@ -517,6 +517,14 @@
   // A new argument's regions for members and for its author, from the message that brought it.
   function takeLiveRegions(node) {
     if (!(node instanceof HTMLTemplateElement) || node.parentElement?.id !== "live-own") return;
+    // Her own copy of an argument changed and nobody else's (her appeal made or declined, on her
+    // channel alone): a page that shows it asks for that copy; any other has nothing to change.
+    if (node.hasAttribute("data-own-argument")) {
+      const id = node.dataset.ownArgument;
+      if (/^\d+$/.test(id) && document.getElementById(`body-${id}`)) askOwnCopy(`ids=${id}`);
+      node.remove();
+      return;
+    }
     const mine = node.dataset.for === "author" ? node.dataset.author === viewer : audience === "member";
     if (mine) applyRegions(node);
     // Its author is not named on the stream (an attribution, or a claim nobody may read): a

@@ -1,11 +1,17 @@
 """The author of a hidden argument appeals from its page; a moderator restores it from the
-appeals page; the author's argument stands again."""
+appeals page; the author's argument stands again. Where her appeal stands reaches her open pages
+live."""
+
+import time
 
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
 from debates import moderation
+from debates.live import broker
+from debates.live.fanout import member_channel
 from debates.models import Appeal
+from tests.browser.live_pages import open_live
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 
@@ -66,3 +72,53 @@ def test_an_author_appeals_and_a_moderator_restores(signed_in, axe, transactiona
     expect(body).not_to_contain_text("appeal")
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.UPHELD
+
+
+def test_where_her_appeal_stands_reaches_her_open_pages_live(signed_in, transactional_db):
+    """Appealing in one tab changes her other tab's copy of the argument, and a moderator's
+    declining (in a browser of his own) changes her open page, with no reload: as a reload then
+    shows it. Nobody else's page changes, so the word goes on her own channel alone."""
+    author = verified_user(display_name="Appealing Ann")
+    motion = MotionFactory(author=verified_user(), title="Cities should ban cars")
+    argument = ArgumentFactory(motion=motion, author=author, claim="Car parks waste the centre.")
+    hider = verified_user(display_name="Hasty Hal")
+    grant_moderator(user=hider)
+    moderator = verified_user(display_name="Careful Cleo")
+    grant_moderator(user=moderator)
+    moderation.hide_argument(moderator=hider, argument=argument, reason="Looked like spam")
+
+    url = motion.get_absolute_url()
+    reading = open_live(signed_in(author), url)
+    appealing = open_live(reading.context.new_page(), url)
+    # A page says "live" on its stream's first bytes, before it subscribes: wait for both.
+    deadline = time.monotonic() + 15
+    while len(broker().subscribers.get(member_channel(author.pk), ())) < 2:
+        assert time.monotonic() < deadline, "her pages did not subscribe"
+        time.sleep(0.05)
+    state = reading.locator(f"#appeal-state-{argument.pk}")
+    expect(state.get_by_role("link", name="Ask a moderator to look again")).to_be_visible()
+
+    appealing.locator(f"#appeal-state-{argument.pk}").get_by_role(
+        "link", name="Ask a moderator to look again"
+    ).click()
+    appealing.get_by_label("Why should a moderator look again?").fill("It is about parking.")
+    appealing.get_by_role("button", name="Send the appeal").click()
+    expect(appealing.locator("#messages")).to_contain_text("Your appeal is sent")
+    expect(state).to_have_text("Your appeal is waiting for a moderator.")
+
+    cleo = signed_in(moderator)
+    cleo.goto("/moderation/appeals/")
+    entry = cleo.locator(f"#appeal-{Appeal.objects.get().pk}")
+    entry.get_by_label("Why keep it hidden").fill("Still reads as an advert")
+    entry.get_by_role("button", name="Keep hidden").click()
+    expect(cleo.get_by_text("No open appeals")).to_be_visible()
+
+    expect(state).to_contain_text("Your appeal was declined on")
+    expect(state).to_contain_text("a moderator kept it hidden.")
+    expect(state.get_by_role("link")).to_have_count(0)
+    assert reading.evaluate("window.__noReload") is True
+    content = reading.locator(f"#content-{argument.pk}")
+    shown = content.inner_html()
+    reading.reload()
+    expect(content).to_contain_text("Your appeal was declined on")
+    assert content.inner_html() == shown
