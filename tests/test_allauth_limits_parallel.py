@@ -40,6 +40,15 @@ def attempt(action, **kwargs):
     return "admitted" if usage else "refused"
 
 
+def admitted_until_refused(try_once, most=50) -> int:
+    """How many more attempts, one at a time, get through before the first refusal: the burst
+    may undershoot the limit (a lock waited for too long refuses), never the history's count."""
+    for admitted in range(most):
+        if try_once() == "refused":
+            return admitted
+    raise AssertionError(f"{most} attempts in a row were admitted")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_sign_ups_from_one_address_admit_at_most_the_limit(settings, database_cache):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "10/m/ip"}
@@ -51,7 +60,7 @@ def test_simultaneous_sign_ups_from_one_address_admit_at_most_the_limit(settings
     # A lock not had within allauth's second of waiting refuses too: the limit can only be
     # undershot, never passed.
     assert 1 <= results.count("admitted") <= 10
-    assert attempt("signup") == "refused"
+    assert results.count("admitted") + admitted_until_refused(lambda: attempt("signup")) == 10
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,4 +74,5 @@ def test_simultaneous_failed_sign_ins_for_one_address_admit_at_most_the_limit(
 
     assert errors == []
     assert 1 <= results.count("admitted") <= 5
-    assert attempt("login_failed", key=typed) == "refused"
+    later = admitted_until_refused(lambda: attempt("login_failed", key=typed))
+    assert results.count("admitted") + later == 5
