@@ -2,20 +2,21 @@
 appeals page; the author's argument stands again. Where her appeal stands reaches her open pages
 live."""
 
-import time
+from types import SimpleNamespace
 
+import pytest
 from playwright.sync_api import expect
 
 from accounts.services import grant_moderator
 from debates import moderation
-from debates.live import broker
-from debates.live.fanout import member_channel
 from debates.models import Appeal
-from tests.browser.live_pages import open_live
+from tests.browser.live_pages import open_live, wait_until_subscribed
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 
-def test_an_author_appeals_and_a_moderator_restores(signed_in, axe, transactional_db):
+@pytest.fixture
+def hidden(transactional_db):
+    """Ann's argument, hidden by one moderator (Hal); another (Cleo) decides her appeal."""
     author = verified_user(display_name="Appealing Ann")
     motion = MotionFactory(author=verified_user(), title="Cities should ban cars")
     argument = ArgumentFactory(motion=motion, author=author, claim="Car parks waste the centre.")
@@ -24,6 +25,11 @@ def test_an_author_appeals_and_a_moderator_restores(signed_in, axe, transactiona
     moderator = verified_user(display_name="Careful Cleo")
     grant_moderator(user=moderator)
     moderation.hide_argument(moderator=hider, argument=argument, reason="Looked like spam")
+    return SimpleNamespace(author=author, argument=argument, moderator=moderator)
+
+
+def test_an_author_appeals_and_a_moderator_restores(signed_in, axe, hidden):
+    author, argument, moderator = hidden.author, hidden.argument, hidden.moderator
 
     # The author reads the hiding on the argument's page and appeals: plain pages and forms (her
     # browser runs no JavaScript), the moderator's with it.
@@ -74,27 +80,16 @@ def test_an_author_appeals_and_a_moderator_restores(signed_in, axe, transactiona
     assert appeal.status == Appeal.Status.UPHELD
 
 
-def test_where_her_appeal_stands_reaches_her_open_pages_live(signed_in, transactional_db):
+def test_where_her_appeal_stands_reaches_her_open_pages_live(signed_in, hidden):
     """Appealing in one tab changes her other tab's copy of the argument, and a moderator's
     declining (in a browser of his own) changes her open page, with no reload: as a reload then
     shows it. Nobody else's page changes, so the word goes on her own channel alone."""
-    author = verified_user(display_name="Appealing Ann")
-    motion = MotionFactory(author=verified_user(), title="Cities should ban cars")
-    argument = ArgumentFactory(motion=motion, author=author, claim="Car parks waste the centre.")
-    hider = verified_user(display_name="Hasty Hal")
-    grant_moderator(user=hider)
-    moderator = verified_user(display_name="Careful Cleo")
-    grant_moderator(user=moderator)
-    moderation.hide_argument(moderator=hider, argument=argument, reason="Looked like spam")
+    author, argument, moderator = hidden.author, hidden.argument, hidden.moderator
 
-    url = motion.get_absolute_url()
+    url = argument.motion.get_absolute_url()
     reading = open_live(signed_in(author), url)
     appealing = open_live(reading.context.new_page(), url)
-    # A page says "live" on its stream's first bytes, before it subscribes: wait for both.
-    deadline = time.monotonic() + 15
-    while len(broker().subscribers.get(member_channel(author.pk), ())) < 2:
-        assert time.monotonic() < deadline, "her pages did not subscribe"
-        time.sleep(0.05)
+    wait_until_subscribed(author, pages=2)
     state = reading.locator(f"#appeal-state-{argument.pk}")
     expect(state.get_by_role("link", name="Ask a moderator to look again")).to_be_visible()
 

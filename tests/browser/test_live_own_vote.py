@@ -2,14 +2,10 @@
 member, two pages of one motion in one browser session; what she presses in one is pressed in
 the other, and what she withdraws is released, without a reload."""
 
-import time
-
 from playwright.sync_api import expect
 
-from debates.live import broker
-from debates.live.fanout import member_channel
 from debates.models import Argument
-from tests.browser.live_pages import open_live
+from tests.browser.live_pages import open_live, wait_until_subscribed
 from tests.factories import verified_user
 
 
@@ -19,11 +15,7 @@ def test_her_vote_in_one_tab_is_pressed_in_her_other_tab(signed_in, seeded_live)
     voter = verified_user(display_name="Voter V")
     first = open_live(signed_in(voter), url)
     second = open_live(first.context.new_page(), url)
-    # A page says "live" on its stream's first bytes, before it subscribes: wait for both.
-    deadline = time.monotonic() + 15
-    while len(broker().subscribers.get(member_channel(voter.pk), ())) < 2:
-        assert time.monotonic() < deadline, "her pages did not subscribe"
-        time.sleep(0.05)
+    wait_until_subscribed(voter, pages=2)
     agree = f"#vote-argument-{target.pk}-agree"
     disagree = f"#vote-argument-{target.pk}-disagree"
     motion_agree = f"#vote-motion-{target.motion.pk}-agree"
