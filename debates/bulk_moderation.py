@@ -1,13 +1,16 @@
 """Clearing up after a spam wave: a member's arguments still shown, hidden in one act.
 
-Each argument is hidden as one hide would (its flags upheld, a log entry, the author told, open
-pages updated live), so nothing differs from hiding them one by one but the moderator's time.
+Each argument is hidden as one hide would (its flags upheld, a log entry, open pages updated
+live), so nothing differs from hiding them one by one but the moderator's time, and that its
+author is told once: the entries after the first name it as their batch, and its notice counts
+them (notifications.services.notify_of_act).
 """
 
 from django.db import transaction
 
 from debates import moderation_queries, policy
 from debates.errors import DebateRuleError
+from debates.models import ModerationAction
 from debates.moderation import Outcome, clean_reason, hide_argument, require_moderator
 
 # How far back a moderator may reach, in days (None: all of them), with what the form says.
@@ -34,10 +37,12 @@ def hide_arguments_by(*, moderator, member, reason: str, days: int | None) -> Ou
     reason = clean_reason(reason, required=True)
     policy.enforce(policy.bulk_hide_refusal(moderator, member))
     arguments = moderation_queries.shown_arguments_by(member, days=days).order_by("id")
-    hidden = sum(
-        hide_argument(moderator=moderator, argument=argument, reason=reason).changed
-        for argument in arguments.select_for_update()
-    )
+    hidden, first = 0, None
+    for argument in arguments.select_for_update():
+        outcome = hide_argument(moderator=moderator, argument=argument, reason=reason, batch=first)
+        hidden += outcome.changed
+        if first is None and outcome.entry and outcome.entry.action == ModerationAction.Action.HIDE:
+            first = outcome.entry
     if not hidden:
         return Outcome(
             False, f"None of {member.display_name}'s arguments were shown; nothing changed."

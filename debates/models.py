@@ -593,6 +593,11 @@ class ModerationAction(models.Model):
     # Details of some acts: a suspension's end, how many flags a hide or dismissal resolved.
     suspended_until = models.DateTimeField(null=True, blank=True)
     flags_resolved = models.PositiveIntegerField(default=0)
+    # The first entry of the one act this one is part of (a member's arguments hidden at once,
+    # debates.bulk_moderation): its subject is told of the act once, by that entry's notice.
+    batch = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = ModerationActionQuerySet.as_manager()
 

@@ -218,10 +218,12 @@ def dismiss_flags(*, moderator, claim, reason=""):
 
 
 @transaction.atomic
-def hide_argument(*, moderator, argument, reason):
+def hide_argument(*, moderator, argument, reason, batch: ModerationAction | None = None):
     """Hide an argument from everyone but its author and moderators; its replies stay.
 
-    One its author retracted stays retracted, and its open flags are upheld (_uphold_flags)."""
+    One its author retracted stays retracted, and its open flags are upheld (_uphold_flags).
+    `batch`: the first entry of the act this hide is part of (debates.bulk_moderation), whose
+    notice tells its author of this one too."""
     require_moderator(moderator)
     reason = clean_reason(reason, required=True)
     fresh = _locked_copy(argument)
@@ -234,7 +236,7 @@ def hide_argument(*, moderator, argument, reason):
         visibility=Argument.Visibility.HIDDEN, hidden_reason=reason
     )
     resolved = resolve_flags(argument, moderator, Flag.Status.ACTIONED)
-    entry = _log(moderator, Action.HIDE, fresh, reason, flags_resolved=resolved)
+    entry = _log(moderator, Action.HIDE, fresh, reason, flags_resolved=resolved, batch=batch)
     argument.visibility, argument.hidden_reason = Argument.Visibility.HIDDEN, reason
     _announce(fresh)
     return Outcome(True, "Argument hidden.", entry)

@@ -35,6 +35,9 @@ class Notification(models.Model):
     action = models.ForeignKey(
         ModerationAction, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # How many entries of one moderator's act it tells of (the first is `action`): a member's
+    # arguments hidden at once are one notice, not one each.
+    acts = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # When it went out by email (on its own, or in a digest): never mailed twice.

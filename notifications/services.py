@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.mentions import people_mentioned
@@ -218,6 +219,12 @@ def notify_of_act(*, action: ModerationAction) -> Notification | None:
         claim = action.argument or action.motion
         recipient_id = action.user_id or getattr(claim, "author_id", None)
     if recipient_id is None or recipient_id == action.moderator_id:
+        return None
+    if action.batch_id is not None:
+        # Told already, by the act's first entry: its notice counts this one too.
+        Notification.objects.filter(recipient_id=recipient_id, action_id=action.batch_id).update(
+            acts=F("acts") + 1
+        )
         return None
     notification = Notification.objects.create(
         recipient_id=recipient_id,

@@ -9,9 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from debates import bulk_moderation, moderation, services
+from debates import bulk_moderation, events, moderation, services
 from debates.errors import DebateRuleError
+from debates.live import fanout
 from debates.models import Argument, Flag, ModerationAction
+from notifications import mailing
+from notifications import queries as notify_queries
+from notifications import services as notify
 from notifications.models import Notification
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
@@ -64,13 +68,17 @@ def test_the_last_days_arguments_are_hidden_and_no_others(moderator, spammer, wa
     assert visibility(wave["today"]) == ["hidden", "hidden"]
     assert visibility(wave["older"].values()) == ["visible", "visible"]
     assert visibility([someone_else]) == ["visible"]
-    # Each hidden as one hide would be: logged with the reason, its flags upheld, its author told.
-    entries = ModerationAction.objects.filter(action="hide")
-    assert sorted(entry.argument_id for entry in entries) == sorted(a.pk for a in wave["today"])
+    # Each hidden as one hide would be: logged with the reason, its flags upheld; its author is
+    # told once, by the first entry's notice, which counts them all.
+    entries = ModerationAction.objects.filter(action="hide").order_by("id")
+    assert [entry.argument_id for entry in entries] == [a.pk for a in wave["today"]]
     assert {entry.reason for entry in entries} == {"Spam wave"}
     assert Flag.objects.get().status == "actioned"
     assert entries.get(argument=flagged).flags_resolved == 1
-    assert Notification.objects.filter(recipient=spammer, kind="moderation").count() == 2
+    first, second = entries
+    assert (first.batch_id, second.batch_id) == (None, first.pk)
+    [notice] = Notification.objects.filter(recipient=spammer, kind="moderation")
+    assert (notice.action_id, notice.argument_id, notice.acts) == (first.pk, first.argument_id, 2)
 
 
 @pytest.mark.parametrize(("days", "hidden"), [(7, 3), (None, 4)])
@@ -166,3 +174,47 @@ def test_the_queue_leads_from_a_flagged_argument_to_its_authors_others(
     client.force_login(moderator)
     page = client.get(reverse("moderation_queue")).content.decode()
     assert f'<a href="{url(spammer)}">Hide all their arguments</a>' in page
+
+
+def test_its_author_is_told_once_in_the_inbox_the_bell_and_the_digest(
+    client,
+    moderator,
+    spammer,
+    wave,
+    mailoutbox,
+    recording_broker,
+    django_capture_on_commit_callbacks,
+):
+    """One notice for the act, saying how many: a spam wave's author, or a member hidden in
+    bulk by mistake, is not sent one per argument; restoring one is still told on its own."""
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk_moderation.hide_arguments_by(
+            moderator=moderator, member=spammer, reason="Spam wave", days=None
+        )
+    rung = recording_broker.backlogs[fanout.member_channel(spammer.pk)]
+    assert [event.kind for event in rung] == [events.MEMBER_NOTIFIED]
+
+    client.force_login(spammer)
+    page = client.get(reverse("notifications")).content.decode()
+    said = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "Your argument “Cheap watches 1” and 3 more were hidden by a moderator" in said
+    assert "Your argument “Cheap watches 2”" not in said
+    assert notify_queries.unread_count(spammer) == 1
+
+    moderation.restore_argument(moderator=moderator, argument=wave["today"][1], reason="Fine")
+    notices = Notification.objects.filter(recipient=spammer).order_by("id")
+    assert [notice.acts for notice in notices] == [4, 1]
+
+    notify.save_preferences(member=spammer, follow_own=True, email_replies=False, digest="daily")
+    mailing.send_due_digests()
+    [mail] = [mail for mail in mailoutbox if mail.to == [spammer.email]]
+    assert "Your argument “Cheap watches 1” and 3 more were hidden by a moderator" in mail.body
+    assert "Your argument “Cheap watches 2” was restored" in mail.body
+
+
+def test_one_hide_is_told_as_before(client, moderator, spammer, wave):
+    moderation.hide_argument(moderator=moderator, argument=wave["today"][0], reason="Spam")
+    client.force_login(spammer)
+    said = " ".join(re.sub(r"<[^>]+>", "", client.get(reverse("notifications")).text).split())
+    assert "Your argument “Cheap watches 1” was hidden by a moderator" in said
+    assert "more were" not in said
