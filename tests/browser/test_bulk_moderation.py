@@ -1,5 +1,5 @@
 """A moderator clears up after a spam wave from the spammer's profile; a reader of the debate
-sees the spam go, live."""
+sees the spam go, live, and its author's bell rings once for the act."""
 
 from playwright.sync_api import expect
 
@@ -19,6 +19,7 @@ def test_a_members_arguments_hidden_in_one_act_go_live(signed_in, page, transact
     grant_moderator(user=moderator)
 
     reader = open_live(page, motion.get_absolute_url())
+    author = open_live(signed_in(spammer), motion.get_absolute_url())
     mod = signed_in(moderator)
     mod.goto(spammer.get_absolute_url())
     mod.get_by_role("link", name="Hide their arguments").click()
@@ -35,3 +36,12 @@ def test_a_members_arguments_hidden_in_one_act_go_live(signed_in, page, transact
         expect(reader.locator(f"#claim-{argument.pk}")).to_have_text("[hidden by a moderator]")
     expect(reader.locator(f"#claim-{fair.pk}")).to_have_text("Trams carry more people.")
     assert reader.evaluate("window.__noReload") is True
+
+    # Its author is told once, saying how many, in the bell and in the inbox.
+    expect(author.locator("#bell-count")).to_have_text("1 unread")
+    author.goto("/notifications/")
+    notices = author.locator("li.notification")
+    expect(notices).to_have_count(1)
+    expect(notices).to_contain_text(
+        "Your argument “Cheap watches 1” and 1 more were hidden by a moderator: Spam wave."
+    )
