@@ -10,7 +10,6 @@ from django.db import transaction
 
 from debates import moderation_queries, policy
 from debates.errors import DebateRuleError
-from debates.models import ModerationAction
 from debates.moderation import Outcome, clean_reason, hide_argument, require_moderator
 
 # How far back a moderator may reach, in days (None: all of them), with what the form says.
@@ -41,8 +40,7 @@ def hide_arguments_by(*, moderator, member, reason: str, days: int | None) -> Ou
     for argument in arguments.select_for_update():
         outcome = hide_argument(moderator=moderator, argument=argument, reason=reason, batch=first)
         hidden += outcome.changed
-        if first is None and outcome.entry and outcome.entry.action == ModerationAction.Action.HIDE:
-            first = outcome.entry
+        first = first or outcome.entry
     if not hidden:
         return Outcome(
             False, f"None of {member.display_name}'s arguments were shown; nothing changed."

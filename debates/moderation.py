@@ -397,17 +397,25 @@ def appeal_hidden_argument(*, author: User, argument: Argument, note: str) -> Ap
     return appeal
 
 
-@transaction.atomic
-def uphold_appeal(*, moderator: User, appeal: Appeal, reason: str) -> Outcome:
-    """Restore an appealed argument, which upholds the appeal (restore_argument closes it): in
-    the same transaction as the check that it is still open and not on the moderator's own
-    argument (policy.decide_appeal_refusal), locked in decline_appeal's order."""
+def _appeal_to_decide(moderator, appeal) -> Appeal:
+    """`appeal` read afresh with its argument, both locked (the argument first, as every act on
+    it locks it), once `moderator` may decide it (policy.decide_appeal_refusal): still open,
+    and not on their own argument."""
     require_moderator(moderator)
     argument = _locked_copy(appeal.argument)
     fresh = Appeal.objects.select_for_update().get(pk=appeal.pk)
     fresh.argument = argument
     policy.enforce(policy.decide_appeal_refusal(moderator, fresh))
-    return restore_argument(moderator=moderator, argument=argument, reason=reason)
+    return fresh
+
+
+@transaction.atomic
+def uphold_appeal(*, moderator: User, appeal: Appeal, reason: str) -> Outcome:
+    """Restore an appealed argument, which upholds the appeal (restore_argument closes it): in
+    the same transaction as the check that it is still open and not on the moderator's own
+    argument (_appeal_to_decide)."""
+    fresh = _appeal_to_decide(moderator, appeal)
+    return restore_argument(moderator=moderator, argument=fresh.argument, reason=reason)
 
 
 @transaction.atomic
@@ -415,12 +423,9 @@ def decline_appeal(*, moderator: User, appeal: Appeal, reason: str) -> Moderatio
     """Keep an appealed argument hidden: the appeal is declined, the log says why (as
     decline_appeal on the argument) and its author is told (notifications, from the entry).
     Never on one's own argument (policy.decide_appeal_refusal); to uphold it, restore it."""
-    require_moderator(moderator)
+    fresh = _appeal_to_decide(moderator, appeal)
     reason = clean_reason(reason, required=True)
-    argument = _locked_copy(appeal.argument)
-    fresh = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    fresh.argument = argument
-    policy.enforce(policy.decide_appeal_refusal(moderator, fresh))
+    argument = fresh.argument
     now = timezone.now()
     Appeal.objects.filter(pk=fresh.pk).update(
         status=Appeal.Status.DECLINED, resolved_at=now, resolved_by=moderator

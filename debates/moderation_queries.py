@@ -369,7 +369,7 @@ def open_appeals():
 
 def open_appeal_count() -> int:
     """Appeals awaiting a moderator: the review queue says how many, flags or none."""
-    return Appeal.objects.filter(status=Appeal.Status.OPEN).count()
+    return open_appeals().count()
 
 
 def appeals_page(appeals):
