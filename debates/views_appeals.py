@@ -23,7 +23,12 @@ from debates.views import HttpResponseSeeOther
 from debates.views_moderation import moderator_required
 
 APPEALS_PAGE_SIZE = 25
-APPEAL_ACTS = ("restore", "decline")
+# A moderator's answers to an appeal: act, the reason's label, the button, whether it warns.
+DECISIONS = (
+    ("restore", "Why restore it", "Restore", False),
+    ("decline", "Why keep it hidden", "Keep hidden", True),
+)
+APPEAL_ACTS = {act for act, *_ in DECISIONS}
 
 
 @member_required
@@ -116,9 +121,34 @@ class AppealRow:
         return f"appeal-{self.appeal.pk}"
 
     @property
-    def reason_error_id(self):
-        """The id of the message a refused reason is described by, or "" (none refused)."""
-        return f"{self.dom_id}-error" if self.refused and self.refused.field == "reason" else ""
+    def decisions(self):
+        """Its two forms, each with the reason as typed when it was the act refused."""
+        return [self._decision(*choice) for choice in DECISIONS]
+
+    def _decision(self, act, label, button, danger):
+        refused = self.refused if self.refused and self.refused.act == act else None
+        return Decision(
+            act=act,
+            label=label,
+            button=button,
+            danger=danger,
+            field_id=f"{self.dom_id}-{act}-reason",
+            reason=refused.reason if refused else "",
+            error_id=f"{self.dom_id}-error" if refused and refused.field == "reason" else "",
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One of a moderator's two answers to an appeal, as its form shows it."""
+
+    act: str
+    label: str
+    button: str
+    danger: bool
+    field_id: str
+    reason: str
+    error_id: str
 
 
 def _appeals_page(request, *, refused=None, status=200):
