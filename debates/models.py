@@ -596,7 +596,7 @@ class ModerationAction(models.Model):
     # The first entry of the one act this one is part of (a member's arguments hidden at once,
     # debates.bulk_moderation): its subject is told of the act once, by that entry's notice.
     batch = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="batched"
     )
 
     objects = ModerationActionQuerySet.as_manager()

@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from accounts.models import User
 from debates import policy
-from debates.models import Argument, Motion, Vote
+from debates.models import Argument, ModerationAction, Motion, Vote
 from notifications.models import Digest, Follow, Notification, Preferences
 
 DIGEST_EVERY = {Digest.DAILY: timedelta(days=1), Digest.WEEKLY: timedelta(days=7)}
@@ -55,7 +55,9 @@ def still_told(notification: Notification, member) -> bool:
 
 
 def inbox_of_anyone():
-    """Notifications with what each names, for one query a page."""
+    """Notifications with what each names, for one query a page, and a second for the other
+    arguments of a member's hidden at once (a notice of a batch names them all)."""
+    batched = ModerationAction.objects.select_related("argument__motion").order_by("pk")
     return Notification.objects.select_related(
         "recipient",
         "argument__motion",
@@ -63,7 +65,7 @@ def inbox_of_anyone():
         "argument__author",
         "motion",
         "action__source",
-    )
+    ).prefetch_related(Prefetch("action__batched", queryset=batched))
 
 
 def inbox(member):

@@ -200,6 +200,14 @@ def test_its_author_is_told_once_in_the_inbox_the_bell_and_the_digest(
     assert "Your argument “Cheap watches 1” and 3 more were hidden by a moderator" in said
     assert "Your argument “Cheap watches 2”" not in said
     assert notify_queries.unread_count(spammer) == 1
+    # Each may be appealed on its own page, so the notice leads to every one, not the first only.
+    others = re.search(r'<details class="notification__batch">(.*?)</details>', page, re.S)[1]
+    assert "<summary>The other 3</summary>" in others
+    linked = re.findall(r'<a href="([^"]+)">“<bdi>([^<]+)</bdi>”</a>', others)
+    assert linked == [
+        (argument.get_absolute_url(), argument.claim)
+        for argument in [wave["today"][1], wave["older"][3], wave["older"][30]]
+    ]
 
     moderation.restore_argument(moderator=moderator, argument=wave["today"][1], reason="Fine")
     notices = Notification.objects.filter(recipient=spammer).order_by("id")
@@ -218,3 +226,21 @@ def test_one_hide_is_told_as_before(client, moderator, spammer, wave):
     said = " ".join(re.sub(r"<[^>]+>", "", client.get(reverse("notifications")).text).split())
     assert "Your argument “Cheap watches 1” was hidden by a moderator" in said
     assert "more were" not in said
+
+
+def test_the_inbox_names_a_batch_at_a_constant_cost(
+    client, moderator, spammer, wave, django_assert_num_queries
+):
+    """The other arguments of every batch come in one query, however many batches and entries."""
+    bulk_moderation.hide_arguments_by(moderator=moderator, member=spammer, reason="Spam", days=1)
+    client.force_login(spammer)
+    # the user, the moderator check, the bell, the count, the page and the batches' entries
+    with django_assert_num_queries(6):
+        client.get(reverse("notifications"))
+    motion = MotionFactory()
+    for n in range(4):
+        ArgumentFactory(motion=motion, author=spammer, claim=f"More watches {n}")
+    bulk_moderation.hide_arguments_by(moderator=moderator, member=spammer, reason="Spam", days=1)
+    with django_assert_num_queries(6):
+        page = client.get(reverse("notifications")).text
+    assert page.count('class="notification__batch"') == 2

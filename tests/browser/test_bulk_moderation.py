@@ -45,3 +45,8 @@ def test_a_members_arguments_hidden_in_one_act_go_live(signed_in, page, transact
     expect(notices).to_contain_text(
         "Your argument “Cheap watches 1” and 1 more were hidden by a moderator: Spam wave."
     )
+    # Each may be appealed on its own, so the notice leads to every one.
+    notices.get_by_text("The other 1").click()
+    notices.get_by_role("link", name="“Cheap watches 2”").click()
+    expect(author.locator(f"#claim-{spam[1].pk}")).to_contain_text("Cheap watches 2")
+    expect(author.get_by_role("link", name="Ask a moderator to look again")).to_be_visible()
