@@ -23,10 +23,13 @@ PERIODS = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (None, "Indefinitely")]
 
 
 def parse_days(raw):
-    """A period from a form: "" or "indefinitely" is None, else 1..MAX_DAYS days."""
+    """A period from a form: "indefinitely" is None, else 1..MAX_DAYS days. Nothing chosen is
+    refused, never read as the harshest period."""
     raw = str(raw if raw is not None else "").strip().lower()
-    if raw in ("", "indefinitely", "none"):
+    if raw == "indefinitely":
         return None
+    if not raw:
+        raise ValidationError("Choose how long the suspension lasts.", code="days")
     try:
         days = int(raw)
     except ValueError:

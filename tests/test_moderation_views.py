@@ -68,7 +68,11 @@ def moderator_requests(argument, target_user):
             url = reverse(f"queue_{act}", args=[kind, claim_pk])
             requests += [("post", url, {"reason": "Because"}), ("get", url, {})]
     requests.append(
-        ("post", reverse("queue_hide", args=["argument", pk]), {"reason": "r", "suspend": "1"})
+        (
+            "post",
+            reverse("queue_hide", args=["argument", pk]),
+            {"reason": "r", "suspend": "1", "days": "7"},
+        )
     )
     return requests
 
@@ -637,14 +641,18 @@ def test_queue_hide_and_suspend_refusals_keep_the_entry(client, moderator):
     Flag.objects.create(flagger=verified_user(), argument=staff_argument, reason="abuse")
     client.force_login(moderator)
     url = reverse("queue_hide", args=["argument", staff_argument.pk])
-    response = client.post(url, {"reason": "x", "suspend": "1"}, headers=HTMX)
+    response = client.post(url, {"reason": "x", "suspend": "1", "days": "7"}, headers=HTMX)
     assert response.status_code == 403
     assert "Staff accounts cannot be suspended." in html(response)
     assert "Dismiss flags" in html(response)  # the entry is still there to act on
     bad_period = client.post(url, {"reason": "x", "suspend": "1", "days": "forever"}, headers=HTMX)
     assert bad_period.status_code == 422
     assert Argument.objects.get(pk=staff_argument.pk).is_visible
-    plain = client.post(url, {"reason": "x", "suspend": "1"})
+    no_period = client.post(url, {"reason": "x", "suspend": "1"}, headers=HTMX)
+    assert no_period.status_code == 422
+    assert "Choose how long the suspension lasts." in html(no_period)
+    assert Argument.objects.get(pk=staff_argument.pk).is_visible
+    plain = client.post(url, {"reason": "x", "suspend": "1", "days": "7"})
     assert plain.status_code == 403 and "Review queue" in html(plain)
 
 
@@ -667,6 +675,10 @@ def test_suspend_page_and_post(client, moderator, author):
     page = client.get(url)
     assert page.status_code == 200 and 'name="days"' in html(page)
     assert client.post(url, {"reason": "x", "days": "often"}).status_code == 422
+    # No period chosen is refused, never read as the harshest.
+    assert client.post(url, {"reason": "x"}).status_code == 422
+    author.refresh_from_db()
+    assert not author.is_suspended
     assert client.post(url, {"reason": "", "days": "7"}).status_code == 422
     response = client.post(url, {"reason": "Abuse", "days": "indefinitely"}, follow=True)
     assert response.redirect_chain[-1] == (author.get_absolute_url(), 303)

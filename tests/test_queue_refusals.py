@@ -133,7 +133,10 @@ def test_a_refusal_of_the_act_itself_stands_in_its_entry_and_keeps_the_reason(cl
     client.force_login(moderator)
     for headers in ({}, HTMX):
         response = hide(
-            client, staff_argument, {"reason": "Trolling", "suspend": "1"}, headers=headers
+            client,
+            staff_argument,
+            {"reason": "Trolling", "suspend": "1", "days": "7"},
+            headers=headers,
         )
         assert response.status_code == 403
         page = Page(response.content.decode())
