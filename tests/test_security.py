@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
+from tests.factories import MotionFactory
 from tests.test_authorisation_matrix import MATRIX
 from tests.test_serving import response_of, scope, serve
 from tests.test_settings import PRODUCTION
@@ -317,6 +318,20 @@ def test_error_pages_are_in_the_site_style(failing_site):
     assert bad.status_code == 400 and "did not make sense" in site_page(bad)
     assert forbidden.status_code == 403 and "Not allowed" in site_page(forbidden)
     assert missing.status_code == 404 and "Nothing here" in site_page(missing)
+
+
+def test_a_form_address_opened_as_a_link_gets_the_405_page(client, db):
+    """require_POST answers with nothing; opened as a link, that was a blank page."""
+    motion = MotionFactory()
+    opened = client.get(reverse("vote_motion", args=[motion.slug]))
+    assert opened.status_code == 405 and opened["Allow"] == "POST"
+    assert "Not a page to open" in site_page(opened)
+    assert "use its button" in site_page(opened)
+    put = client.put(reverse("home"))
+    assert put.status_code == 405 and "does not take a PUT request" in site_page(put)
+    # The API's 405s are problems, and stay so.
+    api = client.put(f"/api/v1/motions/{motion.slug}")
+    assert api.status_code == 405 and api["Content-Type"] == "application/problem+json"
 
 
 def test_a_bad_host_gets_the_400_page():
