@@ -208,7 +208,12 @@ def wording_shown_to(argument, viewer) -> bool:
     """Whether `viewer` may read an argument's wording and earlier wordings outside the debate
     (its history, its author's profile): everyone while it stands; its author and moderators
     always, so that words withdrawn after they did harm can still be audited."""
-    return argument.is_visible or _authored_by(argument, viewer) or moderates(viewer)
+    return argument.is_visible or withdrawn_wording_shown_to(argument, viewer)
+
+
+def withdrawn_wording_shown_to(argument, viewer) -> bool:
+    """Whether `viewer` would still read an argument's wording once it is withdrawn."""
+    return _authored_by(argument, viewer) or moderates(viewer)
 
 
 # --- Acting on claims --------------------------------------------------------------------------

@@ -187,6 +187,17 @@ def test_the_page_of_a_retracted_argument_leads_its_author_to_her_words(
     assert "Coffee is bitter." not in html(client.get(history))
 
 
+def test_a_standing_argument_carries_the_line_hidden_for_whoever_may_read_it_withdrawn(
+    client, author, moderator, member, argument
+):
+    """So that withdrawing it in place, or live, shows the line as a reload would (crux.js)."""
+    for reader, carried in ((author, True), (moderator, True), (member, False)):
+        client.force_login(reader)
+        page = html(client.get(argument.get_absolute_url()))
+        line = f'<p class="muted" data-while-withdrawn data-argument="{argument.pk}" hidden>'
+        assert (line in page) is carried
+
+
 def test_her_profile_leads_her_to_the_history_of_what_she_retracted(client, author, retracted):
     client.force_login(author)
     profile = html(client.get(author.get_absolute_url()))

@@ -22,6 +22,11 @@ def wording_shown_to(argument, user):
     return policy.wording_shown_to(argument, user)
 
 
+@register.filter
+def withdrawn_wording_shown_to(argument, user):
+    return policy.withdrawn_wording_shown_to(argument, user)
+
+
 @register.simple_tag
 def vote_closure(claim, motion, user):
     return policy.vote_closure(claim, motion, user)

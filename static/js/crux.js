@@ -548,6 +548,9 @@
       const withdrawn = offer.dataset.argument && document.getElementById(`body-${offer.dataset.argument}`)?.hasAttribute("data-withdrawn");
       offer.hidden = status.dataset.shown !== "true" || Boolean(withdrawn);
     }
+    for (const line of document.querySelectorAll("[data-while-withdrawn]")) {
+      line.hidden = !document.getElementById(`body-${line.dataset.argument}`)?.hasAttribute("data-withdrawn");
+    }
     for (const heading of document.querySelectorAll("[data-claim-of]")) {
       const claim = document.getElementById(`claim-${heading.dataset.claimOf}`);
       if (claim) heading.textContent = claim.textContent.trim();

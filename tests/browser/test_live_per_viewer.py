@@ -218,6 +218,7 @@ def test_a_withdrawn_argument_takes_its_follow_line_and_heading_along(signed_in,
     expect(body(her, mine.pk)).to_contain_text("[retracted by its author]")
     expect(her.locator(".debate__follow")).to_be_hidden()
     expect(her.locator("h1")).to_have_text("Pro argument: [retracted by its author]")
+    expect(her.get_by_text("Its author and moderators can still read its wording")).to_be_visible()
 
     reader = open_live(signed_in(verified_user(display_name="Reader F")), theirs.get_absolute_url())
     expect(reader.locator(".debate__follow")).to_be_visible()
@@ -227,6 +228,7 @@ def test_a_withdrawn_argument_takes_its_follow_line_and_heading_along(signed_in,
     expect(body(reader, theirs.pk)).to_contain_text("[hidden by a moderator]")
     expect(reader.locator(".debate__follow")).to_be_hidden()
     expect(reader.locator("h1")).to_have_text("Con argument: [hidden by a moderator]")
+    expect(reader.locator("[data-while-withdrawn]")).to_have_count(0)  # her words are not his
     assert reader.evaluate("window.__noReload") is True
 
 

@@ -98,6 +98,8 @@ def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
     expect(body.locator(f"#claim-{argument.pk}")).to_have_text(
         "Only idiots drive into town centres."
     )
+    history_line = mod.get_by_text("Its author and moderators can still read its wording")
+    expect(history_line).to_be_visible()
     body.locator(".mod-tools summary").click()
     body.get_by_label("Reason to restore").fill("Rewritten on appeal")
     body.get_by_role("button", name="Restore").click()
@@ -109,6 +111,8 @@ def test_flag_review_hide_log_and_restore(signed_in, transactional_db):
     expect(body.locator(f"#claim-{argument.pk}")).to_have_text(
         "Only idiots drive into town centres."
     )
+    # As a reload has it: nothing is withdrawn, so nothing leads to its withdrawn wording.
+    expect(history_line).to_be_hidden()
     assert_not_reloaded(mod)
 
     reader.reload()
