@@ -19,6 +19,6 @@ def site(request):
     # pays for the query that asks whether the viewer moderates. None for everyone else.
     @cache
     def review_waiting():
-        return moderation_queries.waiting_for_review() if policy.moderates(user) else None
+        return moderation_queries.waiting_for_review(user) if policy.moderates(user) else None
 
     return {"canonical_url": canonical_url, "review_waiting": review_waiting}

@@ -300,12 +300,11 @@ def acting_moderators():
     return User.objects.filter(moderation_acts__isnull=False).distinct().order_by("display_name")
 
 
-def waiting_for_review() -> int:
-    """Open flags and open appeals, what awaits a moderator: the number beside the nav's link to
-    the queue, which leads to both. One query."""
+def waiting_for_review(moderator) -> int:
+    """Open flags and the open appeals `moderator` may decide, what awaits her: the number
+    beside the nav's link to the queue, which leads to both. One query."""
     flags = Flag.objects.filter(status=Flag.Status.OPEN).values("id")
-    appeals = Appeal.objects.filter(status=Appeal.Status.OPEN).values("id")
-    return flags.union(appeals, all=True).count()
+    return flags.union(_appeals_for(moderator).values("id"), all=True).count()
 
 
 # --- Appeals -----------------------------------------------------------------------------------
@@ -367,9 +366,14 @@ def open_appeals():
     )
 
 
-def open_appeal_count() -> int:
-    """Appeals awaiting a moderator: the review queue says how many, flags or none."""
-    return open_appeals().count()
+def open_appeal_count(moderator) -> int:
+    """Appeals awaiting `moderator`: the review queue says how many, flags or none."""
+    return _appeals_for(moderator).count()
+
+
+def _appeals_for(moderator):
+    """Open appeals but her own, which are another moderator's to decide."""
+    return Appeal.objects.filter(status=Appeal.Status.OPEN).exclude(author_id=moderator.pk)
 
 
 def appeals_page(appeals):

@@ -419,7 +419,7 @@ def _queue_page(request, *, refused=None, status=200):
         # and the refusal of the act just sent on it, if any.
         "rows": rows,
         "periods": suspension.PERIODS,
-        "appeals_waiting": moderation_queries.open_appeal_count(),
+        "appeals_waiting": moderation_queries.open_appeal_count(request.user),
         # Said above the entries only when the refused one is not on the page shown (another
         # moderator resolved it meanwhile): the other entries have nothing to do with it.
         "error": refused.message if refused and not any(row[2] for row in rows) else None,

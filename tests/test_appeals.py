@@ -496,3 +496,17 @@ def test_the_nav_counts_appeals_waiting_with_open_flags(client, author, hidden, 
     assert 'Review queue <span class="badge site-nav__count">1</span>' in text(client.get("/"))
     moderation.flag_claim(flagger=verified_user(), claim=ArgumentFactory(), reason="spam")
     assert 'Review queue <span class="badge site-nav__count">2</span>' in text(client.get("/"))
+
+
+def test_a_moderators_own_appeal_is_not_counted_as_waiting_for_her(client, moderator, other_mod):
+    """Another moderator decides it: her nav and queue count nothing she could act on, and the
+    other moderator's count it."""
+    argument = ArgumentFactory(author=other_mod, claim="Mine, hidden.")
+    moderation.hide_argument(moderator=moderator, argument=argument, reason="Abusive wording")
+    appeal(other_mod, argument)
+    client.force_login(other_mod)
+    assert "Review queue <span" not in text(client.get("/"))
+    assert "nothing is waiting for review" in text(client.get(reverse("moderation_queue")))
+    client.force_login(moderator)
+    assert 'Review queue <span class="badge site-nav__count">1</span>' in text(client.get("/"))
+    assert "1 <a" in text(client.get(reverse("moderation_queue")))
