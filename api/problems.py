@@ -23,7 +23,8 @@ MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "/api/v1/docs/#problem-"
 KINDS = {
     "rule": "The debate's rules refuse this.",
-    "invalid": "The request's fields are not valid.",
+    "invalid": "The request's fields are not valid, or its body has a field the operation does "
+    "not take (each named in its errors).",
     "unauthenticated": "Sign in or send a personal API token.",
     "forbidden": "Not allowed for this account or token.",
     "not-found": "No such resource.",
@@ -77,6 +78,9 @@ def _rate_limited(request, error: ratelimit.RateLimited):
     return problem("rate-limited", 429, error.message, headers={"Retry-After": error.retry_after})
 
 
+UNKNOWN_FIELD = "This operation takes no such field; its documentation lists those it takes."
+
+
 def _invalid(request, error: ValidationError):
     errors = []
     for item in error.errors:
@@ -85,7 +89,12 @@ def _invalid(request, error: ValidationError):
         where = item.get("loc", ())
         location = [str(part) for part in where[2 if where[:1] == ("body",) else 1 :]]
         location = location or ["request"]
-        errors.append((".".join(location), item.get("msg", "Not valid.")))
+        message = (
+            UNKNOWN_FIELD
+            if item.get("type") == "extra_forbidden"
+            else item.get("msg", "Not valid.")
+        )
+        errors.append((".".join(location), message))
     return problem("invalid", 422, "Some fields are not valid; see errors.", errors)
 
 

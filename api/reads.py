@@ -3,16 +3,14 @@
 from functools import wraps
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.views.decorators.cache import cache_control
 from django.views.decorators.vary import vary_on_headers
 from ninja.decorators import decorate_view
 
-from accounts.models import User
 from accounts.queries import arguments_by, profile_stats
 from analysis import queries as analysis_queries
-from api import cursors, present
+from api import cursors, lookups, present
 from api.auth import reader
 from api.problems import Problem
 from api.router import router
@@ -33,7 +31,7 @@ from api.schemas import (
     TreePage,
 )
 from debates import policy, queries
-from debates.models import Argument, Motion, Source
+from debates.models import Argument, Motion
 
 ERRORS = {frozenset({401, 403, 404, 422}): Problem}
 PAGED_ERRORS = {frozenset({400, 401, 403, 404, 422}): Problem}
@@ -124,7 +122,7 @@ def motions(
 @etagged
 def motion(request, slug: Slug):
     viewer = reader(request)
-    found = queries.motion_with_tallies(slug)
+    found = lookups.motion_with_tallies(slug)
     found.my_vote = queries.my_vote(viewer, found)
     return present.motion(found, viewer)
 
@@ -151,7 +149,7 @@ def tree(
     replies ask with `parent`. At most 160 arguments in one answer, however big the debate
     (tests pin it)."""
     viewer = reader(request)
-    found = queries.motion_by_slug(slug)
+    found = lookups.motion(slug)
     offset = 0
     if cursor is not None:
         parent, order, offset = cursors.read(cursor, motion=found.pk, parent=parent, order=order)
@@ -161,7 +159,7 @@ def tree(
     else:
         debate = queries.argument_tree(found, parent)
         if parent not in debate.by_id:
-            raise Http404("No such argument in this debate.")
+            raise Http404(lookups.NO_ARGUMENT)
     siblings = debate.by_id[parent].children if parent else debate.roots
     batch = queries.shown_arguments(
         debate, siblings, viewer=viewer, order=order, limits=TREE_LIMITS, offset=offset
@@ -190,11 +188,11 @@ def tree(
 @etagged
 def argument(request, slug: Slug, argument_id: Id, order: Order = queries.DEFAULT_REPLY_ORDER):
     viewer = reader(request)
-    found = queries.motion_by_slug(slug)
+    found = lookups.motion(slug)
     try:
         node, ancestors = queries.subtree(found, argument_id, viewer=viewer, order=order)
     except Argument.DoesNotExist:
-        raise Http404("No such argument in this debate.") from None
+        raise Http404(lookups.NO_ARGUMENT) from None
     shown = ancestors[-ANCESTORS_SHOWN:]
     return {
         "argument": present.node(node, viewer, slug=found.slug),
@@ -209,7 +207,7 @@ def argument(request, slug: Slug, argument_id: Id, order: Order = queries.DEFAUL
 @etagged
 def person(request, person_id: Id):
     viewer = reader(request)
-    found = get_object_or_404(User, pk=person_id)
+    found = lookups.member(person_id)
     stats = profile_stats(found, viewer=viewer)
     return {
         "id": found.pk,
@@ -240,7 +238,7 @@ def person_arguments(
     `offset` (send back `next_offset`): a `cursor` sent to it is a 400."""
     viewer = reader(request)
     _refuse_cursor(request)
-    found = get_object_or_404(User, pk=person_id)
+    found = lookups.member(person_id)
     written = arguments_by(found, viewer=viewer)
     total = written.count()
     page = list(written[offset : offset + limit])
@@ -263,7 +261,7 @@ def person_arguments(
 )
 @etagged
 def source(request, source_id: Id):
-    return present.source(get_object_or_404(Source, pk=source_id), reader(request))
+    return present.source(lookups.source(source_id), reader(request))
 
 
 @router.get(
@@ -278,9 +276,9 @@ def analysis(request, slug: Slug):
     until it is first analysed. Claims are {kind, id} refs, hidden and retracted ones left out;
     a group's members are named to moderators only."""
     viewer = reader(request)
-    found = queries.motion_by_slug(slug)
+    found = lookups.motion(slug)
     if not policy.text_shown_to(found, viewer):
-        raise Http404("No such motion.")
+        raise Http404(lookups.NO_MOTION)
     return analysis_queries.as_json(
         found,
         analysis_queries.stored(found),

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
 
 from api.cursors import LENGTH_MAX as CURSOR_MAX
 from config.converters import ID_MAX
@@ -222,7 +222,14 @@ class AnalysisOut(Schema):
     cruxes: list[CruxOut]
 
 
-class PostIn(Schema):
+class Input(Schema):
+    """A request's body: a field the operation does not take is refused (a 422 naming it), not
+    ignored, so a mistyped name (`parent` for `parent_id`) never writes in the wrong place."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PostIn(Input):
     parent_id: Id | None = None
     stance: Literal["pro", "con"]
     claim: Claim
@@ -234,12 +241,12 @@ class PostIn(Schema):
     )
 
 
-class EditIn(Schema):
+class EditIn(Input):
     claim: Claim
     details: Details = ""
 
 
-class VoteIn(Schema):
+class VoteIn(Input):
     choice: Choice
 
 
@@ -249,7 +256,7 @@ class VoteOut(Schema):
     my_vote: Choice | None
 
 
-class FlagIn(Schema):
+class FlagIn(Input):
     reason: Literal["spam", "abuse", "off-topic", "copyright", "other"]
     note: Note = Field("", description="needed when the reason is `other`")
 
@@ -261,7 +268,7 @@ class FlagOut(Schema):
     created: bool
 
 
-class MotionIn(Schema):
+class MotionIn(Input):
     title: Title
     claim: Claim
     context: Details = Field("", description="background, in Markdown")
@@ -272,7 +279,7 @@ class MotionIn(Schema):
     )
 
 
-class ImportIn(Schema):
+class ImportIn(Input):
     format: Literal[*FORMATS] = Field(
         description="`argdown`, `kialo` (Kialo's plain-text export) or `json` (a motion's "
         "export.json)"

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Schema
 
-from api import present
+from api import lookups, present
 from api.auth import reader
 from api.reads import ERRORS, etagged
 from api.router import router
@@ -95,7 +95,7 @@ def source_text(request, source_id: Id):
     viewer; `anchors` are the quotes of the claims everyone reads (hidden or retracted ones
     mark nothing), in the order of the text, as W3C Web Annotation selectors."""
     viewer = reader(request)
-    found = source_queries.source_for_reader(source_id)
+    found = lookups.source_for_reader(source_id)
     shown = policy.source_shown_to(found, viewer)
     text = sources.text_of(found) if shown else ""
     reading = source_queries.reading(found) if text else None

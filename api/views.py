@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import member_required
-from api import problems, tokens
+from api import documentation, problems, tokens
 from api.models import ApiToken
 from api.v1 import api
 from debates import policy, queries, transfer
@@ -22,14 +22,15 @@ NEW_KEY = "api_new_token_key"
 
 @require_safe
 def docs(request):
-    """Every operation of the OpenAPI document, with its parameters and answers; no scripts."""
-    schema = api.get_openapi_schema()
-    operations = [
-        {"method": method.upper(), "path": path, **operation}
-        for path, methods in schema["paths"].items()
-        for method, operation in methods.items()
-    ]
-    context = {"schema": schema, "operations": operations, "problem_kinds": problems.KINDS}
+    """Every operation of the OpenAPI document, with its parameters, body fields and answers;
+    no scripts."""
+    context = {
+        "title": api.title,
+        "version": api.version,
+        "description": documentation.markdown(api.description),
+        "operations": documentation.operations(api.get_openapi_schema()),
+        "problem_kinds": problems.KINDS,
+    }
     return render(request, "api/docs.html", context)
 
 

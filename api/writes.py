@@ -2,10 +2,9 @@
 JSON (refusals as problem details, api.problems)."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Status
 
-from api import present
+from api import lookups, present
 from api.auth import WRITERS
 from api.problems import Problem
 from api.router import router
@@ -21,22 +20,16 @@ from api.schemas import (
     VoteOut,
 )
 from config import ratelimit
-from debates import moderation, queries, services, voting
+from debates import moderation, services, voting
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion
 
 ERRORS = {frozenset({400, 401, 403, 404, 409, 422, 429}): Problem}
 
 
-def _argument_of(motion, pk):
-    return get_object_or_404(
-        Argument.objects.select_related("motion", "author", "source"), pk=pk, motion=motion
-    )
-
-
 def _parent_of(motion, pk):
     try:
-        return _argument_of(motion, pk)
+        return lookups.argument(motion, pk)
     except Http404:
         raise DebateRuleError(
             f"There is no argument {pk} in this motion to reply to.", status=422, field="parent_id"
@@ -52,7 +45,7 @@ def _parent_of(motion, pk):
 )
 def post_argument(request, slug: Slug, data: PostIn):
     """201 with the new argument; 200 with the earlier one when `submission_key` repeats."""
-    motion = queries.motion_by_slug(slug)
+    motion = lookups.motion(slug)
     parent = _parent_of(motion, data.parent_id) if data.parent_id else None
     with ratelimit.attempt(request, "post"):
         argument, created = services.post_argument(
@@ -71,11 +64,11 @@ def post_argument(request, slug: Slug, data: PostIn):
     summary="Reword one's own argument",
 )
 def edit_argument(request, slug: Slug, argument_id: Id, data: EditIn):
-    motion = queries.motion_by_slug(slug)
-    argument = _argument_of(motion, argument_id)
+    motion = lookups.motion(slug)
+    argument = lookups.argument(motion, argument_id)
     with ratelimit.attempt(request, "edit"):
         services.edit_argument(editor=request.user, argument=argument, **data.dict())
-    return present.argument(_argument_of(motion, argument_id), request.user, slug=motion.slug)
+    return present.argument(lookups.argument(motion, argument_id), request.user, slug=motion.slug)
 
 
 @router.post(
@@ -86,11 +79,11 @@ def edit_argument(request, slug: Slug, argument_id: Id, data: EditIn):
     summary="Retract one's own argument",
 )
 def retract_argument(request, slug: Slug, argument_id: Id):
-    motion = queries.motion_by_slug(slug)
+    motion = lookups.motion(slug)
     argument = services.retract_argument(
-        author=request.user, argument=_argument_of(motion, argument_id)
+        author=request.user, argument=lookups.argument(motion, argument_id)
     )
-    return present.argument(_argument_of(motion, argument.pk), request.user, slug=motion.slug)
+    return present.argument(lookups.argument(motion, argument.pk), request.user, slug=motion.slug)
 
 
 def _vote(request, slug, argument_id, choice):
@@ -99,8 +92,13 @@ def _vote(request, slug, argument_id, choice):
             result = voting.cast_vote_at(
                 voter=request.user, slug=slug, argument_id=argument_id, choice=choice
             )
-    except (Motion.DoesNotExist, Argument.DoesNotExist):
-        raise Http404("No such motion or argument.") from None
+    except Motion.DoesNotExist:
+        raise Http404(lookups.NO_MOTION) from None
+    except Argument.DoesNotExist:
+        # One query found both by the slug: whether the motion is the one missing is asked only
+        # now, so a missing motion is "No such motion." here as at its other addresses.
+        lookups.motion(slug)
+        raise Http404(lookups.NO_ARGUMENT) from None
     return {
         "agree": result.agree_count,
         "disagree": result.disagree_count,
@@ -178,7 +176,7 @@ def _flag(request, claim, data):
     summary="Flag a motion for moderators",
 )
 def flag_motion(request, slug: Slug, data: FlagIn):
-    return _flag(request, get_object_or_404(Motion, slug=slug), data)
+    return _flag(request, lookups.motion(slug), data)
 
 
 @router.post(
@@ -189,5 +187,5 @@ def flag_motion(request, slug: Slug, data: FlagIn):
     summary="Flag an argument for moderators",
 )
 def flag_argument(request, slug: Slug, argument_id: Id, data: FlagIn):
-    motion = queries.motion_by_slug(slug)
-    return _flag(request, _argument_of(motion, argument_id), data)
+    motion = lookups.motion(slug)
+    return _flag(request, lookups.argument(motion, argument_id), data)
