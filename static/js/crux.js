@@ -252,8 +252,9 @@
 
   // A field with a length limit counts as one types or pastes, and says how far over it is,
   // instead of the browser silently cutting a pasted claim at the limit (the server refuses it).
-  document.addEventListener("focusin", (event) => {
-    const field = event.target;
+  // A page refused for a field's length focuses that field before this script runs: it is
+  // counted at once.
+  function countCharacters(field) {
     const limited = "form textarea[maxlength], form input[type=text][maxlength], form [data-limit]";
     if (!(field instanceof HTMLElement) || !field.matches(limited) || field.dataset.counted) return;
     const limit = Number(field.getAttribute("maxlength") || field.dataset.limit);
@@ -271,9 +272,19 @@
       count.classList.toggle("char-count--over", over > 0);
       count.textContent = over > 0 ? `${over} character${over === 1 ? "" : "s"} over the limit of ${limit}` : `${length} of ${limit} characters`;
     };
-    field.addEventListener("input", update);
+    // The server's refusal of its length says what the counter would: the counter starts
+    // silent beside it, and takes over from it (then stale) at the first change.
+    const said = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter((id) => id && id !== count.id).map((id) => document.getElementById(id)).filter(Boolean);
     update();
-  });
+    const echoes = said.flatMap((region) => [region, ...region.querySelectorAll(".field__error")]).filter((error) => error.matches(".field__error") && error.textContent.trim() === `${count.textContent}.`);
+    if (echoes.length) count.textContent = "";
+    field.addEventListener("input", () => {
+      for (const error of echoes) error.hidden = true;
+      update();
+    });
+  }
+  document.addEventListener("focusin", (event) => countCharacters(event.target));
+  countCharacters(document.activeElement);
 
   // After posting in place, focus goes to the new argument; after a refusal, to the first field
   // in error (or the form's own message). Hers is the argument that says what she sent: another

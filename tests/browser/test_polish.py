@@ -242,3 +242,23 @@ def test_the_moderation_log_reads_on_a_phone_one_entry_a_card(signed_in, transac
     label = moderator_cell.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert label == '"Moderator: "'
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_title_refused_for_its_length_is_counted_as_she_shortens_it(signed_in, transactional_db):
+    """The refused field has the focus before the page's script runs: it is counted all the
+    same, and the counter takes over from the server's words once she changes it."""
+    page = signed_in(verified_user())
+    page.goto("/motions/new/")
+    title = page.get_by_label("Title")
+    title.fill("t" * 130)
+    page.get_by_label("Claim").fill("A claim to keep.")
+    page.get_by_role("button", name="Open the debate").click()
+    expect(page.get_by_role("alert")).to_have_text("10 characters over the limit of 120.")
+    expect(title).to_be_focused()
+    expect(page.locator("#id_title-count")).to_have_text("")  # not the same words twice
+    title.press("End")
+    for _ in range(4):
+        title.press("Backspace")
+    expect(page.locator("#id_title-count")).to_have_text("6 characters over the limit of 120")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_label("Claim")).to_have_value("A claim to keep.")
