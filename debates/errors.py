@@ -1,5 +1,7 @@
 """The error every debate rule raises; debates.services re-exports it."""
 
+from debates.text import MARKS_ON_ONE_MAX, most_marks_on_one
+
 
 class DebateRuleError(Exception):
     """A write the rules refuse. `status` is the HTTP status a view should answer with; `also`,
@@ -14,13 +16,22 @@ class DebateRuleError(Exception):
 
 
 def within_limit(value: str, *, limit: int, field: str, noun: str = "", they: bool = False):
-    """`value`, if it has at most `limit` characters; else the one refusal every form gives
-    ("Keep the <noun> to <limit> characters (it has <n>)."), of `field` (also the noun unless
-    `noun` names it; `they` for a plural noun such as "details")."""
+    """`value`, if it has at most `limit` characters and no character carries more marks than
+    any script stacks; else the one refusal every form gives ("Keep the <noun> to <limit>
+    characters (it has <n>)."), of `field` (also the noun unless `noun` names it; `they` for a
+    plural noun such as "details")."""
     if len(value) > limit:
         has = "they have" if they else "it has"
         raise DebateRuleError(
             f"Keep the {noun or field} to {limit:,} characters ({has} {len(value):,}).",
+            status=422,
+            field=field,
+        )
+    piled = most_marks_on_one(value)
+    if piled > MARKS_ON_ONE_MAX:
+        raise DebateRuleError(
+            f"A character in the {noun or field} carries {piled} accents or marks, which would "
+            f"spill over the lines around it: keep to {MARKS_ON_ONE_MAX} on one.",
             status=422,
             field=field,
         )

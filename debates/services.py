@@ -68,8 +68,9 @@ def _clean_claim(claim: str) -> str:
     return within_limit(claim, limit=CLAIM_MAX_LENGTH, field="claim")
 
 
-def _clean_details(details: str) -> str:
-    return within_limit(_plain(details), limit=DETAILS_MAX_LENGTH, field="details", they=True)
+def _clean_details(details: str, *, field: str = "details") -> str:
+    plural = field == "details"
+    return within_limit(_plain(details), limit=DETAILS_MAX_LENGTH, field=field, they=plural)
 
 
 def _bounded_quote(quote: str) -> str:
@@ -365,7 +366,7 @@ def propose_motion(
     fields = FieldChecks()
     title = fields.check(lambda: _motion_title(title))
     claim = fields.check(lambda: _clean_claim(claim))
-    context = fields.check(lambda: _clean_details(context))
+    context = fields.check(lambda: _clean_details(context, field="context"))
     cited = fields.check(lambda: _citation(source_url, quote))
     fields.done()
     source, quote = cited

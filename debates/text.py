@@ -13,6 +13,11 @@ _WITHOUT_BIDI = dict.fromkeys(BIDI_CONTROLS)
 _UNPRINTABLE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), *BIDI_CONTROLS], " ")
 
 
+# Non-spacing marks (accents, points) one character may carry in a text: more than a script
+# stacks (Hebrew with its points and cantillation, Tibetan's subjoined letters), too few to pile
+# marks into a smear over the lines around it ("zalgo"). Display names have a rule of their own.
+MARKS_ON_ONE_MAX = 6
+
 BLANK_BRAILLE = "\u2800"
 # What a withheld claim or source reads as in downloads (debates.transfer, Argdown); the pages say
 # "[<visibility label>]". A title of either would pass for a moderator's or an author's act.
@@ -88,3 +93,12 @@ def slug_of(title: str, max_length: int) -> str:
         return slug
     cut = slug[: max_length + 1]
     return (cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]).strip("-")
+
+
+def most_marks_on_one(text) -> int:
+    """The most non-spacing marks any one character of `text` carries, decomposed: an "á" one."""
+    most = piled = 0
+    for char in unicodedata.normalize("NFD", str(text or "")):
+        piled = piled + 1 if unicodedata.category(char) in ("Mn", "Me") else 0
+        most = max(most, piled)
+    return most
