@@ -4,11 +4,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
+from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.models import User
+from accounts.queries import email_held_by_another
 from accounts.services import carry_over_suspension
 from debates.errors import DebateRuleError, within_limit
 
@@ -29,6 +32,10 @@ SEND_FROM_EMAIL_SETTINGS = (
     "few minutes."
 )
 TRY_AGAIN = "The email could not be sent just now. Please try again in a few minutes."
+# A note that something changed on an account (ACCOUNT_EMAIL_NOTIFICATIONS) asks nothing of her.
+CHANGE_MADE_NOT_TOLD = "The change is made, but the email telling you so could not be sent."
+# Crux's own mail, to the owner of an address another member asked to change to.
+EMAIL_TAKEN = "account/email/email_taken"
 NOT_SENT = {
     "account/email/email_confirmation_signup": SIGN_IN_FOR_A_NEW_LINK,
     "account/email/account_already_exists": SIGN_IN_FOR_A_NEW_LINK,
@@ -36,6 +43,12 @@ NOT_SENT = {
     "account/email/unknown_account": ASK_FOR_THE_RESET_AGAIN,
     "account/email/password_reset_code": ASK_FOR_THE_RESET_AGAIN,
     "account/email/email_confirmation": SEND_FROM_EMAIL_SETTINGS,
+    EMAIL_TAKEN: SEND_FROM_EMAIL_SETTINGS,
+    "account/email/password_changed": CHANGE_MADE_NOT_TOLD,
+    "account/email/password_set": CHANGE_MADE_NOT_TOLD,
+    "account/email/password_reset": CHANGE_MADE_NOT_TOLD,
+    "account/email/email_changed": CHANGE_MADE_NOT_TOLD,
+    "account/email/email_deleted": CHANGE_MADE_NOT_TOLD,
 }
 _FAILED = "crux_mail_not_sent"
 # Django's form field takes addresses up to 320 characters, the tables 254: allauth cuts a longer
@@ -87,6 +100,26 @@ class CruxAccountAdapter(DefaultAccountAdapter):
         going = get_next_redirect_url(request) if request is not None else None
         return f"{url}?{urlencode({'next': going})}" if going else url
 
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        """A member may ask to change her address to one another account holds: allauth takes
+        the request as for any address, so that the answer never tells who is registered
+        (ACCOUNT_PREVENT_ENUMERATION). The link it would send could never be followed
+        (ACCOUNT_UNIQUE_EMAIL) and would name her to the address's owner. The owner is told
+        instead that someone tried to use the address, naming nobody, as a sign-up with it
+        tells her (account_already_exists); sign-up sends no link to a held address at all."""
+        address = emailconfirmation.email_address
+        if signup or not email_held_by_another(address.email, user=address.user):
+            super().send_confirmation_mail(request, emailconfirmation, signup)
+            return
+        sign_in_url = build_absolute_uri(request, reverse("account_login"))
+        self.send_mail(EMAIL_TAKEN, address.email, {"sign_in_url": sign_in_url})
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # Every note of a change says how to take the account back if it was not her.
+        reset_url = build_absolute_uri(self.request, reverse("account_reset_password"))
+        context = {"password_reset_url": reset_url} | (context or {})
+        super().send_notification_mail(template_prefix, user, context=context, email=email)
+
     def send_mail(self, template_prefix, email, context):
         """allauth's mail (the verification link, a password reset) goes out while the person
         waits: a mail server that is down or refuses must not turn what they just did into an
@@ -103,5 +136,13 @@ class CruxAccountAdapter(DefaultAccountAdapter):
     def add_message(self, request, level, message_template=None, *args, **kwargs):
         # allauth says "sent" once it has asked for the mail; not when it could not go out.
         if getattr(request, _FAILED, False) and (message_template or "").endswith("_sent.txt"):
+            return
+        # The page a reset leads to says the password is changed, and to sign in with it: the
+        # message would say it again above it.
+        if (
+            message_template == "account/messages/password_changed.txt"
+            and getattr(request.resolver_match, "url_name", None)
+            == "account_reset_password_from_key"
+        ):
             return
         super().add_message(request, level, message_template, *args, **kwargs)

@@ -1,7 +1,7 @@
 """allauth's account pages whose forms people fill in, answering a form with errors as every
 other form of the site does: 422 with the errors in place, what was typed kept and the first
-field in error focused (allauth answers 200 and leaves the focus at the top of the page). The
-pages themselves, their rules, buttons and messages stay allauth's."""
+field in error focused (allauth answers 200 and leaves the focus at the top of the page). Their
+rules stay allauth's; their words are Crux's (templates/account/)."""
 
 from allauth.account import views as allauth
 from django.urls import path, re_path

@@ -1,5 +1,6 @@
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.templatekit import get_entrance_context_data
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -43,6 +44,18 @@ def display_name_field():
     )
 
 
+def relabel(form: forms.Form, labels: dict[str, str]) -> None:
+    """allauth's labels in the site's sentence case ("New Password" is "New password"), and the
+    placeholders that repeat them."""
+    for name, label in labels.items():
+        field = form.fields[name]
+        field.label = label
+        field.widget.attrs["placeholder"] = label
+
+
+NEW_PASSWORD_LABELS = {"password1": "New password", "password2": "New password (again)"}
+
+
 class SignInForm(AllauthLoginForm):
     """allauth's sign-in form, its labels in the site's sentence case."""
 
@@ -58,6 +71,10 @@ class PasswordChangeForm(AllauthChangePasswordForm):
 
     SAME_PASSWORD = "The new password is the same as your current one."
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel(self, {"oldpassword": "Current password"} | NEW_PASSWORD_LABELS)
+
     def clean_password1(self):
         new = self.cleaned_data["password1"]
         # Only once the current password is proven (clean_oldpassword ran first and kept it):
@@ -66,6 +83,14 @@ class PasswordChangeForm(AllauthChangePasswordForm):
         if new == self.cleaned_data.get("oldpassword"):
             raise ValidationError(self.SAME_PASSWORD, code="same_password")
         return new
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    """allauth's form behind the emailed reset link, its labels in the site's sentence case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel(self, NEW_PASSWORD_LABELS)
 
 
 class SignupForm(AllauthSignupForm):

@@ -1,8 +1,9 @@
 """Reads about people: what a person has argued, as their profile and the API list it, its
-figures, and finding someone by email or display name. Each costs a fixed number of queries."""
+figures, finding someone by email or display name, and whether an address is another account's.
+Each costs a fixed number of queries."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -37,3 +38,12 @@ def find_user(identifier: str) -> User | None:
         if user:
             return user
     return User.objects.with_display_name(identifier).first()
+
+
+def email_held_by_another(email: str, *, user: User) -> bool:
+    """Whether an account other than `user` signs in with `email` or has verified it: it is not
+    `user`'s to take (ACCOUNT_UNIQUE_EMAIL), though she may ask for it (accounts.adapter)."""
+    held = Q(email__iexact=email) | Q(
+        emailaddress__email__iexact=email, emailaddress__verified=True
+    )
+    return User.objects.exclude(pk=user.pk).filter(held).exists()

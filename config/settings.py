@@ -186,12 +186,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.CruxAccountAdapter"
-# Sign-up adds the display name; sign-in only says its labels in the site's voice; changing the
-# password refuses the current one.
+# Sign-up adds the display name; sign-in and the reset link's form only say their labels in the
+# site's voice; changing the password refuses the current one (and says its labels so too).
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
     "login": "accounts.forms.SignInForm",
     "change_password": "accounts.forms.PasswordChangeForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
 # One address per account; a new one replaces the old once it is verified (keeps User.email true).
 ACCOUNT_CHANGE_EMAIL = True

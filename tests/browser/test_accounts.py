@@ -57,6 +57,8 @@ def test_visitor_joins_verifies_signs_in_sees_profile_and_signs_out(
     expect(page.locator(".profile__meta")).to_contain_text("Joined")
     expect(page.get_by_text("not verified yet")).to_have_count(0)
     expect(page.get_by_text("You have not argued anything yet.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Motions proposed", level=2)).to_be_visible()
+    expect(page.get_by_text("You have not proposed a motion yet.")).to_be_visible()
 
     nav.get_by_role("button", name="Sign out").click()
     expect(nav.get_by_role("link", name="Sign in")).to_be_visible()
@@ -109,3 +111,51 @@ def test_member_edits_their_profile(page, transactional_db):
     expect(page.get_by_role("heading", name="Ada Lovelace", level=1)).to_be_visible()
     expect(page.get_by_text("Wrote the first program.")).to_be_visible()
     expect(page.locator(".messages")).to_contain_text("Profile saved.")
+
+
+def reset_link(mailoutbox, to):
+    (message,) = [m for m in mailoutbox if m.to == [to]]
+    match = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", message.body)
+    assert match, message.body
+    return match.group(0)
+
+
+def test_a_forgotten_password_is_reset_by_the_emailed_link_then_signed_in_with(
+    page, transactional_db, mailoutbox
+):
+    member = verified_user(email="ada@example.org", display_name="Ada Lovelace")
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+
+    expect(page.get_by_role("heading", name="Reset your password", level=1)).to_be_visible()
+    page.get_by_label("Email").fill("ada@example.org")
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("heading", name="Password reset", level=1)).to_be_visible()
+
+    page.goto(reset_link(mailoutbox, "ada@example.org"))
+    expect(page.get_by_role("heading", name="Choose a new password", level=1)).to_be_visible()
+    # Sent wrong first: answered in place, the field in error focused.
+    page.get_by_label("New password:", exact=True).fill(PASSWORD)
+    page.get_by_label("New password (again):").fill("not the same one 42")
+    page.get_by_role("button", name="Save new password").click()
+    expect(page.get_by_text("You must type the same password each time.")).to_be_visible()
+    expect(page.get_by_label("New password (again):")).to_be_focused()
+    page.get_by_label("New password:", exact=True).fill(PASSWORD)
+    page.get_by_label("New password (again):").fill(PASSWORD)
+    page.get_by_role("button", name="Save new password").click()
+
+    # Said once, on the page, which leads to signing in.
+    expect(page.get_by_role("heading", name="Password changed", level=1)).to_be_visible()
+    expect(page.locator(".messages")).to_have_count(0)
+    page.locator("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill("ada@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    nav = page.get_by_role("navigation", name="Site")
+    expect(nav.get_by_role("link", name="Ada Lovelace")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text("You are signed in as Ada Lovelace.")
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD) and not member.check_password("correct horse battery")
+    (told,) = [m for m in mailoutbox if m.subject == "[Crux] Your password was reset"]
+    assert told.to == ["ada@example.org"]
