@@ -1,14 +1,14 @@
 """Reads about people: what a person has argued, as their profile and the API list it, its
-figures, finding someone by email or display name, and whether an address is another account's.
-Each costs a fixed number of queries."""
+figures, the motions they proposed, finding someone by email or display name, and whether an
+address is another account's. Each costs a fixed number of queries."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from debates import policy
-from debates.models import Argument
+from debates import policy, queries
+from debates.models import Argument, Motion
 
 
 def arguments_by(person: User, *, viewer: User | AnonymousUser) -> QuerySet[Argument]:
@@ -17,6 +17,16 @@ def arguments_by(person: User, *, viewer: User | AnonymousUser) -> QuerySet[Argu
     return (
         Argument.objects.filter(policy.arguments_listed_to(viewer), author=person)
         .select_related("motion", "author", "source")
+        .order_by("-created_at", "-id")
+    )
+
+
+def motions_by(person: User, *, viewer: User | AnonymousUser) -> QuerySet[Motion]:
+    """The motions `person` proposed that `viewer` may read (policy.texts_shown_to: a hidden one
+    for its author and moderators only), newest first, with the tallies the home page shows."""
+    return (
+        queries.motions_for_home(include_hidden=True)
+        .filter(policy.texts_shown_to(viewer, Motion), author=person)
         .order_by("-created_at", "-id")
     )
 

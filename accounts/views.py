@@ -8,26 +8,43 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.decorators import member_required
 from accounts.forms import DeleteAccountForm, ProfileForm, focus_first_error
 from accounts.models import User
-from accounts.queries import arguments_by, profile_stats
+from accounts.queries import arguments_by, motions_by, profile_stats
 from accounts.services import delete_account as close_account
 from accounts.services import update_profile
 from debates import policy
 from notifications.queries import moderation_notices
 
 PROFILE_PAGE_SIZE = 20
+PROFILE_MOTIONS = 10
+# Past any member's motions; it keeps the OFFSET within what the databases take.
+LAST_MOTIONS_PAGE = 100_000
+
+
+def _motions_page_number(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), LAST_MOTIONS_PAGE)
 
 
 @require_safe
 def profile(request, pk):
-    """A person's public page: who they are and what they have argued, newest first.
+    """A person's public page: who they are, the motions they proposed and what they have
+    argued, newest first, each list paged on its own.
 
-    A fixed number of queries whatever the page: the person, one aggregate, one page of arguments.
+    A fixed number of queries whatever the page: the person, one aggregate, one page of
+    arguments, one page of motions.
     """
     person = get_object_or_404(User, pk=pk)
     stats = profile_stats(person, viewer=request.user)
     paginator = Paginator(arguments_by(person, viewer=request.user), PROFILE_PAGE_SIZE)
     paginator.count = stats["arguments"]  # already counted by the aggregate: skip a COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
+    # One row past the page says whether there are older ones, without a COUNT(*) of its own.
+    motions_number = _motions_page_number(request.GET.get("motions_page"))
+    start = (motions_number - 1) * PROFILE_MOTIONS
+    motions = list(motions_by(person, viewer=request.user)[start : start + PROFILE_MOTIONS + 1])
     context = {
         "person": person,
         "is_own": request.user.pk == person.pk,
@@ -35,6 +52,11 @@ def profile(request, pk):
         "votes_received": stats["agree"] + stats["disagree"],
         "page": page,
         "arguments": page.object_list,
+        "motions": motions[:PROFILE_MOTIONS],
+        "motions_number": motions_number,
+        # A page past her motions leads only back to the newest (the template's empty state).
+        "newer_motions": motions_number - 1 if motions and motions_number > 1 else None,
+        "older_motions": motions_number + 1 if len(motions) > PROFILE_MOTIONS else None,
         # The latest moderation acts on their own content, for the person themself only.
         "notices": list(moderation_notices(person)[:3]) if request.user.pk == person.pk else [],
     }

@@ -1,4 +1,5 @@
-"""Atom feeds (issue 21): new motions, new arguments in a motion, a member's arguments.
+"""Atom feeds (issue 21): new motions, new arguments in a motion, a member's motions and
+arguments.
 
 Feeds are read by feed readers, signed in or not, and cached on the way: each shows the debate
 as the public reads it (debates.policy.texts_shown_to for nobody in particular), so a hidden or
@@ -112,9 +113,7 @@ class NewMotions(_Feed):
         return motion.title
 
     def item_description(self, motion):
-        return format_html(
-            "<p>{}</p>{}{}", motion.claim, _held_by(motion), mark_safe(motion.context_html)
-        )
+        return _motion_description(motion)
 
     def item_author_name(self, motion):
         return _posted_by(motion)
@@ -124,6 +123,12 @@ class NewMotions(_Feed):
 
     def item_updateddate(self, motion):
         return _dated(motion, motion.updated_at)
+
+
+def _motion_description(motion):
+    return format_html(
+        "<p>{}</p>{}{}", motion.claim, _held_by(motion), mark_safe(motion.context_html)
+    )
 
 
 class _Arguments(_Feed):
@@ -167,15 +172,40 @@ class MotionArguments(_Arguments):
         return _public_arguments().filter(motion=motion)[:ITEMS]
 
 
-class MemberArguments(_Arguments):
+class MemberPosts(_Arguments):
+    """What a member posted, motions and arguments together, newest first; a motion's entry is
+    as the new motions feed has it, its title marked as a motion's."""
+
     def get_object(self, request, pk):
         return get_object_or_404(User, pk=pk)
 
     def title(self, person):
-        return f"Crux: arguments by {person.display_name}"
+        return f"Crux: motions and arguments by {person.display_name}"
 
     def link(self, person):
         return person.get_absolute_url()
 
     def items(self, person):
-        return _public_arguments().filter(author=person)[:ITEMS]
+        motions = _public(Motion).filter(author=person).select_related("author", "source")
+        motions = motions.order_by("-created_at", "-id")[:ITEMS]
+        arguments = _public_arguments().filter(author=person)[:ITEMS]
+        posts = sorted([*motions, *arguments], key=lambda post: post.created_at, reverse=True)
+        return posts[:ITEMS]
+
+    def item_title(self, post):
+        if isinstance(post, Motion):
+            return f"Motion: {post.title}"
+        return super().item_title(post)
+
+    def item_description(self, post):
+        if isinstance(post, Motion):
+            return _motion_description(post)
+        return super().item_description(post)
+
+    def item_categories(self, post):
+        return [] if isinstance(post, Motion) else super().item_categories(post)
+
+    def item_updateddate(self, post):
+        if isinstance(post, Motion):
+            return _dated(post, post.updated_at)
+        return super().item_updateddate(post)

@@ -7,5 +7,5 @@ from feeds import feeds
 urlpatterns = [
     path("feeds/motions/", require_safe(feeds.NewMotions()), name="feed_motions"),
     path("motions/<slug:slug>/feed/", require_safe(feeds.MotionArguments()), name="feed_motion"),
-    path("people/<id:pk>/feed/", require_safe(feeds.MemberArguments()), name="feed_person"),
+    path("people/<id:pk>/feed/", require_safe(feeds.MemberPosts()), name="feed_person"),
 ]

@@ -918,9 +918,10 @@ def test_profile_costs_the_same_queries_however_many_arguments(
     viewer = UserFactory()
     if signed_in:
         client.force_login(viewer)
-    # person, aggregate, one page of arguments (+ the session with its user, whether the
-    # viewer moderates, for the moderation links, and the bell's unread count, when signed in)
-    expected = 3 + (3 if signed_in else 0)
+    # person, aggregate, one page of arguments, one page of motions proposed (+ the session with
+    # its user, whether the viewer moderates, for the moderation links, and the bell's unread
+    # count, when signed in)
+    expected = 4 + (3 if signed_in else 0)
 
     for person in (small, big):
         with django_assert_num_queries(expected):

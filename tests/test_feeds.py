@@ -55,8 +55,8 @@ def test_new_arguments_in_a_motion(client, debate):
 
 def test_a_members_arguments(client, debate):
     feed = read(client, f"/people/{debate['writer'].pk}/feed/")
-    assert [entry.title for entry in feed.entries] == ["Pro: A shown claim."]
-    assert feed.feed.title == "Crux: arguments by Writer Wyn"
+    assert [entry.title for entry in feed.entries] == ["Pro: A shown claim.", "Motion: Open motion"]
+    assert feed.feed.title == "Crux: motions and arguments by Writer Wyn"
 
 
 def test_no_feed_for_a_hidden_motion_or_nobody(client, debate):
