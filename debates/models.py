@@ -55,14 +55,23 @@ class Source(models.Model):
         default="visible",
     )
     hidden_reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
+    # A source that is only a web address, cited by typing it (no text held): the SHA-256 of the
+    # address as debates.sources.web_address writes it. Unique, so every claim citing an address
+    # cites one source, even two citing a new address at once; "" for any other source.
+    address_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
-        # A web address typed in a citation is looked up (debates.services._held_at).
+        # A web address typed in a citation is looked up (debates.sources.held_at).
         indexes = [models.Index(fields=["url"], name="source_url")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(visibility__in=["visible", "hidden"]),
                 name="source_visibility_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["address_key"],
+                condition=~models.Q(address_key=""),
+                name="source_address_once",
             ),
         ]
 

@@ -5,7 +5,6 @@ moderators act through debates.moderation."""
 import uuid
 from datetime import timedelta
 from functools import wraps
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -79,14 +78,9 @@ def _bounded_quote(quote: str) -> str:
 
 def _cited(source, source_url, quote, start, end) -> tuple[Source | None, str, dict]:
     """The citation and its anchor fields: of a source Crux holds (one with text anchors the
-    quote in it, issue 20), or else of a web address (debates.sources). A web address of a
-    source Crux holds the text of cites that source, so its quote is checked as the reader's is."""
+    quote in it, issue 20), or else of a web address (_cited_by_address)."""
     if source is None:
-        source = _held_at(source_url)
-        if source is None:
-            return (*_citation(source_url, quote), {})
-        if not quote.strip():
-            return source, "", {}
+        return _cited_by_address(source_url, quote)
     policy.enforce(policy.citation_refusal(source))
     quote = _bounded_quote(quote)
     if sources.text_of(source) and not quote:
@@ -94,27 +88,33 @@ def _cited(source, source_url, quote, start, end) -> tuple[Source | None, str, d
     return source, quote, sources.anchored(source, quote, start=start, end=end)
 
 
-def _held_at(source_url: str) -> Source | None:
-    """The source at `source_url` whose text Crux itself holds (seeded or restored, added by no
-    member) and anyone may quote, if any. A member's pasted text binds nobody else's citations:
-    anyone could paste a text under a newspaper's address."""
-    url = _plain(source_url)
-    if not url:
-        return None
-    held = Source.objects.filter(
-        url=url, full_text__isnull=False, added_by__isnull=True, visibility="visible"
-    )
-    return held.order_by("pk").first()
-
-
-def _citation(source_url: str, quote: str) -> tuple[Source | None, str]:
-    source_url, quote = _plain(source_url), _bounded_quote(quote)
-    if not source_url:
+def _cited_by_address(source_url: str, quote: str) -> tuple[Source | None, str, dict]:
+    """A claim's citation of the web address typed: a source whose text Crux itself holds there
+    (sources.held_at) is cited, its quote checked as the reader's is, in the first of its texts
+    there that holds it (the essay and the reader's comment share an address); else the one
+    source of that address (sources.address_source), which keeps a free quote."""
+    typed, quote = _plain(source_url), _bounded_quote(quote)
+    address = _web_address(typed)
+    if not address:
         if quote:
             raise DebateRuleError(
                 "Add the web address the quote comes from.", status=422, field="source_url"
             )
-        return None, ""
+        return None, "", {}
+    held = sources.held_at(typed, address)
+    if held and not quote:
+        return held[0], "", {}
+    if held:
+        source, anchor = sources.anchored_in_one(held, quote)
+        return source, quote, anchor
+    return sources.address_source(address), quote, {}
+
+
+def _web_address(source_url: str) -> str:
+    """The web address typed, checked, as Crux keeps it (sources.web_address); "" for none."""
+    source_url = _plain(source_url)
+    if not source_url:
+        return ""
     try:
         URLValidator(schemes=["http", "https"])(source_url)
     except ValidationError:
@@ -125,9 +125,7 @@ def _citation(source_url: str, quote: str) -> tuple[Source | None, str]:
         ) from None
     if len(source_url) > Source._meta.get_field("url").max_length:
         raise DebateRuleError("That web address is too long.", status=422, field="source_url")
-    parts = urlsplit(source_url)
-    source = Source.objects.create(title=f"{parts.hostname}{parts.path}"[:300], url=source_url)
-    return source, quote
+    return sources.web_address(source_url)
 
 
 def _require_same_submission(stored: tuple, sent: tuple):
@@ -144,11 +142,11 @@ def _require_same_submission(stored: tuple, sent: tuple):
 
 
 def _citation_sent(source_url: str, quote: str) -> tuple[str, str]:
-    return _plain(source_url), _plain(quote)
+    return sources.web_address(_plain(source_url)), _plain(quote)
 
 
 def _citation_stored(claim: Argument | Motion) -> tuple[str, str]:
-    return (claim.source.url if claim.source_id else ""), claim.quote
+    return (sources.web_address(claim.source.url) if claim.source_id else ""), claim.quote
 
 
 def _as_first_posted(argument: Argument) -> tuple:
@@ -367,9 +365,9 @@ def propose_motion(
     title = fields.check(lambda: _motion_title(title))
     claim = fields.check(lambda: _clean_claim(claim))
     context = fields.check(lambda: _clean_details(context, field="context"))
-    cited = fields.check(lambda: _citation(source_url, quote))
+    cited = fields.check(lambda: _cited_by_address(source_url, quote))
     fields.done()
-    source, quote = cited
+    source, quote, anchor = cited
     motion = Motion(
         title=title,
         claim=claim,
@@ -379,6 +377,7 @@ def propose_motion(
         quote=quote,
         author=author,
         submission_key=submission_key,
+        **anchor,
     )
     base = slug_base(title)
     return save_under_free_slug(motion=motion, base=base), True

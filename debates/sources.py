@@ -8,11 +8,13 @@ debates.moderation's checks), logged, and announced to the debates whose claims 
 """
 
 import datetime as dt
+import hashlib
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from debates import anchoring, events, moderation, policy
@@ -126,6 +128,65 @@ def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
             field="quote",
         ) from None
     return _fields(found)
+
+
+def anchored_in_one(held: list[Source], quote: str, *, start=None, end=None) -> tuple:
+    """The first of `held` (the texts Crux holds at one address) whose text holds `quote`, and
+    the quote's anchor in it; refused as anchored() refuses when none does."""
+    refusal = None
+    for source in held:
+        try:
+            return source, anchored(source, quote, start=start, end=end)
+        except DebateRuleError as error:
+            refusal = refusal or error
+    raise refusal
+
+
+# --- Web addresses -----------------------------------------------------------------------------
+
+
+def web_address(url: str) -> str:
+    """A cited web address as Crux compares and keeps it: its scheme and host in lower case (the
+    web reads them so), the rest as written; one it cannot split, as it is."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))
+
+
+def held_at(*urls: str) -> list[Source]:
+    """The sources at any of `urls` whose text Crux itself holds (seeded or restored, added by no
+    member) and anyone may quote, oldest first, their texts loaded: one query. A member's pasted
+    text binds nobody else's citations: anyone could paste a text under a newspaper's address."""
+    urls = {url for url in urls if url}
+    if not urls:
+        return []
+    held = Source.objects.filter(
+        url__in=urls, full_text__isnull=False, added_by__isnull=True, visibility="visible"
+    )
+    return list(held.select_related("full_text").order_by("pk"))
+
+
+def address_source(url: str) -> Source:
+    """The source that is the web address `url` (a valid http(s) one), no text held: every claim
+    citing the address by typing it cites this one source, made by the first. Two first citations
+    at once make one (Source.address_key is unique: the later insert's savepoint rolls back and it
+    reads the row the other committed). A source a moderator hid is not cited afresh (409): its
+    title would be withheld from the new claim unsaid, and a fresh copy would undo the hiding."""
+    url = web_address(url)
+    key = hashlib.sha256(url.encode()).hexdigest()
+    source = Source.objects.filter(address_key=key).first()
+    if source is None:
+        parts = urlsplit(url)
+        title = f"{parts.hostname}{parts.path}"[: Source._meta.get_field("title").max_length]
+        try:
+            with transaction.atomic():
+                source = Source.objects.create(title=title, url=url, address_key=key)
+        except IntegrityError:
+            source = Source.objects.get(address_key=key)
+    policy.enforce(policy.citation_refusal(source))
+    return source
 
 
 # The placeholders downloads and pages show for a withdrawn claim or source: a title of one would

@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import re
 import reprlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -86,6 +87,16 @@ TALLIES_NOTE = (
 
 class ImportRefused(ValueError):
     """The file is not a Crux debate export this version can read, or it clashes with the site."""
+
+
+class QuoteNotHeld(ImportRefused):
+    """A claim quotes words the text Crux holds at its source's address does not have: `ref`
+    names the claim ("motion" or its argument's ref), for a reader that knows its line; `problem`
+    is the refusal without the claim's name."""
+
+    def __init__(self, what: str, ref: str, problem: str):
+        super().__init__(f"{what[:1].upper()}{what[1:]}: {problem}")
+        self.ref, self.problem = ref, problem
 
 
 # A refusal quotes what it refuses, cut short: the value may be a megabyte pasted in error.
@@ -453,25 +464,53 @@ class _People:
         return user
 
 
-def _claim_fields(data, people, sources, texted, *, what, warnings):
-    """The fields of a claim (the motion or an argument, named `what`) the file gives; a quote
-    that does not anchor in its source's text adds to `warnings`."""
+def _claim_fields(data, people, cited: "_FileSources", *, what, ref, warnings):
+    """The fields of a claim (the motion or an argument, named `what`, its ref `ref`) the file
+    gives; a quote that does not anchor in its source's text adds to `warnings`, and one not in
+    the text Crux holds at its source's address is refused (QuoteNotHeld)."""
     author = people(data.get("author"))
     attribution = data.get("attribution") or ""
     if author is None and data.get("author"):
         attribution = attribution or str(data["author"].get("display_name") or "")
     # Every ref is one of the file's sources (_refuse_unknown_refs); a withheld one is None.
-    source = sources[data["source"]] if data.get("source") is not None else None
+    source = cited.by_ref[data["source"]] if data.get("source") is not None else None
     quote = data.get("quote") or ""
+    anchor = {}
+    if data.get("source") in cited.held:
+        source, anchor = _held_anchor(cited.held[data["source"]], quote, data, what, ref)
+    elif data.get("source") in cited.texted:
+        # Only a source with a text anchors a quote: asking the others would cost a query each.
+        anchor = _anchor(source, quote, data, what, warnings)
     return {
         "claim": data["claim"],
         "attribution": attribution[:200],
         "source": source,
         "quote": quote,
         "author": author,
-        # Only a source with a text anchors a quote: asking the others would cost a query each.
-        **(_anchor(source, quote, data, what, warnings) if data.get("source") in texted else {}),
+        **anchor,
     }
+
+
+def _held_anchor(held, quote, data, what, ref) -> tuple:
+    """The source a claim cites at an address where Crux holds texts (`held`, the one the file
+    names first), and its quote's anchor: as a reply typing that address has them, the quote
+    found in one of those texts (where the export had it, else where it is found), else refused:
+    an import may not credit a text Crux holds with words it does not have."""
+    if not quote:
+        return held[0], {}
+    start, end = data.get("quote_start"), data.get("quote_end")
+    if any(isinstance(place, float) for place in (start, end)):
+        start = end = None
+    try:
+        return source_texts.anchored_in_one(held, quote, start=start, end=end)
+    except DebateRuleError:
+        raise QuoteNotHeld(
+            what,
+            ref,
+            f"its quote {shown(quote)} is not in the source it cites, {shown(held[0].title)}, "
+            f"whose text Crux holds at {held[0].url}. Copy the quote from that text as it "
+            "stands (left-out words marked with …), or cite another address.",
+        ) from None
 
 
 def _date(value):
@@ -610,7 +649,7 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
     slug = slug or fields["slug"]
     if slug in Motion.RESERVED_SLUGS and not next_free:
         raise ImportRefused(f"The slug {slug!r} names a page of its own; choose another.")
-    sources, texted = _import_sources(data.get("sources") or {}, adder)
+    cited = _import_sources(data.get("sources") or {}, adder)
 
     _within_limits("the motion", context=fields.get("context"), quote=fields.get("quote"))
     votes, dropped = _kept_votes(fields.get("votes"), people)
@@ -625,7 +664,7 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         visibility=fields.get("visibility", Motion.Visibility.VISIBLE),
         hidden_reason=fields.get("hidden_reason") or "",
         **_counts(votes),
-        **_claim_fields(fields, people, sources, texted, what="the motion", warnings=warnings),
+        **_claim_fields(fields, people, cited, what="the motion", ref="motion", warnings=warnings),
     )
     _full_clean(motion, "the motion")
     if next_free:
@@ -660,7 +699,7 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
             edited_at=_datetime(item.get("edited_at")),
             votes_before_edit=item.get("votes_before_edit") or 0,
             **_counts(kept),
-            **_claim_fields(item, people, sources, texted, what=what, warnings=warnings),
+            **_claim_fields(item, people, cited, what=what, ref=item["ref"], warnings=warnings),
         )
         _full_clean(argument, what)
         by_ref[item["ref"]] = argument
@@ -708,7 +747,7 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
     motion.refresh_from_db()
     summary = {
         "arguments": len(arguments),
-        "sources": len(sources),
+        "sources": len(cited.by_ref),
         "votes_dropped": dropped,
         "imported_tallies": len(tallies),
         "people_not_found": sorted(people.not_found),
@@ -738,14 +777,38 @@ def _refuse_unknown_refs(data):
             )
 
 
-def _import_sources(given: dict, adder) -> tuple[dict, set]:
+@dataclass
+class _FileSources:
+    """The sources a file's claims cite, by ref: `by_ref` (None for a withheld one), `texted`
+    (the refs whose text the file brings) and `held` (the refs at an address where Crux holds
+    texts: the sources there, the one named like the file's first)."""
+
+    by_ref: dict
+    texted: set
+    held: dict
+
+
+def _held_by_address(given: dict) -> dict:
+    """The texts Crux itself holds at the addresses of the file's sources, by address as
+    sources.web_address writes it: one query."""
+    urls = {source.get("url") or "" for source in given.values()}
+    found = {}
+    for held in source_texts.held_at(*urls, *map(source_texts.web_address, urls)):
+        found.setdefault(source_texts.web_address(held.url), []).append(held)
+    return found
+
+
+def _import_sources(given: dict, adder) -> _FileSources:
     """The sources of the file, created, by ref (None for a withheld one); and the refs of
     those that have a text. A member's are hers, as a text she pasted is: they bind nobody
     else's citations of their address (an adderless text is Crux's own), and a text a moderator
-    hid at an address is not hers to bring back."""
+    hid at an address is not hers to bring back. A source at an address where Crux holds a text
+    is that one, as a reply typing the address cites it (no copy is made, and its quotes are
+    checked against that text, _held_anchor)."""
     seed_keys_taken = _seed_keys_taken(Source, given.values())
     added = {"added_by": adder, "added_at": timezone.now()} if adder is not None else {}
-    sources, texts = {}, {}
+    held_here = _held_by_address(given)
+    sources, texts, held = {}, {}, {}
     for ref, source in given.items():
         if source["title"].lower() in source_texts.PLACEHOLDER_TITLES:
             # A public download's withheld source: nothing of it to import, and a source so
@@ -757,6 +820,11 @@ def _import_sources(given: dict, adder) -> tuple[dict, set]:
                 URLValidator(schemes=["http", "https"])(source["url"])
             except ValidationError:
                 raise ImportRefused(f"Source {shown(ref)} has no http(s) web address.") from None
+        if there := held_here.get(source_texts.web_address(source.get("url") or "")):
+            # The essay and the reader's comment share an address: the one the file names.
+            held[ref] = sorted(there, key=lambda each: each.title != source["title"])
+            sources[ref] = held[ref][0]
+            continue
         sources[ref] = Source(
             seed_key=_free_seed_key(source, seed_keys_taken),
             title=source["title"],
@@ -777,9 +845,11 @@ def _import_sources(given: dict, adder) -> tuple[dict, set]:
             source_texts.refuse_text_hidden_at(adder, *{sources[ref].url for ref in texts} - {""})
         except DebateRuleError as refusal:
             raise ImportRefused(refusal.message) from None
-    Source.objects.bulk_create(source for source in sources.values() if source is not None)
+    Source.objects.bulk_create(
+        source for ref, source in sources.items() if source is not None and ref not in held
+    )
     SourceText.objects.bulk_create(texts.values())
-    return sources, set(texts)
+    return _FileSources(sources, set(texts), held)
 
 
 def _revisions(item, argument, what) -> list:

@@ -583,9 +583,12 @@ def _tallies(node, warnings):
     return counts if any(counts.values()) else None
 
 
-def argdown_to_crux(text: str, *, slug: str = "", author=None):
+def argdown_to_crux(text: str, *, slug: str = "", author=None, lines: dict | None = None):
     """The Crux JSON dict of the debate `text` describes, and the warnings. `author`, the member
-    importing it, is the author of every claim; the file's `by` stays each one's attribution."""
+    importing it, is the author of every claim; the file's `by` stays each one's attribution.
+    `lines`, if given, is filled with each claim's line by its ref ("motion" for the motion): a
+    refusal only the import can make (a quote not in a text Crux holds) names the line too."""
+    lines = {} if lines is None else lines
     root, front, warnings = parse_argdown(text)
     sources = {}
     # A member's file is cleaned as what they type is; an export an admin restores keeps its
@@ -651,10 +654,12 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None):
         **claim_fields(root),
     }
     arguments, crux_refs = [], {}
+    lines["motion"] = root.line
     stack = [(child, None) for child in reversed(root.children)]
     while stack:
         node, parent = stack.pop()
         ref = f"a{len(arguments) + 1}"
+        lines[ref] = node.line
         crux = node.data.get("crux")
         if isinstance(crux, int) and not isinstance(crux, bool):
             crux_refs.setdefault(crux, ref)

@@ -2,10 +2,10 @@
 debates.transfer.import_debate."""
 
 from debates import policy, queries, services
-from debates.interchange.argdown_import import argdown_to_crux
+from debates.interchange.argdown_import import ArgdownError, argdown_to_crux
 from debates.interchange.crux_json import json_to_crux
 from debates.interchange.kialo import kialo_to_crux
-from debates.transfer import ARGUMENTS_MAX, ImportRefused, import_debate
+from debates.transfer import ARGUMENTS_MAX, ImportRefused, QuoteNotHeld, import_debate
 
 FORMATS = ("argdown", "kialo", "json")
 # What one import may bring, in bytes of UTF-8, from the page (debates.views_interchange) or the
@@ -34,6 +34,7 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
     # A byte-order mark (Windows Notepad's UTF-8, and text pasted from it) is no part of the
     # debate: left in, it makes the first line unreadable, whatever the format.
     text = text.removeprefix("\ufeff")
+    lines = {}  # an Argdown file's claims' lines, by ref
     if format in ("argdown", "kialo") and text.lstrip().startswith("{"):
         # Neither reads a first line that opens a brace: this is most likely a JSON export.
         raise ImportRefused(
@@ -44,7 +45,7 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
         may_hide = author is None or policy.moderates(author)
         data, warnings = json_to_crux(text, author=_person(author), may_hide=may_hide)
     elif format == "argdown":
-        data, warnings = argdown_to_crux(text, author=_person(author))
+        data, warnings = argdown_to_crux(text, author=_person(author), lines=lines)
     elif format == "kialo":
         data, warnings, links = kialo_to_crux(text, author=_person(author))
         _link(data, links)
@@ -58,7 +59,12 @@ def import_text(*, text: str, format: str, slug: str | None = None, author=None)
     base = slug or services.slug_base(data["motion"]["title"], fallback="imported")
     # The file is read outside import_debate's transaction: on SQLite it holds the write lock
     # from its start.
-    motion, summary = import_debate(data, slug=base, next_free=slug is None, adder=author)
+    try:
+        motion, summary = import_debate(data, slug=base, next_free=slug is None, adder=author)
+    except QuoteNotHeld as refusal:
+        if refusal.ref not in lines:
+            raise
+        raise ArgdownError(lines[refusal.ref], refusal.problem) from None
     summary["same_title"] = same_title
     return motion, summary, warnings + summary["warnings"]
 
