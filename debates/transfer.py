@@ -59,7 +59,7 @@ from debates.models import (
     Vote,
 )
 from debates.rendering import render_markdown
-from debates.text import WITHHELD
+from debates.text import MARKS_ON_ONE_MAX, WITHHELD, most_marks_on_one
 
 FORMAT = "crux-debate"
 VERSION = 1
@@ -651,7 +651,13 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         raise ImportRefused(f"The slug {slug!r} names a page of its own; choose another.")
     cited = _import_sources(data.get("sources") or {}, adder)
 
-    _within_limits("the motion", context=fields.get("context"), quote=fields.get("quote"))
+    _within_limits(
+        "the motion",
+        title=fields.get("title"),
+        claim=fields.get("claim"),
+        context=fields.get("context"),
+        quote=fields.get("quote"),
+    )
     votes, dropped = _kept_votes(fields.get("votes"), people)
     motion = Motion(
         slug=slug,
@@ -684,7 +690,9 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         if item.get("parent") and parent is None:
             raise ImportRefused(f"Argument {shown(item.get('ref'))} replies to one not before it.")
         what = f"argument {item['ref']}"
-        _within_limits(what, details=item.get("details"), quote=item.get("quote"))
+        _within_limits(
+            what, claim=item.get("claim"), details=item.get("details"), quote=item.get("quote")
+        )
         kept, lost = _kept_votes(item.get("votes"), people)
         argument = Argument(
             motion=motion,
@@ -858,7 +866,7 @@ def _revisions(item, argument, what) -> list:
     revisions = []
     for number, revision in enumerate(item.get("revisions") or [], start=1):
         named = f"revision {number} of {what}"
-        _within_limits(named, details=revision.get("details"))
+        _within_limits(named, claim=revision.get("claim"), details=revision.get("details"))
         tallies = revision.get("tallies") or {}
         kept = ArgumentRevision(
             argument=argument,
@@ -941,12 +949,19 @@ ARGUMENTS_MAX = 2_000
 
 
 def _within_limits(what, **texts):
-    """Refuse any of `texts` (of the claim `what`) longer than Crux keeps that text."""
+    """Refuse any of `texts` (of the claim `what`) longer than Crux keeps that text, or with
+    marks piled on one character, as every form refuses them (debates.errors.within_limit)."""
     for key, text in texts.items():
-        limit = _LIMITS[key]
-        if text and len(text) > limit:
+        limit = _LIMITS.get(key)
+        if text and limit and len(text) > limit:
             said = too_long(f"the {key} of {what}", len(text), limit)
             raise ImportRefused(said[0].upper() + said[1:])
+        piled = most_marks_on_one(text)
+        if piled > MARKS_ON_ONE_MAX:
+            raise ImportRefused(
+                f"A character in the {key} of {what} carries {piled} accents or marks, which "
+                f"would spill over the lines around it: keep to {MARKS_ON_ONE_MAX} on one."
+            )
 
 
 def _full_clean(instance, what):

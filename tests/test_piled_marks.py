@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from debates import services
 from debates.errors import DebateRuleError
+from debates.interchange.importing import import_text
 from debates.models import Argument, Motion
 from debates.text import MARKS_ON_ONE_MAX, most_marks_on_one
+from debates.transfer import ImportRefused
 from tests.factories import MotionFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,17 @@ def test_a_piled_context_is_refused_beside_its_own_field_on_the_page(client, mem
     error = page.index("A character in the context carries 7 accents or marks")
     assert page.index('id="id_context_error"') < error
     assert not Motion.objects.filter(author=member).exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Discussion Title: Trams\n\n1. Trams beat buses.\n1.1. Pro: {PILED}\n",
+        f"Discussion Title: Tr{ACUTE * 7}ams\n\n1. Trams beat buses.\n1.1. Pro: Yes.\n",
+    ],
+    ids=["a claim", "the title"],
+)
+def test_an_import_with_a_piled_text_is_refused_whole(member, text):
+    with pytest.raises(ImportRefused, match="accents or marks"):
+        import_text(text=text, format="kialo", author=member)
+    assert not Motion.objects.filter(title__startswith="Tr").exists()
