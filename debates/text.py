@@ -97,6 +97,8 @@ def slug_of(title: str, max_length: int) -> str:
 
 def most_marks_on_one(text) -> int:
     """The most non-spacing marks any one character of `text` carries, decomposed: an "á" one."""
+    if str(text or "").isascii():
+        return 0  # most texts, at once: a source's 200,000 characters took 40 ms one by one
     most = piled = 0
     for char in unicodedata.normalize("NFD", str(text or "")):
         piled = piled + 1 if unicodedata.category(char) in ("Mn", "Me") else 0
