@@ -41,6 +41,8 @@ def display_name_field():
         widget=forms.TextInput(
             attrs={"autocomplete": "nickname", "maxlength": DISPLAY_NAME_MAX_LENGTH, "dir": "auto"}
         ),
+        # Left empty, it says what a name of spaces says (accounts.names), not Django's words.
+        error_messages={"required": "Choose a display name."},
     )
 
 

@@ -198,7 +198,9 @@ def test_sign_up_refuses_a_look_alike_of_an_existing_name(client, taken, chosen)
         ("Bob\u200bby", "control or invisible characters"),
         ("Eve\u202e", "control or invisible characters"),
         ("---", "at least one letter or digit"),
-        ("", "This field is required"),
+        # Empty or spaces alone, one message, the site's own.
+        ("", "Choose a display name."),
+        ("   ", "Choose a display name."),
         ("\u0301\u0308\u0303\u0304", "at least one letter or digit"),
         ("Ada\u0301\u0308\u0303", "at most 2 accents or marks"),
         ("Z\u0336\u0335\u0334\u0337algo", "at most 2 accents or marks"),
@@ -973,7 +975,7 @@ def test_member_edits_display_name_and_bio(client):
         ({"display_name": "TAKEN NAME", "bio": ""}, "That display name is taken"),
         ({"display_name": "ab", "bio": ""}, "at least 3 characters"),
         ({"display_name": "Fine Name", "bio": "x" * 501}, "Keep your bio to 500 characters"),
-        ({"display_name": "", "bio": ""}, "This field is required"),
+        ({"display_name": "", "bio": ""}, "Choose a display name."),
     ],
 )
 def test_bad_profile_edits_get_a_clear_message_and_a_422_keeping_what_was_typed(
