@@ -2,6 +2,7 @@
 words ("No such motion."), never Django's ("No Motion matches the given query."), which names a
 model class a script never sees."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from accounts.models import User
@@ -14,45 +15,34 @@ NO_SOURCE = "No such source."
 NO_MEMBER = "No such member."
 
 
-def motion(slug):
+def _found(missing: str, find, *args, **kwargs):
     try:
-        return queries.motion_by_slug(slug)
-    except Http404:
-        raise Http404(NO_MOTION) from None
+        return find(*args, **kwargs)
+    except (Http404, ObjectDoesNotExist):
+        raise Http404(missing) from None
+
+
+def motion(slug):
+    return _found(NO_MOTION, queries.motion_by_slug, slug)
 
 
 def motion_with_tallies(slug):
-    try:
-        return queries.motion_with_tallies(slug)
-    except Http404:
-        raise Http404(NO_MOTION) from None
+    return _found(NO_MOTION, queries.motion_with_tallies, slug)
 
 
 def argument(motion, pk):
     """The argument `pk` of `motion`, with what an answer shows of it."""
     found = Argument.objects.select_related("motion", "author", "source")
-    try:
-        return found.get(pk=pk, motion=motion)
-    except Argument.DoesNotExist:
-        raise Http404(NO_ARGUMENT) from None
+    return _found(NO_ARGUMENT, found.get, pk=pk, motion=motion)
 
 
 def member(pk):
-    try:
-        return User.objects.get(pk=pk)
-    except User.DoesNotExist:
-        raise Http404(NO_MEMBER) from None
+    return _found(NO_MEMBER, User.objects.get, pk=pk)
 
 
 def source(pk):
-    try:
-        return Source.objects.get(pk=pk)
-    except Source.DoesNotExist:
-        raise Http404(NO_SOURCE) from None
+    return _found(NO_SOURCE, Source.objects.get, pk=pk)
 
 
 def source_for_reader(pk):
-    try:
-        return source_queries.source_for_reader(pk)
-    except Http404:
-        raise Http404(NO_SOURCE) from None
+    return _found(NO_SOURCE, source_queries.source_for_reader, pk)

@@ -45,7 +45,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from accounts.models import User, fold_display_name
 from debates import policy, services
 from debates import sources as source_texts
-from debates.errors import DebateRuleError
+from debates.errors import DebateRuleError, piled_marks
 from debates.interchange.links import from_refs, to_refs
 from debates.interchange.models import ImportedTally
 from debates.models import (
@@ -59,7 +59,7 @@ from debates.models import (
     Vote,
 )
 from debates.rendering import render_markdown
-from debates.text import MARKS_ON_ONE_MAX, WITHHELD, most_marks_on_one
+from debates.text import WITHHELD
 
 FORMAT = "crux-debate"
 VERSION = 1
@@ -956,12 +956,9 @@ def _within_limits(what, **texts):
         if text and limit and len(text) > limit:
             said = too_long(f"the {key} of {what}", len(text), limit)
             raise ImportRefused(said[0].upper() + said[1:])
-        piled = most_marks_on_one(text)
-        if piled > MARKS_ON_ONE_MAX:
-            raise ImportRefused(
-                f"A character in the {key} of {what} carries {piled} accents or marks, which "
-                f"would spill over the lines around it: keep to {MARKS_ON_ONE_MAX} on one."
-            )
+        piled = piled_marks(text, f"{key} of {what}")
+        if piled:
+            raise ImportRefused(piled)
 
 
 def _full_clean(instance, what):
