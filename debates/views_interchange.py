@@ -132,5 +132,8 @@ def import_motion(request):
                     more = len(warnings) - WARNINGS_SHOWN
                     messages.warning(request, f"And {more} more warnings like these.")
                 return HttpResponseSeeOther(motion.get_absolute_url())
-    context = {"form": form, "refusal": policy.participation_refusal(request.user, "post")}
+    refusal = policy.participation_refusal(request.user, "post")
+    if refusal and request.method == "GET":
+        status = 403
+    context = {"form": form, "refusal": refusal}
     return render(request, "debates/import_motion.html", context, status=status)

@@ -58,8 +58,11 @@ def reply(request, slug, pk=None):
         else:
             status = 422
         focus_first_error(form)
-    # With the claim it answers, so no form is offered in vain under a retracted argument.
+    # With the claim it answers, so no form is offered in vain under a retracted argument; on
+    # first load the refusal's status is the one a post would meet, as the edit form's is.
     refusal = policy.reply_refusal(request.user, motion, parent)
+    if refusal and request.method == "GET":
+        status = refusal.status
     context = {"motion": motion, "parent": parent, "form": form, "refusal": refusal}
     template = "debates/reply.html#reply-form" if request.htmx else "debates/reply.html"
     return render(request, template, context, status=status)
@@ -189,6 +192,8 @@ def propose_motion(request):
         else:
             status = 422
         focus_first_error(form)
+    elif refusal:
+        status = 403
     context = {
         "form": form,
         "refusal": refusal,

@@ -68,19 +68,19 @@ MATRIX = {
     "own_profile": {"GET": signed_in(302), "POST": signed_in(405)},
     # --- posting (unverified and suspended members read, but may not post) ---
     "propose_motion": {
-        "GET": signed_in(200),
+        "GET": signed_in(200, unverified=403, suspended=403),
         "POST": signed_in("303+", unverified=403, suspended=403),
     },
     "import_motion": {
-        "GET": signed_in(200),
+        "GET": signed_in(200, unverified=403, suspended=403),
         "POST": signed_in("303+", unverified=403, suspended=403),
     },
     "reply_motion": {
-        "GET": signed_in(200),
+        "GET": signed_in(200, unverified=403, suspended=403),
         "POST": signed_in("303+", unverified=403, suspended=403),
     },
     "reply": {
-        "GET": signed_in(200),
+        "GET": signed_in(200, unverified=403, suspended=403),
         "POST": signed_in("303+", unverified=403, suspended=403),
     },
     "edit_argument": {

@@ -387,8 +387,28 @@ def test_unverified_member_is_told_why_they_cannot_post(client, motion):
     client.force_login(UserFactory())
     page = client.get(reverse("reply_motion", args=[motion.slug]))
     refused = client.post(reverse("reply_motion", args=[motion.slug]), reply_data())
-    assert b"Verify your email" in page.content
+    assert page.status_code == 403 and b"Verify your email" in page.content
     assert refused.status_code == 403 and b"Verify your email" in refused.content
+
+
+@pytest.mark.parametrize("withdraw", ["retract", "hide"])
+def test_reply_form_under_a_withdrawn_argument_answers_as_a_post_would(
+    client, member, motion, withdraw
+):
+    """Opening the form meets the same refusal, with the same status, as sending it would."""
+    argument = ArgumentFactory(motion=motion)
+    if withdraw == "retract":
+        services.retract_argument(author=argument.author, argument=argument)
+    else:
+        Argument.objects.filter(pk=argument.pk).update(visibility=Argument.Visibility.HIDDEN)
+    client.force_login(member)
+    url = reverse("reply", args=[motion.slug, argument.pk])
+    for in_place in ({}, {"HX-Request": "true"}):
+        opened = client.get(url, headers=in_place)
+        sent = client.post(url, reply_data(), headers=in_place)
+        assert opened.status_code == sent.status_code == 409
+        assert "You can't reply to an argument" in html.unescape(opened.content.decode())
+    assert not Argument.objects.filter(parent=argument).exists()
 
 
 def test_anonymous_reply_goes_to_sign_in(client, motion):
