@@ -8,6 +8,11 @@ from debates.text import one_line
 QUERY_MAX_LENGTH = 200
 
 
+def over_the_limit(noun):
+    """A too-long field refused as every other form of the site words it (debates.errors)."""
+    return {"max_length": f"Keep the {noun} to %(limit_value)d characters (it has %(show_value)d)."}
+
+
 class MotionChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         # A slug of printable text, or no motion: PostgreSQL cannot even compare a NUL.
@@ -26,6 +31,7 @@ class SearchForm(forms.Form):
         label="Search for",
         required=False,
         max_length=QUERY_MAX_LENGTH,
+        error_messages=over_the_limit("search"),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "dir": "auto"}),
         help_text='"A phrase" in quotes, "or" between alternatives, -word to leave a word out.',
     )
@@ -47,6 +53,7 @@ class SearchForm(forms.Form):
         label="Author",
         required=False,
         max_length=Argument._meta.get_field("attribution").max_length,
+        error_messages=over_the_limit("name"),
         widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text="A member, or whoever a claim or source is attributed to (a source's text too).",
     )

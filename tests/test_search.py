@@ -284,8 +284,8 @@ def test_bad_filters_are_a_clear_400(motion):
     for params, message in (
         ({"q": "x", "motion": "no-such-motion"}, "There is no such motion"),
         ({"q": "x", "stance": "maybe"}, "Choose pro, con or any stance"),
-        ({"q": "x", "author": "x" * 201}, "at most 200 characters"),
-        ({"q": "x" * 201}, "at most 200 characters"),
+        ({"q": "x", "author": "x" * 201}, "Keep the name to 200 characters (it has 201)."),
+        ({"q": "x" * 201}, "Keep the search to 200 characters (it has 201)."),
     ):
         response = _page(params)
         assert response.status_code == 400
@@ -473,7 +473,7 @@ def test_bad_filters_without_words_are_a_clear_400(motion):
     for params, message in (
         ({"motion": "no-such-motion"}, "There is no such motion"),
         ({"stance": "maybe", "motion": motion.slug}, "Choose pro, con or any stance"),
-        ({"author": "x" * 201}, "at most 200 characters"),
+        ({"author": "x" * 201}, "Keep the name to 200 characters (it has 201)."),
         ({"q": "", "motion": "nul\x00"}, "There is no such motion"),
     ):
         response = _page(params)
