@@ -4,6 +4,7 @@ the API's addresses."""
 from django.http import HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.views import defaults
 
 from api import problems
@@ -16,12 +17,22 @@ def not_found(request, exception):
     """handler404: templates/404.html, but an address under the API that names no operation
     answers as the API does, a problem (Django's APPEND_SLASH has redirected before this)."""
     if request.path.startswith(API_PREFIX):
-        return problems.problem(
-            "not-found",
-            404,
-            "No such operation: the documentation lists them all at /api/v1/docs/.",
-        )
+        return problems.problem("not-found", 404, _no_operation(request.path))
     return defaults.page_not_found(request, exception)
+
+
+def _no_operation(path):
+    """What an API client is told of an address that names no operation: the operations' own
+    addresses end without a slash (a redirect could not carry a POST's body), so one sent with
+    it is pointed at the address meant."""
+    if path.endswith("/") and path != API_PREFIX:
+        try:
+            resolve(path.rstrip("/"))
+        except Resolver404:
+            pass
+        else:
+            return f"No such operation: the address ends without a slash, {path.rstrip('/')}."
+    return "No such operation: the documentation lists them all at /api/v1/docs/."
 
 
 def server_error(request, template_name="500.html"):

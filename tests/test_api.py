@@ -473,6 +473,14 @@ def test_the_api_s_bare_address_leads_to_its_docs_and_an_unknown_one_is_a_proble
         "/api/v1/nothing", headers={"Authorization": "Bearer x"}
     )
     assert (posted.status_code, posted["Content-Type"]) == (404, "application/problem+json")
+    # An operation's address sent with a final slash is told the address meant.
+    for method in (client.get, client.post):
+        slashed = method("/api/v1/motions/")
+        assert (slashed.status_code, slashed["Content-Type"]) == (404, "application/problem+json")
+        assert slashed.json()["detail"] == (
+            "No such operation: the address ends without a slash, /api/v1/motions."
+        )
+    assert "documentation lists them" in client.get("/api/v1/nothing/").json()["detail"]
     # An address that lacks only its final slash still finds it.
     missing_slash = client.get("/api/v1/docs?x=1")
     assert (missing_slash.status_code, missing_slash.url) == (301, "/api/v1/docs/?x=1")
