@@ -30,6 +30,9 @@ KINDS = {ARGUMENT_POSTED, ARGUMENT_CHANGED, VOTE_CHANGED, MOTION_CHANGED}
 MEMBER_NOTIFIED = "member-notified"
 MEMBER_VOTED = "member-voted"
 MEMBER_OWN_ARGUMENT = "member-own-argument"
+# A motion made (proposed or imported): for this process's listeners alone
+# (motion_proposed). No page shows the motion yet, so the transport has nothing to carry.
+MOTION_PROPOSED = "motion-proposed"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ _transport: Callable[[], Transport] | None = None
 # Sent in this process after each committed change (keyword `event`), for what keeps results
 # derived from a debate (the analysis app queues a recomputation). The domain imports none of them.
 debate_changed = Signal()
+# Sent in this process after a motion is made and committed (keyword `event`, of MOTION_PROPOSED),
+# for whom it concerns (notifications tell the members its context mentions). Apart from
+# debate_changed: a motion nobody has voted on or argued in has nothing for the analysis to do.
+motion_proposed = Signal()
 
 
 def use_transport(current: Callable[[], Transport] | None) -> None:
@@ -133,6 +140,13 @@ def announce_own_argument(member_id: int, argument_id: int) -> None:
         ids={"member_id": member_id, "argument_id": argument_id},
     )
     transaction.on_commit(lambda: _publish(event), robust=True)
+
+
+def announce_proposed(motion_id: int) -> None:
+    """Tell this process's listeners (motion_proposed), after the surrounding commit, that the
+    motion was made; a rolled-back one tells nobody."""
+    event = DebateEvent(motion_id=motion_id, kind=MOTION_PROPOSED)
+    transaction.on_commit(lambda: motion_proposed.send(DebateEvent, event=event), robust=True)
 
 
 def stamp_activity(motion_id: int) -> None:

@@ -629,23 +629,30 @@ def followable(claim) -> bool:
     return is_shown(claim) and is_shown(getattr(claim, "motion", claim))
 
 
-def told_of(argument, person) -> bool:
-    """Whether `person` is notified of `argument` (a reply, a mention, a reply in what they
-    follow): while it, the claim it answers and its motion are shown to everyone; otherwise
-    moderators only, so a hidden or withdrawn claim's replies are announced to nobody else.
-    `argument` comes with its motion and parent loaded."""
-    answered = [argument.motion] + ([argument.parent] if argument.parent_id else [])
-    return all(is_shown(claim) for claim in [argument, *answered]) or moderates(person)
+def told_of(claim, person) -> bool:
+    """Whether `person` is notified of `claim`: of an argument (a reply, a mention, a reply in
+    what they follow) while it, the claim it answers and its motion are shown to everyone; of a
+    motion (a mention in its context) while it is shown; otherwise moderators only, so a hidden
+    or withdrawn claim and its replies are announced to nobody else. An argument comes with its
+    motion and parent loaded."""
+    if isinstance(claim, Motion):
+        return is_shown(claim) or moderates(person)
+    answered = [claim.motion] + ([claim.parent] if claim.parent_id else [])
+    return all(is_shown(each) for each in [claim, *answered]) or moderates(person)
 
 
-def told_of_filter(person, *, to: str, always: Q) -> Q:
-    """told_of as a filter of rows whose argument is the field `to` (notifications), besides
-    the rows `always` told of: what counts and lists them in the database (the bell, a digest)
-    keeps to what the pages tell."""
+def told_of_filter(person, *, to: str, to_motion: str, always: Q) -> Q:
+    """told_of as a filter of rows whose argument is the field `to` or, where that is empty,
+    whose motion is the field `to_motion` (notifications), besides the rows `always` told of:
+    what counts and lists them in the database (the bell, a digest) keeps to what the pages
+    tell."""
     if moderates(person):
         return Q()
     visible = Argument.Visibility.VISIBLE
     shown = Q(
         **{f"{to}__visibility": visible, f"{to}__motion__visibility": Motion.Visibility.VISIBLE}
     ) & (Q(**{f"{to}__parent__isnull": True}) | Q(**{f"{to}__parent__visibility": visible}))
-    return always | shown
+    motion_shown = Q(
+        **{f"{to}__isnull": True, f"{to_motion}__visibility": Motion.Visibility.VISIBLE}
+    )
+    return always | shown | motion_shown

@@ -372,7 +372,7 @@ def propose_motion(
         title=title,
         claim=claim,
         context=context,
-        context_html=render_markdown(context),
+        context_html=render_details(context),
         source=source,
         quote=quote,
         author=author,
@@ -411,7 +411,8 @@ def saved_unless_slug_taken(*, motion: Motion) -> bool:
     """Insert the new `motion` under its slug; False, and nothing written, when a motion has that
     slug, even one a simultaneous write committed after the slug was chosen (the unique key then
     refuses this one: its savepoint rolls back and the transaction goes on). A refusal by any
-    other key or constraint is raised."""
+    other key or constraint is raised. Once committed, the motion's making is announced
+    (events.announce_proposed): whom its context mentions are told, however it was made."""
     try:
         with transaction.atomic():
             motion.save(force_insert=True)
@@ -419,6 +420,7 @@ def saved_unless_slug_taken(*, motion: Motion) -> bool:
         if Motion.objects.filter(slug=motion.slug).exists():
             return False
         raise
+    events.announce_proposed(motion.pk)
     return True
 
 
@@ -478,6 +480,8 @@ def upsert_seeded_motion(*, slug, title, claim, context, attribution, source, qu
         "title": title,
         "claim": claim,
         "context": context,
+        # Unlinked, as a seeded argument's details are: the seed quotes people outside Crux, so
+        # an "@" in it names none of Crux's members (and a seeded motion has no author to tell).
         "context_html": render_markdown(context),
         "attribution": attribution,
         "source": source,

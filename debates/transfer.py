@@ -58,7 +58,7 @@ from debates.models import (
     SourceText,
     Vote,
 )
-from debates.rendering import render_markdown
+from debates.rendering import render_details, render_markdown
 from debates.text import WITHHELD
 
 FORMAT = "crux-debate"
@@ -663,7 +663,7 @@ def _import_debate(data, *, slug, next_free, adder) -> tuple[Motion, dict]:
         slug=slug,
         title=fields["title"],
         context=fields.get("context") or "",
-        context_html=render_markdown(fields.get("context") or ""),
+        context_html=render_details(fields.get("context") or ""),
         state=fields.get("state", Motion.State.OPEN),
         lock_reason=fields.get("lock_reason") or "",
         featured=bool(fields.get("featured")),
@@ -900,7 +900,9 @@ def _relinked(row, field, by_ref, what) -> bool:
         )
         raise ImportRefused(said[0].upper() + said[1:])
     setattr(row, field, relinked)
-    setattr(row, f"{field}_html", render_markdown(relinked))
+    # A motion's context links its mentions, as _import_debate rendered it first.
+    render = render_details if field == "context" else render_markdown
+    setattr(row, f"{field}_html", render(relinked))
     return True
 
 

@@ -17,6 +17,7 @@ class NotificationsConfig(AppConfig):
         from notifications import receivers
 
         events.debate_changed.connect(receivers.on_debate_changed, dispatch_uid="notifications")
+        events.motion_proposed.connect(receivers.on_motion_proposed, dispatch_uid="notifications")
         post_save.connect(
             receivers.on_moderation_logged, sender=ModerationAction, dispatch_uid="notifications"
         )

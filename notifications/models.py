@@ -9,9 +9,9 @@ from debates.models import Argument, ModerationAction, Motion
 
 
 class Notification(models.Model):
-    """One thing a member is told of: a reply, a mention, a reply in what they follow, an
-    argument they answered, voted on or follow reworded, or a moderator's act on their content
-    or account.
+    """One thing a member is told of: a reply, a mention (in an argument's details or a
+    motion's context), a reply in what they follow, an argument they answered, voted on or
+    follow reworded, or a moderator's act on their content or account.
     One per event per person (the constraints): an argument that answers them, mentions them and
     lands in what they follow tells them once, by the most personal of those. Its rewordings
     tell them apart from that, in one row of their own that each new rewording brings back as
@@ -30,7 +30,8 @@ class Notification(models.Model):
     kind = models.CharField(max_length=12, choices=Kind)
     # The argument posted (reply, mention, followed), reworded, or acted on (moderation), if any.
     argument = models.ForeignKey(Argument, null=True, on_delete=models.PROTECT, related_name="+")
-    # The motion acted on (moderation of a motion).
+    # The motion acted on (moderation of a motion), or whose context mentions them (a mention
+    # naming no argument).
     motion = models.ForeignKey(Motion, null=True, on_delete=models.PROTECT, related_name="+")
     action = models.ForeignKey(
         ModerationAction, null=True, on_delete=models.PROTECT, related_name="+"
@@ -67,9 +68,17 @@ class Notification(models.Model):
                 condition=Q(action__isnull=False),
                 name="notification_one_per_act",
             ),
+            models.UniqueConstraint(
+                fields=["recipient", "motion"],
+                condition=Q(kind="mention", argument__isnull=True),
+                name="notification_one_per_motion_mention",
+            ),
             models.CheckConstraint(
                 condition=Q(kind="moderation", action__isnull=False)
-                | Q(~Q(kind="moderation"), argument__isnull=False, action__isnull=True),
+                | Q(~Q(kind="moderation"), argument__isnull=False, action__isnull=True)
+                | Q(
+                    kind="mention", argument__isnull=True, motion__isnull=False, action__isnull=True
+                ),
                 name="notification_names_its_event",
             ),
         ]

@@ -40,18 +40,19 @@ def _unread_sql(audience: str) -> tuple[str, tuple]:
 
 
 def told(member) -> Q:
-    """Notifications `member` is still told of: a moderator's act always, a post while
-    debates.policy.told_of holds."""
-    always = Q(argument__isnull=True) | Q(kind=Notification.Kind.MODERATION)
-    return policy.told_of_filter(member, to="argument", always=always)
+    """Notifications `member` is still told of: a moderator's act always, a post (or a motion
+    whose context mentions her) while debates.policy.told_of holds."""
+    always = Q(kind=Notification.Kind.MODERATION)
+    return policy.told_of_filter(member, to="argument", to_motion="motion", always=always)
 
 
 def still_told(notification: Notification, member) -> bool:
-    """told for one notification loaded from inbox_of_anyone: its argument may have been
-    hidden since, and then only moderators hear of it."""
-    if notification.argument_id is None or notification.kind == Notification.Kind.MODERATION:
+    """told for one notification loaded from inbox_of_anyone: its argument (or the motion
+    whose context mentions her) may have been hidden since, and then only moderators hear of
+    it."""
+    if notification.kind == Notification.Kind.MODERATION:
         return True
-    return policy.told_of(notification.argument, member)
+    return policy.told_of(notification.argument or notification.motion, member)
 
 
 def inbox_of_anyone():
@@ -63,7 +64,7 @@ def inbox_of_anyone():
         "argument__motion",
         "argument__parent",
         "argument__author",
-        "motion",
+        "motion__author",
         "action__source",
     ).prefetch_related(Prefetch("action__batched", queryset=batched))
 
@@ -139,6 +140,13 @@ def argument_to_tell(argument_id: int) -> Argument | None:
         .filter(pk=argument_id)
         .first()
     )
+
+
+def motion_to_tell(motion_id: int) -> Motion | None:
+    """A committed motion with what telling whom its context mentions reads: who proposed it,
+    what its context says, and whether it is shown."""
+    motion = Motion.objects.only("author_id", "context", "visibility")
+    return motion.filter(pk=motion_id).first()
 
 
 def repliers_to(argument) -> set[int]:

@@ -1,11 +1,13 @@
 """How notifications hear of what happened, without the debate's domain importing them.
 
 Replies, mentions and rewordings come from debates.events.debate_changed, sent after the post
-or edit has committed, rather than from a call inside the posting transaction: the debate's
-domain stays unaware of notifications (only the live transport renders their bell), and a fault
-here can never refuse or roll back someone's argument. The price is atomicity: a process dying
-between the commit and this handler loses those notifications, which are a courtesy, not a
-record (the argument itself is the record).
+or edit has committed, and the mentions in a new motion's context from
+debates.events.motion_proposed, sent after it is made, rather than from a call inside the
+writing transaction: the debate's domain stays unaware of notifications (only the live
+transport renders their bell), and a fault here can never refuse or roll back someone's
+argument or motion. The price is atomicity: a process dying between the commit and this
+handler loses those notifications, which are a courtesy, not a record (the claim itself is the
+record).
 
 A moderator's act is told from the log entry's post_save, inside the act's own transaction:
 the notice is the act's only trace its subject sees (it replaced the notices page read from
@@ -25,6 +27,10 @@ def on_debate_changed(sender, *, event, **kwargs):
         # its author's edit says that its wording changed.
         if event.ids.get("reworded"):
             services.notify_of_rewording(argument_id=event.ids["argument_id"])
+
+
+def on_motion_proposed(sender, *, event, **kwargs):
+    services.notify_of_motion(motion_id=event.motion_id)
 
 
 def on_moderation_logged(sender, *, instance, created, raw=False, **kwargs):

@@ -5,11 +5,13 @@ Who is told of what:
   everyone its details mention as `@display name`, and everyone following its motion or the
   argument it answers; each person once, by the most personal reason (reply, mention, follow);
 - an edit tells the people its new details mention, if they were not told of it already;
+- a motion made (proposed or imported) tells everyone its context mentions, once;
 - a rewording by its author tells the authors of the argument's shown replies and its
   followers, in one notice each that every new rewording brings back as unread;
 - a moderator's act tells the author of the claim acted on, or the member suspended.
 Never one's own act; and while the argument, what it answers or its motion is hidden or
-withdrawn, nobody but moderators (debates.policy.told_of).
+withdrawn (or the motion whose context mentions them is hidden), nobody but moderators
+(debates.policy.told_of).
 """
 
 from datetime import timedelta
@@ -22,7 +24,7 @@ from django.utils import timezone
 from accounts.mentions import people_mentioned
 from debates import events, policy
 from debates.errors import DebateRuleError
-from debates.models import ModerationAction
+from debates.models import Argument, ModerationAction
 from notifications import queries, tasks
 from notifications.models import Digest, Follow, Notification, Preferences
 
@@ -80,6 +82,34 @@ def notify_of_argument(*, argument_id: int, posted: bool) -> list[Notification]:
         return _tell_the_untold(argument, told)
 
 
+def notify_of_motion(*, motion_id: int) -> list[Notification]:
+    """Tell the members a committed motion's context mentions, as an argument's details tell
+    them (notify_of_argument): a mention each, never its author, while policy.told_of holds.
+    A motion nobody proposed (an admin's import, whose claims are nobody's) tells nobody: no
+    member wrote its mentions. Returns the notifications created now; an event heard again tells
+    nobody twice (a unique constraint)."""
+    motion = queries.motion_to_tell(motion_id)
+    if motion is None or motion.author_id is None:
+        return []
+    # people_mentioned reads active members alone, as people_to_tell does; in the order of
+    # their ids, as notify_of_argument inserts.
+    mentioned = sorted(people_mentioned(motion.context), key=lambda person: person.pk)
+    told = {
+        person: Kind.MENTION
+        for person in mentioned
+        if person.pk != motion.author_id and policy.told_of(motion, person)
+    }
+    if not told:
+        return []
+    try:
+        with transaction.atomic():
+            return _tell_all(motion, told)
+    except IntegrityError:
+        pass  # some were told already: this event is heard a second time
+    with transaction.atomic():
+        return _tell_the_untold(motion, told)
+
+
 def _places(argument) -> list[tuple[str, int | None]]:
     """Where `argument` was posted, as follows name places, with the author of each: its
     motion, and the argument it answers."""
@@ -126,12 +156,19 @@ def _follow_what_they_answered(argument, follows: dict, opted_out: set[int]) -> 
     Follow.objects.bulk_create([Follow(follower_id=author_id, **target)], ignore_conflicts=True)
 
 
-def _tell_all(argument, told: dict) -> list[Notification]:
-    """Create the notifications of `told` ({person: kind}) in one statement, and tell each; a
-    clash with one made meanwhile raises IntegrityError (then _tell_the_untold)."""
+def _named(claim) -> dict:
+    """The fields by which a notice names `claim`: an argument, or a motion (whose context
+    mentions its recipient) and no argument."""
+    return {"argument": claim} if isinstance(claim, Argument) else {"motion": claim}
+
+
+def _tell_all(claim, told: dict) -> list[Notification]:
+    """Create the notifications of `claim` (an argument, or a motion) to `told` ({person:
+    kind}) in one statement, and tell each; a clash with one made meanwhile raises
+    IntegrityError (then _tell_the_untold)."""
     created = Notification.objects.bulk_create(
         [
-            Notification(recipient=person, argument=argument, kind=kind)
+            Notification(recipient=person, kind=kind, **_named(claim))
             for person, kind in told.items()
         ]
     )
@@ -139,22 +176,22 @@ def _tell_all(argument, told: dict) -> list[Notification]:
     return created
 
 
-def _tell_the_untold(argument, told: dict) -> list[Notification]:
-    """_tell_all for those of `told` not told of `argument` yet, where some may be: an edit
+def _tell_the_untold(claim, told: dict) -> list[Notification]:
+    """_tell_all for those of `told` not told of `claim` yet, where some may be: an edit
     naming again whom its wording named, an event heard twice. A handler running at the same
     time may tell someone between the read and the insert: the insert skips them rather than
     failing the rest, and is read back for the ids (a skipped row has none). Whoever it raced
     is told twice at most, and mailed once (mailing.send_reply_email claims the mail)."""
     untold = {person.pk: (person, kind) for person, kind in told.items()}
     # A rewording's notice is no telling of the argument itself: it has a row of its own.
-    of_it = Notification.objects.filter(argument=argument, action=None).exclude(kind=Kind.REWORDED)
+    of_it = Notification.objects.filter(action=None, **_named(claim)).exclude(kind=Kind.REWORDED)
     already = of_it.filter(recipient_id__in=untold).order_by()
     for pk in already.values_list("recipient_id", flat=True):
         untold.pop(pk)
     if not untold:
         return []
     Notification.objects.bulk_create(
-        [Notification(recipient=p, argument=argument, kind=k) for p, k in untold.values()],
+        [Notification(recipient=p, kind=k, **_named(claim)) for p, k in untold.values()],
         ignore_conflicts=True,
     )
     created = list(of_it.filter(recipient_id__in=untold).order_by("recipient_id"))

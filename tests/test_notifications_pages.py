@@ -148,8 +148,13 @@ def test_the_inbox_costs_the_same_queries_however_many(
         client.get(reverse("notifications"))
     for n in range(5):
         reply(bob, ArgumentFactory(author=alice), f"More {n}.")
+        # A mention in a motion's context, which names the motion and no argument.
+        mentioning = MotionFactory(author=bob, context=f"Ask @Alice Archer {n}.")
+        notify.notify_of_motion(motion_id=mentioning.pk)
     with django_assert_num_queries(5):
-        client.get(reverse("notifications"))
+        assert "mentioned you in the context of their motion" in html(
+            client.get(reverse("notifications"))
+        )
 
 
 def test_opening_a_notification_marks_it_read_and_goes_to_the_place(
