@@ -8,8 +8,9 @@ sure it is:
 - `exact`: the quote is in the text verbatim. Between repeats, the prefix and suffix the
   citation carries decide (or, failing those, a hinted start offset, then the first).
 - `fuzzy` with a score in [0, 1]: the quote differs in typography only (curly or straight quotes,
-  dashes, spacing, `...` for `…`), leaves gaps marked `…` or `[…]`, or is within a few characters
-  of a passage (rapidfuzz's best partial alignment, scored at least FUZZY_MIN_SCORE).
+  dashes, spacing, `...` for `…`), leaves gaps marked `…` or `[…]`, or (unless asked for the
+  quote as written) is within a few characters of a passage (rapidfuzz's best partial
+  alignment, scored at least FUZZY_MIN_SCORE).
 
 A quote found nowhere raises QuoteNotFound. A quote is composed (NFC) before it is looked for, as
 the texts are stored (debates.sources.clean_text): one copied from a PDF or a macOS file name,
@@ -95,9 +96,17 @@ def anchor_at(text: str, start: int, end: int, status: str = EXACT, score: float
 
 
 def anchor(
-    text: str, quote: str, *, prefix: str = "", suffix: str = "", near: int | None = None
+    text: str,
+    quote: str,
+    *,
+    prefix: str = "",
+    suffix: str = "",
+    near: int | None = None,
+    as_written: bool = False,
 ) -> Anchor:
-    """Where `quote` stands in `text`; QuoteNotFound when it is nowhere near."""
+    """Where `quote` stands in `text`; QuoteNotFound when it is nowhere near. `as_written`, only
+    as the text words it: typography and marked gaps aside, never a passage a few characters
+    off, which may be the same words with a "not" left out (what a new citation must meet)."""
     quote = unicodedata.normalize("NFC", quote).strip()
     if not quote or not text:
         raise QuoteNotFound("There is no quote to find.")
@@ -106,10 +115,28 @@ def anchor(
         spans = [(start, start + len(quote)) for start in starts]
         return anchor_at(text, *_best(text, spans, prefix, suffix, near))
     folded_text = _Folded(text)
-    found = _with_gaps(folded_text, quote, prefix, suffix, near) or _fuzzy(folded_text, quote)
+    found = _with_gaps(folded_text, quote, prefix, suffix, near)
+    if found is None and not as_written:
+        found = _fuzzy(folded_text, quote)
     if found is None:
         raise QuoteNotFound("This quote is not in the source.")
     start, end, score = found
+    return anchor_at(text, start, end, FUZZY, score)
+
+
+def nearest(text: str, quote: str) -> Anchor | None:
+    """The passage of `text` within a few characters of `quote` (as anchor finds it when not
+    `as_written`), or None: what a refused quote's writer is shown the source says."""
+    quote = unicodedata.normalize("NFC", quote).strip()
+    found = _fuzzy(_Folded(text), quote) if quote and text else None
+    if found is None:
+        return None
+    start, end, score = found
+    # Whole words: an alignment may start or end inside one (" not contest" for "contest").
+    while start and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
     return anchor_at(text, start, end, FUZZY, score)
 
 

@@ -458,7 +458,7 @@ def _save_changed(instance, fields: dict):
 
 def _seeded_anchor(source, quote) -> dict:
     """The anchor fields of a seeded quote, all of them, so re-seeding leaves them as found."""
-    return sources.UNANCHORED | sources.anchored(source, quote)
+    return sources.UNANCHORED | sources.anchored(source, quote, as_written=False)
 
 
 @transaction.atomic

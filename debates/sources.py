@@ -108,10 +108,12 @@ def _fields(found: anchoring.Anchor) -> dict:
     }
 
 
-def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
+def anchored(source: Source, quote: str, *, start=None, end=None, as_written=True) -> dict:
     """An argument's anchor fields for citing `quote` from `source`: none for a source without
     text; the passage text[start:end] when that is the quote (a reader's selection); else where
-    debates.anchoring finds it. Refused (422, on the quote) when it is not in the text."""
+    debates.anchoring finds it, `as_written` (a new citation) or also a few characters off (a
+    seeded quote with its reason, a restored one). Refused (422, on the quote) when it is not in
+    the text, showing the passage a few characters off, if one is: the words the source has."""
     text = text_of(source)
     if not text:
         return {}
@@ -119,15 +121,23 @@ def anchored(source: Source, quote: str, *, start=None, end=None) -> dict:
         if start is not None and end is not None and text[start:end] == composed(quote):
             found = anchoring.anchor_at(text, start, end)
         else:
-            found = anchoring.anchor(text, quote, near=start)
+            found = anchoring.anchor(text, quote, near=start, as_written=as_written)
     except anchoring.QuoteNotFound:
-        raise DebateRuleError(
-            "This quote is not in the source. Copy it from the source's text as it stands, "
-            "or mark left-out words with …",
-            status=422,
-            field="quote",
-        ) from None
+        raise DebateRuleError(_not_in(text, quote), status=422, field="quote") from None
     return _fields(found)
+
+
+def _not_in(text: str, quote: str) -> str:
+    near = anchoring.nearest(text, quote)
+    if near is None:
+        return (
+            "This quote is not in the source. Copy it from the source's text as it stands, "
+            "or mark left-out words with …"
+        )
+    return (
+        f"The source does not say this as written: it reads “{near.exact}”. Quote its words as "
+        "they stand, or mark left-out words with …"
+    )
 
 
 def anchored_in_one(held: list[Source], quote: str, *, start=None, end=None) -> tuple:

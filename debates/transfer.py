@@ -538,7 +538,7 @@ def _anchor(source, quote, data, what, warnings) -> dict:
         problem = f"its quote's place in the text of {cited} is not in whole numbers"
     else:
         try:
-            return source_texts.anchored(source, quote, start=start, end=end)
+            return source_texts.anchored(source, quote, start=start, end=end, as_written=False)
         except DebateRuleError:
             problem = f"its quote is not in the text of {cited}"
     warnings.append(

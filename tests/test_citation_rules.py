@@ -4,6 +4,7 @@ in its text or refused; Crux's own export comes back citing the sources it holds
 and an address Crux holds no text of is one source, whoever cites it, however often."""
 
 import hashlib
+import html
 import json
 import threading
 import uuid
@@ -105,6 +106,19 @@ def test_the_testers_motion_with_a_made_up_quote_of_the_essay_is_refused(client,
         quote=MADE_UP,
     )
     assert refused.status_code == 422 and NOT_IN_SOURCE in refused.content.decode()
+
+
+def test_a_reply_misquoting_the_essay_by_a_word_is_refused_showing_its_words(client, essay, member):
+    """The tester's "I do contest" for the essay's "I do not contest": a few characters, the
+    opposite meaning. The form says what the essay reads and keeps what was typed."""
+    misquote = ESSAY_QUOTE.replace("do not contest", "do contest")
+    motion = Motion.objects.get(slug="strategic-solitude")
+    refused = _reply(client, member, motion, source_url=essay.url, quote=misquote)
+    page = html.unescape(refused.content.decode())
+    assert refused.status_code == 422
+    assert "The source does not say this as written: it reads “" in page
+    assert "not contest Trenin\u2019s proposition" in page and misquote in page
+    assert not Argument.objects.filter(quote=misquote).exists()
 
 
 def _list_item_of(url: str) -> str:

@@ -132,11 +132,59 @@ def test_a_verbatim_quote_from_a_source_with_text_is_anchored_exactly(essay, mem
     assert argument.quote == quote
 
 
-def test_a_quote_with_small_differences_is_anchored_fuzzily(essay, member):
-    argument = _post(member, essay, "Trenin infers frum these responses that Russia's foreign")
+@pytest.mark.parametrize(
+    "typed, reads",
+    [
+        # A misspelling, the essay's words shown back.
+        (
+            "Trenin infers frum these responses that Russia's foreign",
+            "“Trenin infers from these responses that Russia’s foreign”",
+        ),
+        # A "not" left out turns the author's meaning round: a few characters, a new claim.
+        (
+            "I do contest Trenin’s proposition that Putin is the sole decision-maker",
+            "not contest Trenin’s proposition that Putin is the sole decision-maker”",
+        ),
+        (
+            "It could never have compelled the warring sides to discontinue hostilities",
+            "“It could have compelled the warring sides to discontinue hostilities",
+        ),
+    ],
+)
+def test_a_quote_a_few_characters_off_is_refused_showing_the_sources_words(
+    essay, member, typed, reads
+):
+    with pytest.raises(DebateRuleError) as refused:
+        _post(member, essay, typed)
+    assert (refused.value.status, refused.value.field) == (422, "quote")
+    assert refused.value.message.startswith("The source does not say this as written")
+    assert reads in refused.value.message
+    assert not Argument.objects.filter(quote=typed).exists()
+
+
+def test_a_passage_chosen_in_the_reader_then_retyped_is_held_to_the_text(essay, member):
+    """The reader's selection offers its place; a quote changed after is checked as typed."""
+    text = sources.text_of(essay)
+    chosen = "employed its clout earlier"
+    start = text.index(chosen)
+    with pytest.raises(DebateRuleError, match="not in the source"):
+        _post(
+            member,
+            essay,
+            "employed its clout much earlier",
+            quote_start=start,
+            quote_end=start + 26,
+        )
+    argument = _post(member, essay, chosen, quote_start=start, quote_end=start + len(chosen))
+    assert (argument.anchor, argument.quote_start) == ("exact", start)
+
+
+def test_typography_and_marked_gaps_still_anchor(essay, member):
+    argument = _post(
+        member, essay, "I do not contest Trenin's proposition that Putin ... is the sole"
+    )
     assert argument.anchor == "fuzzy"
-    assert argument.anchor_score >= 0.9
-    assert sources.text_of(essay)[argument.quote_start :].startswith("Trenin infers from these")
+    assert sources.text_of(essay)[argument.quote_start :].startswith("I do not contest Trenin’s")
 
 
 def test_a_quote_not_in_the_source_is_refused_with_422(essay, member):
