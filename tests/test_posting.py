@@ -446,13 +446,13 @@ def test_edit_page_saves_and_history_shows_versions(client, member, motion):
 
     assert response.status_code == 303
     assert b"After." in history.content and b"Before." in history.content
-    # Dates as the argument's card gives them: the day, and the time (24-hour, in UTC, said so)
-    # on hovering.
+    # Each moment to the minute, shown (versions of one day told apart, in order, without
+    # hovering), the weekday too on hovering; 24-hour, in UTC, said so.
     stamps = re.findall(r'<time [^>]*title="([^"]*)">([^<]*)</time>', history.content.decode())
     assert len(stamps) == 3
     for title, shown in stamps:
         assert re.fullmatch(r"[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC", title)
-        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", shown)
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", shown)
     page = client.get(motion.get_absolute_url()).content.decode()
     assert reverse("argument_history", args=[motion.slug, argument.pk]) in page
 
