@@ -93,7 +93,9 @@ def analysis_page(request, slug):
         "crux_confidence": _confidence(CRUX_Z, two_sided=True),
         "map_size": queries.MAP_SIZE,
     }
-    return render(request, "analysis/analysis.html", context)
+    # The page's own script asks again while the run is pending (its #analysis-pending).
+    template = "analysis/analysis.html#report" if request.htmx else "analysis/analysis.html"
+    return render(request, template, context)
 
 
 def _group(request, analysis):

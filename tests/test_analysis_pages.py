@@ -5,6 +5,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from analysis import queries, services, views
@@ -227,6 +228,25 @@ def test_votes_waiting_for_their_first_run_say_so(client, db):
     assert "has not been analysed yet" in html and "Nobody has voted" not in html
 
 
+def test_a_pending_page_asks_again_and_the_report_replaces_the_notice(client, db):
+    """While the run is pending the notice asks for the page's report partial every few
+    seconds; once stored, the partial is the report a reload shows, and asks no more."""
+    motion, _, camps = plant_debate()
+    url = reverse("analysis", args=[motion.slug])
+    pending = client.get(url).content.decode()
+    assert f'<div id="analysis-pending" hx-get="{url}" hx-trigger="load delay:5s"' in pending
+    in_place = {"HX-Request": "true"}
+    still = client.get(url, headers=in_place).content.decode()
+    assert "<html" not in still and 'id="analysis-pending"' in still
+    services.refresh(motion_id=motion.pk)
+    ready = client.get(url, headers=in_place).content.decode()
+    reloaded = client.get(url).content.decode()
+    assert "<html" not in ready and 'id="analysis-pending"' not in ready
+    assert 'id="groups-heading"' in ready and ready.strip() in reloaded
+    nobody = MotionFactory()
+    assert "hx-get" not in client.get(reverse("analysis", args=[nobody.slug])).content.decode()
+
+
 # --- The page ------------------------------------------------------------------------------------
 
 
@@ -290,11 +310,19 @@ def test_a_voter_sees_their_personal_cruxes(client, planted):
     assert args["common"].get_absolute_url() not in personal
 
 
-def test_a_member_who_did_not_vote_sees_no_personal_cruxes(client, planted, member):
+def test_a_member_without_a_vote_on_the_motion_is_told_how_to_see_her_cruxes(
+    client, planted, member
+):
+    """Her cruxes compare her with those on the other side of the motion: without her vote on
+    it there are none, and the section says what to do rather than vanish."""
     motion, _, _ = planted
     client.force_login(member)
     html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
-    assert 'id="personal-cruxes"' not in html
+    assert 'id="personal-cruxes"' in html and 'id="personal-list"' not in html
+    told = html.split('id="personal-none"')[1].split("</p>")[0]
+    assert "Vote on" in told and f'href="{motion.get_absolute_url()}"' in told
+    anonymous = Client().get(reverse("analysis", args=[motion.slug])).content.decode()
+    assert 'id="personal-cruxes"' not in anonymous
 
 
 @pytest.mark.parametrize("against", [None, 0, 1])

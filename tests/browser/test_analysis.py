@@ -234,3 +234,15 @@ def test_on_a_phone_the_dots_numbers_the_motion_s_split_and_whom_a_crux_counts_a
     expect(page.locator("#personal-list li").first).to_contain_text(
         re.compile(rf"; \d+ of \d+ in group {other + 1} agree\)")
     )
+
+
+def test_a_pending_analysis_page_shows_the_report_once_it_is_stored(page, transactional_db):
+    """The reader who opened the page before the run sees the report arrive without reloading,
+    the notice gone and the page's own heading kept."""
+    motion, _, _ = plant_debate()
+    page.goto(motion.get_absolute_url().rstrip("/") + "/analysis/")
+    expect(page.locator("#analysis-empty")).to_contain_text("not been analysed yet")
+    services.refresh(motion_id=motion.pk)
+    expect(page.get_by_role("img", name="Opinion map")).to_be_visible(timeout=15_000)
+    expect(page.locator("#analysis-pending")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Where people disagree")).to_have_count(1)
