@@ -231,7 +231,7 @@ def test_votes_waiting_for_their_first_run_say_so(client, db):
 def test_a_pending_page_asks_again_and_the_report_replaces_the_notice(client, db):
     """While the run is pending the notice asks for the page's report partial every few
     seconds; once stored, the partial is the report a reload shows, and asks no more."""
-    motion, _, camps = plant_debate()
+    motion, _, _ = plant_debate()
     url = reverse("analysis", args=[motion.slug])
     pending = client.get(url).content.decode()
     assert f'<div id="analysis-pending" hx-get="{url}" hx-trigger="load delay:5s"' in pending
