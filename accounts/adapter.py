@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from accounts.models import User
 from accounts.queries import email_held_by_another
 from accounts.services import carry_over_suspension
+from accounts.suspension import suspended_refusal
 from debates.errors import DebateRuleError, within_limit
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ NOT_SENT = {
     "account/email/email_deleted": CHANGE_MADE_NOT_TOLD,
 }
 _FAILED = "crux_mail_not_sent"
+# Set while allauth verifies an address: its message waits for the suspension carried over.
+_CONFIRMING = "crux_confirming_email"
+CONFIRMED = "account/messages/email_confirmed.txt"
 # Django's form field takes addresses up to 320 characters, the tables 254: allauth cuts a longer
 # one short on sign-up (an account at an address nobody owns) and PostgreSQL refuses it as an
 # added address (a 500).
@@ -87,9 +91,19 @@ class CruxAccountAdapter(DefaultAccountAdapter):
     def confirm_email(self, request, email_address):
         """An address verified (signing up, or adding one) brings along the suspension of an
         account closed while suspended that held it."""
-        verified = super().confirm_email(request, email_address)
+        setattr(request, _CONFIRMING, True)
+        try:
+            verified = super().confirm_email(request, email_address)
+        finally:
+            delattr(request, _CONFIRMING)
         if verified:
             carry_over_suspension(user=email_address.user, email=email_address.email)
+            # allauth's message, once the account is as it will stay: a verified address does
+            # not lift a suspension, and a suspended member must not be told she may post.
+            member = User.objects.get(pk=email_address.user_id)
+            suspended = suspended_refusal(member, "post, vote or flag")
+            context = {"email": email_address.email, "suspended": suspended}
+            self.add_message(request, messages.SUCCESS, CONFIRMED, context)
         return verified
 
     def get_email_confirmation_url(self, request, emailconfirmation):
@@ -133,10 +147,12 @@ class CruxAccountAdapter(DefaultAccountAdapter):
                 setattr(request, _FAILED, True)
                 messages.error(request, _what_to_do(request, template_prefix))
 
-    def add_message(self, request, level, message_template=None, *args, **kwargs):
+    def add_message(self, request, level, message_template=None, message_context=None, **kwargs):
         # allauth says "sent" once it has asked for the mail; not when it could not go out.
         if getattr(request, _FAILED, False) and (message_template or "").endswith("_sent.txt"):
             return
+        if message_template == CONFIRMED and getattr(request, _CONFIRMING, False):
+            return  # said by confirm_email, once the suspension is carried over
         # The page a reset leads to says the password is changed, and to sign in with it: the
         # message would say it again above it.
         if (
@@ -145,4 +161,4 @@ class CruxAccountAdapter(DefaultAccountAdapter):
             == "account_reset_password_from_key"
         ):
             return
-        super().add_message(request, level, message_template, *args, **kwargs)
+        super().add_message(request, level, message_template, message_context, **kwargs)

@@ -58,8 +58,11 @@ def test_signing_up_again_with_the_address_brings_the_suspension_back(
         moderator,
         again.suspended_until,
     )
-    page = client.get(reverse("home")).content.decode()
+    page = " ".join(client.get(reverse("home")).content.decode().split())
     assert "suspended" in page
+    # The verification's message does not tell her she may take part.
+    assert "is verified. Your account is suspended until" in page
+    assert "so you cannot post, vote or flag" in page and "you can post" not in page
 
 
 def test_the_address_itself_is_not_kept_only_its_key(closed_while_suspended):
@@ -77,6 +80,8 @@ def test_a_suspension_that_ended_is_not_carried_over(client, mailoutbox, closed_
 
     assert not again.is_suspended
     assert not ModerationAction.objects.filter(user=again).exists()
+    page = " ".join(client.get(reverse("home")).content.decode().split())
+    assert "is verified: you can post, vote and flag." in page
 
 
 def test_closing_an_account_not_suspended_keeps_nothing_and_carries_nothing(client, mailoutbox):
