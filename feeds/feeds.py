@@ -13,6 +13,8 @@ do, and it is dated by that source, never by the day it was seeded. An entry's i
 """
 
 import datetime
+import re
+from urllib.parse import urlsplit
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -90,8 +92,23 @@ def _posted_by(claim):
     return claim.author.display_name if claim.author_id else None
 
 
+# A link of the site's own rendering (a mention, a profile, a passage): an address on this site.
+_SITE_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+class _AtomOfAbsoluteLinks(Atom1Feed):
+    """Atom whose entries link by full address: a feed reader shows an entry apart from the
+    site, and not every reader resolves "/people/41/" against the feed's own address."""
+
+    def add_item_elements(self, handler, item):
+        parts = urlsplit(self.feed["link"])
+        site = f"{parts.scheme}://{parts.netloc}/"
+        summary = _SITE_LINK.sub(lambda found: found[1] + site, item["description"] or "")
+        super().add_item_elements(handler, item | {"description": summary})
+
+
 class _Feed(Feed):
-    feed_type = Atom1Feed
+    feed_type = _AtomOfAbsoluteLinks
     author_name = SITE_AUTHOR
 
 

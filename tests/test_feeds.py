@@ -101,3 +101,22 @@ def test_an_entry_s_author_is_who_posted_it_not_whom_it_quotes(client, debate):
     entry = next(e for e in arguments.entries if e.link.endswith(quoted.get_absolute_url()))
     assert entry.author == "Writer Wyn"
     assert "Held by <bdi>Moderator Mo</bdi> (posted by <bdi>Writer Wyn</bdi>)" in home
+
+
+def test_an_entry_links_to_the_site_by_full_address(client, debate):
+    """A mention in an entry links to the member's profile by its full address: a feed reader
+    shows the entry away from the site, and not every one resolves a path against the feed."""
+    profile = debate["writer"].get_absolute_url()
+    shown = debate["shown"]
+    shown.details_html = (
+        f'<p>Ask <a class="mention" href="{profile}">@Writer Wyn</a>, '
+        '<a href="//example.org/x">elsewhere</a>, <a href="https://example.org/y">too</a>.</p>'
+    )
+    shown.save()
+    body = client.get(f"/motions/{debate['motion'].slug}/feed/").content.decode()
+    assert f'href="http://testserver{profile}"' in body
+    assert f'href="{profile}"' not in body
+    assert 'href="//example.org/x"' in body
+    assert 'href="https://example.org/y"' in body
+    summary = read(client, f"/motions/{debate['motion'].slug}/feed/").entries[0].summary
+    assert f'href="http://testserver{profile}"' in summary
