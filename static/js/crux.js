@@ -45,9 +45,12 @@
     if (!button) return;
     const slot = button.closest(".flag-slot");
     button.closest(button.dataset.dismiss)?.remove();
-    // Back to the link that opened it, as a closed reply form does.
-    if (slot) document.getElementById(slot.id.replace("flag-slot-", "flag-link-"))?.focus();
+    if (slot) flagOpener(slot)?.focus();
   });
+  // Back to the link that opened a flag slot's form, as a closed reply form does.
+  function flagOpener(slot) {
+    return document.getElementById(slot.id.replace("flag-slot-", "flag-link-"));
+  }
 
   // A form opened in place from its link (a reply, a flag) takes the focus, so a keyboard or
   // screen-reader user is in it, not left on a link with nothing said of what appeared below.
@@ -190,9 +193,16 @@
     event.preventDefault();
     closeReply(cancel.closest(".reply-slot"));
   });
+  // Escape closes a form opened in place as its Cancel does: a reply's (its draft kept), a flag's.
   document.addEventListener("keydown", (event) => {
-    const slot = event.key === "Escape" && event.target instanceof Element && event.target.closest(".reply-slot");
-    if (slot && slot.querySelector("form")) closeReply(slot);
+    const slot = event.key === "Escape" && event.target instanceof Element && event.target.closest(".reply-slot, .flag-slot");
+    if (!slot || !slot.querySelector("form")) return;
+    if (slot.matches(".reply-slot")) {
+      closeReply(slot);
+      return;
+    }
+    slot.querySelector(".flag-form")?.remove();
+    flagOpener(slot)?.focus();
   });
   document.addEventListener("input", (event) => {
     const form = event.target instanceof Element && event.target.closest(".reply-slot form.argument-form");

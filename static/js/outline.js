@@ -1,7 +1,8 @@
 // The debate map's behaviours: the outline as an ARIA tree (WAI-ARIA APG's navigation
-// treeview: links as tree items), and the map's caption that names the arc under the pointer
-// or the focus. Without this file the outline is a nested list of links and the arcs' titles
-// show on hover.
+// treeview: links as tree items), the map as one Tab stop whose arrow keys move from arc to arc
+// (a roving tabindex) with a focus ring that shows on every arc, and the map's caption that
+// names the arc under the pointer or the focus. Without this file the outline is a nested list
+// of links, the arcs are links for the pointer alone and their titles show on hover.
 (() => {
   "use strict";
 
@@ -157,6 +158,72 @@
     focusItem(event.currentTarget, item);
   }
 
+  // The map's links (the motion at its centre, then every arc in the outline's order) are out
+  // of the Tab order as sent: one of them takes it, the current argument's arc if it has one.
+  function startMaps(scope) {
+    scope.querySelectorAll(".map__svg").forEach((svg) => {
+      if (svg.querySelector(':scope > a[tabindex="0"]')) return;
+      const help = svg.closest(".map")?.querySelector("[data-map-help]");
+      if (help) {
+        help.hidden = false;
+        svg.setAttribute("aria-describedby", help.id);
+      }
+      makeStop(svg.querySelector(":scope > a[aria-current]") || svg.querySelector(":scope > a"));
+    });
+  }
+
+  function makeStop(link) {
+    if (!link) return;
+    link.parentElement.querySelectorAll(':scope > a[tabindex="0"]').forEach((other) => {
+      other.tabIndex = -1;
+    });
+    link.tabIndex = 0;
+  }
+
+  const MAP_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  document.addEventListener("keydown", (event) => {
+    const link = event.target instanceof Element && event.target.closest(".map__svg > a");
+    if (!link || event.altKey || event.ctrlKey || event.metaKey) return;
+    const links = Array.from(link.parentElement.querySelectorAll(":scope > a"));
+    let next;
+    if (event.key in MAP_KEYS) next = links[links.indexOf(link) + MAP_KEYS[event.key]];
+    else if (event.key === "Home") next = links[0];
+    else if (event.key === "End") next = links[links.length - 1];
+    else return; // Enter follows the link
+    event.preventDefault(); // the page stays put at either end, as the outline does
+    if (!next) return;
+    makeStop(next);
+    next.focus();
+  });
+
+  // Arcs drawn after an arc paint over its edges, so a ring on the arc itself hardly shows: the
+  // focused one's shape is drawn again on top of the map, a dark line over a light one, which
+  // stands out on dark arcs and light ones alike.
+  const SVG = "http://www.w3.org/2000/svg";
+  document.addEventListener("focusin", (event) => {
+    const link = event.target instanceof Element && event.target.closest(".map__svg > a");
+    if (!link) return;
+    makeStop(link); // Tab comes back where the reader left the map, however she got there
+    const svg = link.parentElement;
+    svg.querySelector(":scope > .map__focus")?.remove();
+    const shape = link.querySelector("path, circle");
+    // A click's focus needs no ring: the link is followed.
+    if (!shape || !link.matches(":focus-visible")) return;
+    const ring = document.createElementNS(SVG, "g");
+    ring.setAttribute("class", "map__focus");
+    ring.setAttribute("aria-hidden", "true");
+    for (const part of ["map__focus-halo", "map__focus-line"]) {
+      const copy = shape.cloneNode(false);
+      copy.setAttribute("class", part);
+      ring.append(copy);
+    }
+    svg.append(ring);
+  });
+  document.addEventListener("focusout", (event) => {
+    const link = event.target instanceof Element && event.target.closest(".map__svg > a");
+    link?.parentElement.querySelector(":scope > .map__focus")?.remove();
+  });
+
   // The caption under a map names the arc under the pointer or the keyboard focus.
   function showClaim(event) {
     const arc = event.target instanceof Element && event.target.closest(".map__svg a");
@@ -184,8 +251,9 @@
 
   // A live refresh (the motion page's map panel, the map page's map and outline: hx-trigger on
   // the live stream's messages, throttled) swaps in a fresh rendering. The outline becomes a
-  // tree again with the branches the reader had opened, and the focus stays on the item or arc
-  // it was on, if that is still there, rather than falling back to the page.
+  // tree again with the branches the reader had opened, the map keeps its Tab stop, and the
+  // focus stays on the item or arc it was on, if that is still there, rather than falling back
+  // to the page.
   const beforeRefresh = new WeakMap();
   document.addEventListener("htmx:before:swap", (event) => {
     const area = event.target;
@@ -194,6 +262,7 @@
     beforeRefresh.set(area, {
       opened: Array.from(area.querySelectorAll('[role="treeitem"][aria-expanded="true"]'), (item) => item.id),
       tabbable: area.querySelector('[role="treeitem"][tabindex="0"]')?.id,
+      stop: area.querySelector('.map__svg > a[tabindex="0"]')?.id,
       focused: active && active !== area && area.contains(active) ? active.id : null,
     });
   });
@@ -201,6 +270,7 @@
     const area = event.target;
     if (!(area instanceof Element)) return;
     startOutlines(area);
+    startMaps(area);
     const state = beforeRefresh.get(area);
     beforeRefresh.delete(area);
     if (!state) return;
@@ -213,10 +283,14 @@
       });
       tabbable.tabIndex = 0;
     }
+    makeStop(found(state.stop));
     found(state.focused)?.focus({ preventScroll: true });
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", () => startOutlines(document));
-  } else startOutlines(document);
+  function start() {
+    startOutlines(document);
+    startMaps(document);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
