@@ -38,6 +38,17 @@
     if (!(node instanceof Element) || !node.matches("li.argument[id]")) return;
     if (document.querySelectorAll(`[id="${node.id}"]`).length > 1) node.remove();
   }
+  // A form that arrived live carries no CSRF field (the stream has no request: htmx sends the
+  // page's token in a header). Sent as a plain form all the same (htmx not loaded, say), it
+  // takes the page's token, as the form a reload gives has it.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method !== "post" || form.elements.csrfmiddlewaretoken) return;
+    const token = JSON.parse(document.body.getAttribute("hx-headers:inherited") || "{}")["X-CSRFToken"];
+    if (!token) return;
+    const field = Object.assign(document.createElement("input"), { type: "hidden", name: "csrfmiddlewaretoken", value: token });
+    form.prepend(field);
+  }, true);
   // A button with data-dismiss="<selector>" removes its closest match (the in-place flag form's
   // Cancel). Delegated here rather than hx-on, which would need the CSP to allow eval.
   document.addEventListener("click", (event) => {

@@ -52,3 +52,30 @@ def test_her_vote_in_one_tab_is_pressed_in_her_other_tab(signed_in, seeded_live)
         page.reload()
         reloaded = [page.locator(s).get_attribute("aria-pressed") for s in (agree, disagree)]
         assert shown == reloaded == ["false", "false"]
+
+
+def test_a_vote_form_that_arrived_live_is_sent_with_the_pages_token(signed_in, seeded_live):
+    """Her other tab's vote form came over the stream, which carries no one's CSRF field; sent
+    as a plain form all the same, it takes the page's token, as the one a reload gives has."""
+    target = Argument.objects.filter(depth=0).select_related("motion").first()
+    url = target.motion.get_absolute_url()
+    voter = verified_user(display_name="Voter W")
+    first = open_live(signed_in(voter), url)
+    second = open_live(first.context.new_page(), url)
+    wait_until_subscribed(voter, pages=2)
+    agree = f"#vote-argument-{target.pk}-agree"
+    first.locator(agree).click()
+    expect(second.locator(agree)).to_have_attribute("aria-pressed", "true")
+    form = second.locator(agree).locator("xpath=ancestor::form")
+    assert form.locator("input[name=csrfmiddlewaretoken]").count() == 0
+    sent = form.evaluate(
+        """form => {
+            form.addEventListener("submit", (event) => event.preventDefault(), { once: true });
+            form.dispatchEvent(new SubmitEvent("submit", { cancelable: true, bubbles: true }));
+            return form.elements.csrfmiddlewaretoken?.value;
+        }"""
+    )
+    page_token = second.evaluate(
+        """JSON.parse(document.body.getAttribute("hx-headers:inherited"))["X-CSRFToken"]"""
+    )
+    assert sent and sent == page_token
