@@ -61,9 +61,12 @@ def _refused(error: ImportRefused):
     description=(
         "An Argdown text, a Kialo plain-text export or a motion's export.json, as on "
         f"/motions/import/: at most {UPLOAD_MAX_BYTES:,} bytes of UTF-8 (413 over it) and "
-        f"{ARGUMENTS_MAX:,} arguments; claims marked hidden for moderators only. You are the "
-        "author of every claim. A file the importer cannot read is a 422 problem with the "
-        "reason (and its `line`, where known)."
+        f"{ARGUMENTS_MAX:,} arguments. A motion marked hidden is for moderators only; a "
+        "member's claim marked hidden is imported withdrawn, as a retracted one, with no text. "
+        "You are the author of every claim. A file the importer cannot read is a 422 problem "
+        "with the reason (and its `line`, where known). Rate limited as proposing a motion, "
+        "and by each argument it writes (a 429 problem with Retry-After, before anything is "
+        "written)."
     ),
 )
 def import_motion(request, data: ImportIn):
@@ -74,7 +77,11 @@ def import_motion(request, data: ImportIn):
     try:
         with ratelimit.attempt(request, "motion"):
             motion, summary, warnings = import_text(
-                text=data.text, format=data.format, author=request.user
+                text=data.text,
+                format=data.format,
+                author=request.user,
+                # Each argument it writes counts, as each one posted does (the page's rule).
+                charge=lambda count: ratelimit.attempt(request, "import-arguments", cost=count),
             )
     except ImportRefused as error:
         return _refused(error)

@@ -1,4 +1,5 @@
-"""Rate limits on Crux's own writes (posting, editing, voting, flagging, proposing motions).
+"""Rate limits on Crux's own writes (posting, editing, voting, flagging, proposing motions,
+importing debates).
 
 Each action has rates per signed-in user AND per client IP, spelt as allauth spells its own
 (settings.CRUX_RATE_LIMITS, e.g. "post": "20/m/user,200/h/user,60/m/ip"); sign-in, sign-up and
@@ -17,6 +18,13 @@ and PostgreSQL, and every server process counts together whatever CACHE_URL says
 
 A write guarded by `attempt` that its own rules then refuse (a blank text, a locked motion) gives
 its attempt back: someone correcting a mistake is not locked out by it.
+
+An attempt may cost more than one: an import counts once as a motion, and then the arguments it
+writes against a budget of imported arguments ("import-arguments"), so that a file of 2,000
+arguments is not one write where posting them would be 2,000. Its number is known only once the
+file is read, and it is counted before anything is written; refused, it costs nothing (nothing
+was written, and a smaller file may still fit what is left), while the import around it counts
+as the motion it tried to make.
 
 Fixed windows: a burst at a window's edge can reach twice a rate, which is fine for spam control.
 """
@@ -107,34 +115,43 @@ def _identity(request, per):
     return "ip" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
 
 
-def _count(windows: dict[str, int], action: str, now: int) -> dict[str, int]:
+def _count(windows: dict[str, int], action: str, now: int, cost: int) -> dict[str, int]:
     """Each window's count including this attempt; none (allowed) if the database fails."""
     try:
-        return count_attempt(windows, now=now)
+        return count_attempt(windows, now=now, cost=cost)
     except Exception:
         # Fail open: a counting failure must not stop people taking part; it is logged loudly.
         logger.exception("Rate limit counters unavailable; allowing %s", action)
         return {}
 
 
+def _give_back(keys: list[str], cost: int, action: str) -> None:
+    try:
+        give_back(keys, cost=cost)
+    except Exception:
+        logger.exception("Rate limit counters unavailable; %s not given back", action)
+
+
 @contextmanager
-def attempt(request, action: str):
-    """Count one attempt at `action` around the write it guards; raise RateLimited if any of
-    its rates is now exceeded. Every rate is counted on every attempt, so one the limit refuses
-    still counts (hammering does not shorten the wait); if the write itself fails (its rules
+def attempt(request, action: str, *, cost: int = 1):
+    """Count one attempt at `action` (`cost` times: an import's arguments, see above; 0 counts
+    nothing) around the write it guards; raise RateLimited if any of its rates is now exceeded.
+    Every rate is counted on every attempt, so one the limit refuses still counts (hammering does
+    not shorten the wait), unless it has a cost (see above); if the write itself fails (its rules
     refuse what was sent), the attempt is given back, so correcting a mistake costs nothing."""
-    keys = _admit(request, action)
+    keys = _admit(request, action, cost) if cost > 0 else []
     try:
         yield
+    except RateLimited:
+        # A limit nested inside refused it (an import's arguments, in its "motion" attempt), not
+        # its rules: it counts, as any attempt a limit refuses does.
+        raise
     except Exception:
-        try:
-            give_back(keys)
-        except Exception:
-            logger.exception("Rate limit counters unavailable; %s not given back", action)
+        _give_back(keys, cost, action)
         raise
 
 
-def _admit(request, action: str) -> list[str]:
+def _admit(request, action: str, cost: int) -> list[str]:
     rates = parse_rates(getattr(settings, "CRUX_RATE_LIMITS", {}).get(action))
     now = time.time()
     windows = {}
@@ -145,11 +162,13 @@ def _admit(request, action: str) -> list[str]:
         window = int(now // rate.seconds)
         key = f"{action}:{rate.amount}/{rate.seconds}:{identity}:{window}"
         windows[key] = (rate, (window + 1) * rate.seconds)
-    counts = _count({key: end for key, (_, end) in windows.items()}, action, int(now))
+    counts = _count({key: end for key, (_, end) in windows.items()}, action, int(now), cost)
     retry_after = max(
         (end - now for key, (rate, end) in windows.items() if counts.get(key, 0) > rate.amount),
         default=0,
     )
     if retry_after:
+        if cost != 1:
+            _give_back(list(counts), cost, action)
         raise RateLimited(action, round(retry_after + 0.5))
     return list(counts)

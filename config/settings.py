@@ -305,7 +305,11 @@ CACHES["own-regions"] = {
 CRUX_RATE_LIMITS = {
     "post": "10/m/user,120/h/user,30/m/ip",  # arguments and replies
     "edit": "20/m/user,60/m/ip",
-    "motion": "3/m/user,20/h/user,10/m/ip",  # proposing a motion
+    "motion": "3/m/user,20/h/user,10/m/ip",  # proposing a motion, or importing one
+    # The arguments imports write, each counted (config.ratelimit, attempt's cost): a few thousand
+    # a day, where posting takes 120 an hour. No rate below transfer.ARGUMENTS_MAX (2,000), or the
+    # largest import would never get through.
+    "import-arguments": "2000/h/user,4000/d/user,10000/d/ip",
     "source": "3/m/user,20/h/user,10/m/ip",  # adding a source with its text (issue 20)
     "vote": "60/m/user,600/h/user,240/m/ip",
     "flag": "10/m/user,60/h/user,30/m/ip",

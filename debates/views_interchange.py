@@ -95,7 +95,7 @@ class ImportForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def import_motion(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST":
         if not form.is_valid():
             status = 413 if form.too_large else 422
@@ -106,10 +106,15 @@ def import_motion(request):
                         text=form.cleaned_data["text"],
                         format=form.cleaned_data["format"],
                         author=request.user,
+                        # Each argument it writes counts, as each reply posted does.
+                        charge=lambda count: ratelimit.attempt(
+                            request, "import-arguments", cost=count
+                        ),
                     )
             except (DebateRuleError, ratelimit.RateLimited) as error:
                 form.add_error(None, str(error))
                 status = error.status
+                retry_after = getattr(error, "retry_after", None)
             except ImportRefused as error:
                 form.add_error(None, f"Not imported: {error}")
                 status = 422
@@ -136,4 +141,8 @@ def import_motion(request):
     if refusal and request.method == "GET":
         status = 403
     context = {"form": form, "refusal": refusal}
-    return render(request, "debates/import_motion.html", context, status=status)
+    response = render(request, "debates/import_motion.html", context, status=status)
+    if retry_after:
+        # The wait for a day's budget of imported arguments may be hours: said to any client.
+        response["Retry-After"] = str(retry_after)
+    return response

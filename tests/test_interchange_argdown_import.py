@@ -266,10 +266,17 @@ def test_a_source_s_details_written_by_hand_are_imported(member):
         "published_on": dt.date(2020, 2, 29),
     }
     assert motion.source.added_by == warm.source.added_by == member
-    # Details with no title to go with are no source: said, not dropped unsaid.
-    assert cold.source is None
+    # An address with no title is cited as a reply typing it cites it: titled by the address.
+    assert described(cold.source) == {
+        "title": "x.example",
+        "author": "Bo",
+        "publisher": "",
+        "url": "https://x.example",
+        "published_on": None,
+    }
     assert warnings == [
-        "Line 3: source_url, source_author without the source's title ('source'), left out."
+        "Line 3: 'source_url' without the source's title ('source'): the source is titled by "
+        "its address, x.example, as one cited by typing it is."
     ]
 
 

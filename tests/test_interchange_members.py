@@ -14,7 +14,13 @@ from django.core.management import CommandError, call_command
 from accounts.services import normalise_display_name
 from debates import moderation, services
 from debates.interchange.importing import import_text
-from debates.models import DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Argument, Motion
+from debates.models import (
+    CLAIM_MAX_LENGTH,
+    DETAILS_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
+    Argument,
+    Motion,
+)
 from debates.transfer import ImportRefused, export_debate, import_debate
 from tests.factories import ArgumentFactory, MotionFactory, small_export
 
@@ -200,15 +206,16 @@ def test_a_kialo_claim_too_long_even_for_details_is_refused_naming_its_line(clie
     assert not Motion.objects.exists()
 
 
-def test_a_kialo_link_to_a_claim_longer_than_a_quote_quotes_it_shortened():
+def test_a_kialo_link_to_a_claim_longer_than_a_claim_is_it_shortened():
     long = "k" * (QUOTE_MAX_LENGTH + 2500)
     text = f"1. Tea.\n1.1. Pro: {long}\n1.2. Con: -> See 1.1.\n"
     motion, _, warnings = import_text(text=text, format="kialo")
     link = Argument.objects.get(motion=motion, stance="con")
-    assert link.quote == long[: QUOTE_MAX_LENGTH - 1] + "…"
+    assert (link.claim, link.quote) == (long[: CLAIM_MAX_LENGTH - 1] + "…", "")
+    assert link.details.startswith("The same claim as [this argument](")
     assert (
         f"Line 3: the claim it links to has {QUOTE_MAX_LENGTH + 2500:,} characters, more than a "
-        f"quote keeps ({QUOTE_MAX_LENGTH:,}): quoted shortened; the link leads to it whole."
+        f"claim keeps ({CLAIM_MAX_LENGTH:,}): shortened; the link leads to it whole."
     ) in warnings
 
 

@@ -123,7 +123,7 @@ def test_a_kialo_line_beginning_with_a_number_continues_the_claim_above():
     )
     data, _, _ = kialo_to_crux(text)
     assert [item["claim"] for item in data["arguments"]] == [
-        "Many things went wrong:\n2020 was a bad year for travel.\n3 of 4 shops closed.\n"
+        "Many things went wrong: 2020 was a bad year for travel. 3 of 4 shops closed. "
         "1. a list in a claim",
         "Some things went right.",
     ]
@@ -139,7 +139,7 @@ def test_a_kialo_line_beginning_with_a_decimal_continues_the_claim_above():
     )
     data, _, _ = kialo_to_crux(text)
     assert [item["claim"] for item in data["arguments"]] == [
-        "The Paris agreement names a target:\n1.5 degrees is the limit.",
+        "The Paris agreement names a target: 1.5 degrees is the limit.",
         "Stricter policy costs too much.",
     ]
 

@@ -47,11 +47,6 @@ def test_a_member_uploads_argdown_and_gets_a_new_motion(client, member):
             422,
             "which only moderators may import",
         ),
-        (
-            {"format": "argdown", "text": "[T]: Tea.\n  + [W]: Warm. {status: hidden}"},
-            422,
-            "which only moderators may import",
-        ),
     ],
 )
 def test_bad_uploads_get_a_clear_4xx_and_keep_the_text(client, member, data, status, message):

@@ -18,18 +18,21 @@ the title, and data Crux does not read are left out with a warning too. A claim,
 is shortened. A source is its title (`source`) and what the export writes beside it
 (`source_author`, `source_publisher`, `source_published`, `source_url`), checked as a Crux JSON
 import's are (an http(s) address, a day that exists, the lengths Crux keeps), naming the line;
-statements that give the same title and the same details cite one source. A link in details or
-the context to an argument of the motion the file was exported from (the `crux` slug of its top
-statement, the `crux` id of one of its statements; debates.interchange.links) leads to the
-argument made of that statement. A member's import is theirs: they are the author of every claim
-and the adder of every source, the file's `by` kept as its attribution, and its texts are
-cleaned as what they type is.
+statements that give the same title and the same details cite one source. An address without a
+title is cited as a reply typing it cites it, titled by the address, with a warning; a quote whose
+source is described with neither a title nor an address is refused, as the forms refuse it. A
+link in details or the context to an argument of the motion the file was exported from (the
+`crux` slug of its top statement, the `crux` id of one of its statements;
+debates.interchange.links) leads to the argument made of that statement. A member's import is
+theirs: they are the author of every claim and the adder of every source, the file's `by` kept as
+its attribution, and its texts are cleaned as what they type is.
 """
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
+from urllib.parse import urlsplit
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -48,7 +51,7 @@ from debates.models import (
     Motion,
     Source,
 )
-from debates.sources import PLACEHOLDER_TITLES
+from debates.sources import PLACEHOLDER_TITLES, web_address
 from debates.text import WITHHELD, one_line, slug_of, without_nul, without_nul_or_bidi
 from debates.transfer import (
     FORMAT,
@@ -549,6 +552,13 @@ def _source_details(node, clean) -> dict:
     return described
 
 
+def _address_title(url: str) -> str:
+    """The title Crux gives a source that is only a web address (debates.sources.address_source):
+    its host and path."""
+    parts = urlsplit(web_address(url))
+    return f"{parts.hostname}{parts.path}"[:SOURCE_MAX]
+
+
 def _day(node, value) -> str | None:
     """`value` as YYYY-MM-DD: a date so written, or one YAML read unquoted."""
     if value is None or value == "":
@@ -597,13 +607,33 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None, lines: dict | Non
 
     refs = {}  # a source's title and details: its ref
 
-    def source(node):
+    def source(node, quoted):
         title = _within(node, "'source'", as_line(_string(node.data, "source")), SOURCE_MAX)
         described = _source_details(node, as_line)
         if title.lower() in PLACEHOLDER_TITLES:
             # An export's withheld source: a source so titled would pass for one a moderator hid.
+            # Its citations keep their quotes, as a Crux JSON file's do.
             warnings.append(f"Line {node.line}: its source was withheld; imported without it.")
             return None
+        if not title and described.get("url"):
+            # A web address alone is what a reply cites by typing it (its quote then checked
+            # against a text Crux holds there, by import_debate), titled as Crux titles it.
+            title = _address_title(described["url"])
+            warnings.append(
+                f"Line {node.line}: 'source_url' without the source's title ('source'): the "
+                f"source is titled by its address, {title}, as one cited by typing it is."
+            )
+        if not title and described and quoted:
+            # Every form refuses a quote from nowhere ("Add the web address the quote comes
+            # from."): leaving out the source the file describes would make one. (A quote with
+            # no source at all is what Crux keeps of a withheld source's citation, and exports:
+            # it imports as it was.)
+            raise ArgdownError(
+                node.line,
+                f"the 'quote' of {_named(node)} cites a source with neither a title "
+                "('source') nor a web address ('source_url'): give the address the quote "
+                "comes from.",
+            )
         if not title:
             if described:
                 given = ", ".join(key for key in node.data if key in _SOURCE_KEYS)
@@ -627,13 +657,12 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None, lines: dict | Non
         claim = as_line(node.claim)
         if not claim:
             raise ArgdownError(node.line, "this statement has no text.")
+        quote = _within(node, "'quote'", as_text(_string(node.data, "quote")), QUOTE_MAX_LENGTH)
         return {
             "claim": _within(node, "claim", claim, CLAIM_MAX_LENGTH),
             "attribution": _within(node, "'by'", as_line(_string(node.data, "by")), BY_MAX),
-            "source": source(node),
-            "quote": _within(
-                node, "'quote'", as_text(_string(node.data, "quote")), QUOTE_MAX_LENGTH
-            ),
+            "source": source(node, quoted=bool(quote.strip())),
+            "quote": quote,
             "votes": [],
             **({"tallies": tallies} if (tallies := _tallies(node, warnings)) else {}),
         }

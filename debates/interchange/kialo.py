@@ -3,17 +3,20 @@
 Kialo numbers each claim (`1.` the thesis, `1.2.` its second reply, `1.2.1.` a reply to that)
 and marks replies `Pro:` or `Con:`; a line without a number continues the claim above, as does
 one that begins with a number but no `Pro:` or `Con:` where no claim so numbered could come
-next ("2020 was a bad year"). A claim that is only `-> See 1.1.2.` links to another: it becomes
-a reply quoting that claim, and the import links it (`links`: the reply's ref and the ref it
-points to). Kialo has no place for details, so a claim longer than Crux keeps is shortened, and
-kept whole in its details (the thesis: in the motion's context) as written, its Markdown marks
-escaped, with a warning; a longer title is shortened, with a warning.
+next ("2020 was a bad year"). A claim is one line, as every form keeps it: its lines are joined
+by a space. A claim that is only `-> See 1.1.2.` links to another, which Kialo shows in its
+place: it becomes a reply in that claim's words, and the import links it (`links`: the reply's
+ref and the ref it points to), its details saying it is the same claim; no quote, for a quote is
+a source's words and the reply cites none. Kialo has no place for details, so a claim longer
+than Crux keeps is shortened, and kept whole in its details (the thesis: in the motion's context)
+as written, line for line, its Markdown marks escaped, with a warning; a longer title is
+shortened, with a warning.
 """
 
 import re
 
 from debates.interchange.literal import as_written
-from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, QUOTE_MAX_LENGTH, Motion
+from debates.models import CLAIM_MAX_LENGTH, DETAILS_MAX_LENGTH, Motion
 from debates.text import one_line
 from debates.transfer import FORMAT, VERSION, ImportRefused, shortened, too_long
 
@@ -54,7 +57,7 @@ def _parse(text):
         if match is None:
             if last is None:
                 raise KialoError(number, "expected a numbered claim such as '1. The thesis'.")
-            last["text"] += "\n" + line
+            last["lines"].append(line)
             continue
         key, stance, body = match.group(1), match.group(2), one_line(match.group(3))
         if key in claims:
@@ -73,14 +76,16 @@ def _parse(text):
             raise KialoError(number, f"claim {key}. comes before the claim {parent}. it answers.")
         if parent and stance is None:
             raise KialoError(number, f"claim {key}. says neither 'Pro:' nor 'Con:'.")
-        last = {"key": key, "parent": parent, "line": number, "text": body}
+        last = {"key": key, "parent": parent, "line": number, "lines": [body] if body else []}
         last["stance"] = (stance or "pro").lower()
         claims[key] = last
     if not claims:
         raise KialoError(1, "no numbered claims: is this a Kialo plain-text export?")
     # What prints nothing (a zero-width space) is cleaned away: a claim of it alone is empty.
     for claim in claims.values():
-        claim["text"] = claim["text"].strip("\n")
+        # One line, as a form would keep the claim typed over several; the lines are kept apart
+        # in `lines` for details that keep a long claim whole (_fitted).
+        claim["text"] = " ".join(claim["lines"])
         if not claim["text"]:
             raise KialoError(claim["line"], f"claim {claim['key']}. has no text.")
     return title, claims
@@ -95,15 +100,17 @@ def _numbers(match, claims: dict) -> bool:
     return dotted and key not in claims and key.rpartition(".")[0] in claims
 
 
-def _fitted(text, line, keeper, warnings):
-    """`text` as a claim, and the details to keep beside it: all of `text` when it is too long
-    for a claim, which is then shortened (the warning names `keeper`, where it is kept, as
-    written: details are Markdown); KialoError when it is too long for details too."""
+def _fitted(claim, keeper, warnings):
+    """The `claim` (of _parse) as a claim, and the details to keep beside it: all of it, line for
+    line, when it is too long for a claim, which is then shortened (the warning names `keeper`,
+    where it is kept, as written: details are Markdown); KialoError when it is too long for
+    details too."""
+    text, line = claim["text"], claim["line"]
     if len(text) <= CLAIM_MAX_LENGTH:
         return text, ""
     if len(text) > DETAILS_MAX_LENGTH:
         raise KialoError(line, too_long("the claim", len(text), DETAILS_MAX_LENGTH))
-    written = as_written(text)
+    written = as_written("\n".join(claim["lines"]))
     if len(written) > DETAILS_MAX_LENGTH:
         what = "the claim, with the backslashes that keep it as written,"
         raise KialoError(line, too_long(what, len(written), DETAILS_MAX_LENGTH))
@@ -114,6 +121,19 @@ def _fitted(text, line, keeper, warnings):
     return shortened(text, CLAIM_MAX_LENGTH), written
 
 
+def _linked(target, line, warnings):
+    """The claim a link on `line` makes of the claim it links to, `target` (its words, as Kialo
+    shows them in the link's place), and its details: none, the import's link to `target` being
+    its details (importing._link). A longer claim is shortened: the link leads to it whole."""
+    text = target["text"]
+    if len(text) > CLAIM_MAX_LENGTH:
+        warnings.append(
+            f"Line {line}: the claim it links to has {len(text):,} characters, more than a claim "
+            f"keeps ({CLAIM_MAX_LENGTH:,}): shortened; the link leads to it whole."
+        )
+    return shortened(text, CLAIM_MAX_LENGTH), ""
+
+
 def kialo_to_crux(text: str, *, slug: str = "", author=None):
     """The Crux JSON dict, the warnings and the links (reply ref, linked ref) of `text`.
     `author`, the member importing it, is the author of every claim."""
@@ -122,22 +142,15 @@ def kialo_to_crux(text: str, *, slug: str = "", author=None):
     refs = {claim["key"]: f"a{n}" for n, claim in enumerate(replies, start=1)}
     arguments, links, warnings = [], [], []
     for claim in replies:
-        body, quote = claim["text"].strip(), ""
-        link = _LINK.match(body)
+        link = _LINK.match(claim["text"])
         if link:
             target = claims.get(link.group(1))
             if target is None or target is thesis:
                 raise KialoError(claim["line"], f"the link points to no claim {link.group(1)}.")
-            body = target["text"].strip()
-            quote = shortened(body, QUOTE_MAX_LENGTH)
-            if quote != body:
-                warnings.append(
-                    f"Line {claim['line']}: the claim it links to has {len(body):,} characters, "
-                    f"more than a quote keeps ({QUOTE_MAX_LENGTH:,}): quoted shortened; the "
-                    "link leads to it whole."
-                )
             links.append((refs[claim["key"]], refs[target["key"]]))
-        body, details = _fitted(body, claim["line"], "its details", warnings)
+            body, details = _linked(target, claim["line"], warnings)
+        else:
+            body, details = _fitted(claim, "its details", warnings)
         arguments.append(
             {
                 "ref": refs[claim["key"]],
@@ -145,15 +158,13 @@ def kialo_to_crux(text: str, *, slug: str = "", author=None):
                 "stance": claim["stance"],
                 "claim": body,
                 "details": details,
-                "quote": quote,
+                "quote": "",
                 "author": author,
                 "votes": [],
                 "revisions": [],
             }
         )
-    motion_claim, context = _fitted(
-        thesis["text"].strip(), thesis["line"], "the motion's context", warnings
-    )
+    motion_claim, context = _fitted(thesis, "the motion's context", warnings)
     if len(title) > TITLE_MAX:
         warnings.append(f"The title has {len(title):,} characters; shortened to {TITLE_MAX:,}.")
     data = {
