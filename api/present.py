@@ -1,5 +1,9 @@
 """Motions, arguments and people as the API shows them: what the public pages show, asked of
-debates.policy, never more (a withheld text is null)."""
+debates.policy, never more (a withheld text is null).
+
+A claim's votes, and when an argument was reworded, are null unless everyone reads it
+(policy.is_shown, as the pages ask before they draw its vote buttons and "edited" link): the page
+of a hidden or retracted claim shows them to nobody, its author and moderators included."""
 
 from debates import policy
 from debates.models import Argument, Motion
@@ -35,6 +39,7 @@ def source(src, viewer):
 
 def motion(item: Motion, viewer) -> dict:
     shown = policy.text_shown_to(item, viewer)
+    counted = policy.is_shown(item)
     return {
         "slug": item.slug,
         "title": item.title if shown else item.public_title,
@@ -47,9 +52,9 @@ def motion(item: Motion, viewer) -> dict:
         "state": item.state,
         "visibility": item.visibility,
         "featured": item.featured,
-        "agree": item.agree_count,
-        "disagree": item.disagree_count,
-        "my_vote": getattr(item, "my_vote", None),
+        "agree": item.agree_count if counted else None,
+        "disagree": item.disagree_count if counted else None,
+        "my_vote": getattr(item, "my_vote", None) if counted else None,
         "pro_count": item.pro_count,
         "con_count": item.con_count,
         "argument_count": item.argument_count,
@@ -62,6 +67,7 @@ def argument(item: Argument, viewer, *, slug, shown=None) -> dict:
     """One argument; `shown` overrides where its text may be read (a profile asks
     policy.wording_shown_to rather than text_shown_to)."""
     shown = policy.text_shown_to(item, viewer) if shown is None else shown
+    counted = policy.is_shown(item)
     return {
         "id": item.pk,
         "motion": slug,
@@ -74,12 +80,12 @@ def argument(item: Argument, viewer, *, slug, shown=None) -> dict:
         "author": person(item.author) if shown else None,
         "source": source(item.source, viewer) if shown else None,
         "quote": item.quote if shown else None,
-        "agree": item.agree_count,
-        "disagree": item.disagree_count,
-        "my_vote": getattr(item, "my_vote", None),
+        "agree": item.agree_count if counted else None,
+        "disagree": item.disagree_count if counted else None,
+        "my_vote": getattr(item, "my_vote", None) if counted else None,
         "created_at": item.created_at,
-        "edited_at": item.edited_at,
-        "votes_before_edit": item.votes_before_edit,
+        "edited_at": item.edited_at if counted else None,
+        "votes_before_edit": item.votes_before_edit if counted else None,
         "url": item.get_absolute_url(),
     }
 

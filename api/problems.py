@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from api.bodies import BadBody
 from api.cursors import BadCursor
 from config import ratelimit
 from debates.errors import DebateRuleError
@@ -32,6 +33,9 @@ KINDS = {
     "server-error": "Something went wrong on our side.",
     "http": "The request cannot be answered as sent.",
     "too-large": "The request's body, or a text in it, is over what the server takes.",
+    "bad-body": "The request's body is not JSON the API can read for certain: not well-formed, "
+    "a key given twice, or a number too long to read.",
+    "unsupported-media-type": "The request's body is not sent as application/json.",
     "bad-cursor": "The cursor was not given by the API, or not for this listing.",
     "method-not-allowed": "The address does not answer this method: its Allow header lists "
     "those it does.",
@@ -79,6 +83,7 @@ def _rate_limited(request, error: ratelimit.RateLimited):
 
 
 UNKNOWN_FIELD = "This operation takes no such field; its documentation lists those it takes."
+NO_BODY = "Send a body: a JSON object of the fields its documentation lists."
 
 
 def _invalid(request, error: ValidationError):
@@ -88,13 +93,12 @@ def _invalid(request, error: ValidationError):
         # the view's parameter next: keep the field as the caller sent it (and the rules name it).
         where = item.get("loc", ())
         location = [str(part) for part in where[2 if where[:1] == ("body",) else 1 :]]
-        location = location or ["request"]
-        message = (
-            UNKNOWN_FIELD
-            if item.get("type") == "extra_forbidden"
-            else item.get("msg", "Not valid.")
-        )
-        errors.append((".".join(location), message))
+        message = item.get("msg", "Not valid.")
+        if item.get("type") == "extra_forbidden":
+            message = UNKNOWN_FIELD
+        elif item.get("type") == "missing" and where[:1] == ("body",) and not location:
+            message = NO_BODY  # the body itself, as the view's parameter
+        errors.append((".".join(location or ["request"]), message))
     return problem("invalid", 422, "Some fields are not valid; see errors.", errors)
 
 
@@ -122,8 +126,16 @@ def _unauthenticated(request, error):
 
 
 def _http(request, error: HttpError):
+    # ninja raises a body its parser (api.bodies) refused as an HttpError of its own words.
+    if isinstance(error.__cause__, BadBody):
+        return _bad_body(error.__cause__)
     kind = {403: "forbidden", 404: "not-found"}.get(error.status_code, "http")
     return problem(kind, error.status_code, str(error))
+
+
+def _bad_body(error: BadBody):
+    errors = [(error.field, error.message)] if error.field else []
+    return problem(error.kind, error.status, error.message, errors)
 
 
 def _not_found(request, error):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, Strict
 
 from api.cursors import LENGTH_MAX as CURSOR_MAX
 from config.converters import ID_MAX
@@ -44,6 +44,9 @@ Details = _bounded(DETAILS_MAX_LENGTH)
 Quote = _bounded(QUOTE_MAX_LENGTH)
 Note = _bounded(Flag.NOTE_MAX_LENGTH)
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+# An id in a body: a JSON number, never `true` or "12" read as one (a path's or query's id is
+# text, and read as a number).
+BodyId = Annotated[Id, Strict()]
 Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,80}$")]
 Limit = Annotated[int, Field(ge=1, le=50)]
 Offset = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -51,6 +54,11 @@ Cursor = Annotated[str, Field(min_length=1, max_length=CURSOR_MAX, description="
 Choice = Literal["agree", "disagree"]
 # The orders a motion's page offers (an unknown one is a 422, not the default in its place).
 Order = Literal[*REPLY_ORDERS]
+
+
+# What the debate's page shows of a claim only while everyone reads it (api.present).
+WITHHELD_MOTION = "null while it is hidden: its page shows none then"
+WITHHELD_ARGUMENT = "null while it is hidden or retracted: its page shows none then"
 
 
 class Person(Schema):
@@ -80,8 +88,8 @@ class MotionOut(Schema):
     state: Literal["open", "locked"]
     visibility: Literal["visible", "hidden"]
     featured: bool
-    agree: int
-    disagree: int
+    agree: int | None = Field(description=WITHHELD_MOTION)
+    disagree: int | None = Field(description=WITHHELD_MOTION)
     my_vote: Choice | None = None
     pro_count: int
     con_count: int
@@ -109,13 +117,16 @@ class ArgumentOut(Schema):
     author: Person | None
     source: SourceOut | None
     quote: str | None
-    agree: int
-    disagree: int
+    agree: int | None = Field(description=WITHHELD_ARGUMENT)
+    disagree: int | None = Field(description=WITHHELD_ARGUMENT)
     my_vote: Choice | None = None
     created_at: datetime
-    edited_at: datetime | None
-    votes_before_edit: int = Field(
-        description="the votes it held when last reworded: cast on an earlier wording"
+    edited_at: datetime | None = Field(
+        description="when it was last reworded: null if never, or " + WITHHELD_ARGUMENT
+    )
+    votes_before_edit: int | None = Field(
+        description="the votes it held when last reworded, cast on an earlier wording; "
+        + WITHHELD_ARGUMENT
     )
     url: str
 
@@ -230,7 +241,7 @@ class Input(Schema):
 
 
 class PostIn(Input):
-    parent_id: Id | None = None
+    parent_id: BodyId | None = None
     stance: Literal["pro", "con"]
     claim: Claim
     details: Details = ""
@@ -241,9 +252,23 @@ class PostIn(Input):
     )
 
 
+def _each_field_optional_and_one_needed(schema: dict):
+    # A field left out keeps what the argument has: no default stands in for it.
+    for field in schema["properties"].values():
+        field.pop("default", None)
+    schema["minProperties"] = 1
+
+
 class EditIn(Input):
-    claim: Claim
-    details: Details = ""
+    """The fields to change, at least one: a field left out keeps what the argument has (a null
+    is refused, not read as "leave it as it is")."""
+
+    model_config = ConfigDict(json_schema_extra=_each_field_optional_and_one_needed)
+
+    claim: Claim = Field(None, description="the new claim; left out, it stays as it is")
+    details: Details = Field(
+        None, description='the new details; left out, they stay as they are (`""` clears them)'
+    )
 
 
 class VoteIn(Input):

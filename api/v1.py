@@ -8,12 +8,13 @@ clients outside a browser (with a token) use the API.
 """
 
 from functools import wraps
+from http import HTTPStatus
 
 from django.http import HttpResponseNotAllowed
 from django.urls import URLPattern
 from ninja import NinjaAPI
 
-from api import motions, problems, reads, sources, writes
+from api import bodies, motions, problems, reads, sources, writes
 from api.router import router
 
 DESCRIPTION = (
@@ -22,8 +23,13 @@ DESCRIPTION = (
     "personal token "
     "(`Authorization: Bearer crux_…`, made on your settings page). Errors are RFC 9457 problem "
     "details. Reads carry an ETag: send it back as If-None-Match for a 304; each answers HEAD "
-    "too."
+    "too. A body is sent as `application/json`, each field once; a PATCH changes only the "
+    "fields it is sent."
 )
+
+
+# What any operation that takes a body may answer besides its own: a body api.bodies refuses.
+BODY_REFUSALS = (400, 415)
 
 
 def _not_allowed_as_problem(view):
@@ -50,9 +56,10 @@ class CruxAPI(NinjaAPI):
         return patterns, app_name, namespace
 
     def get_openapi_schema(self, *args, **kwargs):
-        """The document, with refusals declared as what they are: application/problem+json.
-        HEAD, which every read answers (api.router), is left out: it is GET without the body,
-        and OpenAPI would have the same operation twice."""
+        """The document, with refusals declared as what they are: application/problem+json;
+        a body's (400, 415: api.bodies) on every operation that takes one. HEAD, which every
+        read answers (api.router), is left out: it is GET without the body, and OpenAPI would
+        have the same operation twice."""
         schema = super().get_openapi_schema(*args, **kwargs)
         problem_ref = "#/components/schemas/Problem"
         for operations in schema["paths"].values():
@@ -63,6 +70,14 @@ class CruxAPI(NinjaAPI):
                     body = content.get("application/json")
                     if body and body.get("schema", {}).get("$ref") == problem_ref:
                         response["content"] = {problems.MEDIA_TYPE: body}
+                for status in BODY_REFUSALS if "requestBody" in operation else ():
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": HTTPStatus(status).phrase,
+                            "content": {problems.MEDIA_TYPE: {"schema": {"$ref": problem_ref}}},
+                        },
+                    )
         return schema
 
 
@@ -72,6 +87,7 @@ api = CruxAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     docs_url=None,
+    parser=bodies.StrictJSON(),
 )
 for error_class, handler in problems.HANDLERS.items():
     api.add_exception_handler(error_class, handler)

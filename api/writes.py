@@ -1,6 +1,7 @@
 """The API's writes: the pages' own service functions, rate limits and messages, answered as
 JSON (refusals as problem details, api.problems)."""
 
+from django.db import transaction
 from django.http import Http404
 from ninja import Status
 
@@ -56,6 +57,9 @@ def post_argument(request, slug: Slug, data: PostIn):
     )
 
 
+NOTHING_TO_CHANGE = "Nothing to change: send the claim, the details or both."
+
+
 @router.patch(
     "/motions/{slug}/arguments/{argument_id}",
     tags=["write"],
@@ -64,10 +68,19 @@ def post_argument(request, slug: Slug, data: PostIn):
     summary="Reword one's own argument",
 )
 def edit_argument(request, slug: Slug, argument_id: Id, data: EditIn):
+    """Changes the fields sent, and only those: a field left out keeps what the argument has
+    (`"details": ""` clears the details). A body with neither field is a 422."""
+    changes = data.dict(exclude_unset=True)
+    if not changes:
+        raise DebateRuleError(NOTHING_TO_CHANGE, status=422)
     motion = lookups.motion(slug)
     argument = lookups.argument(motion, argument_id)
-    with ratelimit.attempt(request, "edit"):
-        services.edit_argument(editor=request.user, argument=argument, **data.dict())
+    with ratelimit.attempt(request, "edit"), transaction.atomic():
+        # The field left out as it stands under the lock the edit takes, so that an edit of it
+        # meanwhile (another PATCH sent with only that field) is kept, not written back over.
+        stored = Argument.objects.select_for_update().get(pk=argument.pk)
+        kept = {"claim": stored.claim, "details": stored.details}
+        services.edit_argument(editor=request.user, argument=stored, **(kept | changes))
     return present.argument(lookups.argument(motion, argument_id), request.user, slug=motion.slug)
 
 

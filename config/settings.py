@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.views.ApiNotFoundMiddleware",  # last: its problem goes out as handler404's does
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,5 +1,5 @@
 """Site-wide error views. 403 is Django's own, rendering templates/403.html; so is 404, but for
-the API's addresses."""
+the API's addresses (ApiNotFoundMiddleware: with DEBUG on too)."""
 
 from django.http import HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import render
@@ -19,6 +19,25 @@ def not_found(request, exception):
     if request.path.startswith(API_PREFIX):
         return problems.problem("not-found", 404, _no_operation(request.path))
     return defaults.page_not_found(request, exception)
+
+
+class ApiNotFoundMiddleware:
+    """A 404 under the API is a problem with DEBUG on too: Django answers one with its page of
+    HTML then, without asking not_found. Last in MIDDLEWARE, so that the problem goes out through
+    the others as not_found's does (CommonMiddleware's APPEND_SLASH redirect among them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith(API_PREFIX)
+            and response.get("Content-Type") != problems.MEDIA_TYPE
+        ):
+            return not_found(request, None)
+        return response
 
 
 def _no_operation(path):
