@@ -105,7 +105,8 @@ def test_the_history_names_and_dates_the_argument_as_its_page_does(client, argum
         r'<time class="argument__time" (datetime="[^"]*" title="[^"]*">[^<]*)<', page
     )
     (since,) = re.findall(r"Current wording, since <time (datetime=[^<]*)<", history)
-    assert since == card
+    # The same moment, to the minute on the history (its versions of one day told apart).
+    assert since.startswith(card + ", ") and re.search(r", \d\d:\d\d UTC$", since)
     assert re.search(
         r'title="[A-Z][a-z]+day \d+ [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC">\d+ \w{3} \d{4}$', card
     )
