@@ -33,6 +33,12 @@ def within_limit(value: str, *, limit: int, field: str, noun: str = "", they: bo
     return value
 
 
+def over_the_limit(noun: str) -> dict:
+    """within_limit's words as a Django form field's error_messages, for a field whose length
+    Django checks (a search's words), worded as every form words it."""
+    return {"max_length": f"Keep the {noun} to %(limit_value)d characters (it has %(show_value)d)."}
+
+
 def piled_marks(text: str, noun: str) -> str:
     """What is wrong with `text` (the `noun`) when a character carries more marks than any script
     stacks, as every form and an import say it; "" when none does."""

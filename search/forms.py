@@ -2,15 +2,11 @@ from django import forms
 
 from accounts.models import User
 from debates import policy, queries
+from debates.errors import over_the_limit
 from debates.models import Argument, Motion, Stance
 from debates.text import one_line
 
 QUERY_MAX_LENGTH = 200
-
-
-def over_the_limit(noun):
-    """A too-long field refused as every other form of the site words it (debates.errors)."""
-    return {"max_length": f"Keep the {noun} to %(limit_value)d characters (it has %(show_value)d)."}
 
 
 class MotionChoiceField(forms.ModelChoiceField):
