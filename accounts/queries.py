@@ -32,11 +32,16 @@ def motions_by(person: User, *, viewer: User | AnonymousUser) -> QuerySet[Motion
 
 
 def profile_stats(person: User, *, viewer: User | AnonymousUser) -> dict[str, int]:
-    """How many of `person`'s arguments are listed to `viewer` and the votes they received."""
+    """How many of `person`'s arguments are listed to `viewer` (`listed`, arguments_by's length)
+    and, of those, how many the list quotes to them (`arguments`: withdrawn ones show only their
+    place, but to their author and moderators; policy.arguments_counted_for) and the votes these
+    received. One query."""
+    counted = policy.arguments_counted_for(viewer)
     return Argument.objects.filter(policy.arguments_listed_to(viewer), author=person).aggregate(
-        arguments=Count("pk"),
-        agree=Coalesce(Sum("agree_count"), 0),
-        disagree=Coalesce(Sum("disagree_count"), 0),
+        listed=Count("pk"),
+        arguments=Count("pk", filter=counted),
+        agree=Coalesce(Sum("agree_count", filter=counted), 0),
+        disagree=Coalesce(Sum("disagree_count", filter=counted), 0),
     )
 
 

@@ -82,7 +82,7 @@ class FlagAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class AppealAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("__str__", "author", "status", "created_at", "resolved_by")
     list_filter = ("status",)
-    raw_id_fields = ("argument", "author", "resolved_by")
+    raw_id_fields = ("argument", "motion", "author", "resolved_by")
 
 
 @admin.register(ModerationAction)

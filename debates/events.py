@@ -26,10 +26,12 @@ MOTION_CHANGED = "motion-changed"
 KINDS = {ARGUMENT_POSTED, ARGUMENT_CHANGED, VOTE_CHANGED, MOTION_CHANGED}
 # Not a debate's, and for one member's pages alone: what awaits them changed (their unread
 # notifications), what they hold on a claim (their own vote, which the public never learns), or
-# what their own copy of an argument says that nobody else's does (where their appeal stands).
+# what their own copy of an argument or motion says that nobody else's does (where their appeal
+# stands).
 MEMBER_NOTIFIED = "member-notified"
 MEMBER_VOTED = "member-voted"
 MEMBER_OWN_ARGUMENT = "member-own-argument"
+MEMBER_OWN_MOTION = "member-own-motion"
 # A motion made (proposed or imported): for this process's listeners alone
 # (motion_proposed). No page shows the motion yet, so the transport has nothing to carry.
 MOTION_PROPOSED = "motion-proposed"
@@ -138,6 +140,19 @@ def announce_own_argument(member_id: int, argument_id: int) -> None:
         motion_id=None,
         kind=MEMBER_OWN_ARGUMENT,
         ids={"member_id": member_id, "argument_id": argument_id},
+    )
+    transaction.on_commit(lambda: _publish(event), robust=True)
+
+
+def announce_own_motion(member_id: int, motion_id: int) -> None:
+    """Tell the member's open pages, after the surrounding commit, that where her appeal on her
+    motion's hiding stands changed (made or declined): on her channel alone, as
+    announce_own_argument. Her pages are sent it as a reload would render it (debates.live.member);
+    the event carries no state."""
+    event = DebateEvent(
+        motion_id=None,
+        kind=MEMBER_OWN_MOTION,
+        ids={"member_id": member_id, "motion_id": motion_id},
     )
     transaction.on_commit(lambda: _publish(event), robust=True)
 

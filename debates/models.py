@@ -509,9 +509,10 @@ class Flag(_Review):
 
 
 class Appeal(_Review):
-    """An author's request that a moderator look again at their argument a moderator hid. A
-    moderator upholds it by restoring the argument (debates.moderation.restore_argument) or
-    declines it, keeping the argument hidden (decline_appeal); one appeal per hiding."""
+    """An author's request that a moderator look again at their argument or motion a moderator
+    hid. A moderator upholds it by restoring the claim (debates.moderation.restore_argument,
+    restore_motion) or declines it, keeping the claim hidden (decline_appeal); one appeal per
+    hiding."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Waiting for a moderator"
@@ -520,7 +521,13 @@ class Appeal(_Review):
 
     NOTE_MAX_LENGTH = 500
 
-    argument = models.ForeignKey(Argument, on_delete=models.PROTECT, related_name="appeals")
+    # The claim appealed: an argument or a motion, never both.
+    argument = models.ForeignKey(
+        Argument, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+    motion = models.ForeignKey(
+        Motion, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=NOTE_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
@@ -528,19 +535,43 @@ class Appeal(_Review):
     class Meta(_Review.Meta):
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
+            models.CheckConstraint(
+                condition=_on_exactly_one("argument", "motion"), name="appeal_on_exactly_one_claim"
+            ),
             models.CheckConstraint(condition=_not_empty("note"), name="appeal_note_not_empty"),
             models.CheckConstraint(
                 condition=_resolved_once_closed("upheld", "declined"), name="appeal_status_valid"
             ),
+            # An appeal on the other kind of claim leaves the field empty: NULLs never clash.
             models.UniqueConstraint(
                 fields=["argument"],
                 condition=models.Q(status="open"),
                 name="appeal_one_open_per_argument",
             ),
+            models.UniqueConstraint(
+                fields=["motion"],
+                condition=models.Q(status="open"),
+                name="appeal_one_open_per_motion",
+            ),
         ]
 
     def __str__(self):
-        return f"Appeal on argument #{self.argument_id} ({self.status})"
+        return f"Appeal on {self.kind} #{self.argument_id or self.motion_id} ({self.status})"
+
+    @property
+    def kind(self) -> str:
+        """What was appealed: "argument" or "motion"."""
+        return "argument" if self.argument_id else "motion"
+
+    @property
+    def claim(self):
+        """The argument or motion appealed."""
+        return self.argument if self.argument_id else self.motion
+
+    @property
+    def debate(self):
+        """The motion the claim appealed stands in (the claim itself for a motion)."""
+        return self.argument.motion if self.argument_id else self.motion
 
 
 class AppendOnlyError(Exception):

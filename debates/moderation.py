@@ -1,5 +1,5 @@
-"""Moderation acts: flags, hide/restore, appeals, lock/unlock, feature/unfeature,
-suspend/unsuspend.
+"""Moderation acts: flags, hide/restore, appeals (on arguments and motions), lock/unlock,
+feature/unfeature, suspend/unsuspend.
 
 Every act is one function here that, in one transaction, checks with debates.policy that the
 actor may, changes the state and appends a ModerationAction to the log; once committed it
@@ -31,6 +31,7 @@ from debates.events import (
     MOTION_CHANGED,
     announce,
     announce_own_argument,
+    announce_own_motion,
     stamp_activity,
 )
 from debates.models import (
@@ -47,6 +48,7 @@ from debates.text import one_line
 __all__ = [
     "Outcome",
     "appeal_hidden_argument",
+    "appeal_hidden_motion",
     "appeal_refusal",
     "decline_appeal",
     "dismiss_flags",
@@ -281,14 +283,19 @@ def restore_argument(*, moderator, argument, reason):
     Argument.objects.filter(pk=fresh.pk).update(
         visibility=Argument.Visibility.VISIBLE, hidden_reason=""
     )
-    # Restoring it is what its author asked for, if they appealed.
-    Appeal.objects.filter(argument=fresh, status=Appeal.Status.OPEN).update(
-        status=Appeal.Status.UPHELD, resolved_at=timezone.now(), resolved_by=moderator
-    )
+    _uphold_open_appeal(fresh, moderator)
     entry = _log(moderator, Action.RESTORE, fresh, reason)
     argument.visibility, argument.hidden_reason = Argument.Visibility.VISIBLE, ""
     _announce(fresh)
     return Outcome(True, "Argument restored.", entry)
+
+
+def _uphold_open_appeal(claim, moderator):
+    """Restoring `claim` is what its author asked for, if they appealed: their open appeal on
+    it is upheld."""
+    Appeal.objects.filter(status=Appeal.Status.OPEN, **_on(claim)).update(
+        status=Appeal.Status.UPHELD, resolved_at=timezone.now(), resolved_by=moderator
+    )
 
 
 @transaction.atomic
@@ -324,6 +331,7 @@ def restore_motion(*, moderator, motion, reason):
     Motion.objects.filter(pk=fresh.pk).update(
         visibility=Motion.Visibility.VISIBLE, hidden_reason=""
     )
+    _uphold_open_appeal(fresh, moderator)
     entry = _log(moderator, Action.RESTORE, fresh, reason)
     motion.visibility, motion.hidden_reason = Motion.Visibility.VISIBLE, ""
     _announce(fresh)
@@ -350,6 +358,8 @@ def restore_claim(*, moderator, claim, reason):
 
 
 # --- Appeals ----------------------------------------------------------------------------------
+# An author's appeal on their argument or motion a moderator hid: one service each to appeal,
+# one to uphold (by restoring the claim) or decline, whichever the claim.
 
 
 def _appeal_state(appeal):
@@ -361,28 +371,29 @@ def _appeal_state(appeal):
     return {"declined": appeal}
 
 
-def appeal_refusal(author, argument):
-    """policy.appeal_refusal with the appeal on `argument` that stands now looked up (one
-    query): what the appeal page asks before offering its form."""
-    appeal = moderation_queries.current_appeal(argument)
-    return policy.appeal_refusal(author, argument, **_appeal_state(appeal))
+def appeal_refusal(author, claim):
+    """policy.appeal_refusal with the appeal on `claim` (an argument or a motion) that stands now
+    looked up (one query): what the appeal page asks before offering its form."""
+    appeal = moderation_queries.current_appeal(claim)
+    return policy.appeal_refusal(author, claim, **_appeal_state(appeal))
 
 
-def _appeal_changed(argument, author_id: int):
-    """After the commit, retire the cached rendering of the argument's debate: its author's own
-    copy of it says where their appeal stands. Nobody else's page changes, so nothing goes on the
-    debate's stream: the appeal's author alone is told, on her own channel, and her open pages
-    that show it ask for their own copy of it, as a reload would show it."""
-    transaction.on_commit(partial(stamp_activity, argument.motion_id), robust=True)
-    announce_own_argument(author_id, argument.pk)
+def _appeal_changed(claim, author_id: int):
+    """After the commit, tell the appeal's author alone, on her own channel, that her own copy
+    of `claim` changed (where her appeal stands): nobody else's page changes, so nothing goes on
+    the debate's stream. Her open pages that show an argument ask for their own copy of it, as a
+    reload would show it, once the cached rendering of its debate, in which her copy says where
+    her appeal stands, is retired; a motion's text is rendered for each page afresh, and her
+    pages are sent where her appeal on it stands (debates.live.member)."""
+    if isinstance(claim, Argument):
+        transaction.on_commit(partial(stamp_activity, claim.motion_id), robust=True)
+        announce_own_argument(author_id, claim.pk)
+    else:
+        announce_own_motion(author_id, claim.pk)
 
 
-@transaction.atomic
-def appeal_hidden_argument(*, author: User, argument: Argument, note: str) -> Appeal:
-    """Ask a moderator to look again at `argument`, hidden by one: its author alone, once for
-    each hiding, with a note saying why (policy.appeal_refusal; 422 for a missing or too long
-    note). A moderator restores it (upholding the appeal) or declines it (decline_appeal)."""
-    fresh = _locked_copy(argument)
+def _appeal(author: User, claim, note: str) -> Appeal:
+    fresh = _locked_copy(claim)
     policy.enforce(appeal_refusal(author, fresh))
     note = one_line(note)
     if not note:
@@ -392,47 +403,62 @@ def appeal_hidden_argument(*, author: User, argument: Argument, note: str) -> Ap
             field="note",
         )
     within_limit(note, limit=Appeal.NOTE_MAX_LENGTH, field="note")
-    appeal = Appeal.objects.create(argument=fresh, author=author, note=note)
+    appeal = Appeal.objects.create(author=author, note=note, **_on(fresh))
     _appeal_changed(fresh, author.pk)
     return appeal
 
 
+@transaction.atomic
+def appeal_hidden_argument(*, author: User, argument: Argument, note: str) -> Appeal:
+    """Ask a moderator to look again at `argument`, hidden by one: its author alone, once for
+    each hiding, with a note saying why (policy.appeal_refusal; 422 for a missing or too long
+    note). A moderator restores it (upholding the appeal) or declines it (decline_appeal)."""
+    return _appeal(author, argument, note)
+
+
+@transaction.atomic
+def appeal_hidden_motion(*, author: User, motion: Motion, note: str) -> Appeal:
+    """appeal_hidden_argument for a motion a moderator hid, the whole debate with it."""
+    return _appeal(author, motion, note)
+
+
 def _appeal_to_decide(moderator, appeal) -> Appeal:
-    """`appeal` read afresh with its argument, both locked (the argument first, as every act on
-    it locks it), once `moderator` may decide it (policy.decide_appeal_refusal): still open,
-    and not on their own argument."""
+    """`appeal` read afresh with its claim, both locked (the claim first, as every act on it
+    locks it), once `moderator` may decide it (policy.decide_appeal_refusal): still open, not
+    on their own claim, and not on a hiding they made."""
     require_moderator(moderator)
-    argument = _locked_copy(appeal.argument)
+    claim = _locked_copy(appeal.claim)
     fresh = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    fresh.argument = argument
-    policy.enforce(policy.decide_appeal_refusal(moderator, fresh))
+    setattr(fresh, appeal.kind, claim)
+    hiding = moderation_queries.latest_hiding(claim)
+    policy.enforce(policy.decide_appeal_refusal(moderator, fresh, hiding))
     return fresh
 
 
 @transaction.atomic
 def uphold_appeal(*, moderator: User, appeal: Appeal, reason: str) -> Outcome:
-    """Restore an appealed argument, which upholds the appeal (restore_argument closes it): in
-    the same transaction as the check that it is still open and not on the moderator's own
-    argument (_appeal_to_decide)."""
+    """Restore an appealed argument or motion, which upholds the appeal (restore_argument and
+    restore_motion close it): in the same transaction as the check that it is still open and
+    this moderator's to decide (_appeal_to_decide)."""
     fresh = _appeal_to_decide(moderator, appeal)
-    return restore_argument(moderator=moderator, argument=fresh.argument, reason=reason)
+    return restore_claim(moderator=moderator, claim=fresh.claim, reason=reason)
 
 
 @transaction.atomic
 def decline_appeal(*, moderator: User, appeal: Appeal, reason: str) -> ModerationAction:
-    """Keep an appealed argument hidden: the appeal is declined, the log says why (as
-    decline_appeal on the argument) and its author is told (notifications, from the entry).
-    Never on one's own argument (policy.decide_appeal_refusal); to uphold it, restore it."""
+    """Keep an appealed argument or motion hidden: the appeal is declined, the log says why (as
+    decline_appeal on the claim) and its author is told (notifications, from the entry). Only
+    by a moderator who may decide it (policy.decide_appeal_refusal); to uphold it, restore it."""
     fresh = _appeal_to_decide(moderator, appeal)
     reason = clean_reason(reason, required=True)
-    argument = fresh.argument
+    claim = fresh.claim
     now = timezone.now()
     Appeal.objects.filter(pk=fresh.pk).update(
         status=Appeal.Status.DECLINED, resolved_at=now, resolved_by=moderator
     )
     appeal.status, appeal.resolved_at, appeal.resolved_by = Appeal.Status.DECLINED, now, moderator
-    entry = _log(moderator, Action.DECLINE_APPEAL, argument, reason)
-    _appeal_changed(argument, fresh.author_id)
+    entry = _log(moderator, Action.DECLINE_APPEAL, claim, reason)
+    _appeal_changed(claim, fresh.author_id)
     return entry
 
 

@@ -17,9 +17,11 @@ from django.db.models import (
     Subquery,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from debates import policy
 from debates.models import (
     Appeal,
     Argument,
@@ -308,32 +310,40 @@ def waiting_for_review(moderator) -> int:
 
 
 # --- Appeals -----------------------------------------------------------------------------------
+# An appeal names an argument or a motion (its `kind`): each lookup below asks of the one named.
 
 
-def _last_hidden():
-    """When the argument of the outer query's appeal was last hidden (its latest hide in the
-    log), as a subquery."""
+def _hides(kind, claim_ref):
+    """The hides in the log of the `kind` of claim ("argument", "motion") `claim_ref` names, the
+    latest first."""
     hides = ModerationAction.objects.filter(
-        argument_id=OuterRef("argument_id"), action=ModerationAction.Action.HIDE
+        **{f"{kind}_id": claim_ref}, action=ModerationAction.Action.HIDE
     )
-    return Subquery(hides.order_by("-created_at", "-id").values("created_at")[:1])
+    return hides.order_by("-created_at", "-id")
 
 
-def _current_appeals(argument_ref):
-    """The appeals on the argument `argument_ref` names that stand for its hiding now: its open
-    one (there is at most one), and those made since it was last hidden, the latest first."""
+def _current_appeals(kind, claim_ref):
+    """The appeals on the `kind` of claim `claim_ref` names that stand for its hiding now: its
+    open one (there is at most one), and those made since it was last hidden, the latest first."""
+    last_hidden = Subquery(_hides(kind, OuterRef(f"{kind}_id")).values("created_at")[:1])
     return (
-        Appeal.objects.filter(argument_id=argument_ref)
-        .filter(Q(status=Appeal.Status.OPEN) | Q(created_at__gte=_last_hidden()))
+        Appeal.objects.filter(**{f"{kind}_id": claim_ref})
+        .filter(Q(status=Appeal.Status.OPEN) | Q(created_at__gte=last_hidden))
         .order_by("-created_at", "-id")
     )
 
 
-def current_appeal(argument):
-    """The appeal on `argument` that stands for its hiding now, or None: the open one, or the
-    latest made since it was last hidden (then declined, as restoring it upholds its appeal).
-    One query."""
-    return _current_appeals(argument.pk).first()
+def current_appeal(claim):
+    """The appeal on `claim` (an argument or a motion) that stands for its hiding now, or None:
+    the open one, or the latest made since it was last hidden (then declined, as restoring it
+    upholds its appeal). One query."""
+    return _current_appeals(claim._meta.model_name, claim.pk).first()
+
+
+def latest_hiding(claim):
+    """The log entry of `claim`'s latest hide (an argument or a motion), with its moderator: the
+    hiding an appeal on it is about. One query."""
+    return _hides(claim._meta.model_name, claim.pk).select_related("moderator").first()
 
 
 def with_appeal_state(arguments):
@@ -341,7 +351,7 @@ def with_appeal_state(arguments):
     on each (None where there is none): in the query that loads them, not one more. Only a
     hidden argument has an appeal that stands, so the others skip the lookup (a member's page
     loads every argument of hers it shows this way)."""
-    appeal = _current_appeals(OuterRef("pk"))
+    appeal = _current_appeals("argument", OuterRef("pk"))
 
     def if_hidden(field, output_field):
         return Case(
@@ -357,11 +367,12 @@ def with_appeal_state(arguments):
 
 
 def open_appeals():
-    """Open appeals, the longest-waiting first, each with its argument (and motion) and author;
-    appeals_page adds what hid each argument to one page of them."""
+    """Open appeals, the longest-waiting first, each with its claim (an argument with its
+    motion, or a motion) and author; appeals_page adds what hid each claim to one page of
+    them."""
     return (
         Appeal.objects.filter(status=Appeal.Status.OPEN)
-        .select_related("argument__motion", "author")
+        .select_related("argument__motion", "motion", "author")
         .order_by("created_at", "id")
     )
 
@@ -372,23 +383,36 @@ def open_appeal_count(moderator) -> int:
 
 
 def _appeals_for(moderator):
-    """Open appeals but her own, which are another moderator's to decide."""
-    return Appeal.objects.filter(status=Appeal.Status.OPEN).exclude(author_id=moderator.pk)
+    """Open appeals `moderator` may decide (policy.appeals_decided_by): neither on her own
+    claim nor on a hiding she made, which are another moderator's to decide."""
+    hider = Coalesce(
+        *(
+            Subquery(_hides(kind, OuterRef(f"{kind}_id")).values("moderator_id")[:1])
+            for kind in ("argument", "motion")
+        )
+    )
+    return (
+        Appeal.objects.filter(status=Appeal.Status.OPEN)
+        .annotate(hidden_by_id=hider)
+        .filter(policy.appeals_decided_by(moderator))
+    )
 
 
 def appeals_page(appeals):
-    """One page of open_appeals(), each appeal with `hiding`, the log entry of its argument's
+    """One page of open_appeals(), each appeal with `hiding`, the log entry of its claim's
     latest hide (who hid it, why): one query for the page, whatever it holds."""
     appeals = list(appeals)
-    argument_ids = {appeal.argument_id for appeal in appeals}
+    argument_ids = {appeal.argument_id for appeal in appeals if appeal.argument_id}
+    motion_ids = {appeal.motion_id for appeal in appeals if appeal.motion_id}
     hides = (
         ModerationAction.objects.filter(
-            argument_id__in=argument_ids, action=ModerationAction.Action.HIDE
+            Q(argument_id__in=argument_ids) | Q(motion_id__in=motion_ids),
+            action=ModerationAction.Action.HIDE,
         )
         .select_related("moderator")
         .order_by("created_at", "id")
     )
-    latest = {hide.argument_id: hide for hide in hides} if argument_ids else {}
+    latest = {(hide.argument_id, hide.motion_id): hide for hide in hides} if appeals else {}
     for appeal in appeals:
-        appeal.hiding = latest.get(appeal.argument_id)
+        appeal.hiding = latest.get((appeal.argument_id, appeal.motion_id))
     return appeals

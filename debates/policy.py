@@ -216,6 +216,24 @@ def withdrawn_wording_shown_to(argument, viewer) -> bool:
     return _authored_by(argument, viewer) or moderates(viewer)
 
 
+def arguments_counted_for(viewer=None) -> Q:
+    """The arguments a figure counts, as a filter: those whose words it stands beside are shown
+    to `viewer`, so that a debate cleaned of spam stops advertising it.
+
+    A debate's figures (its pro, con and "in all" counts on the home page, a profile and the
+    API; "Arguments (N)" on its page) are the same for every reader, cached and sent live as
+    such: they are asked for nobody (None) and count what everyone reads, arguments neither
+    hidden nor retracted (is_shown, which the motion's page asks of each branch it has read).
+    A member's figures on their profile count what it quotes of them to `viewer`
+    (wording_shown_to): their withdrawn arguments too for themselves and moderators."""
+    shown = Q(visibility=Argument.Visibility.VISIBLE)
+    if moderates(viewer):
+        return Q()
+    if getattr(viewer, "is_authenticated", False):
+        return shown | Q(author_id=viewer.pk)
+    return shown
+
+
 # --- Acting on claims --------------------------------------------------------------------------
 
 
@@ -473,43 +491,47 @@ def own_content_refusal(moderator, target, act):
 
 
 # --- Appeals -----------------------------------------------------------------------------------
+# An author's appeal on their argument or motion a moderator hid (debates.models.Appeal).
 
 
-def _appellant_refusal(author, argument):
-    """Why `author` may not appeal `argument` whatever became of their appeals, or None."""
+def _appellant_refusal(author, claim):
+    """Why `author` may not appeal `claim` whatever became of their appeals, or None."""
     if not getattr(author, "is_authenticated", False):
         return DebateRuleError("Sign in to appeal.", status=403)
     if not author.is_active:
         return DebateRuleError("This account is deactivated.", status=403)
-    # A suspension is no bar: an appeal is how an argument hidden wrongly (and perhaps the
+    # A suspension is no bar: an appeal is how a claim hidden wrongly (and perhaps the
     # suspension that came with it) is put right.
     if not author.has_verified_email:
         return DebateRuleError(
             "Verify your email address before appealing: check your inbox for the link.",
             status=403,
         )
-    return _appealable_refusal(author, argument)
+    return _appealable_refusal(author, claim)
 
 
-def _appealable_refusal(author, argument):
-    """Why `argument` is not `author`'s to appeal: not theirs (403), not hidden (409)."""
-    if not _authored_by(argument, author):
-        return DebateRuleError("Only its author can appeal an argument's hiding.", status=403)
-    if not argument.is_hidden:
-        state = argument.get_visibility_display().lower()
-        if argument.is_visible:
+def _appealable_refusal(author, claim):
+    """Why `claim` (an argument or a motion) is not `author`'s to appeal: not theirs (403), not
+    hidden (409)."""
+    kind = _kind(claim)
+    if not _authored_by(claim, author):
+        article = "an" if kind == "argument" else "a"
+        return DebateRuleError(f"Only its author can appeal {article} {kind}'s hiding.", status=403)
+    if not claim.is_hidden:
+        state = claim.get_visibility_display().lower()
+        if is_shown(claim):
             state = "not hidden (everyone can read it)"
-        return DebateRuleError(f"This argument is {state}: there is nothing to appeal.", status=409)
+        return DebateRuleError(f"This {kind} is {state}: there is nothing to appeal.", status=409)
     return None
 
 
-def appeal_refusal(author, argument, *, waiting=None, declined=None):
-    """Why `author` may not appeal the hiding of `argument`, or None: its author alone, signed
-    in with a verified address (suspended or not), while it is hidden (409 otherwise). `waiting`
-    is its open appeal (409: a moderator has yet to answer it) and `declined` an appeal on it a
-    moderator declined since it was last hidden (409: one appeal per hiding); both as
-    moderation_queries.current_appeal finds them."""
-    refusal = _appellant_refusal(author, argument)
+def appeal_refusal(author, claim, *, waiting=None, declined=None):
+    """Why `author` may not appeal the hiding of `claim` (an argument or a motion), or None: its
+    author alone, signed in with a verified address (suspended or not), while it is hidden (409
+    otherwise). `waiting` is its open appeal (409: a moderator has yet to answer it) and
+    `declined` an appeal on it a moderator declined since it was last hidden (409: one appeal
+    per hiding); both as moderation_queries.current_appeal finds them."""
+    refusal = _appellant_refusal(author, claim)
     if refusal:
         return refusal
     if waiting is not None:
@@ -522,24 +544,37 @@ def appeal_refusal(author, argument, *, waiting=None, declined=None):
         when = declined.resolved_at
         return DebateRuleError(
             f"A moderator declined your appeal on {when.day} {when:%B %Y} and kept this "
-            "argument hidden: there is one appeal for each hiding.",
+            f"{_kind(claim)} hidden: there is one appeal for each hiding.",
             status=409,
         )
     return None
 
 
-def appeal_offered_to(argument, user) -> bool:
-    """Whether the page offers `user` to appeal `argument`'s hiding, before looking at their
-    appeals: its author, while it is hidden and their account is open. Not whether their address
-    is verified, which costs the page a query: they posted it with one, and the appeal page says
-    so in the rare case they have none now (appeal_refusal)."""
-    return bool(getattr(user, "is_active", False)) and _appealable_refusal(user, argument) is None
+def appeal_offered_to(claim, user) -> bool:
+    """Whether the page offers `user` to appeal the hiding of `claim` (an argument or a motion),
+    before looking at their appeals: its author, while it is hidden and their account is open.
+    Not whether their address is verified, which costs the page a query: they posted it with
+    one, and the appeal page says so in the rare case they have none now (appeal_refusal)."""
+    return bool(getattr(user, "is_active", False)) and _appealable_refusal(user, claim) is None
 
 
-def decide_appeal_refusal(moderator, appeal):
-    """Why `moderator` may not decide `appeal`, or None: one on their own argument is another
-    moderator's to judge (own_content_refusal); one decided already is a 409."""
-    refusal = own_content_refusal(moderator, appeal.argument, "decide")
+def appeal_decider_refusal(moderator, appeal, hiding):
+    """Why `moderator` is not the one to decide `appeal`, whatever became of it, or None: one on
+    their own claim (own_content_refusal), or on a hiding they made (`hiding`, its log entry as
+    moderation_queries.latest_hiding finds it, one of a batch too), is another moderator's to
+    judge. The author asks for a second opinion: the moderator who hid it gave the first."""
+    refusal = own_content_refusal(moderator, appeal.claim, "decide")
+    if refusal:
+        return refusal
+    if hiding is not None and hiding.moderator_id == moderator.pk:
+        return DebateRuleError("You hid it: another moderator must review the appeal.", status=403)
+    return None
+
+
+def decide_appeal_refusal(moderator, appeal, hiding):
+    """Why `moderator` may not decide `appeal` now, or None: appeal_decider_refusal (403), or
+    it was decided already (409)."""
+    refusal = appeal_decider_refusal(moderator, appeal, hiding)
     if refusal:
         return refusal
     if appeal.status != appeal.Status.OPEN:
@@ -547,6 +582,14 @@ def decide_appeal_refusal(moderator, appeal):
             f"This appeal was {appeal.status} already: there is nothing to decide.", status=409
         )
     return None
+
+
+def appeals_decided_by(moderator) -> Q:
+    """appeal_decider_refusal as a filter of appeals annotated with `hidden_by_id`, who made
+    the hiding appealed (moderation_queries): what counts as waiting for `moderator`. Only its
+    author appeals a claim, so the appeal's author is the claim's."""
+    hid_it = Q(hidden_by_id=moderator.pk, hidden_by_id__isnull=False)
+    return ~Q(author_id=moderator.pk) & ~hid_it
 
 
 # --- Audiences ---------------------------------------------------------------------------------

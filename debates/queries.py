@@ -28,30 +28,38 @@ def motion_label(motion) -> str:
 
 
 def motions_for_home(*, include_hidden=False):
-    """Motions with their tallies; those a moderator hid only for moderators (include_hidden)."""
+    """Motions with their tallies; those a moderator hid only for moderators (include_hidden).
+    The tallies count the arguments everyone reads, whoever asks (policy.arguments_counted_for)."""
     motions = Motion.objects.all()
     if not include_hidden:
         motions = motions.exclude(visibility=Motion.Visibility.HIDDEN)
     # Correlated subqueries rather than one join over every argument: the database works them
     # out only for the page of motions shown, from the (motion, parent) and (motion, updated_at)
     # indexes.
+    # The latest change to any of its arguments, withdrawn ones too: a post or a retraction is
+    # something someone did there, and its place shows for everyone. A moderator's hiding is not
+    # (debates.moderation leaves updated_at), so a clean-up neither moves it nor takes it back.
     latest = Argument.objects.filter(motion=OuterRef("pk")).order_by("-updated_at")
     latest = latest.values("updated_at")
     return (
         motions.select_related("source", "author")
         .annotate(
-            pro_count=Coalesce(_per_motion(Count("id"), parent=None, stance=Stance.PRO), 0),
-            con_count=Coalesce(_per_motion(Count("id"), parent=None, stance=Stance.CON), 0),
-            argument_count=Coalesce(_per_motion(Count("id")), 0),
+            pro_count=Coalesce(_counted_per_motion(parent=None, stance=Stance.PRO), 0),
+            con_count=Coalesce(_counted_per_motion(parent=None, stance=Stance.CON), 0),
+            argument_count=Coalesce(_counted_per_motion(), 0),
             last_activity=Greatest("updated_at", Coalesce(Subquery(latest[:1]), "updated_at")),
         )
         .order_by("-featured", "-created_at", "-id")
     )
 
 
-def _per_motion(aggregate, **filters):
-    arguments = Argument.objects.filter(motion=OuterRef("pk"), **filters).order_by()
-    return Subquery(arguments.values("motion").annotate(value=aggregate).values("value"))
+def _counted_per_motion(**filters):
+    """How many of a motion's arguments (those matching `filters`) its figures count: those
+    everyone reads (policy.arguments_counted_for), whoever looks."""
+    arguments = Argument.objects.filter(
+        policy.arguments_counted_for(None), motion=OuterRef("pk"), **filters
+    ).order_by()
+    return Subquery(arguments.values("motion").annotate(value=Count("id")).values("value"))
 
 
 def motions_titled(title: str, *, viewer):
@@ -130,7 +138,14 @@ class DebateTree:
 
     @property
     def size(self):
+        """Every argument in it, withdrawn ones too: whether it has any to list."""
         return len(self.by_id)
+
+    @property
+    def shown_size(self):
+        """How many of its arguments everyone reads (policy.arguments_counted_for): what its
+        page's heading counts. No query: the branches carry their visibility."""
+        return sum(1 for node in self.by_id.values() if policy.is_shown(node))
 
     @property
     def balance(self):

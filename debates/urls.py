@@ -108,6 +108,7 @@ urlpatterns += [
     ),
     path("moderation/log/", views_moderation.log, name="moderation_log"),
     path(f"{_claim}appeal/", views_appeals.appeal_argument, name="appeal_argument"),
+    path("motions/<slug:slug>/appeal/", views_appeals.appeal_motion, name="appeal_motion"),
     path("moderation/appeals/", views_appeals.appeals, name="moderation_appeals"),
     path("moderation/notices/", views_moderation.notices, name="moderation_notices"),
 ]

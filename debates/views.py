@@ -42,13 +42,23 @@ def motion_detail(request, slug):
         own = personal_queries.own_state(motion, request.user, entry["shown"])
         motion.my_vote, motion.my_flag = own.motion_vote, own.motion_flagged  # the tree clears them
         tree_html = fragments.personalise(request, entry, motion, own)
-        context.update(tree_html=tree_html, debate_size=entry["size"], balance=entry["balance"])
+        context.update(
+            tree_html=tree_html,
+            debate_size=entry["shown_size"],
+            debate_empty=not entry["size"],
+            balance=entry["balance"],
+        )
     else:
         tree = queries.motion_page_tree(motion, viewer=request.user, order=order)
         if order.startswith(queries.GROUP_ORDER) and not tree.scored:
             messages.info(request, "The analysis has no such opinion group: the usual order.")
             return HttpResponseRedirect(motion.get_absolute_url())
-        context.update(tree=tree, debate_size=tree.size, balance=tree.balance)
+        context.update(
+            tree=tree,
+            debate_size=tree.shown_size,
+            debate_empty=not tree.size,
+            balance=tree.balance,
+        )
     if request.htmx and request.GET.get("sort"):
         if "tree_html" in context:
             return HttpResponse(context["tree_html"])
@@ -63,7 +73,13 @@ def _shared_motion_tree(motion, order, audience, context):
             "debates/motion_detail.html#tree", {**context, "tree": tree}, policy.StandIn(audience)
         )
         shown = queries.shown_ids(tree.shown_roots)
-        return {"html": html, "shown": shown, "size": tree.size, "balance": tree.balance}
+        return {
+            "html": html,
+            "shown": shown,
+            "size": tree.size,
+            "shown_size": tree.shown_size,
+            "balance": tree.balance,
+        }
 
     return fragments.shared(fragments.key("motion-tree", motion, audience, order), render_tree)
 

@@ -1,5 +1,6 @@
-"""Appeals: an author asks a moderator to look again at their argument a moderator hid, and
-moderators answer on a page of their own, restoring it (the appeal upheld) or keeping it hidden.
+"""Appeals: an author asks a moderator to look again at their argument or motion a moderator
+hid, and moderators answer on a page of their own, restoring it (the appeal upheld) or keeping it
+hidden.
 
 Plain forms, POST-redirect-GET: a refused form comes back with the message, its status (4xx)
 and what was typed.
@@ -18,7 +19,7 @@ from accounts.decorators import member_required
 from config.converters import is_id
 from debates import moderation, moderation_queries, policy
 from debates.errors import DebateRuleError
-from debates.models import Appeal, Argument
+from debates.models import Appeal, Argument, Motion
 from debates.views import HttpResponseSeeOther
 from debates.views_moderation import moderator_required
 
@@ -34,19 +35,32 @@ APPEAL_ACTS = {act for act, *_ in DECISIONS}
 @member_required
 @require_http_methods(["GET", "POST"])
 def appeal_argument(request, slug, pk):
-    """The author's appeal form: refused (403, 409) with the reason, a note missing or too long
-    (422) beside the note, as typed either way."""
     argument = get_object_or_404(
         Argument.objects.select_related("motion", "author"), pk=pk, motion__slug=slug
     )
+    return _appeal_form(request, argument, argument.motion, moderation.appeal_hidden_argument)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def appeal_motion(request, slug):
+    motion = get_object_or_404(Motion.objects.select_related("author"), slug=slug)
+    return _appeal_form(request, motion, motion, moderation.appeal_hidden_motion)
+
+
+def _appeal_form(request, claim, motion, appeal):
+    """The author's appeal form on `claim` (an argument of `motion`, or `motion` itself), sent
+    by `appeal` (its service): refused (403, 409) with the reason, a note missing or too long
+    (422) beside the note, as typed either way."""
+    kind = moderation.claim_kind(claim)
     note = request.POST.get("note", "")
     status, error, note_error = 200, None, None
-    refusal = moderation.appeal_refusal(request.user, argument)
+    refusal = moderation.appeal_refusal(request.user, claim)
     if refusal is not None:
         status, error = refusal.status, refusal.message
     elif request.method == "POST":
         try:
-            moderation.appeal_hidden_argument(author=request.user, argument=argument, note=note)
+            appeal(author=request.user, note=note, **{kind: claim})
         except DebateRuleError as rule:
             status = rule.status
             if rule.field == "note":
@@ -55,12 +69,13 @@ def appeal_argument(request, slug, pk):
                 error = rule.message
         else:
             messages.success(
-                request, "Your appeal is sent: a moderator will look at your argument again."
+                request, f"Your appeal is sent: a moderator will look at your {kind} again."
             )
-            return HttpResponseSeeOther(argument.get_absolute_url())
+            return HttpResponseSeeOther(claim.get_absolute_url())
     context = {
-        "argument": argument,
-        "motion": argument.motion,
+        "claim": claim,
+        "kind": kind,
+        "motion": motion,
         "error": error,
         "note_error": note_error,
         "note": note,
@@ -83,14 +98,16 @@ class AppealRefusal:
 @moderator_required
 @require_http_methods(["GET", "POST"])
 def appeals(request):
-    """Open appeals, the longest-waiting first; a POST restores one's argument (the appeal
-    upheld) or keeps it hidden (declined), then back to the page it was sent from."""
+    """Open appeals, the longest-waiting first; a POST restores one's argument or motion (the
+    appeal upheld) or keeps it hidden (declined), then back to the page it was sent from."""
     if request.method == "GET":
         return _appeals_page(request)
     act, raw = request.POST.get("act", ""), request.POST.get("appeal", "")
     if act not in APPEAL_ACTS or not is_id(raw):
         return HttpResponseBadRequest("Choose an appeal and what to do with it.")
-    appeal = get_object_or_404(Appeal.objects.select_related("argument__motion"), pk=int(raw))
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("argument__motion", "motion"), pk=int(raw)
+    )
     reason = request.POST.get("reason", "")
     try:
         if act == "restore":
@@ -99,7 +116,8 @@ def appeals(request):
         else:
             moderation.decline_appeal(moderator=request.user, appeal=appeal, reason=reason)
             messages.success(
-                request, "Appeal declined: the argument stays hidden, and its author is told why."
+                request,
+                f"Appeal declined: the {appeal.kind} stays hidden, and its author is told why.",
             )
     except DebateRuleError as rule:
         refused = AppealRefusal(appeal.pk, act, rule.message, rule.field, reason)
@@ -109,8 +127,9 @@ def appeals(request):
 
 @dataclass(frozen=True)
 class AppealRow:
-    """One open appeal on the page: why it is not this moderator's to decide (their own
-    argument), or None, and the refusal of the act just sent on it, or None."""
+    """One open appeal on the page: why it is not this moderator's to decide (their own claim,
+    or a hiding they made: policy.appeal_decider_refusal), or None, and the refusal of the act
+    just sent on it, or None."""
 
     appeal: Appeal
     own_refusal: DebateRuleError | None
@@ -158,7 +177,7 @@ def _appeals_page(request, *, refused=None, status=200):
     rows = [
         AppealRow(
             appeal,
-            policy.own_content_refusal(request.user, appeal.argument, "decide"),
+            policy.appeal_decider_refusal(request.user, appeal, appeal.hiding),
             refused if refused and refused.pk == appeal.pk else None,
         )
         for appeal in moderation_queries.appeals_page(page.object_list)

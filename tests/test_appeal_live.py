@@ -12,12 +12,13 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.services import grant_moderator
 from debates import events, moderation
 from debates.errors import DebateRuleError
 from debates.live import fanout
 from debates.live.render import render_event
 from debates.models import Appeal
-from tests.factories import ArgumentFactory
+from tests.factories import ArgumentFactory, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,13 @@ NOTE = "I quoted the report word for word; it is not abuse."
 
 
 @pytest.fixture
-def hidden(author, moderator):
+def hidden(author):
+    """Hidden by a moderator other than the one who decides its appeal: the one who hid it may
+    not (policy.appeal_decider_refusal)."""
+    hider = verified_user(display_name="Hasty Hal")
+    grant_moderator(user=hider)
     argument = ArgumentFactory(author=author, claim="The treaty was never ratified.")
-    moderation.hide_argument(moderator=moderator, argument=argument, reason="Abusive wording")
+    moderation.hide_argument(moderator=hider, argument=argument, reason="Abusive wording")
     return argument
 
 

@@ -29,9 +29,17 @@ def other_mod(db):
 
 
 @pytest.fixture
-def hidden(author, moderator):
+def hider(db):
+    """The moderator who hid the argument: its appeal asks the others for a second opinion."""
+    person = verified_user(display_name="Hasty Hal")
+    grant_moderator(user=person)
+    return person
+
+
+@pytest.fixture
+def hidden(author, hider):
     argument = ArgumentFactory(author=author, claim="The treaty was never ratified.")
-    moderation.hide_argument(moderator=moderator, argument=argument, reason="Abusive wording")
+    moderation.hide_argument(moderator=hider, argument=argument, reason="Abusive wording")
     return argument
 
 
@@ -498,11 +506,13 @@ def test_the_nav_counts_appeals_waiting_with_open_flags(client, author, hidden, 
     assert 'Review queue <span class="badge site-nav__count">2</span>' in text(client.get("/"))
 
 
-def test_a_moderators_own_appeal_is_not_counted_as_waiting_for_her(client, moderator, other_mod):
+def test_a_moderators_own_appeal_is_not_counted_as_waiting_for_her(
+    client, moderator, other_mod, hider
+):
     """Another moderator decides it: her nav and queue count nothing she could act on, and the
     other moderator's count it."""
     argument = ArgumentFactory(author=other_mod, claim="Mine, hidden.")
-    moderation.hide_argument(moderator=moderator, argument=argument, reason="Abusive wording")
+    moderation.hide_argument(moderator=hider, argument=argument, reason="Abusive wording")
     appeal(other_mod, argument)
     client.force_login(other_mod)
     assert "Review queue <span" not in text(client.get("/"))

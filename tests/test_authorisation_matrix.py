@@ -126,8 +126,10 @@ MATRIX = {
     "suspend_user": {"GET": mods_only(200), "POST": mods_only("303+")},
     "unsuspend_user": {"GET": mods_only(200), "POST": mods_only(303)},
     "hide_member_arguments": {"GET": mods_only(200), "POST": mods_only("303+")},
-    # --- appeals: the author of a hidden argument (the world's is shown: 409); moderators decide
+    # --- appeals: the author of a hidden argument or motion (the world's are shown: 409);
+    # moderators decide
     "appeal_argument": {"GET": signed_in(403, author=409), "POST": signed_in(403, author=409)},
+    "appeal_motion": {"GET": signed_in(403, author=409), "POST": signed_in(403, author=409)},
     # post_data names no appeal: 400.
     "moderation_appeals": {"GET": mods_only(200), "POST": mods_only(400)},
     "moderation_queue": {"GET": mods_only(200), "POST": mods_only(405)},

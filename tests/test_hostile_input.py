@@ -133,6 +133,7 @@ FORMS = {
     "suspend_user": ["reason", "days"],
     "hide_member_arguments": ["reason", "window"],
     "appeal_argument": ["note"],
+    "appeal_motion": ["note"],
     "moderation_appeals": ["appeal", "act", "reason"],
     "queue_hide": ["reason", "suspend", "days"],
     "profile_edit": ["display_name", "bio"],
@@ -173,7 +174,7 @@ GROUPS = {
         "api_root", "motions", "arguments",
     ],
     "moderation_pages": ["moderation_log", "moderation_queue", "moderation_appeals"],
-    "appeals": ["appeal_argument"],
+    "appeals": ["appeal_argument", "appeal_motion"],
     "sources": ["sources", "source", "add_source", "argue_from_passage"],
     "account": ["profile_edit", "delete_account", "api_tokens", "api_token_revoke"],
     "notifications": [

@@ -139,6 +139,8 @@ def post_data(name, role="user"):
         return {"reason": "Persistent spam.", "days": "7"}
     if name == "hide_member_arguments":
         return {"reason": "Spam wave.", "window": "all"}
+    if name in ("appeal_argument", "appeal_motion"):
+        return {"note": "Please look again: it keeps to the rules."}
     if name == "profile_edit":
         return {"display_name": f"Renamed {role}", "bio": "A new bio."}
     if name == "delete_account":

@@ -1,6 +1,7 @@
 """A member's own live events as HTML, rendered for that member alone (their channel's one
-audience): their notification bell, their own vote on a claim, as a reload would show them, and
-word that their own copy of an argument changed (their pages then ask for it, as for any other).
+audience): their notification bell, their own vote on a claim, where their appeal on their hidden
+motion stands, as a reload would show them, and word that their own copy of an argument changed
+(their pages then ask for it, as for any other).
 
 Each is rendered from the page's own template partial and from the database as it is now, not
 from what the event says: the bell from the notifications app's partial and count, a vote from
@@ -25,6 +26,8 @@ def render_member_event(live) -> str:
         return _render_own_vote(live.ids["member_id"], live.ids["claim"], live.ids["claim_id"])
     if live.kind == events.MEMBER_OWN_ARGUMENT:
         return _render_own_argument(live.ids["member_id"], live.ids["argument_id"])
+    if live.kind == events.MEMBER_OWN_MOTION:
+        return _render_own_motion(live.ids["member_id"], live.ids["motion_id"])
     member = User.objects.filter(pk=live.ids["member_id"]).first()
     if member is None:
         return render_to_string(f"{BELL_TEMPLATE}#live-bell", {"unread_notifications": 0})
@@ -64,3 +67,14 @@ def _render_own_argument(member_id: int, argument_id: int) -> str:
     if not Argument.objects.filter(pk=argument_id).exists():
         return ""
     return render_to_string(f"{TEMPLATE}#own-argument", {"argument_id": argument_id})
+
+
+def _render_own_motion(member_id: int, motion_id: int) -> str:
+    """Where her appeal on her hidden motion stands, as its page shows her (a region of its own,
+    which no page of another motion has): unlike an argument's, nothing else of the motion is
+    hers alone, so it is rendered here. Where she or it is gone, nothing."""
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    motion = Motion.objects.filter(pk=motion_id).first()
+    if member is None or motion is None:
+        return ""
+    return render_to_string(f"{TEMPLATE}#own-motion", {"motion": motion, "user": member})
