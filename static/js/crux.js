@@ -624,9 +624,28 @@
       announce("");
     }
   }
-  function countNewArgument(node) {
+  // "Arguments (N)" counts those everyone reads, as a reload does: one hidden or retracted live
+  // leaves it, one restored comes back. Each body's state is remembered, so that a copy in the
+  // same state (a vote's, a moderator's own) changes nothing.
+  const withdrawnBefore = new Map();
+  for (const body of document.querySelectorAll("article.argument__body[id]")) {
+    withdrawnBefore.set(body.id, body.hasAttribute("data-withdrawn"));
+  }
+  function addToSize(change) {
     const size = document.getElementById("debate-size");
-    if (size) size.textContent = String(Number(size.textContent) + 1);
+    if (size) size.textContent = String(Number(size.textContent) + change);
+  }
+  function recountWithdrawn(body) {
+    if (!body) return;
+    const withdrawn = body.hasAttribute("data-withdrawn");
+    const before = withdrawnBefore.get(body.id);
+    withdrawnBefore.set(body.id, withdrawn);
+    if (before !== undefined && before !== withdrawn) addToSize(withdrawn ? -1 : 1);
+  }
+  function countNewArgument(node) {
+    const body = node.querySelector(":scope > article.argument__body");
+    if (body) withdrawnBefore.set(body.id, body.hasAttribute("data-withdrawn"));
+    if (!body?.hasAttribute("data-withdrawn")) addToSize(1);
     document.getElementById("debate-empty")?.remove();
     for (let above = node.parentElement?.closest("li.argument"); above; above = above.parentElement?.closest("li.argument")) {
       const count = above.querySelector(":scope > .argument__body .argument__count");
@@ -666,7 +685,9 @@
     } else if (node.matches("li.argument[id]")) {
       applyMotionState(); // an act in place answers with its argument anew
       forgetIfWithdrawn(node.querySelector(":scope > article.argument__body"));
+      recountWithdrawn(node.querySelector(":scope > article.argument__body"));
     } else if (node.matches("article.argument__body[id]")) {
+      recountWithdrawn(node);
       placeGroupLine(node, false);
       forgetIfWithdrawn(node);
       askOwnCopy(`ids=${node.id.replace("body-", "")}`);

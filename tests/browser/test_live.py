@@ -3,6 +3,7 @@ import time
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.services import grant_moderator
 from debates import moderation, queries, services, voting
 from debates.live import broker, paths
 from debates.live.fanout import STALE, member_channel
@@ -326,3 +327,40 @@ def test_a_new_argument_arrives_where_a_reload_puts_it_in_every_order(new_page, 
         == best.index(f"argument-{rejected.pk}") - 1
     )
     assert shown["discussed"].index(new) == 1
+
+
+def test_the_debate_s_count_follows_a_hiding_and_a_restoring_live(signed_in, seeded_live):
+    """'Arguments (N)' counts what everyone reads: an argument hidden live leaves it, restored
+    it comes back, and the page says what a reload says at each step."""
+    target = Argument.objects.filter(depth=1).select_related("motion").first()
+    motion = target.motion
+    reader = signed_in(UserFactory())
+    reader.goto(motion.get_absolute_url())
+    expect(reader.locator("#live-status")).to_have_attribute("data-state", "live", timeout=15_000)
+    before = int(reader.locator("#debate-size").text_content())
+    reader.evaluate("window.__noReload = true")
+    moderator = verified_moderator()
+
+    moderation.hide_argument(moderator=moderator, argument=target, reason="Off topic.")
+    expect(reader.locator(f"#claim-{target.pk}")).to_have_text("[hidden by a moderator]")
+    expect(reader.locator("#debate-size")).to_have_text(str(before - 1))
+    # A vote on another argument re-sends its body: nothing is counted twice.
+    other = Argument.objects.filter(motion=motion, depth=0).exclude(pk=target.pk).first()
+    voting.cast_vote(voter=verified_user(), claim=other, choice="agree")
+    expect(reader.locator(f"#vote-argument-{other.pk}-agree .vote__count")).to_have_text("1")
+    expect(reader.locator("#debate-size")).to_have_text(str(before - 1))
+
+    moderation.restore_argument(moderator=verified_moderator(), argument=target, reason="Fine.")
+    expect(reader.locator(f"#claim-{target.pk}")).to_have_text(target.claim)
+    expect(reader.locator("#debate-size")).to_have_text(str(before))
+    assert reader.evaluate("window.__noReload") is True
+    moderation.hide_argument(moderator=moderator, argument=target, reason="Again.")
+    expect(reader.locator("#debate-size")).to_have_text(str(before - 1))
+    reader.reload()
+    expect(reader.locator("#debate-size")).to_have_text(str(before - 1))
+
+
+def verified_moderator():
+    person = verified_user()
+    grant_moderator(user=person)
+    return person
