@@ -285,6 +285,10 @@ def _public(item: dict, claim) -> dict:
         item.update(quote_start=None, quote_end=None)
         item.update(author=None, revisions=[], figures=None)
         item.update({"details": ""} if "details" in item else {"context": ""})
+        # Its votes, and when it was reworded, as its page shows them to anyone: not at all.
+        item["tallies"] = {"agree": 0, "disagree": 0}
+        if "edited_at" in item:
+            item.update(edited_at=None, votes_before_edit=0)
     return item
 
 

@@ -22,6 +22,8 @@ def debate(author, member, moderator):
     retracted = ArgumentFactory(motion=motion, author=author, claim="Taken back.")
     services.retract_argument(author=author, argument=retracted)
     hidden = ArgumentFactory(motion=motion, parent=standing, author=member, claim="Rude words.")
+    voting.cast_vote(voter=author, claim=hidden, choice="disagree")
+    services.edit_argument(editor=member, argument=hidden, claim="Ruder words.")
     moderation.hide_argument(moderator=moderator, argument=hidden, reason="Abuse.")
     voting.cast_vote(voter=member, claim=standing, choice="agree")
     return motion
@@ -49,10 +51,14 @@ def test_the_download_is_the_debate_as_anyone_reads_it(debate, member):
     exported = json.loads(text)
     claims = [item["claim"] for item in exported["arguments"]]
     assert claims == ["It stands.", "[retracted]", "[hidden by a moderator]"]
-    assert "Taken back." not in text and "Rude words." not in text and "Abuse." not in text
+    assert "Taken back." not in text and "Rude" not in text and "Abuse." not in text
     assert member.display_name not in text  # the hidden reply's author, and the voter
     assert exported["arguments"][0]["tallies"] == {"agree": 1, "disagree": 0}
     assert all(item["votes"] == [] for item in exported["arguments"])
+    # A withdrawn claim's votes and rewording, which its page shows nobody, are not given away.
+    for withdrawn in exported["arguments"][1:]:
+        assert withdrawn["tallies"] == {"agree": 0, "disagree": 0}
+        assert (withdrawn["edited_at"], withdrawn["votes_before_edit"]) == (None, 0)
     page = Client().get(debate.get_absolute_url()).content.decode()
     assert f"/motions/{debate.slug}/export.json" in page
 
