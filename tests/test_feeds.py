@@ -83,6 +83,13 @@ def test_pages_link_their_feeds(client, debate):
     profile = alternates(debate["writer"].get_absolute_url())
     assert len(profile) == 1 and f'href="/people/{debate["writer"].pk}/feed/"' in profile[0]
     assert 'type="application/atom+xml"' in profile[0]
+    # And in the page itself, for a reader who does not know to look for <link rel="alternate">.
+    for url, feed in (
+        (debate["writer"].get_absolute_url(), f"/people/{debate['writer'].pk}/feed/"),
+        (debate["motion"].get_absolute_url(), f"/motions/{debate['motion'].slug}/feed/"),
+    ):
+        body = client.get(url).content.decode().split("</head>")[1]
+        assert f'<a href="{feed}" type="application/atom+xml">' in body
 
 
 def test_an_entry_s_author_is_who_posted_it_not_whom_it_quotes(client, debate):
