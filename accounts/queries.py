@@ -11,11 +11,20 @@ from debates import policy, queries
 from debates.models import Argument, Motion
 
 
+def _listed(person: User, viewer) -> QuerySet[Argument]:
+    """`person`'s arguments a list outside their debate names to `viewer`
+    (policy.arguments_listed_to) and quotes to them (policy.arguments_counted_for): a withdrawn
+    one, which would show only as its place, to its author and moderators alone."""
+    return Argument.objects.filter(
+        policy.arguments_listed_to(viewer), policy.arguments_counted_for(viewer), author=person
+    )
+
+
 def arguments_by(person: User, *, viewer: User | AnonymousUser) -> QuerySet[Argument]:
-    """`person`'s arguments that lists outside their debate name to `viewer`
-    (policy.arguments_listed_to), newest first, with what a list shows of each."""
+    """`person`'s arguments as their profile and the API list them to `viewer` (_listed),
+    newest first, with what a list shows of each."""
     return (
-        Argument.objects.filter(policy.arguments_listed_to(viewer), author=person)
+        _listed(person, viewer)
         .select_related("motion", "author", "source")
         .order_by("-created_at", "-id")
     )
@@ -32,16 +41,12 @@ def motions_by(person: User, *, viewer: User | AnonymousUser) -> QuerySet[Motion
 
 
 def profile_stats(person: User, *, viewer: User | AnonymousUser) -> dict[str, int]:
-    """How many of `person`'s arguments are listed to `viewer` (`listed`, arguments_by's length)
-    and, of those, how many the list quotes to them (`arguments`: withdrawn ones show only their
-    place, but to their author and moderators; policy.arguments_counted_for) and the votes these
-    received. One query."""
-    counted = policy.arguments_counted_for(viewer)
-    return Argument.objects.filter(policy.arguments_listed_to(viewer), author=person).aggregate(
-        listed=Count("pk"),
-        arguments=Count("pk", filter=counted),
-        agree=Coalesce(Sum("agree_count", filter=counted), 0),
-        disagree=Coalesce(Sum("disagree_count", filter=counted), 0),
+    """How many of `person`'s arguments are listed to `viewer` (arguments_by's length) and the
+    votes they received. One query."""
+    return _listed(person, viewer).aggregate(
+        arguments=Count("pk"),
+        agree=Coalesce(Sum("agree_count"), 0),
+        disagree=Coalesce(Sum("disagree_count"), 0),
     )
 
 

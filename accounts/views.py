@@ -39,7 +39,7 @@ def profile(request, pk):
     person = get_object_or_404(User, pk=pk)
     stats = profile_stats(person, viewer=request.user)
     paginator = Paginator(arguments_by(person, viewer=request.user), PROFILE_PAGE_SIZE)
-    paginator.count = stats["listed"]  # already counted by the aggregate: skip a COUNT(*)
+    paginator.count = stats["arguments"]  # already counted by the aggregate: skip a COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
     # One row past the page says whether there are older ones, without a COUNT(*) of its own.
     motions_number = _motions_page_number(request.GET.get("motions_page"))

@@ -325,14 +325,12 @@ def test_a_persons_arguments_are_listed_as_the_viewer_may_see_them(member, argue
     assert list(queries.arguments_by(member, viewer=AnonymousUser())) == [second, first]
     assert list(queries.arguments_by(member, viewer=moderator)) == [hidden, second, first]
     assert queries.profile_stats(member, viewer=AnonymousUser()) == {
-        "listed": 2,
         "arguments": 2,
         "agree": 5,
         "disagree": 1,
     }
     assert queries.profile_stats(member, viewer=moderator)["agree"] == 12
     assert queries.profile_stats(UserFactory(), viewer=moderator) == {
-        "listed": 0,
         "arguments": 0,
         "agree": 0,
         "disagree": 0,

@@ -879,8 +879,11 @@ def test_profile_lists_arguments_newest_first_linking_into_the_debate(client):
     assert f'href="{older.motion.get_absolute_url()}"' in html
 
 
-def test_profile_shows_withdrawn_arguments_as_placeholders_to_others(client):
+def test_profile_lists_withdrawn_arguments_to_their_author_alone(client):
+    """A withdrawn argument would show others only that it was withdrawn: a profile lists it
+    (and counts it) for its author, who reads its words, and for moderators."""
     ada = UserFactory()
+    ArgumentFactory(author=ada, claim="Standing words")
     ArgumentFactory(author=ada, claim="Retracted words", visibility=Argument.Visibility.RETRACTED)
     ArgumentFactory(author=ada, claim="Hidden words", visibility=Argument.Visibility.HIDDEN)
 
@@ -888,9 +891,14 @@ def test_profile_shows_withdrawn_arguments_as_placeholders_to_others(client):
     client.force_login(ada)
     to_herself = client.get(ada.get_absolute_url()).content.decode()
 
+    assert "Standing words" in to_others
     assert "Retracted words" not in to_others and "Hidden words" not in to_others
-    assert "[retracted by its author]" in to_others and "[hidden by a moderator]" in to_others
+    assert (
+        "[retracted by its author]" not in to_others and "[hidden by a moderator]" not in to_others
+    )
+    assert to_others.count('class="profile-argument ') == 1
     assert "Retracted words" in to_herself and "Hidden words" in to_herself
+    assert to_herself.count('class="profile-argument ') == 3
 
 
 def test_profile_paginates_arguments(client):

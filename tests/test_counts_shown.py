@@ -110,11 +110,12 @@ def test_the_api_counts_what_everyone_reads(cleaned_up, spammer, moderator):
 
 
 def test_a_profile_counts_what_it_quotes_to_its_viewer(client, cleaned_up, spammer, moderator):
-    # To anyone else: the one standing argument and its votes. Every argument is still listed,
-    # the withdrawn ones as their place.
+    # To anyone else: the one standing argument and its votes, and it alone is listed (a
+    # withdrawn one would say nothing but that it was withdrawn); the API lists the same.
     html = client.get(spammer.get_absolute_url()).content.decode()
     assert stat(html, "arguments") == "1" and stat(html, "votes") == "2"
-    assert html.count('class="profile-argument ') == 5
+    assert html.count('class="profile-argument ') == 1
+    assert Client().get(f"{API}/people/{spammer.pk}/arguments").json()["count"] == 1
     # Its motion's figures, as on the home page.
     assert "1 pro</span>" in html and "0 con</span>" in html and "1 argument in all" in html
 
@@ -123,6 +124,7 @@ def test_a_profile_counts_what_it_quotes_to_its_viewer(client, cleaned_up, spamm
         client.force_login(viewer)
         html = client.get(spammer.get_absolute_url()).content.decode()
         assert stat(html, "arguments") == "5" and stat(html, "votes") == "9"
+        assert html.count('class="profile-argument ') == 5
 
 
 def test_the_api_profile_counts_as_the_page_does(cleaned_up, spammer, moderator):
@@ -138,6 +140,11 @@ def test_a_profile_pages_through_every_argument_it_lists(client, spammer):
     hidden = [argument.pk for argument in arguments[1:]]
     Argument.objects.filter(pk__in=hidden).update(visibility=Argument.Visibility.HIDDEN)
 
+    # She reads all her own, over two pages; anyone else the one standing, on one.
+    client.force_login(spammer)
     html = client.get(spammer.get_absolute_url(), {"page": 2}).content.decode()
-    assert stat(html, "arguments") == "1"
+    assert stat(html, "arguments") == "25"
     assert "Page 2 of 2" in html and html.count('class="profile-argument ') == 5
+    client.logout()
+    html = client.get(spammer.get_absolute_url()).content.decode()
+    assert stat(html, "arguments") == "1" and html.count('class="profile-argument ') == 1
