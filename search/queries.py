@@ -1,11 +1,13 @@
 """Reading the search index (search.schema): ranked hits, highlighted, and similar claims.
 
-One rule, two engines: PostgreSQL's full-text search (websearch_to_tsquery, ts_rank_cd,
-ts_headline, pg_trgm), by Crux's own configuration (search.schema.CONFIGURATION), and SQLite's
-FTS5 (bm25, highlight, snippet), its index folded as that configuration folds accents. The words
-people type are read once, here, the way websearch_to_tsquery reads them ("a phrase", `or`,
-`-word`), and handed to each engine (to FTS5 in its own syntax); tests/test_search.py runs the
-same expectations on both, and checks this reading against websearch_to_tsquery's own.
+One rule, two engines: PostgreSQL's full-text search (to_tsquery, ts_rank_cd, ts_headline,
+pg_trgm), by Crux's own configuration (search.schema.CONFIGURATION), and SQLite's FTS5 (bm25,
+highlight, snippet), its index folded as that configuration folds accents. The words people type
+are read once, here, the way websearch_to_tsquery reads them ("a phrase", `or`, `-word`), and
+handed to each engine in its own syntax (read_terms); tests/test_search.py runs the same
+expectations on both, and checks this reading against websearch_to_tsquery's own. Beyond what
+websearch_to_tsquery reads, a word is read as NFKC reads it too, one joined by hyphens as one
+word too, and the last word typed (or one a star follows) by its start too, as one types it.
 Who finds what is debates.policy.texts_found_by: the rule the pages read by, and retracted
 arguments for moderators. A source's text is found by paragraph (search.models.Passage) by who
 may read the source (debates.policy.sources_shown_to, as its reader asks). With no words typed
@@ -66,6 +68,22 @@ MAX_PAGE = 10_000  # beyond any real result list; keeps the offset a plain numbe
 
 _TOKENS = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORDS = re.compile(r"\w+")
+# The operators as a full-width keyboard types them, read as NFKC reads them.
+_OPERATORS = str.maketrans(
+    {
+        "\N{FULLWIDTH QUOTATION MARK}": '"',
+        "\N{FULLWIDTH HYPHEN-MINUS}": "-",
+        "\N{SMALL HYPHEN-MINUS}": "-",
+        "\N{FULLWIDTH ASTERISK}": "*",
+        "\N{SMALL ASTERISK}": "*",
+    }
+)
+# Words joined by hyphens alone, perhaps in brackets or before a comma: "peace-keeping" is also
+# looked for as "peacekeeping", the way the same texts write it.
+_HYPHENATED = re.compile(r"\W*\w+(?:[-\N{HYPHEN}]\w+)+\W*")
+# Letters of a word typed before it is looked for by its start too: fewer would ask for most
+# of the index.
+PREFIX_MIN_LENGTH = 3
 # PostgreSQL's English stop words (its tsearch_data/english.stop): the 'english' configuration
 # (and so CONFIGURATION) leaves them out of the index and out of a query, so "uniform's" (an
 # apostrophe parts words) asks for "uniform" alone, and "à" too (unaccent reads it "a" before the
@@ -85,41 +103,90 @@ STOP_WORDS = frozenset({
 })  # fmt: skip
 
 
-def _fts5_term(term: str) -> str:
-    """A quoted word or phrase as FTS5 is asked for it: less the stop words at its ends, which
-    websearch_to_tsquery drops; "" when nothing else is left. One between two other words stays
-    as typed: PostgreSQL keeps its place ("peace of mind" is peace, a word, mind), and an FTS5
-    phrase can only ask for the word itself."""
-    words = term.strip('"').split()
-    while words and _unaccented(words[0]) in STOP_WORDS:
-        del words[0]
-    while words and _unaccented(words[-1]) in STOP_WORDS:
-        del words[-1]
-    return f'"{" ".join(words)}"' if words else ""
+@dataclass(frozen=True)
+class Spelling:
+    """One way a word or phrase may be written: its words, in order; `prefix`: the last may be
+    the start of a longer word ("Pashin" of "Pashinyan"), found ranked below whole words."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    @property
+    def _asked(self) -> list[str]:
+        """The words less the stop words at its ends, which websearch_to_tsquery drops. One
+        between two other words stays as typed: PostgreSQL keeps its place ("peace of mind" is
+        peace, a word, mind), and an FTS5 phrase can only ask for the word itself. A word looked
+        for by its start is never one (_may_start)."""
+        words = list(self.words)
+        while words and _unaccented(words[0]) in STOP_WORDS:
+            del words[0]
+        while words and _unaccented(words[-1]) in STOP_WORDS:
+            del words[-1]
+        return words
+
+    def fts5(self, *, whole: bool = False) -> str:
+        """As an FTS5 phrase ("" when it asks only for stop words); `whole`: its words whole."""
+        words = self._asked
+        star = "*" if self.prefix and not whole else ""
+        return f'"{" ".join(words)}"{star}' if words else ""
+
+    def tsquery(self, *, whole: bool = False) -> str:
+        """As to_tsquery reads it: each word quoted (none is an operator, and a word of _WORDS
+        holds no quote or backslash to escape) and followed by the next, PostgreSQL keeping a
+        stop word's place as websearch_to_tsquery does."""
+        words = [f"'{word}'" for word in self._asked]
+        if self.prefix and not whole:
+            words[-1] += ":*"
+        return words[0] if len(words) == 1 else f"({' <-> '.join(words)})"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or phrase typed, any of whose spellings may match: first as read (NFKC: a word
+    in full-width letters as in plain ones, "CO₂" as "CO2"), then, for words joined by hyphens,
+    as one word, then as typed where that reads otherwise (so a text holding "CO₂" is still found
+    by it). A term whose reading asks only for stop words asks for nothing, however else it is
+    written."""
+
+    spellings: tuple[Spelling, ...]
+
+    @property
+    def _asking(self) -> list[Spelling]:
+        if not self.spellings[0].fts5():
+            return []
+        return [spelling for spelling in self.spellings if spelling.fts5()]
+
+    def fts5(self, *, whole: bool = False) -> str:
+        each = [spelling.fts5(whole=whole) for spelling in self._asking]
+        return f"({' OR '.join(each)})" if len(each) > 1 else "".join(each)
+
+    def tsquery(self, *, whole: bool = False) -> str:
+        each = [spelling.tsquery(whole=whole) for spelling in self._asking]
+        return f"({' | '.join(each)})" if len(each) > 1 else "".join(each)
 
 
 @dataclass(frozen=True)
 class Clause:
     """Words and phrases that must all appear, and those that must not."""
 
-    required: tuple[str, ...]
-    excluded: tuple[str, ...] = ()
+    required: tuple[Term, ...]
+    excluded: tuple[Term, ...] = ()
 
-    @property
-    def fts5(self) -> str:
+    def fts5(self, *, whole: bool = False) -> str:
         """The clause in FTS5's syntax; empty when it asks only for stop words, which find
         nothing on PostgreSQL."""
-        required = [term for term in map(_fts5_term, self.required) if term]
+        required = [term for term in (t.fts5(whole=whole) for t in self.required) if term]
         if not required:
             return ""
         expression = f"({' AND '.join(required)})"
-        for term in filter(None, map(_fts5_term, self.excluded)):
+        for term in filter(None, (t.fts5(whole=whole) for t in self.excluded)):
             expression = f"({expression} NOT {term})"
         return expression
 
-    @property
-    def websearch(self) -> str:
-        return " ".join([*self.required, *(f"-{term}" for term in self.excluded)])
+    def tsquery(self, *, whole: bool = False) -> str:
+        required = [term.tsquery(whole=whole) for term in self.required]
+        excluded = [f"!{term}" for term in (t.tsquery(whole=whole) for t in self.excluded) if term]
+        return " & ".join(filter(None, required + excluded))
 
 
 @dataclass(frozen=True)
@@ -134,42 +201,88 @@ class Terms:
         # A clause of stop words and words to leave out would, on PostgreSQL, find everything
         # else (its stop words dropped, only the NOT is left): it asks for nothing, as one of
         # words to leave out alone does (read_terms).
-        return [clause for clause in self.clauses if clause.fts5]
+        return [clause for clause in self.clauses if clause.fts5()]
 
-    @property
-    def fts5(self) -> str:
-        """The query in FTS5's syntax, folded as its index is (search.schema.SQLITE_FOLDING)."""
+    def fts5(self, *, whole: bool = False) -> str:
+        """The query in FTS5's syntax, folded as its index is (search.schema.SQLITE_FOLDING);
+        `whole`: every word whole, none by its start."""
         # An empty phrase finds nothing, as a query of stop words alone does on PostgreSQL.
-        return sqlite_folded(" OR ".join(clause.fts5 for clause in self._asking) or '""')
+        asking = [clause.fts5(whole=whole) for clause in self._asking]
+        return sqlite_folded(" OR ".join(asking) or '""')
+
+    def tsquery(self, *, whole: bool = False) -> str:
+        """The query in to_tsquery's syntax: what FTS5 is asked, word for word (PostgreSQL
+        drops the stop words in a phrase itself, keeping their places)."""
+        return " | ".join(f"({clause.tsquery(whole=whole)})" for clause in self._asking)
 
     @property
-    def websearch(self) -> str:
-        """The query as read, for websearch_to_tsquery: what FTS5 is asked, word for word, but
-        for the stop words PostgreSQL drops itself."""
-        return " or ".join(clause.websearch for clause in self._asking)
+    def prefixed(self) -> bool:
+        """Whether a word is looked for by its start too (then whole words rank first)."""
+        return self.fts5() != self.fts5(whole=True)
 
 
 def read_terms(text: str) -> Terms | None:
     """The words to look for in `text`, or None when it asks for nothing. A clause of only
-    words to leave out asks for nothing and is dropped (rather than finding everything else)."""
+    words to leave out asks for nothing and is dropped (rather than finding everything else).
+    A word is read as NFKC reads it (full-width letters, ligatures, sub- and superscripts as
+    their plain letters and digits) and as typed, if that differs. The last word typed, when
+    not a phrase (exact) nor a word to leave out, may be unfinished: it is looked for by its
+    start too, as any word a star follows ("Tur*") is."""
     clauses, required, excluded = [], [], []
-    tokens = [match.groups() for match in _TOKENS.finditer(text)]
+    tokens = [match.groups() for match in _TOKENS.finditer(text.translate(_OPERATORS))]
     after_operand = False
     for index, (negated, phrase, word) in enumerate(tokens):
+        last = index + 1 == len(tokens)
         # `or` between two operands is the operator; first, last or doubled, it is a word.
-        if word is not None and word.lower() == "or" and after_operand and index + 1 < len(tokens):
+        if word is not None and _nfkc(word).lower() == "or" and after_operand and not last:
             clauses.append((required, excluded))
             required, excluded, after_operand = [], [], False
             continue
         after_operand = True
         if word is not None and word.startswith("-") and len(word) > 1:
             negated, word = "-", word[1:]
-        words = _WORDS.findall(phrase if phrase is not None else word)
-        if words:
-            (excluded if negated else required).append(f'"{" ".join(words)}"')
+        if phrase is not None:
+            term = _term(phrase, bare=False, prefix=False)
+        else:
+            term = _term(word, bare=True, prefix=word.endswith("*") or (last and not negated))
+        if term is not None:
+            (excluded if negated else required).append(term)
     clauses.append((required, excluded))
     kept = tuple(Clause(tuple(r), tuple(e)) for r, e in clauses if r)
     return Terms(kept) if kept else None
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _term(typed: str, *, bare: bool, prefix: bool) -> Term | None:
+    """The spellings of a word or phrase typed (Term), or None when it holds no word; `bare`:
+    not in quotes; `prefix`: its last word is looked for by its start too."""
+    read = _nfkc(typed)
+    words = tuple(_WORDS.findall(read))
+    if not words:
+        return None
+    spellings = [Spelling(words, prefix and _may_start(words[-1]))]
+    if bare and _HYPHENATED.fullmatch(read):
+        joined = "".join(words)
+        spellings.append(Spelling((joined,), prefix and _may_start(joined)))
+    as_typed = tuple(_WORDS.findall(typed))
+    if as_typed != words:
+        spellings.append(Spelling(as_typed))
+    return Term(tuple(spellings))
+
+
+def _may_start(word: str) -> bool:
+    """Whether `word` may be looked for by its start: long enough to narrow the search down,
+    one word to both engines (an underscore parts words), and the start of no stop word:
+    PostgreSQL indexes none, FTS5 all, so "wher" would find "where" on SQLite alone."""
+    plain = _unaccented(word)
+    return (
+        len(plain) >= PREFIX_MIN_LENGTH
+        and word.isalnum()
+        and not any(stop.startswith(plain) for stop in STOP_WORDS)
+    )
 
 
 # --- Hits --------------------------------------------------------------------------------------
@@ -282,23 +395,38 @@ class _Backend:
         self.terms = terms
         self.postgresql = connection.vendor == "postgresql"
 
-    def matches(self, kind: str) -> tuple[str, str, list]:
-        """FROM and WHERE (matching only) and their parameters, and the rank's SQL."""
+    def matches(self, kind: str) -> tuple[str, str, list, str, list]:
+        """FROM and WHERE (matching only) and their parameters, and the rank's SQL and its
+        parameters. When a word is looked for by its start too, a hit on whole words ranks above
+        one on the start of a word alone: the rank is cut below 1 (x / (1 + x): the order kept)
+        and 1 added for whole words."""
         table = KINDS[kind]
         if self.postgresql:
-            return (
-                f"{table}, websearch_to_tsquery('{CONFIGURATION}', %s) AS query",
-                f"{table}.search_vector @@ query",
-                [self.terms.websearch],
-                f"ts_rank_cd({table}.search_vector, query)",
+            vector = f"{table}.search_vector"
+            source = f"{table}, to_tsquery('{CONFIGURATION}', %s) AS query"
+            match, params = f"{vector} @@ query", [self.terms.tsquery()]
+            rank = f"ts_rank_cd({vector}, query)"
+            # Normalization 32 is rank / (rank + 1).
+            tiered = (
+                f"({vector} @@ to_tsquery('{CONFIGURATION}', %s))::int "
+                f"+ ts_rank_cd({vector}, query, 32)"
             )
-        fts = SQLITE_FTS
-        return (
-            f"{fts} JOIN {table} ON {table}.id = {fts}.rowid / {STRIDE}",
-            f"{fts} MATCH %s AND {fts}.rowid %% {STRIDE} = {CODES[kind]}",
-            [self.terms.fts5],
-            f"-bm25({fts}, {_BM25_WEIGHTS})",
-        )
+            whole = self.terms.tsquery(whole=True)
+        else:
+            fts = SQLITE_FTS
+            source = f"{fts} JOIN {table} ON {table}.id = {fts}.rowid / {STRIDE}"
+            match = f"{fts} MATCH %s AND {fts}.rowid %% {STRIDE} = {CODES[kind]}"
+            params = [self.terms.fts5()]
+            rank = f"-bm25({fts}, {_BM25_WEIGHTS})"
+            # bm25 is never above 0: 1 - 1 / (1 - bm25) is x / (1 + x) of the rank x.
+            tiered = (
+                f"({fts}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)) "
+                f"+ 1 - 1.0 / (1 - bm25({fts}, {_BM25_WEIGHTS}))"
+            )
+            whole = self.terms.fts5(whole=True)
+        if self.terms.prefixed:
+            return source, match, params, tiered, [whole]
+        return source, match, params, rank, []
 
     def highlights(self, kind: str, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         if not ids:
@@ -324,10 +452,10 @@ class _Backend:
             sql = (
                 f"SELECT c.id, ts_headline('{CONFIGURATION}', {claim}, query, %s), "
                 f"{headline(cited)}, {headline(details)}, {cited}, {details} "
-                f"FROM {table} AS c, websearch_to_tsquery('{CONFIGURATION}', %s) AS query "
+                f"FROM {table} AS c, to_tsquery('{CONFIGURATION}', %s) AS query "
                 f"WHERE c.id IN ({marks})"
             )
-            params = [whole, whole, excerpt, whole, excerpt, self.terms.websearch, *ids]
+            params = [whole, whole, excerpt, whole, excerpt, self.terms.tsquery(), *ids]
         else:
             fts = SQLITE_FTS
             sql = (
@@ -336,7 +464,7 @@ class _Backend:
                 f"snippet({fts}, 2, char(2), char(3), '…', 24) "
                 f"FROM {fts} WHERE {fts} MATCH %s AND rowid IN ({marks})"
             )
-            params = [self.terms.fts5, *(pk * STRIDE + CODES[kind] for pk in ids)]
+            params = [self.terms.fts5(), *(pk * STRIDE + CODES[kind] for pk in ids)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -427,15 +555,16 @@ class Search:
                 continue
             table = KINDS[kind]
             if self.backend is None:  # filters alone: ordered by when it was written
-                source, match, match_params, order = table, "1 = 1", [], f"{table}.{WRITTEN[kind]}"
+                source, match, match_params = table, "1 = 1", []
+                order, order_params = f"{table}.{WRITTEN[kind]}", []
             else:
-                source, match, match_params, order = self.backend.matches(kind)
+                source, match, match_params, order, order_params = self.backend.matches(kind)
             where, where_params = _where(model, condition)
             selects.append(
                 f"SELECT '{kind}' AS kind, {table}.id AS id, {order} AS ordering "
                 f"FROM {source} WHERE {match} AND ({where})"
             )
-            params += [*match_params, *where_params]
+            params += [*order_params, *match_params, *where_params]
         return " UNION ALL ".join(selects), params
 
     @property

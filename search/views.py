@@ -8,6 +8,7 @@ from search import queries
 from search.forms import SearchForm
 
 PAGE_SIZE = 20
+FILTERS = ("motion", "stance", "author")  # the form's fields that narrow the search down
 
 
 @require_safe
@@ -50,6 +51,7 @@ def search(request):
         "listed": listed,
         "sources_left_out": sources_left_out,
         "filtered": filtered,
+        "filters_set": any(form[name].value() for name in FILTERS),
     }
     return render(request, template, context, status=status)
 

@@ -575,35 +575,35 @@ def test_both_engines_read_a_query_alike(motion, query, expected):
     assert {ids[argument.pk] for argument in found(query)} == expected
 
 
-def _tsquery(terms):
-    def phrase(term):
-        return "(" + term.strip('"').replace(" ", " <-> ") + ")"
-
-    return " | ".join(
-        "(" + " & ".join([*map(phrase, c.required), *(f"!{phrase(t)}" for t in c.excluded)]) + ")"
-        for c in terms.clauses
-    )
+def _term(*words, prefix=False):
+    return queries.Term((queries.Spelling(words, prefix),))
 
 
 def test_the_query_reader_matches_websearch_to_tsquery():
-    """The words are read in Python for FTS5; on PostgreSQL, compare with its own reading."""
+    """The words are read in Python for both engines; on PostgreSQL, compare that reading, its
+    words whole, with websearch_to_tsquery's own."""
     clause = queries.Clause
     assert queries.read_terms('"a b" c or d -e') == queries.Terms(
-        (clause(('"a b"', '"c"')), clause(('"d"',), ('"e"',)))
+        (clause((_term("a", "b"), _term("c"))), clause((_term("d"),), (_term("e"),)))
     )
     assert queries.read_terms("-only") is None
-    assert queries.read_terms("-only or this") == queries.Terms((clause(('"this"',)),))
+    assert queries.read_terms("-only or this") == queries.Terms((clause((_term("this"),)),))
+    assert queries.read_terms("oil gas") == queries.Terms(
+        (clause((_term("oil"), _term("gas", prefix=True))),)
+    )
     if connection.vendor != "postgresql":
         return
     cases = [
-        "a b", '"a b" c', "a or b c", "a b or c -d", "a -b", 'x -"y z"', "or a", "a or",
-        '"unclosed a', "a or or b", "it's",
+        "oil gas", '"oil gas" coal', "oil or gas coal", "oil gas or coal -grain", "oil -gas",
+        'war -"peace treaty"', "or oil", "oil or", '"unclosed peace', "oil or or gas", "it's",
+        '"peace of mind"', "the peace", "uniform's colour", "à geneve", "x -the", "the or",
     ]  # fmt: skip
     with connection.cursor() as cursor:
         for case in cases:
             cursor.execute(
-                "SELECT websearch_to_tsquery('simple', %s) = to_tsquery('simple', %s)",
-                [case, _tsquery(queries.read_terms(case))],
+                f"SELECT websearch_to_tsquery('{schema.CONFIGURATION}', %s) "
+                f"= to_tsquery('{schema.CONFIGURATION}', %s)",
+                [case, queries.read_terms(case).tsquery(whole=True)],
             )
             assert cursor.fetchone()[0], case
 
@@ -719,3 +719,114 @@ def test_an_author_is_found_by_any_of_her_names_as_researchers_name_her(motion):
     body = _page({"q": "zzzzqqq", "author": "Trenin"}).content.decode()
     assert "Nothing found. Try fewer or other words, or fewer filters." in body
     assert "Nothing found. Try fewer or other words." in _page({"q": "zzzzqqq"}).content.decode()
+
+
+# --- As one types: a word's start, and its other spellings -------------------------------------
+
+
+def _full_width(text):
+    """`text` as a full-width keyboard types it (CJK input): each ASCII character's full-width
+    form, spaces left alone."""
+    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in text)
+
+
+SPELLED = {
+    "turkey": "Turkey sent drones.",
+    "turkish": "Turkish drones flew over Shusha.",
+    "lachin": "Lachin was retaken.",
+    "where": "Nobody knew where the talks were held.",
+    "joined": "Russian peacekeeping ended.",
+    "hyphenated": "The peace-keeping force left.",
+    "subscript": "CO₂ emissions fell.",
+    "plain": "CO2 emissions rose.",
+    "finance": "Finance ministers met.",
+}
+# (query, which documents it finds) on both engines.
+TYPED = [
+    # The last word typed is found by its start too: it may be unfinished.
+    ("Tur", {"turkey", "turkish"}),
+    ("drones Tur", {"turkey", "turkish"}),
+    ("Turkey", {"turkey"}),
+    ("Tur*", {"turkey", "turkish"}),  # a star asks the same, wherever the word stands
+    ("Tur* drones", {"turkey", "turkish"}),
+    ("Tur drones", set()),  # a word before the last is whole
+    ('"Tur"', set()),  # a phrase is exact
+    ("drones -Tur", {"turkey", "turkish"}),  # a word to leave out is whole, unless starred
+    ("drones -Tur*", set()),
+    ("Tu", set()),  # too short to narrow anything down: whole, star or none
+    ("Tu*", set()),
+    ("Lachin or Tur", {"lachin", "turkey", "turkish"}),
+    ("Lach or Turkey", {"turkey"}),
+    # The start of a stop word is no start: PostgreSQL indexes no "where", FTS5 does.
+    ("wher", set()),
+    # Words joined by hyphens are one word too; in quotes, only as written.
+    ("peace-keeping", {"joined", "hyphenated"}),
+    ("peace-kee", {"joined", "hyphenated"}),
+    ('"peace-keeping"', {"hyphenated"}),
+    ("force -peace-keeping", set()),
+    ("peacekeeping", {"joined"}),  # the other way round, the index would have to join them
+    # Read as NFKC reads them: full-width letters, a ligature, full-width operators; a subscript
+    # as typed too. The index holds the texts as written ("CO2" is not "CO₂" there).
+    (_full_width("lachin"), {"lachin"}),
+    (_full_width("TUR"), {"turkey", "turkish"}),
+    ("\N{LATIN SMALL LIGATURE FI}nance", {"finance"}),
+    (_full_width("drones -turkish"), {"turkey"}),
+    (_full_width('"Tur"'), set()),
+    (_full_width("Turkey or Lachin"), {"turkey", "lachin"}),
+    ("CO₂", {"subscript", "plain"}),
+    ("CO2", {"plain"}),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), TYPED)
+def test_both_engines_read_what_one_types_alike(motion, query, expected):
+    ids = {ArgumentFactory(motion=motion, claim=text).pk: name for name, text in SPELLED.items()}
+    assert {ids[argument.pk] for argument in found(query)} == expected
+
+
+def test_a_word_found_whole_ranks_above_one_found_by_its_start(motion):
+    """The one by its start would rank first by its words alone (three in the claim, against
+    one in the details), as it does when both are found by their start."""
+    by_start = ArgumentFactory(motion=motion, claim="Aliyeva, Aliyeva and Aliyeva again.")
+    whole = ArgumentFactory(motion=motion, claim="Baku spoke.", details="So did Aliyev.")
+    assert found("Aliyev") == [whole, by_start]
+    assert found("Aliye") == [by_start, whole]
+    assert found("Aliyev Baku") == [whole]
+
+
+def test_a_word_found_by_its_start_is_marked_whole(motion):
+    ArgumentFactory(motion=motion, claim="Pashinyan met Aliyev.", details="Pashinyan left.")
+    [hit] = queries.Search(text="pashin", viewer=ANYONE, filters=queries.Filters()).page(1, 5)
+    assert hit.claim_html == "<mark>Pashinyan</mark> met Aliyev."
+    assert hit.excerpt_html == "<mark>Pashinyan</mark> left."
+
+
+def test_the_page_finds_a_word_as_it_is_typed(motion):
+    ArgumentFactory(motion=motion, claim="Pashinyan met Aliyev.")
+    for typed in ("Pashin", "Pashin*", _full_width("PASHINYAN")):
+        partial = _page({"q": typed}, HX_Request="true").content.decode()
+        assert partial.lstrip().startswith('<hx-partial hx-target="#search-status">1 result<')
+        assert "<mark>Pashinyan</mark>" in partial
+
+
+# --- The filters fold away ---------------------------------------------------------------------
+
+
+def _filters(body):
+    return re.search(r'<details class="search-form__more"( open)?>', body)
+
+
+def test_the_filters_are_folded_away_until_one_is_set(motion):
+    """A phone shows the results under the words typed, not under the whole form: the filters
+    fold under "Filters" (wider screens show them all the same: static/css/crux.css), open when
+    one is set or refused, so it shows."""
+    for params in ({}, {"q": "karabakh"}, {"q": "karabakh", "motion": "", "author": ""}):
+        assert _filters(_page(params).content.decode()).group(1) is None, params
+    for params in (
+        {"q": "karabakh", "stance": "pro"},
+        {"motion": motion.slug},
+        {"author": "Dmitri Trenin"},
+        {"q": "karabakh", "motion": "no-such-motion"},
+    ):
+        assert _filters(_page(params).content.decode()).group(1) == " open", params
+    assert "<summary>Filters</summary>" in _page({}).content.decode()
