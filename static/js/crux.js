@@ -212,6 +212,9 @@
       closeReply(slot);
       return;
     }
+    // A note typed is not thrown away by a key pressed to dismiss the browser's suggestions:
+    // only Cancel closes a flag form that holds one.
+    if (slot.querySelector(".flag-form textarea")?.value.trim()) return;
     slot.querySelector(".flag-form")?.remove();
     flagOpener(slot)?.focus();
   });

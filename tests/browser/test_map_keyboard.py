@@ -1,6 +1,7 @@
 """The map page by keyboard: the picture is one Tab stop (none without JavaScript) with arrow
 keys from arc to arc and a focus ring that shows on any arc, a visible "Skip the map" leads to
-the outline; and Escape closes an in-place flag form, the focus back on its link."""
+the outline; and Escape closes an in-place flag form with no note typed, the focus back on its
+link."""
 
 import random
 import re
@@ -206,12 +207,16 @@ def test_escape_closes_the_in_place_flag_form_and_returns_to_its_link(signed_in,
     page.keyboard.press("Escape")
     expect(slot.locator(".flag-form")).to_have_count(0)
     expect(link).to_be_focused()
-    # From the note half typed too, and for the motion's own flag; opened by keyboard.
+    # A note typed stays: Escape (pressed, say, to dismiss the browser's suggestions) keeps the
+    # form and what is in it; Cancel closes it.
     page.keyboard.press("Enter")
     slot.get_by_label("Note").fill("Not sure yet")
     page.keyboard.press("Escape")
+    expect(slot.get_by_label("Note")).to_have_value("Not sure yet")
+    slot.get_by_role("button", name="Cancel").click()
     expect(slot.locator(".flag-form")).to_have_count(0)
     expect(link).to_be_focused()
+    # For the motion's own flag too; opened by keyboard.
     motion_link = page.locator(f"#flag-link-motion-{motion.pk}")
     motion_link.focus()
     page.keyboard.press("Enter")
