@@ -83,8 +83,8 @@ def _marked(html, prefix, anchor):
 
 
 def _rendered(motion, parts):
-    """{part: HTML for each of `parts`, "size": the debate's size}, each part rendered once
-    per state of the debate."""
+    """{part: HTML for each of `parts`, "size": the debate's size as its page counts it (the
+    arguments everyone reads)}, each part rendered once per state of the debate."""
     cache = caches["fragments"]
     prefix = f"motion-map:{motion.pk}:{motion.activity}:"
     found = cache.get_many([prefix + part for part in parts])
@@ -94,7 +94,7 @@ def _rendered(motion, parts):
         fresh = {
             prefix + part: {
                 "html": render_to_string(f"{TEMPLATE}#{part}", context),
-                "size": context["layout"].total,
+                "size": context["shown_size"],
             }
             for part in missing
         }
@@ -139,6 +139,8 @@ def _map_context(motion):
     return {
         "motion": motion,
         "layout": layout,
+        # As the motion page's heading counts them: the arguments everyone reads.
+        "shown_size": tree.shown_size,
         "motion_text": motion.claim if policy.text_shown_to(motion, public) else None,
         "radius": debate_map.RADIUS,
         "centre_radius": debate_map.CENTRE_RADIUS,

@@ -235,6 +235,11 @@ def test_hidden_and_retracted_arguments_are_grey_and_wordless(
         assert argument.claim not in html
     assert "[hidden by a moderator]" in html and "[retracted by its author]" in html
     assert "A con of the con." in html
+    # Drawn as their places, counted as the motion's page counts: what everyone reads.
+    shown = Argument.objects.filter(motion=d.motion, visibility="visible").count()
+    size = client.get(d.motion.get_absolute_url()).context["debate_size"]
+    assert shown == size < Argument.objects.filter(motion=d.motion).count()
+    assert f'The whole debate <span class="muted">({shown} argument' in html
 
 
 @pytest.mark.django_db
