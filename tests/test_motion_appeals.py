@@ -348,6 +348,9 @@ def test_the_appeal_form_sends_the_appeal_and_goes_back_to_the_motion(client, al
     client.force_login(alice)
     form = text(client.get(appeal_url(hidden)))
     assert "Keyed motion title" in form and "Keys open doors." in form
+    # Her own motion by its title in the breadcrumb too, not as anyone else is shown it.
+    crumbs = form.split('<nav class="breadcrumb"')[1].split("</nav>")[0]
+    assert "<bdi>Keyed motion title</bdi>" in crumbs and "[hidden" not in crumbs
     assert 'name="note"' in form and 'data-limit="500"' in form
     assert f'action="{appeal_url(hidden)}"' in form and "Back to the motion" in form
     response = client.post(appeal_url(hidden), {"note": NOTE}, follow=True)
