@@ -34,8 +34,9 @@ FUZZY = "fuzzy"
 _FOLDED = {
     # curly and low single quotes, prime, grave and acute accents
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"),
-    # curly and low double quotes, double prime, guillemets
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    # straight, curly and low double quotes, double prime, guillemets: as single ones, for one
+    # writer's "quoted" is another's 'quoted'
+    **dict.fromkeys('"\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb', "'"),
     # hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
 }
@@ -132,12 +133,30 @@ def nearest(text: str, quote: str) -> Anchor | None:
     if found is None:
         return None
     start, end, score = found
-    # Whole words: an alignment may start or end inside one (" not contest" for "contest").
-    while start and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return anchor_at(text, start, end, FUZZY, score)
+    return anchor_at(text, *_on_the_quotes_words(text, start, end, quote), FUZZY, score)
+
+
+_WORD = re.compile(r"\S+")
+# How far from an alignment's end the quote's own first or last word is looked for, nearest
+# first: a word or two, what a quote a few characters off leaves out or adds.
+_SHIFTS = (0, -1, 1, -2, 2)
+
+
+def _on_the_quotes_words(text: str, start: int, end: int, quote: str) -> tuple[int, int]:
+    """The alignment text[start:end] in whole words, from the quote's first word to its last
+    where one is within two words of either end: an alignment as long as the quote starts a
+    word late when the quote lacks one ("I do contest" against "I do not contest")."""
+    typed = _fold(quote).casefold().split()
+    words = [m.span() for m in _WORD.finditer(text, max(0, start - 200), end + 200)]
+    first = next(i for i, (_, stop) in enumerate(words) if stop > start)
+    last = max(i for i, (begin, _) in enumerate(words) if begin < end)
+
+    def same(i, word):
+        return 0 <= i < len(words) and _fold(text[slice(*words[i])]).casefold() == word
+
+    first = next((first + d for d in _SHIFTS if same(first + d, typed[0])), first)
+    last = next((last - d for d in _SHIFTS if same(last - d, typed[-1])), last)
+    return words[first][0], words[max(first, last)][1]
 
 
 def _occurrences(text: str, needle: str) -> list[int]:
@@ -225,7 +244,8 @@ class _Folded:
 
 
 def _fold(quote: str) -> str:
-    return " ".join(_plain_typography(quote).split())
+    # A typewriter's double hyphen stands for a dash (which the text folds to one hyphen).
+    return " ".join(_plain_typography(quote.replace("--", "-")).split())
 
 
 def _with_gaps(folded: _Folded, quote, prefix, suffix, near):

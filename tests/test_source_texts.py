@@ -143,11 +143,11 @@ def test_a_verbatim_quote_from_a_source_with_text_is_anchored_exactly(essay, mem
         # A "not" left out turns the author's meaning round: a few characters, a new claim.
         (
             "I do contest Trenin’s proposition that Putin is the sole decision-maker",
-            "not contest Trenin’s proposition that Putin is the sole decision-maker”",
+            "“I do not contest Trenin’s proposition that Putin is the sole decision-maker”",
         ),
         (
             "It could never have compelled the warring sides to discontinue hostilities",
-            "“It could have compelled the warring sides to discontinue hostilities",
+            "“It could have compelled the warring sides to discontinue hostilities”",
         ),
     ],
 )
@@ -177,6 +177,20 @@ def test_a_passage_chosen_in_the_reader_then_retyped_is_held_to_the_text(essay, 
         )
     argument = _post(member, essay, chosen, quote_start=start, quote_end=start + len(chosen))
     assert (argument.anchor, argument.quote_start) == ("exact", start)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        # A typewriter's double hyphen for the essay's en dash.
+        "has been -- and so that Moscow can thrive",
+        # Straight double quotes for its curly single ones.
+        'As per "Moscow\'s new rules" set by',
+    ],
+)
+def test_a_typewriters_dashes_and_quotes_still_anchor(essay, member, typed):
+    argument = _post(member, essay, typed)
+    assert argument.anchor == "fuzzy" and argument.quote_start is not None
 
 
 def test_typography_and_marked_gaps_still_anchor(essay, member):
