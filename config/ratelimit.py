@@ -80,22 +80,35 @@ class RateLimited(Exception):
     status = 429
     field = None
 
-    def __init__(self, action: str, retry_after: int):
+    def __init__(self, action: str, retry_after: int, *, cost: int = 1, left: int | None = None):
         self.action = action
         self.retry_after = max(1, int(retry_after))
-        self.message = too_many_message(self.retry_after)
+        if cost > 1 and left is not None:
+            # What costs many (an import's arguments) may fit in what is left: said, so that a
+            # smaller file can go now rather than wait.
+            self.message = (
+                f"This brings {cost:,} arguments, and you may import {left:,} more now: import a "
+                f"smaller file, or wait {_wait(self.retry_after)}, then try again."
+            )
+        else:
+            self.message = too_many_message(self.retry_after)
         super().__init__(self.message)
 
 
-def too_many_message(retry_after: int | None = None) -> str:
+def _wait(retry_after: int | None) -> str:
     if not retry_after:
-        wait = "a little while"
-    elif retry_after < 90:
-        wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
-    else:
-        minutes = round(retry_after / 60)
-        wait = f"about {minutes} minute{'s' if minutes != 1 else ''}"
-    return f"You are doing that too often. Please wait {wait}, then try again."
+        return "a little while"
+    if retry_after < 90:
+        return f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    minutes = round(retry_after / 60)
+    if minutes < 90:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    return f"about {hours} hour{'s' if hours != 1 else ''}"
+
+
+def too_many_message(retry_after: int | None = None) -> str:
+    return f"You are doing that too often. Please wait {_wait(retry_after)}, then try again."
 
 
 def client_ip(request) -> str:
@@ -163,12 +176,16 @@ def _admit(request, action: str, cost: int) -> list[str]:
         key = f"{action}:{rate.amount}/{rate.seconds}:{identity}:{window}"
         windows[key] = (rate, (window + 1) * rate.seconds)
     counts = _count({key: end for key, (_, end) in windows.items()}, action, int(now), cost)
-    retry_after = max(
-        (end - now for key, (rate, end) in windows.items() if counts.get(key, 0) > rate.amount),
-        default=0,
-    )
-    if retry_after:
+    over = [
+        (rate, end, counts[key])
+        for key, (rate, end) in windows.items()
+        if counts.get(key, 0) > rate.amount
+    ]
+    if over:
+        retry_after = max(end - now for _, end, _ in over)
         if cost != 1:
             _give_back(list(counts), cost, action)
-        raise RateLimited(action, round(retry_after + 0.5))
+        # What the fullest window had left before this attempt.
+        left = max(0, min(rate.amount - (count - cost) for rate, _, count in over))
+        raise RateLimited(action, round(retry_after + 0.5), cost=cost, left=left)
     return list(counts)

@@ -354,7 +354,11 @@ def test_the_page_refuses_an_import_past_the_budget_before_writing_it(
     assert upload(client, member, argdown_of(3, "Tea")).status_code == 303
     refused = upload(client, member, argdown_of(3, "Coffee"))
     assert refused.status_code == 429
-    assert refusals(refused)[0].startswith("You are doing that too often. Please wait about")
+    # It says what is left, so that a smaller file may go now, and the wait in hours.
+    assert refusals(refused)[0] == (
+        "This brings 3 arguments, and you may import 2 more now: import a smaller file, or "
+        "wait about 12 hours, then try again."
+    )
     assert int(refused["Retry-After"]) == 43200
     assert "Coffee is best." in html.unescape(refused.content.decode())  # kept in the form
     assert not Motion.objects.filter(title="Coffee").exists()
@@ -369,7 +373,7 @@ def test_the_api_refuses_it_too_with_retry_after(member, settings, frozen_clock)
     assert api_import(member, argdown_of(5, "Tea")).status_code == 201
     refused = api_import(member, argdown_of(1, "Coffee"))
     body = assert_problem(refused, 429)
-    assert body["detail"].startswith("You are doing that too often.")
+    assert body["detail"].startswith("You are doing that too often. Please wait about 12 hours")
     assert int(refused["Retry-After"]) == 43200
     assert Motion.objects.count() == 1 and Argument.objects.count() == 5
 
