@@ -32,6 +32,7 @@ from debates.events import (
     announce,
     announce_own_argument,
     announce_own_motion,
+    announce_to_members,
     stamp_activity,
 )
 from debates.models import (
@@ -138,9 +139,19 @@ def _log(moderator, action, target, reason="", **details):
 
 def resolve_flags(claim, moderator, status):
     """Close the open flags on `claim` (a motion, argument or source); returns how many."""
-    return Flag.objects.filter(status=Flag.Status.OPEN, **_on(claim)).update(
+    count = Flag.objects.filter(status=Flag.Status.OPEN, **_on(claim)).update(
         status=status, resolved_at=timezone.now(), resolved_by=moderator
     )
+    if count:
+        _review_queue_changed()
+    return count
+
+
+def _review_queue_changed():
+    """After the commit, tell every moderator's open pages that what waits for review changed
+    (a flag or an appeal made or closed): the count beside their nav's link to the queue is
+    re-read for each of them (debates.live.member), as a reload would show it."""
+    announce_to_members(moderation_queries.moderator_ids())
 
 
 def _announce(claim):
@@ -199,6 +210,7 @@ def flag_claim(*, flagger, claim, reason, note=""):
     except IntegrityError:
         # A concurrent flag by the same person won the unique open-flag constraint.
         return open_flag(flagger, claim), False
+    _review_queue_changed()
     return flag, True
 
 
@@ -293,9 +305,10 @@ def restore_argument(*, moderator, argument, reason):
 def _uphold_open_appeal(claim, moderator):
     """Restoring `claim` is what its author asked for, if they appealed: their open appeal on
     it is upheld."""
-    Appeal.objects.filter(status=Appeal.Status.OPEN, **_on(claim)).update(
+    if Appeal.objects.filter(status=Appeal.Status.OPEN, **_on(claim)).update(
         status=Appeal.Status.UPHELD, resolved_at=timezone.now(), resolved_by=moderator
-    )
+    ):
+        _review_queue_changed()
 
 
 @transaction.atomic
@@ -405,6 +418,7 @@ def _appeal(author: User, claim, note: str) -> Appeal:
     within_limit(note, limit=Appeal.NOTE_MAX_LENGTH, field="note")
     appeal = Appeal.objects.create(author=author, note=note, **_on(fresh))
     _appeal_changed(fresh, author.pk)
+    _review_queue_changed()
     return appeal
 
 
@@ -459,6 +473,7 @@ def decline_appeal(*, moderator: User, appeal: Appeal, reason: str) -> Moderatio
     appeal.status, appeal.resolved_at, appeal.resolved_by = Appeal.Status.DECLINED, now, moderator
     entry = _log(moderator, Action.DECLINE_APPEAL, claim, reason)
     _appeal_changed(claim, fresh.author_id)
+    _review_queue_changed()
     return entry
 
 

@@ -6,6 +6,7 @@ Each costs a fixed number of queries per page, however many flags or entries the
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import Permission
 from django.db.models import (
     Case,
     CharField,
@@ -20,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import MODERATE_PERMISSION, MODERATORS_GROUP, User
 from debates import policy
 from debates.models import (
     Appeal,
@@ -307,6 +308,24 @@ def waiting_for_review(moderator) -> int:
     beside the nav's link to the queue, which leads to both. One query."""
     flags = Flag.objects.filter(status=Flag.Status.OPEN).values("id")
     return flags.union(_appeals_for(moderator).values("id"), all=True).count()
+
+
+def moderator_ids() -> list[int]:
+    """Everyone whose nav shows that number (policy.moderates, as the account's moderator fact
+    decides: active, and staff, in the Moderators group or holding accounts.moderate directly or
+    through a group), suspended or not, since a suspended moderator's nav shows it too. One
+    query."""
+    app_label, codename = MODERATE_PERMISSION.split(".")
+    moderate = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+    moderators = User.objects.filter(
+        Q(is_staff=True)
+        | Q(is_superuser=True)
+        | Q(groups__name=MODERATORS_GROUP)
+        | Q(user_permissions__in=moderate)
+        | Q(groups__permissions__in=moderate),
+        is_active=True,
+    )
+    return list(moderators.distinct().values_list("pk", flat=True))
 
 
 # --- Appeals -----------------------------------------------------------------------------------

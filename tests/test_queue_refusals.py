@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 TOO_LONG = "Abusive again, " * 35 + "and then some."  # 539 characters, over the log's 500
 # A hide in place: the user, is_moderator, the argument, the entry before (its group, arguments,
-# flags), the act (savepoint, locked copy, hide, flags, log, notice, release), the argument as
-# left, and the nav's count.
-QUEUE_ACT_QUERIES = 15
+# flags), the act (savepoint, locked copy, hide, flags, the moderators its closed flags are
+# announced to, log, notice, release), the argument as left, and the nav's count.
+QUEUE_ACT_QUERIES = 16
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """A member's own live events as HTML, rendered for that member alone (their channel's one
-audience): their notification bell, their own vote on a claim, where their appeal on their hidden
-motion stands, as a reload would show them, and word that their own copy of an argument changed
-(their pages then ask for it, as for any other).
+audience): their notification bell (a moderator's with the review queue's count), their own
+vote on a claim, where their appeal on their hidden motion stands, as a reload would show them,
+and word that their own copy of an argument changed (their pages then ask for it, as for any
+other).
 
 Each is rendered from the page's own template partial and from the database as it is now, not
 from what the event says: the bell from the notifications app's partial and count, a vote from
@@ -12,11 +13,12 @@ whatever order her events arrive in.
 from django.template.loader import render_to_string
 
 from accounts.models import User
-from debates import events, fragments, policy, queries
+from debates import events, fragments, moderation_queries, policy, queries
 from debates.models import Argument, Motion
 from notifications import queries as notification_queries
 
 BELL_TEMPLATE = "notifications/_bell.html"
+QUEUE_TEMPLATE = "debates/moderation/queue.html"
 SUSPENSION_TEMPLATE = "base.html"
 TEMPLATE = "debates/live_events.html"
 
@@ -38,7 +40,20 @@ def render_member_event(live) -> str:
     # A moderator's act rings her bell: her suspension (or its lifting) among them, which her
     # pages' banner says as a reload would (crux.js then brings the page itself up to date).
     banner = render_to_string(f"{SUSPENSION_TEMPLATE}#suspension", {"user": member})
-    return f'{bell}<hx-partial hx-target="#suspension" hx-swap="innerHTML">{banner}</hx-partial>'
+    suspension = f'<hx-partial hx-target="#suspension" hx-swap="innerHTML">{banner}</hx-partial>'
+    return f"{bell}{suspension}{_queue_count(member)}"
+
+
+def _queue_count(member: User) -> str:
+    """A moderator's bell also rings when what waits for review changed (a flag or an appeal
+    made or closed, by anyone): her nav's count, as a reload would show it. Nobody else's nav
+    has it."""
+    if not policy.moderates(member):
+        return ""
+    waiting = moderation_queries.waiting_for_review(member)
+    return render_to_string(
+        f"{QUEUE_TEMPLATE}#nav-count", {"user": member, "review_waiting": waiting}
+    )
 
 
 def _render_own_vote(member_id: int, kind: str, claim_id: int) -> str:
