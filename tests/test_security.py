@@ -115,7 +115,10 @@ def test_no_template_has_inline_script_style_or_handlers():
 
 def test_htmx_injects_no_stylesheet_of_its_own(client):
     html = client.get(reverse("home")).content.decode()
-    assert '<meta name="htmx-config" content=\'{"includeIndicatorCSS": false}\'>' in html
+    assert (
+        '<meta name="htmx-config" content=\'{"includeIndicatorCSS": false, '
+        '"noSwap": [204, 304, 500, 502, 503, 504]}\'>'
+    ) in html
     css = (ROOT / "static" / "css" / "crux.css").read_text()
     assert ".htmx-request .htmx-indicator" in css
 

@@ -49,6 +49,36 @@
     const field = Object.assign(document.createElement("input"), { type: "hidden", name: "csrfmiddlewaretoken", value: token });
     form.prepend(field);
   }, true);
+  // An in-place request that got no answer it can show (the server failing: 5xx, which
+  // htmx-config leaves unswapped; or the connection dropping) leaves the form and what was typed
+  // where they were and says so above it, once: a second failure replaces the first message, as
+  // an expired form's message (config.views.csrf_failure) is replaced by the next.
+  function sayBefore(target, text) {
+    if (!(target instanceof Element) || !target.isConnected) return;
+    while (target.previousElementSibling?.matches(".in-place-error")) target.previousElementSibling.remove();
+    const notice = Object.assign(document.createElement("p"), { className: "notice notice--refusal in-place-error", textContent: text });
+    notice.setAttribute("role", "alert");
+    target.before(notice);
+  }
+  function failedTarget(event) {
+    const ctx = event.detail?.ctx;
+    return ctx?.target instanceof Element ? ctx.target : ctx?.sourceElement || event.target;
+  }
+  document.addEventListener("htmx:response:error", (event) => {
+    const status = event.detail?.ctx?.response?.status;
+    if (!(status >= 500) || event.target?.closest?.(".live")) return;
+    sayBefore(failedTarget(event), `Crux could not answer just now (error ${status}). Nothing you wrote is lost: try again in a moment.`);
+  });
+  document.addEventListener("htmx:error", (event) => {
+    if (event.target?.closest?.(".live")) return;
+    sayBefore(failedTarget(event), "The connection dropped before Crux answered. Nothing you wrote is lost: reload the page to see whether it went through, or try again.");
+  });
+  document.addEventListener("htmx:after:swap", (event) => {
+    const target = failedTarget(event);
+    const newest = target?.previousElementSibling;
+    if (!newest?.matches(".in-place-error")) return;
+    while (newest.previousElementSibling?.matches(".in-place-error")) newest.previousElementSibling.remove();
+  });
   // A button with data-dismiss="<selector>" removes its closest match (the in-place flag form's
   // Cancel). Delegated here rather than hx-on, which would need the CSP to allow eval.
   document.addEventListener("click", (event) => {

@@ -167,3 +167,57 @@ def test_signing_in_from_reply_or_a_vote_comes_back_to_it(new_page, motion):
     sign_in(page, member)
     # Back at the argument voted on, in the order the page had.
     expect(page).to_have_url(re.compile(rf"\?sort=newest#argument-{top.pk}$"))
+
+
+@pytest.mark.parametrize("failure", ["500", "502", "dropped"])
+def test_a_post_the_server_cannot_answer_leaves_the_form_and_says_so_once(
+    signed_in, motion, failure
+):
+    """A server error or a dropped connection on an in-place post leaves the form and what was
+    typed in place, with one message above it however often it fails; then it posts."""
+    top = Argument.objects.filter(motion=motion).order_by("pk").first()
+    page = signed_in(verified_user())
+    page.goto(motion.get_absolute_url())
+    page.evaluate("window.__noReload = true")
+    page.locator(f"#body-{top.pk} .reply-link").click()
+    slot = page.locator(f"#reply-slot-{top.pk}")
+    slot.get_by_label("Con").check()
+    slot.get_by_label("Claim").fill("Buses reach every street.")
+
+    def fail(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        if failure == "dropped":
+            return route.abort("connectionreset")
+        return route.fulfill(status=int(failure), body="<!doctype html><h1>Server error</h1>")
+
+    page.route("**/reply/**", fail)
+    for _ in range(2):
+        slot.get_by_role("button", name="Post argument").click()
+        expect(page.locator(".in-place-error")).to_have_count(1)
+    said = page.locator(".in-place-error").text_content()
+    assert ("connection dropped" in said) if failure == "dropped" else (f"error {failure}" in said)
+    assert "Nothing you wrote is lost" in said
+    expect(slot.get_by_label("Claim")).to_have_value("Buses reach every street.")
+    expect(page.get_by_text("Server error")).to_have_count(0)
+
+    page.unroute("**/reply/**")
+    slot.get_by_role("button", name="Post argument").click()
+    expect(page.get_by_text("Buses reach every street.").first).to_be_visible()
+    assert Argument.objects.filter(claim="Buses reach every street.").count() == 1
+    assert page.evaluate("window.__noReload") is True
+
+
+def test_an_expired_form_says_so_once_however_often_it_is_sent(signed_in, motion):
+    top = Argument.objects.filter(motion=motion).order_by("pk").first()
+    page = signed_in(verified_user())
+    page.goto(motion.get_absolute_url())
+    page.locator(f"#body-{top.pk} .reply-link").click()
+    slot = page.locator(f"#reply-slot-{top.pk}")
+    slot.get_by_label("Pro").check()
+    slot.get_by_label("Claim").fill("Trams are quieter.")
+    page.context.clear_cookies(name="csrftoken")
+    for _ in range(3):
+        slot.get_by_role("button", name="Post argument").click()
+        expect(page.get_by_text("This form has expired")).to_have_count(1)
+    expect(slot.get_by_label("Claim")).to_have_value("Trams are quieter.")
