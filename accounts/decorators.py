@@ -4,6 +4,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts import unsent
+
 
 def _return_to(request):
     """Where to come back after signing in: the page the person was on, not the action URL; at
@@ -25,7 +27,9 @@ def _return_to(request):
 def member_required(view):
     """Like login_required, but an HTMX request is sent to sign in with a full-page redirect.
 
-    A plain 302 would be followed by fetch() and the sign-in page swapped into a fragment.
+    A plain 302 would be followed by fetch() and the sign-in page swapped into a fragment. A
+    plain form's POST is kept across signing in (accounts.unsent): the page it came from gets it
+    back.
     """
 
     @wraps(view)
@@ -35,6 +39,8 @@ def member_required(view):
         response = redirect_to_login(_return_to(request))
         if request.htmx:
             return HttpResponseClientRedirect(response.url)
+        if request.method == "POST":
+            unsent.keep(request)
         return response
 
     return wrapper

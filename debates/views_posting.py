@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import unsent
 from accounts.decorators import member_required
 from accounts.forms import focus_first_error
 from config import ratelimit
@@ -36,7 +37,8 @@ def reply(request, slug, pk=None):
     parent = _argument_of(motion, pk) if pk else None
     # In place, several forms can be open on one page: each one's ids name the claim it answers.
     auto_id = f"id_reply-{pk or 'motion'}-%s" if request.htmx else "id_%s"
-    form = ArgumentForm(request.POST or None, auto_id=auto_id)
+    kept = unsent.take(request) if request.method == "GET" else {}
+    form = ArgumentForm(request.POST or None, initial=kept, auto_id=auto_id)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -91,6 +93,9 @@ def edit_argument(request, slug, pk):
     motion = queries.motion_by_slug(slug)
     argument = _argument_of(motion, pk)
     initial = {"claim": argument.claim, "details": argument.details}
+    if request.method == "GET":
+        kept = unsent.take(request)
+        initial |= {name: kept[name] for name in initial if name in kept}
     form = EditArgumentForm(request.POST or None, initial=initial)
     # On first load whatever would refuse the edit (a retracted argument, a locked motion) hides
     # the form; on a post only authorship does, so a refusal met then keeps what was typed.
@@ -165,7 +170,8 @@ def propose_motion(request):
     """A title that motions the proposer may read already bear (case aside, as an import is
     told, debates.interchange.importing) brings the form back first, naming them: not refused,
     a second debate may be meant, and "Propose anyway" sends it on."""
-    form = MotionForm(request.POST or None)
+    kept = unsent.take(request) if request.method == "GET" else {}
+    form = MotionForm(request.POST or None, initial=kept)
     refusal = policy.participation_refusal(request.user, "post")
     status = 200
     same_title = []

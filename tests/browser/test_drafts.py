@@ -221,3 +221,32 @@ def test_an_expired_form_says_so_once_however_often_it_is_sent(signed_in, motion
         slot.get_by_role("button", name="Post argument").click()
         expect(page.get_by_text("This form has expired")).to_have_count(1)
     expect(slot.get_by_label("Claim")).to_have_value("Trams are quieter.")
+
+
+def test_a_reply_sent_on_its_own_page_after_signing_out_comes_back_after_signing_in(
+    new_page, motion
+):
+    """Without JavaScript, signed out in another tab while writing: sending it leads to sign in,
+    which says it was not sent, and then back to the form holding every word."""
+    member = verified_user()
+    page = new_page(javascript=False)
+    page.goto(f"/accounts/login/?next={motion.get_absolute_url()}reply/")
+    sign_in(page, member)
+    page.get_by_label("Con").check()
+    page.get_by_label("Claim").fill("Buses go where the people are.")
+    page.get_by_text("Add details or a source").click()
+    page.get_by_label("Details").fill("Routes change overnight; rails take years.")
+    other = page.context.new_page()
+    other.goto("/")
+    other.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Post argument").click()
+    expect(page.get_by_text("You were signed out, so this was not sent.")).to_be_visible()
+    sign_in(page, member)
+    expect(page.get_by_label("Claim")).to_have_value("Buses go where the people are.")
+    details = "Routes change overnight; rails take years."
+    expect(page.get_by_label("Details")).to_have_value(details)
+    expect(page.get_by_label("Details")).to_be_visible()
+    expect(page.get_by_label("Con")).to_be_checked()
+    page.get_by_role("button", name="Post argument").click()
+    expect(page.get_by_text("Buses go where the people are.").first).to_be_visible()
+    assert Argument.objects.filter(claim="Buses go where the people are.").count() == 1
