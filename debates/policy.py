@@ -19,6 +19,7 @@ from django.db.models import Q
 from accounts import suspension
 from debates.errors import DebateRuleError
 from debates.models import Argument, Motion, Source
+from debates.text import reason_and_stop
 
 # --- People ------------------------------------------------------------------------------------
 
@@ -251,7 +252,10 @@ def closed_refusal(motion, *, editing: bool = False):
     message speaks of what was tried: `editing` an argument, or else posting one."""
     refused = "edits to its arguments" if editing else "new arguments"
     if motion.is_locked:
-        return DebateRuleError(f"This motion is locked: it takes no {refused}.", status=403)
+        # With the moderator's reason, as the page's notice gives it.
+        reason, stop = reason_and_stop(motion.lock_reason)
+        why = f" Reason: {reason}{stop}" if reason else ""
+        return DebateRuleError(f"This motion is locked: it takes no {refused}.{why}", status=403)
     if motion.is_hidden:
         return DebateRuleError(
             f"A moderator has hidden this motion: it takes no {refused}.", status=409

@@ -104,3 +104,10 @@ def most_marks_on_one(text) -> int:
         piled = piled + 1 if unicodedata.category(char) in ("Mn", "Me") else 0
         most = max(most, piled)
     return most
+
+
+def reason_and_stop(reason) -> tuple[str, str]:
+    """A moderator's reason on one line, and the full stop a notice ends it with: none after a
+    reason that ends its own sentence ("… was hidden: Copied.")."""
+    reason = " ".join(str(reason or "").split())
+    return reason, "" if reason.endswith((".", "!", "?", "…")) else "."

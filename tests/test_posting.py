@@ -86,6 +86,13 @@ def test_a_locked_motion_takes_no_arguments(member):
         post(member, locked)
     assert refusal.value.status == 403
     assert refusal.value.message == "This motion is locked: it takes no new arguments."
+    # With the moderator's reason, as the page's notice gives it.
+    Motion.objects.filter(pk=locked.pk).update(lock_reason="Cooling off")
+    with pytest.raises(services.DebateRuleError) as refusal:
+        post(member, locked)
+    assert refusal.value.message == (
+        "This motion is locked: it takes no new arguments. Reason: Cooling off."
+    )
 
 
 @pytest.mark.parametrize(

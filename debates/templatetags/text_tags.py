@@ -4,14 +4,9 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from debates.text import reason_and_stop
+
 register = template.Library()
-
-
-def reason_and_stop(reason) -> tuple[str, str]:
-    """A moderator's reason on one line, and the full stop a notice ends it with: none after a
-    reason that ends its own sentence ("… was hidden: Copied.")."""
-    reason = " ".join(str(reason or "").split())
-    return reason, "" if reason.endswith((".", "!", "?", "…")) else "."
 
 
 @register.filter

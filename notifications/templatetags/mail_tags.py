@@ -3,6 +3,7 @@
 from django import template
 
 from debates.templatetags import text_tags
+from debates.text import reason_and_stop
 
 register = template.Library()
 
@@ -13,5 +14,5 @@ def reason_clause(reason, autoescape=True):
     moderator wrote them, with no markup: a mail reader shows that as it stands."""
     if autoescape:
         return text_tags.reason_clause(reason)
-    reason, stop = text_tags.reason_and_stop(reason)
+    reason, stop = reason_and_stop(reason)
     return f": {reason}{stop}" if reason else "."
