@@ -58,6 +58,22 @@ def test_on_paper_no_nav_buttons_or_live_indicator_and_sources_print_their_addre
     expect(page.locator(".site-header")).to_be_visible()
 
 
+def test_on_paper_a_folded_thread_says_where_the_rest_is(page, transactional_db):
+    motion = MotionFactory(title="Deep", claim="Deep threads print.")
+    parent = None
+    for depth in range(8):
+        parent = ArgumentFactory(motion=motion, parent=parent, claim=f"Level {depth}.")
+    page.goto(motion.get_absolute_url())
+    page.emulate_media(media="print")
+    folded = page.locator(".show-more").first
+    expect(folded).to_be_visible()
+    expect(folded).to_contain_text("Continue this thread")
+    after = folded.evaluate("link => getComputedStyle(link, '::after').content")
+    assert "online at" in after and "/arguments/" in after
+    page.emulate_media(media="screen")
+    expect(page.locator(".site-header")).to_be_visible()
+
+
 def test_what_a_finger_presses_is_at_least_24_px_square(signed_in, motion):
     page = signed_in(verified_user())
     page.set_viewport_size({"width": 390, "height": 900})
