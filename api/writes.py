@@ -1,7 +1,6 @@
 """The API's writes: the pages' own service functions, rate limits and messages, answered as
 JSON (refusals as problem details, api.problems)."""
 
-from django.db import transaction
 from django.http import Http404
 from ninja import Status
 
@@ -75,12 +74,8 @@ def edit_argument(request, slug: Slug, argument_id: Id, data: EditIn):
         raise DebateRuleError(NOTHING_TO_CHANGE, status=422)
     motion = lookups.motion(slug)
     argument = lookups.argument(motion, argument_id)
-    with ratelimit.attempt(request, "edit"), transaction.atomic():
-        # The field left out as it stands under the lock the edit takes, so that an edit of it
-        # meanwhile (another PATCH sent with only that field) is kept, not written back over.
-        stored = Argument.objects.select_for_update().get(pk=argument.pk)
-        kept = {"claim": stored.claim, "details": stored.details}
-        services.edit_argument(editor=request.user, argument=stored, **(kept | changes))
+    with ratelimit.attempt(request, "edit"):
+        services.edit_argument(editor=request.user, argument=argument, **changes)
     return present.argument(lookups.argument(motion, argument_id), request.user, slug=motion.slug)
 
 

@@ -290,11 +290,17 @@ def post_argument(
 
 
 @transaction.atomic
-def edit_argument(*, editor, argument: Argument, claim: str, details: str = "") -> Argument:
+def edit_argument(
+    *, editor, argument: Argument, claim: str | None = None, details: str | None = None
+) -> Argument:
     """Reword one's own argument; the wording it replaces is kept as a revision, with the votes
-    it held, and the argument says how many votes came before the edit."""
+    it held, and the argument says how many votes came before the edit. A part not given (None)
+    stays as it is, read under the edit's lock: an edit of it meanwhile is kept, not written back
+    over (the API's PATCH sends only what changes; `details=""` clears them)."""
     argument = Argument.objects.select_for_update().select_related("motion").get(pk=argument.pk)
     policy.enforce(policy.edit_refusal(editor, argument))
+    claim = argument.claim if claim is None else claim
+    details = argument.details if details is None else details
     fields = FieldChecks()  # both refusals at once, as the reply form has them
     claim = fields.check(lambda: _clean_claim(claim))
     details = fields.check(lambda: _clean_details(details))

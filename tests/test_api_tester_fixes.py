@@ -4,6 +4,7 @@ a key given twice, any Content-Type, Python's words for a long number); and with
 wrong address under the API answered Django's page of HTML, not a problem."""
 
 import json
+import threading
 import time
 
 import pytest
@@ -12,7 +13,7 @@ from django.test import Client
 
 from api.problems import NO_BODY
 from api.writes import NOTHING_TO_CHANGE
-from debates import moderation, services, voting
+from debates import moderation, policy, services, voting
 from debates.models import Argument, ArgumentRevision
 from tests.concurrency import run_at_once
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
@@ -105,21 +106,25 @@ def test_the_edit_is_documented_as_changing_only_the_fields_sent(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_patches_of_different_fields_at_once_keep_both(monkeypatch):
-    """Each PATCH fills the field it was not sent from the row as it stands under the edit's
-    lock: a claim sent alone never writes back the details it read before another edit of them."""
+    """Each PATCH leaves the field it was not sent as the row holds it under the edit's lock
+    (services.edit_argument): a claim sent alone never writes back details it read before
+    another edit of them."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time: no two edits are under way at once.")
     member = verified_user()
     motion = MotionFactory()
     argument = ArgumentFactory(motion=motion, author=member, claim="Old claim.", details="Old.")
-    edit = services.edit_argument
+    refusal = policy.edit_refusal
+    first = threading.Event()
 
-    def slow_edit(**fields):
-        if fields["claim"] == "New claim.":
-            time.sleep(0.5)  # the details it keeps are read: the other edit comes meanwhile
-        return edit(**fields)
+    def slow_refusal(editor, locked):
+        # The first edit holds the lock a while: the other waits on it, then reads what it left.
+        if not first.is_set():
+            first.set()
+            time.sleep(0.5)
+        return refusal(editor, locked)
 
-    monkeypatch.setattr(services, "edit_argument", slow_edit)
+    monkeypatch.setattr(policy, "edit_refusal", slow_refusal)
     headers = bearer(member)
 
     def claim_alone():
