@@ -10,7 +10,13 @@ from django.db import transaction
 
 from debates import moderation_queries, policy
 from debates.errors import DebateRuleError
-from debates.moderation import Outcome, clean_reason, hide_argument, require_moderator
+from debates.moderation import (
+    Outcome,
+    clean_reason,
+    hide_argument,
+    require_moderator,
+    review_queue_changed,
+)
 
 # How far back a moderator may reach, in days (None: all of them), with what the form says.
 WINDOWS = [(1, "Posted in the last day"), (7, "Posted in the last 7 days"), (None, "All of them")]
@@ -45,5 +51,7 @@ def hide_arguments_by(*, moderator, member, reason: str, days: int | None) -> Ou
         return Outcome(
             False, f"None of {member.display_name}'s arguments were shown; nothing changed."
         )
+    # The flags on all of them closed: the moderators' queue count is told once.
+    review_queue_changed()
     plural = "s" if hidden != 1 else ""
     return Outcome(True, f"{hidden} argument{plural} by {member.display_name} hidden.")

@@ -137,17 +137,19 @@ def _log(moderator, action, target, reason="", **details):
     )
 
 
-def resolve_flags(claim, moderator, status):
-    """Close the open flags on `claim` (a motion, argument or source); returns how many."""
+def resolve_flags(claim, moderator, status, *, tell=True):
+    """Close the open flags on `claim` (a motion, argument or source); returns how many.
+    `tell`: say so to the moderators now (review_queue_changed), unless the act it is part of
+    says so once at its end (debates.bulk_moderation)."""
     count = Flag.objects.filter(status=Flag.Status.OPEN, **_on(claim)).update(
         status=status, resolved_at=timezone.now(), resolved_by=moderator
     )
-    if count:
-        _review_queue_changed()
+    if count and tell:
+        review_queue_changed()
     return count
 
 
-def _review_queue_changed():
+def review_queue_changed():
     """After the commit, tell every moderator's open pages that what waits for review changed
     (a flag or an appeal made or closed): the count beside their nav's link to the queue is
     re-read for each of them (debates.live.member), as a reload would show it."""
@@ -210,7 +212,7 @@ def flag_claim(*, flagger, claim, reason, note=""):
     except IntegrityError:
         # A concurrent flag by the same person won the unique open-flag constraint.
         return open_flag(flagger, claim), False
-    _review_queue_changed()
+    review_queue_changed()
     return flag, True
 
 
@@ -249,7 +251,8 @@ def hide_argument(*, moderator, argument, reason, batch: ModerationAction | None
     Argument.objects.filter(pk=fresh.pk).update(
         visibility=Argument.Visibility.HIDDEN, hidden_reason=reason
     )
-    resolved = resolve_flags(argument, moderator, Flag.Status.ACTIONED)
+    # A batch's later hides leave telling the moderators to its end: once, not once each.
+    resolved = resolve_flags(argument, moderator, Flag.Status.ACTIONED, tell=batch is None)
     entry = _log(moderator, Action.HIDE, fresh, reason, flags_resolved=resolved, batch=batch)
     argument.visibility, argument.hidden_reason = Argument.Visibility.HIDDEN, reason
     _announce(fresh)
@@ -308,7 +311,7 @@ def _uphold_open_appeal(claim, moderator):
     if Appeal.objects.filter(status=Appeal.Status.OPEN, **_on(claim)).update(
         status=Appeal.Status.UPHELD, resolved_at=timezone.now(), resolved_by=moderator
     ):
-        _review_queue_changed()
+        review_queue_changed()
 
 
 @transaction.atomic
@@ -418,7 +421,7 @@ def _appeal(author: User, claim, note: str) -> Appeal:
     within_limit(note, limit=Appeal.NOTE_MAX_LENGTH, field="note")
     appeal = Appeal.objects.create(author=author, note=note, **_on(fresh))
     _appeal_changed(fresh, author.pk)
-    _review_queue_changed()
+    review_queue_changed()
     return appeal
 
 
@@ -473,7 +476,7 @@ def decline_appeal(*, moderator: User, appeal: Appeal, reason: str) -> Moderatio
     appeal.status, appeal.resolved_at, appeal.resolved_by = Appeal.Status.DECLINED, now, moderator
     entry = _log(moderator, Action.DECLINE_APPEAL, claim, reason)
     _appeal_changed(claim, fresh.author_id)
-    _review_queue_changed()
+    review_queue_changed()
     return entry
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 
 from accounts import suspension
 from accounts.services import grant_moderator
-from debates import events, moderation, moderation_queries
+from debates import bulk_moderation, events, moderation, moderation_queries
 from debates.live import fanout
 from debates.live.member import render_member_event
 from tests.factories import ArgumentFactory, verified_user
@@ -120,3 +120,22 @@ def test_a_second_flag_by_the_same_member_rings_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         moderation.flag_claim(flagger=member, claim=argument, reason="spam")
     assert not rung(recording_broker, moderator)
+
+
+def test_a_bulk_hide_rings_each_moderator_a_couple_of_times_not_once_an_argument(
+    recording_broker, django_capture_on_commit_callbacks, moderator, other_mod, member
+):
+    """A spam wave's arguments, all flagged, hidden in one act: its end tells the moderators that
+    the queue changed, rather than each hide once more."""
+    spam = ArgumentFactory.create_batch(6, author=member)
+    for argument in spam:
+        moderation.flag_claim(flagger=verified_user(), claim=argument, reason="spam")
+    recording_broker.backlogs.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk_moderation.hide_arguments_by(
+            moderator=moderator, member=member, reason="Spam wave", days=None
+        )
+    backlog = recording_broker.backlogs.get(fanout.member_channel(other_mod.pk), ())
+    told = [event for event in backlog if event.kind == events.MEMBER_NOTIFIED]
+    assert 1 <= len(told) <= 2
+    assert moderation_queries.waiting_for_review(other_mod) == 0
