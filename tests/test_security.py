@@ -1,6 +1,7 @@
 """Security headers and CSP, CSRF on every write, error pages and request ids."""
 
 import io
+import json
 import logging
 import os
 import re
@@ -115,10 +116,8 @@ def test_no_template_has_inline_script_style_or_handlers():
 
 def test_htmx_injects_no_stylesheet_of_its_own(client):
     html = client.get(reverse("home")).content.decode()
-    assert (
-        '<meta name="htmx-config" content=\'{"includeIndicatorCSS": false, '
-        '"noSwap": [204, 304, 500, 502, 503, 504]}\'>'
-    ) in html
+    config = re.search(r'<meta name="htmx-config" content=\'([^\']*)\'>', html)
+    assert json.loads(config.group(1))["includeIndicatorCSS"] is False
     css = (ROOT / "static" / "css" / "crux.css").read_text()
     assert ".htmx-request .htmx-indicator" in css
 

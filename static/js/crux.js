@@ -18,17 +18,30 @@
   }
   document.addEventListener("htmx:sse:after:connection", (event) => setLiveState(event.target, "live"));
   // A 404 when reconnecting means the stream's address no longer holds (a member's token lasts a
-  // day, and only while she is signed in): asking again every minute would only repeat it, so the
+  // day, and only while she is signed in): asking again every few seconds would only repeat it, so the
   // page stops; a reload gets a new one.
   const refused = new WeakSet();
   document.addEventListener("htmx:sse:error", (event) => {
     if (event.detail?.status === 404) refused.add(event.target);
     setLiveState(event.target, "reconnecting");
   });
+  // Retries back off (the stream's `retry:` doubling, capped in htmx-config so a page is back
+  // within seconds of the server); a browser that says it is online again need not wait out the
+  // current delay, which after a long outage could be most of that cap.
+  const waiting = new Map();
   document.addEventListener("htmx:sse:before:connection", (event) => {
     if (refused.has(event.target)) event.preventDefault();
+    else if (event.detail?.connection) waiting.set(event.target, event.detail.connection);
+  });
+  document.addEventListener("htmx:sse:after:connection", (event) => waiting.delete(event.target));
+  window.addEventListener("online", () => {
+    for (const [element, connection] of waiting) {
+      if (element.isConnected) connection.delayCanceller?.();
+      else waiting.delete(element);
+    }
   });
   document.addEventListener("htmx:sse:close", (event) => {
+    waiting.delete(event.target);
     if (event.target.isConnected) setLiveState(event.target, "offline");
   });
 

@@ -91,6 +91,33 @@ def test_a_page_catches_up_after_its_connection_drops(signed_in, seeded_live):
     assert reader.evaluate("window.__noReload") is True
 
 
+def test_a_page_back_online_reconnects_without_waiting_out_its_back_off(page, seeded_live):
+    """After a long outage a retry may be many seconds off; the browser saying it is online
+    again brings the stream back at once, and the retries' delay never grows past ten seconds."""
+    motion = Argument.objects.filter(depth=0).select_related("motion").first().motion
+    open_live(page, motion.get_absolute_url())
+    status = page.locator("#live-status")
+    hub = broker()
+    deadline = time.monotonic() + 15
+    while not hub.subscribers.get(motion.pk) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert page.evaluate("htmx.config.sse.reconnectMaxDelay") == 10_000
+
+    page.evaluate(
+        "window.__failures = 0;"
+        "document.addEventListener('htmx:sse:error', () => window.__failures++)"
+    )
+    page.context.set_offline(True)
+    hub.loop.call_soon_threadsafe(hub.drop_connections)
+    expect(status).to_have_attribute("data-state", "reconnecting")
+    # The drop, then retries after about 1, 2 and 4 seconds, fail offline; the next retry would
+    # wait about 8 (5.6 to 10.4 with htmx's jitter).
+    page.wait_for_function("() => window.__failures >= 4", timeout=15_000)
+    page.context.set_offline(False)
+    expect(status).to_have_attribute("data-state", "live", timeout=2_000)
+    assert page.evaluate("window.__noReload") is True
+
+
 def test_moderation_reaches_an_open_page(signed_in, seeded_live):
     from accounts.services import grant_moderator
 
