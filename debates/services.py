@@ -60,10 +60,24 @@ def _stance(stance: str) -> None:
         raise DebateRuleError("Choose whether you argue pro or con.", status=422, field="stance")
 
 
+def _not_a_placeholder(line: str, *, field: str, message: str) -> str:
+    """A claim or title reading as Crux's placeholder for a withheld one would pass for a
+    moderator's or its author's act (sources.PLACEHOLDER_TITLES)."""
+    if line.lower() in sources.PLACEHOLDER_TITLES:
+        raise DebateRuleError(message, status=422, field=field)
+    return line
+
+
 def _clean_claim(claim: str) -> str:
     claim = one_line(claim)
     if not claim:
         raise DebateRuleError("Write the claim you want to make.", status=422, field="claim")
+    _not_a_placeholder(
+        claim,
+        field="claim",
+        message="That is what Crux shows in place of a withheld claim: "
+        "write the claim you want to make.",
+    )
     return within_limit(claim, limit=CLAIM_MAX_LENGTH, field="claim")
 
 
@@ -393,6 +407,12 @@ def _motion_title(title: str) -> str:
     title = one_line(title)
     if not title:
         raise DebateRuleError("Give the motion a short title.", status=422, field="title")
+    _not_a_placeholder(
+        title,
+        field="title",
+        message="That is what Crux shows in place of a hidden motion: "
+        "give the motion its own title.",
+    )
     return within_limit(title, limit=Motion._meta.get_field("title").max_length, field="title")
 
 

@@ -549,6 +549,37 @@ def test_propose_motion_page(client, member):
     assert b"Tea beats coffee" in client.get(reverse("home")).content
 
 
+@pytest.mark.parametrize(
+    "placeholder", ["[hidden by a moderator]", "  [RETRACTED]  ", "[Retracted by its author]"]
+)
+def test_a_claim_or_title_reading_as_a_withheld_ones_placeholder_is_refused(
+    client, member, motion, placeholder
+):
+    """Shown in the tree, it would pass for a moderator's or its author's act."""
+    client.force_login(member)
+    reply = client.post(reverse("reply_motion", args=[motion.slug]), reply_data(claim=placeholder))
+    assert reply.status_code == 422
+    assert "in place of a withheld claim" in reply.content.decode()
+    assert not motion.arguments.exists()
+
+    argument, _ = post(member, motion)
+    with pytest.raises(services.DebateRuleError, match="withheld claim"):
+        services.edit_argument(editor=member, argument=argument, claim=placeholder)
+    argument.refresh_from_db()
+    assert argument.claim == "A fair point."
+
+    motions = Motion.objects.count()
+    proposal = {
+        "title": placeholder,
+        "claim": "Tea is better.",
+        "submission_key": str(uuid.uuid4()),
+    }
+    response = client.post(reverse("propose_motion"), proposal)
+    assert response.status_code == 422
+    assert "give the motion its own title" in response.content.decode()
+    assert Motion.objects.count() == motions
+
+
 def test_propose_motion_with_missing_claim_is_422(client, member):
     client.force_login(member)
     response = client.post(
