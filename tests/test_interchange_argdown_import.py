@@ -507,3 +507,92 @@ def test_the_page_and_the_api_say_where_the_front_matter_fails(client):
     assert answer.status_code == 422
     assert answer.json()["line"] == 2 and "the front matter is not YAML" in answer.json()["detail"]
     assert not Motion.objects.exists()
+
+
+# --- A statement marked retracted by hand, and data that is no text ----------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('[T]: Motion says retracted {status: "retracted"}\n  + [a]: y\n', 1),
+        # Named first, defined later: the line that marks it.
+        ("[T]\n  + [a]: y\n[T]: Motion says retracted {status: retracted}\n", 3),
+    ],
+)
+def test_a_motion_marked_retracted_is_refused_naming_its_line(client, text, line):
+    with pytest.raises(ArgdownError) as error:
+        argdown_to_crux(text)
+    assert str(error.value) == (
+        f"Line {line}: the motion (the top statement) is marked retracted (status: retracted), "
+        "which a motion cannot be: remove that mark and import again."
+    )
+    client.force_login(verified_user())
+    answer = client.post(
+        "/api/v1/motions/import",
+        {"format": "argdown", "text": text},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert answer.json()["line"] == line and "marked retracted" in answer.json()["detail"]
+    assert not Motion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_argument_marked_retracted_by_hand_says_its_words_were_left_out():
+    text = (
+        "[T]: Tea.\n"
+        "  + [a]: My own words. {status: retracted}\n"
+        '  + [b]: \\[retracted\\] {crux: 7, status: "retracted"}\n'
+        "  + [c]: By hand. {status: retracted, claim: 'Its exact words.'}\n"
+    )
+    motion, _, warnings = import_text(text=text, format="argdown")
+    claims = Argument.objects.filter(motion=motion).values_list("claim", "visibility")
+    assert set(claims) == {("[retracted]", "retracted")}
+    # The export's placeholder (line 3) is no words of its own: nothing is said of it.
+    assert warnings == [
+        "Line 2: [a] is marked retracted (status: retracted): imported withdrawn, reading "
+        "“[retracted]”, its words left out: My own words.",
+        "Line 4: [c] is marked retracted (status: retracted): imported withdrawn, reading "
+        "“[retracted]”, its words left out: Its exact words.",
+    ]
+
+
+@pytest.mark.django_db
+def test_data_that_is_a_list_is_joined_and_a_map_left_out_each_with_a_warning():
+    text = (
+        "===\ntitle: [Tea, Coffee]\n===\n"
+        '[T]: Main claim {context: ["Background.", "More background."]}\n'
+        '  + [a]: Arg one {details: ["Details.", "More."], by: ["Ann", "Bob"], quote: {q: 1}}\n'
+        "  + [b]: Arg two {source: [A, B], claim: [x], crux: [1], status: {s: 1}, by: [[Ann]]}\n"
+        "  + [c]: Arg three {details: [], by: {}, source: Book, source_author: [Ann, Bob]}\n"
+    )
+    motion, _, warnings = import_text(text=text, format="argdown")
+    assert (motion.title, motion.context) == ("Tea, Coffee", "Background.\n\nMore background.")
+    one, two, three = Argument.objects.filter(motion=motion).order_by("pk")
+    assert (one.details, one.attribution, one.quote) == ("Details.\n\nMore.", "Ann, Bob", "")
+    assert (two.claim, two.source, two.visibility, two.attribution) == (
+        "Arg two",
+        None,
+        "visible",
+        "",
+    )
+    assert (three.details, three.attribution, three.source.author) == ("", "", "Ann, Bob")
+    assert warnings == [
+        "Line 2: 'title' is a list; its items are joined with commas.",
+        "Line 4: 'context' is a list; its items are joined as paragraphs.",
+        "Line 5: 'details' is a list; its items are joined as paragraphs.",
+        "Line 5: 'by' is a list; its items are joined with commas.",
+        "Line 5: 'quote' is a map, not text; left out.",
+        "Line 6: 'source' is a list, not text; left out.",
+        "Line 6: 'claim' is a list, not text; left out.",
+        "Line 6: 'crux' is a list, not text; left out.",
+        "Line 6: 'status' is a map, not text; left out.",
+        "Line 6: 'by' is a list, not text; left out.",
+        "Line 7: 'source_author' is a list; its items are joined with commas.",
+    ]
+    # A title in flow style is said on the front matter's line; a day unquoted is as written.
+    data, warnings = argdown_to_crux("===\n{title: {a: 1}}\n===\n[T]: M. {title: 2024-05-01}\n")
+    assert data["motion"]["title"] == "2024-05-01"
+    assert warnings == ["Line 2: 'title' is a map, not text; left out."]

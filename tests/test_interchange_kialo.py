@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from debates.interchange.importing import import_text
 from debates.interchange.kialo import KialoError, kialo_to_crux
 from debates.models import Argument, Motion
+from tests.factories import verified_user
 
 # Written for this test in the shape of Kialo's "plain text" export.
 EXPORT = """Discussion Title: Should cities ban cars from their centres?
@@ -100,3 +101,36 @@ def test_a_line_copied_with_a_direction_mark_before_its_number_is_a_claim_of_its
         ("con", "Not yet."),
     ]
     assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    [
+        ("1. X\n1.1. Pro: -> See 1.1.\n", 2, "the link points to itself."),
+        (
+            "1. X\n1.2. Pro: -> See 1.3.\n1.3. Con: -> See 1.2.\n",
+            2,
+            "the link points to claim 1.3., which is itself a link (line 3): point it at a "
+            "claim with words.",
+        ),
+        (
+            "1. X\n1.1. Pro: Words.\n1.2. Pro: -> See 1.3.\n1.3. Con: -> See 1.1.\n",
+            3,
+            "the link points to claim 1.3., which is itself a link (line 4): point it at a "
+            "claim with words.",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_a_link_to_itself_or_to_another_link_is_refused_with_its_line(client, text, line, said):
+    with pytest.raises(KialoError) as error:
+        kialo_to_crux(text)
+    assert (error.value.line, str(error.value)) == (line, f"Line {line}: {said}")
+    client.force_login(verified_user())
+    answer = client.post(
+        "/api/v1/motions/import",
+        {"format": "kialo", "text": text},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and answer.json()["line"] == line
+    assert not Motion.objects.exists()

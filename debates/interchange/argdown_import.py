@@ -13,9 +13,14 @@ statement defined again in other words) is kept as written, in a code block, in 
 the claim above it (of the motion: in its context), and each one is listed in the warnings,
 saying where. Claims are plain text: a statement's bold and italics give up their marks (the
 words stay), its tags are left out, and a warning says so; a heading, front matter other than
-the title, and data Crux does not read are left out with a warning too. A claim, `by`, `source`,
-`quote`, details or context longer than Crux keeps is refused, naming its line; a longer title
-is shortened. A source is its title (`source`) and what the export writes beside it
+the title, and data Crux does not read are left out with a warning too; so is data that is no
+text where Crux reads text (a map, a list), but a list of texts, joined (the details and context
+as paragraphs; the title, `by` and a source's author and publisher with commas) with a warning.
+A statement marked retracted is a withdrawn claim, as the export writes one: words it is given
+other than the placeholder are left out, with a warning; a motion is never withdrawn, and a file
+that marks it so is refused, naming the line. A claim, `by`, `source`, `quote`, details or
+context longer than Crux keeps is refused, naming its line; a longer title is shortened. A source
+is its title (`source`) and what the export writes beside it
 (`source_author`, `source_publisher`, `source_published`, `source_url`), checked as a Crux JSON
 import's are (an http(s) address, a day that exists, the lengths Crux keeps), naming the line;
 statements that give the same title and the same details cite one source. An address without a
@@ -93,6 +98,13 @@ _SOURCE_KEYS = {
 }
 _KEYS = {"crux", "claim", "by", "source", "quote", "agree", "disagree", "status", *_SOURCE_KEYS}
 _MOTION_KEYS, _ARGUMENT_KEYS = _KEYS | {"title", "context"}, _KEYS | {"details"}
+# A list of texts YAML reads where Crux reads one text (`by: [Ann, Bob]`) is joined: as
+# paragraphs in Markdown, with commas on a line. Given for another key, or a map for any, it is
+# no text Crux can keep. The counts and the day are read, and refused or warned of, as such.
+_JOINED = dict.fromkeys(("details", "context"), "\n\n")
+_JOINED |= dict.fromkeys(("title", "by", "source_author", "source_publisher"), ", ")
+_NOT_TEXTS = {"agree", "disagree", "source_published"}
+_FRONT_TITLE = re.compile(r"""^["']?title["']?\s*:""")
 TITLE_MAX = Motion._meta.get_field("title").max_length
 BY_MAX = Argument._meta.get_field("attribution").max_length
 SOURCE_MAX = Source._meta.get_field("title").max_length
@@ -409,11 +421,28 @@ class _Reader:
     def claim(self, node, number, parts, data) -> str:
         """The text line `number` gives `node`: withheld, in its data, or its words; "" if none."""
         status = _string(data, "status")
-        if status in WITHHELD:
-            return WITHHELD[status]
+        if status == "retracted" and node.motion:
+            # Crux withdraws arguments, never motions: a motion reading "[retracted]" would
+            # pass for a withdrawn one still open for debate.
+            raise ArgdownError(
+                number,
+                "the motion (the top statement) is marked retracted (status: retracted), which "
+                "a motion cannot be: remove that mark and import again.",
+            )
         if isinstance(data.get("claim"), str) and data["claim"].strip():
-            return data["claim"]
-        claim, lost = statement_text(parts[1]) if len(parts) > 1 else ("", [])
+            claim, lost = data["claim"], []
+        else:
+            claim, lost = statement_text(parts[1]) if len(parts) > 1 else ("", [])
+        if status in WITHHELD:
+            if status == "retracted" and claim and claim != WITHHELD[status]:
+                # An export writes a withdrawn claim as its placeholder: words here were
+                # written by hand, and a withdrawn claim shows none.
+                self.warnings.append(
+                    f"Line {number}: {_named(node)} is marked retracted (status: retracted): "
+                    f"imported withdrawn, reading “{WITHHELD[status]}”, its words left out: "
+                    f"{shortened(claim, GLIMPSE)}"
+                )
+            return WITHHELD[status]
         if lost:
             self.warnings.append(
                 f"Line {number}: {_named(node)} is imported as plain text, as Crux's claims are: "
@@ -480,6 +509,10 @@ def parse_argdown(text: str):
     if unread := [str(key) for key in front if key != "title"]:
         listed = shortened(", ".join(unread), GLIMPSE)
         reader.warnings.append(f"Front matter left out (Crux reads only its title): {listed}.")
+    # The title's own line; in flow style ({title: …}), that of the front matter's first key.
+    written = [n for n, line in enumerate(lines[:start], 1) if line.strip() not in ("", "===")]
+    titled = [n for n in written if _FRONT_TITLE.match(lines[n - 1])]
+    front = _as_texts(front, {"title"}, (titled or written or [1])[0], reader.warnings)
     comment = False
     for number, line in enumerate(lines[start:], start=start + 1):
         stripped = line.strip()
@@ -514,6 +547,35 @@ def _notes(node) -> str:
 def _string(data, key):
     value = data.get(key)
     return str(value) if isinstance(value, (str, int, float)) else ""
+
+
+def _as_texts(data, keys, line, warnings) -> dict:
+    """`data` with each of `keys` text, where YAML read it as something else: a day as it is
+    written; a list of texts joined (_JOINED), and another list, a map or a time left out, each
+    with a warning naming line `line`."""
+    data = dict(data)
+    for key in [key for key in data if key in keys]:  # in the file's order
+        value = data[key]
+        if value is None or isinstance(value, (str, int, float)):
+            continue
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            data[key] = value.isoformat()  # 2020-01-31 unquoted: a day, written as such
+            continue
+        if not value and isinstance(value, (list, dict)):
+            data[key] = ""  # [] or {}: no words to lose
+            continue
+        texts = isinstance(value, list) and all(isinstance(item, str) for item in value)
+        if texts and key in _JOINED:
+            data[key] = _JOINED[key].join(value)
+            how = "as paragraphs" if _JOINED[key] == "\n\n" else "with commas"
+            warnings.append(f"Line {line}: '{key}' is a list; its items are joined {how}.")
+            continue
+        kind = {list: "a list", dict: "a map"}.get(type(value))
+        warnings.append(
+            f"Line {line}: '{key}' is {f'{kind}, not text' if kind else 'not text'}; left out."
+        )
+        del data[key]
+    return data
 
 
 def _named(node) -> str:
@@ -667,6 +729,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None, lines: dict | Non
             **({"tallies": tallies} if (tallies := _tallies(node, warnings)) else {}),
         }
 
+    root.data = _as_texts(root.data, _MOTION_KEYS - _NOT_TEXTS, root.line, warnings)
     titles = (_string(root.data, "title"), _string(front, "title"), root.title)
     typed = next((title for title in map(as_line, titles) if title), "")
     # A title made of the claim is cut short unsaid: the claim keeps every word.
@@ -689,6 +752,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None, lines: dict | Non
         node, parent = stack.pop()
         ref = f"a{len(arguments) + 1}"
         lines[ref] = node.line
+        node.data = _as_texts(node.data, _ARGUMENT_KEYS - _NOT_TEXTS, node.line, warnings)
         crux = node.data.get("crux")
         if isinstance(crux, int) and not isinstance(crux, bool):
             crux_refs.setdefault(crux, ref)

@@ -7,7 +7,8 @@ next ("2020 was a bad year"). A claim is one line, as every form keeps it: its l
 by a space. A claim that is only `-> See 1.1.2.` links to another, which Kialo shows in its
 place: it becomes a reply in that claim's words, and the import links it (`links`: the reply's
 ref and the ref it points to), its details saying it is the same claim; no quote, for a quote is
-a source's words and the reply cites none. Kialo has no place for details, so a claim longer
+a source's words and the reply cites none. A link to itself, or to another link, has no words to
+show: it is refused, as a link to no claim is. Kialo has no place for details, so a claim longer
 than Crux keeps is shortened, and kept whole in its details (the thesis: in the motion's context)
 as written, line for line, its Markdown marks escaped, with a warning; a longer title is
 shortened, with a warning.
@@ -147,6 +148,15 @@ def kialo_to_crux(text: str, *, slug: str = "", author=None):
             target = claims.get(link.group(1))
             if target is None or target is thesis:
                 raise KialoError(claim["line"], f"the link points to no claim {link.group(1)}.")
+            if target is claim:
+                raise KialoError(claim["line"], "the link points to itself.")
+            if _LINK.match(target["text"]):
+                # A link shows the words of the claim it points to: a link has none to show.
+                raise KialoError(
+                    claim["line"],
+                    f"the link points to claim {target['key']}., which is itself a link "
+                    f"(line {target['line']}): point it at a claim with words.",
+                )
             links.append((refs[claim["key"]], refs[target["key"]]))
             body, details = _linked(target, claim["line"], warnings)
         else:
