@@ -42,6 +42,12 @@ class BearerToken(HttpBearer):
         return _as_member(request, token.strip())
 
 
+NO_CSRF_TOKEN = (
+    "A write with the session needs its CSRF token: send the csrftoken cookie's value in the "
+    "X-CSRFToken header, or write with a personal API token ('Authorization: Bearer <token>')."
+)
+
+
 class Session(SessionAuth):
     """Django's session, CSRF-checked; no session cookie at all means "not this way" (a 401 in
     the end), not a CSRF failure."""
@@ -49,7 +55,11 @@ class Session(SessionAuth):
     def _get_key(self, request):
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None
-        return super()._get_key(request)
+        try:
+            return super()._get_key(request)
+        except HttpError as refusal:
+            # Ninja's words ("CSRF check Failed") say neither what is missing nor how to send it.
+            raise HttpError(refusal.status_code, NO_CSRF_TOKEN) from None
 
 
 # The token first: with a bearer header, the session is not asked.

@@ -16,6 +16,7 @@ from api.bodies import BadBody
 from api.cursors import BadCursor
 from config import ratelimit
 from debates.errors import DebateRuleError
+from debates.services import SubmissionReused
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ KINDS = {
     "bad-cursor": "The cursor was not given by the API, or not for this listing.",
     "method-not-allowed": "The address does not answer this method: its Allow header lists "
     "those it does.",
+    "precondition-failed": "The resource has changed since the version the request's If-Match "
+    "(or If-Unmodified-Since) names: read it again for its current state and ETag.",
 }
 
 
@@ -76,6 +79,25 @@ def _rule(request, error: DebateRuleError):
     # Each field's refusal, the write's others too (a page shows them all at once).
     errors = [(each.field, each.message) for each in (error, *error.also) if each.field]
     return problem(kind, error.status, error.message, errors)
+
+
+SUBMISSION_REUSED = (
+    "This submission_key was already used for different content: send a new submission key "
+    "with a new post (the same key again only to retry one, with the same fields)."
+)
+
+
+def _submission_reused(request, error: SubmissionReused):
+    # The service's message speaks of the page's form, which an API caller does not have.
+    return problem("rule", error.status, SUBMISSION_REUSED, [(error.field, SUBMISSION_REUSED)])
+
+
+class PreconditionFailed(Exception):
+    """A request's If-Match or If-Unmodified-Since that the resource no longer meets (412)."""
+
+
+def _precondition_failed(request, error: PreconditionFailed):
+    return problem("precondition-failed", 412, str(error))
 
 
 def _rate_limited(request, error: ratelimit.RateLimited):
@@ -158,7 +180,9 @@ def _server_error(request, error):
 
 
 HANDLERS = {
+    SubmissionReused: _submission_reused,
     DebateRuleError: _rule,
+    PreconditionFailed: _precondition_failed,
     ratelimit.RateLimited: _rate_limited,
     ValidationError: _invalid,
     BadCursor: _bad_cursor,

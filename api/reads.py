@@ -2,17 +2,18 @@
 
 from functools import wraps
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.views.decorators.cache import cache_control
 from django.views.decorators.vary import vary_on_headers
 from ninja.decorators import decorate_view
+from ninja.renderers import JSONRenderer
 
 from accounts.queries import arguments_by, profile_stats
 from analysis import queries as analysis_queries
 from api import cursors, lookups, present
 from api.auth import reader
-from api.problems import Problem
+from api.problems import Problem, problem
 from api.router import router
 from api.schemas import (
     AnalysisOut,
@@ -33,19 +34,28 @@ from api.schemas import (
 from debates import policy, queries
 from debates.models import Argument, Motion
 
-ERRORS = {frozenset({401, 403, 404, 422}): Problem}
-PAGED_ERRORS = {frozenset({400, 401, 403, 404, 422}): Problem}
+# Every read answers 304 to an If-None-Match its ETag meets, and 412 to an If-Match it does not.
+ERRORS = {304: None, frozenset({401, 403, 404, 412, 422}): Problem}
+PAGED_ERRORS = {304: None, frozenset({400, 401, 403, 404, 412, 422}): Problem}
 # What one answer of the tree shows: a batch of one level as the page's "show more" gives it.
 TREE_LIMITS = (queries.MORE_BATCH, *queries.PAGE_LIMITS[1:])
 # The nearest ancestors of an argument: a chain thousands deep is walked up by parent_id.
 ANCESTORS_SHOWN = 20
+# The API's renderer (api.v1), which argument_etag renders a read's body with as the read does.
+RENDERER = JSONRenderer()
+
+
+CHANGED = (
+    "This has changed since the version your If-Match names: read it again for its current "
+    "state and ETag."
+)
 
 
 def _conditional(run):
     """An ETag from the answer's body, and 304 to an If-None-Match that still matches, as
     Django's conditional_page gives GET; for HEAD too, which it leaves alone (a HEAD answer's
     body is empty where it looks): a read answers HEAD in full, its body dropped after this
-    (api.router)."""
+    (api.router). An If-Match it does not meet is a 412 problem, where Django's is empty."""
 
     @wraps(run)
     def answer(request, *args, **kwargs):
@@ -54,7 +64,13 @@ def _conditional(run):
             return response
         if not response.has_header("ETag"):
             set_response_etag(response)
-        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        # A read has no modification date, so its If-Unmodified-Since is ignored (RFC 9110
+        # 13.1.4): Django's evaluation, given none, would refuse every read that sends one.
+        request.META.pop("HTTP_IF_UNMODIFIED_SINCE", None)
+        answered = get_conditional_response(request, etag=response.get("ETag"), response=response)
+        if answered.status_code == 412:
+            return problem("precondition-failed", 412, CHANGED)
+        return answered
 
     return answer
 
@@ -187,8 +203,10 @@ def tree(
 )
 @etagged
 def argument(request, slug: Slug, argument_id: Id, order: Order = queries.DEFAULT_REPLY_ORDER):
-    viewer = reader(request)
-    found = lookups.motion(slug)
+    return _argument_with_context(reader(request), lookups.motion(slug), argument_id, order)
+
+
+def _argument_with_context(viewer, found: Motion, argument_id: int, order: str) -> dict:
     try:
         node, ancestors = queries.subtree(found, argument_id, viewer=viewer, order=order)
     except Argument.DoesNotExist:
@@ -199,6 +217,16 @@ def argument(request, slug: Slug, argument_id: Id, order: Order = queries.DEFAUL
         "ancestors": [present.argument(item, viewer, slug=found.slug) for item in shown],
         "more_ancestors": len(ancestors) - len(shown),
     }
+
+
+def argument_etag(request, found: Motion, argument_id: int) -> str:
+    """The ETag a GET of the argument (in the default order) answers the request's caller now:
+    what a write's If-Match names. Its body is made, and its ETag taken, as the read's are."""
+    body = _argument_with_context(request.user, found, argument_id, queries.DEFAULT_REPLY_ORDER)
+    data = ArgumentWithContext.model_validate(body).model_dump()
+    response = HttpResponse(RENDERER.render(request, data, response_status=200))
+    set_response_etag(response)
+    return response["ETag"]
 
 
 @router.get(

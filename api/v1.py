@@ -23,7 +23,8 @@ DESCRIPTION = (
     "personal token "
     "(`Authorization: Bearer crux_…`, made on your settings page). Errors are RFC 9457 problem "
     "details. Reads carry an ETag: send it back as If-None-Match for a 304; each answers HEAD "
-    "too. A body is sent as `application/json`, each field once; a PATCH changes only the "
+    "too. A PATCH takes it as If-Match: an argument changed since it is a 412, and nothing "
+    "changes. A body is sent as `application/json`, each field once; a PATCH changes only the "
     "fields it is sent."
 )
 
@@ -88,6 +89,7 @@ api = CruxAPI(
     urls_namespace="api-v1",
     docs_url=None,
     parser=bodies.StrictJSON(),
+    renderer=reads.RENDERER,
 )
 for error_class, handler in problems.HANDLERS.items():
     api.add_exception_handler(error_class, handler)

@@ -1,12 +1,13 @@
 """The API's writes: the pages' own service functions, rate limits and messages, answered as
 JSON (refusals as problem details, api.problems)."""
 
-from django.http import Http404
-from ninja import Status
+from django.http import Http404, HttpResponse
+from django.utils.http import parse_etags, parse_http_date_safe
+from ninja import Header, Status
 
-from api import lookups, present
+from api import lookups, present, reads
 from api.auth import WRITERS
-from api.problems import Problem
+from api.problems import PreconditionFailed, Problem
 from api.router import router
 from api.schemas import (
     ArgumentOut,
@@ -57,25 +58,76 @@ def post_argument(request, slug: Slug, data: PostIn):
 
 
 NOTHING_TO_CHANGE = "Nothing to change: send the claim, the details or both."
+EDITED_MEANWHILE = (
+    "This argument has changed since the version your If-Match (or If-Unmodified-Since) names: "
+    "nothing was changed. Read it again for its current wording and ETag, then send your edit "
+    "with that ETag."
+)
+
+
+def _unchanged_since_read(request, motion, if_match, if_unmodified_since):
+    """The PATCH's precondition (If-Match, else If-Unmodified-Since: RFC 9110 13.2.2), for
+    edit_argument to check on the argument under the edit's lock, so that an edit made between
+    the caller's read and this one is seen. If-Match is held strictly to the ETag a GET of the
+    argument gives (`*`: any); a date that is not an HTTP date is ignored, as RFC 9110 says."""
+    etags = None if if_match is None else parse_etags(if_match)
+    since = None if if_unmodified_since is None else parse_http_date_safe(if_unmodified_since)
+
+    def check(argument):
+        if etags is not None:
+            held = etags == ["*"] or reads.argument_etag(request, motion, argument.pk) in etags
+        else:
+            held = since is None or int(argument.updated_at.timestamp()) <= since
+        if not held:
+            raise PreconditionFailed(EDITED_MEANWHILE)
+
+    return check
 
 
 @router.patch(
     "/motions/{slug}/arguments/{argument_id}",
     tags=["write"],
     auth=WRITERS,
-    response={200: ArgumentOut, **ERRORS},
+    response={200: ArgumentOut, **ERRORS, frozenset({412}): Problem},
     summary="Reword one's own argument",
 )
-def edit_argument(request, slug: Slug, argument_id: Id, data: EditIn):
+def edit_argument(
+    request,
+    response: HttpResponse,
+    slug: Slug,
+    argument_id: Id,
+    data: EditIn,
+    if_match: str | None = Header(
+        None,
+        alias="If-Match",
+        description="The ETag of the argument as read (GET, in its default order): if it has "
+        "changed since, the edit is a 412 and nothing changes. `*` matches it as it is.",
+    ),
+    if_unmodified_since: str | None = Header(
+        None,
+        alias="If-Unmodified-Since",
+        description="An HTTP date: if the argument has changed after it, the edit is a 412. "
+        "Ignored beside If-Match.",
+    ),
+):
     """Changes the fields sent, and only those: a field left out keeps what the argument has
-    (`"details": ""` clears the details). A body with neither field is a 422."""
+    (`"details": ""` clears the details). A body with neither field is a 422. The answer
+    carries the ETag a GET of the argument now gives, for the next edit's If-Match."""
     changes = data.dict(exclude_unset=True)
     if not changes:
         raise DebateRuleError(NOTHING_TO_CHANGE, status=422)
     motion = lookups.motion(slug)
     argument = lookups.argument(motion, argument_id)
     with ratelimit.attempt(request, "edit"):
-        services.edit_argument(editor=request.user, argument=argument, **changes)
+        services.edit_argument(
+            editor=request.user,
+            argument=argument,
+            precondition=_unchanged_since_read(request, motion, if_match, if_unmodified_since),
+            **changes,
+        )
+    # The ETag before the body: a change between the two shows in the body and leaves the ETag
+    # stale (a 412 next time), never the other way round.
+    response["ETag"] = reads.argument_etag(request, motion, argument_id)
     return present.argument(lookups.argument(motion, argument_id), request.user, slug=motion.slug)
 
 
@@ -95,10 +147,15 @@ def retract_argument(request, slug: Slug, argument_id: Id):
 
 
 def _vote(request, slug, argument_id, choice):
+    # Not the page's toggle: a client's retry of a POST must not take back the vote it cast.
     try:
         with ratelimit.attempt(request, "vote"):
             result = voting.cast_vote_at(
-                voter=request.user, slug=slug, argument_id=argument_id, choice=choice
+                voter=request.user,
+                slug=slug,
+                argument_id=argument_id,
+                choice=choice,
+                toggle=False,
             )
     except Motion.DoesNotExist:
         raise Http404(lookups.NO_MOTION) from None
@@ -118,7 +175,10 @@ def _withdraw(request, slug, argument_id):
     return _vote(request, slug, argument_id, voting.WITHDRAW)
 
 
-VOTE_DOC = "Agree or disagree; sending the choice one holds already withdraws it, as on the page."
+VOTE_DOC = (
+    "Agree or disagree. The choice one holds already, sent again (a retry), changes nothing; "
+    "DELETE withdraws the vote."
+)
 
 
 @router.post(

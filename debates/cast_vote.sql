@@ -9,7 +9,9 @@
 -- an argument), so it is one index probe.
 --
 -- p_choice "withdraw" only ever takes the vote held away ("nothing-held" when there is none).
--- Returns what the vote came to ("agree", "disagree", "withdrawn", or why it was refused:
+-- The choice held already, sent again, withdraws it when p_toggle is true (the page's button);
+-- when false (the API's POST) it changes nothing ("kept").
+-- Returns what the vote came to ("agree", "disagree", "withdrawn", "kept", or why it was refused:
 -- "missing", "own-claim", "motion-locked", "motion-hidden", "argument-<visibility>") with the
 -- claim as locked and its new tallies. Given an event (p_event, p_channel, p_lock_key: when the
 -- vote is its own transaction) it announces the vote through crux_publish_event (migration
@@ -18,7 +20,7 @@
 -- public stream never names her), it tells her other pages in the same statement.
 CREATE OR REPLACE FUNCTION pg_temp.crux_cast_vote(
     p_voter bigint, p_on_argument boolean, p_claim bigint, p_slug text, p_choice text,
-    p_event jsonb, p_member_event jsonb, p_channel text, p_lock_key bigint
+    p_toggle boolean, p_event jsonb, p_member_event jsonb, p_channel text, p_lock_key bigint
 ) RETURNS TABLE (
     outcome text, claim_id bigint, parent_id bigint, author_id bigint, visibility text,
     agree_count integer, disagree_count integer, motion_id bigint, slug text,
@@ -73,6 +75,10 @@ BEGIN
     END IF;
     IF held IS NULL AND p_choice = 'withdraw' THEN
         outcome := 'nothing-held';
+        RETURN NEXT;
+        RETURN;
+    ELSIF held = p_choice AND NOT p_toggle THEN
+        outcome := 'kept';
         RETURN NEXT;
         RETURN;
     ELSIF held IS NULL THEN

@@ -3,6 +3,7 @@ and the seed. Each enforces the rules atomically. Votes are cast in debates.voti
 moderators act through debates.moderation."""
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
@@ -142,12 +143,17 @@ def _web_address(source_url: str) -> str:
     return sources.web_address(source_url)
 
 
+class SubmissionReused(DebateRuleError):
+    """A submission key sent again with other content. Its message speaks of the page's form; a
+    caller that has no form (the API) words it for itself."""
+
+
 def _require_same_submission(stored: tuple, sent: tuple):
     """A submission key names one form as it was filled in: sent again with other content (a
     form reused after going back, another motion, a tampered key) it is refused, not taken for
     a retry and answered "posted"."""
     if stored != sent:
-        raise DebateRuleError(
+        raise SubmissionReused(
             "This form was already posted, with different content: copy your text and post it "
             "from a fresh form (one with a new submission key).",
             status=409,
@@ -305,14 +311,25 @@ def post_argument(
 
 @transaction.atomic
 def edit_argument(
-    *, editor, argument: Argument, claim: str | None = None, details: str | None = None
+    *,
+    editor,
+    argument: Argument,
+    claim: str | None = None,
+    details: str | None = None,
+    precondition: Callable[[Argument], None] | None = None,
 ) -> Argument:
     """Reword one's own argument; the wording it replaces is kept as a revision, with the votes
     it held, and the argument says how many votes came before the edit. A part not given (None)
     stays as it is, read under the edit's lock: an edit of it meanwhile is kept, not written back
-    over (the API's PATCH sends only what changes; `details=""` clears them)."""
+    over (the API's PATCH sends only what changes; `details=""` clears them).
+
+    `precondition` is called with the argument as locked, once the editor may edit it and before
+    what is sent is checked, and raises to refuse the edit: the API's If-Match, so that an edit
+    made meanwhile is not overwritten unseen."""
     argument = Argument.objects.select_for_update().select_related("motion").get(pk=argument.pk)
     policy.enforce(policy.edit_refusal(editor, argument))
+    if precondition is not None:
+        precondition(argument)
     claim = argument.claim if claim is None else claim
     details = argument.details if details is None else details
     fields = FieldChecks()  # both refusals at once, as the reply form has them

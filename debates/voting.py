@@ -45,8 +45,10 @@ class VoteResult:
     claim: Motion | Argument
 
 
-def cast_vote(*, voter, claim, choice) -> VoteResult:
-    """Agree or disagree with a motion or argument; the same choice again withdraws the vote.
+def cast_vote(*, voter, claim, choice, toggle: bool = True) -> VoteResult:
+    """Agree or disagree with a motion or argument; the same choice again withdraws the vote, as
+    the page's pressed button does, or with `toggle` off leaves it as it is (the API's POST: a
+    client's retry must not take back the vote it cast).
 
     `choice` WITHDRAW takes away the vote held, if any. Rules: a valid choice (400); the voter
     may take part (403); then debates.policy.vote_refusal: not their own claim (403), the motion
@@ -55,48 +57,51 @@ def cast_vote(*, voter, claim, choice) -> VoteResult:
     another, and the tallies change beside the Vote row.
     `claim.agree_count`/`disagree_count` are refreshed on the instance passed in.
     """
-    result = _vote(voter, type(claim), claim.pk, None, choice)
+    result = _vote(voter, type(claim), claim.pk, None, choice, toggle)
     claim.agree_count, claim.disagree_count = result.agree_count, result.disagree_count
     return result
 
 
-def cast_vote_at(*, voter, slug, argument_id=None, choice) -> VoteResult:
+def cast_vote_at(
+    *, voter, slug, argument_id: int | None = None, choice, toggle: bool = True
+) -> VoteResult:
     """cast_vote on the motion `slug`, or on its argument `argument_id`, found by the same query
     that locks it. Raises Motion.DoesNotExist or Argument.DoesNotExist when there is none."""
     model = Motion if argument_id is None else Argument
-    return _vote(voter, model, argument_id, slug, choice)
+    return _vote(voter, model, argument_id, slug, choice, toggle)
 
 
-def _vote(voter, model, claim_id, slug, choice) -> VoteResult:
+def _vote(voter, model, claim_id, slug, choice, toggle) -> VoteResult:
     if choice not in (*Vote.Choice.values, WITHDRAW):
         raise DebateRuleError("Choose agree or disagree.", status=400, field="choice")
     refusal = participation_refusal(voter, "vote")
     if refusal:
         raise DebateRuleError(refusal, status=403)
     try:
-        return _cast_vote(voter, model, claim_id, slug, choice)
+        return _cast_vote(voter, model, claim_id, slug, choice, toggle)
     except IntegrityError:
         # Only reachable if a writer that skips the claim lock added the voter's vote meanwhile.
         # The attempt was its own transaction or ran in a savepoint, so the retry can see it.
         try:
-            return _cast_vote(voter, model, claim_id, slug, choice)
+            return _cast_vote(voter, model, claim_id, slug, choice, toggle)
         except IntegrityError:
             raise DebateRuleError(
                 "Your vote clashed with another one; please try again.", status=409
             ) from None
 
 
-def _cast_vote(voter, model, claim_id, slug, choice) -> VoteResult:
+def _cast_vote(voter, model, claim_id, slug, choice, toggle) -> VoteResult:
     if model not in (Motion, Argument):
         raise TypeError(f"Cannot vote on {model.__name__}.")
     announced = False
     if connection.vendor == "postgresql" and IN_ONE_STATEMENT:
-        claim, outcome, announced = _in_one_statement(voter, model, claim_id, slug, choice)
+        claim, outcome, announced = _in_one_statement(voter, model, claim_id, slug, choice, toggle)
     else:
-        claim, outcome = _through_the_orm(voter, model, claim_id, slug, choice)
+        claim, outcome = _through_the_orm(voter, model, claim_id, slug, choice, toggle)
     _refuse(model, outcome)
-    if outcome == NOTHING_HELD:  # nothing changed, so nothing to tell anyone
-        return VoteResult(claim.agree_count, claim.disagree_count, None, claim)
+    if outcome in (NOTHING_HELD, KEPT):  # nothing changed, so nothing to tell anyone
+        held = choice if outcome == KEPT else None
+        return VoteResult(claim.agree_count, claim.disagree_count, held, claim)
     motion = claim if model is Motion else claim.motion
     announce = events.announced_by_statement if announced else events.announce
     announce(motion.pk, events.VOTE_CHANGED, claim=_kind(model), claim_id=claim.pk)
@@ -107,9 +112,10 @@ def _cast_vote(voter, model, claim_id, slug, choice) -> VoteResult:
 
 
 # What a vote came to: the choice now held, WITHDRAWN, or why nothing changed (MISSING,
-# NOTHING_HELD, or a debates.policy.vote_refusal code).
+# NOTHING_HELD, KEPT, or a debates.policy.vote_refusal code).
 WITHDRAWN = "withdrawn"
 NOTHING_HELD = "nothing-held"  # WITHDRAW with no vote held
+KEPT = "kept"  # the choice held already, sent again with `toggle` off
 MISSING = "missing"
 
 
@@ -135,7 +141,7 @@ _MOTION_FIELDS = ("id", "slug", "state", "visibility")
 _CLAIM_FIELDS = ("id", "parent_id", "author_id", "visibility", "agree_count", "disagree_count")
 
 
-def _in_one_statement(voter, model, claim_id, slug, choice):
+def _in_one_statement(voter, model, claim_id, slug, choice, toggle):
     """The vote, and whether the statement announced it."""
     announcement = _announcement(model, voter)
     # Inside a caller's transaction the statement gets a savepoint, as the ORM path's atomic
@@ -146,8 +152,8 @@ def _in_one_statement(voter, model, claim_id, slug, choice):
         _install_function(cursor)
         cursor.execute(
             "SELECT * FROM pg_temp.crux_cast_vote"
-            "(%s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s)",
-            [voter.pk, model is Argument, claim_id, slug, choice, *announcement],
+            "(%s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s)",
+            [voter.pk, model is Argument, claim_id, slug, choice, toggle, *announcement],
         )
         outcome, *claim_row, motion_id, motion_slug, state, motion_visibility = cursor.fetchone()
     announced = announcement[0] is not None
@@ -196,7 +202,7 @@ _COUNTER = {Vote.Choice.AGREE: "agree_count", Vote.Choice.DISAGREE: "disagree_co
 
 
 @transaction.atomic
-def _through_the_orm(voter, model, claim_id, slug, choice):
+def _through_the_orm(voter, model, claim_id, slug, choice, toggle):
     # One query finds and locks the claim with its tallies and its motion's state; every vote on
     # the claim takes this lock before touching its Vote rows, so what is read after it stays
     # true until commit.
@@ -222,6 +228,8 @@ def _through_the_orm(voter, model, claim_id, slug, choice):
     held = votes.values_list("choice", flat=True).first()
     if held is None and choice == WITHDRAW:
         return claim, NOTHING_HELD
+    if held == choice and not toggle:
+        return claim, KEPT
     if held is None:
         Vote.objects.create(user=voter, choice=choice, **on_claim)
         outcome = choice

@@ -2,11 +2,12 @@
 
 A vote on PostgreSQL is one statement (debates/cast_vote.sql); SQLite takes the ORM path. Both
 are meant to apply the same rules, so hypothesis writes sequences of votes, switches,
-withdrawals, refused votes (own claim, locked motion, hidden motion, hidden or retracted
-argument, missing claim) and moderation between them, by several people, and plays each on two
-identical debates in the same database: one through the statement, one through the ORM. Every
-answer (the result, or the refusal's type, message and status), the Vote rows, the tallies and
-the events announced (the debate's, and the voter's own on her channel) must be the same.
+withdrawals, the same choice again with the page's toggle and without it (the API's), refused
+votes (own claim, locked motion, hidden motion, hidden or retracted argument, missing claim) and
+moderation between them, by several people, and plays each on two identical debates in the
+same database: one through the statement, one through the ORM. Every answer (the result, or the
+refusal's type, message and status), the Vote rows, the tallies and the events announced (the
+debate's, and the voter's own on her channel) must be the same.
 """
 
 import json
@@ -78,6 +79,7 @@ votes = st.fixed_dictionaries(
         "person": st.integers(0, PEOPLE - 1),
         "claim": st.sampled_from(CLAIMS + MISSING),
         "choice": st.sampled_from(["agree", "disagree", WITHDRAW]),
+        "toggle": st.booleans(),  # the page's (the same choice withdraws), or the API's (kept)
         "by_slug": st.booleans(),  # as the view votes (cast_vote_at), or on an instance
         "in_a_transaction": st.booleans(),  # a caller's, or the vote's own
     }
@@ -113,8 +115,8 @@ steps = st.lists(st.one_of(votes, votes, votes, moderation), min_size=1, max_siz
 sequences = st.tuples(st.lists(moderation, max_size=4), steps).map(lambda s: s[0] + s[1])
 
 
-def a_vote(person, claim, choice="agree", *, by_slug=True, in_a_transaction=False):
-    step = {"step": "vote", "person": person, "claim": claim, "choice": choice}
+def a_vote(person, claim, choice="agree", *, by_slug=True, in_a_transaction=False, toggle=True):
+    step = {"step": "vote", "person": person, "claim": claim, "choice": choice, "toggle": toggle}
     return step | {"by_slug": by_slug, "in_a_transaction": in_a_transaction}
 
 
@@ -130,8 +132,10 @@ EVERY_ANSWER = [
     a_vote(0, "no-such-motion", in_a_transaction=True),
     a_vote(2, "A0", "disagree"),
     a_vote(2, "A0", "agree", by_slug=False),  # a switch
+    a_vote(2, "A0", "agree", toggle=False),  # kept
+    a_vote(2, "A0", "agree", by_slug=False, in_a_transaction=True, toggle=False),  # kept
     a_vote(2, "A0", "agree", in_a_transaction=True),  # withdrawn
-    a_vote(2, "A0", "disagree"),
+    a_vote(2, "A0", "disagree", toggle=False),
     a_change("A0", "visibility", "hidden"),
     a_vote(2, "A0", by_slug=False),
     a_change("A3", "visibility", "retracted"),
@@ -181,19 +185,15 @@ class Recorder:
 def vote(world, step):
     voter = world.people[step["person"]]
     name = step["claim"]
+    how = {"choice": step["choice"], "toggle": step["toggle"]}
     if name == "no-such-argument":
-        return cast_vote_at(
-            voter=voter, slug=world.claims["M0"].slug, argument_id=10**9, choice=step["choice"]
-        )
+        return cast_vote_at(voter=voter, slug=world.claims["M0"].slug, argument_id=10**9, **how)
     if name == "argument-elsewhere":
         return cast_vote_at(
-            voter=voter,
-            slug=world.claims["M0"].slug,
-            argument_id=world.claims["A2"].pk,
-            choice=step["choice"],
+            voter=voter, slug=world.claims["M0"].slug, argument_id=world.claims["A2"].pk, **how
         )
     if name == "no-such-motion":
-        return cast_vote_at(voter=voter, slug="no-such-motion", choice=step["choice"])
+        return cast_vote_at(voter=voter, slug="no-such-motion", **how)
     claim = world.claims[name]
     if step["by_slug"]:
         on_argument = isinstance(claim, Argument)
@@ -201,10 +201,10 @@ def vote(world, step):
             voter=voter,
             slug=claim.motion.slug if on_argument else claim.slug,
             argument_id=claim.pk if on_argument else None,
-            choice=step["choice"],
+            **how,
         )
     fresh = type(claim).objects.get(pk=claim.pk)  # as a request would load it
-    result = cast_vote(voter=voter, claim=fresh, choice=step["choice"])
+    result = cast_vote(voter=voter, claim=fresh, **how)
     assert (fresh.agree_count, fresh.disagree_count) == (result.agree_count, result.disagree_count)
     return result
 
@@ -304,6 +304,7 @@ def recorder(monkeypatch):
 
 def test_the_vote_statement_and_the_orm_path_agree(recorder):
     seen = {"statement announcements": 0, "refusals": set(), "outcomes": set(), "own": 0}
+    seen["kept"] = 0
 
     @settings(
         max_examples=40,
@@ -321,6 +322,10 @@ def test_the_vote_statement_and_the_orm_path_agree(recorder):
         for step, (said, heard) in zip(steps, statement[0], strict=True):
             if step["step"] == "vote":
                 seen["outcomes" if said[0] == "counted" else "refusals"].add(said[1:3])
+                # A choice held already, sent again with the toggle off: counted, still held,
+                # and nothing changed, so nothing announced.
+                if said[0] == "counted" and said[1] == step["choice"] and not heard:
+                    seen["kept"] += 1
                 if heard and not step["in_a_transaction"]:
                     seen["statement announcements"] += 1
                 seen["own"] += sum(kind == events.MEMBER_VOTED for _, kind, _ in heard)
@@ -340,3 +345,4 @@ def test_the_vote_statement_and_the_orm_path_agree(recorder):
     assert {choice for choice, _ in seen["outcomes"]} == {"agree", "disagree", None}
     assert seen["statement announcements"] > 0
     assert seen["own"] > 0, "the voter's own pages are told too (issue 17)"
+    assert seen["kept"] > 0, "a choice held already, sent with the toggle off, is kept"

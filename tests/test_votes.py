@@ -672,7 +672,7 @@ def test_the_vote_function_survives_a_first_vote_that_was_rolled_back(
         cursor.execute(voting._FUNCTION)
         cursor.execute(
             "DROP FUNCTION pg_temp.crux_cast_vote"
-            "(bigint, boolean, bigint, text, text, jsonb, jsonb, text, bigint)"
+            "(bigint, boolean, bigint, text, text, boolean, jsonb, jsonb, text, bigint)"
         )
     monkeypatch.setattr(voting, "_installed", type(voting._installed)())
 
