@@ -84,13 +84,13 @@ def cast(*, request: HttpRequest, voter: User) -> None:
     if claim is None:
         messages.error(request, f"Your vote was not counted: {said}. The claim is gone.")
         return
-    # The same choice again withdraws a vote (debates.voting): a press made before signing in
-    # means to hold that choice, never to take it back.
+    # A press made before signing in means to hold that choice, never to take it back (the
+    # page's button toggles): cast without the toggle, so a vote cast meanwhile stays.
     if queries.my_vote(voter, claim) == choice:
         messages.info(request, f"Your vote was already counted: {said}.")
         return
     try:
-        voting.cast_vote(voter=voter, claim=claim, choice=choice)
+        voting.cast_vote(voter=voter, claim=claim, choice=choice, toggle=False)
     except DebateRuleError as refusal:
         messages.error(request, f"Your vote was not counted: {said}. {refusal.message}")
     else:

@@ -282,6 +282,17 @@ def test_the_same_choice_already_held_is_not_withdrawn(client, reader, argument)
     ]
 
 
+def test_the_same_choice_cast_meanwhile_is_not_withdrawn(client, reader, argument, monkeypatch):
+    """Her other tab casts the same choice between the check and the cast: still held."""
+    pressed = press(client, argument, "agree")
+    cast_vote(voter=reader, claim=argument, choice="agree")
+    monkeypatch.setattr(pending_votes.queries, "my_vote", lambda voter, claim: None)
+
+    sign_in(client, reader, pressed.url)
+
+    assert held(reader) == [(None, argument.pk, "agree")]
+
+
 def test_the_other_choice_than_the_one_held_changes_it(client, reader, argument):
     cast_vote(voter=reader, claim=argument, choice="agree")
     pressed = press(client, argument, "disagree")
