@@ -8,9 +8,13 @@ sure it is:
 - `exact`: the quote is in the text verbatim. Between repeats, the prefix and suffix the
   citation carries decide (or, failing those, a hinted start offset, then the first).
 - `fuzzy` with a score in [0, 1]: the quote differs in typography only (curly or straight quotes,
-  dashes, spacing, `...` for `…`), leaves gaps marked `…` or `[…]`, or (unless asked for the
+  dashes, spacing, `...` for `…`), leaves gaps marked `…` or `[…]` (each piece whole words of
+  the text, in order, all within GAPPED_SPAN_MAX_LENGTH characters), or (unless asked for the
   quote as written) is within a few characters of a passage (rapidfuzz's best partial
   alignment, scored at least FUZZY_MIN_SCORE).
+
+A quote in one pair of quotation marks, as a journalist types it (“…”, «…», „…“, 「…」), is looked
+for without them where the text does not have it with them (then `fuzzy`, as typography).
 
 A quote found nowhere raises QuoteNotFound. A quote is composed (NFC) before it is looked for, as
 the texts are stored (debates.sources.clean_text): one copied from a PDF or a macOS file name,
@@ -21,11 +25,19 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
 CONTEXT_LENGTH = 32
 FUZZY_MIN_SCORE = 0.9
+# A quote with gaps spans at most this much of the text, from its first word to its last: as
+# debates.models.QUOTE_MAX_LENGTH (a pure module keeps its own copy), so a quote marks no more of
+# a source as argued (its coverage, "Read the passage") by leaving words out than by quoting
+# them in full, and its pieces stand a paragraph or so apart at most, read together by whoever
+# follows it to the source; a multiple of the typed quote's length would refuse a short quote
+# that leaves out a long clause.
+GAPPED_SPAN_MAX_LENGTH = 1000
 
 EXACT = "exact"
 FUZZY = "fuzzy"
@@ -56,6 +68,43 @@ _GAP = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
 
 class QuoteNotFound(ValueError):
     """The quote is not in the source's text."""
+
+
+class QuoteTooSpread(QuoteNotFound):
+    """The quote's pieces are in the text, in order and whole words, but only further apart
+    than GAPPED_SPAN_MAX_LENGTH."""
+
+
+# Each quotation mark that opens a quote, and the marks that close it in one language or another
+# (English “…”, German „…“ and »…«, Polish „…”, Swedish ”…” and »…», French «…», Japanese 「…」),
+# single quotes alike.
+_ENCLOSING = {
+    '"': '"',
+    "'": "'",
+    "\u201c": "\u201d",
+    "\u2018": "\u2019",
+    "\u201d": "\u201d",
+    "\u2019": "\u2019",
+    "\u201e": "\u201c\u201d",
+    "\u201a": "\u2018\u2019",
+    "\u00ab": "\u00bb",
+    "\u00bb": "\u00ab\u00bb",
+    "\u2039": "\u203a",
+    "\u203a": "\u2039\u203a",
+    "\u300c": "\u300d",
+    "\u300e": "\u300f",
+}
+
+
+def unquoted(quote: str) -> str:
+    """The quote without one pair of quotation marks enclosing it all, if it has them. It is
+    looked for only where the text lacks the quote with its marks, and must then be in the text
+    itself: two marks that open and close different quotes (“Yes” and “No”) can only anchor the
+    text's own characters."""
+    quote = quote.strip()
+    if len(quote) > 2 and quote[-1] in _ENCLOSING.get(quote[0], ""):
+        return quote[1:-1].strip() or quote
+    return quote
 
 
 @dataclass(frozen=True)
@@ -111,16 +160,27 @@ def anchor(
     quote = unicodedata.normalize("NFC", quote).strip()
     if not quote or not text:
         raise QuoteNotFound("There is no quote to find.")
-    starts = _occurrences(text, quote)
-    if starts:
-        spans = [(start, start + len(quote)) for start in starts]
-        return anchor_at(text, *_best(text, spans, prefix, suffix, near))
-    folded_text = _Folded(text)
-    found = _with_gaps(folded_text, quote, prefix, suffix, near)
-    if found is None and not as_written:
-        found = _fuzzy(folded_text, quote)
+    folded_text, spread = None, None
+    # As typed first: where the text has the quotation marks around it, it is quoted with them.
+    for typed in dict.fromkeys([quote, unquoted(quote)]):
+        starts = _occurrences(text, typed)
+        if starts:
+            spans = [(start, start + len(typed)) for start in starts]
+            start, end = _best(text, spans, prefix, suffix, near)
+            if typed == quote:
+                return anchor_at(text, start, end)
+            # Verbatim but for the marks around it: typography, as a curly quote for a straight.
+            return anchor_at(text, start, end, FUZZY, _score(quote, typed))
+        folded_text = folded_text or _Folded(text)
+        try:
+            found = _with_gaps(folded_text, typed, prefix, suffix, near)
+        except QuoteTooSpread as error:
+            found, spread = None, spread or error
+        if found is not None:
+            return anchor_at(text, found[0], found[1], FUZZY, found[2])
+    found = None if as_written else _fuzzy(folded_text, unquoted(quote))
     if found is None:
-        raise QuoteNotFound("This quote is not in the source.")
+        raise spread or QuoteNotFound("This quote is not in the source.")
     start, end, score = found
     return anchor_at(text, start, end, FUZZY, score)
 
@@ -128,7 +188,7 @@ def anchor(
 def nearest(text: str, quote: str) -> Anchor | None:
     """The passage of `text` within a few characters of `quote` (as anchor finds it when not
     `as_written`), or None: what a refused quote's writer is shown the source says."""
-    quote = unicodedata.normalize("NFC", quote).strip()
+    quote = unquoted(unicodedata.normalize("NFC", quote))
     found = _fuzzy(_Folded(text), quote) if quote and text else None
     if found is None:
         return None
@@ -196,6 +256,54 @@ def _best(text, spans, prefix, suffix, near) -> tuple[int, int]:
     return min(spans, key=fit)
 
 
+# Marks that stay within a word between two of its letters or digits ("don't", "anti-war",
+# "Trenin's"; the joiners of Persian and Indic scripts), and those that do between two digits
+# ("3.5", "1,600"): a gap there would leave out part of a word ("don … go", "3 … percent").
+_WITHIN_WORDS = "'\u2019\u02bc-\u2010\u2011\u00ad\u200c\u200d"
+_WITHIN_NUMBERS = ".,\u066b\u066c"
+# Scripts written without spaces between words: with no dictionary here, each of their letters
+# is a word's edge (an ideograph is one, near enough).
+_UNSPACED = (
+    "CJK ",
+    "HIRAGANA",
+    "KATAKANA",
+    "HALFWIDTH KATAKANA",
+    "THAI",
+    "LAO",
+    "KHMER",
+    "MYANMAR",
+)
+
+
+def _wordlike(char: str) -> bool:
+    """A letter, mark or digit, in any script."""
+    return unicodedata.category(char)[0] in "LMN"
+
+
+def _joins(text: str, at: int) -> bool:
+    """Whether text[at] is a mark within a word (_WITHIN_WORDS, _WITHIN_NUMBERS)."""
+    if not 0 < at < len(text) - 1:
+        return False
+    before, char, after = text[at - 1], text[at], text[at + 1]
+    if char in _WITHIN_WORDS:
+        return _wordlike(before) and _wordlike(after)
+    return char in _WITHIN_NUMBERS and before.isdigit() and after.isdigit()
+
+
+def _word_edge(text: str, at: int) -> bool:
+    """Whether offset `at` of `text` (between text[at - 1] and text[at]) is a word's edge: not
+    within a run of letters and digits, nor before a mark that belongs to the letter before it
+    (an accent, an Indic vowel sign), nor beside a mark within a word."""
+    if at <= 0 or at >= len(text):
+        return True
+    before, after = text[at - 1], text[at]
+    if unicodedata.category(after)[0] == "M" or _joins(text, at) or _joins(text, at - 1):
+        return False
+    if _wordlike(before) and _wordlike(after):
+        return any(unicodedata.name(char, "").startswith(_UNSPACED) for char in (before, after))
+    return True
+
+
 class _Folded:
     """The text with typography folded and runs of white space made one space, and for each of
     its characters the offset of the character it came from. Built from the runs of white space
@@ -231,16 +339,48 @@ class _Folded:
         """The original text's offsets of the folded text[start:end]."""
         return self._origin(start), self._origin(end - 1) + 1
 
-    def find_in_order(self, pieces: list[str], first: int) -> int | None:
-        """Where the last of `pieces` ends when the first is at `first` and the others follow
-        in order; None if one does not."""
-        at = first + len(pieces[0])
-        for piece in pieces[1:]:
-            at = self.text.find(piece, at)
-            if at == -1:
-                return None
-            at += len(piece)
-        return at
+    def _edge(self, index: int) -> bool:
+        """Whether the folded text's offset `index` is a word's edge in the text. Beside a space,
+        or between two ASCII letters or digits, the folded text tells without a look at the
+        text: a piece that is everywhere is found fast."""
+        if index in (0, len(self.text)):
+            return True
+        pair = self.text[index - 1 : index + 1]
+        if " " in pair:
+            return True
+        if pair.isascii() and pair.isalnum():
+            return False
+        return _word_edge(self.source, self._origin(index - 1) + 1)
+
+    def _word_from(self, piece: str, at: int) -> int:
+        """The first place from `at` on where `piece` stands as whole words; -1 if none does."""
+        while (at := self.text.find(piece, at)) != -1:
+            if self._edge(at) and self._edge(at + len(piece)):
+                return at
+            at += 1
+        return -1
+
+    def in_order(self, pieces: list[str]):
+        """Each place where `pieces` stand in order, as whole words: for each place of the first,
+        each later one at its first place after the one before (the shortest stretch from
+        there), as the folded text's (start, end) of each piece. Where a later piece was found
+        serves the next place of the first, which looks no earlier: the search stays linear."""
+        # For each later piece, from where it was last looked for and where it was found (-1:
+        # nowhere from there on).
+        later: list[tuple[int, int] | None] = [None] * len(pieces)
+        first = self._word_from(pieces[0], 0)
+        while first != -1:
+            places = [(first, first + len(pieces[0]))]
+            for i, piece in enumerate(pieces[1:], 1):
+                after = places[-1][1]
+                known = later[i]
+                if known is None or after < known[0] or (known[1] != -1 and after > known[1]):
+                    known = later[i] = (after, self._word_from(piece, after))
+                if known[1] == -1:
+                    return  # nowhere after here, so nowhere after a later first place either
+                places.append((known[1], known[1] + len(piece)))
+            yield places
+            first = self._word_from(pieces[0], first + 1)
 
 
 def _fold(quote: str) -> str:
@@ -248,34 +388,59 @@ def _fold(quote: str) -> str:
     return " ".join(_plain_typography(quote.replace("--", "-")).split())
 
 
+def plain(text: str) -> str:
+    """`text` as a quote is compared: typography folded, white space and marked gaps one space."""
+    return _fold(_GAP.sub(" ", text))
+
+
+def differences(quote: str, passage: str) -> list[tuple[str, str]]:
+    """Where `quote` differs from `passage` (the text's words nearest it) beyond typography: the
+    words that differ, with the one beside them when words are added or left out, as (the
+    quote's, the passage's); none when the quote leaves words out, which the passage has."""
+    quote = unquoted(unicodedata.normalize("NFC", quote))
+    if _GAP.search(quote):
+        return []
+    yours, theirs = quote.split(), passage.split()
+    matcher = SequenceMatcher(None, [_fold(w) for w in yours], [_fold(w) for w in theirs], False)
+    found = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 == i2 or j1 == j2:
+            i1, j1 = max(0, i1 - 1), max(0, j1 - 1)
+            i2, j2 = min(len(yours), i2 + 1), min(len(theirs), j2 + 1)
+        found.append((" ".join(yours[i1:i2]), " ".join(theirs[j1:j2])))
+    return found
+
+
 def _with_gaps(folded: _Folded, quote, prefix, suffix, near):
-    """The quote after folding typography, its pieces in order around any gaps it marks; scored
-    by how far its wording is from the passage's own (gaps left out)."""
+    """The quote after folding typography, its pieces in order around any gaps it marks, each
+    whole words of the text ("lie" is not the end of "believe"), spanning with its gaps at most
+    GAPPED_SPAN_MAX_LENGTH (QuoteTooSpread when only further apart); scored by how far its
+    wording is from the passage's own (gaps left out)."""
     typed = [piece.strip() for piece in _GAP.split(quote) if _fold(piece)]
     pieces = [_fold(piece) for piece in typed]
-    if not pieces:
+    # A piece of punctuation alone is nobody's words: ". … ." would mark a passage as quoted.
+    if not pieces or not all(any(map(_wordlike, piece)) for piece in pieces):
         return None
-    spans = []
-    for first in _occurrences(folded.text, pieces[0]):
-        end = folded.find_in_order(pieces, first)
-        if end is None:
-            break  # a later start only searches later text: it cannot succeed either
-        spans.append(folded.span(first, end))
-    if not spans:
+    placed, spread = {}, False
+    for places in folded.in_order(pieces):
+        start, end = folded.span(places[0][0], places[-1][1])
+        if len(places) > 1 and end - start > GAPPED_SPAN_MAX_LENGTH:
+            spread = True
+        else:
+            placed[start, end] = places
+    if not placed:
+        if spread:
+            raise QuoteTooSpread("The quote's words are in the source, but too far apart.")
         return None
-    start, end = _best(folded.source, spans, prefix, suffix, near)
-    passage = _Folded(folded.source[start:end])
-    kept, at = [], 0
-    for piece in pieces:
-        at = passage.text.find(piece, at)
-        piece_start, piece_end = passage.span(at, at + len(piece))
-        kept.append(passage.source[piece_start:piece_end])
-        at += len(piece)
+    start, end = _best(folded.source, list(placed), prefix, suffix, near)
+    kept = [folded.source[slice(*folded.span(*place))] for place in placed[start, end]]
     return start, end, _score(" ".join(typed), " ".join(kept))
 
 
 def _fuzzy(folded: _Folded, quote: str):
-    needle = _fold(_GAP.sub(" ", quote))
+    needle = plain(quote)
     alignment = fuzz.partial_ratio_alignment(
         needle, folded.text, score_cutoff=FUZZY_MIN_SCORE * 100
     )

@@ -122,22 +122,63 @@ def anchored(source: Source, quote: str, *, start=None, end=None, as_written=Tru
             found = anchoring.anchor_at(text, start, end)
         else:
             found = anchoring.anchor(text, quote, near=start, as_written=as_written)
-    except anchoring.QuoteNotFound:
-        raise DebateRuleError(_not_in(text, quote), status=422, field="quote") from None
+    except anchoring.QuoteNotFound as error:
+        raise DebateRuleError(_not_in(text, quote, error), status=422, field="quote") from None
     return _fields(found)
 
 
-def _not_in(text: str, quote: str) -> str:
+def _not_in(text: str, quote: str, error: anchoring.QuoteNotFound) -> str:
+    """Why the quote is refused: its words too far apart, or the source's words nearest it and
+    what differs, or that nothing near it is in the source."""
+    if isinstance(error, anchoring.QuoteTooSpread):
+        return (
+            "The source has these words, but more than "
+            f"{anchoring.GAPPED_SPAN_MAX_LENGTH:,} characters apart: quote them from one passage "
+            "of that length at most, marking the words you leave out with …"
+        )
     near = anchoring.nearest(text, quote)
     if near is None:
         return (
             "This quote is not in the source. Copy it from the source's text as it stands, "
             "or mark left-out words with …"
         )
+    difference = _difference(quote, near.exact)
     return (
-        f"The source does not say this as written: it reads “{near.exact}”. Quote its words as "
-        "they stand, or mark left-out words with …"
+        f"The source does not say this as written{f': {difference}' if difference else ''}. "
+        f"It reads “{' '.join(near.exact.split())}”. Quote its words as they stand, or mark "
+        "left-out words with …"
     )
+
+
+def _difference(quote: str, passage: str) -> str:
+    """What differs between a refused quote and the source's words nearest it (the first three
+    differences), said in words: a stop or a capital would hide beside the message's own
+    quotation marks."""
+    if anchoring.plain(anchoring.unquoted(quote)).casefold() == anchoring.plain(passage).casefold():
+        return "only the capitals differ"
+    return "; ".join(_changes(*found) for found in anchoring.differences(quote, passage)[:3])
+
+
+_PUNCTUATED = re.compile(r"(\W*)(.*?)(\W*)", re.DOTALL)
+
+
+def _changes(yours: str, theirs: str) -> str:
+    """One difference in words; where only a word's capitals or the punctuation beside it
+    differ, which."""
+    (lead, word, trail), (its_lead, its_word, its_trail) = (
+        _PUNCTUATED.fullmatch(words).groups() for words in (yours, theirs)
+    )
+    if " " in yours or " " in theirs or word.casefold() != its_word.casefold():
+        return f"where you wrote “{yours}”, it has “{theirs}”"
+    changes = [f"it writes “{its_word}” with other capitals"] if word != its_word else []
+    for side, mine, its in (("before", lead, its_lead), ("after", trail, its_trail)):
+        if anchoring.plain(mine) != anchoring.plain(its):
+            changes.append(
+                f"it has no “{mine}” {side} “{its_word}”"
+                if not its
+                else f"it has “{its}” {side} “{its_word}”" + (f", not “{mine}”" if mine else "")
+            )
+    return "; ".join(changes)
 
 
 def anchored_in_one(held: list[Source], quote: str, *, start=None, end=None) -> tuple:
@@ -178,6 +219,19 @@ def held_at(*urls: str) -> list[Source]:
     return list(held.select_related("full_text").order_by("pk"))
 
 
+def address_title(url: str) -> str:
+    """The title of a source cited only by its address: its host, path and query (`?id=1` and
+    `?id=2` are two works), not the fragment (a place in the one work). One longer than a title
+    may be keeps its end, where the query tells works apart, around an ellipsis in the middle."""
+    parts = urlsplit(url)
+    title = f"{parts.hostname}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+    limit = Source._meta.get_field("title").max_length
+    if len(title) <= limit:
+        return title
+    kept = limit - 1
+    return f"{title[: kept - kept // 3]}…{title[len(title) - kept // 3 :]}"
+
+
 def address_source(url: str) -> Source:
     """The source that is the web address `url` (a valid http(s) one), no text held: every claim
     citing the address by typing it cites this one source, made by the first. Two first citations
@@ -188,8 +242,7 @@ def address_source(url: str) -> Source:
     key = hashlib.sha256(url.encode()).hexdigest()
     source = Source.objects.filter(address_key=key).first()
     if source is None:
-        parts = urlsplit(url)
-        title = f"{parts.hostname}{parts.path}"[: Source._meta.get_field("title").max_length]
+        title = address_title(url)
         try:
             with transaction.atomic():
                 source = Source.objects.create(title=title, url=url, address_key=key)

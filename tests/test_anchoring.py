@@ -141,3 +141,148 @@ def test_a_gapped_quote_whose_later_pieces_are_missing_is_refused_quickly():
     with pytest.raises(QuoteNotFound):
         anchor(text, "e … ex")
     assert time.perf_counter() - started < 2.0
+
+
+# --- A quote with gaps: whole words, in order, one passage --------------------------------------
+
+ESSAY = (
+    "Putin did not believe the war could be won so quickly, wondering aloud about it. "
+    "I don't think Russia lost. Inflation reached 3.5 percent, and 1,600 people left."
+)
+
+
+@pytest.mark.parametrize(
+    "stitched",
+    [
+        "Putin … lie",  # "lie" only within "believe"
+        "Russia … won",  # "won" only within "wondering"
+        "Put … won",  # a piece ending within "Putin"
+        "I don … think",  # the "'t" of "don't" left out
+        "Inflation reached 3 … percent",  # the ".5" of "3.5" left out
+        "and 1 … people",  # the ",600" of "1,600" left out
+        "Russia … Putin",  # out of order
+        ". … .",  # no words at all
+        "Putin … ,",
+        "“ … ”",
+    ],
+)
+def test_a_piece_of_a_gapped_quote_must_be_whole_words_in_order(stitched):
+    with pytest.raises(QuoteNotFound):
+        anchor(ESSAY, stitched, as_written=True)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Putin … believe",
+        "Putin did not believe the war could be won … wondering aloud",
+        "I don't … Russia lost.",
+        "Inflation reached 3.5 … and 1,600",
+        # Pieces beginning and ending with punctuation: the punctuation is the word's edge.
+        "won so quickly, … (about it.",
+        "the war … won",
+    ],
+)
+def test_a_gapped_quote_of_whole_words_in_order_anchors(quote):
+    found = anchor(ESSAY, quote.replace("(", ""), as_written=True)
+    assert found.status == FUZZY
+    words = quote.replace("(", "").split(" … ")
+    assert found.exact.startswith(words[0]) and found.exact.endswith(words[-1])
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "found"),
+    [
+        # Cyrillic: "лож" is within "обложка".
+        ("Путин держит обложка в руках.", "Путин … лож", False),
+        ("Путин держит обложка в руках.", "Путин … обложка", True),
+        # Devanagari: a piece ending before a vowel sign or virama ends within a letter.
+        ("नमस्ते दुनिया और भारत", "नमस … भारत", False),
+        ("नमस्ते दुनिया और भारत", "नमस्ते … भारत", True),
+        # Chinese, written without spaces: each ideograph is a word's edge.
+        ("普京说俄罗斯不会离开它的盟友。", "普京 … 离开", True),
+        # A letter with a combining accent (NFD, as a PDF gives it) is one letter.
+        ("Cafe\u0301 society and more", "Cafe … more", False),
+    ],
+)
+def test_word_edges_hold_in_any_script(text, quote, found):
+    if found:
+        assert anchor(text, quote, as_written=True).status == FUZZY
+    else:
+        with pytest.raises(QuoteNotFound):
+            anchor(text, quote, as_written=True)
+
+
+def test_a_gapped_quote_stays_within_one_passage_of_the_longest_a_quote_may_be():
+    filler = "and so on " * 120  # 1,200 characters
+    text = f"Alpha was first, {filler}then omega came. Alpha again, {filler[:600]}and omega."
+    found = anchor(text, "Alpha … omega", as_written=True)
+    # The first Alpha's omega is too far: the second Alpha's is found, not refused.
+    assert found.start == text.index("Alpha again")
+    assert found.end - found.start <= anchoring.GAPPED_SPAN_MAX_LENGTH
+    with pytest.raises(anchoring.QuoteTooSpread):
+        anchor(text, "Alpha was first … omega came", as_written=True)
+    # A seeded or restored quote, which may be a few characters off, is held to it too.
+    with pytest.raises(anchoring.QuoteTooSpread):
+        anchor(text, "Alpha was first … omega came")
+
+
+def test_the_gap_span_is_the_longest_quote_a_form_takes():
+    from debates.models import QUOTE_MAX_LENGTH
+
+    assert anchoring.GAPPED_SPAN_MAX_LENGTH == QUOTE_MAX_LENGTH
+
+
+def test_a_gapped_quote_whose_last_piece_is_only_far_away_is_refused_quickly():
+    import time
+
+    # 200,000 characters, the first piece everywhere, the last 1,200 characters after it.
+    text = ("e " * 100 + "\n\n") * 1000 + "g " * 600 + "f"
+    started = time.perf_counter()
+    with pytest.raises(anchoring.QuoteTooSpread):
+        anchor(text, "e … f", as_written=True)
+    assert anchor(text, "g … f").end == len(text)
+    assert time.perf_counter() - started < 2.0
+
+
+# --- A quote in quotation marks ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "marks",
+    ["“”", '""', "«»", "‘’", "„“", "„”", "»«", "「」", "『』", "‹›", "”"],
+)
+def test_one_pair_of_quotation_marks_around_a_quote_is_typography(marks):
+    opening, closing = marks[0], marks[-1]
+    quote = "could have been avoided if only Putin"
+    found = anchor(TEXT, f"{opening}{quote}{closing}", as_written=True)
+    # The quote as stored has the marks the text has not: typography, so fuzzy, as "Trenin's".
+    assert (found.status, found.exact) == (FUZZY, quote) and found.score >= 0.9
+    found = anchor(TEXT, f"{opening}could have been avoided if … Putin{closing}", as_written=True)
+    assert found.exact == quote
+
+
+def test_quotation_marks_the_source_has_there_are_kept_in_the_passage():
+    text = "He said “Putin is the sole decision-maker” and left. Putin is the sole decision-maker."
+    found = anchor(text, "“Putin is the sole decision-maker”", as_written=True)
+    assert (found.exact, found.start, found.status) == (text[8:42], 8, EXACT)
+    found = anchor(text, '"Putin is the sole … decision-maker"', as_written=True)
+    assert found.exact == "“Putin is the sole decision-maker”"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "“could have been avoided if only Putin»",  # not a pair
+        "“could have been avoided if only Putin",  # one mark, not a pair
+        "““could have been avoided if only Putin””",  # one pair only
+    ],
+)
+def test_only_one_matching_pair_of_quotation_marks_is_left_aside(typed):
+    with pytest.raises(QuoteNotFound):
+        anchor(TEXT, typed, as_written=True)
+
+
+def test_the_words_nearest_a_refused_quote_in_quotation_marks_are_the_sources_own():
+    near = anchoring.nearest(TEXT, "“Putin had employed some of the leverage that Russia had”")
+    assert near.exact == "Putin had employed some of the leverage that Russia has."

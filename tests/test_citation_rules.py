@@ -116,8 +116,9 @@ def test_a_reply_misquoting_the_essay_by_a_word_is_refused_showing_its_words(cli
     refused = _reply(client, member, motion, source_url=essay.url, quote=misquote)
     page = html.unescape(refused.content.decode())
     assert refused.status_code == 422
-    assert "The source does not say this as written: it reads “" in page
-    assert "not contest Trenin\u2019s proposition" in page and misquote in page
+    said = "The source does not say this as written: where you wrote “do contest”, it has “do not"
+    assert said in page and "It reads “I do not contest Trenin\u2019s proposition" in page
+    assert misquote in page
     assert not Argument.objects.filter(quote=misquote).exists()
 
 
@@ -281,6 +282,21 @@ def test_reimporting_a_seeded_export_reuses_the_held_sources(client, essay, memb
 
 
 # --- 4. One source per web address ---------------------------------------------------------------
+
+
+def test_addresses_apart_in_their_query_get_titles_that_tell_them_apart(member):
+    """The tester's `Report?id=1` and `?id=2`, both once titled "example.org/Report"; a fragment
+    is a place in one work, left out."""
+    first = _cite("https://example.org/Report?id=1", author=member).source
+    second = _cite("https://example.org/Report?id=2", author=member).source
+    placed = _cite("https://example.org/Report?id=1#section", author=member).source
+    bare = _cite("https://example.org/Report", author=member).source
+    assert (first.title, second.title) == ("example.org/Report?id=1", "example.org/Report?id=2")
+    assert (placed.title, bare.title) == ("example.org/Report?id=1", "example.org/Report")
+    long = _cite(f"https://example.org/{'a' * 400}?id=77", author=member).source
+    assert len(long.title) == Source._meta.get_field("title").max_length
+    assert long.title.startswith("example.org/aaa") and long.title.endswith("a?id=77")
+    assert "…" in long.title
 
 
 def test_two_replies_citing_one_address_cite_one_source(client, member):

@@ -220,12 +220,12 @@ def test_an_address_without_a_title_is_cited_as_a_reply_cites_it(client, member)
     assert air.quote == AIR
     assert (air.source.url, air.source.title) == (
         "https://example.org/air?x=1&y=2",
-        "example.org/air",
+        "example.org/air?x=1&y=2",
     )
     _, _, warnings = import_text(text=text, format="argdown", author=member)
     assert warnings == [
         "Line 2: 'source_url' without the source's title ('source'): the source is titled by "
-        "its address, example.org/air, as one cited by typing it is."
+        "its address, example.org/air?x=1&y=2, as one cited by typing it is."
     ]
 
 

@@ -210,6 +210,71 @@ def test_a_quote_not_in_the_source_is_refused_with_422(essay, member):
     assert not Argument.objects.filter(author=member).exists()
 
 
+@pytest.mark.parametrize(
+    "stitched",
+    [
+        "Putin … lie",  # "lie" is in the essay only within "believe", 1,600 characters on
+        "Russia … won",  # "won" only within "wondering", 10,000 characters on
+    ],
+)
+def test_a_quote_stitched_from_pieces_of_words_is_refused(essay, member, stitched):
+    """The tester's made-up quotes: they marked the essay argued from its title to its end."""
+    with pytest.raises(DebateRuleError) as refused:
+        _post(member, essay, stitched)
+    assert (refused.value.status, refused.value.field) == (422, "quote")
+    assert not Argument.objects.filter(quote=stitched).exists()
+
+
+def test_a_quote_whose_words_are_pages_apart_is_refused_saying_so(essay, member):
+    first = "I do not contest Trenin’s proposition"
+    with pytest.raises(DebateRuleError) as refused:
+        _post(member, essay, f"{first} … either ally or bandwagon with.")  # the essay's end
+    assert refused.value.status == 422
+    assert "more than 1,000 characters apart" in refused.value.message
+    argument = _post(member, essay, f"{first} … the sole decision-maker")
+    assert argument.quote_end - argument.quote_start < 100
+
+
+@pytest.mark.parametrize("marks", ["“”", '""', "«»", "„“", "‘’"])
+def test_a_quote_in_quotation_marks_as_journalists_type_it_anchors(essay, member, marks):
+    quote = f"{marks[0]}Putin is the sole decision-maker{marks[-1]}"
+    argument = _post(member, essay, quote)
+    assert argument.anchor == "fuzzy" and argument.quote == quote
+    text = sources.text_of(essay)
+    assert text[argument.quote_start : argument.quote_end] == "Putin is the sole decision-maker"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("“Putin is the sole decision-maker.”", ": it has no “.” after “decision-maker”. It reads"),
+        ("putin is the sole decision-maker", ": only the capitals differ. It reads"),
+        (
+            "Putin Is the sole decision-maker,",
+            ": it writes “is” with other capitals; it has no “,” after “decision-maker”.",
+        ),
+        (
+            "I do contest Trenin’s proposition that Putin is the only decision-maker",
+            ": where you wrote “do contest”, it has “do not contest”; where you wrote “only”, it "
+            "has “sole”.",
+        ),
+    ],
+)
+def test_a_refused_quote_is_told_what_differs_from_the_sources_words(essay, member, typed, said):
+    with pytest.raises(DebateRuleError) as refused:
+        _post(member, essay, typed)
+    assert refused.value.message.startswith("The source does not say this as written")
+    assert said in refused.value.message
+
+
+def test_the_sources_words_shown_for_a_refused_quote_stay_in_their_paragraph(essay, member):
+    """The tester's quote in quotation marks was once answered with the words before it, from
+    the paragraph before ("own.' I do not contest…"); with a word changed, it still is not."""
+    with pytest.raises(DebateRuleError) as refused:
+        _post(member, essay, "“I do not contest Trenin’s propositions”")
+    assert "It reads “I do not contest Trenin’s proposition”." in refused.value.message
+
+
 def test_a_selection_anchors_at_its_own_offsets_among_repeats(essay, member):
     phrase = "vital interests"
     second = sources.text_of(essay).index(phrase, sources.text_of(essay).index(phrase) + 1)

@@ -37,7 +37,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
-from urllib.parse import urlsplit
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -56,7 +55,7 @@ from debates.models import (
     Motion,
     Source,
 )
-from debates.sources import PLACEHOLDER_TITLES, web_address
+from debates.sources import PLACEHOLDER_TITLES, address_title, web_address
 from debates.text import WITHHELD, one_line, slug_of, without_nul, without_nul_or_bidi
 from debates.transfer import (
     FORMAT,
@@ -614,13 +613,6 @@ def _source_details(node, clean) -> dict:
     return described
 
 
-def _address_title(url: str) -> str:
-    """The title Crux gives a source that is only a web address (debates.sources.address_source):
-    its host and path."""
-    parts = urlsplit(web_address(url))
-    return f"{parts.hostname}{parts.path}"[:SOURCE_MAX]
-
-
 def _day(node, value) -> str | None:
     """`value` as YYYY-MM-DD: a date so written, or one YAML read unquoted."""
     if value is None or value == "":
@@ -680,7 +672,7 @@ def argdown_to_crux(text: str, *, slug: str = "", author=None, lines: dict | Non
         if not title and described.get("url"):
             # A web address alone is what a reply cites by typing it (its quote then checked
             # against a text Crux holds there, by import_debate), titled as Crux titles it.
-            title = _address_title(described["url"])
+            title = address_title(web_address(described["url"]))
             warnings.append(
                 f"Line {node.line}: 'source_url' without the source's title ('source'): the "
                 f"source is titled by its address, {title}, as one cited by typing it is."
