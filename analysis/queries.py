@@ -41,10 +41,21 @@ MAX_DOT_RADIUS = 6.0
 RING_GAP = 1.2
 LABEL_GAP = 0.8
 LABEL_WIDTH = 8.0
+# Claims of each list the page looks up beyond the `limit` it shows: one hidden or retracted
+# since the run drops out and the next takes its place. The hiding queues a run, which leaves it
+# out; until then, more hidden than this leave a list short, never wrong.
+SPARE = 10
 
 
-def stored(motion) -> MotionAnalysis | None:
-    return MotionAnalysis.objects.filter(motion=motion).first()
+# The stored row's figures: in a debate of 10,000 arguments about 1 MB of result and 0.7 MB of
+# tallies, some 40 ms each to decode. What needs neither leaves them out of `stored`.
+RESULT, TALLIES = "result", "group_votes"
+
+
+def stored(motion, *, without=()) -> MotionAnalysis | None:
+    """The motion's stored analysis, less its fields named in `without` (each read from the
+    database if used after all)."""
+    return MotionAnalysis.objects.filter(motion=motion).defer(*without).first()
 
 
 def analysis_of(row: MotionAnalysis | None) -> Analysis | None:
@@ -58,11 +69,12 @@ def analysis_of(row: MotionAnalysis | None) -> Analysis | None:
         return None
 
 
-def visible_arguments(motion, analysis: Analysis) -> dict[int, Argument]:
-    """The motion's arguments the result names that everyone may still read, by id, in one
-    query: one hidden or retracted since the run never appears."""
-    ids = {claim.id for claim in _claims(analysis) if claim.kind == "argument"}
-    return named_arguments(motion, ids)
+def shown_ids(motion) -> set[int]:
+    """The ids of the motion's arguments everyone may still read, in one plain query: what the
+    JSON, which lists every claim the run scored, checks them against (one hidden or retracted
+    since the run never appears). named_arguments would also work out each one's bearing, a
+    recursive query per argument, that the JSON does not give."""
+    return set(shown_arguments(motion.pk).values_list("pk", flat=True))
 
 
 # The cons on an argument's chain of ancestors, counted by walking up from the outer query's
@@ -104,15 +116,6 @@ def named_arguments(motion, ids) -> dict[int, Argument]:
         argument.replies_to = None if argument.parent_id is None else _STANCE_OF_SIDE[parent_side]
         found[argument.pk] = argument
     return found
-
-
-def _claims(analysis: Analysis):
-    for group in analysis.groups:
-        for row in group.representative:
-            yield row[0]
-    for rows in (analysis.consensus, analysis.divisive, analysis.bridging, analysis.cruxes):
-        for row in rows:
-            yield row[0]
 
 
 # --- The page ------------------------------------------------------------------------------------
@@ -220,6 +223,9 @@ class GroupView:
     stance_on_motion: float | None
     representative: list
     members: list = field(default_factory=list)
+    # Its members' votes on the motion as cast (motion_tallies), which its stance is the share
+    # of: None in a row stored before runs kept them.
+    on_motion: GroupTally | None = None
 
 
 @dataclass
@@ -271,8 +277,24 @@ def report(
     limit: int = 10,
 ) -> Report:
     """The stored analysis as the page shows it to the viewer whose id is `viewer_id` (None:
-    anonymous), her own dot marked if she is on the map (one query: the claims it names)."""
-    arguments = visible_arguments(motion, analysis)
+    anonymous), her own dot marked if she is on the map (one query: the claims it names).
+
+    Only the claims the page can show are looked up: the first `limit` of each list and SPARE
+    more, whatever the size of the debate (the bridging figures score every claim with a vote).
+    """
+
+    def head(items):
+        return list(items)[: limit + SPARE]
+
+    consensus, divisive = head(analysis.consensus), head(analysis.divisive)
+    bridging = head(r for r in analysis.bridging if r.status == "bridging")
+    cruxes_for = head(c for c in analysis.cruxes if c.log_odds > 0)
+    cruxes_against = head(c for c in analysis.cruxes if c.log_odds < 0)
+    # Each group's claims that set it apart are few already (compute_groups.TOP), all shown.
+    representative = [row for group in analysis.groups for row in group.representative]
+    named = (consensus, divisive, bridging, cruxes_for, cruxes_against, representative)
+    ids = {row.claim.id for rows in named for row in rows if row.claim.kind == "argument"}
+    arguments = named_arguments(motion, ids)
 
     def rows(items, *, tallied=False):
         shown = []
@@ -286,6 +308,7 @@ def report(
                 shown.append(ClaimRow(arguments[claim.id], False, item, tallies))
         return shown
 
+    on_motion = {tally.number: tally for tally in motion_tallies(row, analysis)}
     groups = [
         GroupView(
             id=group.id,
@@ -295,10 +318,10 @@ def report(
             stance_on_motion=group.stance_on_motion,
             representative=rows(group.representative),
             members=list(group.members) if show_members else [],
+            on_motion=on_motion.get(group.id + 1),
         )
         for group in analysis.groups
     ]
-    cruxes = rows(analysis.cruxes)
     places = _places(analysis)
     dots = _map_dots(places)
     return Report(
@@ -309,11 +332,11 @@ def report(
         more_voters_needed=max(MIN_GROUP_VOTERS - analysis.qualifying_voters, 0),
         groups=groups,
         dots=dots,
-        consensus=rows(analysis.consensus)[:limit],
-        divisive=rows(analysis.divisive, tallied=True)[:limit],
-        bridging=[r for r in rows(analysis.bridging) if r.figures.status == "bridging"][:limit],
-        cruxes_for=[r for r in cruxes if r.figures.log_odds > 0][:limit],
-        cruxes_against=[r for r in cruxes if r.figures.log_odds < 0][:limit],
+        consensus=rows(consensus)[:limit],
+        divisive=rows(divisive, tallied=True)[:limit],
+        bridging=rows(bridging)[:limit],
+        cruxes_for=rows(cruxes_for)[:limit],
+        cruxes_against=rows(cruxes_against)[:limit],
         you=_you_on_map(places, dots, analysis, viewer_id),
     )
 
@@ -424,7 +447,7 @@ def as_json(motion, row: MotionAnalysis | None, *, show_members: bool) -> dict:
             "bridging": [],
             "cruxes": [],
         }
-    visible = visible_arguments(motion, analysis)
+    visible = shown_ids(motion)
 
     def shown(claim: Claim) -> bool:
         return claim.kind == "motion" or claim.id in visible

@@ -32,11 +32,31 @@ def _shares_tree(order) -> bool:
     return not queries.scored_order(order)
 
 
+def _orders_shown(request, motion, order):
+    """(order, the orders offered): the analysis's own rule (analysis.views answers 404 to a
+    viewer the motion's text is not shown to) keeps its scores from the viewer it would refuse.
+    An order asked for that ranks by them is then the usual order: a group's view writes that
+    group's tallies beside every argument, and "Bridging" ranks by the analysis."""
+    if queries.scored_order(order) and not policy.text_shown_to(motion, request.user):
+        # Said on a page of its own; an order chosen in place just shows the usual one.
+        if not request.htmx:
+            messages.info(request, "This motion's analysis is not shown: the usual order.")
+        order = queries.DEFAULT_REPLY_ORDER
+    # The order bar is part of the tree one rendering serves to a whole audience (fragments):
+    # offered as the audience may follow them, so a hidden motion's author reads the bar every
+    # member does (the orders themselves stay hers to ask for).
+    if policy.text_shown_to(motion, policy.StandIn(policy.audience(request.user))):
+        return order, queries.REPLY_ORDER_LABELS
+    offered = queries.REPLY_ORDER_LABELS.items()
+    return order, {key: label for key, label in offered if not queries.scored_order(key)}
+
+
 @require_safe
 def motion_detail(request, slug):
     motion = queries.motion_by_slug(slug)
     order = queries.reply_order(request.GET.get("sort"), group=request.GET.get("group"))
-    context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
+    order, orders = _orders_shown(request, motion, order)
+    context = {"motion": motion, "order": order, "orders": orders}
     if _shares_tree(order):
         entry = _shared_motion_tree(motion, order, policy.audience(request.user), context)
         own = personal_queries.own_state(motion, request.user, entry["shown"])
@@ -88,7 +108,8 @@ def _shared_motion_tree(motion, order, audience, context):
 def argument_detail(request, slug, pk):
     motion = queries.motion_by_slug(slug)
     order = queries.reply_order(request.GET.get("sort"), group=request.GET.get("group"))
-    context = {"motion": motion, "order": order, "orders": queries.REPLY_ORDER_LABELS}
+    order, orders = _orders_shown(request, motion, order)
+    context = {"motion": motion, "order": order, "orders": orders}
     try:
         if _shares_tree(order):
             entry = _shared_subtree(motion, pk, order, policy.audience(request.user), context)
@@ -141,7 +162,7 @@ def more_replies(request, slug, pk=None):
     # Digits alone: int() also takes " 3", "1_0" and 4,000 digits, each a cache key of its own.
     raw_offset = request.GET.get("offset", "")
     offset = int(raw_offset) if is_id(raw_offset) else 0
-    order = queries.reply_order(request.GET.get("sort"))
+    order, _ = _orders_shown(request, motion, queries.reply_order(request.GET.get("sort")))
     context = {"motion": motion, "offset": offset, "order": order}
     if _shares_tree(order):
         audience = policy.audience(request.user)

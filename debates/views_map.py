@@ -128,9 +128,16 @@ def _map_context(motion):
         arc.anchor = f"arc-{arc.pk}"
         arc.stance = tree.by_id[arc.pk].stance.capitalize()
         arc.shown = policy.text_shown_to(argument, public)
+        # "Pro" and "Con" are its stance on its parent (a reply's, "Pro reply"); the colours
+        # say its side of the motion and whether votes back it, which its words say too (the
+        # title, the caption, the outline's accessible name: WCAG 1.4.1), as the analysis
+        # page says them. A hidden or retracted arc, grey, shows neither.
+        arc.detail = "" if parent is None else " reply"
         if arc.shown:
             arc.text = _short(argument.claim)
-            arc.title = f"{arc.stance}: {arc.text}"
+            side = "for the motion" if arc.side == debate_map.SUPPORTS else "against the motion"
+            arc.detail += f" ({side}; weakly supported)" if arc.weak else f" ({side})"
+            arc.title = f"{arc.stance}{arc.detail}: {arc.text}"
             arc.css = f"map__arc map__arc--{arc.side}{' map__arc--weak' if arc.weak else ''}"
         else:
             arc.text = f"[{argument.get_visibility_display().lower()}]"

@@ -57,7 +57,7 @@ def pages(client, motion, own, others):
     named = {own: f"others in group {own + 1}", None: OTHER_SIDE}
     named.update({other: f"in group {other + 1}" for other in others})
     for against in (own, *others, None):
-        response = client.get(url, {} if against is None else {"against": against})
+        response = client.get(url, {} if against is None else {"against": against + 1})
         assert response.status_code == 200
         figures = personal_figures(response.content.decode(), named[against])
         for _own_vote, agreeing, voting in figures.values():

@@ -159,15 +159,28 @@ def voter_page(client, db):
 OTHER_SIDE = "those who voted the other way on the motion"
 
 
-def test_against_names_a_group_by_its_id(voter_page):
-    assert "from group 1." in voter_page("0") and "from group 2." in voter_page("1")
+def test_against_names_a_group_by_its_number_as_group_and_the_labels_do(voter_page):
+    assert "from group 1." in voter_page("1") and "from group 2." in voter_page("2")
     assert OTHER_SIDE in voter_page()
+    # The links write the number too.
+    assert '<a href="?against=2#personal-cruxes">group 2</a>' in voter_page("1")
+
+
+def test_against_zero_from_an_old_link_names_no_group_and_says_so(voter_page):
+    """Once the parameter took the group's id, 0 for group 1: no group has number 0, so an old
+    link compares her with the other side, under a note that the groups count from 1."""
+    page = voter_page("0")
+    assert OTHER_SIDE in page and "from group" not in page
+    note = page.split('id="personal-no-group"')[1].split("</p>")[0]
+    assert "numbered from 1 to 2" in note
+    assert 'id="personal-no-group"' not in voter_page() + voter_page("1")
 
 
 @pytest.mark.parametrize(
-    "against", ["0_0", "1_0", " 1 ", "+0", "-0", "\u0661", "0x0", "", "9" * 4000, "1" * 19]
+    "against", ["0_0", "1_0", " 1 ", "+0", "-0", "\u0661", "0x0", "9" * 4000, "1" * 19, "3"]
 )
-def test_against_that_is_no_id_is_not_asked_for(voter_page, against):
-    """int() reads all of these, most as a group that exists; the page's links write none."""
-    page = voter_page(against)
-    assert OTHER_SIDE in page and page == voter_page()
+def test_against_that_is_no_group_s_number_is_not_asked_for(voter_page, against):
+    """int() reads most of these as a group that exists; the page's links write none. Each is
+    the page an old link's 0 gets: the other side, and the note."""
+    assert voter_page(against) == voter_page("0")
+    assert voter_page("") == voter_page()

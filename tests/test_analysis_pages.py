@@ -5,7 +5,9 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analysis import queries, services, views
@@ -229,22 +231,32 @@ def test_votes_waiting_for_their_first_run_say_so(client, db):
 
 
 def test_a_pending_page_asks_again_and_the_report_replaces_the_notice(client, db):
-    """While the run is pending the notice asks for the page's report partial every few
-    seconds; once stored, the partial is the report a reload shows, and asks no more."""
+    """While the run is pending the page asks every few seconds with what it shows; the answer
+    is "nothing new" (204, no swap) until the run is stored, then the report a reload shows,
+    which asks no more."""
     motion, _, _ = plant_debate()
     url = reverse("analysis", args=[motion.slug])
     pending = client.get(url).content.decode()
-    assert f'<div id="analysis-pending" hx-get="{url}" hx-trigger="load delay:5s"' in pending
+    poll = f'<div id="analysis-report" hx-get="{url}?since=pending" hx-trigger="every 5s"'
+    assert poll in pending and 'id="analysis-pending"' in pending
     in_place = {"HX-Request": "true"}
+    assert client.get(url, {"since": "pending"}, headers=in_place).status_code == 204
     still = client.get(url, headers=in_place).content.decode()
     assert "<html" not in still and 'id="analysis-pending"' in still
     services.refresh(motion_id=motion.pk)
-    ready = client.get(url, headers=in_place).content.decode()
+    ready = client.get(url, {"since": "pending"}, headers=in_place).content.decode()
     reloaded = client.get(url).content.decode()
     assert "<html" not in ready and 'id="analysis-pending"' not in ready
-    assert 'id="groups-heading"' in ready and ready.strip() in reloaded
-    nobody = MotionFactory()
-    assert "hx-get" not in client.get(reverse("analysis", args=[nobody.slug])).content.decode()
+    assert 'id="groups-heading"' in ready and "hx-get" not in ready
+    # Told to a screen reader in the page's status line, which stays put (the swap is below it).
+    assert '<hx-partial hx-target="#analysis-status">The analysis is ready' in ready
+    assert '<p id="analysis-status" class="visually-hidden" role="status"></p>' in reloaded
+    assert client.get(url, headers=in_place).content.decode().strip() in reloaded
+    # Without a vote there is nothing to wait for yet, but the first votes may come: it asks
+    # less often.
+    nobody = reverse("analysis", args=[MotionFactory().slug])
+    empty = client.get(nobody).content.decode()
+    assert f'hx-get="{nobody}?since=none" hx-trigger="every 10s"' in empty
 
 
 # --- The page ------------------------------------------------------------------------------------
@@ -359,3 +371,94 @@ def test_the_opinion_map_draws_its_dots_in_an_order_that_names_nobody():
         return queries._map_dots(queries._places(SimpleNamespace(points=tuple(points))))
 
     assert drawn([1, 2, 3, 4]) == drawn([4, 3, 2, 1]) == drawn([2, 4, 1, 3])
+
+
+# --- Cost with the debate's size ------------------------------------------------------------------
+
+
+def plant_common_ground(motion, camps, count):
+    """`count` more arguments every voter agrees with, and as many every voter rejects (which
+    keep the agreed ones above the average): the agreed ones bridge, and the run scores all."""
+    voters = [voter for camp in camps for voter in camp]
+    votes = []
+    for i in range(count):
+        for choice in Vote.Choice.AGREE, Vote.Choice.DISAGREE:
+            argument = ArgumentFactory(motion=motion, claim=f"Shared {choice} {i}")
+            votes += [Vote(user=voter, argument=argument, choice=choice) for voter in voters]
+    Vote.objects.bulk_create(votes)
+
+
+def test_the_page_looks_up_the_claims_it_shows_however_many_the_run_scored(
+    client, db, monkeypatch, django_assert_num_queries
+):
+    """The bridging figures score every claim with a vote (9,481 in a debate of 10,000, each
+    once looked up with a recursive query for its bearing, for the ten the page shows). The
+    page looks up the first few of each list, the same number in a debate five times the size,
+    in as many queries."""
+    looked_up = []
+    named_arguments = queries.named_arguments
+
+    def counting(motion, ids):
+        looked_up.append(len(set(ids)))
+        return named_arguments(motion, ids)
+
+    monkeypatch.setattr(queries, "named_arguments", counting)
+    counts = []
+    for extra, slug in ((20, "smaller"), (100, "larger")):
+        motion, _, camps = plant_debate(slug=slug)
+        plant_common_ground(motion, camps, extra)
+        services.refresh(motion_id=motion.pk)
+        analysis = queries.analysis_of(queries.stored(motion))
+        assert sum(r.status == "bridging" for r in analysis.bridging) > extra
+        looked_up.clear()
+        with django_assert_num_queries(ANONYMOUS_PAGE_QUERIES):
+            html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+        counts.append(looked_up[:])
+        bridging = html.split('id="bridging-heading"')[1].split("</section>")[0]
+        assert bridging.count("<li>") == 10
+    assert counts[0] == counts[1] and counts[0][0] <= 5 * (10 + queries.SPARE) + 5 * 5
+
+
+def test_the_json_lists_every_scored_claim_without_a_lookup_each(client, db):
+    """The JSON gives every claim the run scored, by design (its bridging rows carry their
+    status, "needs-more-votes" and "not-bridging" too): checked against the shown arguments in
+    one plain query, never the recursive one that works out a claim's bearing."""
+    motion, _, camps = plant_debate()
+    plant_common_ground(motion, camps, 40)
+    services.refresh(motion_id=motion.pk)
+    with CaptureQueriesContext(connection) as captured:
+        data = client.get(reverse("analysis_json", args=[motion.slug])).json()
+    assert len(captured) == ANONYMOUS_PAGE_QUERIES
+    assert not any("RECURSIVE" in query["sql"].upper() for query in captured)
+    scored = queries.analysis_of(queries.stored(motion)).bridging
+    assert len(data["bridging"]) == len(scored) > 80
+    assert {r["status"] for r in data["bridging"]} == {"bridging", "not-bridging"}
+
+
+# --- A group's stand on the motion ---------------------------------------------------------------
+
+
+def test_a_group_s_stand_on_the_motion_is_given_as_votes_cast(client, db):
+    """ "100%" read as the group's position when one of its twelve voted: the page gives the
+    votes ("1 of 1"), out of how many members, and says when they are too few."""
+    motion, _, camps = plant_debate()
+    Vote.objects.filter(motion=motion, user__in=camps[1][1:]).delete()
+    services.refresh(motion_id=motion.pk)
+    result = MotionAnalysis.objects.get(motion=motion).result
+    number = {member: g["id"] + 1 for g in result["groups"] for member in g["members"]}
+    few, many = number[camps[1][0].pk], number[camps[0][0].pk]
+    html = client.get(reverse("analysis", args=[motion.slug])).content.decode()
+
+    def stand(group):
+        heading = html.split(f'id="group-{group}"')[1]
+        return heading.split('<p class="analysis-group__motion">')[1].split("</p>")[0]
+
+    assert stand(few) == (
+        f"Of its {CAMP_SIZE} members, 1 voted on the motion: 0 of 1 agree with it (0%)."
+        " Too few votes to say where the group stands on it."
+    )
+    assert stand(many) == (
+        f"Of its {CAMP_SIZE} members, {CAMP_SIZE} voted on the motion:"
+        f" {CAMP_SIZE} of {CAMP_SIZE} agree with it (100%)."
+    )
+    assert "of those who voted on the motion agree with it" not in html

@@ -158,7 +158,7 @@ def test_the_map_page_links_each_arc_to_its_permalink_coloured_by_side(client, s
     assert "map__arc--supports" in arc_class(html, d.con_of_con.pk)
     assert "map__arc--supports" in arc_class(html, d.pro.pk)
     assert f'href="{d.con_of_con.get_absolute_url()}" id="map-arc-{d.con_of_con.pk}"' in html
-    assert "<title>Con: A con of the con.</title>" in html
+    assert "<title>Con reply (for the motion; weakly supported): A con of the con.</title>" in html
     # The outline: the same arguments as a nested list of links, the con of the con inside.
     outline = html[html.index('class="outline"') :]
     assert re.search(
@@ -169,6 +169,41 @@ def test_the_map_page_links_each_arc_to_its_permalink_coloured_by_side(client, s
     assert "<svg" in html and "<script" not in html.replace('<script src="/static/', ""), (
         "no inline script"
     )
+
+
+@pytest.mark.django_db
+def test_an_arc_says_in_words_what_its_colours_say(client, small_debate):
+    """The colours give an arc's side of the motion and whether votes back it; its words (the
+    title the caption shows, the outline's accessible name) said only "Pro" or "Con", its stance
+    on its parent: a pro of a con, coloured against the motion, read "Pro" (WCAG 1.4.1). Its
+    words now give all three, as the analysis page names the sides."""
+    d = small_debate
+    pro_of_con = ArgumentFactory(
+        motion=d.motion, parent=d.con, stance=Stance.PRO, claim="A pro of the con."
+    )
+    pro_of_con.agree_count = 3
+    pro_of_con.save()
+    html = client.get(map_url(d.motion)).content.decode()
+    titles = dict(
+        re.findall(r'id="map-arc-(\d+)" class="[^"]*" tabindex="-1"><title>([^<]*)<', html)
+    )
+    assert titles == {
+        str(d.con.pk): "Con (against the motion; weakly supported): A con of the motion.",
+        str(d.pro.pk): "Pro (for the motion; weakly supported): A pro of the motion.",
+        str(d.con_of_con.pk): "Con reply (for the motion; weakly supported): A con of the con.",
+        str(pro_of_con.pk): "Pro reply (against the motion): A pro of the con.",
+    }
+    assert "map__arc--opposes" in arc_class(html, pro_of_con.pk)
+    assert "map__arc--weak" not in arc_class(html, pro_of_con.pk)
+    # The outline's links are named alike: the stance shown, the rest for screen readers.
+    outline = html[html.index('class="outline"') :]
+    line = outline.split(f'id="outline-arc-{pro_of_con.pk}">')[1].split("</a>")[0]
+    words = " ".join(re.sub(r"<[^>]+>", "", line).split())
+    assert words == "Pro reply (against the motion): A pro of the con."
+    assert '<span class="visually-hidden"> reply (against the motion):</span>' in line
+    # The legend names the sides as the analysis page does.
+    assert "For the motion: a pro argument" in html and "Against the motion: a con" in html
+    assert "Supports the motion" not in html and "Opposes the motion" not in html
 
 
 @pytest.mark.django_db

@@ -113,9 +113,10 @@ def test_with_groups_the_other_comparisons_are_offered_and_her_own_group_named(c
     assert compare_line(against_side) == (
         f"Compare yourself instead with: {', '.join(named[g['id']] for g in groups)}."
     )
-    assert f'<a href="?against={own}#personal-cruxes">group {own + 1}</a>' in against_side
+    # Named by its number, as ?group= and every label name it.
+    assert f'<a href="?against={own + 1}#personal-cruxes">group {own + 1}</a>' in against_side
 
-    against_other = personal(client, motion, against=other)
+    against_other = personal(client, motion, against=other + 1)
     assert compare_line(against_other) == (
         f"Compare yourself instead with: those who voted the other way on the motion, {named[own]}."
     )

@@ -231,9 +231,10 @@
     const caption = arc.closest(".map").querySelector(".map__caption");
     const title = arc.querySelector("title");
     if (!caption || !title) return;
-    // The house's lead ("Pro: ") stays outside the claim's isolate: a claim written right to
-    // left would otherwise carry the lead and its own full stop to the wrong ends.
-    const [, lead = "", claim = title.textContent] = title.textContent.match(/^((?:Pro|Con|The motion): )?([\s\S]*)$/) || [];
+    // The house's lead ("Pro reply (against the motion): ", views_map) stays outside the claim's
+    // isolate: a claim written right to left would otherwise carry the lead and its own full
+    // stop to the wrong ends.
+    const [, lead = "", claim = title.textContent] = title.textContent.match(/^((?:(?:Pro|Con)(?: reply)?(?: \([^()]*\))?|The motion): )?([\s\S]*)$/) || [];
     const isolate = document.createElement("bdi");
     isolate.textContent = claim;
     caption.replaceChildren(lead, isolate);

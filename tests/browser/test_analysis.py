@@ -12,7 +12,7 @@ from debates.models import Vote
 from debates.moderation import hide_argument
 from debates.services import post_argument
 from tests.browser.live_pages import open_live
-from tests.factories import verified_user
+from tests.factories import MotionFactory, verified_user
 from tests.test_analysis_ordering import plant_replies
 from tests.test_analysis_pages import CAMP_SIZE, plant_debate
 
@@ -124,7 +124,7 @@ def test_axe_finds_nothing_on_the_analysis_page(new_page, signed_in, axe, transa
     found = {}
     for who, page in (("anonymous", new_page()), ("member", signed_in(her))):
         page.emulate_media(color_scheme=scheme)
-        page.goto(url if who == "anonymous" else f"{url}?against={own}")
+        page.goto(url if who == "anonymous" else f"{url}?against={own + 1}")
         expect(page.get_by_role("heading", name="Where people disagree")).to_be_visible()
         if who == "member":
             expect(page.locator("#personal-list")).to_contain_text(args["common"].claim)
@@ -230,19 +230,89 @@ def test_on_a_phone_the_dots_numbers_the_motion_s_split_and_whom_a_crux_counts_a
         re.compile(r"of those who voted the other way on the motion agree\)")
     )
     other = next(group["id"] for group in groups if group["id"] != own)
-    page.goto(f"{motion.get_absolute_url().rstrip('/')}/analysis/?against={other}")
+    page.goto(f"{motion.get_absolute_url().rstrip('/')}/analysis/?against={other + 1}")
     expect(page.locator("#personal-list li").first).to_contain_text(
         re.compile(rf"; \d+ of \d+ in group {other + 1} agree\)")
     )
 
 
+def focus_the_breadcrumb(page):
+    """Focus on the page's first link, above the analysis: where a screen reader's reader was."""
+    link = page.get_by_role("navigation", name="Breadcrumb").get_by_role("link")
+    link.focus()
+    return link
+
+
 def test_a_pending_analysis_page_shows_the_report_once_it_is_stored(page, transactional_db):
     """The reader who opened the page before the run sees the report arrive without reloading,
-    the notice gone and the page's own heading kept."""
+    the notice gone and the page's own heading kept; a screen reader is told, politely, and
+    the focus stays where it was."""
     motion, _, _ = plant_debate()
     page.goto(motion.get_absolute_url().rstrip("/") + "/analysis/")
     expect(page.locator("#analysis-empty")).to_contain_text("not been analysed yet")
+    breadcrumb = focus_the_breadcrumb(page)
     services.refresh(motion_id=motion.pk)
     expect(page.get_by_role("img", name="Opinion map")).to_be_visible(timeout=15_000)
     expect(page.locator("#analysis-pending")).to_have_count(0)
     expect(page.get_by_role("heading", name="Where people disagree")).to_have_count(1)
+    expect(page.locator('#analysis-status[role="status"]')).to_have_text(
+        "The analysis is ready: its figures are below."
+    )
+    expect(breadcrumb).to_be_focused()
+
+
+def test_a_page_opened_before_any_vote_shows_the_first_analysis(page, transactional_db):
+    """ "Nobody has voted yet" once stood until a reload: the page asks now and then, and the
+    first votes' analysis replaces it, told to screen readers."""
+    motion = MotionFactory()
+    page.goto(motion.get_absolute_url().rstrip("/") + "/analysis/")
+    expect(page.locator("#analysis-empty")).to_contain_text("Nobody has voted")
+    breadcrumb = focus_the_breadcrumb(page)
+    Vote.objects.create(user=verified_user(), motion=motion, choice=Vote.Choice.AGREE)
+    services.refresh(motion_id=motion.pk)
+    expect(page.locator(".analysis__meta")).to_contain_text(
+        "From the votes of 1 person", timeout=25_000
+    )
+    expect(page.locator('#analysis-status[role="status"]')).to_have_text(
+        "The analysis is ready: its figures are below."
+    )
+    expect(breadcrumb).to_be_focused()
+    expect(page.locator("#analysis-report")).not_to_have_attribute("hx-get", re.compile("."))
+
+
+def test_figures_older_than_the_debate_say_so_until_the_newer_ones_arrive(
+    page, moderator, transactional_db
+):
+    """The tester's case: the only common-ground claim hidden while the worker is stopped. The
+    old figures stand under a notice of their time; the next run replaces them in place."""
+    motion, args, _ = plant_debate()
+    services.refresh(motion_id=motion.pk)
+    hide_argument(moderator=moderator, argument=args["common"], reason="Off topic")
+    page.goto(motion.get_absolute_url().rstrip("/") + "/analysis/")
+    notice = page.locator("#analysis-updating")
+    expect(notice).to_contain_text("Updating: these figures are from")
+    expect(notice).to_contain_text("a newer analysis is on its way")
+    expect(page.get_by_role("img", name="Opinion map")).to_be_visible()
+    # Its polls find nothing new until the run is stored, and swap nothing: a reader in the
+    # report stays where she is.
+    polls = []
+    page.on("response", lambda r: polls.append(r.status) if "since=" in r.url else None)
+    download = page.get_by_role("link", name=re.compile("Download the figures"))
+    download.focus()
+    with page.expect_response(lambda r: "since=" in r.url, timeout=15_000) as poll:
+        pass
+    assert poll.value.status == 204
+    page.wait_for_timeout(200)  # what a swap would have done, done
+    expect(download).to_be_focused()
+    breadcrumb = focus_the_breadcrumb(page)
+    services.refresh(motion_id=motion.pk)
+    expect(notice).to_have_count(0, timeout=15_000)
+    expect(page.locator('#analysis-status[role="status"]')).to_have_text(
+        "The analysis has been brought up to date."
+    )
+    expect(page.get_by_role("img", name="Opinion map")).to_be_visible()
+    expect(breadcrumb).to_be_focused()
+    # The latest figures ask no more.
+    asked = len(polls)
+    page.wait_for_timeout(6_000)
+    assert len(polls) == asked

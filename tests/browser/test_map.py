@@ -58,15 +58,46 @@ def test_an_arc_of_the_map_leads_to_its_argument(page, debate):
     # Its claim shows under the map on hover and on keyboard focus, not only as a tooltip.
     caption = page.locator(".map__caption")
     page.locator(f"#map-arc-{arguments['top1'].pk}").focus()
-    expect(caption).to_have_text("Pro: Top 1.")
+    expect(caption).to_have_text("Pro (for the motion; weakly supported): Top 1.")
     # The claim is isolated from the house's lead, as a claim written right to left needs.
     expect(caption.locator("bdi")).to_have_text("Top 1.")
     point = point_in_arc(page, f"#map-arc-{reply.pk}")
     page.mouse.move(*point)
-    expect(caption).to_have_text("Con: Reply 2b.")
+    expect(caption).to_have_text("Con reply (for the motion; weakly supported): Reply 2b.")
     page.mouse.click(*point)
     expect(page).to_have_url(re.compile(re.escape(reply.get_absolute_url()) + "$"))
     expect(page.locator(f"#claim-{reply.pk}")).to_have_text("Reply 2b.")
+
+
+def test_an_arc_and_its_outline_item_name_its_side_and_weakness_in_words(page, debate):
+    """Colour alone said an arc's side of the motion and that votes do not back it (WCAG 1.4.1),
+    while its words said "Pro" or "Con", its stance on its parent. A pro of a con, coloured
+    against the motion, is named so by the map, its caption and the outline; one agreed with
+    is no longer "weakly supported"."""
+    motion, arguments = debate
+    pro_of_con = arguments["reply2a"]  # a pro reply to the con "Top 2."
+    Argument.objects.filter(pk=pro_of_con.pk).update(agree_count=2)
+    # As its permalink's map: its outline branch open (a closed one is named to nobody).
+    page.goto(f"/motions/{motion.slug}/map/?current={pro_of_con.pk}")
+    name = "Pro reply (against the motion): Reply 2a."
+    arc = page.locator(f"#map-arc-{pro_of_con.pk}")
+    expect(arc).to_have_class("map__arc map__arc--opposes")
+    expect(arc).to_have_accessible_name(name)
+    arc.focus()
+    expect(page.locator(".map__caption")).to_have_text(name)
+    expect(page.locator(".map__caption bdi")).to_have_text("Reply 2a.")
+    weak = page.locator(f"#map-arc-{arguments['top2'].pk}")
+    expect(weak).to_have_accessible_name("Con (against the motion; weakly supported): Top 2.")
+    # The outline's item: "Pro" shown, as the tree of the debate shows a reply's stance; the
+    # side and the weakness read out with it.
+    item = page.locator(f"#outline-arc-{pro_of_con.pk}")
+    expect(item).to_have_accessible_name(
+        re.compile(r"Pro reply \(against the motion\): Reply 2a\.$")
+    )
+    expect(item.locator(".stance")).to_have_text("Pro")
+    expect(page.locator(f"#outline-arc-{arguments['top2'].pk}")).to_have_accessible_name(
+        re.compile(r"Con \(against the motion; weakly supported\): Top 2\.$")
+    )
 
 
 def test_the_outline_is_a_tree_to_move_through_by_keyboard(page, debate):
@@ -169,7 +200,9 @@ def test_the_map_follows_the_debate_live_and_throttled(page, signed_in, debate):
     for reader in (page, panel_page):
         arc = reader.locator(f"#map-arc-{fresh.pk}")
         expect(arc).to_be_visible(timeout=15_000)
-        expect(arc.locator("title")).to_have_text("Con: Fresh from another browser.")
+        expect(arc.locator("title")).to_have_text(
+            "Con (against the motion; weakly supported): Fresh from another browser."
+        )
     expect(page.locator(f"#outline-arc-{fresh.pk}")).to_have_attribute("role", "treeitem")
     expect(page.get_by_role("heading", level=1)).to_contain_text("(13 arguments)")
     expect(second).to_have_attribute("aria-expanded", "true")
