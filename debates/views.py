@@ -258,6 +258,11 @@ def _vote(request, slug, argument_id=None):
     choice = request.POST.get("choice", "")
     try:
         with ratelimit.attempt(request, "vote"):
+            # A plain form's page comes back saying what the press did: the vote held before
+            # tells a first vote from a change (the HTMX widget shows its pressed button).
+            held = (
+                None if request.htmx else queries.my_vote(request.user, _claim(slug, argument_id))
+            )
             result = voting.cast_vote_at(
                 voter=request.user, slug=slug, argument_id=argument_id, choice=choice
             )
@@ -298,7 +303,18 @@ def _vote(request, slug, argument_id=None):
         return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
     if error:
         messages.error(request, error)
+    else:
+        messages.success(request, _vote_said(held, result.choice))
     return HttpResponseSeeOther(next_url)
+
+
+def _vote_said(held, now):
+    """What a press of a vote button did: the same choice again withdraws the vote held."""
+    if now is None:
+        return "Your vote is withdrawn."
+    if held is None or held == now:
+        return f"Your vote is counted: {now}."
+    return f"Your vote is changed to {now}."
 
 
 def _claim(slug, argument_id):

@@ -673,24 +673,128 @@
   // "Arguments (N)" counts those everyone reads, as a reload does: one hidden or retracted live
   // leaves it, one restored comes back. Each body's state is remembered, so that a copy in the
   // same state (a vote's, a moderator's own) changes nothing.
-  const withdrawnBefore = new Map();
+  // Its state is what everyone reads of it: "shown", or what became of it. Its author and
+  // moderators read a hidden argument's text under the moderator's notice; anyone else reads its
+  // place, "[hidden by a moderator]", as everyone does once it is retracted. (By its words: the
+  // claim's classes are the old ones until htmx settles.)
+  function shownAs(body) {
+    if (!body.hasAttribute("data-withdrawn")) return "shown";
+    const place = oneLine(body.querySelector(".argument__claim")?.textContent);
+    return body.querySelector(".notice--hidden") || place === "[hidden by a moderator]" ? "hidden" : "retracted";
+  }
+  const stateBefore = new Map();
   for (const body of document.querySelectorAll("article.argument__body[id]")) {
-    withdrawnBefore.set(body.id, body.hasAttribute("data-withdrawn"));
+    stateBefore.set(body.id, shownAs(body));
   }
   function addToSize(change) {
     const size = document.getElementById("debate-size");
     if (size) size.textContent = String(Number(size.textContent) + change);
   }
+  // The state it had before, when this copy changed it.
   function recountWithdrawn(body) {
-    if (!body) return;
-    const withdrawn = body.hasAttribute("data-withdrawn");
-    const before = withdrawnBefore.get(body.id);
-    withdrawnBefore.set(body.id, withdrawn);
-    if (before !== undefined && before !== withdrawn) addToSize(withdrawn ? -1 : 1);
+    if (!body) return undefined;
+    const now = shownAs(body);
+    const before = stateBefore.get(body.id);
+    stateBefore.set(body.id, now);
+    if (before === undefined || before === now) return undefined;
+    if ((before === "shown") !== (now === "shown")) addToSize(now === "shown" ? 1 : -1);
+    return before;
+  }
+
+  // What she is changing herself, while her request is under way: its answer says what came of
+  // it where she acted (an argument's tools, a retraction), or the page it sends her to does (the
+  // motion's panel), so a live copy of the same change that comes first says nothing.
+  const acting = new Set();
+  document.addEventListener("htmx:before:request", (event) => {
+    const ctx = event.detail?.ctx;
+    if (ctx?.request?.method !== "POST") return;
+    const target = typeof ctx.target === "string" ? document.querySelector(ctx.target) : ctx.target;
+    const key = ctx.sourceElement?.closest?.("#motion-moderation") ? "motion" : target?.matches?.("li.argument[id]") && target.id;
+    if (!key) return;
+    acting.add(key);
+    ctx.crux = { acting: key };
+  });
+  document.addEventListener("htmx:finally:request", (event) => {
+    const ctx = event.detail?.ctx;
+    if (ctx?.crux?.acting && !ctx.hx?.redirect) acting.delete(ctx.crux.acting);
+  });
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && !form.hasAttribute("hx-post") && form.closest("#motion-moderation")) acting.add("motion");
+  });
+
+  // A moderator's act or a retraction that arrived live, said as the page now says it; never a
+  // hidden claim's words (spam, often), only its stance and what it answers. Acts that come
+  // together (a moderator's queue, handled in bulk) are counted in one sentence.
+  const shorten = (text, most) => (text.length > most ? `${text.slice(0, most - 1)}…` : text);
+  const ACTED = {
+    hidden: ["hidden by a moderator", "hidden by a moderator"],
+    retracted: ["retracted by its author", "retracted by their authors"],
+    shown: ["restored by a moderator", "restored by a moderator"],
+  };
+  const moderated = [];
+  let moderatedTimer = null;
+  function moderatedLive(body, now) {
+    moderated.push({ id: body.id.replace("body-", ""), now });
+    clearTimeout(moderatedTimer);
+    moderatedTimer = setTimeout(tellModerated, 300);
+  }
+  function tellModerated() {
+    const acts = moderated.splice(0);
+    if (acts.length === 1) {
+      const [{ id, now }] = acts;
+      const [text, about] = now === "shown" ? restoredNews(id) : withdrawnNews(id, now);
+      announce(`An argument was ${ACTED[now][0]}: ${text}`, about);
+      return;
+    }
+    const counts = Object.keys(ACTED).map((now) => [now, acts.filter((act) => act.now === now).length]);
+    announce(
+      counts
+        .filter(([, count]) => count)
+        .map(([now, count]) => (count === 1 ? `An argument was ${ACTED[now][0]}.` : `${count} arguments were ${ACTED[now][1]}.`))
+        .join(" "),
+    );
+  }
+  function restoredNews(id) {
+    return [shorten(oneLine(document.getElementById(`claim-${id}`)?.textContent), 120), id];
+  }
+  function withdrawnNews(id, now) {
+    const argument = document.getElementById(`argument-${id}`);
+    const stance = oneLine(argument?.querySelector(":scope > .argument__body .stance")?.textContent).toLowerCase();
+    const what = stance ? `a ${stance} argument` : "one";
+    const above = argument?.parentElement?.closest("li.argument[id]");
+    const aboveBody = above?.querySelector(":scope > article.argument__body");
+    if (aboveBody && !aboveBody.hasAttribute("data-withdrawn")) {
+      const answered = shorten(oneLine(aboveBody.querySelector(".argument__claim")?.textContent), 80);
+      return [`${what} replying to “${answered}”`, above.id.replace("argument-", "")];
+    }
+    if (aboveBody) return [`${what} replying to one no longer shown`, ""];
+    return [argument?.parentElement?.id === "replies-motion" ? `${what} on the motion` : what, ""];
+  }
+  // The motion's state as its status says it: a lock with its reason, a hiding, or neither.
+  function motionState() {
+    const status = document.getElementById("motion-status");
+    return status && { shown: status.dataset.shown === "true", notice: oneLine(status.querySelector(".notice")?.textContent) };
+  }
+  let motionBefore = motionState();
+  function tellMotion() {
+    const [before, now] = [motionBefore, motionState()];
+    motionBefore = now;
+    if (!before || !now || acting.has("motion")) return;
+    const changed = now.notice !== before.notice;
+    let said = "";
+    if (before.shown && !now.shown) {
+      said = changed && now.notice ? now.notice : "A moderator has hidden this motion.";
+    } else if (!before.shown && now.shown) {
+      said = now.notice ? `A moderator has restored this motion. ${now.notice}` : "A moderator has restored this motion: it takes new arguments and votes again.";
+    } else if (changed) {
+      said = now.notice || "This motion is unlocked: it takes new arguments and votes again.";
+    }
+    if (said) announce(said);
   }
   function countNewArgument(node) {
     const body = node.querySelector(":scope > article.argument__body");
-    if (body) withdrawnBefore.set(body.id, body.hasAttribute("data-withdrawn"));
+    if (body) stateBefore.set(body.id, shownAs(body));
     if (!body?.hasAttribute("data-withdrawn")) addToSize(1);
     document.getElementById("debate-empty")?.remove();
     for (let above = node.parentElement?.closest("li.argument"); above; above = above.parentElement?.closest("li.argument")) {
@@ -733,12 +837,14 @@
       forgetIfWithdrawn(node.querySelector(":scope > article.argument__body"));
       recountWithdrawn(node.querySelector(":scope > article.argument__body"));
     } else if (node.matches("article.argument__body[id]")) {
-      recountWithdrawn(node);
+      const before = recountWithdrawn(node);
       placeGroupLine(node, false);
       forgetIfWithdrawn(node);
+      if (before && !acting.has(node.id.replace("body-", "argument-"))) moderatedLive(node, shownAs(node));
       askOwnCopy(`ids=${node.id.replace("body-", "")}`);
     } else if (node.id === "motion-status") {
       applyMotionState();
+      tellMotion();
       askOwnCopy("motion");
     }
   }
