@@ -6,10 +6,10 @@ flagged among the arguments it shows (one more query, and only when there is any
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Case, CharField, Exists, OuterRef, Subquery, When
 
 from debates import moderation_queries
-from debates.models import Argument, Flag, Vote
+from debates.models import Argument, Flag, ModerationAction, Vote
 
 
 @dataclass
@@ -79,8 +79,8 @@ def own_among(motion, state: OwnState, shown_ids) -> list[Argument]:
     wanted = state.own_among(shown_ids)
     if not wanted:
         return []
-    own = Argument.objects.select_related("author", "source")
-    loaded = moderation_queries.with_appeal_state(own).in_bulk(wanted)
+    own = Argument.objects.select_related("author", "source__added_by")
+    loaded = _with_appeal(own).in_bulk(wanted)
     arguments = [loaded[pk] for pk in wanted if pk in loaded]
     for argument in arguments:
         argument.motion, argument.my_vote = motion, state.votes.get(argument.pk)
@@ -97,11 +97,27 @@ def arguments_as_seen_by(motion, viewer, ids) -> list[Argument]:
     flags = Flag.objects.filter(flagger=viewer, argument=OuterRef("pk"), status=Flag.Status.OPEN)
     seen = (
         Argument.objects.filter(motion=motion, pk__in=ids)
-        .select_related("author", "source")
+        .select_related("author", "source__added_by")
         .annotate(my_vote=Subquery(votes), my_flag=Exists(flags))
         .order_by("id")
     )
-    arguments = list(moderation_queries.with_appeal_state(seen))
+    arguments = list(_with_appeal(seen))
     for argument in arguments:
         argument.motion = motion
     return arguments
+
+
+def _with_appeal(arguments):
+    """moderation_queries.with_appeal_state, and `appeal_reason`: why a moderator last declined
+    an appeal on each hidden one (the log's entry), which its author's copy gives beside her
+    declined appeal. Her current appeal, when declined, is the one that entry declined: one
+    appeal stands for each hiding. In the same query."""
+    declines = ModerationAction.objects.filter(
+        argument=OuterRef("pk"), action=ModerationAction.Action.DECLINE_APPEAL
+    ).order_by("-created_at", "-id")
+    reason = Case(
+        When(visibility=Argument.Visibility.HIDDEN, then=Subquery(declines.values("reason")[:1])),
+        default=None,
+        output_field=CharField(),
+    )
+    return moderation_queries.with_appeal_state(arguments).annotate(appeal_reason=reason)

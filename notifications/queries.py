@@ -115,6 +115,14 @@ def preferences_of(member) -> Preferences:
     return found or Preferences(member=member)
 
 
+def unsubscribed_from(member, mailing: str) -> bool:
+    """Whether `member` gets no more of `mailing` ("replies" or "digest")."""
+    preferences = preferences_of(member)
+    if mailing == "replies":
+        return not preferences.email_replies
+    return preferences.digest == Digest.OFF
+
+
 def loaded_preferences(member) -> Preferences:
     """preferences_of for a member loaded with select_related(PREFERENCES), with no query."""
     try:

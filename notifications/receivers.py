@@ -22,11 +22,18 @@ def on_debate_changed(sender, *, event, **kwargs):
     if event.kind == events.ARGUMENT_POSTED:
         services.notify_of_argument(argument_id=event.ids["argument_id"], posted=True)
     elif event.kind == events.ARGUMENT_CHANGED:
-        services.notify_of_argument(argument_id=event.ids["argument_id"], posted=False)
+        argument_id = event.ids["argument_id"]
+        told = services.notify_of_argument(argument_id=argument_id, posted=False)
         # Withdrawing, moderating and a cited source's moderation change an argument too: only
         # its author's edit says that its wording changed.
         if event.ids.get("reworded"):
-            services.notify_of_rewording(argument_id=event.ids["argument_id"])
+            told += services.notify_of_rewording(argument_id=argument_id)
+        # Hidden, restored, retracted or reworded, it counts and reads otherwise in the notices
+        # of it and of its replies on pages open now (the event does not say which it was):
+        # whoever holds one and was not told just now hears of it too.
+        services.ring_for_argument(
+            argument_id=argument_id, besides={notice.recipient_id for notice in told}
+        )
 
 
 def on_motion_proposed(sender, *, event, **kwargs):

@@ -14,11 +14,12 @@ withdrawn (or the motion whose context mentions them is hidden), nobody but mode
 (debates.policy.told_of).
 """
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.mentions import people_mentioned
@@ -199,6 +200,27 @@ def _tell_the_untold(claim, told: dict) -> list[Notification]:
         notification.recipient = untold[notification.recipient_id][0]
     _tell(created)
     return created
+
+
+def ring_for_argument(*, argument_id: int, besides: Collection[int] = ()) -> list[int]:
+    """Light the bells of whoever holds a notice of a committed argument that changed, or of a
+    reply to it, on their open pages (and so bring their open inboxes afresh), but for those in
+    `besides` (rung already): a notice stops counting and quotes nothing while the argument, or
+    what a reply answers, is hidden or withdrawn (policy.told_of), and counts and quotes it
+    again once it is shown, so their pages must change as a reload would. A moderator's act on
+    it is not among them: its notice counts and reads alike either way. One read of them,
+    however many; returns whom it rang."""
+    told = Argument.objects.filter(Q(pk=argument_id) | Q(parent_id=argument_id)).values("pk")
+    recipients = (
+        Notification.objects.filter(argument_id__in=told)
+        .exclude(kind=Kind.MODERATION)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    rung = [recipient for recipient in recipients if recipient not in besides]
+    events.announce_to_members(rung)
+    return rung
 
 
 def notify_of_rewording(*, argument_id: int) -> list[Notification]:

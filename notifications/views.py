@@ -54,6 +54,22 @@ def place_of(notification: Notification, member) -> str:
     return reverse("notifications") + "?kind=moderation"
 
 
+def withheld_since(notification: Notification, member) -> str | None:
+    """Why the place of `notification` no longer shows `member` what she was told of, or None:
+    its debate hidden (place_of leads her back to the inbox), or its argument hidden or
+    retracted (its place says only that). Said on the way, or the link looks broken."""
+    claim = notification.argument or notification.motion
+    if claim is None:
+        return None
+    if not policy.named_to(getattr(claim, "motion", claim), member):
+        return "That debate was hidden by a moderator, so it can't be opened."
+    if policy.text_shown_to(claim, member):
+        return None
+    if claim.is_hidden:
+        return "That argument was hidden by a moderator, so its text is no longer shown."
+    return "That argument was retracted by its author, so its text is no longer shown."
+
+
 @member_required
 @require_GET
 def open_notification(request, pk):
@@ -65,6 +81,9 @@ def open_notification(request, pk):
         # Most often an emailed link opened where another account is signed in: say so, and
         # offer the way to the right one, whether or not the number is anyone's.
         return render(request, "notifications/not_yours.html", status=404)
+    withheld = withheld_since(notification, request.user)
+    if withheld:
+        messages.info(request, withheld)
     return redirect(place_of(notification, request.user))
 
 
@@ -78,8 +97,14 @@ def _back(request):
 @member_required
 @require_POST
 def mark_read(request, pk):
+    """Mark one notice read: in place, the notice as a reload now shows it (inbox.html#marked);
+    else back to the page it was marked on."""
     if services.mark_read(member=request.user, notification_id=pk) is None:
         raise Http404("No such notification.")
+    messages.success(request, "Marked as read.")
+    if request.htmx:
+        notification = queries.inbox(request.user).get(pk=pk)
+        return render(request, "notifications/inbox.html#marked", {"notification": notification})
     return redirect(_back(request))
 
 
@@ -152,7 +177,11 @@ def unsubscribe(request):
     member = found and User.objects.filter(pk=found[0]).first()
     if not member or found[1] not in services.LISTS:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
-    context = {"mailing": found[1], "member": member, "done": request.method == "POST"}
     if request.method == "POST":
         services.unsubscribe(member=member, mailing=found[1])
+        done = True
+    else:
+        # A link used already says so, rather than ask again as if the first click had failed.
+        done = queries.unsubscribed_from(member, found[1])
+    context = {"mailing": found[1], "member": member, "done": done}
     return render(request, "notifications/unsubscribe.html", context)

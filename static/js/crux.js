@@ -894,4 +894,38 @@
       tallyChanged(mutation.target);
     }
   }).observe(document.documentElement, { childList: true, subtree: true });
+
+  // --- The bell, told --------------------------------------------------------------------------
+  // Its count arrives live (debates.live.member) and says nothing as it changes: a count that
+  // went up is told in a region of its own (#bell-news). One that fell (notices read, or hidden
+  // since) empties it, so the next rise is told even where its words are the same.
+  const bellNews = document.getElementById("bell-news");
+  const unreadIn = (count) => Number.parseInt(count?.textContent, 10) || 0;
+  let unreadBefore = unreadIn(document.getElementById("bell-count"));
+  function bellRang(node) {
+    if (!(node instanceof Element) || node.id !== "bell-count") return;
+    const unread = unreadIn(node);
+    const more = unread - unreadBefore;
+    unreadBefore = unread;
+    if (!bellNews || more === 0) return;
+    bellNews.textContent = more > 0 ? `${more} new notification${more === 1 ? "" : "s"}, ${unread} unread` : "";
+  }
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations) mutation.addedNodes.forEach(bellRang);
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  // A notice marked read in place hands the focus on to the next one, or to the heading after
+  // the last, rather than leave it on the notice it was already on. (Once swapped, the request
+  // names the notice that came back as its source, no longer the form.)
+  let marking = null;
+  document.addEventListener("htmx:before:swap", (event) => {
+    const form = event.detail?.ctx?.sourceElement;
+    if (form instanceof Element && form.matches("form.notification__read")) marking = form.getAttribute("hx-target");
+  });
+  document.addEventListener("htmx:after:swap", () => {
+    const marked = marking && document.querySelector(marking);
+    marking = null;
+    if (!marked) return;
+    const next = marked.nextElementSibling?.matches("li.notification") ? marked.nextElementSibling : document.getElementById("inbox-heading");
+    next?.focus();
+  });
 })();

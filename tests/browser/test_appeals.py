@@ -109,7 +109,7 @@ def test_where_her_appeal_stands_reaches_her_open_pages_live(signed_in, hidden):
     expect(cleo.get_by_text("No open appeals")).to_be_visible()
 
     expect(state).to_contain_text("Your appeal was declined on")
-    expect(state).to_contain_text("a moderator kept it hidden.")
+    expect(state).to_contain_text("a moderator kept it hidden: Still reads as an advert.")
     expect(state.get_by_role("link")).to_have_count(0)
     assert reading.evaluate("window.__noReload") is True
     content = reading.locator(f"#content-{argument.pk}")

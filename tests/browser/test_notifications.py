@@ -1,9 +1,15 @@
 """Notifications in the browser (issue 21): the bell rings live, the inbox leads to the reply."""
 
+import re
+
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.services import grant_moderator
+from debates import moderation
 from debates.models import Argument
+from notifications.models import Notification
+from tests.browser.live_pages import open_live, wait_until_subscribed
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 
 
@@ -136,3 +142,139 @@ def test_a_rewording_of_what_one_answered_rings_the_bell_live(signed_in, transac
     item.get_by_role("link", name="See what changed").click()
     expect(bobs_page.get_by_role("heading", name="History of this argument")).to_be_visible()
     expect(bobs_page.locator(".history__version--old")).to_contain_text("Night shifts cost little.")
+
+
+# --- As a reload shows them: the tester's findings (axn) ---------------------------------------
+
+
+def open_inbox(page):
+    page.goto("/notifications/")
+    expect(page.locator(".member-stream")).to_have_attribute("data-state", "live")
+    page.evaluate("window.__noReload = true")
+    return page
+
+
+def test_a_reply_hidden_and_restored_leaves_and_comes_back_to_open_pages(
+    signed_in, transactional_db
+):
+    alice = verified_user(display_name="Alice Archer")
+    bob = verified_user(display_name="Bob Baker")
+    mod = verified_user(display_name="Moderator Mo")
+    grant_moderator(user=mod)
+    motion = MotionFactory(title="Ports", claim="Ports should open at night.")
+    argument = ArgumentFactory(motion=motion, author=alice, claim="Night shifts cost little.")
+    elsewhere = MotionFactory(title="Trams", claim="Trams beat buses.")
+
+    # Alice has her inbox open, and the page of another motion.
+    inbox = open_inbox(signed_in(alice))
+    other = open_live(signed_in(alice), elsewhere.get_absolute_url())
+    wait_until_subscribed(alice, 2)
+    reply_con(signed_in(bob), argument, "SECRET-SPAM buy cheap things")
+    item = inbox.locator("li.notification")
+    expect(item).to_contain_text("Bob Baker argued against your argument: “SECRET-SPAM")
+    for page in (inbox, other):
+        expect(page.locator("#bell-count")).to_have_text("1 unread")
+
+    # A moderator hides the reply: her pages show what a reload shows, spam gone.
+    spam = Argument.objects.get(parent=argument)
+    moderation.hide_argument(moderator=mod, argument=spam, reason="Spam")
+    for page in (inbox, other):
+        expect(page.locator("#bell-count")).to_be_hidden()
+    expect(item).to_contain_text("Someone argued against your argument: a reply that is no longer")
+    expect(item).not_to_contain_text("SECRET-SPAM")
+    expect(item).not_to_have_class(re.compile("notification--unread"))
+
+    # Restored, it is back, unread, as a reload would show it.
+    moderation.restore_argument(moderator=mod, argument=spam, reason="Not spam after all")
+    for page in (inbox, other):
+        expect(page.locator("#bell-count")).to_have_text("1 unread")
+    expect(item).to_contain_text("Bob Baker argued against your argument: “SECRET-SPAM")
+    assert inbox.evaluate("window.__noReload") is True
+    assert other.evaluate("window.__noReload") is True
+
+
+def test_a_notification_arriving_live_is_told_politely_once(signed_in, transactional_db, axe):
+    alice = verified_user(display_name="Alice Archer")
+    motion = MotionFactory(title="Ports", claim="Ports should open at night.")
+    argument = ArgumentFactory(motion=motion, author=alice, claim="Night shifts cost little.")
+
+    # On a page without a debate (her inbox) and on her debate's own page.
+    inbox = open_inbox(signed_in(alice))
+    debate = open_live(signed_in(alice), motion.get_absolute_url())
+    wait_until_subscribed(alice, 2)
+    for page in (inbox, debate):
+        news = page.locator("#bell-news")
+        expect(news).to_have_attribute("aria-live", "polite")
+        expect(news).to_have_text("")
+        # The count itself is no live region: it is told once, here.
+        assert page.locator("#bell-count").evaluate("e => e.closest('[aria-live]')") is None
+
+    reply_con(signed_in(verified_user(display_name="Bob Baker")), argument, "Wages rise at night.")
+    for page in (inbox, debate):
+        expect(page.locator("#bell-news")).to_have_text("1 new notification, 1 unread")
+    # The debate's own news says what arrived in it, apart.
+    expect(debate.locator("#live-news")).to_have_text("New con argument: Wages rise at night.")
+
+    # Read elsewhere, the count falls and nothing is said; a second reply is told anew.
+    inbox.locator("li.notification").get_by_role("button", name="Mark read").click()
+    expect(debate.locator("#bell-count")).to_be_hidden()
+    expect(debate.locator("#bell-news")).to_have_text("")
+    reply_con(signed_in(verified_user(display_name="Carol Cole")), argument, "Ships wait anyway.")
+    expect(debate.locator("#bell-news")).to_have_text("1 new notification, 1 unread")
+    assert debate.evaluate("window.__noReload") is True
+    assert axe(inbox) == []
+
+
+def test_mark_read_in_place_moves_on_to_the_next_notice(signed_in, transactional_db, axe):
+    alice = verified_user(display_name="Alice Archer")
+    motion = MotionFactory(title="Ports", claim="Ports should open at night.")
+    argument = ArgumentFactory(motion=motion, author=alice, claim="Night shifts cost little.")
+    bob = signed_in(verified_user(display_name="Bob Baker"))
+    reply_con(bob, argument, "Wages rise at night.")
+    reply_con(bob, argument, "Ships wait anyway.")
+
+    inbox = open_inbox(signed_in(alice))
+    newer, older = inbox.locator("li.notification").all()
+    # Each button is named after its notice.
+    expect(inbox.get_by_role("button", name="Mark read")).to_have_count(2)
+    first = inbox.get_by_role(
+        "button", name="Mark read: Bob Baker argued against your argument: “Ships wait anyway.”"
+    )
+    expect(first).to_have_count(1)
+    assert axe(inbox) == []
+
+    first.focus()
+    inbox.keyboard.press("Enter")
+    expect(newer).not_to_have_class(re.compile("notification--unread"))
+    expect(newer.get_by_role("button")).to_have_count(0)
+    expect(older).to_be_focused()
+    expect(inbox.locator("#messages")).to_have_text("Marked as read.")
+    expect(inbox.locator("#bell-count")).to_have_text("1 unread")
+    # The list her stream brings afresh (at most every two seconds) leaves the focus there.
+    inbox.wait_for_timeout(2500)
+    expect(older).to_be_focused()
+
+    # The last one marked, the focus goes to the heading; the live refresh leaves it there.
+    older.get_by_role("button", name="Mark read").press("Enter")
+    expect(older).not_to_have_class(re.compile("notification--unread"))
+    expect(inbox.locator("#inbox-heading")).to_be_focused()
+    expect(inbox.locator("#bell-count")).to_be_hidden()
+    expect(inbox.get_by_role("button", name="Mark all read")).to_have_count(0)
+    expect(inbox.locator("#inbox-heading")).to_be_focused()
+    assert inbox.evaluate("window.__noReload") is True
+    assert axe(inbox) == []
+
+
+def test_mark_read_without_javascript_says_so(signed_in, transactional_db):
+    alice = verified_user(display_name="Alice Archer")
+    argument = ArgumentFactory(author=alice, claim="Night shifts cost little.")
+    ArgumentFactory(motion=argument.motion, parent=argument, claim="Wages rise at night.")
+    Notification.objects.create(
+        recipient=alice, kind="reply", argument=Argument.objects.get(parent=argument)
+    )
+    page = signed_in(alice, javascript=False)
+    page.goto("/notifications/")
+    page.get_by_role("button", name="Mark read").click()
+    expect(page).to_have_url(re.compile(r"/notifications/$"))
+    expect(page.locator("#messages")).to_have_text("Marked as read.")
+    expect(page.get_by_role("button", name="Mark read")).to_have_count(0)
