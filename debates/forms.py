@@ -51,7 +51,8 @@ class _OverTheLimit(validators.MaxLengthValidator):
         over = len(value) - self.limit_value
         if over > 0:
             raise ValidationError(
-                f"{over} character{'' if over == 1 else 's'} over the limit of {self.limit_value}.",
+                f"{over:,} character{'' if over == 1 else 's'} over the limit of "
+                f"{self.limit_value:,}.",
                 code="max_length",
             )
 

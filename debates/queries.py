@@ -42,7 +42,7 @@ def motions_for_home(*, include_hidden=False):
     latest = Argument.objects.filter(motion=OuterRef("pk")).order_by("-updated_at")
     latest = latest.values("updated_at")
     return (
-        motions.select_related("source", "author")
+        motions.select_related("source__added_by", "author")
         .annotate(
             pro_count=Coalesce(_counted_per_motion(parent=None, stance=Stance.PRO), 0),
             con_count=Coalesce(_counted_per_motion(parent=None, stance=Stance.CON), 0),
@@ -79,7 +79,7 @@ def motions_titled(title: str, *, viewer):
 
 
 def motion_by_slug(slug):
-    return get_object_or_404(Motion.objects.select_related("source", "author"), slug=slug)
+    return get_object_or_404(Motion.objects.select_related("source__added_by", "author"), slug=slug)
 
 
 def motion_with_tallies(slug):
@@ -223,7 +223,7 @@ def materialise(tree: DebateTree, shown, wanted):
     every argument the page needs: those and the replies shown below them, and more, such as a
     permalink's ancestors. Returns `shown`, loaded.
     """
-    loaded = Argument.objects.select_related("source", "author").in_bulk(wanted)
+    loaded = Argument.objects.select_related("source__added_by", "author").in_bulk(wanted)
     for pk, argument in loaded.items():
         branch = tree.by_id[pk]
         for name in Branch.DERIVED:

@@ -24,6 +24,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
+from django.utils.text import Truncator
 
 from debates import policy, queries
 from debates.models import Argument, Motion, Source, SourceText
@@ -31,6 +33,8 @@ from debates.sources import text_of
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 SNIPPET_LENGTH = 160
+# How much of a claim a marked passage's link names (Passage.leads_to), as the margin shows it.
+CLAIM_IN_LINK_LENGTH = 90
 # What everyone reads: a source's citations as its own page lists them (citing_claims).
 PUBLIC = AnonymousUser()
 
@@ -58,6 +62,16 @@ class Passage:
         """The id of the passage's mark in the reader: a claim's citation links to it."""
         return self.claim.passage_fragment
 
+    @property
+    def leads_to(self) -> str:
+        """What a marked passage's link leads to, said in words (its colour says it only to
+        who sees colours): "Pro argument: …", "Con reply: …", "Motion: …"."""
+        claim = Truncator(self.claim.claim).chars(CLAIM_IN_LINK_LENGTH)
+        if self.kind == "motion":
+            return f"Motion: {claim}"
+        what = "reply" if self.claim.parent_id else "argument"
+        return f"{self.claim.get_stance_display()} {what}: {claim}"
+
 
 @dataclass
 class Segment:
@@ -65,8 +79,30 @@ class Segment:
     end: int
     text: str
     passages: list[Passage]
-    # Passages that begin here: the reader puts their fragment's target before the segment.
+    # Passages that begin here: the reader wraps the segment in their fragments' targets.
     starting: list[Passage] = field(default_factory=list)
+
+    @property
+    def targets(self) -> list[Passage]:
+        """The passages whose fragment leads here: the one just posted has its note instead."""
+        return [passage for passage in self.starting if not passage.posted]
+
+    @property
+    def link(self) -> Passage | None:
+        """The passage the segment leads to: the innermost (shortest) one covering it, whose
+        argument quotes the words most closely (the rest are in the margin). None for white
+        space between two quotes, which is no link: it would have no words to name it by."""
+        if not self.passages or not self.text.strip():
+            return None
+        return min(self.passages, key=lambda p: (p.end - p.start, -p.start, p.claim.pk))
+
+    @property
+    def link_name(self) -> str:
+        """The link's accessible name: its words first, as one sees them (and says them to
+        follow it), then where it leads, and that other quotes cover them too."""
+        others = len(self.passages) - 1
+        more = f"; {others} more quote{pluralize(others)} here in the margin" if others else ""
+        return f"{self.text} ({self.link.leads_to}{more})"
 
     @property
     def stances(self) -> list[str]:
@@ -110,6 +146,9 @@ class Reading:
     source: Source
     paragraphs: list[Paragraph]
     passages: list[Passage]
+    # The motions whose claims are anchored in the text (_argued_passages): the reader refetches
+    # its body on their live events alone (reader.js).
+    motion_ids: list[int] = field(default_factory=list)
 
     @property
     def argued_count(self) -> int:
@@ -119,6 +158,17 @@ class Reading:
     def coverage_percent(self) -> int:
         total = len(self.paragraphs)
         return round(100 * self.argued_count / total) if total else 0
+
+    @property
+    def coverage_shown(self) -> str:
+        """The coverage as the reader says it: never 0% when a paragraph is argued, nor 100%
+        when one is not, which rounding alone would say of a long text."""
+        argued, total = self.argued_count, len(self.paragraphs)
+        if argued > 0 and self.coverage_percent == 0:
+            return "under 1%"
+        if argued < total and self.coverage_percent == 100:
+            return "over 99%"
+        return f"{self.coverage_percent}%"
 
     @property
     def unargued(self) -> list[Paragraph]:
@@ -147,8 +197,10 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end in spans if text[start:end].strip()]
 
 
-def _argued_passages(source: Source) -> list[Passage]:
-    """The anchored quotes of the claims everyone reads, in the order of the text."""
+def _argued_passages(source: Source) -> tuple[list[Passage], list[int]]:
+    """The anchored quotes of the claims everyone reads, in the order of the text; and the
+    motions of every claim anchored in it, withdrawn ones too: a change to one of them (a hiding,
+    a restoring, a new title) may change what the reader shows, and its live events say so."""
     arguments = Argument.objects.select_related("motion").filter(
         source=source, quote_start__isnull=False
     )
@@ -158,7 +210,9 @@ def _argued_passages(source: Source) -> list[Passage]:
         *(motion for motion in motions if policy.is_shown(motion)),
     ]
     passages = [Passage(claim, claim.quote_start, claim.quote_end) for claim in claims]
-    return sorted(passages, key=lambda p: (p.start, -p.end, p.kind, p.claim.pk))
+    concerned = {argument.motion_id for argument in arguments} | {motion.pk for motion in motions}
+    ordered = sorted(passages, key=lambda p: (p.start, -p.end, p.kind, p.claim.pk))
+    return ordered, sorted(concerned)
 
 
 def _segments(text: str, start: int, end: int, passages: list[Passage]) -> list[Segment]:
@@ -178,7 +232,7 @@ def _segments(text: str, start: int, end: int, passages: list[Passage]) -> list[
 def reading(source: Source) -> Reading:
     """The source's text as the reader shows it to everyone."""
     text = text_of(source)
-    passages = _argued_passages(source) if text else []
+    passages, motion_ids = _argued_passages(source) if text else ([], [])
     paragraphs = []
     for number, (start, end) in enumerate(paragraph_spans(text), 1):
         within = [p for p in passages if p.start < end and p.end > start]
@@ -191,7 +245,7 @@ def reading(source: Source) -> Reading:
             passages=within,
         )
         paragraphs.append(paragraph)
-    return Reading(source=source, paragraphs=paragraphs, passages=passages)
+    return Reading(source=source, paragraphs=paragraphs, passages=passages, motion_ids=motion_ids)
 
 
 def citing_claims(source: Source) -> list[Argument | Motion]:
@@ -222,9 +276,10 @@ def listed_sources(viewer) -> QuerySet:
     which no claim cites (Trenin's article, which the seeded motions answer). Not one that only
     withdrawn claims cite: it is a web page only a hidden or retracted claim leads to.
 
-    Each comes with `held` (Crux holds its text), `citing` (the claims everyone reads citing it)
-    and `attributed` (whether a claim everyone reads is attributed to its author, which search
-    lists): one query for a page of them."""
+    Each comes with `held` (Crux holds its text), `citing` (the claims everyone reads citing it),
+    `attributed` (whether a claim everyone reads is attributed to its author, which search
+    lists) and who added it, if a member did (the list says whose pasted text it is): one query
+    for a page of them."""
     claims = (Argument, Motion)
     attributed = Q()
     for model in claims:
@@ -233,7 +288,8 @@ def listed_sources(viewer) -> QuerySet:
     cited_by_none = Q()
     for model in claims:
         cited_by_none &= ~Exists(model.objects.filter(source=OuterRef("pk")))
-    listed = Source.objects.filter(policy.sources_shown_to(viewer)).annotate(
+    listed = Source.objects.filter(policy.sources_shown_to(viewer)).select_related("added_by")
+    listed = listed.annotate(
         held=Exists(SourceText.objects.filter(source=OuterRef("pk"))),
         citing=_citing_count(Argument) + _citing_count(Motion),
         attributed=ExpressionWrapper(attributed, output_field=BooleanField()),

@@ -210,7 +210,23 @@ def test_event_messages_target_the_pages_elements():
     )
     assert f'hx-target="#balance-{motion.pk}"' in vote_html
     assert 'hx-target="#motion-status"' in render_event(locked, "motion")
-    assert f'hx-target="#motion-meta-{motion.pk}"' in render_event(vote, "home")
+    assert f'hx-target="#motion-card-{motion.pk}"' in render_event(vote, "home")
+
+
+def test_a_hidden_motion_leaves_the_public_home_page_and_shows_hidden_on_a_moderators(db):
+    """As a reload lists it: gone for the public, with its title nowhere in the message; on a
+    moderator's home page (which lists hidden motions) with its "Hidden" badge."""
+    motion = MotionFactory(title="A title the hiding withholds")
+    hidden = fanout.LiveEvent(1, motion.pk, events.MOTION_CHANGED, {})
+    Motion.objects.filter(pk=motion.pk).update(visibility=Motion.Visibility.HIDDEN)
+
+    public = render_event(hidden, fanout.HOME)
+    assert f'<hx-partial hx-target="#motion-card-{motion.pk}" hx-swap="delete">' in public
+    assert "A title the hiding withholds" not in public and "outerHTML" not in public
+    moderators = render_event(hidden, fanout.HOME_FOR_MODERATORS)
+    assert f'<hx-partial hx-target="#motion-card-{motion.pk}" hx-swap="outerHTML">' in moderators
+    assert "A title the hiding withholds" in moderators
+    assert '<span class="badge badge--locked">Hidden</span>' in moderators
 
 
 BALANCE = re.compile(r'<figure class="balance" id="balance-\d+">.*?</figure>', re.S)

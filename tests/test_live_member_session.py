@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from accounts.services import grant_moderator
 from debates import live, services
 from debates.live import endpoint
 from debates.models import Motion
@@ -173,6 +174,24 @@ def test_a_hidden_motions_stream_needs_its_authors_session_too(live_broker, alic
     assert run(statuses()) == [200, 404, 404, 404]
 
 
+def test_a_moderators_home_stream_is_rendered_for_moderators_and_no_one_elses(alice, alices):
+    """Her home page lists hidden motions: its events are rendered so (debates.live.render)
+    only where her session proves who asks; a debate's stream asks nothing of the kind."""
+    moderator = verified_user()
+    grant_moderator(user=moderator)
+    keys = {}
+    for member in (alice, moderator):
+        client = Client()
+        client.force_login(member)
+        keys[member] = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    assert endpoint._admitted(None, moderator.pk, keys[moderator])[3] is True
+    assert endpoint._admitted(None, moderator.pk, None)[3] is False
+    assert endpoint._admitted(None, moderator.pk, keys[alice])[3] is False
+    assert endpoint._admitted(None, alice.pk, keys[alice])[3] is False
+    assert endpoint._admitted(alices.motion_id, moderator.pk, keys[moderator])[3] is False
+
+
 def test_a_member_stream_costs_one_check_and_others_nothing_more(
     live_broker, alice, alices, monkeypatch
 ):
@@ -183,11 +202,16 @@ def test_a_member_stream_costs_one_check_and_others_nothing_more(
     session_key = key.cookies[settings.SESSION_COOKIE_NAME].value
     session_queries = int(settings.SESSION_ENGINE == "django.contrib.sessions.backends.db")
     with CaptureQueriesContext(connection) as anonymous:
-        assert endpoint._admitted(alices.motion_id, None, None) == (True, False, False)
+        assert endpoint._admitted(alices.motion_id, None, None) == (True, False, False, False)
     with CaptureQueriesContext(connection) as hers:
-        assert endpoint._admitted(alices.motion_id, alice.pk, session_key) == (True, True, False)
+        assert endpoint._admitted(alices.motion_id, alice.pk, session_key) == (
+            True,
+            True,
+            False,
+            False,
+        )
     with CaptureQueriesContext(connection) as no_cookie:
-        assert endpoint._admitted(alices.motion_id, alice.pk, None) == (True, False, False)
+        assert endpoint._admitted(alices.motion_id, alice.pk, None) == (True, False, False, False)
     assert len(anonymous) == 1 and len(no_cookie) == 1
     assert len(hers) == 2 + session_queries
 

@@ -126,5 +126,5 @@ def test_an_overlong_source_address_is_told_by_how_much_and_kept(client, author)
     )
     page = response.content.decode()
     assert response.status_code == 422
-    assert "over the limit of 2000" in page and "Ensure this value" not in page
+    assert "over the limit of 2,000" in page and "Ensure this value" not in page
     assert address in page

@@ -32,7 +32,7 @@ def test_a_text_over_the_limit_is_told_by_how_much_and_kept_whole(client, member
     response = client.post(reverse("add_source"), {"title": "Too long", "text": text})
     assert response.status_code == 422
     html = response.content.decode()
-    assert f"3 characters over the limit of {SOURCE_TEXT_MAX_LENGTH}." in html
+    assert f"3 characters over the limit of {SOURCE_TEXT_MAX_LENGTH:,}." in html
     assert text in html
     assert not Source.objects.filter(title="Too long").exists()
 
@@ -48,4 +48,4 @@ def test_windows_line_breaks_count_one_character_each_as_the_counter_counts_them
     assert sources.text_of(added) == "\n".join([line] * (SOURCE_TEXT_MAX_LENGTH // 100))
     response = client.post(reverse("add_source"), {"title": "One over", "text": text + "z"})
     assert response.status_code == 422
-    assert f"1 character over the limit of {SOURCE_TEXT_MAX_LENGTH}." in response.text
+    assert f"1 character over the limit of {SOURCE_TEXT_MAX_LENGTH:,}." in response.text

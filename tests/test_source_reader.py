@@ -40,7 +40,7 @@ def _reader(client, source):
 def _marked(html, fragment):
     """The text of the segments the reader marks for a passage."""
     pattern = (
-        r'<a class="passage[^"]*"\s+href="[^"]*"\s+data-start="\d+"\s+'
+        r'<a class="passage[^"]*"\s+href="[^"]*"\s+aria-label="[^"]*"\s+data-start="\d+"\s+'
         rf'data-passages="[^"]*\b{fragment}\b[^"]*">([^<]*)</a>'
     )
     return "".join(re.findall(pattern, html))
@@ -308,7 +308,7 @@ def test_a_passage_over_the_limit_says_by_how_much_and_is_kept_whole(client, ess
         {"motion": "strategic-solitude", "stance": "pro", "claim": "Mine.", "quote": long},
     )
     assert response.status_code == 422
-    assert "500 characters over the limit of 1000." in response.content.decode()
+    assert "500 characters over the limit of 1,000." in response.content.decode()
     assert long.strip() in response.content.decode()
     # A passage over paragraphs, posted with a browser's CRLF line breaks, counts each as one.
     across = "\r\n\r\n".join(["x" * 248] * 4)

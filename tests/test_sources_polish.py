@@ -152,7 +152,7 @@ def test_an_overlong_web_address_is_refused_in_the_houses_words_keeping_it(clien
     assert response.status_code == 422
     html = response.content.decode()
     over = len(url) - Source._meta.get_field("url").max_length
-    assert f"{over} characters over the limit of 2000." in html
+    assert f"{over} characters over the limit of 2,000." in html
     assert "Ensure this value" not in html
     assert f'value="{url}"' in html and "Kept text." in html
     assert not Source.objects.filter(title="Long").exists()
@@ -214,7 +214,9 @@ def test_the_reader_confirms_the_post_above_its_passage_and_only_there(client, e
     assert f'<span class="passage-target" id="{fragment}">' not in html
     assert html.count(f'id="{fragment}"') == 1
     assert re.search(
-        rf'data-posted\s+href="[^"]*"\s+data-start="\d+" data-passages="[^"]*{fragment}', html
+        rf'data-posted\s+href="[^"]*"\s+aria-label="[^"]*"\s+data-start="\d+" '
+        rf'data-passages="[^"]*{fragment}',
+        html,
     )
     assert f'href="{argument.get_absolute_url()}">See it in the debate</a>' in html
     # Not said again at the page's top, where it was out of view.

@@ -24,7 +24,7 @@ from django.utils.crypto import constant_time_compare
 from config.converters import is_id
 from config.site_headers import asgi_headers, send_response, with_site_headers
 from debates import policy
-from debates.live.fanout import HOME, MEMBER
+from debates.live.fanout import HOME, HOME_FOR_MODERATORS, MEMBER
 from debates.live.paths import channels_for
 from debates.live.signout import session_mark
 from debates.live.stream import stream
@@ -58,58 +58,61 @@ def _signed_in_member(member_id: int, session_key: str | None):
 
 def _admitted(motion_id: int | None, member_id: int | None, session_key: str | None):
     """Whether the motion (if any) exists and its stream is open to whoever asks, whether the
-    member's channel (if named) is hers: her token names it, her session proves who asks, and
-    whether the motion's stream is open to her alone. A hidden motion's events hold its slug (in
-    every address), made from the title the hiding withholds, so they go to its author and
-    moderators alone, signed in."""
+    member's channel (if named) is hers: her token names it, her session proves who asks,
+    whether the motion's stream is open to her alone, and whether she moderates (then her home
+    page lists hidden motions, and its events are rendered so). A hidden motion's events hold
+    its slug (in every address), made from the title the hiding withholds, so they go to its
+    author and moderators alone, signed in."""
     try:
         motion = Motion.objects.filter(pk=motion_id).first() if motion_id else None
         if motion_id and motion is None:
-            return False, False, False
+            return False, False, False, False
         member = _signed_in_member(member_id, session_key) if member_id else None
         hers = member is not None
+        # Asked on the home page's stream alone: a debate's events are rendered alike for all.
+        moderates = motion_id is None and policy.moderates(member)
         if motion is None or policy.is_shown(motion):
-            return True, hers, False
+            return True, hers, False, moderates
         open_ = hers and policy.text_shown_to(motion, member)
-        return open_, hers, open_
+        return open_, hers, open_, moderates
     finally:
         close_old_connections()
 
 
-async def _admit(scope, channels) -> tuple[int, tuple | None, bool, bool]:
+async def _admit(scope, channels) -> tuple[int, tuple | None, bool, bool, bool]:
     """The response's status, the channels it streams, whether the page was rendered for a
     member who is not signed in with this request (her own channel only to her session, else as
-    if her token had expired: a page's stream keeps its debate's, hers alone is 404), and
-    whether the debate's stream is hers alone (a hidden motion's)."""
+    if her token had expired: a page's stream keeps its debate's, hers alone is 404), whether
+    the debate's stream is hers alone (a hidden motion's), and whether a moderator asks."""
     if channels is None:
-        return 404, None, False, False
+        return 404, None, False, False, False
     if scope["method"] != "GET":
-        return 405, None, False, False
+        return 405, None, False, False, False
     page = None if isinstance(channels[0], tuple) else channels[0]
     member_id = channels[-1][1] if isinstance(channels[-1], tuple) else None
     if page == HOME and member_id is None:
-        return 200, channels, False, False
+        return 200, channels, False, False, False
     # Short queries on a worker thread, so no stream holds a connection; a motion that doesn't
     # exist gets no channel, and so costs this process nothing.
     motion_id = None if page == HOME else page
     session_key = _session_key(scope) if member_id else None
     try:
-        open_, hers, hers_alone = await sync_to_async(_admitted, thread_sensitive=False)(
+        open_, hers, hers_alone, moderates = await sync_to_async(_admitted, thread_sensitive=False)(
             motion_id, member_id, session_key
         )
     except DatabaseError:
-        return 503, None, False, False
+        return 503, None, False, False, False
     signed_out = bool(open_ and member_id and not hers)
     if signed_out:
         channels = channels[:-1]
     if open_ and channels:
-        return 200, channels, signed_out, hers_alone
-    return 404, None, False, False
+        return 200, channels, signed_out, hers_alone, moderates
+    return 404, None, False, False, False
 
 
 async def app(scope, receive, send):
     query = scope.get("query_string", b"").decode("latin-1")
-    status, channels, signed_out, hers_alone = await _admit(
+    status, channels, signed_out, hers_alone, moderates = await _admit(
         scope, channels_for(scope["path"], query)
     )
     if status == 200:
@@ -128,7 +131,10 @@ async def app(scope, receive, send):
     last_event_id = int(raw_last_id) if is_id(raw_last_id) else None
     await send({"type": "http.response.start", "status": 200, "headers": asgi_headers(dressed)})
     channel = channels[0]
-    audience = "home" if channel == HOME else MEMBER if isinstance(channel, tuple) else "motion"
+    if channel == HOME:
+        audience = HOME_FOR_MODERATORS if moderates else HOME
+    else:
+        audience = MEMBER if isinstance(channel, tuple) else "motion"
     # Her channel was admitted for this session: its sign-out ends her events here (signout).
     # A page rendered for her that comes back without it (she signed out meanwhile) is out of
     # date from the start, as a sign-out heard on the stream would make it.

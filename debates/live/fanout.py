@@ -15,6 +15,9 @@ from collections import deque
 from dataclasses import dataclass, field
 
 HOME = "home"
+# A moderator's home page lists hidden motions too (debates.queries.motions_for_home): its
+# events are rendered for that list.
+HOME_FOR_MODERATORS = "home-moderators"
 MEMBER = "member"
 # Whom a debate page's events are rendered for once the member it was rendered for is no longer
 # signed in there (debates.live.signout): the public alone, with nothing her page would still

@@ -12,7 +12,7 @@ from django.db import close_old_connections
 from django.template.loader import render_to_string
 
 from debates import events, fragments, policy, queries
-from debates.live.fanout import MEMBER, PUBLIC
+from debates.live.fanout import HOME, HOME_FOR_MODERATORS, MEMBER, PUBLIC
 from debates.live.member import render_member_event
 from debates.models import Argument, Motion
 
@@ -20,8 +20,9 @@ TEMPLATE = "debates/live_events.html"
 
 
 def render_event(live, audience: str) -> str:
-    if audience == "home":
-        return _render_home(live.motion_id)
+    if audience in (HOME, HOME_FOR_MODERATORS):
+        home = _render_home(live.motion_id, include_hidden=audience == HOME_FOR_MODERATORS)
+        return home + _what_it_concerns(live)
     if audience == MEMBER:
         return render_member_event(live)
     if audience == PUBLIC and live.kind == events.ARGUMENT_POSTED:
@@ -47,7 +48,9 @@ def _context(**values):
 
 def _argument(argument_id):
     return (
-        Argument.objects.select_related("motion", "author", "source").filter(pk=argument_id).first()
+        Argument.objects.select_related("motion", "author", "source__added_by")
+        .filter(pk=argument_id)
+        .first()
     )
 
 
@@ -126,11 +129,26 @@ def _render_motion_changed(live) -> str:
     return render_to_string(f"{TEMPLATE}#motion-changed", _context(motion=motion))
 
 
-def _render_home(motion_id) -> str:
-    motion = queries.motions_for_home().filter(pk=motion_id).first()
-    if motion is None:
-        return ""
-    return render_to_string(f"{TEMPLATE}#home", _context(motion=motion))
+def _render_home(motion_id, *, include_hidden: bool) -> str:
+    """The motion's card as the home page's list shows it now; gone from it (hidden), the card
+    goes, as a reload would leave it out."""
+    motion = queries.motions_for_home(include_hidden=include_hidden).filter(pk=motion_id).first()
+    return render_to_string(f"{TEMPLATE}#home", _context(motion=motion, motion_id=motion_id))
+
+
+def _what_it_concerns(live) -> str:
+    """What a home-stream event is about, for a page that hears every motion's events and wants
+    few of them (a source's reader, reader.js): its motion, its kind, and the source its argument
+    (or, for a motion's own event, the motion) cites. Nothing else reads it."""
+    if live.kind == events.VOTE_CHANGED:
+        cited = None
+    elif "argument_id" in live.ids:
+        cited = Argument.objects.filter(pk=live.ids["argument_id"])
+    else:
+        cited = Motion.objects.filter(pk=live.motion_id)
+    source_id = cited.values_list("source_id", flat=True).first() if cited is not None else None
+    context = {"motion_id": live.motion_id, "kind": live.kind, "source_id": source_id}
+    return render_to_string(f"{TEMPLATE}#concerns", context)
 
 
 _RENDERERS = {

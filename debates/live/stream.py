@@ -14,7 +14,16 @@ import logging
 
 from asgiref.sync import sync_to_async
 
-from debates.live.fanout import CLOSE, MEMBER, PUBLIC, STALE, Broker, LiveEvent
+from debates.live.fanout import (
+    CLOSE,
+    HOME,
+    HOME_FOR_MODERATORS,
+    MEMBER,
+    PUBLIC,
+    STALE,
+    Broker,
+    LiveEvent,
+)
 from debates.live.hub import broker
 from debates.live.render import render_event_apart, render_stale_notice
 from debates.live.signout import ends, is_sign_out
@@ -61,7 +70,8 @@ def _latest_of_each(backlog: list[LiveEvent], audience: str) -> list[LiveEvent]:
     """Rendered as of now, events with one subject say the same: the last one is enough."""
     latest = {}
     for live in backlog:
-        subject = live.motion_id if audience_of(live, audience) == "home" else live.subject
+        home = audience_of(live, audience) in (HOME, HOME_FOR_MODERATORS)
+        subject = live.motion_id if home else live.subject
         latest.pop(subject, None)
         latest[subject] = live
     return list(latest.values())

@@ -320,7 +320,9 @@
   // A field with a length limit counts as one types or pastes, and says how far over it is,
   // instead of the browser silently cutting a pasted claim at the limit (the server refuses it).
   // A page refused for a field's length focuses that field before this script runs: it is
-  // counted at once.
+  // counted at once. Its figures have their thousands separated, as the server's refusals and
+  // the help texts write them (200,000).
+  const figure = (n) => n.toLocaleString("en");
   function countCharacters(field) {
     const limited = "form textarea[maxlength], form input[type=text][maxlength], form [data-limit]";
     if (!(field instanceof HTMLElement) || !field.matches(limited) || field.dataset.counted) return;
@@ -337,7 +339,7 @@
       const length = characters(field.value);
       const over = length - limit;
       count.classList.toggle("char-count--over", over > 0);
-      count.textContent = over > 0 ? `${over} character${over === 1 ? "" : "s"} over the limit of ${limit}` : `${length} of ${limit} characters`;
+      count.textContent = over > 0 ? `${figure(over)} character${over === 1 ? "" : "s"} over the limit of ${figure(limit)}` : `${figure(length)} of ${figure(limit)} characters`;
     };
     // The server's refusal of its length says what the counter would: the counter starts
     // silent beside it, and takes over from it (then stale) at the first change.

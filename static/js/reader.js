@@ -111,6 +111,41 @@
     return true;
   };
 
+  // The page hears every motion's events (/live/home/): the body is asked for again only for
+  // one that may change it (source_detail.html's reader:live), not the whole text for each vote
+  // anywhere. A debate's message tells its event's motion, kind and cited source
+  // (debates/live_events.html#concerns): it concerns the text when it is no vote, and of a motion
+  // whose claims quote it (the body's data-motions) or of a claim citing it. One that tells
+  // nothing is the viewer's own (her bell, which a suspension rings) or a notice of missed
+  // events: it may, as may a new connection, after which events may have been missed.
+  const concerns = (data) => {
+    const reader = document.getElementById("reader-body");
+    if (!reader) return false;
+    const message = document.createElement("template");
+    message.innerHTML = data;
+    const told = [...message.content.querySelectorAll("[data-live-kind]")];
+    if (told.length === 0) return true;
+    const motions = reader.dataset.motions.split(" ");
+    return told.some(
+      (event) =>
+        event.dataset.liveKind !== "vote-changed" &&
+        (event.dataset.liveSource === reader.dataset.source || motions.includes(event.dataset.liveMotion)),
+    );
+  };
+  const refresh = () => {
+    const body = document.getElementById("reader-body")?.parentElement;
+    if (body) htmx.trigger(body, "reader:live");
+  };
+  document.addEventListener("htmx:sse:after:message", (event) => {
+    if (event.target.id === "live-status" && concerns(event.detail.message.data)) refresh();
+  });
+  let connected = false;
+  document.addEventListener("htmx:sse:after:connection", (event) => {
+    if (event.target.id !== "live-status") return;
+    if (connected) refresh();
+    connected = true;
+  });
+
   const isRefresh = (event) => event.target === document.getElementById("reader-body")?.parentElement;
   let before = null;
   let holding = false;

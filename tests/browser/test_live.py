@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from accounts.services import grant_moderator
 from debates import moderation, queries, services, voting
 from debates.live import broker, paths
-from debates.live.fanout import STALE, member_channel
+from debates.live.fanout import HOME, STALE, member_channel
 from debates.models import Argument
 from tests.browser.live_pages import open_live
 from tests.factories import ArgumentFactory, MotionFactory, UserFactory, verified_user
@@ -163,6 +163,38 @@ def test_home_page_counts_follow_the_debates(page, seeded_live):
     expect(meta).to_contain_text(
         f"{motion.arguments.filter(parent=None, stance='pro').count()} pro"
     )
+
+
+def test_home_page_cards_follow_a_lock_and_a_hiding_as_each_reader_reloads_them(
+    page, signed_in, seeded_live
+):
+    """The public's home page loses a motion a moderator hides; a moderator's keeps it, marked
+    hidden, as her reload lists it. A lock is marked on both."""
+    motion = Argument.objects.filter(depth=0).select_related("motion").first().motion
+    moderator = verified_user()
+    grant_moderator(user=moderator)
+    watcher = signed_in(moderator)
+    for reader in (page, watcher):
+        open_live(reader, "/")
+    deadline = time.monotonic() + 15
+    while len(broker().subscribers.get(HOME, ())) < 2:
+        assert time.monotonic() < deadline, "the home pages did not subscribe"
+        time.sleep(0.05)
+    card = f"#motion-card-{motion.pk}"
+
+    moderation.lock_motion(moderator=moderator, motion=motion, reason="Cooling.")
+    for reader in (page, watcher):
+        expect(reader.locator(f"{card} .badge--locked")).to_have_text("Locked")
+
+    moderation.hide_motion(moderator=moderator, motion=motion, reason="Spam.")
+    expect(page.locator(card)).to_have_count(0)
+    expect(watcher.locator(card)).to_contain_text("Hidden")
+    expect(watcher.locator(card)).to_contain_text(motion.title)
+    for reader in (page, watcher):
+        assert reader.evaluate("window.__noReload") is True
+        before = reader.locator(card).count()
+        reader.reload()
+        expect(reader.locator(card)).to_have_count(before)
 
 
 def test_a_page_told_it_missed_updates_keeps_saying_so_after_reconnecting(page, seeded_live):

@@ -16,14 +16,14 @@ def test_a_text_pasted_past_the_limit_is_counted_refused_by_how_much_and_kept(si
     count = page.locator("#id_text-count")
     box.fill("x" * (SOURCE_TEXT_MAX_LENGTH - 1))  # a paste: no maxlength cuts it
     expect(count).to_have_text(
-        f"{SOURCE_TEXT_MAX_LENGTH - 1} of {SOURCE_TEXT_MAX_LENGTH} characters"
+        f"{SOURCE_TEXT_MAX_LENGTH - 1:,} of {SOURCE_TEXT_MAX_LENGTH:,} characters"
     )
     box.press("End")
     box.press_sequentially("yz")
-    expect(count).to_have_text(f"1 character over the limit of {SOURCE_TEXT_MAX_LENGTH}")
+    expect(count).to_have_text(f"1 character over the limit of {SOURCE_TEXT_MAX_LENGTH:,}")
     page.get_by_role("button", name="Add the source").click()
     expect(page.get_by_role("alert")).to_have_text(
-        f"1 character over the limit of {SOURCE_TEXT_MAX_LENGTH}."
+        f"1 character over the limit of {SOURCE_TEXT_MAX_LENGTH:,}."
     )
     kept = box.evaluate("box => [box.value.length, box.value.slice(-3)]")
     assert kept == [SOURCE_TEXT_MAX_LENGTH + 1, "xyz"]
@@ -33,7 +33,9 @@ def test_a_text_pasted_past_the_limit_is_counted_refused_by_how_much_and_kept(si
     expect(count).to_have_text("")
     box.press("End")
     box.press("Backspace")
-    expect(count).to_have_text(f"{SOURCE_TEXT_MAX_LENGTH} of {SOURCE_TEXT_MAX_LENGTH} characters")
+    expect(count).to_have_text(
+        f"{SOURCE_TEXT_MAX_LENGTH:,} of {SOURCE_TEXT_MAX_LENGTH:,} characters"
+    )
     expect(page.get_by_role("alert")).to_have_count(0)
     assert not Source.objects.filter(title="Too long a text").exists()
     assert axe(page) == []

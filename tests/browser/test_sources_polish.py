@@ -124,11 +124,11 @@ def test_an_overlong_web_address_is_counted_then_refused_and_kept(signed_in, axe
     url = "https://example.org/" + "a" * 2000
     address = page.get_by_label("Web address")
     address.fill(url)  # pasted whole: no maxlength cuts it short unseen
-    expect(page.locator("#id_url-count")).to_have_text("20 characters over the limit of 2000")
+    expect(page.locator("#id_url-count")).to_have_text("20 characters over the limit of 2,000")
     page.get_by_label("Title").fill("Too far")
     page.get_by_label("The text").fill("A text to keep.")
     page.get_by_role("button", name="Add the source").click()
-    expect(page.get_by_role("alert")).to_have_text("20 characters over the limit of 2000.")
+    expect(page.get_by_role("alert")).to_have_text("20 characters over the limit of 2,000.")
     expect(address).to_have_value(url)
     expect(page.get_by_label("The text")).to_have_value("A text to keep.")
     assert axe(page) == []
