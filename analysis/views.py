@@ -28,7 +28,7 @@ from debates import queries as debate_queries
 
 def _motion(request, slug):
     motion = debate_queries.motion_by_slug(slug)
-    if not policy.text_shown_to(motion, request.user):
+    if not policy.analysis_shown_to(motion, request.user):
         raise Http404("No such motion.")
     return motion
 

@@ -169,7 +169,7 @@ def tree(
     offset = 0
     if cursor is not None:
         parent, order, offset = cursors.read(cursor, motion=found.pk, parent=parent, order=order)
-    order = order or queries.DEFAULT_REPLY_ORDER
+    order = _order_shown(order or queries.DEFAULT_REPLY_ORDER, found, viewer)
     if parent is None:
         debate = queries.debate_tree(found)
     else:
@@ -206,7 +206,16 @@ def argument(request, slug: Slug, argument_id: Id, order: Order = queries.DEFAUL
     return _argument_with_context(reader(request), lookups.motion(slug), argument_id, order)
 
 
+def _order_shown(order: str, found: Motion, viewer) -> str:
+    """`order`, or the usual one where it would rank by an analysis `viewer` may not read (as
+    the pages do): the answer's `order` says which."""
+    if queries.scored_order(order) and not policy.analysis_shown_to(found, viewer):
+        return queries.DEFAULT_REPLY_ORDER
+    return order
+
+
 def _argument_with_context(viewer, found: Motion, argument_id: int, order: str) -> dict:
+    order = _order_shown(order, found, viewer)
     try:
         node, ancestors = queries.subtree(found, argument_id, viewer=viewer, order=order)
     except Argument.DoesNotExist:
@@ -305,7 +314,7 @@ def analysis(request, slug: Slug):
     a group's members are named to moderators only."""
     viewer = reader(request)
     found = lookups.motion(slug)
-    if not policy.text_shown_to(found, viewer):
+    if not policy.analysis_shown_to(found, viewer):
         raise Http404(lookups.NO_MOTION)
     return analysis_queries.as_json(
         found,

@@ -198,6 +198,12 @@ def texts_found_by(viewer, model) -> Q:
     return found
 
 
+def analysis_shown_to(motion, viewer) -> bool:
+    """Whether `viewer` may read a motion's analysis (its groups, their tallies, its bridging
+    scores), or have its arguments ranked by it: whoever may read the motion."""
+    return text_shown_to(motion, viewer)
+
+
 def group_members_shown_to(viewer) -> bool:
     """Whether `viewer` may learn which members form an opinion group of a motion's analysis
     (issue 19): moderators only, for audits. Everyone else sees counts and anonymous points, so

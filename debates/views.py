@@ -37,7 +37,7 @@ def _orders_shown(request, motion, order):
     viewer the motion's text is not shown to) keeps its scores from the viewer it would refuse.
     An order asked for that ranks by them is then the usual order: a group's view writes that
     group's tallies beside every argument, and "Bridging" ranks by the analysis."""
-    if queries.scored_order(order) and not policy.text_shown_to(motion, request.user):
+    if queries.scored_order(order) and not policy.analysis_shown_to(motion, request.user):
         # Said on a page of its own; an order chosen in place just shows the usual one.
         if not request.htmx:
             messages.info(request, "This motion's analysis is not shown: the usual order.")
@@ -45,7 +45,7 @@ def _orders_shown(request, motion, order):
     # The order bar is part of the tree one rendering serves to a whole audience (fragments):
     # offered as the audience may follow them, so a hidden motion's author reads the bar every
     # member does (the orders themselves stay hers to ask for).
-    if policy.text_shown_to(motion, policy.StandIn(policy.audience(request.user))):
+    if policy.analysis_shown_to(motion, policy.StandIn(policy.audience(request.user))):
         return order, queries.REPLY_ORDER_LABELS
     offered = queries.REPLY_ORDER_LABELS.items()
     return order, {key: label for key, label in offered if not queries.scored_order(key)}

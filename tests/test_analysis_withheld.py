@@ -10,6 +10,7 @@ from django.urls import reverse
 from analysis import services
 from debates.models import Motion
 from debates.moderation import hide_motion
+from debates.queries import DEFAULT_REPLY_ORDER
 from tests.factories import verified_user
 from tests.test_analysis_ordering import plant_replies
 from tests.test_analysis_pages import analysed, plant_debate
@@ -113,3 +114,18 @@ def test_a_shown_motion_keeps_its_group_views_for_everyone(client, db):
     assert 'id="group-view"' in html and 'id="group-agreement-' in html
     assert reverse("analysis", args=[motion.slug]) in html
     assert 'href="?sort=bridging"' in html
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "author", "moderator"])
+def test_the_api_ranks_by_the_analysis_only_for_who_may_read_it(withheld, author, moderator, who):
+    """As the pages do: asked for "bridging", the usual order, and the answer says which."""
+    motion, args, _ = withheld
+    client, reads = viewers(author, moderator)[who]
+    expected = "bridging" if reads else DEFAULT_REPLY_ORDER
+    tree = client.get(f"/api/v1/motions/{motion.slug}/arguments", {"order": "bridging"})
+    assert tree.status_code == 200 and tree.json()["order"] == expected
+    ranked = [item["id"] for item in tree.json()["items"]]
+    usual = client.get(f"/api/v1/motions/{motion.slug}/arguments").json()["items"]
+    assert (ranked == [item["id"] for item in usual]) or reads
+    one = f"/api/v1/motions/{motion.slug}/arguments/{args['common'].pk}"
+    assert client.get(one, {"order": "bridging"}).status_code == 200

@@ -13,6 +13,11 @@ def text_shown_to(claim, user):
 
 
 @register.filter
+def analysis_shown_to(motion, user):
+    return policy.analysis_shown_to(motion, user)
+
+
+@register.filter
 def source_shown_to(source, user):
     return policy.source_shown_to(source, user)
 
