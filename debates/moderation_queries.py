@@ -355,8 +355,23 @@ def _current_appeals(kind, claim_ref):
 def current_appeal(claim):
     """The appeal on `claim` (an argument or a motion) that stands for its hiding now, or None:
     the open one, or the latest made since it was last hidden (then declined, as restoring it
-    upholds its appeal). One query."""
-    return _current_appeals(claim._meta.model_name, claim.pk).first()
+    upholds its appeal), with `decline_reason` (declined_reason). One query."""
+    kind = claim._meta.model_name
+    return (
+        _current_appeals(kind, claim.pk)
+        .annotate(decline_reason=declined_reason(kind, claim.pk))
+        .first()
+    )
+
+
+def declined_reason(kind, claim_ref):
+    """Why a moderator last declined an appeal on the `kind` of claim `claim_ref` names, as a
+    subquery: the log's entry. Where its current appeal was declined, that is the one it
+    declined (one appeal stands for each hiding)."""
+    declines = ModerationAction.objects.filter(
+        **{f"{kind}_id": claim_ref}, action=ModerationAction.Action.DECLINE_APPEAL
+    )
+    return Subquery(declines.order_by("-created_at", "-id").values("reason")[:1])
 
 
 def latest_hiding(claim):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Case, CharField, Exists, OuterRef, Subquery, When
 
 from debates import moderation_queries
-from debates.models import Argument, Flag, ModerationAction, Vote
+from debates.models import Argument, Flag, Vote
 
 
 @dataclass
@@ -112,11 +112,9 @@ def _with_appeal(arguments):
     an appeal on each hidden one (the log's entry), which its author's copy gives beside her
     declined appeal. Her current appeal, when declined, is the one that entry declined: one
     appeal stands for each hiding. In the same query."""
-    declines = ModerationAction.objects.filter(
-        argument=OuterRef("pk"), action=ModerationAction.Action.DECLINE_APPEAL
-    ).order_by("-created_at", "-id")
+    declined = moderation_queries.declined_reason("argument", OuterRef("pk"))
     reason = Case(
-        When(visibility=Argument.Visibility.HIDDEN, then=Subquery(declines.values("reason")[:1])),
+        When(visibility=Argument.Visibility.HIDDEN, then=declined),
         default=None,
         output_field=CharField(),
     )

@@ -302,9 +302,10 @@ def test_the_motion_page_offers_its_author_an_appeal_then_says_where_it_stands(
         moderation.decline_appeal(moderator=second, appeal=made, reason="Still off-topic")
     made.refresh_from_db()
     page = text(client.get(hidden.get_absolute_url()))
-    assert f"Your appeal was declined on {made.resolved_at:%-d %B %Y}: a moderator kept it" in (
-        appeal_state(page, hidden)
-    )
+    assert (
+        f"Your appeal was declined on {made.resolved_at:%-d %B %Y}: a moderator kept it hidden: "
+        "<bdi>Still off-topic</bdi>."
+    ) in appeal_state(page, hidden)
 
 
 def test_nobody_else_is_offered_an_appeal(client, member, mara, second, hidden):

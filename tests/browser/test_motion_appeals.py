@@ -95,7 +95,7 @@ def test_an_author_appeals_her_hidden_motion_and_another_moderator_decides(signe
 
     # Alice's open page says so as a reload would, and her bell rings.
     expect(state).to_contain_text("Your appeal was declined on")
-    expect(state).to_contain_text("a moderator kept it hidden.")
+    expect(state).to_contain_text("a moderator kept it hidden: Still off-topic for this site.")
     expect(state.get_by_role("link")).to_have_count(0)
     expect(bell).to_have_text("2 unread")
     assert reading.evaluate("window.__noReload") is True
