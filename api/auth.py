@@ -46,6 +46,11 @@ NO_CSRF_TOKEN = (
     "A write with the session needs its CSRF token: send the csrftoken cookie's value in the "
     "X-CSRFToken header, or write with a personal API token ('Authorization: Bearer <token>')."
 )
+CSRF_REFUSED = (
+    "The session's CSRF check failed: the X-CSRFToken header must hold the csrftoken cookie's "
+    "current value, and a request that names its Origin (or, over HTTPS, its Referer) must come "
+    "from this site. Or write with a personal API token ('Authorization: Bearer <token>')."
+)
 
 
 class Session(SessionAuth):
@@ -59,7 +64,8 @@ class Session(SessionAuth):
             return super()._get_key(request)
         except HttpError as refusal:
             # Ninja's words ("CSRF check Failed") say neither what is missing nor how to send it.
-            raise HttpError(refusal.status_code, NO_CSRF_TOKEN) from None
+            sent = bool(request.headers.get("X-CSRFToken"))
+            raise HttpError(refusal.status_code, CSRF_REFUSED if sent else NO_CSRF_TOKEN) from None
 
 
 # The token first: with a bearer header, the session is not asked.

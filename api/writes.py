@@ -59,9 +59,9 @@ def post_argument(request, slug: Slug, data: PostIn):
 
 NOTHING_TO_CHANGE = "Nothing to change: send the claim, the details or both."
 EDITED_MEANWHILE = (
-    "This argument has changed since the version your If-Match (or If-Unmodified-Since) names: "
-    "nothing was changed. Read it again for its current wording and ETag, then send your edit "
-    "with that ETag."
+    "This argument has changed since the version your If-Match (or If-Unmodified-Since) names "
+    "(its ETag covers its GET's answer: its wording, and its votes and replies too): nothing was "
+    "changed. Read it again for its current wording and ETag, then send your edit with that ETag."
 )
 
 

@@ -7,10 +7,11 @@ quote. Hiding a source is a moderation act like hiding a claim: checked by debat
 debates.moderation's checks), logged, and announced to the debates whose claims cite it.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -219,12 +220,31 @@ def held_at(*urls: str) -> list[Source]:
     return list(held.select_related("full_text").order_by("pk"))
 
 
+# Query parameters that say how a reader came to a page, not which page it is: left out of its
+# title (a campaign's tag would read as part of the work's name).
+_TRACKING = ("utm_", "fbclid=", "gclid=", "mc_cid=", "mc_eid=")
+
+
+def _readable(address: str) -> str:
+    """An address as a reader types it: percent-escapes decoded where they make text (a query
+    in Cyrillic); what fails to decode stays as it was. Not the host: an international one
+    stays in its ASCII form (xn--…), as browsers show a host whose letters could pass for
+    another's ("apple" spelt in Cyrillic letters)."""
+    host, slash, rest = address.partition("/")
+    with contextlib.suppress(UnicodeDecodeError):
+        rest = unquote(rest, errors="strict")
+    return one_line(f"{host}{slash}{rest}")
+
+
 def address_title(url: str) -> str:
     """The title of a source cited only by its address: its host, path and query (`?id=1` and
     `?id=2` are two works), not the fragment (a place in the one work). One longer than a title
     may be keeps its end, where the query tells works apart, around an ellipsis in the middle."""
     parts = urlsplit(url)
-    title = f"{parts.hostname}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not pair.lower().startswith(_TRACKING)
+    )
+    title = _readable(f"{parts.hostname}{parts.path}" + (f"?{query}" if query else ""))
     limit = Source._meta.get_field("title").max_length
     if len(title) <= limit:
         return title

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils.http import http_date
 
 from api import problems
-from api.auth import NO_CSRF_TOKEN
+from api.auth import CSRF_REFUSED, NO_CSRF_TOKEN
 from api.reads import CHANGED
 from api.writes import EDITED_MEANWHILE
 from debates import policy, services
@@ -250,6 +250,15 @@ def test_a_session_write_without_its_csrf_token_says_what_to_send(member, motion
     body = assert_problem(refused, 403, NO_CSRF_TOKEN)
     assert body["type"].endswith("#problem-forbidden")
     assert "X-CSRFToken" in body["detail"]
+
+
+def test_a_session_write_whose_csrf_token_is_wrong_is_told_so(member, motion):
+    """Sent, but not the cookie's: not told to send it (it did), but what must match."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    url = f"{API}/motions/{motion.slug}/vote"
+    refused = send(client, "post", url, {"choice": "agree"}, HTTP_X_CSRFTOKEN="x" * 32)
+    assert_problem(refused, 403, CSRF_REFUSED)
 
 
 def test_a_reused_submission_key_is_worded_for_the_api(member, motion):

@@ -299,6 +299,21 @@ def test_addresses_apart_in_their_query_get_titles_that_tell_them_apart(member):
     assert "…" in long.title
 
 
+def test_an_address_title_reads_as_typed_without_how_the_reader_came(member):
+    """Percent-escapes decoded, but not an international host (its letters could pass for
+    another's); campaign tags are no part of a work's name."""
+    cyrillic = _cite(
+        "https://example.org/a?q=%D0%9A%D0%B0%D1%80%D0%B0%D0%B1%D0%B0%D1%85", author=member
+    )
+    assert cyrillic.source.title == "example.org/a?q=\u041a\u0430\u0440\u0430\u0431\u0430\u0445"
+    international = _cite("https://xn--80ak6aa92e.com/news", author=member)
+    assert international.source.title == "xn--80ak6aa92e.com/news"
+    tagged = _cite("https://example.org/r?id=3&utm_source=x&fbclid=y", author=member)
+    assert tagged.source.title == "example.org/r?id=3"
+    broken = _cite("https://example.org/b?q=%FF", author=member)
+    assert broken.source.title == "example.org/b?q=%FF"
+
+
 def test_two_replies_citing_one_address_cite_one_source(client, member):
     motion = MotionFactory()
     first = _reply(client, member, motion, claim="One.", source_url=REUTERS, quote="Q1")
