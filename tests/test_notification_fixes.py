@@ -287,3 +287,20 @@ def test_a_declined_appeal_gives_the_reason_of_its_own_decline(
     page = client.get(declined.get_absolute_url()).content.decode()
     assert "kept it hidden: <bdi>Still a personal attack</bdi>." in page
     assert "addresses a member" not in page
+
+
+def test_a_notice_from_a_debate_hidden_since_neither_quotes_nor_names_who_replied(
+    client, django_capture_on_commit_callbacks, alice, bob, moderator, reply
+):
+    """As its link no longer opens it: the hidden debate's words and people stay there."""
+    debate = MotionFactory(author=verified_user(), title="A debate soon hidden")
+    hers = ArgumentFactory(author=alice, motion=debate, claim="Alice's point.")
+    reply(bob, hers, "Bob objects to Alice.")
+    client.force_login(alice)
+    assert "Bob objects to Alice." in said(client.get(reverse("notifications")))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.hide_motion(moderator=moderator, motion=debate, reason="Spam")
+    inbox = said(client.get(reverse("notifications")))
+    assert "Bob objects to Alice." not in inbox and "Bob Baker" not in inbox
+    assert "Someone argued against your argument: a reply that is no longer shown" in inbox

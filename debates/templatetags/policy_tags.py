@@ -18,6 +18,11 @@ def analysis_shown_to(motion, user):
 
 
 @register.filter
+def named_to(claim, user):
+    return policy.named_to(claim, user)
+
+
+@register.filter
 def source_shown_to(source, user):
     return policy.source_shown_to(source, user)
 
