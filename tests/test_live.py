@@ -221,12 +221,15 @@ def test_a_hidden_motion_leaves_the_public_home_page_and_shows_hidden_on_a_moder
     Motion.objects.filter(pk=motion.pk).update(visibility=Motion.Visibility.HIDDEN)
 
     public = render_event(hidden, fanout.HOME)
-    assert f'<hx-partial hx-target="#motion-card-{motion.pk}" hx-swap="delete">' in public
-    assert "A title the hiding withholds" not in public and "outerHTML" not in public
+    assert (
+        f'<hx-partial hx-target="#motion-card-{motion.pk}" hx-swap="outerHTML"><li '
+        f'class="motion-card" id="motion-card-{motion.pk}" hidden></li></hx-partial>'
+    ) in public
+    assert "A title the hiding withholds" not in public
     moderators = render_event(hidden, fanout.HOME_FOR_MODERATORS)
     assert f'<hx-partial hx-target="#motion-card-{motion.pk}" hx-swap="outerHTML">' in moderators
     assert "A title the hiding withholds" in moderators
-    assert '<span class="badge badge--locked">Hidden</span>' in moderators
+    assert '<span class="badge badge--hidden">Hidden</span>' in moderators
 
 
 BALANCE = re.compile(r'<figure class="balance" id="balance-\d+">.*?</figure>', re.S)
