@@ -31,6 +31,10 @@ from rapidfuzz import fuzz
 
 CONTEXT_LENGTH = 32
 FUZZY_MIN_SCORE = 0.9
+# How near, capitals aside, the source's words shown for a refused quote may be: lower than
+# FUZZY_MIN_SCORE, for it only tells (never anchors), and in a short quote one left-out "not"
+# or "clearly" is more than a tenth of its characters.
+NEAREST_MIN_SCORE = 0.75
 # A quote with gaps spans at most this much of the text, from its first word to its last: as
 # debates.models.QUOTE_MAX_LENGTH (a pure module keeps its own copy), so a quote marks no more of
 # a source as argued (its coverage, "Read the passage") by leaving words out than by quoting
@@ -68,6 +72,17 @@ _GAP = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
 
 class QuoteNotFound(ValueError):
     """The quote is not in the source's text."""
+
+
+class QuoteWithoutWords(QuoteNotFound):
+    """The quote has no letter or digit (`…`, `[…]`): it quotes nobody's words, and would mark a
+    passage of the source as argued wherever the text has the same marks."""
+
+
+def require_words(quote: str) -> None:
+    """QuoteWithoutWords unless `quote` has a letter or digit."""
+    if not any(map(_wordlike, quote)):
+        raise QuoteWithoutWords("A quote needs the source's words, not only punctuation.")
 
 
 class QuoteTooSpread(QuoteNotFound):
@@ -155,15 +170,19 @@ def anchor(
     as_written: bool = False,
 ) -> Anchor:
     """Where `quote` stands in `text`; QuoteNotFound when it is nowhere near. `as_written`, only
-    as the text words it: typography and marked gaps aside, never a passage a few characters
-    off, which may be the same words with a "not" left out (what a new citation must meet)."""
+    as the text words it, from a word's edge to a word's edge ("agree" is not the end of
+    "disagree"): typography and marked gaps aside, never a passage a few characters off, which
+    may be the same words with a "not" left out (what a new citation must meet)."""
     quote = unicodedata.normalize("NFC", quote).strip()
     if not quote or not text:
         raise QuoteNotFound("There is no quote to find.")
+    require_words(quote)
     folded_text, spread = None, None
     # As typed first: where the text has the quotation marks around it, it is quoted with them.
     for typed in dict.fromkeys([quote, unquoted(quote)]):
         starts = _occurrences(text, typed)
+        if as_written:
+            starts = [s for s in starts if _word_edge(text, s) and _word_edge(text, s + len(typed))]
         if starts:
             spans = [(start, start + len(typed)) for start in starts]
             start, end = _best(text, spans, prefix, suffix, near)
@@ -187,9 +206,10 @@ def anchor(
 
 def nearest(text: str, quote: str) -> Anchor | None:
     """The passage of `text` within a few characters of `quote` (as anchor finds it when not
-    `as_written`), or None: what a refused quote's writer is shown the source says."""
+    `as_written`), or None: what a refused quote's writer is shown the source says, in whole
+    words (the source's "disagree" for a quote's "agree")."""
     quote = unquoted(unicodedata.normalize("NFC", quote))
-    found = _fuzzy(_Folded(text), quote) if quote and text else None
+    found = _fuzzy(_Folded(text), quote, NEAREST_MIN_SCORE, True) if quote and text else None
     if found is None:
         return None
     start, end, score = found
@@ -202,21 +222,37 @@ _WORD = re.compile(r"\S+")
 _SHIFTS = (0, -1, 1, -2, 2)
 
 
+def _bare(word: str) -> str:
+    """A word without the punctuation around it: "support." is the quote's "support"."""
+    wordlike = [i for i, char in enumerate(word) if _wordlike(char)]
+    return word[wordlike[0] : wordlike[-1] + 1] if wordlike else word
+
+
 def _on_the_quotes_words(text: str, start: int, end: int, quote: str) -> tuple[int, int]:
     """The alignment text[start:end] in whole words, from the quote's first word to its last
     where one is within two words of either end: an alignment as long as the quote starts a
-    word late when the quote lacks one ("I do contest" against "I do not contest")."""
+    word late when the quote lacks one ("I do contest" against "I do not contest"). The
+    punctuation before the first word and after the last is the passage's only where the
+    quote's has some: the source's stop after a quote's last word is no difference."""
     typed = _fold(quote).casefold().split()
     words = [m.span() for m in _WORD.finditer(text, max(0, start - 200), end + 200)]
     first = next(i for i, (_, stop) in enumerate(words) if stop > start)
     last = max(i for i, (begin, _) in enumerate(words) if begin < end)
 
     def same(i, word):
-        return 0 <= i < len(words) and _fold(text[slice(*words[i])]).casefold() == word
+        return 0 <= i < len(words) and _bare(_fold(text[slice(*words[i])]).casefold()) == _bare(
+            word
+        )
 
     first = next((first + d for d in _SHIFTS if same(first + d, typed[0])), first)
-    last = next((last - d for d in _SHIFTS if same(last - d, typed[-1])), last)
-    return words[first][0], words[max(first, last)][1]
+    last = max(first, next((last - d for d in _SHIFTS if same(last - d, typed[-1])), last))
+    begin, stop = words[first][0], words[last][1]
+    wordlike = [at for at in range(begin, stop) if _wordlike(text[at])]
+    if wordlike and _wordlike(typed[0][0]):
+        begin = wordlike[0]
+    if wordlike and _wordlike(typed[-1][-1]):
+        stop = wordlike[-1] + 1
+    return begin, stop
 
 
 def _occurrences(text: str, needle: str) -> list[int]:
@@ -439,11 +475,19 @@ def _with_gaps(folded: _Folded, quote, prefix, suffix, near):
     return start, end, _score(" ".join(typed), " ".join(kept))
 
 
-def _fuzzy(folded: _Folded, quote: str):
-    needle = plain(quote)
-    alignment = fuzz.partial_ratio_alignment(
-        needle, folded.text, score_cutoff=FUZZY_MIN_SCORE * 100
-    )
+def _lower(text: str) -> str:
+    """`text` in lower case, but for a letter whose lower case is longer (offsets must hold)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+
+
+def _fuzzy(folded: _Folded, quote: str, cutoff=FUZZY_MIN_SCORE, any_case=False):
+    needle, haystack = plain(quote), folded.text
+    if any_case:
+        needle, haystack = _lower(needle), _lower(haystack)
+    alignment = fuzz.partial_ratio_alignment(needle, haystack, score_cutoff=cutoff * 100)
     if alignment is None or alignment.dest_end <= alignment.dest_start:
         return None
     start, end = folded.span(alignment.dest_start, alignment.dest_end)

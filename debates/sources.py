@@ -119,6 +119,7 @@ def anchored(source: Source, quote: str, *, start=None, end=None, as_written=Tru
     if not text:
         return {}
     try:
+        anchoring.require_words(quote)
         if start is not None and end is not None and text[start:end] == composed(quote):
             found = anchoring.anchor_at(text, start, end)
         else:
@@ -131,6 +132,11 @@ def anchored(source: Source, quote: str, *, start=None, end=None, as_written=Tru
 def _not_in(text: str, quote: str, error: anchoring.QuoteNotFound) -> str:
     """Why the quote is refused: its words too far apart, or the source's words nearest it and
     what differs, or that nothing near it is in the source."""
+    if isinstance(error, anchoring.QuoteWithoutWords):
+        return (
+            "A quote needs words: this one has no letter or digit. Copy the source's words you "
+            "argue from, marking any you leave out with …"
+        )
     if isinstance(error, anchoring.QuoteTooSpread):
         return (
             "The source has these words, but more than "
@@ -144,10 +150,13 @@ def _not_in(text: str, quote: str, error: anchoring.QuoteNotFound) -> str:
             "or mark left-out words with …"
         )
     difference = _difference(quote, near.exact)
+    passage = " ".join(near.exact.split())
+    # A passage ending a sentence ends the message's: "It reads “… interests.”", not "….”."
+    stop = "" if passage.endswith((".", "!", "?", "…")) else "."
     return (
         f"The source does not say this as written{f': {difference}' if difference else ''}. "
-        f"It reads “{' '.join(near.exact.split())}”. Quote its words as they stand, or mark "
-        "left-out words with …"
+        f"It reads “{passage}”{stop} Quote its words as they stand, or mark left-out words "
+        "with …"
     )
 
 

@@ -68,3 +68,9 @@ def small_export(*, motion=None, argument=None) -> dict:
         "sources": {},
         "arguments": [{"ref": "a1", "stance": "pro", "claim": "It is warm.", **(argument or {})}],
     }
+
+
+def whole_words(text: str, most: int) -> str:
+    """The whole words `text` begins with, in at most `most` characters: a quote as a member
+    types it (one cut within a word is refused as written, debates.anchoring)."""
+    return text if len(text) <= most else text[: most + 1].rsplit(None, 1)[0]

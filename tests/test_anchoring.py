@@ -285,4 +285,42 @@ def test_only_one_matching_pair_of_quotation_marks_is_left_aside(typed):
 
 def test_the_words_nearest_a_refused_quote_in_quotation_marks_are_the_sources_own():
     near = anchoring.nearest(TEXT, "“Putin had employed some of the leverage that Russia had”")
-    assert near.exact == "Putin had employed some of the leverage that Russia has."
+    # Up to the last word's last letter: the source's stop is no difference from the quote.
+    assert near.exact == "Putin had employed some of the leverage that Russia has"
+
+
+# --- A verbatim quote is whole words too ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "agree with Trenin’s proposition",  # the end of "disagree"
+        "lie",  # within "believe"
+        "ussia lost",
+        "I don",  # the "'t" of "don't" left out
+        "Inflation reached 3",  # the ".5" of "3.5" left out
+        "“agree with Trenin’s proposition”",
+    ],
+)
+def test_a_verbatim_quote_from_within_a_word_is_refused_as_written(quote):
+    text = ESSAY + " However, I disagree with Trenin’s proposition."
+    with pytest.raises(QuoteNotFound):
+        anchor(text, quote, as_written=True)
+    # A seeded or restored quote keeps the leniency it had.
+    assert anchor(text, quote).exact in quote
+
+
+def test_a_verbatim_quote_of_whole_words_anchors_exactly_beside_a_word_within():
+    text = "I disagree with him. I agree with him."
+    found = anchor(text, "agree with him", as_written=True)
+    assert (found.status, found.start) == (EXACT, text.index("I agree") + 2)
+    assert anchor(text, "agree with him.", as_written=True).status == EXACT
+
+
+@pytest.mark.parametrize("quote", ["…", "[…]", "...", "[ ... ]", "“…”", " - "])
+def test_a_quote_without_a_letter_or_digit_is_refused(quote):
+    text = "He wrote … and – then [...] left."
+    for as_written in (True, False):
+        with pytest.raises(anchoring.QuoteWithoutWords):
+            anchor(text, quote, as_written=as_written)

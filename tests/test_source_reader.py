@@ -96,7 +96,10 @@ def test_overlapping_passages_split_into_segments_of_both_stances(essay, member)
             stance=stance,
             claim=f"A {stance} reading.",
             source=essay,
+            # A selection in the reader: its offsets, which may fall within words.
             quote=text[start + left : start + right],
+            quote_start=start + left,
+            quote_end=start + right,
         )
     reading = source_queries.reading(essay)
     both = [
@@ -151,7 +154,8 @@ def test_the_reader_costs_constant_queries_however_many_claims_cite_it(
             stance=Stance.PRO,
             claim=f"Point {n}.",
             source=essay,
-            quote=text[100 + n * 40 : 140 + n * 40],
+            # The whole words of 40 characters of the text, as a member would type them.
+            quote=" ".join(text[100 + n * 40 : 140 + n * 40].split()[1:-1]),
         )
     with django_assert_num_queries(3):
         client.get(reverse("source", args=[essay.pk]))

@@ -167,7 +167,7 @@ def test_a_passage_chosen_in_the_reader_then_retyped_is_held_to_the_text(essay, 
     text = sources.text_of(essay)
     chosen = "employed its clout earlier"
     start = text.index(chosen)
-    with pytest.raises(DebateRuleError, match="not in the source"):
+    with pytest.raises(DebateRuleError, match="It reads “employed its clout earlier”"):
         _post(
             member,
             essay,
@@ -265,6 +265,59 @@ def test_a_refused_quote_is_told_what_differs_from_the_sources_words(essay, memb
         _post(member, essay, typed)
     assert refused.value.message.startswith("The source does not say this as written")
     assert said in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # Verbatim, but from within a word: "agree" is the end of the essay's "disagree".
+        (
+            "agree with Trenin’s proposition that Russia has decided to leave",
+            ": where you wrote “agree”, it has “disagree”. It reads “disagree with Trenin’s",
+        ),
+        ("ussia was well aware", ". It reads “Russia was well aware”. Quote"),
+        # The essay's stop after the quote's last word is no difference, nor doubled.
+        (
+            "Moscow chose to intervene in yet another revolution in Kyrgyzstan",
+            ": where you wrote “chose to”, it has “chose not to”. It reads “Moscow chose not to "
+            "intervene in yet another revolution in Kyrgyzstan”. Quote",
+        ),
+        (
+            "The Karabakh war clearly threatened vital Russian interests",
+            ": only the capitals differ. It reads “the Karabakh war clearly threatened vital "
+            "Russian interests”. Quote",
+        ),
+        (
+            "Moscow chose to intervene in yet another revolution in Kyrgyzstan.",
+            "It reads “Moscow chose not to intervene in yet another revolution in Kyrgyzstan.” "
+            "Quote",
+        ),
+        # A short quote a word off, or in capitals, is shown the essay's words too.
+        ("One did need a crystal ball", ": where you wrote “did need”, it has “did not need”."),
+        ("ONE DID NOT NEED A CRYSTAL BALL", ": only the capitals differ."),
+    ],
+)
+def test_a_refused_quote_is_shown_the_sources_whole_words_and_no_stop_it_lacks(
+    essay, member, typed, said
+):
+    with pytest.raises(DebateRuleError) as refused:
+        _post(member, essay, typed)
+    assert (refused.value.status, refused.value.field) == (422, "quote")
+    assert said in refused.value.message
+    assert ".”." not in refused.value.message
+    assert not Argument.objects.filter(quote=typed).exists()
+
+
+@pytest.mark.parametrize("typed", ["…", "[…]", "...", "[ … ]", "“…”"])
+def test_a_quote_without_words_is_refused(essay, member, typed):
+    text = sources.text_of(essay)
+    start = text.index("…")
+    for offsets in ({}, {"quote_start": start, "quote_end": start + 1}):
+        with pytest.raises(DebateRuleError) as refused:
+            _post(member, essay, typed, **offsets)
+        assert (refused.value.status, refused.value.field) == (422, "quote")
+        assert refused.value.message.startswith("A quote needs words")
+    assert not Argument.objects.filter(author=member).exists()
 
 
 def test_the_sources_words_shown_for_a_refused_quote_stay_in_their_paragraph(essay, member):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accounts.services import grant_moderator
 from debates import moderation, services, source_queries, sources
 from debates.models import Argument, Motion, Source, Stance
-from tests.factories import verified_user
+from tests.factories import verified_user, whole_words
 
 SELECT_FIRST_SENTENCE = """(number) => {
   const span = document.querySelector(`#p-${number} .reader__paragraph span[data-start]`);
@@ -102,7 +102,7 @@ def test_a_new_argument_quoting_the_source_is_highlighted_on_open_reader_pages(p
         stance=Stance.PRO,
         claim="Arrives while the essay is open.",
         source=essay,
-        quote=paragraph.text[:40],
+        quote=whole_words(paragraph.text, 40),
     )
     expect(page.locator(f"#{argument.passage_fragment}")).to_have_count(1)
     expect(
@@ -166,12 +166,12 @@ def test_a_passage_arriving_live_keeps_the_readers_selection(signed_in, seeded_l
     bob.goto(reverse("source", args=[essay.pk]))
     bob.evaluate(SELECT_FIRST_SENTENCE, paragraph.number)
     bob.get_by_role("link", name="Argue from this passage").click()
-    bob.get_by_label("The passage you quote").fill(sentence[:30])
+    bob.get_by_label("The passage you quote").fill(whole_words(sentence, 30))
     argument = _argue_on_the_motion(bob, "Pro", "Bob argues from Alice's sentence.")
     expect(bob).to_have_url(re.compile(f"#{argument.passage_fragment}$"))
 
     marked = alice.locator(f'.passage--pro[data-passages~="{argument.passage_fragment}"]')
-    expect(marked).to_have_text(sentence[:30])
+    expect(marked).to_have_text(whole_words(sentence, 30))
     expect(alice.locator(f"#p-{paragraph.number} .reader__claim")).to_contain_text("Bob argues")
     assert alice.evaluate(SELECTION) == held
     expect(offer).to_be_visible()
@@ -204,7 +204,7 @@ def test_an_offer_that_no_longer_holds_is_withdrawn_and_said(signed_in, seeded_l
         stance=Stance.CON,
         claim="Arrives after the suspension.",
         source=essay,
-        quote=source_queries.reading(essay).unargued[-1].text[:40],
+        quote=whole_words(source_queries.reading(essay).unargued[-1].text, 40),
     )
     expect(page.locator("#live-news")).to_contain_text("no longer")
     expect(offer).to_be_hidden()
@@ -234,7 +234,7 @@ def _quote_live(essay, paragraph, claim):
         stance=Stance.PRO,
         claim=claim,
         source=essay,
-        quote=paragraph.text[:40],
+        quote=whole_words(paragraph.text, 40),
     )[0]
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from debates import source_queries
 from debates.models import Argument, Source
-from tests.factories import verified_user
+from tests.factories import verified_user, whole_words
 
 POSTED = "Your argument is posted; its passage is marked below."
 
@@ -32,7 +32,7 @@ def test_the_confirmation_of_an_argument_from_a_passage_is_where_the_reader_land
     page.locator(f"#p-{paragraph.number}").get_by_role(
         "link", name="Argue from this paragraph"
     ).click()
-    page.get_by_label("The passage you quote").fill(paragraph.text[:60].strip())
+    page.get_by_label("The passage you quote").fill(whole_words(paragraph.text, 60))
     page.get_by_label("Argue on the motion").select_option("strategic-solitude")
     page.get_by_label("Con").check()
     page.get_by_label("Claim").fill("This closing passage undoes strategic solitude.")
@@ -72,7 +72,7 @@ def test_the_note_stays_while_the_reader_is_refreshed_live(signed_in, seeded_liv
         reverse("argue_from_passage", args=[essay.pk])
         + f"?start={paragraph.start}&end={paragraph.end}"
     )
-    page.get_by_label("The passage you quote").fill(paragraph.text[:60].strip())
+    page.get_by_label("The passage you quote").fill(whole_words(paragraph.text, 60))
     page.get_by_label("Argue on the motion").select_option("strategic-solitude")
     page.get_by_label("Pro").check()
     page.get_by_label("Claim").fill("Posted before another arrives.")
@@ -86,7 +86,7 @@ def test_the_note_stays_while_the_reader_is_refreshed_live(signed_in, seeded_liv
         reverse("argue_from_passage", args=[essay.pk])
         + f"?start={reading.unargued[-2].start}&end={reading.unargued[-2].end}"
     )
-    other.get_by_label("The passage you quote").fill(reading.unargued[-2].text[:40].strip())
+    other.get_by_label("The passage you quote").fill(whole_words(reading.unargued[-2].text, 40))
     other.get_by_label("Argue on the motion").select_option("strategic-solitude")
     other.get_by_label("Con").check()
     other.get_by_label("Claim").fill("Arrives while the note is shown.")
