@@ -897,6 +897,36 @@
     }
   }).observe(document.documentElement, { childList: true, subtree: true });
 
+  // --- An analysis page waiting for its run ----------------------------------------------------
+  // It asks every few seconds whether its state moved on (analysis.views._poll). A tab out of
+  // sight does not ask (the next tick after it is shown again does), and each answer that brings
+  // nothing (204) lets one more tick pass unasked, up to about a minute between asks: a page left
+  // open over a stopped worker would otherwise ask all day. A new state swaps in a new element,
+  // which starts afresh.
+  const POLL_MOST_SKIPPED = 11;
+  const unchangedPolls = new WeakMap();
+  function isAnalysisPoll(event) {
+    const element = event.detail?.ctx?.sourceElement;
+    return element instanceof Element && element.id === "analysis-report" ? element : null;
+  }
+  document.addEventListener("htmx:before:request", (event) => {
+    const element = isAnalysisPoll(event);
+    if (!element) return;
+    const state = unchangedPolls.get(element) || { unchanged: 0, skip: 0 };
+    unchangedPolls.set(element, state);
+    if (document.hidden || state.skip > 0) {
+      state.skip = Math.max(0, state.skip - 1);
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:finally:request", (event) => {
+    const element = isAnalysisPoll(event);
+    const state = element && unchangedPolls.get(element);
+    if (!state || event.detail?.ctx?.response?.status !== 204) return;
+    state.unchanged += 1;
+    state.skip = Math.min(state.unchanged, POLL_MOST_SKIPPED);
+  });
+
   // --- The bell, told --------------------------------------------------------------------------
   // Its count arrives live (debates.live.member) and says nothing as it changes: a count that
   // went up is told in a region of its own (#bell-news). One that fell (notices read, or hidden

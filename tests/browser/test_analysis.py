@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -259,6 +260,28 @@ def test_a_pending_analysis_page_shows_the_report_once_it_is_stored(page, transa
         "The analysis is ready: its figures are below."
     )
     expect(breadcrumb).to_be_focused()
+
+
+def test_a_waiting_analysis_page_asks_less_often_and_not_at_all_out_of_sight(
+    page, transactional_db
+):
+    """Every five seconds while a run is awaited: not while the tab is hidden, and each answer
+    that brings nothing lets one more tick pass unasked (a stopped worker, a page left open)."""
+    motion, _, _ = plant_debate()
+    asks = []
+    page.on("request", lambda r: asks.append(time.monotonic()) if "since=" in r.url else None)
+    page.add_init_script(
+        "Object.defineProperty(document, 'hidden', {configurable: true, get: () => true})"
+    )
+    page.goto(motion.get_absolute_url().rstrip("/") + "/analysis/")
+    expect(page.locator("#analysis-empty")).to_contain_text("not been analysed yet")
+    opened = time.monotonic()
+    page.wait_for_timeout(11_000)  # two ticks, out of sight
+    assert asks == []
+    page.evaluate("Object.defineProperty(document, 'hidden', {get: () => false})")
+    page.wait_for_timeout(27_000 - 1_000 * (time.monotonic() - opened))
+    # Asked at the third tick (15 s: nothing new), skipped one, asked at the fifth (25 s).
+    assert len(asks) == 2, [round(at - opened, 1) for at in asks]
 
 
 def test_a_page_opened_before_any_vote_shows_the_first_analysis(page, transactional_db):
