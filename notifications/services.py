@@ -210,9 +210,9 @@ def ring_for_argument(*, argument_id: int, besides: Collection[int] = ()) -> lis
     again once it is shown, so their pages must change as a reload would. A moderator's act on
     it is not among them: its notice counts and reads alike either way. One read of them,
     however many; returns whom it rang."""
-    told = Argument.objects.filter(Q(pk=argument_id) | Q(parent_id=argument_id)).values("pk")
+    it_and_replies = Argument.objects.filter(Q(pk=argument_id) | Q(parent_id=argument_id))
     recipients = (
-        Notification.objects.filter(argument_id__in=told)
+        Notification.objects.filter(argument_id__in=it_and_replies.values("pk"))
         .exclude(kind=Kind.MODERATION)
         .order_by("recipient_id")
         .values_list("recipient_id", flat=True)

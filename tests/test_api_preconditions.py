@@ -3,8 +3,6 @@ two clients editing one argument overwrote each other unseen; a GET's failed If-
 empty page of HTML; a POST of a vote toggled, so a retry took the vote back; and some refusals
 spoke of forms and in ninja's words."""
 
-import threading
-import time
 import uuid
 from datetime import timedelta
 
@@ -22,6 +20,7 @@ from debates.models import Argument, ArgumentRevision, Motion, Vote
 from tests.concurrency import run_at_once
 from tests.factories import ArgumentFactory, MotionFactory, verified_user
 from tests.test_api import API, assert_problem, bearer, send
+from tests.test_api_tester_fixes import first_edit_holds_the_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -141,17 +140,7 @@ def test_two_edits_with_the_same_etag_at_once_make_one_change(monkeypatch):
     member = verified_user()
     argument = ArgumentFactory(motion=MotionFactory(), author=member, claim="Old claim.")
     etag = _etag(member, argument)
-    refusal = policy.edit_refusal
-    first = threading.Event()
-
-    def slow_refusal(editor, locked):
-        # The first edit holds the lock a while: the other waits on it, then meets its edit.
-        if not first.is_set():
-            first.set()
-            time.sleep(0.5)
-        return refusal(editor, locked)
-
-    monkeypatch.setattr(policy, "edit_refusal", slow_refusal)
+    first_edit_holds_the_lock(monkeypatch)
 
     def edit(claim):
         return lambda: _edit(member, argument, claim, HTTP_IF_MATCH=etag).status_code

@@ -104,6 +104,21 @@ def test_the_edit_is_documented_as_changing_only_the_fields_sent(client):
     assert "A body with neither field is a 422" in section
 
 
+def first_edit_holds_the_lock(monkeypatch):
+    """The first of two edits at once holds the argument's lock a while (in the check made under
+    it): the other waits on it, then reads what it left."""
+    refusal = policy.edit_refusal
+    first = threading.Event()
+
+    def slow_refusal(editor, locked):
+        if not first.is_set():
+            first.set()
+            time.sleep(0.5)
+        return refusal(editor, locked)
+
+    monkeypatch.setattr(policy, "edit_refusal", slow_refusal)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_patches_of_different_fields_at_once_keep_both(monkeypatch):
     """Each PATCH leaves the field it was not sent as the row holds it under the edit's lock
@@ -114,17 +129,7 @@ def test_two_patches_of_different_fields_at_once_keep_both(monkeypatch):
     member = verified_user()
     motion = MotionFactory()
     argument = ArgumentFactory(motion=motion, author=member, claim="Old claim.", details="Old.")
-    refusal = policy.edit_refusal
-    first = threading.Event()
-
-    def slow_refusal(editor, locked):
-        # The first edit holds the lock a while: the other waits on it, then reads what it left.
-        if not first.is_set():
-            first.set()
-            time.sleep(0.5)
-        return refusal(editor, locked)
-
-    monkeypatch.setattr(policy, "edit_refusal", slow_refusal)
+    first_edit_holds_the_lock(monkeypatch)
     headers = bearer(member)
 
     def claim_alone():
